@@ -1,0 +1,144 @@
+//! Protection of cookie values: plain, signed (HMAC-SHA256) and private (AES-256-GCM).
+//!
+//! The cookie name is bound into the MAC (and is the AEAD's associated data), so a valid value copied
+//! under another cookie's name does not verify.
+
+use aes_gcm::{
+    aead::{Aead, KeyInit, Payload},
+    Aes256Gcm, Nonce,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use hmac::{Hmac, Mac};
+use rand::{rngs::OsRng, RngCore};
+use sha2::Sha256;
+use std::borrow::Cow;
+
+use super::spec::{Protection, SIGNATURE_LEN};
+use crate::Key;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const NONCE_LEN: usize = 12;
+
+/// Protects `value` (already cookie-octets, as [`CookieValue::encode`](crate::CookieValue::encode) writes
+/// them) for the cookie `name` under `key`. The result is at most
+/// [`Protection::protected_len`]`(value.len())` bytes of cookie-octets.
+///
+/// ```
+/// use session_core::{cookie::{protect, unprotect, Protection}, Key};
+///
+/// let key = Key::generate();
+/// let sealed = protect(Protection::Private, "cart", "3:apples", &key);
+/// let (plain, key_index) = unprotect(Protection::Private, "cart", &sealed, &[key]).unwrap();
+/// assert_eq!((plain.as_ref(), key_index), ("3:apples", 0));
+/// ```
+pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> String {
+    match protection {
+        Protection::Plain => value.to_owned(),
+        Protection::Signed => {
+            let mut out = String::with_capacity(SIGNATURE_LEN + value.len());
+            URL_SAFE_NO_PAD.encode_string(signature(name, value, key), &mut out);
+            out.push_str(value);
+            out
+        }
+        Protection::Private => {
+            let mut nonce = [0u8; NONCE_LEN];
+            OsRng.fill_bytes(&mut nonce);
+            let cipher = Aes256Gcm::new_from_slice(key.encryption()).expect("AES-256 takes 32-byte keys");
+            let sealed = cipher
+                .encrypt(Nonce::from_slice(&nonce), Payload { msg: value.as_bytes(), aad: name.as_bytes() })
+                .expect("AES-GCM encrypts any cookie-sized message");
+            let mut bytes = Vec::with_capacity(NONCE_LEN + sealed.len());
+            bytes.extend_from_slice(&nonce);
+            bytes.extend_from_slice(&sealed);
+            URL_SAFE_NO_PAD.encode(bytes)
+        }
+    }
+}
+
+/// Verifies (and decrypts) `protected` with each key in turn. Returns the plain value and the index of
+/// the key that verified it (0 is the current key), or `None` if no key does.
+pub fn unprotect<'v>(
+    protection: Protection,
+    name: &str,
+    protected: &'v str,
+    keys: &[Key],
+) -> Option<(Cow<'v, str>, usize)> {
+    match protection {
+        Protection::Plain => Some((Cow::Borrowed(protected), 0)),
+        Protection::Signed => {
+            let (tag, value) = (protected.get(..SIGNATURE_LEN)?, protected.get(SIGNATURE_LEN..)?);
+            let mut tag_bytes = [0u8; 32];
+            // A tag that is not exactly 32 bytes of canonical base64url is a forgery, not a near miss.
+            if URL_SAFE_NO_PAD.decode_slice(tag, &mut tag_bytes).ok()? != 32 {
+                return None;
+            }
+            keys.iter()
+                .position(|key| {
+                    // `verify_slice` compares in constant time.
+                    mac(key, name, value).verify_slice(&tag_bytes).is_ok()
+                })
+                .map(|index| (Cow::Borrowed(value), index))
+        }
+        Protection::Private => {
+            let bytes = URL_SAFE_NO_PAD.decode(protected).ok()?;
+            if bytes.len() < NONCE_LEN + 16 {
+                return None;
+            }
+            let (nonce, sealed) = bytes.split_at(NONCE_LEN);
+            keys.iter().enumerate().find_map(|(index, key)| {
+                let cipher = Aes256Gcm::new_from_slice(key.encryption()).ok()?;
+                let plain =
+                    cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: name.as_bytes() }).ok()?;
+                String::from_utf8(plain).ok().map(|text| (Cow::Owned(text), index))
+            })
+        }
+    }
+}
+
+fn mac(key: &Key, name: &str, value: &str) -> HmacSha256 {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key.signing()).expect("HMAC takes keys of any length");
+    // A cookie name is an RFC 6265 token, which never contains `=`: `name=value` is unambiguous.
+    mac.update(name.as_bytes());
+    mac.update(b"=");
+    mac.update(value.as_bytes());
+    mac
+}
+
+fn signature(name: &str, value: &str, key: &Key) -> [u8; 32] {
+    mac(key, name, value).finalize().into_bytes().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mode_round_trips() {
+        let key = Key::generate();
+        for protection in [Protection::Plain, Protection::Signed, Protection::Private] {
+            let sealed = protect(protection, "locale", "en-GB", &key);
+            assert_eq!(sealed.len(), protection.protected_len(5), "{protection:?}");
+            let (plain, index) = unprotect(protection, "locale", &sealed, std::slice::from_ref(&key)).unwrap();
+            assert_eq!((plain.as_ref(), index), ("en-GB", 0));
+        }
+    }
+
+    #[test]
+    fn a_value_moved_to_another_name_does_not_verify() {
+        let key = Key::generate();
+        for protection in [Protection::Signed, Protection::Private] {
+            let sealed = protect(protection, "locale", "en", &key);
+            assert!(unprotect(protection, "theme", &sealed, std::slice::from_ref(&key)).is_none());
+        }
+    }
+
+    #[test]
+    fn previous_keys_verify_and_are_reported() {
+        let (old, new) = (Key::generate(), Key::generate());
+        let sealed = protect(Protection::Signed, "a", "1", &old);
+        let keys = [new.clone(), old];
+        assert_eq!(unprotect(Protection::Signed, "a", &sealed, &keys).unwrap().1, 1);
+        assert!(unprotect(Protection::Signed, "a", &sealed, &[new]).is_none());
+    }
+}

@@ -1,0 +1,11 @@
+//! Client cookies: how a field's cookie is described, protected and read back.
+
+mod codec;
+pub(crate) mod header;
+mod spec;
+
+pub use codec::{protect, unprotect};
+pub use spec::{CookieSpec, Protection, SameSite};
+
+/// The most bytes of name and value a browser keeps for one cookie.
+pub const MAX_COOKIE_BYTES: usize = 4096;

@@ -1,0 +1,98 @@
+//! The one error type of the crate.
+
+/// What can go wrong with a session.
+///
+/// With the `axum` feature it is also a response: [`Error::status`] says which.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A cookie value is longer than its `max_len` or than the 4096 bytes a browser keeps; nothing was set.
+    #[error("cookie `{cookie}` would be {len} long, over its limit of {limit}: nothing was set")]
+    CookieTooLarge {
+        /// The cookie name.
+        cookie: &'static str,
+        /// The length of the refused value (in `max_len` units, or bytes of name and value).
+        len: usize,
+        /// The limit it broke.
+        limit: usize,
+    },
+    /// Key material too short to be safe.
+    #[error("key material is {len} bytes; at least {min} are needed")]
+    KeyTooShort {
+        /// Bytes given.
+        len: usize,
+        /// Bytes needed.
+        min: usize,
+    },
+    /// A session value could not be serialized for the store.
+    #[error("session field `{field}` could not be serialized: {source}")]
+    Serialize {
+        /// The field's store key.
+        field: &'static str,
+        /// What serde said.
+        source: serde_json::Error,
+    },
+    /// The session store failed; the request's session changes were not saved.
+    #[error("session store failed: {0}")]
+    Store(#[from] StoreError),
+    /// A session handle was asked for on a request that did not pass through `SessionLayer`.
+    #[error("no session on this request: add `SessionLayer::new(store, key)` as a layer around this handler")]
+    MissingLayer,
+    /// The layer's configuration is invalid.
+    #[error("invalid session configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status this error answers with: 503 when the store is down, 500 otherwise.
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            Error::Store(_) => http::StatusCode::SERVICE_UNAVAILABLE,
+            _ => http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The response for this error: its status, and a short plain-text body that reveals nothing about
+    /// cookie values or session contents.
+    pub fn to_response<B: From<String>>(&self) -> http::Response<B> {
+        let body = match self {
+            Error::Store(_) => "session storage is unavailable, please retry".to_owned(),
+            _ => "session error".to_owned(),
+        };
+        let mut response = http::Response::new(B::from(body));
+        *response.status_mut() = self.status();
+        response
+            .headers_mut()
+            .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+        response
+    }
+}
+
+/// A failure reported by a [`SessionStore`](crate::SessionStore).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct StoreError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl StoreError {
+    /// A store failure described by `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        StoreError { message: message.into(), source: None }
+    }
+
+    /// A store failure caused by `source`.
+    pub fn with_source(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError { message: message.into(), source: Some(Box::new(source)) }
+    }
+}
+
+#[cfg(feature = "axum")]
+impl axum::response::IntoResponse for Error {
+    fn into_response(self) -> axum::response::Response {
+        tracing::error!(error = %self, "session error");
+        self.to_response()
+    }
+}

@@ -1,0 +1,113 @@
+//! Session ids: random, carried signed in one cookie, and stored only as a hash.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use rand::{rngs::OsRng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// Random bytes in a session id: 128 bits from the operating system's CSPRNG.
+const ID_BYTES: usize = 16;
+/// Characters of an id in base64url.
+pub(crate) const ID_TEXT_LEN: usize = 22;
+/// Characters of the id cookie's value: the signature and the id.
+pub(crate) const ID_COOKIE_VALUE_LEN: usize = crate::cookie::Protection::Signed.protected_len(ID_TEXT_LEN);
+
+/// A session id: 128 random bits, written as 22 base64url characters.
+///
+/// It is a credential, so its `Debug` shows only a short prefix of its hash, as do the logs.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SessionId([u8; ID_BYTES]);
+
+impl SessionId {
+    pub(crate) fn generate() -> Self {
+        let mut bytes = [0; ID_BYTES];
+        OsRng.fill_bytes(&mut bytes);
+        SessionId(bytes)
+    }
+
+    /// Parses the 22-character text form; anything else is refused.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        if text.len() != ID_TEXT_LEN {
+            return None;
+        }
+        let mut bytes = [0; ID_BYTES];
+        // Exactly 16 bytes, canonical encoding only: no two texts name one id.
+        match URL_SAFE_NO_PAD.decode_slice(text, &mut bytes) {
+            Ok(ID_BYTES) => Some(SessionId(bytes)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn to_text(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0)
+    }
+
+    /// The key the store files this session under: the SHA-256 of the id, so a dump of the store does not
+    /// hand out live session ids.
+    pub fn store_key(&self) -> StoreKey {
+        StoreKey(Sha256::digest(self.0).into())
+    }
+
+    /// A short, non-reversible tag for logs: the first 8 hex digits of the id's hash.
+    pub fn short_hash(&self) -> String {
+        self.store_key().to_hex()[..8].to_owned()
+    }
+}
+
+impl std::fmt::Debug for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SessionId({}..)", self.short_hash())
+    }
+}
+
+/// The SHA-256 of a session id: what stores key records by.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StoreKey([u8; 32]);
+
+impl StoreKey {
+    /// The 32 bytes of the hash.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The hash as 64 lowercase hex digits, for stores that key by text.
+    pub fn to_hex(&self) -> String {
+        use std::fmt::Write;
+        self.0.iter().fold(String::with_capacity(64), |mut out, byte| {
+            let _ = write!(out, "{byte:02x}");
+            out
+        })
+    }
+}
+
+impl std::fmt::Debug for StoreKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StoreKey({}..)", &self.to_hex()[..8])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_text() {
+        let id = SessionId::generate();
+        assert_eq!(id.to_text().len(), ID_TEXT_LEN);
+        assert_eq!(SessionId::parse(&id.to_text()), Some(id));
+    }
+
+    #[test]
+    fn malformed_ids_are_refused() {
+        let good = SessionId::generate().to_text();
+        for bad in ["", "short", &good[..21], &format!("{good}A"), "!!!!!!!!!!!!!!!!!!!!!!", "AAAAAAAAAAAAAAAAAAAAAB"] {
+            assert_eq!(SessionId::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_store_key_is_not_the_id() {
+        let id = SessionId::generate();
+        assert_ne!(&id.store_key().as_bytes()[..16], &id.0[..]);
+        assert!(!format!("{id:?}").contains(&id.to_text()));
+    }
+}

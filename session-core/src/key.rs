@@ -1,0 +1,76 @@
+//! Key material for signing and encrypting cookies.
+
+use hkdf::Hkdf;
+use rand::{rngs::OsRng, RngCore};
+use sha2::Sha256;
+
+use crate::Error;
+
+/// 64 bytes of key material: the first half signs cookies (HMAC-SHA256), the second half encrypts them
+/// (AES-256-GCM).
+///
+/// `Debug` never prints the bytes.
+///
+/// # Example
+///
+/// ```
+/// use session_core::Key;
+///
+/// let fresh = Key::generate();
+/// let from_config = Key::from_master_secret(b"a master secret of at least 32 bytes!!").unwrap();
+/// assert!(Key::from_bytes(&[7; 16]).is_err()); // too short
+/// # let _ = (fresh, from_config);
+/// ```
+#[derive(Clone)]
+pub struct Key([u8; Key::LEN]);
+
+impl Key {
+    /// Bytes of key material.
+    pub const LEN: usize = 64;
+
+    /// The shortest master secret [`Key::from_master_secret`] accepts.
+    pub const MIN_MASTER_LEN: usize = 32;
+
+    /// A new random key from the operating system's CSPRNG. Cookies signed with it stop verifying when the
+    /// process restarts: use [`Key::from_bytes`] or [`Key::from_master_secret`] in production.
+    pub fn generate() -> Self {
+        let mut bytes = [0; Self::LEN];
+        OsRng.fill_bytes(&mut bytes);
+        Key(bytes)
+    }
+
+    /// Uses the first 64 bytes of `bytes` as they are. Fails with [`Error::KeyTooShort`] for fewer.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let material = bytes.get(..Self::LEN).ok_or(Error::KeyTooShort { len: bytes.len(), min: Self::LEN })?;
+        let mut key = [0; Self::LEN];
+        key.copy_from_slice(material);
+        Ok(Key(key))
+    }
+
+    /// Derives a key from a master secret of at least 32 bytes with HKDF-SHA256, so one configured secret
+    /// can serve several purposes.
+    pub fn from_master_secret(master: &[u8]) -> Result<Self, Error> {
+        if master.len() < Self::MIN_MASTER_LEN {
+            return Err(Error::KeyTooShort { len: master.len(), min: Self::MIN_MASTER_LEN });
+        }
+        let mut key = [0; Self::LEN];
+        Hkdf::<Sha256>::new(None, master)
+            .expand(b"session-core cookie key v1", &mut key)
+            .expect("64 bytes is a valid HKDF-SHA256 output length");
+        Ok(Key(key))
+    }
+
+    pub(crate) fn signing(&self) -> &[u8] {
+        &self.0[..32]
+    }
+
+    pub(crate) fn encryption(&self) -> &[u8] {
+        &self.0[32..]
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(..)")
+    }
+}

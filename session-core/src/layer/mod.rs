@@ -1,0 +1,100 @@
+//! [`SessionLayer`]: the tower layer that gives every request its session.
+
+mod config;
+mod service;
+
+pub(crate) use config::Shared;
+pub use service::SessionService;
+
+use std::{borrow::Cow, sync::Arc, time::Duration};
+
+use tower_cookies::CookieManager;
+use tower_layer::Layer;
+
+use crate::{store::SessionStore, Key};
+
+/// Gives every request a session: cookie fields read from the request, `#[session]` fields loaded from
+/// `S` on first use, and every change written back once, before the response leaves.
+///
+/// It includes `tower-cookies`' `CookieManager`, so handlers can also take `tower_cookies::Cookies`.
+///
+/// ```
+/// use std::time::Duration;
+/// use session_core::{Key, MemoryStore, SessionLayer};
+///
+/// let layer = SessionLayer::new(MemoryStore::default(), Key::generate())
+///     .with_idle_timeout(Duration::from_secs(30 * 60))
+///     .with_absolute_timeout(Duration::from_secs(12 * 60 * 60));
+/// let app: axum::Router = axum::Router::new().layer(layer);
+/// ```
+#[derive(Clone)]
+pub struct SessionLayer<S: SessionStore> {
+    store: S,
+    shared: Arc<Shared>,
+}
+
+impl<S: SessionStore> SessionLayer<S> {
+    /// A layer keeping sessions in `store`, signing and encrypting cookies with `key`.
+    ///
+    /// Defaults: id cookie `id` (HttpOnly, Secure, SameSite=Lax, Path=/, gone when the browser closes),
+    /// idle timeout 24 hours, absolute timeout 7 days.
+    pub fn new(store: S, key: Key) -> Self {
+        let shared = Shared::new(Arc::new(store.clone()), key);
+        SessionLayer { store, shared: Arc::new(shared) }
+    }
+
+    fn configure(mut self, change: impl FnOnce(&mut Shared)) -> Self {
+        change(Arc::make_mut(&mut self.shared));
+        self
+    }
+
+    /// Ends a session after this long without a request that loads it. Enforced on the server, whatever
+    /// cookie the client replays; the deadline is pushed back at most once per half of it, so reads do
+    /// not write on every request.
+    pub fn with_idle_timeout(self, timeout: Duration) -> Self {
+        self.configure(|shared| {
+            shared.idle_timeout = timeout;
+            shared.refresh_after = timeout / 2;
+        })
+    }
+
+    /// Ends a session this long after it was created, however active it is.
+    pub fn with_absolute_timeout(self, timeout: Duration) -> Self {
+        self.configure(|shared| shared.absolute_timeout = timeout)
+    }
+
+    /// Keys that signed or encrypted cookies before the current one: their cookies still verify and are
+    /// re-issued under the current key, so rotating keys logs nobody out.
+    pub fn with_previous_keys(self, keys: impl IntoIterator<Item = Key>) -> Self {
+        self.configure(|shared| {
+            shared.keys.truncate(1);
+            shared.keys.extend(keys);
+        })
+    }
+
+    /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only.
+    pub fn with_secure(self, secure: bool) -> Self {
+        if !secure {
+            tracing::warn!("session cookies are sent without `Secure`: use this for plain-HTTP development only");
+        }
+        self.configure(|shared| shared.secure = secure)
+    }
+
+    /// The name of the session id cookie (default `id`).
+    pub fn with_cookie_name(self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.configure(|shared| shared.id_cookie.name = name.into())
+    }
+
+    /// Makes the id cookie persistent for `max_age`, instead of ending with the browser session.
+    pub fn with_cookie_max_age(self, max_age: Duration) -> Self {
+        self.configure(|shared| shared.id_cookie.max_age = Some(max_age))
+    }
+}
+
+impl<S: SessionStore, I> Layer<I> for SessionLayer<S> {
+    type Service = CookieManager<SessionService<S, I>>;
+
+    fn layer(&self, inner: I) -> Self::Service {
+        CookieManager::new(SessionService::new(inner, self.store.clone(), self.shared.clone()))
+    }
+}

@@ -1,0 +1,86 @@
+//! The paths generated code uses. Not public API: it may change in any release, which is why the runtime
+//! pins its derive crate to the exact same version.
+
+pub use crate::cookie::{CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES};
+pub use crate::schema::{FieldInfo, Place};
+pub use crate::session::RawSession;
+pub use crate::value::{escape_into, unescape, Bound, CookieValue, SEPARATOR};
+pub use crate::{Error, SessionHandle, SessionId, SessionSchema};
+pub use core;
+pub use http;
+pub use std::{borrow::ToOwned, string::String, vec::Vec};
+
+#[cfg(feature = "axum")]
+pub use axum;
+
+/// Bytes reserved in `cookie_budget` for the session id cookie: a name of up to 32 bytes, `=`, the
+/// signed id, and the `; ` separator.
+pub const ID_COOKIE_RESERVE: usize = 32 + 1 + crate::id::ID_COOKIE_VALUE_LEN + 2;
+
+/// Bytes one cookie adds to the request's `Cookie` header besides its name and value (`=` and `; `).
+pub const HEADER_OVERHEAD_PER_COOKIE: usize = 3;
+
+/// The worst-case bytes of name and protected value of a cookie field, or `None` when the type has no
+/// bound and the field has no `max_len`.
+pub const fn cookie_max_bytes(spec: &CookieSpec, bound: Bound) -> Option<usize> {
+    match bound.worst_case(spec.max_len) {
+        Some(value_len) => Some(spec.worst_case_len(value_len)),
+        None => None,
+    }
+}
+
+/// Compiles only for types that can be stored in a cookie; spanned on the field's type, it carries the
+/// `#[diagnostic::on_unimplemented]` message of [`CookieValue`].
+pub const fn assert_cookie_value<T: CookieValue>() {}
+
+/// Compiles only for types that can be stored in the session record.
+pub fn assert_session_value<T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync>() {}
+
+/// Appends one part of a derived composite value, escaped unless it is separator-free.
+pub fn encode_part<T: CookieValue>(value: &T, out: &mut String) {
+    crate::value::encode_part(value, out)
+}
+
+/// Reads one part written by [`encode_part`].
+pub fn decode_part<T: CookieValue>(part: &str) -> Option<T> {
+    crate::value::decode_part(part)
+}
+
+/// The handle behind a request's extensions, for the generated extractors.
+pub fn handle_from_extensions<H: SessionHandle>(extensions: &http::Extensions) -> Result<H, Error> {
+    crate::session::handle_from_extensions(extensions)
+}
+
+/// Implements axum's `FromRequestParts` for a generated handle when the runtime has its `axum` feature;
+/// expands to nothing otherwise, so the user's crate needs no feature of its own.
+#[cfg(feature = "axum")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_axum_extractor {
+    ($handle:ty) => {
+        #[automatically_derived]
+        impl<__S: ::core::marker::Send + ::core::marker::Sync> $crate::__private::axum::extract::FromRequestParts<__S>
+            for $handle
+        {
+            type Rejection = $crate::Error;
+
+            async fn from_request_parts(
+                parts: &mut $crate::__private::http::request::Parts,
+                _state: &__S,
+            ) -> ::core::result::Result<Self, Self::Rejection> {
+                $crate::__private::handle_from_extensions(&parts.extensions)
+            }
+        }
+    };
+}
+
+/// Implements axum's `FromRequestParts` for a generated handle when the runtime has its `axum` feature;
+/// expands to nothing otherwise, so the user's crate needs no feature of its own.
+#[cfg(not(feature = "axum"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_axum_extractor {
+    ($handle:ty) => {};
+}
+
+pub use crate::__impl_axum_extractor as impl_axum_extractor;

@@ -1,0 +1,187 @@
+//! Cookie fields and the id cookie: read straight from the request, written through `tower-cookies`.
+
+use tower_cookies::Cookie;
+
+use super::RawSession;
+use crate::{
+    cookie::{header, protect, unprotect, CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES},
+    value::CookieValue,
+    Error, SessionId,
+};
+
+/// What this request did with cookies, so reads see its own writes and a bad cookie is logged once.
+#[derive(Default)]
+pub(super) struct CookieLog {
+    /// Plain encodings set by this request (`None`: removed), newest last.
+    written: Vec<(&'static str, Option<String>)>,
+    /// Cookies already reported as failing verification or decoding.
+    warned: Vec<&'static str>,
+}
+
+/// The id cookie as the browser sent it.
+pub(super) enum IncomingId {
+    Absent,
+    /// Present, but no value carried an authentic, well-formed id.
+    Rejected,
+    Valid {
+        id: SessionId,
+        verified_with_previous_key: bool,
+    },
+}
+
+impl RawSession {
+    fn cookie_log(&self) -> std::sync::MutexGuard<'_, CookieLog> {
+        self.0.cookie_log.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Reads a cookie field: `None` if absent, forged, or no longer decodable as `T`. No I/O.
+    pub fn cookie_get<T: CookieValue>(&self, spec: &'static CookieSpec) -> Option<T> {
+        if let Some((_, written)) = self.cookie_log().written.iter().rev().find(|(name, _)| *name == spec.name) {
+            return written.as_deref().and_then(T::decode);
+        }
+        let keys = &self.0.shared.keys;
+        let mut present = false;
+        for sent in header::values(&self.0.cookie_headers, spec.name) {
+            present = true;
+            let Some((plain, key_index)) = unprotect(spec.protection, spec.name, sent, keys) else {
+                continue;
+            };
+            if let Some(value) = T::decode(&plain) {
+                if key_index > 0 {
+                    // Verified by a previous key: re-issue under the current one, so the old key can retire.
+                    // It fitted before, under the same bound, so it fits now.
+                    let _ = self.queue_cookie(spec, &plain);
+                }
+                return Some(value);
+            }
+        }
+        if present {
+            let mut log = self.cookie_log();
+            if !log.warned.contains(&spec.name) {
+                log.warned.push(spec.name);
+                tracing::warn!(
+                    cookie = spec.name,
+                    "cookie failed verification or no longer decodes; reading it as absent"
+                );
+            }
+        }
+        None
+    }
+
+    /// Sets a cookie field: refused with [`Error::CookieTooLarge`] past `max_len` or 4096 bytes, and then
+    /// nothing is sent.
+    pub fn cookie_set<T: CookieValue>(&self, spec: &'static CookieSpec, value: &T) -> Result<(), Error> {
+        if let Some(limit) = spec.max_len {
+            let len = value.len_units();
+            if len > limit {
+                return Err(Error::CookieTooLarge { cookie: spec.name, len, limit });
+            }
+        }
+        let mut plain = String::new();
+        value.encode(&mut plain);
+        self.queue_cookie(spec, &plain).map(drop)
+    }
+
+    /// Removes a cookie field from the browser (if it has it or this request set it).
+    pub fn cookie_remove(&self, spec: &'static CookieSpec) {
+        let mut log = self.cookie_log();
+        let set_here = log.written.iter().any(|(name, _)| *name == spec.name);
+        log.written.push((spec.name, None));
+        drop(log);
+        if set_here || header::contains(&self.0.cookie_headers, spec.name) {
+            let mut removal = self.build_cookie(spec, String::new());
+            removal.make_removal();
+            self.0.jar.add(removal);
+        }
+    }
+
+    fn queue_cookie(&self, spec: &'static CookieSpec, plain: &str) -> Result<(), Error> {
+        let protected = protect(spec.protection, spec.name, plain, &self.0.shared.keys[0]);
+        let len = spec.name.len() + protected.len();
+        if len > MAX_COOKIE_BYTES {
+            return Err(Error::CookieTooLarge { cookie: spec.name, len, limit: MAX_COOKIE_BYTES });
+        }
+        self.0.jar.add(self.build_cookie(spec, protected));
+        self.cookie_log().written.push((spec.name, Some(plain.to_owned())));
+        Ok(())
+    }
+
+    fn build_cookie(&self, spec: &'static CookieSpec, value: String) -> Cookie<'static> {
+        let mut builder = Cookie::build((spec.name, value))
+            .path(spec.path)
+            .http_only(spec.http_only)
+            .secure(spec.secure && self.0.shared.secure)
+            .same_site(same_site(spec.same_site))
+            .partitioned(spec.partitioned);
+        if let Some(domain) = spec.domain {
+            builder = builder.domain(domain);
+        }
+        if let Some(secs) = spec.max_age_secs {
+            builder = builder.max_age(cookie::time::Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
+        }
+        builder.build()
+    }
+
+    /// The id cookie the browser sent. The first value that verifies wins, so a cookie planted under a
+    /// broader path or domain cannot shadow the real one.
+    pub(super) fn incoming_id(&self) -> IncomingId {
+        let name: &str = &self.0.shared.id_cookie.name;
+        let mut present = false;
+        for sent in header::values(&self.0.cookie_headers, name) {
+            present = true;
+            let verified = unprotect(Protection::Signed, name, sent, &self.0.shared.keys);
+            if let Some((text, key_index)) = verified {
+                if let Some(id) = SessionId::parse(&text) {
+                    return IncomingId::Valid { id, verified_with_previous_key: key_index > 0 };
+                }
+            }
+        }
+        if present {
+            IncomingId::Rejected
+        } else {
+            IncomingId::Absent
+        }
+    }
+
+    pub(super) fn has_id_cookie(&self) -> bool {
+        header::contains(&self.0.cookie_headers, &self.0.shared.id_cookie.name)
+    }
+
+    pub(super) fn set_id_cookie(&self, id: &SessionId) {
+        let name = self.0.shared.id_cookie.name.clone();
+        let value = protect(Protection::Signed, &name, &id.to_text(), &self.0.shared.keys[0]);
+        self.0.jar.add(self.id_cookie(value));
+    }
+
+    pub(super) fn clear_id_cookie(&self) {
+        let mut removal = self.id_cookie(String::new());
+        removal.make_removal();
+        self.0.jar.add(removal);
+    }
+
+    fn id_cookie(&self, value: String) -> Cookie<'static> {
+        let config = &self.0.shared.id_cookie;
+        let mut builder = Cookie::build((config.name.clone(), value))
+            .path(config.path.clone())
+            .http_only(true)
+            .secure(self.0.shared.secure)
+            .same_site(same_site(config.same_site))
+            .partitioned(config.partitioned);
+        if let Some(domain) = &config.domain {
+            builder = builder.domain(domain.clone());
+        }
+        if let Some(max_age) = config.max_age {
+            builder =
+                builder.max_age(cookie::time::Duration::seconds(i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX)));
+        }
+        builder.build()
+    }
+}
+
+fn same_site(same_site: SameSite) -> cookie::SameSite {
+    match same_site {
+        SameSite::Lax => cookie::SameSite::Lax,
+        SameSite::Strict => cookie::SameSite::Strict,
+        SameSite::None => cookie::SameSite::None,
+    }
+}

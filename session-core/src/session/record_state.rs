@@ -1,0 +1,120 @@
+//! The request's view of its server-side session: what was loaded, and what the handler changed.
+//!
+//! Pure bookkeeping, no I/O: [`RawSession`](super::RawSession) loads and commits around it.
+
+use crate::{id::StoreKey, store::Record, SessionId};
+
+/// What the request knows about its stored session.
+#[derive(Debug, Default)]
+pub(super) struct RecordState {
+    /// `None` until the first `#[session]` access loads it.
+    pub(super) loaded: Option<Loaded>,
+    /// Field-level changes, at most one per field; `None` removes the field.
+    pub(super) changes: Vec<(&'static str, Option<Vec<u8>>)>,
+    /// An id change asked for by `cycle_id` or `destroy`.
+    pub(super) pending: Pending,
+    /// The id this request gives the session: after `cycle_id`, or chosen for a new session.
+    pub(super) new_id: Option<SessionId>,
+}
+
+/// The outcome of loading.
+#[derive(Debug)]
+pub(super) enum Loaded {
+    /// The request's id cookie named a live record.
+    Existing { id: SessionId, record: Record },
+    /// No live record: the visitor is new, or their id was unknown, forged, malformed or expired.
+    Fresh {
+        /// The request carried an id cookie that was not adopted, so it must be cleared unless replaced.
+        rejected_cookie: bool,
+        /// A record the store still returned although it has expired: delete it.
+        expired: Option<StoreKey>,
+    },
+}
+
+/// An id change that the commit carries out.
+#[derive(Debug, Default)]
+pub(super) enum Pending {
+    #[default]
+    None,
+    /// `cycle_id`: the record moves from `old` to `new_id`.
+    Cycle { old: SessionId },
+    /// `destroy`: the record under `old` is deleted and the id cookie cleared.
+    Destroy { old: StoreKey },
+}
+
+impl RecordState {
+    /// The serialized value of `field` as the handler sees it: its own change, else the loaded record.
+    pub(super) fn current(&self, field: &str) -> Option<&[u8]> {
+        match self.changes.iter().find(|(name, _)| *name == field) {
+            Some((_, change)) => change.as_deref(),
+            None => self.stored(field),
+        }
+    }
+
+    fn stored(&self, field: &str) -> Option<&[u8]> {
+        match &self.loaded {
+            Some(Loaded::Existing { record, .. }) => record.fields.get(field).map(Vec::as_slice),
+            _ => None,
+        }
+    }
+
+    /// Records that `field` now holds `value` (`None`: removed). A value equal to the stored one cancels
+    /// any change, so an unmodified session is never rewritten.
+    pub(super) fn change(&mut self, field: &'static str, value: Option<Vec<u8>>) {
+        let unchanged = self.stored(field) == value.as_deref();
+        let existing = self.changes.iter().position(|(name, _)| *name == field);
+        match (existing, unchanged) {
+            (Some(index), true) => {
+                self.changes.swap_remove(index);
+            }
+            (Some(index), false) => self.changes[index].1 = value,
+            (None, true) => {}
+            (None, false) => self.changes.push((field, value)),
+        }
+    }
+
+    /// The id of the live session, if the request has one.
+    pub(super) fn existing_id(&self) -> Option<&SessionId> {
+        match &self.loaded {
+            Some(Loaded::Existing { id, .. }) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn existing(field: &str, value: &[u8]) -> RecordState {
+        let mut record = Record::default();
+        record.fields.insert(field.to_owned(), value.to_vec());
+        RecordState { loaded: Some(Loaded::Existing { id: SessionId::generate(), record }), ..Default::default() }
+    }
+
+    #[test]
+    fn writing_the_stored_value_is_no_change() {
+        let mut state = existing("cart", b"[]");
+        state.change("cart", Some(b"[]".to_vec()));
+        assert!(state.changes.is_empty());
+    }
+
+    #[test]
+    fn writing_back_the_stored_value_cancels_a_change() {
+        let mut state = existing("cart", b"[]");
+        state.change("cart", Some(b"[1]".to_vec()));
+        assert_eq!(state.current("cart"), Some(&b"[1]"[..]));
+        state.change("cart", Some(b"[]".to_vec()));
+        assert!(state.changes.is_empty());
+    }
+
+    #[test]
+    fn removing_an_absent_field_is_no_change() {
+        let mut state = existing("cart", b"[]");
+        state.change("notice", None);
+        assert!(state.changes.is_empty());
+        state.change("cart", None);
+        assert_eq!(state.current("cart"), None);
+        assert_eq!(state.changes.len(), 1);
+    }
+}

@@ -1,0 +1,229 @@
+//! [`MemoryStore`]: the embedded store, for one process.
+
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex, MutexGuard,
+    },
+};
+
+use super::{now_millis, Patch, Record, SessionStore};
+use crate::{id::StoreKey, StoreError};
+
+/// Shards of the map; each has its own lock so concurrent requests rarely wait on each other.
+const SHARDS: usize = 16;
+
+/// An in-memory session store: a cheap [`Clone`] handle to one shared, sharded map.
+///
+/// Expired records are reclaimed as the store is used (every operation sweeps the expired records of its
+/// shard and of one other), without anyone having to read them, and the number of sessions is bounded:
+/// when full, the session closest to expiry makes room.
+///
+/// ```
+/// use session_core::MemoryStore;
+///
+/// let store = MemoryStore::default();
+/// let same_sessions = store.clone();
+/// assert_eq!(same_sessions.len(), 0);
+/// ```
+#[derive(Clone)]
+pub struct MemoryStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shards: [Mutex<Shard>; SHARDS],
+    max_per_shard: usize,
+    /// Which shard the next operation sweeps besides its own.
+    sweep_cursor: AtomicUsize,
+}
+
+#[derive(Default)]
+struct Shard {
+    records: HashMap<StoreKey, Record>,
+    /// `(expires_at, key)` for every record, so the expired ones are found without a scan.
+    deadlines: BTreeSet<(u64, StoreKey)>,
+}
+
+impl Default for MemoryStore {
+    /// A store for up to [`MemoryStore::DEFAULT_MAX_SESSIONS`] sessions.
+    fn default() -> Self {
+        Self::with_max_sessions(Self::DEFAULT_MAX_SESSIONS)
+    }
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore").field("sessions", &self.len()).finish()
+    }
+}
+
+impl MemoryStore {
+    /// The default bound on live sessions.
+    pub const DEFAULT_MAX_SESSIONS: usize = 1_000_000;
+
+    /// A store that keeps at most about `max_sessions` sessions (rounded up to a multiple of its shard
+    /// count), evicting the one closest to expiry when full.
+    pub fn with_max_sessions(max_sessions: usize) -> Self {
+        MemoryStore {
+            inner: Arc::new(Inner {
+                shards: std::array::from_fn(|_| Mutex::default()),
+                max_per_shard: max_sessions.div_ceil(SHARDS).max(1),
+                sweep_cursor: AtomicUsize::new(0),
+            }),
+        }
+    }
+
+    /// The number of records held, expired ones not yet reclaimed included.
+    pub fn len(&self) -> usize {
+        self.inner.shards.iter().map(|shard| lock(shard).records.len()).sum()
+    }
+
+    /// True if no records are held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reclaims every expired record now.
+    pub fn purge_expired(&self) {
+        let now = now_millis();
+        for shard in &self.inner.shards {
+            lock(shard).sweep(now);
+        }
+    }
+
+    /// Locks the shard of `key` after sweeping it and one other shard.
+    fn shard(&self, key: &StoreKey, now: u64) -> MutexGuard<'_, Shard> {
+        let index = usize::from(key.as_bytes()[0]) % SHARDS;
+        let other = self.inner.sweep_cursor.fetch_add(1, Ordering::Relaxed) % SHARDS;
+        if other != index {
+            lock(&self.inner.shards[other]).sweep(now);
+        }
+        let mut shard = lock(&self.inner.shards[index]);
+        shard.sweep(now);
+        shard
+    }
+}
+
+/// A poisoned lock only means another request panicked mid-operation; every operation leaves a shard
+/// consistent before it can panic, so the data is still good.
+fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
+    shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shard {
+    fn sweep(&mut self, now: u64) {
+        while let Some(&(deadline, key)) = self.deadlines.first() {
+            if deadline > now {
+                break;
+            }
+            self.deadlines.pop_first();
+            self.records.remove(&key);
+        }
+    }
+
+    fn live(&mut self, key: &StoreKey, now: u64) -> Option<&mut Record> {
+        self.records.get_mut(key).filter(|record| !record.is_expired(now))
+    }
+
+    fn insert(&mut self, key: StoreKey, record: Record, max: usize) {
+        if self.records.len() >= max {
+            if let Some((_, soonest)) = self.deadlines.pop_first() {
+                self.records.remove(&soonest);
+            }
+        }
+        self.deadlines.insert((record.expires_at, key));
+        self.records.insert(key, record);
+    }
+
+    fn remove(&mut self, key: &StoreKey) {
+        if let Some(record) = self.records.remove(key) {
+            self.deadlines.remove(&(record.expires_at, *key));
+        }
+    }
+}
+
+impl SessionStore for MemoryStore {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+        let now = now_millis();
+        Ok(self.shard(key, now).live(key, now).cloned())
+    }
+
+    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        let now = now_millis();
+        let mut shard = self.shard(key, now);
+        if shard.live(key, now).is_some() {
+            return Ok(false);
+        }
+        shard.insert(*key, record.clone(), self.inner.max_per_shard);
+        Ok(true)
+    }
+
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let now = now_millis();
+        let mut shard = self.shard(key, now);
+        let Some(record) = shard.live(key, now) else {
+            return Ok(false);
+        };
+        let old_deadline = record.expires_at;
+        record.apply(patch);
+        if old_deadline != patch.expires_at {
+            shard.deadlines.remove(&(old_deadline, *key));
+            shard.deadlines.insert((patch.expires_at, *key));
+        }
+        Ok(true)
+    }
+
+    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+        self.shard(key, now_millis()).remove(key);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SessionId;
+
+    fn record(expires_in: u64) -> Record {
+        let now = now_millis();
+        Record {
+            fields: HashMap::from([("a".to_owned(), b"1".to_vec())]),
+            created_at: now,
+            expires_at: now + expires_in,
+        }
+    }
+
+    #[tokio::test]
+    async fn expired_records_are_reclaimed_without_being_read() {
+        let store = MemoryStore::default();
+        for _ in 0..64 {
+            store.create(&SessionId::generate().store_key(), &record(1)).await.unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        // Unrelated traffic sweeps every shard in turn.
+        let other = SessionId::generate().store_key();
+        for _ in 0..SHARDS {
+            store.load(&other).await.unwrap();
+        }
+        assert_eq!(store.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_bound_evicts_the_session_closest_to_expiry() {
+        let store = MemoryStore::with_max_sessions(SHARDS);
+        let mut keys = Vec::new();
+        // Fill one shard beyond its single slot: keys are spread by their first byte.
+        while keys.len() < 2 {
+            let key = SessionId::generate().store_key();
+            if key.as_bytes()[0] as usize % SHARDS == 0 {
+                keys.push(key);
+            }
+        }
+        store.create(&keys[0], &record(60_000)).await.unwrap();
+        store.create(&keys[1], &record(120_000)).await.unwrap();
+        assert!(store.load(&keys[0]).await.unwrap().is_none());
+        assert!(store.load(&keys[1]).await.unwrap().is_some());
+    }
+}

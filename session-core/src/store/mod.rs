@@ -1,0 +1,70 @@
+//! Server-side session stores: the [`SessionStore`] trait and the embedded [`MemoryStore`].
+//!
+//! A store keeps [`Record`]s under the [`StoreKey`] (hash) of a session id. It is small on purpose: five
+//! operations, each one round trip, and field-level saves so concurrent requests never undo each other.
+
+mod memory;
+mod record;
+#[cfg(feature = "redis")]
+mod redis;
+
+pub use memory::MemoryStore;
+pub use record::{now_millis, Patch, Record};
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
+
+use std::{future::Future, pin::Pin};
+
+use crate::{id::StoreKey, StoreError};
+
+/// Where `#[session]` fields live.
+///
+/// Every method is one round trip. Records whose `expires_at` has passed must read as absent, whatever
+/// the store does to reclaim them.
+pub trait SessionStore: Clone + Send + Sync + 'static {
+    /// The record under `key`, or `None` if there is none or it has expired.
+    fn load(&self, key: &StoreKey) -> impl Future<Output = Result<Option<Record>, StoreError>> + Send;
+
+    /// Stores a new record under `key`. Returns `false`, changing nothing, if a live record is already there
+    /// (an id collision), so a session can never be taken over by creating over it.
+    fn create(&self, key: &StoreKey, record: &Record) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Applies `patch` to the live record under `key`, atomically, touching only the fields it names.
+    /// Returns `false`, changing nothing, if there is no live record.
+    fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Deletes the record under `key`, if any.
+    fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Moves a session to a new id: `record` is created under `new` and `old` is deleted. Returns `false` if
+    /// `new` is taken. The default creates first, so a failure never loses the session; stores that can
+    /// should do both in one round trip.
+    fn cycle(
+        &self,
+        old: &StoreKey,
+        new: &StoreKey,
+        record: &Record,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        async move {
+            if !self.create(new, record).await? {
+                return Ok(false);
+            }
+            self.delete(old).await?;
+            Ok(true)
+        }
+    }
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The part of a store that request handles call, object-safe so that generated handles need not be
+/// generic over the store. Only loading goes through it; saves happen in the layer, which knows the type.
+pub(crate) trait LoadRecord: Send + Sync {
+    fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<Record>, StoreError>>;
+}
+
+impl<S: SessionStore> LoadRecord for S {
+    fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<Record>, StoreError>> {
+        Box::pin(SessionStore::load(self, key))
+    }
+}

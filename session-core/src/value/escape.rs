@@ -1,0 +1,94 @@
+//! Percent-escaping into RFC 6265 cookie-octets.
+//!
+//! Bytes outside the safe set become `%XX`. The safe set is every `cookie-octet` except `%` (the escape
+//! itself) and `:` (the separator of composite values), so an escaped string never contains either.
+
+/// The most bytes one input byte can become (`%XX`).
+pub const ESCAPE_GROWTH: usize = 3;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// True for the bytes that are written as they are.
+const fn is_safe(byte: u8) -> bool {
+    // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E, minus `%` and `:`.
+    matches!(byte, 0x21 | 0x23..=0x24 | 0x26..=0x2B | 0x2D..=0x39 | 0x3C..=0x5B | 0x5D..=0x7E)
+}
+
+/// Appends `input` to `out`, escaping every byte that is not a safe cookie-octet.
+pub fn escape_into(input: &str, out: &mut String) {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if !is_safe(byte) {
+            // Every byte of a multi-byte character is unsafe, so a run of safe bytes starts and ends on
+            // character boundaries.
+            if start < i {
+                out.push_str(&input[start..i]);
+            }
+            out.push('%');
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0x0F)] as char);
+            start = i + 1;
+        }
+    }
+    out.push_str(&input[start..]);
+}
+
+/// Reverses [`escape_into`]. Returns `None` for a malformed escape, a byte that [`escape_into`] would
+/// have escaped, or a result that is not UTF-8.
+pub fn unescape(input: &str) -> Option<String> {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte == b'%' {
+            let high = hex_digit(*bytes.get(i + 1)?)?;
+            let low = hex_digit(*bytes.get(i + 2)?)?;
+            out.push(high << 4 | low);
+            i += 3;
+        } else if is_safe(byte) {
+            out.push(byte);
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_text_is_unchanged() {
+        let mut out = String::new();
+        escape_into("en-GB", &mut out);
+        assert_eq!(out, "en-GB");
+    }
+
+    #[test]
+    fn separators_and_unicode_are_escaped() {
+        let mut out = String::new();
+        escape_into("a:b%c; d\"é", &mut out);
+        assert_eq!(out, "a%3Ab%25c%3B%20d%22%C3%A9");
+        assert_eq!(unescape(&out).as_deref(), Some("a:b%c; d\"é"));
+    }
+
+    #[test]
+    fn malformed_escapes_are_refused() {
+        for bad in ["%", "%4", "%zz", "a b", "%FF", "a:b"] {
+            assert_eq!(unescape(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Values that can live in a cookie: the [`CookieValue`] trait and its worst-case length.
+//!
+//! Every encoding produced here is made of RFC 6265 `cookie-octet`s only, so it can be sent as a cookie
+//! value without quoting, and it never contains `%` sequences other than its own escapes.
+
+mod escape;
+mod impls;
+
+pub use escape::{escape_into, unescape, ESCAPE_GROWTH};
+pub(crate) use impls::{decode_part, encode_part};
+
+/// How long the encoding of a [`CookieValue`] can get.
+///
+/// The derive turns this into a compile-time proof that a cookie fits the 4096 bytes a browser keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// Every value encodes to at most this many bytes.
+    Fixed(usize),
+    /// The encoding grows with the value: at most `base + per_unit * units` bytes, where `units` is what
+    /// [`CookieValue::len_units`] returns (bytes of a `String`, elements of a `Vec`) and what
+    /// `#[cookie(max_len = N)]` limits. `per_unit == usize::MAX` means the type cannot be bounded.
+    Growing {
+        /// Bytes any value needs, whatever its length.
+        base: usize,
+        /// Worst-case bytes each unit adds.
+        per_unit: usize,
+    },
+}
+
+impl Bound {
+    /// The worst-case encoded length for values of at most `max_len` units, or `None` when the type is
+    /// unbounded and no `max_len` was given (or the bound does not fit in `usize`).
+    pub const fn worst_case(self, max_len: Option<usize>) -> Option<usize> {
+        match (self, max_len) {
+            (Bound::Fixed(n), _) => Some(n),
+            (Bound::Growing { base, per_unit }, Some(units)) => match per_unit.checked_mul(units) {
+                Some(grown) => base.checked_add(grown),
+                None => None,
+            },
+            (Bound::Growing { .. }, None) => None,
+        }
+    }
+
+    /// True when the type has a fixed worst case, so `max_len` is not needed.
+    pub const fn is_fixed(self) -> bool {
+        matches!(self, Bound::Fixed(_))
+    }
+
+    /// The bound of a value embedded in a composite (tuple, array, struct, `Vec`): its bytes may need
+    /// escaping so that they cannot be confused with the separator.
+    pub const fn embedded(self, separator_free: bool) -> Bound {
+        let growth = if separator_free { 1 } else { ESCAPE_GROWTH };
+        match self {
+            Bound::Fixed(n) => Bound::Fixed(n.saturating_mul(growth)),
+            Bound::Growing { base, per_unit } => {
+                Bound::Growing { base: base.saturating_mul(growth), per_unit: per_unit.saturating_mul(growth) }
+            }
+        }
+    }
+
+    /// The bound of a fixed sequence of parts joined by one separator byte.
+    pub const fn join(parts: &[Bound]) -> Bound {
+        let mut total = 0usize;
+        let mut i = 0;
+        while i < parts.len() {
+            match parts[i] {
+                Bound::Fixed(n) => total = total.saturating_add(n),
+                Bound::Growing { .. } => return UNBOUNDED,
+            }
+            i += 1;
+        }
+        Bound::Fixed(total.saturating_add(parts.len().saturating_sub(1)))
+    }
+}
+
+/// The bound of a type that cannot be limited by `max_len` (for example a `Vec` of `String`s).
+pub const UNBOUNDED: Bound = Bound::Growing { base: 0, per_unit: usize::MAX };
+
+/// The byte that separates the parts of a composite value (tuple, array, struct, `Vec`).
+pub const SEPARATOR: u8 = b':';
+
+/// A value that can be stored in a client cookie.
+///
+/// Implemented for `bool`, the integers, `char`, `String`, `Option<T>`, arrays, tuples of up to eight
+/// elements and `Vec<T>`; `#[derive(CookieValue)]` implements it for unit enums (encoded as their
+/// snake_case variant name, so `Theme::Dark` becomes `dark`) and for structs whose fields are bounded.
+///
+/// Types that hold secrets, such as [`Secret`](crate::Secret), deliberately do not implement it: that is
+/// what makes the compiler refuse to route them to a cookie.
+///
+/// # Contract
+///
+/// * `encode` writes only RFC 6265 `cookie-octet`s, never a `%` that [`unescape`] would misread.
+/// * `decode(encode(v)) == Some(v)` for every value, and `decode` never panics on any input.
+/// * The encoding is never longer than [`BOUND`](Self::BOUND) allows for `len_units()` units.
+///
+/// # Example
+///
+/// ```
+/// use session_core::CookieValue;
+///
+/// let mut out = String::new();
+/// (7u8, true).encode(&mut out);
+/// assert_eq!(out, "7:true");
+/// assert_eq!(<(u8, bool)>::decode(&out), Some((7, true)));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a cookie",
+    label = "this type does not implement `CookieValue`",
+    note = "secrets (`Secret<T>`) and unbounded or non-cookie-safe types never implement `CookieValue`",
+    note = "help: route the field to the server with `#[session]` (or `#[session(sensitive)]`), or `#[derive(CookieValue)]` on your own bounded type"
+)]
+pub trait CookieValue: Sized {
+    /// The worst-case length of [`encode`](Self::encode)'s output.
+    const BOUND: Bound;
+
+    /// True when the encoding never contains the composite [`SEPARATOR`] or an escape, so a composite can
+    /// embed it without escaping (integers, `bool`, derived unit enums).
+    const SEPARATOR_FREE: bool = false;
+
+    /// The length that `#[cookie(max_len = N)]` limits: bytes of a string, elements of a sequence.
+    /// Types with a [`Bound::Fixed`] bound return 0.
+    fn len_units(&self) -> usize {
+        0
+    }
+
+    /// Appends the cookie-safe encoding of `self` to `out`.
+    fn encode(&self, out: &mut String);
+
+    /// Parses an encoding produced by [`encode`](Self::encode); `None` for anything else.
+    fn decode(encoded: &str) -> Option<Self>;
+}

@@ -1,0 +1,515 @@
+//! Parsing: the struct and its `#[cookie]`, `#[session]` and `#[schema]` attributes into a small AST.
+//!
+//! Checks that concern one key alone happen here (an unknown key, a duplicate, a value out of range);
+//! checks across keys and fields are in `valid.rs`. Nothing here returns early: every problem is pushed
+//! into the [`Ctxt`] and parsing goes on.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, ToTokens};
+use syn::{
+    meta::ParseNestedMeta, spanned::Spanned, Attribute, Data, DeriveInput, Fields, Ident, LitBool, LitInt, LitStr,
+    Path, Token, Type, Visibility,
+};
+
+use crate::{ctxt::Ctxt, names};
+
+/// The most bytes any attribute value may have (browsers ignore longer cookie attributes).
+pub(crate) const MAX_ATTRIBUTE_BYTES: usize = 1024;
+/// The most bytes of name and value a browser keeps for one cookie.
+pub(crate) const MAX_COOKIE_BYTES: usize = 4096;
+/// Browsers cap `Max-Age` at 400 days.
+const MAX_AGE_LIMIT_SECS: u64 = 400 * 24 * 60 * 60;
+/// The default `cookie_budget`: the request-header line limit of common servers.
+pub(crate) const DEFAULT_COOKIE_BUDGET: usize = 8190;
+
+const COOKIE_KEYS: &str = "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, \
+                           domain, partitioned, allow_sensitive";
+const SESSION_KEYS: &str = "sensitive, flash, name";
+const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
+
+/// A struct deriving `SessionSchema`.
+pub(crate) struct Schema<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) vis: &'a Visibility,
+    pub(crate) input: &'a DeriveInput,
+    /// The generated handle's name.
+    pub(crate) handle: Ident,
+    /// The path of the runtime crate.
+    pub(crate) krate: Path,
+    pub(crate) cookie_budget: usize,
+    /// The `cookie_budget = N` literal, when given, to span budget errors on.
+    pub(crate) cookie_budget_span: Option<Span>,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// One field and where it goes.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// The field's own `///` docs, forwarded to its reader.
+    pub(crate) docs: Vec<&'a Attribute>,
+    pub(crate) cookie: Option<CookieAttr>,
+    pub(crate) session: Option<SessionAttr>,
+}
+
+/// How a cookie value is protected.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Protection {
+    Plain,
+    Signed,
+    Private,
+}
+
+impl Protection {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Protection::Plain => "plain",
+            Protection::Signed => "signed",
+            Protection::Private => "private",
+        }
+    }
+}
+
+/// `SameSite`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum SameSite {
+    Lax,
+    Strict,
+    None,
+}
+
+/// A value and the tokens it came from, to span errors on.
+pub(crate) struct Located<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// `#[cookie(...)]`.
+pub(crate) struct CookieAttr {
+    /// The `cookie` path of the attribute.
+    pub(crate) span: Span,
+    /// Every protection key given, in order (more than one is an error).
+    pub(crate) protections: Vec<Located<Protection>>,
+    pub(crate) name: Option<Located<String>>,
+    pub(crate) max_len: Option<Located<usize>>,
+    pub(crate) max_age_secs: Option<Located<u64>>,
+    pub(crate) http_only: Option<Located<bool>>,
+    pub(crate) secure: Option<Located<bool>>,
+    pub(crate) same_site: Option<Located<SameSite>>,
+    pub(crate) path: Option<Located<String>>,
+    pub(crate) domain: Option<Located<String>>,
+    pub(crate) partitioned: Option<Located<bool>>,
+    pub(crate) allow_sensitive: Option<Located<String>>,
+    /// `sensitive` written in `#[cookie]`: kept so `valid.rs` can explain lint 1.
+    pub(crate) sensitive: Option<Span>,
+}
+
+impl CookieAttr {
+    pub(crate) fn protection(&self) -> Protection {
+        self.protections.first().map_or(Protection::Signed, |p| p.value)
+    }
+
+    pub(crate) fn secure(&self) -> bool {
+        self.secure.as_ref().is_none_or(|s| s.value)
+    }
+}
+
+/// `#[session(...)]`.
+pub(crate) struct SessionAttr {
+    pub(crate) span: Span,
+    pub(crate) sensitive: bool,
+    pub(crate) flash: bool,
+    pub(crate) name: Option<Located<String>>,
+}
+
+impl<'a> Schema<'a> {
+    /// Parses `input`, or returns `None` (with an error in `cx`) if it is not a struct with named fields.
+    pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(fields) => &fields.named,
+                Fields::Unnamed(_) | Fields::Unit => {
+                    cx.error(
+                        &input.ident,
+                        "`SessionSchema` needs a struct with named fields",
+                        "name each field: its name becomes the accessor's name",
+                    );
+                    return None;
+                }
+            },
+            Data::Enum(data) => {
+                cx.error_at(
+                    data.enum_token.span,
+                    "`SessionSchema` can only be derived for a struct",
+                    "declare the session as a struct with one named field per value",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                cx.error_at(
+                    data.union_token.span,
+                    "`SessionSchema` can only be derived for a struct",
+                    "declare the session as a struct with one named field per value",
+                );
+                return None;
+            }
+        };
+
+        let mut handle = format_ident!("{}Session", input.ident);
+        let mut krate: Path = syn::parse_quote!(::session_core);
+        let mut cookie_budget = DEFAULT_COOKIE_BUDGET;
+        let mut cookie_budget_span = None;
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("schema")) {
+            let mut seen = Vec::new();
+            parse_keys(cx, attr, SCHEMA_KEYS, &mut seen, |key, meta| match key {
+                "handle" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        match syn::parse_str::<Ident>(&lit.value()) {
+                            Ok(ident) => handle = Ident::new(&ident.to_string(), lit.span()),
+                            Err(_) => cx.error(
+                                &lit,
+                                "`handle` must be a Rust identifier",
+                                "write a type name such as `handle = \"VisitorSession\"`",
+                            ),
+                        }
+                    }
+                    Ok(true)
+                }
+                "crate" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        match lit.parse::<Path>() {
+                            Ok(path) => krate = path,
+                            Err(_) => cx.error(
+                                &lit,
+                                "`crate` must be a path",
+                                "name the runtime crate as it is imported, such as `crate = \"::session_core\"`",
+                            ),
+                        }
+                    }
+                    Ok(true)
+                }
+                "cookie_budget" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    match lit.base10_parse::<usize>() {
+                        Ok(budget) if budget >= MAX_COOKIE_BYTES => {
+                            cookie_budget = budget;
+                            cookie_budget_span = Some(lit.span());
+                        }
+                        _ => cx.error(&lit, "`cookie_budget` must be a number of bytes of at least 4096", "the default, 8190, is the header limit of common servers; raise it only if yours accepts more"),
+                    }
+                    Ok(true)
+                }
+                _ => Ok(false),
+            });
+        }
+
+        let fields = fields
+            .iter()
+            .map(|field| {
+                let ident = field.ident.as_ref().expect("named fields have names");
+                let mut cookie = None;
+                let mut session = None;
+                for attr in &field.attrs {
+                    if attr.path().is_ident("cookie") {
+                        if cookie.is_some() {
+                            cx.error(
+                                attr,
+                                "duplicate `#[cookie]` attribute",
+                                "merge the keys into one `#[cookie(...)]`",
+                            );
+                        } else {
+                            cookie = Some(CookieAttr::parse(cx, attr));
+                        }
+                    } else if attr.path().is_ident("session") {
+                        if session.is_some() {
+                            cx.error(
+                                attr,
+                                "duplicate `#[session]` attribute",
+                                "merge the keys into one `#[session(...)]`",
+                            );
+                        } else {
+                            session = Some(SessionAttr::parse(cx, attr));
+                        }
+                    }
+                }
+                let docs = field.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+                Field { ident, ty: &field.ty, docs, cookie, session }
+            })
+            .collect();
+
+        Some(Schema {
+            ident: &input.ident,
+            vis: &input.vis,
+            input,
+            handle,
+            krate,
+            cookie_budget,
+            cookie_budget_span,
+            fields,
+        })
+    }
+}
+
+impl CookieAttr {
+    fn parse(cx: &Ctxt, attr: &Attribute) -> Self {
+        let mut cookie = CookieAttr {
+            span: attr.path().span(),
+            protections: Vec::new(),
+            name: None,
+            max_len: None,
+            max_age_secs: None,
+            http_only: None,
+            secure: None,
+            same_site: None,
+            path: None,
+            domain: None,
+            partitioned: None,
+            allow_sensitive: None,
+            sensitive: None,
+        };
+        if matches!(attr.meta, syn::Meta::Path(_)) {
+            return cookie;
+        }
+        let mut seen = Vec::new();
+        parse_keys(cx, attr, COOKIE_KEYS, &mut seen, |key, meta| {
+            let span = meta.path.span();
+            match key {
+                "plain" | "signed" | "private" => {
+                    let value = match key {
+                        "plain" => Protection::Plain,
+                        "signed" => Protection::Signed,
+                        _ => Protection::Private,
+                    };
+                    cookie.protections.push(Located { value, span });
+                }
+                "name" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        if names::is_cookie_token(&lit.value()) {
+                            cookie.name = Some(Located { value: lit.value(), span: lit.span() });
+                        } else {
+                            cx.error(&lit, format!("`{}` is not a valid cookie name", lit.value().escape_debug()), "a cookie name is a non-empty RFC 6265 token: visible ASCII without spaces or any of ()<>@,;:\\\"/[]?={}");
+                        }
+                    }
+                }
+                "max_len" => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    match lit.base10_parse::<usize>() {
+                        Ok(0) => cx.error(&lit, "`max_len` must be at least 1", "give the most bytes (for strings) or elements (for sequences) the value may hold"),
+                        Ok(n) if n > MAX_COOKIE_BYTES => cx.error(&lit, format!("`max_len = {n}` can never fit in a cookie: browsers keep at most {MAX_COOKIE_BYTES} bytes of name and value"), "lower `max_len`, or keep the value on the server with `#[session]`"),
+                        Ok(n) => cookie.max_len = Some(Located { value: n, span: lit.span() }),
+                        Err(_) => cx.error(&lit, "`max_len` must be a whole number", "write `max_len = 64`"),
+                    }
+                }
+                "max_age" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        match parse_max_age(&lit.value()) {
+                            Some(0) => cx.error(
+                                &lit,
+                                "`max_age` must be longer than zero",
+                                "to delete a cookie, call the generated `remove_*` method",
+                            ),
+                            Some(secs) if secs > MAX_AGE_LIMIT_SECS => cx.error(
+                                &lit,
+                                format!(
+                                    "`max_age = \"{}\"` is longer than the 400 days browsers keep a cookie",
+                                    lit.value()
+                                ),
+                                "use at most `max_age = \"400d\"`",
+                            ),
+                            Some(secs) => cookie.max_age_secs = Some(Located { value: secs, span: lit.span() }),
+                            None => cx.error(
+                                &lit,
+                                format!("cannot read `max_age = {:?}`", lit.value()),
+                                "write a whole number and a unit: \"400d\", \"12h\", \"30m\" or \"45s\"",
+                            ),
+                        }
+                    }
+                }
+                "http_only" => cookie.http_only = Some(flag(meta)?),
+                "secure" => cookie.secure = Some(flag(meta)?),
+                "partitioned" => cookie.partitioned = Some(flag(meta)?),
+                "same_site" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        let value = match lit.value().as_str() {
+                            "lax" => Some(SameSite::Lax),
+                            "strict" => Some(SameSite::Strict),
+                            "none" => Some(SameSite::None),
+                            _ => None,
+                        };
+                        match value {
+                            Some(value) => cookie.same_site = Some(Located { value, span: lit.span() }),
+                            None => cx.error(
+                                &lit,
+                                format!("unknown `same_site = {:?}`", lit.value()),
+                                "use \"lax\" (the default), \"strict\" or \"none\"",
+                            ),
+                        }
+                    }
+                }
+                "path" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        let path = lit.value();
+                        if path.starts_with('/') && path.bytes().all(|b| b.is_ascii_graphic() && b != b';') {
+                            cookie.path = Some(Located { value: path, span: lit.span() });
+                        } else {
+                            cx.error(
+                                &lit,
+                                format!("`path = {path:?}` is not a valid cookie path"),
+                                "a path starts with `/` and has no spaces, `;` or control characters",
+                            );
+                        }
+                    }
+                }
+                "domain" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        let domain = lit.value();
+                        if !domain.is_empty() && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+                        {
+                            cookie.domain = Some(Located { value: domain, span: lit.span() });
+                        } else {
+                            cx.error(
+                                &lit,
+                                format!("`domain = {domain:?}` is not a valid domain"),
+                                "write a host name such as `domain = \"example.com\"`",
+                            );
+                        }
+                    }
+                }
+                "allow_sensitive" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        if lit.value().trim().is_empty() {
+                            cx.error(&lit, "`allow_sensitive` needs a reason", "say why this value is safe in a cookie, such as `allow_sensitive = \"a public PIN-pad layout, not a PIN\"`");
+                        } else {
+                            cookie.allow_sensitive = Some(Located { value: lit.value(), span: lit.span() });
+                        }
+                    }
+                }
+                "sensitive" => cookie.sensitive = Some(span),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        });
+        cookie
+    }
+}
+
+impl SessionAttr {
+    fn parse(cx: &Ctxt, attr: &Attribute) -> Self {
+        let mut session = SessionAttr { span: attr.path().span(), sensitive: false, flash: false, name: None };
+        if matches!(attr.meta, syn::Meta::Path(_)) {
+            return session;
+        }
+        let mut seen = Vec::new();
+        parse_keys(cx, attr, SESSION_KEYS, &mut seen, |key, meta| {
+            match key {
+                "sensitive" => session.sensitive = true,
+                "flash" => session.flash = true,
+                "name" => {
+                    if let Some(lit) = string(cx, meta)? {
+                        if lit.value().is_empty() {
+                            cx.error(&lit, "a store key cannot be empty", "omit `name` to use the field name");
+                        } else {
+                            session.name = Some(Located { value: lit.value(), span: lit.span() });
+                        }
+                    }
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        });
+        session
+    }
+}
+
+/// Runs `handle` for each `key` or `key = value` of `attr`, reporting unknown keys (with `valid`, the list
+/// of valid ones) and duplicates, and going on after each error.
+fn parse_keys(
+    cx: &Ctxt,
+    attr: &Attribute,
+    valid: &str,
+    seen: &mut Vec<String>,
+    mut handle: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<bool>,
+) {
+    let attr_name = attr.path().get_ident().map(Ident::to_string).unwrap_or_default();
+    let result = attr.parse_nested_meta(|meta| {
+        let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+        if seen.contains(&key) {
+            cx.error(&meta.path, format!("duplicate key `{key}` in `#[{attr_name}]`"), "give each key once");
+            skip_value(&meta)?;
+            return Ok(());
+        }
+        seen.push(key.clone());
+        // `sensitive` is known in `#[cookie]` only to say that it does not belong there.
+        let known = valid.split(", ").any(|k| k == key) || (attr_name == "cookie" && key == "sensitive");
+        if !known || !handle(&key, &meta)? {
+            cx.error(
+                &meta.path,
+                format!(
+                    "unknown key `{}` in `#[{attr_name}]`",
+                    meta.path.to_token_stream().to_string().replace(' ', "")
+                ),
+                format!("the valid keys are: {valid}"),
+            );
+            skip_value(&meta)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        cx.syn_error(error);
+    }
+}
+
+/// Consumes `= value` or `(...)` after a key that is being rejected, so parsing can go on.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        content.parse::<TokenStream>()?;
+    }
+    Ok(())
+}
+
+/// `key = "string"`, refusing values over [`MAX_ATTRIBUTE_BYTES`].
+fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
+    let lit: LitStr = meta.value()?.parse()?;
+    if lit.value().len() > MAX_ATTRIBUTE_BYTES {
+        cx.error(
+            &lit,
+            format!(
+                "this value is {} bytes long; browsers ignore cookie attributes over {MAX_ATTRIBUTE_BYTES} bytes",
+                lit.value().len()
+            ),
+            format!("shorten it to at most {MAX_ATTRIBUTE_BYTES} bytes"),
+        );
+        return Ok(None);
+    }
+    Ok(Some(lit))
+}
+
+/// `key` (true) or `key = bool`.
+fn flag(meta: &ParseNestedMeta) -> syn::Result<Located<bool>> {
+    if meta.input.peek(Token![=]) {
+        let lit: LitBool = meta.value()?.parse()?;
+        Ok(Located { value: lit.value, span: lit.span })
+    } else {
+        Ok(Located { value: true, span: meta.path.span() })
+    }
+}
+
+/// `"400d"`, `"12h"`, `"30m"` or `"45s"` in seconds.
+fn parse_max_age(text: &str) -> Option<u64> {
+    let unit = match text.as_bytes().last()? {
+        b'd' => 86_400,
+        b'h' => 3_600,
+        b'm' => 60,
+        b's' => 1,
+        _ => return None,
+    };
+    let digits = &text[..text.len() - 1];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(unit)
+}

@@ -1,0 +1,40 @@
+//! After errors: the errors themselves, plus a stub of everything the derive would have generated, so the
+//! user's handlers still type-check and only the real mistakes are reported.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::{
+    attr::Schema,
+    ctxt::to_compile_errors,
+    expand::{handle_impls, handle_struct, Bodies},
+};
+
+pub(crate) fn schema(input: &DeriveInput, schema: Option<&Schema>, errors: Vec<syn::Error>) -> TokenStream {
+    let errors = to_compile_errors(errors);
+    let Some(schema) = schema else {
+        return errors;
+    };
+    let Schema { ident, handle, krate, .. } = schema;
+    let private = quote!(#krate::__private);
+    let handle_struct = handle_struct(schema);
+    let handle_impls = handle_impls(schema, Bodies::Stub);
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #errors
+        #handle_struct
+
+        #[doc(hidden)]
+        const _: () = {
+            #handle_impls
+        };
+
+        #[automatically_derived]
+        impl #impl_generics #private::SessionSchema for #ident #type_generics #where_clause {
+            type Handle = #handle;
+            const NAME: &'static str = "";
+            const FIELDS: &'static [#private::FieldInfo] = &[];
+        }
+    }
+}

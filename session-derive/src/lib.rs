@@ -1,0 +1,51 @@
+//! Derive macros for `session-core`: `#[derive(SessionSchema)]` and `#[derive(CookieValue)]`.
+//!
+//! Use them through `session-core`, which re-exports both; the generated code refers to the runtime through
+//! `::session_core::__private` (or the path given with `#[schema(crate = "...")]`).
+//!
+//! The schema derive runs in three steps, one file each: [`attr`] parses the attributes into a small AST
+//! (rejecting bad keys and values as it goes), [`valid`] checks what spans several attributes or fields,
+//! and [`expand`] emits the handle, its accessors and the `const` checks that need types. Every error of
+//! one derive is collected in a [`ctxt::Ctxt`] and reported together; [`fallback`] then emits a stub so
+//! the user sees only the real errors.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod attr;
+mod cookie_value;
+mod ctxt;
+mod expand;
+mod fallback;
+mod names;
+mod valid;
+
+use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+/// Turns a struct whose fields are marked `#[cookie(...)]` or `#[session(...)]` into a typed session
+/// handle (`VisitorSession` for `struct Visitor`). See the `session-core` documentation.
+#[proc_macro_derive(SessionSchema, attributes(cookie, session, schema))]
+pub fn derive_session_schema(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    let cx = ctxt::Ctxt::new();
+    let schema = attr::Schema::from_ast(&cx, &input);
+    if let Some(schema) = &schema {
+        valid::check(&cx, schema);
+    }
+    match (cx.check(), schema) {
+        (Ok(()), Some(schema)) => expand::schema(&schema).into(),
+        (errors, schema) => {
+            let errors = errors.err().unwrap_or_default();
+            fallback::schema(&input, schema.as_ref(), errors).into()
+        }
+    }
+}
+
+/// Implements `CookieValue` for a unit enum (each variant encoded as its snake_case name, or
+/// `#[cookie_value(rename = "...")]`) or for a struct whose fields are all `CookieValue`s.
+#[proc_macro_derive(CookieValue, attributes(cookie_value))]
+pub fn derive_cookie_value(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    cookie_value::derive(&input).into()
+}

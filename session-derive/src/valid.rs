@@ -1,0 +1,265 @@
+//! Checks across attributes and fields: routing, the sensitivity lints, cookie-name rules, and accessor
+//! names that would collide. Type-dependent checks (sizes, trait bounds) are emitted by `expand.rs`.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::Span;
+use quote::ToTokens;
+use syn::{GenericArgument, Ident, PathArguments, Type};
+
+use crate::{
+    attr::{Field, SameSite, Schema},
+    ctxt::Ctxt,
+    names,
+};
+
+/// Methods every handle has, which no field accessor may shadow.
+const HANDLE_METHODS: &[&str] = &["id", "cycle_id", "destroy"];
+
+/// Types whose length has no bound, by their last path segment, and what `max_len` counts for them.
+const UNBOUNDED_TYPES: &[(&str, &str)] = &[
+    ("String", "bytes"),
+    ("str", "bytes"),
+    ("Vec", "elements"),
+    ("VecDeque", "elements"),
+    ("HashMap", "entries"),
+    ("BTreeMap", "entries"),
+    ("HashSet", "elements"),
+    ("BTreeSet", "elements"),
+];
+
+pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
+    let mut cookie_names: HashSet<String> = HashSet::new();
+    let mut methods: HashMap<String, &Ident> = HashMap::new();
+    let generics: Vec<&Ident> = schema.input.generics.type_params().map(|p| &p.ident).collect();
+    let mut generic_cookie_field = false;
+
+    for field in &schema.fields {
+        check_route(cx, field);
+        if let Some(cookie) = &field.cookie {
+            let name = cookie.name.as_ref().map_or_else(|| field.ident.to_string(), |n| n.value.clone());
+            let name_span = cookie.name.as_ref().map_or(field.ident.span(), |n| n.span);
+            check_cookie(cx, field, &name, name_span);
+            if cookie_names.contains(&name) {
+                cx.error_at(
+                    name_span,
+                    format!("two fields use the cookie name `{name}`"),
+                    "give one of them another name with `#[cookie(name = \"...\")]`",
+                );
+            } else {
+                cookie_names.insert(name);
+            }
+            if let Some(param) = generics.iter().find(|param| mentions(field.ty, param)) {
+                generic_cookie_field = true;
+                cx.error(
+                    field.ty,
+                    format!(
+                        "cookie field `{}` has a generic type: its size cannot be checked at compile time",
+                        field.ident
+                    ),
+                    format!(
+                        "use a concrete type instead of `{param}`, or keep the field on the server with `#[session]`"
+                    ),
+                );
+            }
+        }
+        for method in accessor_names(field) {
+            if HANDLE_METHODS.contains(&method.as_str()) {
+                cx.error(
+                    field.ident,
+                    format!(
+                        "field `{}` would generate `{method}()`, which every session handle already has",
+                        field.ident
+                    ),
+                    "rename the field; to keep the stored name, add `name = \"...\"` to its attribute",
+                );
+            } else if let Some(other) = methods.insert(method.clone(), field.ident) {
+                cx.error(
+                    field.ident,
+                    format!("fields `{other}` and `{}` would both generate `{method}()`", field.ident),
+                    "rename one of the fields",
+                );
+            }
+        }
+    }
+
+    if !generic_cookie_field && !schema.input.generics.params.is_empty() {
+        cx.error(
+            &schema.input.generics,
+            "`SessionSchema` does not support generic structs in this version",
+            "use concrete types in the schema struct",
+        );
+    }
+}
+
+fn check_route(cx: &Ctxt, field: &Field) {
+    match (&field.cookie, &field.session) {
+        (None, None) => cx.error(
+            field.ident,
+            format!("field `{}` is not routed to a cookie or to the session store", field.ident),
+            "add `#[cookie]` to keep it in a client cookie, or `#[session]` to keep it on the server",
+        ),
+        (Some(cookie), Some(session)) if session.sensitive => cx.error_at(
+            cookie.span,
+            format!("field `{}` is marked `sensitive` and can never be routed to a cookie", field.ident),
+            "remove `#[cookie(...)]` so the field stays in the server-side store",
+        ),
+        (Some(_), Some(session)) => cx.error_at(
+            session.span,
+            format!("field `{}` is routed both to a cookie and to the session store", field.ident),
+            "keep either `#[cookie(...)]` or `#[session(...)]`",
+        ),
+        _ => {}
+    }
+}
+
+fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
+    let Some(cookie) = &field.cookie else { return };
+
+    if let Some(span) = cookie.sensitive {
+        cx.error_at(
+            span,
+            format!("field `{}` is marked `sensitive`, so it cannot be stored in a cookie", field.ident),
+            "route it to the server with `#[session(sensitive)]`",
+        );
+    }
+    if let Some(secret) = secret_type(field.ty) {
+        cx.error(
+            secret,
+            format!("field `{}` holds a `Secret`, which can never be stored in a cookie", field.ident),
+            "route it to the server with `#[session(sensitive)]`",
+        );
+    }
+    if cookie.allow_sensitive.is_none() {
+        // The cookie name is what leaks; the field name says what the value is.
+        let found = names::sensitive_part(name)
+            .map(|part| (part, name_span))
+            .or_else(|| names::sensitive_part(&field.ident.to_string()).map(|part| (part, field.ident.span())));
+        if let Some((part, span)) = found {
+            cx.error_at(
+                span,
+                format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
+                "keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = \"...\")]`",
+            );
+        }
+    }
+
+    if cookie.protections.len() > 1 {
+        let (first, second) = (&cookie.protections[0], &cookie.protections[1]);
+        cx.error_at(
+            second.span,
+            format!("`{}` and `{}` cannot both protect one cookie", first.value.as_str(), second.value.as_str()),
+            "choose one: `plain` (readable and changeable), `signed` (readable, tamper-evident) or `private` (encrypted)",
+        );
+    }
+
+    let secure = cookie.secure();
+    let secure_span = cookie.secure.as_ref().map_or(cookie.span, |s| s.span);
+    if name.starts_with("__Host-") {
+        if !secure {
+            cx.error_at(
+                secure_span,
+                format!("cookie `{name}` has the `__Host-` prefix but is not `secure`"),
+                "remove `secure = false`: browsers refuse `__Host-` cookies without Secure",
+            );
+        }
+        if let Some(domain) = &cookie.domain {
+            cx.error_at(
+                domain.span,
+                format!("cookie `{name}` has the `__Host-` prefix and a `domain`"),
+                "remove `domain`: `__Host-` cookies are bound to the exact host",
+            );
+        }
+        if let Some(path) = cookie.path.as_ref().filter(|p| p.value != "/") {
+            cx.error_at(
+                path.span,
+                format!("cookie `{name}` has the `__Host-` prefix and `path = {:?}`", path.value),
+                "remove `path` (or use \"/\"): `__Host-` cookies must have Path=/",
+            );
+        }
+    } else if name.starts_with("__Secure-") && !secure {
+        cx.error_at(
+            secure_span,
+            format!("cookie `{name}` has the `__Secure-` prefix but is not `secure`"),
+            "remove `secure = false`: browsers refuse `__Secure-` cookies without Secure",
+        );
+    }
+    if let Some(same_site) = cookie.same_site.as_ref().filter(|s| s.value == SameSite::None) {
+        if !secure {
+            cx.error_at(
+                same_site.span,
+                format!("cookie `{name}` has `same_site = \"none\"` but is not `secure`"),
+                "remove `secure = false`: browsers refuse SameSite=None cookies without Secure",
+            );
+        }
+    }
+
+    if cookie.max_len.is_none() {
+        if let Some((ty, counts)) = unbounded_type(field.ty) {
+            cx.error(
+                ty,
+                format!("cookie field `{}` has no length bound, so it could outgrow the 4096 bytes a browser keeps", field.ident),
+                format!("add `max_len = N` (the most {counts} it may hold) to `#[cookie(...)]`, or keep it on the server with `#[session]`"),
+            );
+        }
+    }
+}
+
+/// The accessors a field generates.
+fn accessor_names(field: &Field) -> Vec<String> {
+    let name = field.ident.to_string();
+    let flash = field.session.as_ref().is_some_and(|s| s.flash) && field.cookie.is_none();
+    let reader = if flash { format!("take_{name}") } else { name.clone() };
+    vec![reader, format!("set_{name}"), format!("remove_{name}")]
+}
+
+/// The `Secret<..>` in `ty`, if it is one (or an `Option` of one).
+fn secret_type(ty: &Type) -> Option<&Type> {
+    let segment = last_segment(ty)?;
+    if segment.ident == "Secret" {
+        return Some(ty);
+    }
+    (segment.ident == "Option").then(|| first_type_argument(segment).and_then(secret_type)).flatten()
+}
+
+/// The unbounded collection in `ty` (looking through `Option`), and what its `max_len` counts.
+fn unbounded_type(ty: &Type) -> Option<(&Type, &'static str)> {
+    if let Type::Reference(reference) = ty {
+        return unbounded_type(&reference.elem);
+    }
+    let segment = last_segment(ty)?;
+    if segment.ident == "Option" || segment.ident == "Box" {
+        return first_type_argument(segment).and_then(unbounded_type);
+    }
+    UNBOUNDED_TYPES.iter().find(|(name, _)| segment.ident == name).map(|(_, counts)| (ty, *counts))
+}
+
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        Type::Group(group) => last_segment(&group.elem),
+        _ => None,
+    }
+}
+
+fn first_type_argument(segment: &syn::PathSegment) -> Option<&Type> {
+    match &segment.arguments {
+        PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+            GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// True if `ty` mentions the type parameter `param` anywhere.
+fn mentions(ty: &Type, param: &Ident) -> bool {
+    fn walk(stream: proc_macro2::TokenStream, ident: &Ident) -> bool {
+        stream.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(found) => &found == ident,
+            proc_macro2::TokenTree::Group(group) => walk(group.stream(), ident),
+            _ => false,
+        })
+    }
+    walk(ty.to_token_stream(), param)
+}

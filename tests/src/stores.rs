@@ -1,0 +1,158 @@
+//! Stores for tests: [`CountingStore`] counts every round trip, [`FaultyStore`] fails on demand.
+
+use std::sync::{
+    atomic::{AtomicBool, AtomicUsize, Ordering},
+    Arc,
+};
+
+use session_core::{
+    store::{Patch, Record},
+    SessionStore, StoreError, StoreKey,
+};
+
+/// Round trips made to a [`CountingStore`], by operation.
+#[derive(Debug, Default)]
+pub struct Calls {
+    pub load: AtomicUsize,
+    pub create: AtomicUsize,
+    pub save: AtomicUsize,
+    pub delete: AtomicUsize,
+    pub cycle: AtomicUsize,
+}
+
+/// A snapshot of [`Calls`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallCounts {
+    pub load: usize,
+    pub create: usize,
+    pub save: usize,
+    pub delete: usize,
+    pub cycle: usize,
+}
+
+impl CallCounts {
+    /// Every round trip.
+    pub fn total(&self) -> usize {
+        self.load + self.create + self.save + self.delete + self.cycle
+    }
+
+    /// Round trips that change the store.
+    pub fn writes(&self) -> usize {
+        self.create + self.save + self.delete + self.cycle
+    }
+}
+
+/// Wraps a store and counts the calls made to it.
+#[derive(Clone, Debug)]
+pub struct CountingStore<S> {
+    inner: S,
+    calls: Arc<Calls>,
+}
+
+impl<S> CountingStore<S> {
+    pub fn new(inner: S) -> Self {
+        CountingStore { inner, calls: Arc::default() }
+    }
+
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    /// The counts so far.
+    pub fn counts(&self) -> CallCounts {
+        let c = &self.calls;
+        CallCounts {
+            load: c.load.load(Ordering::SeqCst),
+            create: c.create.load(Ordering::SeqCst),
+            save: c.save.load(Ordering::SeqCst),
+            delete: c.delete.load(Ordering::SeqCst),
+            cycle: c.cycle.load(Ordering::SeqCst),
+        }
+    }
+
+    /// The counts so far, and zero them.
+    pub fn take_counts(&self) -> CallCounts {
+        let counts = self.counts();
+        let c = &self.calls;
+        for counter in [&c.load, &c.create, &c.save, &c.delete, &c.cycle] {
+            counter.store(0, Ordering::SeqCst);
+        }
+        counts
+    }
+}
+
+impl<S: SessionStore> SessionStore for CountingStore<S> {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+        self.calls.load.fetch_add(1, Ordering::SeqCst);
+        self.inner.load(key).await
+    }
+
+    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        self.calls.create.fetch_add(1, Ordering::SeqCst);
+        self.inner.create(key, record).await
+    }
+
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        self.calls.save.fetch_add(1, Ordering::SeqCst);
+        self.inner.save(key, patch).await
+    }
+
+    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+        self.calls.delete.fetch_add(1, Ordering::SeqCst);
+        self.inner.delete(key).await
+    }
+
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        self.calls.cycle.fetch_add(1, Ordering::SeqCst);
+        // One round trip for the caller, whatever the inner store does.
+        self.inner.cycle(old, new, record).await
+    }
+}
+
+/// Wraps a store and fails every call while it is switched off.
+#[derive(Clone, Debug)]
+pub struct FaultyStore<S> {
+    inner: S,
+    down: Arc<AtomicBool>,
+}
+
+impl<S> FaultyStore<S> {
+    pub fn new(inner: S) -> Self {
+        FaultyStore { inner, down: Arc::default() }
+    }
+
+    /// Makes every call fail (`true`) or pass through (`false`).
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(StoreError::new("connection refused (injected fault)"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<S: SessionStore> SessionStore for FaultyStore<S> {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+        self.check()?;
+        self.inner.load(key).await
+    }
+
+    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.create(key, record).await
+    }
+
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.save(key, patch).await
+    }
+
+    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.delete(key).await
+    }
+}

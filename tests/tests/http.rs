@@ -1,0 +1,430 @@
+//! The request lifecycle through a real axum router, with a store that counts its round trips.
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    extract::{Extension, Path},
+    routing::{get, post},
+    Router,
+};
+use http::{header, Request, StatusCode};
+use session_core::{CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
+use tests::{
+    browser::{send, Browser},
+    stores::{CallCounts, CountingStore, FaultyStore},
+};
+use tokio::sync::Barrier;
+
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+enum Theme {
+    Light,
+    Dark,
+}
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie(plain, http_only = false)]
+    theme: Theme,
+    #[cookie(max_len = 16)]
+    locale: String,
+    #[cookie(private, max_len = 16)]
+    nickname: String,
+    #[session]
+    user_id: u64,
+    #[session]
+    cart: Vec<String>,
+    #[session(flash)]
+    notice: String,
+}
+
+/// The same store key as `Visitor::cart`, read as another type: a deploy that changed the field.
+#[derive(SessionSchema)]
+struct VisitorAfterDeploy {
+    #[session(name = "cart")]
+    cart: u64,
+}
+
+type Result<T = String> = std::result::Result<T, session_core::Error>;
+
+fn ok() -> Result {
+    Ok("ok".into())
+}
+
+fn routes() -> Router {
+    Router::new()
+        .route("/nothing", get(|| async { "ok" }))
+        .route("/theme", get(|s: VisitorSession| async move { format!("{:?}", s.theme()) }))
+        .route(
+            "/theme/dark",
+            post(|s: VisitorSession| async move {
+                s.set_theme(Theme::Dark)?;
+                ok()
+            }),
+        )
+        .route("/locale", get(|s: VisitorSession| async move { format!("{:?}", s.locale()) }))
+        .route(
+            "/locale/{value}",
+            post(|s: VisitorSession, Path(value): Path<String>| async move {
+                s.set_locale(value)?;
+                ok()
+            }),
+        )
+        .route("/nickname", get(|s: VisitorSession| async move { format!("{:?}", s.nickname()) }))
+        .route(
+            "/nickname/{value}",
+            post(|s: VisitorSession, Path(value): Path<String>| async move {
+                s.set_nickname(value)?;
+                ok()
+            }),
+        )
+        .route("/user", get(|s: VisitorSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
+        .route(
+            "/user/{id}",
+            post(|s: VisitorSession, Path(id): Path<u64>| async move {
+                s.set_user_id(id).await?;
+                ok()
+            }),
+        )
+        .route("/cart", get(|s: VisitorSession| async move { Result::Ok(format!("{:?}", s.cart().await?)) }))
+        .route(
+            "/cart/{item}",
+            post(|s: VisitorSession, Path(item): Path<String>| async move {
+                let mut cart = s.cart().await?.unwrap_or_default();
+                cart.push(item);
+                s.set_cart(cart).await?;
+                ok()
+            }),
+        )
+        .route(
+            "/login/{id}",
+            post(|s: VisitorSession, Path(id): Path<u64>| async move {
+                s.cycle_id().await?;
+                s.set_user_id(id).await?;
+                ok()
+            }),
+        )
+        .route(
+            "/logout",
+            post(|s: VisitorSession| async move {
+                s.destroy().await?;
+                ok()
+            }),
+        )
+        .route(
+            "/notice/{text}",
+            post(|s: VisitorSession, Path(text): Path<String>| async move {
+                s.set_notice(text).await?;
+                ok()
+            }),
+        )
+        .route("/notice", get(|s: VisitorSession| async move { Result::Ok(format!("{:?}", s.take_notice().await?)) }))
+        .route(
+            "/after-deploy/cart",
+            get(|s: VisitorAfterDeploySession| async move { Result::Ok(format!("{:?}", s.cart().await?)) }),
+        )
+}
+
+fn app<S: SessionStore>(store: S, key: Key) -> Router {
+    routes().layer(SessionLayer::new(store, key))
+}
+
+fn counting() -> (CountingStore<MemoryStore>, Browser) {
+    let store = CountingStore::new(MemoryStore::default());
+    (store.clone(), Browser::new(app(store, Key::generate())))
+}
+
+fn parse(set_cookie: &str) -> cookie::Cookie<'static> {
+    cookie::Cookie::parse(set_cookie.to_owned()).unwrap()
+}
+
+#[tokio::test]
+async fn an_untouched_request_sets_no_cookie_and_never_calls_the_store() {
+    let (store, mut browser) = counting();
+    let reply = browser.get("/nothing").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.set_cookies.is_empty());
+    assert_eq!(store.counts(), CallCounts::default());
+}
+
+#[tokio::test]
+async fn cookie_fields_never_call_the_store() {
+    let (store, mut browser) = counting();
+    browser.post("/user/7").await;
+    store.take_counts();
+
+    assert_eq!(browser.post("/theme/dark").await.set_cookie("theme"), Some("theme=dark; SameSite=Lax; Secure; Path=/"));
+    assert_eq!(browser.get("/theme").await.body, "Some(Dark)");
+    browser.post("/locale/en-GB").await;
+    assert_eq!(browser.get("/locale").await.body, "Some(\"en-GB\")");
+    assert_eq!(store.counts(), CallCounts::default(), "the visitor has a session, but cookie fields never load it");
+}
+
+#[tokio::test]
+async fn reads_never_write() {
+    let (store, mut browser) = counting();
+    browser.post("/user/7").await;
+    store.take_counts();
+    for _ in 0..3 {
+        let reply = browser.get("/user").await;
+        assert_eq!(reply.body, "Some(7)");
+        assert!(reply.set_cookies.is_empty());
+    }
+    assert_eq!(store.counts(), CallCounts { load: 3, ..Default::default() });
+}
+
+#[tokio::test]
+async fn a_new_visitors_first_write_is_one_store_write_and_one_hardened_id_cookie() {
+    let (store, mut browser) = counting();
+    let reply = browser.post("/user/7").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    // A new visitor has nothing to load: the only round trip is the write.
+    assert_eq!(store.counts(), CallCounts { create: 1, ..Default::default() });
+    assert_eq!(reply.set_cookies.len(), 1);
+    let id = parse(reply.set_cookie("id").expect("an id cookie"));
+    assert_eq!(id.http_only(), Some(true));
+    assert_eq!(id.secure(), Some(true));
+    assert_eq!(id.same_site(), Some(cookie::SameSite::Lax));
+    assert_eq!(id.path(), Some("/"));
+    assert_eq!(id.max_age(), None, "a browser-session cookie by default");
+    assert_eq!(id.value().len(), 65, "43 characters of signature and 22 of id");
+    assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+
+    // Changing it again is one save, no new id.
+    store.take_counts();
+    let reply = browser.post("/user/8").await;
+    assert!(reply.set_cookies.is_empty());
+    assert_eq!(store.counts(), CallCounts { load: 1, save: 1, ..Default::default() });
+    // Writing the value it already has is no write at all.
+    store.take_counts();
+    browser.post("/user/8").await;
+    assert_eq!(store.counts(), CallCounts { load: 1, ..Default::default() });
+}
+
+#[tokio::test]
+async fn tampered_or_moved_signed_cookies_read_as_absent() {
+    let (_, mut browser) = counting();
+    browser.post("/locale/en-GB").await;
+    let signed = browser.cookies["locale"].clone();
+    assert!(signed.ends_with("en-GB"), "signed values stay readable: {signed}");
+
+    browser.cookies.insert("locale".into(), signed.replace("en-GB", "fr-FR"));
+    assert_eq!(browser.get("/locale").await.body, "None");
+
+    // A valid signature, moved under another cookie name.
+    browser.cookies.insert("locale".into(), signed.clone());
+    browser.post("/nickname/bob").await;
+    let private = browser.cookies["nickname"].clone();
+    assert!(!private.contains("bob"), "private values are hidden");
+    assert_eq!(browser.get("/nickname").await.body, "Some(\"bob\")");
+    browser.cookies.insert("nickname".into(), signed);
+    assert_eq!(browser.get("/nickname").await.body, "None");
+    browser.cookies.insert("nickname".into(), private.clone());
+    browser.cookies.insert("locale".into(), private);
+    assert_eq!(browser.get("/locale").await.body, "None");
+}
+
+#[tokio::test]
+async fn cookies_signed_by_another_key_read_as_absent() {
+    let store = MemoryStore::default();
+    let mut first = Browser::new(app(store.clone(), Key::generate()));
+    first.post("/locale/en-GB").await;
+    let mut second = Browser::new(app(store, Key::generate()));
+    second.cookies = first.cookies.clone();
+    assert_eq!(second.get("/locale").await.body, "None");
+}
+
+#[tokio::test]
+async fn unknown_malformed_or_forged_ids_are_never_adopted() {
+    let key = Key::generate();
+    let store = CountingStore::new(MemoryStore::default());
+    let mut genuine = Browser::new(app(store.clone(), key.clone()));
+    genuine.post("/user/7").await;
+    let real_id = genuine.cookies["id"].clone();
+
+    // Forged: the id part changed, signature kept. Malformed: garbage. Unknown: a well-formed, correctly
+    // signed id the store has never seen, minted by another deployment with the same key.
+    let mut other = Browser::new(app(MemoryStore::default(), key.clone()));
+    other.post("/user/1").await;
+    let unknown = other.cookies["id"].clone();
+    let forged = format!("{}{}", &real_id[..43], "A".repeat(22));
+    for (what, sent) in [("forged", forged), ("malformed", "not-an-id".to_owned()), ("unknown", unknown)] {
+        let mut browser = Browser::new(app(store.clone(), key.clone()));
+        browser.cookies.insert("id".into(), sent.clone());
+        store.take_counts();
+        assert_eq!(browser.get("/user").await.body, "None", "{what}");
+        let reply = browser.post("/user/9").await;
+        let issued = parse(reply.set_cookie("id").unwrap_or_else(|| panic!("{what}: a fresh id")));
+        assert_ne!(issued.value(), sent, "{what} id adopted");
+        assert_ne!(issued.value(), real_id);
+        assert_eq!(store.counts().create, 1, "{what}: a new session was created, none was overwritten");
+        if what != "unknown" {
+            assert_eq!(store.counts().load, 0, "{what}: an unauthentic id is never looked up");
+        }
+    }
+    assert_eq!(genuine.get("/user").await.body, "Some(7)", "the real session is untouched");
+}
+
+#[tokio::test]
+async fn cycle_id_gives_a_new_id_keeps_the_data_and_kills_the_old_id() {
+    let (store, mut browser) = counting();
+    browser.post("/cart/apple").await;
+    let old = browser.cookies["id"].clone();
+    store.take_counts();
+
+    let reply = browser.post("/login/42").await;
+    let new = browser.cookies["id"].clone();
+    assert_ne!(new, old);
+    assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_eq!(store.counts(), CallCounts { load: 1, cycle: 1, ..Default::default() }, "one write moves the session");
+    assert_eq!(browser.get("/cart").await.body, "Some([\"apple\"])");
+    assert_eq!(browser.get("/user").await.body, "Some(42)");
+
+    let mut attacker = browser.clone();
+    attacker.cookies.insert("id".into(), old);
+    assert_eq!(attacker.get("/user").await.body, "None");
+    assert_eq!(attacker.get("/cart").await.body, "None");
+}
+
+#[tokio::test]
+async fn destroy_deletes_the_record_and_clears_the_id_cookie() {
+    let (store, mut browser) = counting();
+    browser.post("/user/7").await;
+    browser.post("/theme/dark").await;
+    let old = browser.cookies["id"].clone();
+    assert_eq!(store.inner().len(), 1);
+
+    let reply = browser.post("/logout").await;
+    let removal = parse(reply.set_cookie("id").expect("a removal cookie"));
+    assert_eq!(removal.value(), "");
+    assert_eq!(removal.max_age(), Some(cookie::time::Duration::ZERO));
+    assert_eq!(removal.path(), Some("/"));
+    assert_eq!(store.inner().len(), 0, "the record is gone");
+    assert!(!browser.cookies.contains_key("id"));
+    assert_eq!(browser.get("/theme").await.body, "Some(Dark)", "cookie fields are untouched");
+
+    browser.cookies.insert("id".into(), old);
+    assert_eq!(browser.get("/user").await.body, "None", "replay after logout gets no session");
+}
+
+#[tokio::test]
+async fn idle_timeout_expires_a_session_even_when_the_cookie_is_replayed() {
+    let store = MemoryStore::default();
+    let layer = SessionLayer::new(store, Key::generate()).with_idle_timeout(Duration::from_millis(300));
+    let mut browser = Browser::new(routes().layer(layer));
+    browser.post("/user/7").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(browser.get("/user").await.body, "Some(7)");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let id = browser.cookies["id"].clone();
+    let reply = browser.get("/user").await;
+    assert_eq!(reply.body, "None");
+    assert!(parse(reply.set_cookie("id").expect("the dead id is cleared")).value().is_empty());
+    browser.cookies.insert("id".into(), id);
+    assert_eq!(browser.get("/user").await.body, "None");
+}
+
+#[tokio::test]
+async fn activity_keeps_a_session_past_its_idle_timeout_but_not_past_its_absolute_timeout() {
+    let store = CountingStore::new(MemoryStore::default());
+    let layer = SessionLayer::new(store.clone(), Key::generate())
+        .with_idle_timeout(Duration::from_millis(400))
+        .with_absolute_timeout(Duration::from_millis(1_000));
+    let mut browser = Browser::new(routes().layer(layer));
+    browser.post("/user/7").await;
+    // Reads only: the deadline is pushed back at most once per half idle timeout.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(browser.get("/user").await.body, "Some(7)");
+    }
+    assert!(store.counts().save >= 1, "reads refreshed the idle deadline");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // 1050 ms after creation: past the absolute timeout though never idle for 400 ms.
+    assert_eq!(browser.get("/user").await.body, "None");
+}
+
+#[tokio::test]
+async fn a_flash_field_reads_once() {
+    let (_, mut browser) = counting();
+    browser.post("/notice/saved").await;
+    assert_eq!(browser.get("/notice").await.body, "Some(\"saved\")");
+    assert_eq!(browser.get("/notice").await.body, "None");
+}
+
+#[tokio::test]
+async fn concurrent_requests_setting_different_fields_both_survive() {
+    let barrier = Arc::new(Barrier::new(2));
+    let racing = Router::new()
+        .route(
+            "/race/user",
+            post(|s: VisitorSession, Extension(b): Extension<Arc<Barrier>>| async move {
+                s.user_id().await?; // both requests load the same record...
+                b.wait().await; // ...before either writes
+                s.set_user_id(99).await?;
+                ok()
+            }),
+        )
+        .route(
+            "/race/cart",
+            post(|s: VisitorSession, Extension(b): Extension<Arc<Barrier>>| async move {
+                s.cart().await?;
+                b.wait().await;
+                s.set_cart(vec!["pear".into()]).await?;
+                ok()
+            }),
+        )
+        .merge(routes())
+        .layer(Extension(barrier))
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let mut browser = Browser::new(racing);
+    browser.post("/user/1").await;
+    let (mut a, mut b) = (browser.clone(), browser.clone());
+    tokio::join!(a.post("/race/user"), b.post("/race/cart"));
+    assert_eq!(browser.get("/user").await.body, "Some(99)");
+    assert_eq!(browser.get("/cart").await.body, "Some([\"pear\"])");
+}
+
+#[tokio::test]
+async fn a_stored_field_that_no_longer_decodes_reads_as_absent() {
+    let (_, mut browser) = counting();
+    browser.post("/cart/apple").await;
+    let reply = browser.get("/after-deploy/cart").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "None"));
+    assert_eq!(browser.get("/cart").await.body, "Some([\"apple\"])", "the stored data is not lost");
+}
+
+#[tokio::test]
+async fn a_store_failure_is_a_clear_error_response_and_cookie_fields_still_work() {
+    let store = FaultyStore::new(MemoryStore::default());
+    let mut browser = Browser::new(app(store.clone(), Key::generate()));
+    browser.post("/user/7").await;
+    store.set_down(true);
+
+    for reply in [browser.get("/user").await, browser.post("/user/8").await] {
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(reply.body, "session storage is unavailable, please retry");
+    }
+    assert_eq!(browser.post("/theme/dark").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/theme").await.body, "Some(Dark)");
+
+    store.set_down(false);
+    assert_eq!(browser.get("/user").await.body, "Some(7)", "the failed write did not corrupt the session");
+}
+
+#[tokio::test]
+async fn a_value_over_max_len_is_refused_and_sets_no_cookie() {
+    let (_, mut browser) = counting();
+    let reply = browser.post(&format!("/locale/{}", "a".repeat(17))).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(reply.set_cookies.is_empty());
+    assert_eq!(browser.post(&format!("/locale/{}", "a".repeat(16))).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_handler_without_the_layer_gets_an_error_that_names_the_fix() {
+    let app = routes();
+    let reply = send(&app, Request::get("/user").body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let error = session_core::Error::MissingLayer.to_string();
+    assert!(error.contains("SessionLayer::new"), "{error}");
+}

@@ -1,0 +1,262 @@
+//! Property tests: every cookie value encodes within its declared bound and round-trips, in every
+//! protection mode; the largest value `max_len` allows fits a browser; and no Cookie header can make the
+//! layer panic or answer with a malformed response.
+
+use std::fmt::Debug;
+
+use axum::{body::Body, routing::get, Router};
+use http::{header, HeaderValue, Request, StatusCode};
+use proptest::prelude::*;
+use session_core::{
+    cookie::{protect, unprotect, Protection, MAX_COOKIE_BYTES},
+    CookieValue, Key, MemoryStore, SessionLayer, SessionSchema,
+};
+use tests::browser::send;
+
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+enum Theme {
+    Light,
+    Dark,
+    HighContrast,
+}
+
+#[derive(Clone, Debug, PartialEq, CookieValue)]
+struct Preferences {
+    theme: Theme,
+    font_size: u8,
+    initial: char,
+    beta: Option<bool>,
+}
+
+const MODES: [Protection; 3] = [Protection::Plain, Protection::Signed, Protection::Private];
+
+fn is_cookie_octet(byte: u8) -> bool {
+    matches!(byte, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+}
+
+/// `value` encodes to cookie-octets within its bound (for `max_len` units) and decodes back, and so does
+/// its protected form in every mode.
+fn assert_sound<T: CookieValue + PartialEq + Debug>(value: &T, max_len: Option<usize>) {
+    let mut encoded = String::new();
+    value.encode(&mut encoded);
+    let bound = T::BOUND.worst_case(max_len).expect("a bounded type");
+    assert!(encoded.len() <= bound, "{value:?} encodes to {} bytes, over its bound {bound}", encoded.len());
+    assert!(encoded.bytes().all(is_cookie_octet), "{value:?} encodes to {encoded:?}");
+    assert_eq!(T::decode(&encoded).as_ref(), Some(value), "{encoded:?}");
+
+    let key = Key::generate();
+    for mode in MODES {
+        let sealed = protect(mode, "name", &encoded, &key);
+        assert!(
+            sealed.len() <= mode.protected_len(bound),
+            "{mode:?}: {} > {}",
+            sealed.len(),
+            mode.protected_len(bound)
+        );
+        assert!(sealed.bytes().all(is_cookie_octet), "{mode:?}: {sealed:?}");
+        let (plain, _) = unprotect(mode, "name", &sealed, std::slice::from_ref(&key)).expect("verifies");
+        assert_eq!(plain, encoded);
+    }
+}
+
+/// Characters that all need escaping, and the widest ones: the adversarial alphabet.
+fn hostile_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        prop::sample::select(vec![' ', '"', ',', ';', '\\', '%', ':', '~', '\u{0}', '\u{7f}', '\t', '\n']),
+        prop::sample::select(vec!['é', '€', '\u{10FFFF}', '😀', '\u{FEFF}']),
+        any::<char>(),
+    ]
+}
+
+fn hostile_string(max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(hostile_char(), 0..=max).prop_map(|chars| {
+        let mut s: String = chars.into_iter().collect();
+        while s.len() > max {
+            s.pop();
+        }
+        s
+    })
+}
+
+fn theme() -> impl Strategy<Value = Theme> {
+    prop::sample::select(vec![Theme::Light, Theme::Dark, Theme::HighContrast])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn integers_and_bools(a: u8, b: i8, c: u16, d: i16, e: u32, f: i32, g: u64, h: i64, i: u128, j: i128, k: usize, l: isize, m: bool) {
+        assert_sound(&a, None); assert_sound(&b, None); assert_sound(&c, None); assert_sound(&d, None);
+        assert_sound(&e, None); assert_sound(&f, None); assert_sound(&g, None); assert_sound(&h, None);
+        assert_sound(&i, None); assert_sound(&j, None); assert_sound(&k, None); assert_sound(&l, None);
+        assert_sound(&m, None);
+    }
+
+    #[test]
+    fn chars(c in hostile_char()) {
+        assert_sound(&c, None);
+    }
+
+    #[test]
+    fn strings(s in hostile_string(64)) {
+        assert_sound(&s, Some(s.len()));
+        assert_sound(&Some(s.clone()), Some(s.len()));
+    }
+
+    #[test]
+    fn options_arrays_and_tuples(o: Option<u32>, n: Option<Option<i8>>, arr: [u16; 4], c in hostile_char(), t in theme()) {
+        assert_sound(&o, None);
+        assert_sound(&n, None);
+        assert_sound(&arr, None);
+        assert_sound(&[c, c], None);
+        assert_sound(&(arr[0], c, t, Some(c)), None);
+        assert_sound(&((c, t), [Some(c), None]), None);
+    }
+
+    #[test]
+    fn vectors(v in prop::collection::vec(any::<u16>(), 0..20), w in prop::collection::vec((hostile_char(), any::<bool>()), 0..20)) {
+        assert_sound(&v, Some(v.len()));
+        assert_sound(&w, Some(w.len()));
+        let nested: Vec<Option<char>> = w.iter().map(|(c, b)| b.then_some(*c)).collect();
+        assert_sound(&nested, Some(nested.len()));
+    }
+
+    #[test]
+    fn derived_types(t in theme(), size: u8, initial in hostile_char(), beta: Option<bool>) {
+        assert_sound(&t, None);
+        let prefs = Preferences { theme: t, font_size: size, initial, beta };
+        assert_sound(&prefs, None);
+        assert_sound(&vec![prefs.clone(), prefs], Some(2));
+    }
+
+    #[test]
+    fn decoding_never_panics(s in ".*") {
+        let _ = String::decode(&s);
+        let _ = <Vec<(char, Option<u8>)>>::decode(&s);
+        let _ = Preferences::decode(&s);
+        let _ = <[Theme; 3]>::decode(&s);
+        let key = Key::generate();
+        for mode in MODES {
+            let _ = unprotect(mode, "x", &s, std::slice::from_ref(&key));
+        }
+    }
+}
+
+/// The largest `max_len` each mode allows for a one-letter `String` cookie, as the compiler computes:
+/// signed `1 + 43 + 3 * 1350 = 4094`, private `1 + base64(12 + 3 * 1014 + 16) = 4095`.
+#[derive(SessionSchema)]
+#[schema(cookie_budget = 16384)]
+struct Largest {
+    #[cookie(plain, max_len = 1365)]
+    a: String,
+    #[cookie(max_len = 1350)]
+    s: String,
+    #[cookie(private, max_len = 1014)]
+    p: String,
+}
+
+fn largest_app() -> Router {
+    async fn set(
+        session: LargestSession,
+        axum::extract::Path((which, len)): axum::extract::Path<(char, usize)>,
+    ) -> String {
+        // Every byte needs escaping: the worst case.
+        let value = " ".repeat(len);
+        let result = match which {
+            'a' => session.set_a(value),
+            's' => session.set_s(value),
+            _ => session.set_p(value),
+        };
+        format!("{result:?}")
+    }
+    Router::new().route("/{which}/{len}", get(set)).layer(SessionLayer::new(MemoryStore::default(), Key::generate()))
+}
+
+#[tokio::test]
+async fn the_largest_value_max_len_allows_fits_and_one_byte_more_is_refused() {
+    let app = largest_app();
+    for (which, max) in [('a', 1365), ('s', 1350), ('p', 1014)] {
+        let reply = send(&app, Request::get(format!("/{which}/{max}")).body(Body::empty()).unwrap()).await;
+        assert_eq!(reply.body, "Ok(())");
+        let set_cookie = &reply.set_cookies[0];
+        let cookie = cookie::Cookie::parse(set_cookie.clone()).unwrap();
+        let size = cookie.name().len() + cookie.value().len();
+        assert!(size <= MAX_COOKIE_BYTES, "{which}: {size}");
+        assert!(size >= MAX_COOKIE_BYTES - 3, "{which}: the bound is tight, {size}");
+
+        let reply = send(&app, Request::get(format!("/{which}/{}", max + 1)).body(Body::empty()).unwrap()).await;
+        let name = which.to_string();
+        assert_eq!(reply.body, format!("Err(CookieTooLarge {{ cookie: {name:?}, len: {}, limit: {max} }})", max + 1));
+        assert!(reply.set_cookies.is_empty(), "no Set-Cookie for a refused value");
+    }
+}
+
+#[derive(SessionSchema)]
+struct Everything {
+    #[cookie(plain)]
+    theme: Theme,
+    #[cookie(max_len = 32)]
+    locale: String,
+    #[cookie(private)]
+    prefs: Preferences,
+    #[session]
+    user: u64,
+}
+
+fn everything_app() -> Router {
+    async fn handler(s: EverythingSession) -> Result<String, session_core::Error> {
+        let seen = format!("{:?} {:?} {:?} {:?}", s.theme(), s.locale(), s.prefs(), s.user().await?);
+        s.set_locale("en".into())?;
+        s.set_user(1).await?;
+        Ok(seen)
+    }
+    Router::new().route("/", get(handler)).layer(SessionLayer::new(MemoryStore::default(), Key::generate()))
+}
+
+/// Bytes a client can put in a header value: visible ASCII, space, tab and obs-text.
+fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![0x20u8..=0x7E, Just(b'\t'), 0x80u8..=0xFF, Just(b';'), Just(b'='), Just(b'%')];
+    let pair = (
+        prop::sample::select(vec!["id", "theme", "locale", "prefs", "x", "", " id "]),
+        prop::collection::vec(byte, 0..200),
+    )
+        .prop_map(|(name, value)| [name.as_bytes(), b"=", &value].concat());
+    prop::collection::vec(pair, 0..12).prop_map(|pairs| pairs.join(&b"; "[..]))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_cookie_header_makes_the_layer_misbehave(headers in prop::collection::vec(header_bytes(), 0..3)) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let app = everything_app();
+        let mut request = Request::get("/").body(Body::empty()).unwrap();
+        for bytes in &headers {
+            let value = HeaderValue::from_bytes(bytes).expect("valid header bytes");
+            request.headers_mut().append(header::COOKIE, value);
+        }
+        let reply = runtime.block_on(send(&app, request));
+        prop_assert_eq!(reply.status, StatusCode::OK);
+        prop_assert_eq!(reply.body.as_str(), "None None None None", "nothing forged or malformed is believed");
+        prop_assert_eq!(reply.set_cookies.len(), 2);
+        for set_cookie in &reply.set_cookies {
+            let cookie = cookie::Cookie::parse(set_cookie.clone());
+            prop_assert!(cookie.is_ok(), "{}", set_cookie);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_huge_cookie_header_is_handled() {
+    let app = everything_app();
+    let mut huge = String::from("theme=dark; ");
+    for i in 0..20_000 {
+        huge.push_str(&format!("id=x{i}; "));
+    }
+    let request = Request::get("/").header(header::COOKIE, huge).body(Body::empty()).unwrap();
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body, "Some(Dark) None None None");
+}
