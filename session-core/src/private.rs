@@ -13,6 +13,25 @@ pub use std::{borrow::ToOwned, string::String, vec::Vec};
 #[cfg(feature = "axum")]
 pub use axum;
 
+/// A `#[cookie]` field, as a marker type the derive generates per field. Every accessor goes through it,
+/// so a field type that is not a [`CookieValue`] is reported once, on the `Value` of this impl.
+pub trait CookieField {
+    /// The field's type.
+    type Value: CookieValue;
+    /// The field's cookie.
+    const SPEC: CookieSpec;
+    /// The worst-case length of the field's encoding.
+    const BOUND: Bound = <Self::Value as CookieValue>::BOUND;
+}
+
+/// A `#[session]` field, as a marker type the derive generates per field.
+pub trait SessionField {
+    /// The field's type.
+    type Value: serde::Serialize + serde::de::DeserializeOwned + Send + Sync;
+    /// The field's key in the session record.
+    const KEY: &'static str;
+}
+
 /// Bytes reserved in `cookie_budget` for the session id cookie: a name of up to 32 bytes, `=`, the
 /// signed id, and the `; ` separator.
 pub const ID_COOKIE_RESERVE: usize = 32 + 1 + crate::id::ID_COOKIE_VALUE_LEN + 2;
@@ -28,13 +47,6 @@ pub const fn cookie_max_bytes(spec: &CookieSpec, bound: Bound) -> Option<usize> 
         None => None,
     }
 }
-
-/// Compiles only for types that can be stored in a cookie; spanned on the field's type, it carries the
-/// `#[diagnostic::on_unimplemented]` message of [`CookieValue`].
-pub const fn assert_cookie_value<T: CookieValue>() {}
-
-/// Compiles only for types that can be stored in the session record.
-pub fn assert_session_value<T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync>() {}
 
 /// Appends one part of a derived composite value, escaped unless it is separator-free.
 pub fn encode_part<T: CookieValue>(value: &T, out: &mut String) {

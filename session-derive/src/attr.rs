@@ -294,8 +294,19 @@ impl CookieAttr {
                 "max_len" => {
                     let lit: LitInt = meta.value()?.parse()?;
                     match lit.base10_parse::<usize>() {
-                        Ok(0) => cx.error(&lit, "`max_len` must be at least 1", "give the most bytes (for strings) or elements (for sequences) the value may hold"),
-                        Ok(n) if n > MAX_COOKIE_BYTES => cx.error(&lit, format!("`max_len = {n}` can never fit in a cookie: browsers keep at most {MAX_COOKIE_BYTES} bytes of name and value"), "lower `max_len`, or keep the value on the server with `#[session]`"),
+                        Ok(0) => {
+                            cx.error(
+                                &lit,
+                                "`max_len` must be at least 1",
+                                "give the most bytes (for strings) or elements (for sequences) the value may hold",
+                            );
+                            cookie.max_len = Some(Located { value: 0, span: lit.span() });
+                        }
+                        Ok(n) if n > MAX_COOKIE_BYTES => {
+                            cx.error(&lit, format!("`max_len = {n}` can never fit in a cookie: browsers keep at most {MAX_COOKIE_BYTES} bytes of name and value"), "lower `max_len`, or keep the value on the server with `#[session]`");
+                            // Kept, though wrong, so the field is not also reported as lacking `max_len`.
+                            cookie.max_len = Some(Located { value: n, span: lit.span() });
+                        }
                         Ok(n) => cookie.max_len = Some(Located { value: n, span: lit.span() }),
                         Err(_) => cx.error(&lit, "`max_len` must be a whole number", "write `max_len = 64`"),
                     }
@@ -379,9 +390,9 @@ impl CookieAttr {
                     if let Some(lit) = string(cx, meta)? {
                         if lit.value().trim().is_empty() {
                             cx.error(&lit, "`allow_sensitive` needs a reason", "say why this value is safe in a cookie, such as `allow_sensitive = \"a public PIN-pad layout, not a PIN\"`");
-                        } else {
-                            cookie.allow_sensitive = Some(Located { value: lit.value(), span: lit.span() });
                         }
+                        // Kept even when empty, so the name is not also reported as sensitive.
+                        cookie.allow_sensitive = Some(Located { value: lit.value(), span: lit.span() });
                     }
                 }
                 "sensitive" => cookie.sensitive = Some(span),
@@ -448,7 +459,10 @@ fn parse_keys(
                     "unknown key `{}` in `#[{attr_name}]`",
                     meta.path.to_token_stream().to_string().replace(' ', "")
                 ),
-                format!("the valid keys are: {valid}"),
+                match names::closest(&key, valid.split(", ")) {
+                    Some(close) => format!("did you mean `{close}`? The valid keys are: {valid}"),
+                    None => format!("the valid keys are: {valid}"),
+                },
             );
             skip_value(&meta)?;
         }

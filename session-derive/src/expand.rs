@@ -27,9 +27,10 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
         let ty = field.ty;
         let ty_name = type_name(field);
         if let Some(cookie) = &field.cookie {
-            let spec = spec_ident(index);
+            let marker = marker_ident(index);
+            let spec = quote!(<#marker as #private::CookieField>::SPEC);
             let max = format_ident!("__MAX_BYTES_{}", index);
-            checks.push(cookie_checks(schema, field, cookie, &spec, &max));
+            checks.push(cookie_checks(schema, field, cookie, &marker, &max));
             let allow_sensitive = option(cookie.allow_sensitive.as_ref().map(|a| a.value.as_str()));
             infos.push(quote! {
                 #private::FieldInfo {
@@ -40,10 +41,17 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
             });
             max_bytes.push(max);
         } else if let Some(session) = &field.session {
-            checks.push(quote_spanned! {ty.span()=>
-                const _: fn() = #private::assert_session_value::<#ty>;
-            });
             let key = store_key(field, session);
+            let marker = marker_ident(index);
+            let value = quote_spanned!(ty.span()=> type Value = #ty;);
+            checks.push(quote! {
+                struct #marker;
+
+                impl #private::SessionField for #marker {
+                    #value
+                    const KEY: &'static str = #key;
+                }
+            });
             let (sensitive, flash) = (session.sensitive, session.flash);
             infos.push(quote! {
                 #private::FieldInfo {
@@ -120,7 +128,21 @@ pub(crate) fn handle_struct(schema: &Schema) -> TokenStream {
 pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
     let Schema { handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
-    let accessors = schema.fields.iter().enumerate().map(|(index, field)| accessors(schema, index, field, bodies));
+    // After errors, a field whose accessors would collide (with another field's or the handle's own) gets
+    // none: the collision is already reported, and a duplicate definition would only add noise.
+    let mut taken: Vec<String> = ["id", "cycle_id", "destroy"].map(String::from).to_vec();
+    let accessors: Vec<TokenStream> = schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| {
+            let names = crate::valid::accessor_names(field);
+            let collides = names.iter().any(|name| taken.contains(name));
+            taken.extend(names);
+            bodies == Bodies::Real || !collides
+        })
+        .map(|(index, field)| accessors(schema, index, field, bodies))
+        .collect();
     let name = handle.to_string();
     let (id, cycle_id, destroy) = match bodies {
         Bodies::Real => {
@@ -197,7 +219,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
     let real = bodies == Bodies::Real;
 
     if let Some(cookie) = &field.cookie {
-        let spec = spec_ident(index);
+        let marker = marker_ident(index);
         let name = cookie_name(field, cookie);
         let place = format!("Stored in the {} cookie `{name}`: read on demand, no I/O.", cookie.protection().as_str());
         let set_doc = format!(
@@ -207,9 +229,9 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
         let remove_doc = format!("Removes [`Self::{ident}`]: the browser is told to delete the cookie `{name}`.");
         let (get, set, remove) = if real {
             (
-                quote!(self.__raw.cookie_get::<#ty>(&#spec)),
-                quote!(self.__raw.cookie_set::<#ty>(&#spec, &value)),
-                quote!(self.__raw.cookie_remove(&#spec)),
+                quote!(self.__raw.cookie_get::<#marker>()),
+                quote!(self.__raw.cookie_set::<#marker>(&value)),
+                quote!(self.__raw.cookie_remove::<#marker>()),
             )
         } else {
             (stub.clone(), quote!({ let _ = value; #stub }), stub.clone())
@@ -232,10 +254,13 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
                 #remove
             }
         }
-    } else if let Some(session) = &field.session {
-        let key = store_key(field, session);
-        let reader = if session.flash { format_ident!("take_{}", ident) } else { ident.clone() };
-        let place = if session.flash {
+    } else if field.session.is_some() || bodies == Bodies::Stub {
+        // After errors, an unrouted field still gets session accessors, so its uses raise no new errors.
+        let (key, flash) =
+            field.session.as_ref().map_or_else(|| (field.ident.to_string(), false), |s| (store_key(field, s), s.flash));
+        let marker = marker_ident(index);
+        let reader = if flash { format_ident!("take_{}", ident) } else { ident.clone() };
+        let place = if flash {
             format!("Stored in the session under `{key}`, and removed by this read: a flash value is seen once.")
         } else {
             format!("Stored in the session under `{key}`: the first session access of a request loads the record.")
@@ -243,11 +268,11 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
         let set_doc = format!("Sets `{ident}` in the session; stored once, when the response leaves.");
         let remove_doc = format!("Removes `{ident}` from the session.");
         let (get, set, remove) = if real {
-            let read = if session.flash { quote!(take) } else { quote!(get) };
+            let read = if flash { quote!(take) } else { quote!(get) };
             (
-                quote!(self.__raw.#read::<#ty>(#key).await),
-                quote!(self.__raw.set::<#ty>(#key, &value).await),
-                quote!(self.__raw.remove(#key).await),
+                quote!(self.__raw.#read::<#marker>().await),
+                quote!(self.__raw.set::<#marker>(&value).await),
+                quote!(self.__raw.remove::<#marker>().await),
             )
         } else {
             (stub.clone(), quote!({ let _ = value; #stub }), stub.clone())
@@ -276,7 +301,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
 }
 
 /// The cookie's spec constant and the compile-time proof that it fits a browser.
-fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, spec: &Ident, max: &Ident) -> TokenStream {
+fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &Ident, max: &Ident) -> TokenStream {
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
     let ty = field.ty;
@@ -315,11 +340,15 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, spec: &Ide
         "cookie `{name}` (field `{ident}`) has a type with no length bound, so it could outgrow the 4096 bytes a \
          browser keeps\n\nhelp: add `max_len = N` to `#[cookie(...)]`, or keep the field on the server with `#[session]`"
     );
-    let bound = quote_spanned!(ty.span()=> <#ty as #private::CookieValue>::BOUND);
+    let value = quote_spanned!(ty.span()=> type Value = #ty;);
     let panic_too_large = quote_spanned!(too_large_span=> ::core::panic!(#too_large));
     let panic_unbounded = quote_spanned!(ty.span()=> ::core::panic!(#unbounded));
     quote! {
-        const #spec: #private::CookieSpec = #private::CookieSpec {
+        struct #marker;
+
+        impl #private::CookieField for #marker {
+            #value
+            const SPEC: #private::CookieSpec = #private::CookieSpec {
             name: #name,
             protection: #private::Protection::#protection,
             max_len: #max_len,
@@ -330,9 +359,13 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, spec: &Ide
             path: #path,
             domain: #domain,
             partitioned: #partitioned,
-        };
+            };
+        }
 
-        const #max: usize = match #private::cookie_max_bytes(&#spec, #bound) {
+        const #max: usize = match #private::cookie_max_bytes(
+            &<#marker as #private::CookieField>::SPEC,
+            <#marker as #private::CookieField>::BOUND,
+        ) {
             ::core::option::Option::Some(__bytes) if __bytes <= #private::MAX_COOKIE_BYTES => __bytes,
             ::core::option::Option::Some(_) => #panic_too_large,
             ::core::option::Option::None => #panic_unbounded,
@@ -349,8 +382,9 @@ fn budget_message(schema: &Schema) -> String {
     )
 }
 
-pub(crate) fn spec_ident(index: usize) -> Ident {
-    format_ident!("__COOKIE_{}", index)
+/// The marker type of field `index`: its trait impl carries the field's type, cookie and store key.
+fn marker_ident(index: usize) -> Ident {
+    format_ident!("__Field{}", index)
 }
 
 pub(crate) fn cookie_name(field: &Field, cookie: &CookieAttr) -> String {

@@ -78,6 +78,30 @@ pub(crate) fn snake_case(ident: &str) -> String {
     words(ident).join("_")
 }
 
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, by the usual two-row dynamic programme.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +133,14 @@ mod tests {
         for bad in ["", "a b", "a;b", "a=b", "é", "a:b"] {
             assert!(!is_cookie_token(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn close_keys_are_suggested() {
+        let keys = ["http_only", "max_len", "same_site"];
+        assert_eq!(closest("httponly", keys.into_iter()), Some("http_only"));
+        assert_eq!(closest("maxlen", keys.into_iter()), Some("max_len"));
+        assert_eq!(closest("colour", keys.into_iter()), None);
     }
 
     #[test]

@@ -206,7 +206,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
 }
 
 /// The accessors a field generates.
-fn accessor_names(field: &Field) -> Vec<String> {
+pub(crate) fn accessor_names(field: &Field) -> Vec<String> {
     let name = field.ident.to_string();
     let flash = field.session.as_ref().is_some_and(|s| s.flash) && field.cookie.is_none();
     let reader = if flash { format!("take_{name}") } else { name.clone() };

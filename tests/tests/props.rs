@@ -69,7 +69,7 @@ fn hostile_char() -> impl Strategy<Value = char> {
 }
 
 fn hostile_string(max: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(hostile_char(), 0..=max).prop_map(|chars| {
+    prop::collection::vec(hostile_char(), 0..=max).prop_map(move |chars| {
         let mut s: String = chars.into_iter().collect();
         while s.len() > max {
             s.pop();

@@ -3,6 +3,7 @@
 use tower_cookies::Cookie;
 
 use super::RawSession;
+use crate::__private::CookieField;
 use crate::{
     cookie::{header, protect, unprotect, CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES},
     value::CookieValue,
@@ -35,7 +36,22 @@ impl RawSession {
     }
 
     /// Reads a cookie field: `None` if absent, forged, or no longer decodable as `T`. No I/O.
-    pub fn cookie_get<T: CookieValue>(&self, spec: &'static CookieSpec) -> Option<T> {
+    pub fn cookie_get<F: CookieField>(&self) -> Option<F::Value> {
+        self.read_cookie(&F::SPEC)
+    }
+
+    /// Sets a cookie field: refused with [`Error::CookieTooLarge`] past `max_len` or 4096 bytes, and then
+    /// nothing is sent.
+    pub fn cookie_set<F: CookieField>(&self, value: &F::Value) -> Result<(), Error> {
+        self.write_cookie(&F::SPEC, value)
+    }
+
+    /// Removes a cookie field from the browser (if it has it or this request set it).
+    pub fn cookie_remove<F: CookieField>(&self) {
+        self.remove_cookie(&F::SPEC)
+    }
+
+    fn read_cookie<T: CookieValue>(&self, spec: &CookieSpec) -> Option<T> {
         if let Some((_, written)) = self.cookie_log().written.iter().rev().find(|(name, _)| *name == spec.name) {
             return written.as_deref().and_then(T::decode);
         }
@@ -68,9 +84,7 @@ impl RawSession {
         None
     }
 
-    /// Sets a cookie field: refused with [`Error::CookieTooLarge`] past `max_len` or 4096 bytes, and then
-    /// nothing is sent.
-    pub fn cookie_set<T: CookieValue>(&self, spec: &'static CookieSpec, value: &T) -> Result<(), Error> {
+    fn write_cookie<T: CookieValue>(&self, spec: &CookieSpec, value: &T) -> Result<(), Error> {
         if let Some(limit) = spec.max_len {
             let len = value.len_units();
             if len > limit {
@@ -82,8 +96,7 @@ impl RawSession {
         self.queue_cookie(spec, &plain).map(drop)
     }
 
-    /// Removes a cookie field from the browser (if it has it or this request set it).
-    pub fn cookie_remove(&self, spec: &'static CookieSpec) {
+    fn remove_cookie(&self, spec: &CookieSpec) {
         let mut log = self.cookie_log();
         let set_here = log.written.iter().any(|(name, _)| *name == spec.name);
         log.written.push((spec.name, None));
@@ -95,7 +108,7 @@ impl RawSession {
         }
     }
 
-    fn queue_cookie(&self, spec: &'static CookieSpec, plain: &str) -> Result<(), Error> {
+    fn queue_cookie(&self, spec: &CookieSpec, plain: &str) -> Result<(), Error> {
         let protected = protect(spec.protection, spec.name, plain, &self.0.shared.keys[0]);
         let len = spec.name.len() + protected.len();
         if len > MAX_COOKIE_BYTES {
@@ -106,7 +119,7 @@ impl RawSession {
         Ok(())
     }
 
-    fn build_cookie(&self, spec: &'static CookieSpec, value: String) -> Cookie<'static> {
+    fn build_cookie(&self, spec: &CookieSpec, value: String) -> Cookie<'static> {
         let mut builder = Cookie::build((spec.name, value))
             .path(spec.path)
             .http_only(spec.http_only)

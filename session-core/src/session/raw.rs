@@ -6,7 +6,7 @@ use std::sync::{
 };
 
 use http::HeaderValue;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::de::DeserializeOwned;
 use tower_cookies::Cookies;
 
 use super::{
@@ -14,6 +14,7 @@ use super::{
     record_state::{Loaded, Pending, RecordState},
 };
 use crate::{
+    __private::SessionField,
     layer::Shared,
     store::{now_millis, Patch, Record, SessionStore},
     Error, SessionId, StoreError,
@@ -77,14 +78,16 @@ impl RawSession {
     }
 
     /// Reads a `#[session]` field. A stored value that no longer decodes as `T` reads as `None`.
-    pub async fn get<T: DeserializeOwned>(&self, field: &'static str) -> Result<Option<T>, Error> {
+    pub async fn get<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
+        let field = F::KEY;
         self.ensure_loaded().await?;
         let state = self.state();
         Ok(state.current(field).and_then(|bytes| decode_field(field, bytes)))
     }
 
     /// Sets a `#[session]` field; stored when the response leaves.
-    pub async fn set<T: Serialize>(&self, field: &'static str, value: &T) -> Result<(), Error> {
+    pub async fn set<F: SessionField>(&self, value: &F::Value) -> Result<(), Error> {
+        let field = F::KEY;
         let bytes = serde_json::to_vec(value).map_err(|source| Error::Serialize { field, source })?;
         self.ensure_loaded().await?;
         self.state().change(field, Some(bytes));
@@ -92,14 +95,16 @@ impl RawSession {
     }
 
     /// Removes a `#[session]` field.
-    pub async fn remove(&self, field: &'static str) -> Result<(), Error> {
+    pub async fn remove<F: SessionField>(&self) -> Result<(), Error> {
+        let field = F::KEY;
         self.ensure_loaded().await?;
         self.state().change(field, None);
         Ok(())
     }
 
     /// Reads a flash field and removes it, so it is seen once.
-    pub async fn take<T: DeserializeOwned>(&self, field: &'static str) -> Result<Option<T>, Error> {
+    pub async fn take<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
+        let field = F::KEY;
         self.ensure_loaded().await?;
         let mut state = self.state();
         let value = state.current(field).and_then(|bytes| decode_field(field, bytes));

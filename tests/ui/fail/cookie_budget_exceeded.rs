@@ -1,0 +1,12 @@
+use session_core::SessionSchema;
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie(max_len = 1300)]
+    a: String,
+    #[cookie(max_len = 1300)]
+    b: String,
+    #[cookie(max_len = 1300)]
+    c: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use session_core::SessionSchema;
+#[derive(SessionSchema)]
+enum Visitor {
+    Anonymous,
+}
+
+fn main() {}

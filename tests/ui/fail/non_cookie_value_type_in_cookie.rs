@@ -1,0 +1,12 @@
+use session_core::SessionSchema;
+struct Cart {
+    items: u32,
+}
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie]
+    cart: Cart,
+}
+
+fn main() {}

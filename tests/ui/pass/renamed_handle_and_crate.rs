@@ -1,0 +1,26 @@
+//! `#[schema(handle = "...", crate = "...")]`, and a private schema in a module.
+#![deny(warnings, missing_docs, unused_qualifications)]
+
+extern crate session_core as sessions;
+
+mod account {
+    use sessions::SessionSchema;
+
+    #[derive(SessionSchema)]
+    #[schema(handle = "Account", crate = "sessions", cookie_budget = 4096)]
+    pub(crate) struct AccountState {
+        #[session]
+        balance: i64,
+        #[cookie(max_len = 4)]
+        currency: String,
+    }
+
+    pub(crate) async fn balance(account: Account) -> Result<Option<i64>, sessions::Error> {
+        let _ = account.currency();
+        account.balance().await
+    }
+}
+
+fn main() {
+    let _ = account::balance;
+}
