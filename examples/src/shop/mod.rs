@@ -1,0 +1,65 @@
+//! The demo shop: an axum app whose per-visitor state is typed by one struct, [`schema::Visitor`].
+//!
+//! The theme and locale live in cookies (one plain and readable by JavaScript, one signed); the user, their
+//! roles, the cart and a flash notice live in the server store under a session id. `/data` shows the
+//! routing table the derive produced and the cookies your browser actually sends.
+
+mod data;
+mod pages;
+mod routes;
+pub mod schema;
+
+use axum::Router;
+use session_core::{Key, MemoryStore, SessionLayer};
+
+/// The name of the session id cookie.
+pub const SESSION_COOKIE: &str = "id";
+/// The longest locale tag, in bytes: the `max_len` of [`schema::Visitor::locale`].
+pub const MAX_LOCALE_BYTES: usize = 16;
+/// The longest user name, in characters.
+pub const MAX_USER_CHARS: usize = 64;
+/// The longest SKU, in characters.
+pub const MAX_SKU_CHARS: usize = 32;
+/// The longest product name, in characters.
+pub const MAX_PRODUCT_CHARS: usize = 100;
+/// The most of one product a form may add at once.
+pub const MAX_QTY: u32 = 99;
+/// The most lines a cart can hold: the store is bounded, so is what one visitor may put in it.
+pub const MAX_CART_LINES: usize = 2_000;
+
+/// The shop, with sessions in a fresh [`MemoryStore`] under a freshly generated key.
+///
+/// Every call starts an independent shop; clones of the returned router share its store.
+pub fn app() -> Router {
+    // A generated key signs this process's cookies only, so a restart signs everyone out and resets
+    // their locale. Production loads the key from configuration (`Key::from_master_secret` or
+    // `Key::from_bytes`), the same on every instance.
+    let key = Key::generate();
+    app_with(MemoryStore::default(), key)
+}
+
+/// The shop over a given store and key.
+pub fn app_with(store: MemoryStore, key: Key) -> Router {
+    let sessions = SessionLayer::new(store, key)
+        .with_cookie_name(SESSION_COOKIE)
+        // The demo speaks plain HTTP, and browsers refuse `Secure` cookies from http:// origins (except
+        // localhost): this drops `Secure` from every cookie, the fields' and the id's. Never in production.
+        .with_secure(false);
+    routes::router().layer(sessions)
+}
+
+#[cfg(test)]
+mod tests {
+    use session_core::{Place, SessionSchema};
+
+    use super::{schema::Visitor, MAX_LOCALE_BYTES};
+
+    #[test]
+    fn locale_limit_matches_the_schema() {
+        let limit = Visitor::FIELDS.iter().find_map(|field| match &field.place {
+            Place::Cookie { spec, .. } if field.field == "locale" => Some(spec.max_len),
+            _ => None,
+        });
+        assert_eq!(limit, Some(Some(MAX_LOCALE_BYTES)));
+    }
+}

@@ -1,0 +1,192 @@
+//! The shop's handlers and router. Every POST answers with a 303 redirect to the page its form is on.
+
+use axum::{
+    extract::Query,
+    http::HeaderMap,
+    response::{Html, Redirect},
+    routing::{get, post},
+    Form, Router,
+};
+use serde::Deserialize;
+use session_core::Error;
+
+use super::{
+    data, pages,
+    schema::{CartItem, Theme, Visitor, VisitorSession},
+    MAX_CART_LINES, MAX_PRODUCT_CHARS, MAX_QTY, MAX_SKU_CHARS, MAX_USER_CHARS,
+};
+
+/// The shop's routes, without the session layer.
+pub fn router() -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/theme", post(set_theme))
+        .route("/locale", post(set_locale))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/cart", get(cart))
+        .route("/cart/add", post(add_to_cart))
+        .route("/cart/add-many", post(add_many_to_cart))
+        .route("/cart/clear", post(clear_cart))
+        .route("/data", get(data))
+}
+
+async fn home(visitor: VisitorSession) -> Result<Html<String>, Error> {
+    let cart_lines = visitor.cart().await?.map_or(0, |cart| cart.len());
+    Ok(pages::home(&pages::Home {
+        theme: visitor.theme(),
+        locale: visitor.locale(),
+        user: visitor.user().await?,
+        roles: visitor.roles().await?.unwrap_or_default(),
+        cart_lines,
+        notice: visitor.take_notice().await?,
+    }))
+}
+
+#[derive(Deserialize)]
+struct ThemeForm {
+    theme: Theme,
+}
+
+/// Cookie only: no session is loaded or created, and the store is not touched.
+async fn set_theme(visitor: VisitorSession, Form(form): Form<ThemeForm>) -> Result<Redirect, Error> {
+    visitor.set_theme(form.theme)?;
+    Ok(Redirect::to("/"))
+}
+
+#[derive(Deserialize)]
+struct LocaleForm {
+    locale: String,
+}
+
+async fn set_locale(visitor: VisitorSession, Form(form): Form<LocaleForm>) -> Result<Redirect, Error> {
+    let locale = form.locale.trim();
+    if locale.is_empty() {
+        visitor.remove_locale();
+        return Ok(Redirect::to("/"));
+    }
+    match visitor.set_locale(locale.to_owned()) {
+        Ok(()) => {}
+        // The compiler proved the cookie fits; the setter keeps that promise by refusing what exceeds
+        // `max_len`. Tell the visitor instead of failing the request.
+        Err(error @ Error::CookieTooLarge { .. }) => visitor.set_notice(error.to_string()).await?,
+        Err(error) => return Err(error),
+    }
+    Ok(Redirect::to("/"))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    user: String,
+}
+
+async fn login(visitor: VisitorSession, Form(form): Form<LoginForm>) -> Result<Redirect, Error> {
+    let Some(user) = text(&form.user, MAX_USER_CHARS) else {
+        visitor.set_notice(format!("A name is 1 to {MAX_USER_CHARS} printable characters.")).await?;
+        return Ok(Redirect::to("/"));
+    };
+    // A privilege change gets a new id: one planted or observed before sign-in is worthless after it.
+    visitor.cycle_id().await?;
+    visitor.set_user(user.to_owned()).await?;
+    visitor.set_roles(vec!["customer".to_owned()]).await?;
+    visitor.set_notice(format!("Welcome, {user}")).await?;
+    Ok(Redirect::to("/"))
+}
+
+async fn logout(visitor: VisitorSession) -> Result<Redirect, Error> {
+    visitor.destroy().await?;
+    // The old record and id are gone; setting a field now starts a fresh session that holds only this.
+    visitor.set_notice("Signed out".to_owned()).await?;
+    Ok(Redirect::to("/"))
+}
+
+async fn cart(visitor: VisitorSession) -> Result<Html<String>, Error> {
+    let items = visitor.cart().await?.unwrap_or_default();
+    let stored_bytes = stored_size(&items)?;
+    Ok(pages::cart(&pages::Cart { items, stored_bytes, notice: visitor.take_notice().await? }))
+}
+
+/// The bytes the cart takes in the store, which keeps each field as JSON.
+fn stored_size(items: &[CartItem]) -> Result<usize, Error> {
+    serde_json::to_vec(items).map(|json| json.len()).map_err(|source| Error::Serialize { field: "cart", source })
+}
+
+#[derive(Deserialize)]
+struct AddForm {
+    sku: String,
+    name: String,
+    qty: String,
+}
+
+async fn add_to_cart(visitor: VisitorSession, Form(form): Form<AddForm>) -> Result<Redirect, Error> {
+    let qty = form.qty.trim().parse::<u32>().ok().filter(|qty| (1..=MAX_QTY).contains(qty));
+    let (Some(sku), Some(name), Some(qty)) = (text(&form.sku, MAX_SKU_CHARS), text(&form.name, MAX_PRODUCT_CHARS), qty)
+    else {
+        let rule = format!(
+            "An item needs a SKU (1 to {MAX_SKU_CHARS} characters), a name (1 to {MAX_PRODUCT_CHARS}) \
+             and a quantity from 1 to {MAX_QTY}."
+        );
+        visitor.set_notice(rule).await?;
+        return Ok(Redirect::to("/cart"));
+    };
+    let mut cart = visitor.cart().await?.unwrap_or_default();
+    let full = cart.len() >= MAX_CART_LINES;
+    match cart.iter_mut().find(|item| item.sku == sku) {
+        Some(item) => item.qty = item.qty.saturating_add(qty),
+        None if full => {
+            visitor.set_notice(format!("The cart is full ({MAX_CART_LINES} lines).")).await?;
+            return Ok(Redirect::to("/cart"));
+        }
+        None => cart.push(CartItem { sku: sku.to_owned(), name: name.to_owned(), qty }),
+    }
+    visitor.set_cart(cart).await?;
+    visitor.set_notice(format!("Added {qty} × {name}")).await?;
+    Ok(Redirect::to("/cart"))
+}
+
+/// `input` trimmed, if it is 1 to `max` characters and has no control characters.
+fn text(input: &str, max: usize) -> Option<&str> {
+    let text = input.trim();
+    let fits = (1..=max).contains(&text.chars().count());
+    (fits && !text.contains(char::is_control)).then_some(text)
+}
+
+#[derive(Deserialize)]
+struct AddMany {
+    count: usize,
+}
+
+/// Adds `count` demo lines, so the cart can grow far past what any cookie could hold.
+async fn add_many_to_cart(visitor: VisitorSession, Query(query): Query<AddMany>) -> Result<Redirect, Error> {
+    let mut cart = visitor.cart().await?.unwrap_or_default();
+    let room = MAX_CART_LINES - cart.len().min(MAX_CART_LINES);
+    let count = query.count.min(room);
+    let first = cart.len() + 1;
+    cart.extend((first..first + count).map(|n| CartItem {
+        sku: format!("DEMO-{n:04}"),
+        name: format!("Demo item number {n}"),
+        qty: 1,
+    }));
+    visitor.set_cart(cart).await?;
+    let notice = if count < query.count {
+        format!("Added {count} demo items: the cart is full ({MAX_CART_LINES} lines).")
+    } else {
+        format!("Added {count} demo items.")
+    };
+    visitor.set_notice(notice).await?;
+    Ok(Redirect::to("/cart"))
+}
+
+async fn clear_cart(visitor: VisitorSession) -> Result<Redirect, Error> {
+    visitor.remove_cart().await?;
+    visitor.set_notice("Cart cleared.".to_owned()).await?;
+    Ok(Redirect::to("/cart"))
+}
+
+/// Reads only the request's headers: no session is needed to show what the browser sends.
+async fn data(headers: HeaderMap) -> Html<String> {
+    pages::data(&pages::Data {
+        report_table: data::report_table(&session_core::report::<Visitor>()),
+        cookies: data::sent_cookies(&headers),
+    })
+}
