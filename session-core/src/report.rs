@@ -71,6 +71,6 @@ fn human_duration(secs: u64) -> String {
     const UNITS: [(u64, &str); 4] = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
     UNITS
         .iter()
-        .find(|(unit, _)| secs % unit == 0 && secs >= *unit)
+        .find(|(unit, _)| secs.is_multiple_of(*unit) && secs >= *unit)
         .map_or_else(|| format!("{secs}s"), |(unit, suffix)| format!("{}{suffix}", secs / unit))
 }

@@ -131,11 +131,21 @@ proptest! {
     }
 
     #[test]
+    fn ids_and_times(bytes: [u8; 16], nanos in -377_705_116_800_000_000_000i128..253_402_300_799_999_999_999i128) {
+        assert_sound(&uuid::Uuid::from_bytes(bytes), None);
+        let instant = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap();
+        assert_sound(&instant, None);
+        assert_sound(&(uuid::Uuid::from_bytes(bytes), Some(instant)), None);
+    }
+
+    #[test]
     fn decoding_never_panics(s in ".*") {
         let _ = String::decode(&s);
         let _ = <Vec<(char, Option<u8>)>>::decode(&s);
         let _ = Preferences::decode(&s);
         let _ = <[Theme; 3]>::decode(&s);
+        let _ = uuid::Uuid::decode(&s);
+        let _ = time::OffsetDateTime::decode(&s);
         let key = Key::generate();
         for mode in MODES {
             let _ = unprotect(mode, "x", &s, std::slice::from_ref(&key));

@@ -95,7 +95,7 @@ impl MemoryStore {
 
     /// Locks the shard of `key` after sweeping it and one other shard.
     fn shard(&self, key: &StoreKey, now: u64) -> MutexGuard<'_, Shard> {
-        let index = usize::from(key.as_bytes()[0]) % SHARDS;
+        let index = shard_index(key);
         let other = self.inner.sweep_cursor.fetch_add(1, Ordering::Relaxed) % SHARDS;
         if other != index {
             lock(&self.inner.shards[other]).sweep(now);
@@ -104,6 +104,11 @@ impl MemoryStore {
         shard.sweep(now);
         shard
     }
+}
+
+/// The shard a key lives in: keys are hashes, so their first byte spreads them evenly.
+fn shard_index(key: &StoreKey) -> usize {
+    usize::from(key.as_bytes()[0]) % SHARDS
 }
 
 /// A poisoned lock only means another request panicked mid-operation; every operation leaves a shard
@@ -217,7 +222,7 @@ mod tests {
         // Fill one shard beyond its single slot: keys are spread by their first byte.
         while keys.len() < 2 {
             let key = SessionId::generate().store_key();
-            if key.as_bytes()[0] as usize % SHARDS == 0 {
+            if shard_index(&key) == 0 {
                 keys.push(key);
             }
         }

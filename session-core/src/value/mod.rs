@@ -4,6 +4,7 @@
 //! value without quoting, and it never contains `%` sequences other than its own escapes.
 
 mod escape;
+mod external;
 mod impls;
 
 pub use escape::{escape_into, unescape, ESCAPE_GROWTH};
