@@ -60,6 +60,15 @@ impl Key {
         Ok(Key(key))
     }
 
+    /// Derives the key from the master secret in the environment variable `name` (at least 32 bytes, such
+    /// as the output of `openssl rand -base64 48`), as [`Key::from_master_secret`] does. Fails with
+    /// [`Error::Config`] if the variable is not set or not UTF-8, and [`Error::KeyTooShort`] if it is short.
+    pub fn from_env(name: &str) -> Result<Self, Error> {
+        let secret = std::env::var(name)
+            .map_err(|error| Error::Config(format!("the session key variable `{name}` cannot be read: {error}")))?;
+        Self::from_master_secret(secret.trim().as_bytes())
+    }
+
     pub(crate) fn signing(&self) -> &[u8] {
         &self.0[..32]
     }

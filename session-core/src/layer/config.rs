@@ -2,7 +2,7 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
-use crate::{cookie::SameSite, store::LoadRecord, Key};
+use crate::{cookie::SameSite, store::LoadRecord, Error, Key};
 
 /// Settings shared by all requests of one layer.
 #[derive(Clone)]
@@ -14,9 +14,9 @@ pub(crate) struct Shared {
     pub(crate) secure: bool,
     pub(crate) idle_timeout: Duration,
     pub(crate) absolute_timeout: Duration,
-    /// A loaded session whose idle deadline has used up at least this much of the idle timeout gets its
-    /// deadline pushed back, even if nothing changed.
-    pub(crate) refresh_after: Duration,
+    /// A loaded session that has used up at least this fraction of its idle timeout gets its deadline
+    /// pushed back, even if nothing changed.
+    pub(crate) refresh_fraction: f64,
     pub(crate) loader: Arc<dyn LoadRecord>,
 }
 
@@ -58,7 +58,7 @@ impl Shared {
             secure: true,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             absolute_timeout: DEFAULT_ABSOLUTE_TIMEOUT,
-            refresh_after: DEFAULT_IDLE_TIMEOUT / 2,
+            refresh_fraction: 0.5,
             loader,
         }
     }
@@ -77,8 +77,45 @@ impl Shared {
     }
 
     pub(crate) fn refresh_after_millis(&self) -> u64 {
-        millis(self.refresh_after)
+        millis(self.idle_timeout.mul_f64(self.refresh_fraction))
     }
+
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let cookie = &self.id_cookie;
+        let name: &str = &cookie.name;
+        let problem = if !is_cookie_token(name) {
+            Some(format!("`{}` is not a valid cookie name", name.escape_debug()))
+        } else if name.starts_with("__Host-") && !self.secure {
+            Some(format!("the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Host-` prefix"))
+        } else if name.starts_with("__Host-") && cookie.domain.is_some() {
+            Some(format!(
+                "the id cookie `{name}` cannot have a domain: remove `with_cookie_domain` or the `__Host-` prefix"
+            ))
+        } else if name.starts_with("__Host-") && cookie.path != "/" {
+            Some(format!(
+                "the id cookie `{name}` must have the path `/`: remove `with_cookie_path` or the `__Host-` prefix"
+            ))
+        } else if name.starts_with("__Secure-") && !self.secure {
+            Some(format!(
+                "the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Secure-` prefix"
+            ))
+        } else if cookie.same_site == SameSite::None && !self.secure {
+            Some("`SameSite=None` needs `Secure`: remove `with_secure(false)` or use another `SameSite`".to_owned())
+        } else if !cookie.path.starts_with('/') || cookie.path.bytes().any(|b| !b.is_ascii_graphic() || b == b';') {
+            Some(format!(
+                "`{}` is not a valid cookie path: it starts with `/` and has no `;`",
+                cookie.path.escape_debug()
+            ))
+        } else {
+            None
+        };
+        problem.map_or(Ok(()), |problem| Err(Error::Config(problem)))
+    }
+}
+
+/// True if `name` is a non-empty RFC 6265 token.
+fn is_cookie_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
 }
 
 pub(crate) fn millis(duration: Duration) -> u64 {

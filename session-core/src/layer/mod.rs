@@ -11,7 +11,7 @@ use std::{borrow::Cow, sync::Arc, time::Duration};
 use tower_cookies::CookieManager;
 use tower_layer::Layer;
 
-use crate::{store::SessionStore, Key};
+use crate::{cookie::SameSite, store::SessionStore, Error, Key};
 
 /// Gives every request a session: cookie fields read from the request, `#[session]` fields loaded from
 /// `S` on first use, and every change written back once, before the response leaves.
@@ -49,13 +49,18 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// Ends a session after this long without a request that loads it. Enforced on the server, whatever
-    /// cookie the client replays; the deadline is pushed back at most once per half of it, so reads do
-    /// not write on every request.
+    /// cookie the client replays. Reading a session pushes its deadline back only once the fraction set
+    /// by [`with_idle_refresh`](Self::with_idle_refresh) (default one half) of the timeout has passed, so
+    /// reads do not write on every request.
     pub fn with_idle_timeout(self, timeout: Duration) -> Self {
-        self.configure(|shared| {
-            shared.idle_timeout = timeout;
-            shared.refresh_after = timeout / 2;
-        })
+        self.configure(|shared| shared.idle_timeout = timeout)
+    }
+
+    /// How much of the idle timeout must have passed before a request that only reads the session pushes
+    /// its deadline back (one store write): `0.0` refreshes on every request, `1.0` never on reads alone.
+    /// The default, `0.5`, writes at most twice per idle timeout for an active reader.
+    pub fn with_idle_refresh(self, fraction: f64) -> Self {
+        self.configure(|shared| shared.refresh_fraction = fraction.clamp(0.0, 1.0))
     }
 
     /// Ends a session this long after it was created, however active it is.
@@ -80,7 +85,9 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.secure = secure)
     }
 
-    /// The name of the session id cookie (default `id`).
+    /// The name of the session id cookie (default `id`). A `__Host-` name (recommended when the app owns
+    /// its host) requires `Secure`, no domain and the path `/`; a `__Secure-` name requires `Secure`. The
+    /// layer checks this when it is applied.
     pub fn with_cookie_name(self, name: impl Into<Cow<'static, str>>) -> Self {
         self.configure(|shared| shared.id_cookie.name = name.into())
     }
@@ -89,12 +96,42 @@ impl<S: SessionStore> SessionLayer<S> {
     pub fn with_cookie_max_age(self, max_age: Duration) -> Self {
         self.configure(|shared| shared.id_cookie.max_age = Some(max_age))
     }
+
+    /// The `Domain` of the id cookie, to share the session with subdomains (default: this host only).
+    pub fn with_cookie_domain(self, domain: impl Into<Cow<'static, str>>) -> Self {
+        self.configure(|shared| shared.id_cookie.domain = Some(domain.into()))
+    }
+
+    /// The `Path` of the id cookie (default `/`).
+    pub fn with_cookie_path(self, path: impl Into<Cow<'static, str>>) -> Self {
+        self.configure(|shared| shared.id_cookie.path = path.into())
+    }
+
+    /// The `SameSite` attribute of the id cookie (default `Lax`). `None` requires `Secure`.
+    pub fn with_same_site(self, same_site: SameSite) -> Self {
+        self.configure(|shared| shared.id_cookie.same_site = same_site)
+    }
+
+    /// Adds the `Partitioned` attribute (CHIPS) to the id cookie, for apps embedded in other sites.
+    pub fn with_partitioned(self, partitioned: bool) -> Self {
+        self.configure(|shared| shared.id_cookie.partitioned = partitioned)
+    }
+
+    /// Checks the id cookie settings: a valid cookie name, the rules of the `__Host-` and `__Secure-`
+    /// prefixes, and `SameSite=None` only with `Secure`. [`Layer::layer`] calls it and panics on an error,
+    /// at start-up, like a conflicting axum route; call it first to handle the error yourself.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.shared.validate()
+    }
 }
 
 impl<S: SessionStore, I> Layer<I> for SessionLayer<S> {
     type Service = CookieManager<SessionService<S, I>>;
 
     fn layer(&self, inner: I) -> Self::Service {
+        if let Err(error) = self.validate() {
+            panic!("{error}");
+        }
         CookieManager::new(SessionService::new(inner, self.store.clone(), self.shared.clone()))
     }
 }

@@ -54,10 +54,12 @@ where
         Box::pin(async move {
             let mut response = response.await?;
             // A handler that failed (5xx) may have left its changes half made: save none of them.
-            if !session.touched() || response.status().is_server_error() {
+            if response.status().is_server_error() {
                 return Ok(response);
             }
-            match session.commit(&store).await {
+            let committed =
+                if session.touched() { session.commit(&store).await } else { Ok(session.clear_malformed_id_cookie()) };
+            match committed {
                 Ok(false) => {}
                 Ok(true) => {
                     // A response that sets or clears the id cookie must not be cached and replayed to others.

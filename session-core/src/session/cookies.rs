@@ -6,6 +6,7 @@ use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
     cookie::{header, protect, unprotect, CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES},
+    id::ID_COOKIE_VALUE_LEN,
     value::CookieValue,
     Error, SessionId,
 };
@@ -154,6 +155,23 @@ impl RawSession {
         } else {
             IncomingId::Absent
         }
+    }
+
+    /// Clears an id cookie that cannot be an id of ours at all (wrong length or alphabet), without any
+    /// cryptography, so even requests that never touch the session shed it. Returns whether it did.
+    pub(crate) fn clear_malformed_id_cookie(&self) -> bool {
+        let name: &str = &self.0.shared.id_cookie.name;
+        let well_formed = |value: &str| {
+            value.len() == ID_COOKIE_VALUE_LEN
+                && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        let mut values = header::values(&self.0.cookie_headers, name).peekable();
+        if values.peek().is_none() || values.any(well_formed) {
+            return false;
+        }
+        tracing::debug!("malformed session id cookie cleared");
+        self.clear_id_cookie();
+        true
     }
 
     pub(super) fn has_id_cookie(&self) -> bool {

@@ -183,7 +183,7 @@ impl RawSession {
                 Ok(Loaded::Fresh { rejected_cookie: true, expired: Some(key) })
             }
             None => {
-                tracing::debug!(session = %id.short_hash(), "unknown session id; starting a new session");
+                tracing::debug!(session = %id.short_hash(), "unknown or expired session id; starting a new session");
                 Ok(Loaded::Fresh { rejected_cookie: true, expired: None })
             }
         }

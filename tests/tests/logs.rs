@@ -1,0 +1,122 @@
+//! No session id, key or cookie value ever reaches the logs, at any level.
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    routing::{get, post},
+    Router,
+};
+use session_core::{Key, MemoryStore, SessionLayer, SessionSchema};
+use tests::browser::Browser;
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie(max_len = 16)]
+    locale: String,
+    #[cookie(private, max_len = 16)]
+    nickname: String,
+    #[session]
+    user: String,
+    #[session]
+    stale: Vec<u8>,
+}
+
+/// Collects everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+type Result<T = &'static str> = std::result::Result<T, session_core::Error>;
+
+fn routes() -> Router {
+    Router::new()
+        .route(
+            "/login",
+            post(|s: VisitorSession| async move {
+                s.cycle_id().await?;
+                s.set_user("ZEBRA-user".into()).await?;
+                s.set_locale("ZEBRA-loc".into())?;
+                s.set_nickname("ZEBRA-nick".into())?;
+                Result::Ok("ok")
+            }),
+        )
+        .route(
+            "/read",
+            get(|s: VisitorSession| async move {
+                Result::Ok(format!("{:?} {:?} {:?} {:?}", s.user().await?, s.stale().await?, s.locale(), s.nickname()))
+            }),
+        )
+        .route(
+            "/logout",
+            post(|s: VisitorSession| async move {
+                s.destroy().await?;
+                Result::Ok("ok")
+            }),
+        )
+}
+
+#[tokio::test]
+async fn no_id_key_or_cookie_value_is_ever_logged() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let key = Key::generate();
+    let store = MemoryStore::default();
+    let layer = SessionLayer::new(store.clone(), key.clone()).with_idle_timeout(Duration::from_millis(200));
+    let mut browser = Browser::new(routes().layer(layer));
+    let mut secrets = Vec::new();
+
+    browser.post("/login").await; // created
+    secrets.extend(browser.cookies.values().cloned());
+    browser.post("/login").await; // cycled
+    secrets.extend(browser.cookies.values().cloned());
+    browser.get("/read").await;
+    // Tampered cookies and a forged id.
+    let mut tampered = browser.clone();
+    for value in tampered.cookies.values_mut() {
+        *value = value.replace('A', "B");
+        secrets.push(value.clone());
+    }
+    tampered.get("/read").await;
+    browser.post("/logout").await; // destroyed
+                                   // An expired id.
+    browser.post("/login").await;
+    secrets.extend(browser.cookies.values().cloned());
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    browser.get("/read").await;
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for expected in ["session created", "session id cycled", "session destroyed", "failed verification", "expired"] {
+        assert!(logs.contains(expected), "the logs say `{expected}`:\n{logs}");
+    }
+    // Every id appears in the logs only as the short hash prefix, never as itself.
+    for secret in &secrets {
+        assert!(secret.len() > 20, "a real cookie value: {secret}");
+        assert!(!logs.contains(secret.as_str()), "`{secret}` leaked into the logs:\n{logs}");
+        // The id is the part after the 43-character signature.
+        if let Some(id) = secret.get(43..) {
+            assert!(id.len() < 8 || !logs.contains(id), "an id leaked:\n{logs}");
+        }
+    }
+    assert!(!logs.contains("ZEBRA"), "a cookie or session value leaked:\n{logs}");
+}

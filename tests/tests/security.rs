@@ -1,0 +1,270 @@
+//! Security behaviour: key rotation, and the session behaviours users rely on from express-session,
+//! Rails, Django, tower-sessions and actix-session. (The lifecycle basics — untouched sessions store
+//! nothing, unmodified ones are not rewritten, modified ones are written once, forged ids are never looked
+//! up, unknown ids are never adopted — are in `http.rs`.)
+
+use std::time::Duration;
+
+use axum::{
+    response::{AppendHeaders, IntoResponse},
+    routing::{get, post},
+    Router,
+};
+use http::{header, StatusCode};
+use session_core::{cookie::SameSite, CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
+use tests::{
+    browser::Browser,
+    stores::{CallCounts, CountingStore},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+enum Theme {
+    Light,
+    Dark,
+}
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie(plain)]
+    theme: Theme,
+    #[cookie(max_len = 16)]
+    locale: String,
+    #[cookie(private, max_len = 16)]
+    nickname: String,
+    #[session]
+    user_id: u64,
+}
+
+type Result<T = &'static str> = std::result::Result<T, session_core::Error>;
+
+fn routes() -> Router {
+    Router::new()
+        .route("/nothing", get(|| async { "ok" }))
+        .route(
+            "/cookies",
+            get(|s: VisitorSession| async move { format!("{:?} {:?} {:?}", s.theme(), s.locale(), s.nickname()) }),
+        )
+        .route(
+            "/cookies/set",
+            post(|s: VisitorSession| async move {
+                s.set_theme(Theme::Dark)?;
+                s.set_locale("en-GB".into())?;
+                s.set_nickname("bob".into())?;
+                Result::Ok("ok")
+            }),
+        )
+        .route("/user", get(|s: VisitorSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
+        .route(
+            "/user/set",
+            post(|s: VisitorSession| async move {
+                s.set_user_id(7).await?;
+                Result::Ok("ok")
+            }),
+        )
+        .route(
+            "/logout",
+            post(|s: VisitorSession| async move {
+                s.destroy().await?;
+                Result::Ok("ok")
+            }),
+        )
+        .route(
+            "/own-cookie",
+            post(|s: VisitorSession| async move {
+                s.set_user_id(7).await?;
+                Result::Ok((AppendHeaders([(header::SET_COOKIE, "analytics=off; Path=/")]), "ok").into_response())
+            }),
+        )
+        .route(
+            "/fail",
+            post(|s: VisitorSession| async move {
+                s.set_user_id(13).await?;
+                Result::Ok((StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response())
+            }),
+        )
+}
+
+fn app<S: SessionStore>(layer: SessionLayer<S>) -> Browser {
+    Browser::new(routes().layer(layer))
+}
+
+fn parse(set_cookie: &str) -> cookie::Cookie<'static> {
+    cookie::Cookie::parse(set_cookie.to_owned()).unwrap()
+}
+
+#[tokio::test]
+async fn cookies_of_a_previous_key_verify_and_come_back_under_the_current_key() {
+    let (old, new) = (Key::generate(), Key::generate());
+    let store = MemoryStore::default();
+    let mut before = app(SessionLayer::new(store.clone(), old.clone()));
+    before.post("/cookies/set").await;
+    before.post("/user/set").await;
+    let old_cookies = before.cookies.clone();
+
+    let mut rotating = app(SessionLayer::new(store.clone(), new.clone()).with_previous_keys([old]));
+    rotating.cookies = old_cookies.clone();
+    let reply = rotating.get("/cookies").await;
+    assert_eq!(reply.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
+    for name in ["locale", "nickname"] {
+        let reissued = parse(reply.set_cookie(name).unwrap_or_else(|| panic!("{name} is re-issued")));
+        assert_ne!(reissued.value(), old_cookies[name], "{name} changed key");
+    }
+    assert!(reply.set_cookie("theme").is_none(), "plain cookies have no key to rotate");
+    let reply = rotating.get("/user").await;
+    assert_eq!(reply.body, "Some(7)", "the session survives the rotation");
+    assert!(reply.set_cookie("id").is_some(), "the id cookie is re-issued too");
+
+    // Once the old key is retired, the re-issued cookies still work and the old ones no longer do.
+    let mut after = app(SessionLayer::new(store, new));
+    after.cookies = rotating.cookies.clone();
+    assert_eq!(after.get("/cookies").await.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
+    assert_eq!(after.get("/user").await.body, "Some(7)");
+    after.cookies = old_cookies;
+    assert_eq!(after.get("/cookies").await.body, "Some(Dark) None None");
+    assert_eq!(after.get("/user").await.body, "None");
+}
+
+#[tokio::test]
+async fn keys_come_from_bytes_a_master_secret_or_the_environment_with_clear_errors() {
+    assert!(Key::from_bytes(&[1; 64]).is_ok());
+    let short = Key::from_bytes(&[1; 63]).unwrap_err();
+    assert_eq!(short.to_string(), "key material is 63 bytes; at least 64 are needed");
+    assert!(Key::from_master_secret(&[2; 31]).is_err());
+
+    // Derivation is deterministic: two instances configured alike verify each other's cookies.
+    let secret = "a master secret shared by every instance of the app";
+    let mut first = app(SessionLayer::new(MemoryStore::default(), Key::from_master_secret(secret.as_bytes()).unwrap()));
+    first.post("/cookies/set").await;
+    // No other test reads or writes this variable.
+    std::env::set_var("SECURITY_TEST_SESSION_KEY", secret);
+    let mut second =
+        app(SessionLayer::new(MemoryStore::default(), Key::from_env("SECURITY_TEST_SESSION_KEY").unwrap()));
+    second.cookies = first.cookies.clone();
+    assert_eq!(second.get("/cookies").await.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
+    let missing = Key::from_env("SECURITY_TEST_UNSET_VARIABLE").unwrap_err().to_string();
+    assert!(missing.contains("SECURITY_TEST_UNSET_VARIABLE"), "{missing}");
+}
+
+#[tokio::test]
+async fn an_unknown_but_well_formed_id_gets_a_different_id_back() {
+    let key = Key::generate();
+    let mut elsewhere = app(SessionLayer::new(MemoryStore::default(), key.clone()));
+    elsewhere.post("/user/set").await;
+    let unknown = elsewhere.cookies["id"].clone();
+
+    let mut browser = app(SessionLayer::new(MemoryStore::default(), key));
+    browser.cookies.insert("id".into(), unknown.clone());
+    let reply = browser.post("/user/set").await;
+    assert_ne!(parse(reply.set_cookie("id").unwrap()).value(), unknown);
+}
+
+#[tokio::test]
+async fn a_malformed_id_cookie_is_answered_with_a_removal_cookie_and_a_200() {
+    let store = CountingStore::new(MemoryStore::default());
+    for path in ["/nothing", "/cookies", "/user"] {
+        let mut browser = app(SessionLayer::new(store.clone(), Key::generate()));
+        browser.cookies.insert("id".into(), "%%not-an-id%%".into());
+        let reply = browser.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let removal = parse(reply.set_cookie("id").unwrap_or_else(|| panic!("{path}: removal cookie")));
+        assert_eq!((removal.value(), removal.max_age()), ("", Some(cookie::time::Duration::ZERO)), "{path}");
+    }
+    assert_eq!(store.counts(), CallCounts::default(), "a malformed id is never looked up");
+}
+
+#[tokio::test]
+async fn an_expired_id_yields_a_new_session_and_the_expired_record_is_gone() {
+    let store = MemoryStore::default();
+    let layer = SessionLayer::new(store.clone(), Key::generate()).with_idle_timeout(Duration::from_millis(100));
+    let mut browser = app(layer);
+    browser.post("/user/set").await;
+    let expired = browser.cookies["id"].clone();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(browser.get("/user").await.body, "None");
+    assert_eq!(store.len(), 0, "the expired record is gone");
+    browser.cookies.insert("id".into(), expired.clone());
+    let reply = browser.post("/user/set").await;
+    assert_ne!(parse(reply.set_cookie("id").unwrap()).value(), expired);
+    assert_eq!(store.len(), 1);
+}
+
+#[tokio::test]
+async fn the_id_cookie_is_a_browser_session_cookie_unless_a_lifetime_is_configured() {
+    let mut browser = app(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let id = parse(browser.post("/user/set").await.set_cookie("id").unwrap());
+    assert_eq!((id.max_age(), id.expires()), (None, None));
+
+    let layer =
+        SessionLayer::new(MemoryStore::default(), Key::generate()).with_cookie_max_age(Duration::from_secs(3600));
+    let mut browser = app(layer);
+    let id = parse(browser.post("/user/set").await.set_cookie("id").unwrap());
+    assert_eq!(id.max_age(), Some(cookie::time::Duration::hours(1)));
+}
+
+#[tokio::test]
+async fn destroy_sends_a_removal_cookie_that_keeps_path_domain_and_secure() {
+    let configured = [
+        SessionLayer::new(MemoryStore::default(), Key::generate()).with_cookie_name("__Host-id"),
+        SessionLayer::new(MemoryStore::default(), Key::generate())
+            .with_cookie_name("sid")
+            .with_cookie_domain("example.com")
+            .with_cookie_path("/app")
+            .with_same_site(SameSite::Strict)
+            .with_partitioned(true),
+    ];
+    for layer in configured {
+        let mut browser = app(layer);
+        let set = parse(browser.post("/user/set").await.set_cookies[0].as_str());
+        let reply = browser.post("/logout").await;
+        let removal = parse(reply.set_cookie(set.name()).expect("a removal cookie"));
+        assert_eq!(removal.value(), "");
+        assert_eq!(removal.max_age(), Some(cookie::time::Duration::ZERO));
+        assert_eq!(
+            (removal.path(), removal.domain(), removal.secure(), removal.same_site(), removal.partitioned()),
+            (set.path(), set.domain(), set.secure(), set.same_site(), set.partitioned()),
+            "{}",
+            set.name()
+        );
+        assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    }
+}
+
+#[tokio::test]
+async fn other_set_cookie_headers_of_the_handler_are_preserved() {
+    let mut browser = app(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let reply = browser.post("/own-cookie").await;
+    assert_eq!(reply.set_cookie("analytics"), Some("analytics=off; Path=/"));
+    assert!(reply.set_cookie("id").is_some());
+}
+
+#[tokio::test]
+async fn nothing_is_saved_when_the_handler_answers_with_a_5xx() {
+    let store = CountingStore::new(MemoryStore::default());
+    let mut browser = app(SessionLayer::new(store.clone(), Key::generate()));
+    let reply = browser.post("/fail").await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(reply.set_cookie("id").is_none());
+    assert_eq!(store.counts().writes(), 0);
+}
+
+#[test]
+fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
+    let layer = || SessionLayer::new(MemoryStore::default(), Key::generate());
+    let refused = [
+        (layer().with_cookie_name("__Host-id").with_secure(false), "needs `Secure`"),
+        (layer().with_cookie_name("__Host-id").with_cookie_domain("example.com"), "cannot have a domain"),
+        (layer().with_cookie_name("__Host-id").with_cookie_path("/app"), "must have the path `/`"),
+        (layer().with_cookie_name("__Secure-id").with_secure(false), "needs `Secure`"),
+        (layer().with_same_site(SameSite::None).with_secure(false), "`SameSite=None` needs `Secure`"),
+        (layer().with_cookie_name("my id"), "not a valid cookie name"),
+    ];
+    for (layer, message) in refused {
+        let error = layer.validate().unwrap_err().to_string();
+        assert!(error.contains(message), "{error}");
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Router::<()>::new().route("/", get(|| async { "" })).layer(layer)
+        }));
+        assert!(panic.is_err(), "applying the layer fails at start-up: {message}");
+    }
+    assert!(layer().with_cookie_name("__Host-id").validate().is_ok());
+}
