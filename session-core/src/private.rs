@@ -32,6 +32,32 @@ pub trait SessionField {
     const KEY: &'static str;
 }
 
+/// One field of a struct deriving `CookieValue`, as a marker type the derive generates per field. The
+/// struct's impl reaches the field's type only through it, so a field type that is not a [`CookieValue`]
+/// is reported once, on the `Value` of this impl, spanned on the field's type.
+pub trait CookiePart {
+    /// The field's type.
+    type Value: CookieValue;
+    /// The field's bound as one part of a composite (escaped unless separator-free).
+    const BOUND: Bound = <Self::Value as CookieValue>::BOUND.embedded(<Self::Value as CookieValue>::SEPARATOR_FREE);
+}
+
+/// [`encode_part`] for the field behind the marker `P`.
+pub fn encode_field<P: CookiePart>(value: &P::Value, out: &mut String) {
+    crate::value::encode_part(value, out)
+}
+
+/// [`decode_part`] for the field behind the marker `P`.
+pub fn decode_field<P: CookiePart>(part: &str) -> Option<P::Value> {
+    crate::value::decode_part(part)
+}
+
+/// False for a type that no `max_len` can bound (a `String` inside a tuple or a `Vec`), so the derive
+/// can tell "add `max_len`" from "`max_len` cannot help" in its compile-time error.
+pub const fn max_len_can_bound(bound: Bound) -> bool {
+    !matches!(bound, Bound::Growing { per_unit: usize::MAX, .. })
+}
+
 /// Bytes reserved in `cookie_budget` for the session id cookie: a name of up to 32 bytes, `=`, the
 /// signed id, and the `; ` separator.
 pub const ID_COOKIE_RESERVE: usize = 32 + 1 + crate::id::ID_COOKIE_VALUE_LEN + 2;

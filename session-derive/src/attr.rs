@@ -1,17 +1,18 @@
 //! Parsing: the struct and its `#[cookie]`, `#[session]` and `#[schema]` attributes into a small AST.
 //!
 //! Checks that concern one key alone happen here (an unknown key, a duplicate, a value out of range);
-//! checks across keys and fields are in `valid.rs`. Nothing here returns early: every problem is pushed
-//! into the [`Ctxt`] and parsing goes on.
+//! checks across keys and fields are in `valid.rs`; reading the key lists themselves is in `meta.rs`.
+//! Nothing here returns early: every problem is pushed into the [`Ctxt`] and parsing goes on.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, ToTokens};
-use syn::{
-    meta::ParseNestedMeta, spanned::Spanned, Attribute, Data, DeriveInput, Fields, Ident, LitBool, LitInt, LitStr,
-    Path, Token, Type, Visibility,
+use proc_macro2::Span;
+use quote::format_ident;
+use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields, Ident, Path, Type, Visibility};
+
+use crate::{
+    ctxt::Ctxt,
+    meta::{flag, number, parse_keys, parse_max_age, string, word},
+    names,
 };
-
-use crate::{ctxt::Ctxt, names};
 
 /// The most bytes any attribute value may have (browsers ignore longer cookie attributes).
 pub(crate) const MAX_ATTRIBUTE_BYTES: usize = 1024;
@@ -22,9 +23,10 @@ const MAX_AGE_LIMIT_SECS: u64 = 400 * 24 * 60 * 60;
 /// The default `cookie_budget`: the request-header line limit of common servers.
 pub(crate) const DEFAULT_COOKIE_BUDGET: usize = 8190;
 
-const COOKIE_KEYS: &str = "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, \
+pub(crate) const COOKIE_KEYS: &str =
+    "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, \
                            domain, partitioned, allow_sensitive";
-const SESSION_KEYS: &str = "sensitive, flash, name";
+pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name";
 const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
 
 /// A struct deriving `SessionSchema`.
@@ -45,6 +47,8 @@ pub(crate) struct Schema<'a> {
 /// One field and where it goes.
 pub(crate) struct Field<'a> {
     pub(crate) ident: &'a Ident,
+    /// The field's name without `r#`: the default cookie name and store key.
+    pub(crate) name: String,
     pub(crate) ty: &'a Type,
     /// The field's own `///` docs, forwarded to its reader.
     pub(crate) docs: Vec<&'a Attribute>,
@@ -159,8 +163,9 @@ impl<'a> Schema<'a> {
         let mut krate: Path = syn::parse_quote!(::session_core);
         let mut cookie_budget = DEFAULT_COOKIE_BUDGET;
         let mut cookie_budget_span = None;
+        // One list for every `#[schema]` attribute, so a key repeated across two of them is caught too.
+        let mut seen = Vec::new();
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("schema")) {
-            let mut seen = Vec::new();
             parse_keys(cx, attr, SCHEMA_KEYS, &mut seen, |key, meta| match key {
                 "handle" => {
                     if let Some(lit) = string(cx, meta)? {
@@ -189,13 +194,17 @@ impl<'a> Schema<'a> {
                     Ok(true)
                 }
                 "cookie_budget" => {
-                    let lit: LitInt = meta.value()?.parse()?;
-                    match lit.base10_parse::<usize>() {
-                        Ok(budget) if budget >= MAX_COOKIE_BYTES => {
-                            cookie_budget = budget;
-                            cookie_budget_span = Some(lit.span());
+                    match number(cx, meta)? {
+                        Some(Ok(budget)) if budget.value >= MAX_COOKIE_BYTES => {
+                            cookie_budget = budget.value;
+                            cookie_budget_span = Some(budget.span);
                         }
-                        _ => cx.error(&lit, "`cookie_budget` must be a number of bytes of at least 4096", "the default, 8190, is the header limit of common servers; raise it only if yours accepts more"),
+                        Some(Ok(budget)) => cx.error_at(
+                            budget.span,
+                            format!("`cookie_budget = {}` is less than one cookie may take", budget.value),
+                            "give at least 4096 bytes; the default, 8190, is the header limit of common servers",
+                        ),
+                        Some(Err(_)) | None => {}
                     }
                     Ok(true)
                 }
@@ -233,7 +242,8 @@ impl<'a> Schema<'a> {
                     }
                 }
                 let docs = field.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
-                Field { ident, ty: &field.ty, docs, cookie, session }
+                let name = ident.unraw().to_string();
+                Field { ident, name, ty: &field.ty, docs, cookie, session }
             })
             .collect();
 
@@ -274,7 +284,7 @@ impl CookieAttr {
         parse_keys(cx, attr, COOKIE_KEYS, &mut seen, |key, meta| {
             let span = meta.path.span();
             match key {
-                "plain" | "signed" | "private" => {
+                "plain" | "signed" | "private" if word(cx, meta)? => {
                     let value = match key {
                         "plain" => Protection::Plain,
                         "signed" => Protection::Signed,
@@ -291,26 +301,24 @@ impl CookieAttr {
                         }
                     }
                 }
-                "max_len" => {
-                    let lit: LitInt = meta.value()?.parse()?;
-                    match lit.base10_parse::<usize>() {
-                        Ok(0) => {
-                            cx.error(
-                                &lit,
+                "max_len" => match number(cx, meta)? {
+                    Some(Ok(max_len)) => {
+                        let n = max_len.value;
+                        if n == 0 {
+                            cx.error_at(
+                                max_len.span,
                                 "`max_len` must be at least 1",
                                 "give the most bytes (for strings) or elements (for sequences) the value may hold",
                             );
-                            cookie.max_len = Some(Located { value: 0, span: lit.span() });
+                        } else if n > MAX_COOKIE_BYTES {
+                            cx.error_at(max_len.span, format!("`max_len = {n}` can never fit in a cookie: browsers keep at most {MAX_COOKIE_BYTES} bytes of name and value"), "lower `max_len`, or keep the value on the server with `#[session]`");
                         }
-                        Ok(n) if n > MAX_COOKIE_BYTES => {
-                            cx.error(&lit, format!("`max_len = {n}` can never fit in a cookie: browsers keep at most {MAX_COOKIE_BYTES} bytes of name and value"), "lower `max_len`, or keep the value on the server with `#[session]`");
-                            // Kept, though wrong, so the field is not also reported as lacking `max_len`.
-                            cookie.max_len = Some(Located { value: n, span: lit.span() });
-                        }
-                        Ok(n) => cookie.max_len = Some(Located { value: n, span: lit.span() }),
-                        Err(_) => cx.error(&lit, "`max_len` must be a whole number", "write `max_len = 64`"),
+                        // Kept even when wrong, so the field is not also reported as lacking `max_len`.
+                        cookie.max_len = Some(max_len);
                     }
-                }
+                    Some(Err(span)) => cookie.max_len = Some(Located { value: 0, span }),
+                    None => cookie.max_len = Some(Located { value: 0, span }),
+                },
                 "max_age" => {
                     if let Some(lit) = string(cx, meta)? {
                         match parse_max_age(&lit.value()) {
@@ -336,9 +344,9 @@ impl CookieAttr {
                         }
                     }
                 }
-                "http_only" => cookie.http_only = Some(flag(meta)?),
-                "secure" => cookie.secure = Some(flag(meta)?),
-                "partitioned" => cookie.partitioned = Some(flag(meta)?),
+                "http_only" => cookie.http_only = flag(cx, meta)?,
+                "secure" => cookie.secure = flag(cx, meta)?,
+                "partitioned" => cookie.partitioned = flag(cx, meta)?,
                 "same_site" => {
                     if let Some(lit) = string(cx, meta)? {
                         let value = match lit.value().as_str() {
@@ -395,7 +403,11 @@ impl CookieAttr {
                         cookie.allow_sensitive = Some(Located { value: lit.value(), span: lit.span() });
                     }
                 }
-                "sensitive" => cookie.sensitive = Some(span),
+                "sensitive" => {
+                    word(cx, meta)?;
+                    cookie.sensitive = Some(span);
+                }
+                "plain" | "signed" | "private" => {}
                 _ => return Ok(false),
             }
             Ok(true)
@@ -413,8 +425,8 @@ impl SessionAttr {
         let mut seen = Vec::new();
         parse_keys(cx, attr, SESSION_KEYS, &mut seen, |key, meta| {
             match key {
-                "sensitive" => session.sensitive = true,
-                "flash" => session.flash = true,
+                "sensitive" => session.sensitive = word(cx, meta)?,
+                "flash" => session.flash = word(cx, meta)?,
                 "name" => {
                     if let Some(lit) = string(cx, meta)? {
                         if lit.value().is_empty() {
@@ -430,100 +442,4 @@ impl SessionAttr {
         });
         session
     }
-}
-
-/// Runs `handle` for each `key` or `key = value` of `attr`, reporting unknown keys (with `valid`, the list
-/// of valid ones) and duplicates, and going on after each error.
-fn parse_keys(
-    cx: &Ctxt,
-    attr: &Attribute,
-    valid: &str,
-    seen: &mut Vec<String>,
-    mut handle: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<bool>,
-) {
-    let attr_name = attr.path().get_ident().map(Ident::to_string).unwrap_or_default();
-    let result = attr.parse_nested_meta(|meta| {
-        let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
-        if seen.contains(&key) {
-            cx.error(&meta.path, format!("duplicate key `{key}` in `#[{attr_name}]`"), "give each key once");
-            skip_value(&meta)?;
-            return Ok(());
-        }
-        seen.push(key.clone());
-        // `sensitive` is known in `#[cookie]` only to say that it does not belong there.
-        let known = valid.split(", ").any(|k| k == key) || (attr_name == "cookie" && key == "sensitive");
-        if !known || !handle(&key, &meta)? {
-            cx.error(
-                &meta.path,
-                format!(
-                    "unknown key `{}` in `#[{attr_name}]`",
-                    meta.path.to_token_stream().to_string().replace(' ', "")
-                ),
-                match names::closest(&key, valid.split(", ")) {
-                    Some(close) => format!("did you mean `{close}`? The valid keys are: {valid}"),
-                    None => format!("the valid keys are: {valid}"),
-                },
-            );
-            skip_value(&meta)?;
-        }
-        Ok(())
-    });
-    if let Err(error) = result {
-        cx.syn_error(error);
-    }
-}
-
-/// Consumes `= value` or `(...)` after a key that is being rejected, so parsing can go on.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let content;
-        syn::parenthesized!(content in meta.input);
-        content.parse::<TokenStream>()?;
-    }
-    Ok(())
-}
-
-/// `key = "string"`, refusing values over [`MAX_ATTRIBUTE_BYTES`].
-fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
-    let lit: LitStr = meta.value()?.parse()?;
-    if lit.value().len() > MAX_ATTRIBUTE_BYTES {
-        cx.error(
-            &lit,
-            format!(
-                "this value is {} bytes long; browsers ignore cookie attributes over {MAX_ATTRIBUTE_BYTES} bytes",
-                lit.value().len()
-            ),
-            format!("shorten it to at most {MAX_ATTRIBUTE_BYTES} bytes"),
-        );
-        return Ok(None);
-    }
-    Ok(Some(lit))
-}
-
-/// `key` (true) or `key = bool`.
-fn flag(meta: &ParseNestedMeta) -> syn::Result<Located<bool>> {
-    if meta.input.peek(Token![=]) {
-        let lit: LitBool = meta.value()?.parse()?;
-        Ok(Located { value: lit.value, span: lit.span })
-    } else {
-        Ok(Located { value: true, span: meta.path.span() })
-    }
-}
-
-/// `"400d"`, `"12h"`, `"30m"` or `"45s"` in seconds.
-fn parse_max_age(text: &str) -> Option<u64> {
-    let unit = match text.as_bytes().last()? {
-        b'd' => 86_400,
-        b'h' => 3_600,
-        b'm' => 60,
-        b's' => 1,
-        _ => return None,
-    };
-    let digits = &text[..text.len() - 1];
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse::<u64>().ok()?.checked_mul(unit)
 }

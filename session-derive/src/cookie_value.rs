@@ -2,16 +2,18 @@
 //! like a tuple.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
-use crate::{ctxt::Ctxt, names};
+use crate::{ctxt::Ctxt, names, valid::mentions};
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let cx = Ctxt::new();
+    let krate = krate(&cx, input);
     let output = match &input.data {
-        Data::Enum(data) => unit_enum(&cx, input, data),
-        Data::Struct(data) => structure(input, &data.fields),
+        Data::Enum(data) => unit_enum(&cx, input, &krate, data),
+        Data::Struct(data) => structure(&cx, input, &krate, &data.fields),
         Data::Union(data) => {
             cx.error_at(
                 data.union_token.span,
@@ -27,27 +29,69 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     }
 }
 
-fn krate(input: &DeriveInput) -> TokenStream {
-    // The same `crate = "..."` override as the schema derive, under `#[cookie_value(crate = "...")]`.
+/// The runtime crate: `::session_core`, or the path of `#[cookie_value(crate = "...")]` on the type (the
+/// same override as `#[schema(crate = "...")]`).
+fn krate(cx: &Ctxt, input: &DeriveInput) -> TokenStream {
+    let mut krate = quote!(::session_core);
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
-        let mut path = None;
-        let _ = attr.parse_nested_meta(|meta| {
+        let result = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("crate") {
                 let lit: LitStr = meta.value()?.parse()?;
-                path = lit.parse::<syn::Path>().ok();
+                match lit.parse::<syn::Path>() {
+                    Ok(path) => krate = quote!(#path),
+                    Err(_) => cx.error(
+                        &lit,
+                        "`crate` must be a path",
+                        "name the runtime crate as it is imported, such as `crate = \"::session_core\"`",
+                    ),
+                }
+            } else {
+                let help = if meta.path.is_ident("rename") {
+                    "`rename` goes on a variant; the valid key on the type is: crate"
+                } else {
+                    "the valid key on the type is: crate"
+                };
+                unknown_key(cx, &meta, help)?;
             }
             Ok(())
         });
-        if let Some(path) = path {
-            return quote!(#path);
+        if let Err(error) = result {
+            cx.syn_error(error);
         }
     }
-    quote!(::session_core)
+    krate
 }
 
-fn unit_enum(cx: &Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> TokenStream {
+/// Reports an unknown key of `#[cookie_value]` and skips its value, so parsing goes on.
+fn unknown_key(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta, help: &str) -> syn::Result<()> {
+    let key = meta.path.to_token_stream().to_string().replace(' ', "");
+    cx.error(&meta.path, format!("unknown key `{key}` in `#[cookie_value]`"), help);
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    }
+    Ok(())
+}
+
+/// True if `text` can stand in a cookie as it is and inside a composite without escaping: RFC 6265
+/// cookie-octets, minus the escape `%` and the separator `:`.
+fn is_plain_cookie_word(text: &str) -> bool {
+    !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%' | b':'))
+}
+
+/// `#[cookie_value]` has no keys on struct fields.
+fn reject_field_attrs(cx: &Ctxt, fields: &Fields) {
+    for attr in fields.iter().flat_map(|field| &field.attrs).filter(|a| a.path().is_ident("cookie_value")) {
+        cx.error(
+            attr,
+            "`#[cookie_value]` has no keys for struct fields",
+            "remove it: a field is encoded by its own `CookieValue` impl",
+        );
+    }
+}
+
+fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::DataEnum) -> TokenStream {
     let ident = &input.ident;
-    let krate = krate(input);
     let private = quote!(#krate::__private);
     let mut variants = Vec::new();
     let mut encodings = Vec::new();
@@ -70,18 +114,18 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> TokenStrea
                     let lit: LitStr = meta.value()?.parse()?;
                     let value = lit.value();
                     // Separator-free and escape-free, so the variant can sit in a composite unescaped.
-                    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+                    if is_plain_cookie_word(&value) {
                         encoding = value;
                     } else {
                         cx.error(
                             &lit,
-                            format!("`rename = {value:?}` is not a plain cookie word"),
-                            "use letters, digits, `-`, `_` and `.` only",
+                            format!("`rename = {value:?}` cannot be stored in a cookie as it is"),
+                            "use visible ASCII without spaces or any of `\"` `,` `;` `\\` `%` `:`",
                         );
                     }
                     Ok(())
                 } else {
-                    Err(meta.error("unknown key in `#[cookie_value]`\n\nhelp: the valid key on a variant is: rename"))
+                    unknown_key(cx, &meta, "the valid key on a variant is: rename")
                 }
             });
             if let Err(error) = result {
@@ -127,9 +171,9 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> TokenStrea
     }
 }
 
-fn structure(input: &DeriveInput, fields: &Fields) -> TokenStream {
+fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Fields) -> TokenStream {
     let ident = &input.ident;
-    let krate = krate(input);
+    reject_field_attrs(cx, fields);
     let private = quote!(#krate::__private);
     let members: Vec<syn::Member> = fields
         .iter()
@@ -139,29 +183,52 @@ fn structure(input: &DeriveInput, fields: &Fields) -> TokenStream {
             None => syn::Member::Unnamed(index.into()),
         })
         .collect();
-    let types: Vec<&syn::Type> = fields.iter().map(|field| &field.ty).collect();
+    let generics: Vec<&syn::Ident> = input.generics.type_params().map(|param| &param.ident).collect();
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     let mut where_clause = where_clause.cloned().unwrap_or_else(|| syn::parse_quote!(where));
-    for ty in &types {
-        where_clause.predicates.push(syn::parse_quote!(#ty: #private::CookieValue));
+    // A field of a concrete type goes through a marker (`CookiePart`), so a type that is not a
+    // `CookieValue` is reported once, on the field. A field that mentions a type parameter cannot (the
+    // marker cannot name the parameter); it gets a `where` bound instead, which callers must satisfy.
+    let mut markers = Vec::new();
+    let mut bounds = Vec::new();
+    let mut encoders = Vec::new();
+    let mut decoders = Vec::new();
+    for (index, field) in fields.iter().enumerate() {
+        let ty = &field.ty;
+        if generics.iter().any(|param| mentions(ty, param)) {
+            where_clause.predicates.push(syn::parse_quote!(#ty: #private::CookieValue));
+            bounds.push(
+                quote!(<#ty as #private::CookieValue>::BOUND.embedded(<#ty as #private::CookieValue>::SEPARATOR_FREE)),
+            );
+            encoders.push(quote!(#private::encode_part::<#ty>));
+            decoders.push(quote!(#private::decode_part::<#ty>));
+        } else {
+            let marker = format_ident!("__Part{}", index);
+            let value = quote_spanned!(ty.span()=> type Value = #ty;);
+            markers.push(quote! {
+                struct #marker;
+
+                impl #private::CookiePart for #marker {
+                    #value
+                }
+            });
+            bounds.push(quote!(<#marker as #private::CookiePart>::BOUND));
+            encoders.push(quote!(#private::encode_field::<#marker>));
+            decoders.push(quote!(#private::decode_field::<#marker>));
+        }
     }
     let construct = match fields {
-        Fields::Named(_) => quote!(#ident { #(#members: #private::decode_part::<#types>(__parts.next()?)?,)* }),
-        Fields::Unnamed(_) => quote!(#ident ( #(#private::decode_part::<#types>(__parts.next()?)?,)* )),
+        Fields::Named(_) => quote!(#ident { #(#members: #decoders(__parts.next()?)?,)* }),
+        Fields::Unnamed(_) => quote!(#ident ( #(#decoders(__parts.next()?)?,)* )),
         Fields::Unit => quote!(#ident),
     };
-    let first = members.first();
-    let rest = members.iter().skip(1);
-    let encode = match first {
-        Some(first) => quote! {
-            #private::encode_part(&self.#first, out);
-            #(
-                out.push(#private::SEPARATOR as char);
-                #private::encode_part(&self.#rest, out);
-            )*
-        },
-        None => TokenStream::new(),
-    };
+    let encode = members.iter().zip(&encoders).enumerate().map(|(index, (member, encoder))| {
+        let separator = (index > 0).then(|| quote!(out.push(#private::SEPARATOR as char);));
+        quote! {
+            #separator
+            #encoder(&self.#member, out);
+        }
+    });
     let decode = if members.is_empty() {
         quote!(encoded.is_empty().then_some(#construct))
     } else {
@@ -174,14 +241,14 @@ fn structure(input: &DeriveInput, fields: &Fields) -> TokenStream {
     quote! {
         #[doc(hidden)]
         const _: () = {
+            #(#markers)*
+
             #[automatically_derived]
             impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
-                const BOUND: #private::Bound = #private::Bound::join(&[
-                    #(<#types as #private::CookieValue>::BOUND.embedded(<#types as #private::CookieValue>::SEPARATOR_FREE)),*
-                ]);
+                const BOUND: #private::Bound = #private::Bound::join(&[#(#bounds),*]);
 
                 fn encode(&self, out: &mut #private::String) {
-                    #encode
+                    #(#encode)*
                 }
 
                 fn decode(encoded: &str) -> ::core::option::Option<Self> {

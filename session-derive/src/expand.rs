@@ -23,7 +23,7 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
     let mut infos = Vec::new();
     let mut max_bytes = Vec::new();
     for (index, field) in schema.fields.iter().enumerate() {
-        let field_name = field.ident.to_string();
+        let field_name = &field.name;
         let ty = field.ty;
         let ty_name = type_name(field);
         if let Some(cookie) = &field.cookie {
@@ -257,7 +257,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
     } else if field.session.is_some() || bodies == Bodies::Stub {
         // After errors, an unrouted field still gets session accessors, so its uses raise no new errors.
         let (key, flash) =
-            field.session.as_ref().map_or_else(|| (field.ident.to_string(), false), |s| (store_key(field, s), s.flash));
+            field.session.as_ref().map_or_else(|| (field.name.clone(), false), |s| (store_key(field, s), s.flash));
         let marker = marker_ident(index);
         let reader = if flash { format_ident!("take_{}", ident) } else { ident.clone() };
         let place = if flash {
@@ -326,23 +326,42 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
 
     let ident = field.ident;
     let too_large_span = cookie.max_len.as_ref().map_or(ty.span(), |m| m.span);
+    let protected = match cookie.protection() {
+        Protection::Plain => "escaped",
+        Protection::Signed => "escaped and signed",
+        Protection::Private => "escaped and encrypted",
+    };
+    let mut fixes = vec![if cookie.max_len.is_some() { "lower `max_len`" } else { "use a smaller type" }];
+    if cookie.protection() == Protection::Private {
+        fixes.push("use `signed` instead of `private`");
+    }
     let too_large = format!(
-        "cookie `{name}` (field `{ident}`) can be larger than the 4096 bytes a browser keeps, once {} and \
-         escaped\n\nhelp: lower `max_len`{}, or keep the field on the server with `#[session]`",
-        match cookie.protection() {
-            Protection::Plain => "escaped",
-            Protection::Signed => "signed",
-            Protection::Private => "encrypted",
-        },
-        if cookie.protection() == Protection::Private { ", use `signed` instead of `private`" } else { "" },
+        "cookie `{name}` (field `{ident}`) can be larger than the 4096 bytes a browser keeps, once \
+         {protected}\n\nhelp: {}, or keep the field on the server with `#[session]`",
+        fixes.join(", "),
     );
-    let unbounded = format!(
-        "cookie `{name}` (field `{ident}`) has a type with no length bound, so it could outgrow the 4096 bytes a \
-         browser keeps\n\nhelp: add `max_len = N` to `#[cookie(...)]`, or keep the field on the server with `#[session]`"
+    let cannot_bound = format!(
+        "cookie `{name}` (field `{ident}`) has a type that no `max_len` can bound: a growing value such as a \
+         `String` sits inside a tuple, array, struct or `Vec`\n\nhelp: give the inner values fixed sizes \
+         (numbers, `[u8; N]`, `#[derive(CookieValue)]` enums), or keep the field on the server with `#[session]`"
+    );
+    // Without `max_len`, an unbounded type may be one that `max_len` would bound (`Option<String>`), or
+    // not (`(u8, String)`): the bound tells which, at compile time.
+    let add_max_len = format!(
+        "cookie `{name}` (field `{ident}`) has a type with no length bound, so it could outgrow the 4096 bytes \
+         a browser keeps\n\nhelp: add `max_len = N` to `#[cookie(...)]`, or keep the field on the server with \
+         `#[session]`"
     );
     let value = quote_spanned!(ty.span()=> type Value = #ty;);
     let panic_too_large = quote_spanned!(too_large_span=> ::core::panic!(#too_large));
-    let panic_unbounded = quote_spanned!(ty.span()=> ::core::panic!(#unbounded));
+    let panic_cannot_bound = quote_spanned!(ty.span()=> ::core::panic!(#cannot_bound));
+    let add_max_len_arm = cookie.max_len.is_none().then(|| {
+        let panic_add_max_len = quote_spanned!(ty.span()=> ::core::panic!(#add_max_len));
+        quote! {
+            ::core::option::Option::None
+                if #private::max_len_can_bound(<#marker as #private::CookieField>::BOUND) => #panic_add_max_len,
+        }
+    });
     quote! {
         struct #marker;
 
@@ -362,13 +381,25 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
             };
         }
 
+        // The worst case, for `FIELDS` and the budget. The proof that it fits is the separate `const _`
+        // below, which nothing refers to, so a failure there is reported once, without notes from its users;
+        // a cookie that fails it counts 0 here, so the budget does not report it a second time.
         const #max: usize = match #private::cookie_max_bytes(
             &<#marker as #private::CookieField>::SPEC,
             <#marker as #private::CookieField>::BOUND,
         ) {
             ::core::option::Option::Some(__bytes) if __bytes <= #private::MAX_COOKIE_BYTES => __bytes,
+            _ => 0,
+        };
+
+        const _: () = match #private::cookie_max_bytes(
+            &<#marker as #private::CookieField>::SPEC,
+            <#marker as #private::CookieField>::BOUND,
+        ) {
+            ::core::option::Option::Some(__bytes) if __bytes <= #private::MAX_COOKIE_BYTES => {}
             ::core::option::Option::Some(_) => #panic_too_large,
-            ::core::option::Option::None => #panic_unbounded,
+            #add_max_len_arm
+            ::core::option::Option::None => #panic_cannot_bound,
         };
     }
 }
@@ -388,11 +419,11 @@ fn marker_ident(index: usize) -> Ident {
 }
 
 pub(crate) fn cookie_name(field: &Field, cookie: &CookieAttr) -> String {
-    cookie.name.as_ref().map_or_else(|| field.ident.to_string(), |n| n.value.clone())
+    cookie.name.as_ref().map_or_else(|| field.name.clone(), |n| n.value.clone())
 }
 
 fn store_key(field: &Field, session: &SessionAttr) -> String {
-    session.name.as_ref().map_or_else(|| field.ident.to_string(), |n| n.value.clone())
+    session.name.as_ref().map_or_else(|| field.name.clone(), |n| n.value.clone())
 }
 
 /// The field's type as written, without the spaces `quote` puts around punctuation.

@@ -18,6 +18,7 @@ pub(crate) fn schema(input: &DeriveInput, schema: Option<&Schema>, errors: Vec<s
     };
     let Schema { ident, handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
+    let name = ident.to_string();
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Stub);
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
@@ -33,7 +34,7 @@ pub(crate) fn schema(input: &DeriveInput, schema: Option<&Schema>, errors: Vec<s
         #[automatically_derived]
         impl #impl_generics #private::SessionSchema for #ident #type_generics #where_clause {
             type Handle = #handle;
-            const NAME: &'static str = "";
+            const NAME: &'static str = #name;
             const FIELDS: &'static [#private::FieldInfo] = &[];
         }
     }

@@ -3,11 +3,12 @@
 //! Use them through `session-core`, which re-exports both; the generated code refers to the runtime through
 //! `::session_core::__private` (or the path given with `#[schema(crate = "...")]`).
 //!
-//! The schema derive runs in three steps, one file each: [`attr`] parses the attributes into a small AST
-//! (rejecting bad keys and values as it goes), [`valid`] checks what spans several attributes or fields,
-//! and [`expand`] emits the handle, its accessors and the `const` checks that need types. Every error of
-//! one derive is collected in a [`ctxt::Ctxt`] and reported together; [`fallback`] then emits a stub so
-//! the user sees only the real errors.
+//! The schema derive runs in three steps, one file each: `attr.rs` parses the attributes into a small AST
+//! (reading each key list with `meta.rs`, rejecting bad keys and values as it goes), `valid.rs` checks what
+//! spans several attributes or fields, and `expand.rs` emits the handle, its accessors and the `const`
+//! checks that need types. Every error of one derive is collected in a `Ctxt` (`ctxt.rs`) and reported
+//! together; `fallback.rs` then emits a stub so the user sees only the real errors. `cookie_value.rs` is
+//! `#[derive(CookieValue)]`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -17,6 +18,7 @@ mod cookie_value;
 mod ctxt;
 mod expand;
 mod fallback;
+mod meta;
 mod names;
 mod valid;
 

@@ -37,7 +37,7 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
     for field in &schema.fields {
         check_route(cx, field);
         if let Some(cookie) = &field.cookie {
-            let name = cookie.name.as_ref().map_or_else(|| field.ident.to_string(), |n| n.value.clone());
+            let name = crate::expand::cookie_name(field, cookie);
             let name_span = cookie.name.as_ref().map_or(field.ident.span(), |n| n.span);
             check_cookie(cx, field, &name, name_span);
             if cookie_names.contains(&name) {
@@ -134,7 +134,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
         // The cookie name is what leaks; the field name says what the value is.
         let found = names::sensitive_part(name)
             .map(|part| (part, name_span))
-            .or_else(|| names::sensitive_part(&field.ident.to_string()).map(|part| (part, field.ident.span())));
+            .or_else(|| names::sensitive_part(&field.name).map(|part| (part, field.ident.span())));
         if let Some((part, span)) = found {
             cx.error_at(
                 span,
@@ -207,7 +207,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
 
 /// The accessors a field generates.
 pub(crate) fn accessor_names(field: &Field) -> Vec<String> {
-    let name = field.ident.to_string();
+    let name = &field.name;
     let flash = field.session.as_ref().is_some_and(|s| s.flash) && field.cookie.is_none();
     let reader = if flash { format!("take_{name}") } else { name.clone() };
     vec![reader, format!("set_{name}"), format!("remove_{name}")]
@@ -253,7 +253,7 @@ fn first_type_argument(segment: &syn::PathSegment) -> Option<&Type> {
 }
 
 /// True if `ty` mentions the type parameter `param` anywhere.
-fn mentions(ty: &Type, param: &Ident) -> bool {
+pub(crate) fn mentions(ty: &Type, param: &Ident) -> bool {
     fn walk(stream: proc_macro2::TokenStream, ident: &Ident) -> bool {
         stream.into_iter().any(|tree| match tree {
             proc_macro2::TokenTree::Ident(found) => &found == ident,

@@ -1,0 +1,235 @@
+//! Reading the `key`, `key = value` lists of `#[cookie]`, `#[session]` and `#[schema]`: one error per
+//! mistake (missing value, wrong literal, unknown or duplicate key), each with a help naming the fix, and
+//! parsing goes on after each.
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::{meta::ParseNestedMeta, spanned::Spanned, Attribute, Expr, ExprLit, Ident, Lit, LitStr, Token};
+
+use crate::{
+    attr::{Located, COOKIE_KEYS, MAX_ATTRIBUTE_BYTES, SESSION_KEYS},
+    ctxt::Ctxt,
+    names,
+};
+
+/// Runs `handle` for each `key` or `key = value` of `attr`, reporting unknown keys (with `valid`, the list
+/// of valid ones) and duplicates, and going on after each error.
+pub(crate) fn parse_keys(
+    cx: &Ctxt,
+    attr: &Attribute,
+    valid: &str,
+    seen: &mut Vec<String>,
+    mut handle: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<bool>,
+) {
+    let attr_name = attr.path().get_ident().map(Ident::to_string).unwrap_or_default();
+    match &attr.meta {
+        syn::Meta::List(_) => {}
+        syn::Meta::Path(_) => return,
+        syn::Meta::NameValue(name_value) => {
+            cx.error(
+                name_value,
+                format!("`#[{attr_name}]` takes a list of keys, not a value"),
+                format!("write `#[{attr_name}]` alone or `#[{attr_name}(key = value, ...)]`"),
+            );
+            return;
+        }
+    }
+    let result = attr.parse_nested_meta(|meta| {
+        let key = key_name(&meta);
+        if seen.contains(&key) {
+            cx.error(&meta.path, format!("duplicate key `{key}` in `#[{attr_name}]`"), "give each key once");
+            skip_value(&meta)?;
+            return Ok(());
+        }
+        seen.push(key.clone());
+        // `sensitive` is known in `#[cookie]` only to say that it does not belong there.
+        let known = valid.split(", ").any(|k| k == key) || (attr_name == "cookie" && key == "sensitive");
+        if !known || !handle(&key, &meta)? {
+            cx.error(
+                &meta.path,
+                format!("unknown key `{key}` in `#[{attr_name}]`"),
+                match (names::closest(&key, valid.split(", ")), elsewhere(&attr_name, &key)) {
+                    (_, Some(other)) if meta.input.peek(Token![=]) => {
+                        format!("`{key}` is a key of `#[{other}]`; the valid keys of `#[{attr_name}]` are: {valid}")
+                    }
+                    (_, Some(other)) => format!(
+                        "`{key}` is a key of `#[{other}]`: write `#[{other}({key})]` instead, or use one of: {valid}"
+                    ),
+                    (Some(close), None) => format!("did you mean `{close}`? The valid keys are: {valid}"),
+                    (None, None) => format!("the valid keys are: {valid}"),
+                },
+            );
+            skip_value(&meta)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        cx.syn_error(error);
+    }
+}
+
+/// The other field attribute that accepts `key`, for a key given to the wrong one (`#[cookie(flash)]`).
+fn elsewhere(attr_name: &str, key: &str) -> Option<&'static str> {
+    let (other, keys) = match attr_name {
+        "cookie" => ("session", SESSION_KEYS),
+        "session" => ("cookie", COOKIE_KEYS),
+        _ => return None,
+    };
+    // `name` is valid in both.
+    keys.split(", ").any(|k| k == key).then_some(other)
+}
+
+/// Consumes `= value` or `(...)` after a key that is being rejected, so parsing can go on.
+pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        content.parse::<TokenStream>()?;
+    }
+    Ok(())
+}
+
+/// The `= value` after a key, or `None` (with an error naming the key and an example) when it is missing.
+pub(crate) fn value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Expr>> {
+    if meta.input.peek(Token![=]) {
+        return Ok(Some(meta.value()?.parse()?));
+    }
+    let key = key_name(meta);
+    cx.error(&meta.path, format!("`{key}` needs a value"), format!("write `{key} = {}`", example(&key)));
+    skip_value(meta)?;
+    Ok(None)
+}
+
+/// `key = "string"`, refusing other literals and values over [`MAX_ATTRIBUTE_BYTES`].
+pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
+    let Some(expr) = value(cx, meta)? else { return Ok(None) };
+    let key = key_name(meta);
+    let Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) = expr else {
+        cx.error(&expr, format!("`{key}` takes a string"), format!("write `{key} = {}`", example(&key)));
+        return Ok(None);
+    };
+    if lit.value().len() > MAX_ATTRIBUTE_BYTES {
+        cx.error(
+            &lit,
+            format!(
+                "this value is {} bytes long; browsers ignore cookie attributes over {MAX_ATTRIBUTE_BYTES} bytes",
+                lit.value().len()
+            ),
+            format!("shorten it to at most {MAX_ATTRIBUTE_BYTES} bytes"),
+        );
+        return Ok(None);
+    }
+    Ok(Some(lit))
+}
+
+/// `key = N`, a whole number; `Err(span)` (with an error) for anything else, to span later checks on.
+pub(crate) fn number(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Result<Located<usize>, Span>>> {
+    let Some(expr) = value(cx, meta)? else { return Ok(None) };
+    let key = key_name(meta);
+    let help = format!("write `{key} = {}`", example(&key));
+    let parsed = match &expr {
+        Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => lit.base10_parse::<usize>().ok(),
+        _ => None,
+    };
+    Ok(Some(match parsed {
+        Some(value) => Ok(Located { value, span: expr.span() }),
+        None => {
+            cx.error(&expr, format!("`{key}` takes a whole number of bytes"), help);
+            Err(expr.span())
+        }
+    }))
+}
+
+/// `key` alone (true) or `key = true | false`.
+pub(crate) fn flag(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<bool>>> {
+    if !meta.input.peek(Token![=]) {
+        return Ok(Some(Located { value: true, span: meta.path.span() }));
+    }
+    let expr: Expr = meta.value()?.parse()?;
+    let key = key_name(meta);
+    match &expr {
+        Expr::Lit(ExprLit { lit: Lit::Bool(lit), .. }) => Ok(Some(Located { value: lit.value, span: lit.span })),
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if matches!(lit.value().as_str(), "true" | "false") => {
+            cx.error(
+                &expr,
+                format!("`{key}` takes `true` or `false`, not a string"),
+                format!("remove the quotes: `{key} = {}`", lit.value()),
+            );
+            Ok(None)
+        }
+        _ => {
+            cx.error(
+                &expr,
+                format!("`{key}` takes `true` or `false`"),
+                format!("write `{key} = false`, or `{key}` alone for true"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// A key that takes no value (`plain`, `flash`): refuses `= ...` and `(...)` after it.
+pub(crate) fn word(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<bool> {
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        let key = key_name(meta);
+        cx.error(&meta.path, format!("`{key}` takes no value"), format!("write `{key}` alone"));
+        skip_value(meta)?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+pub(crate) fn key_name(meta: &ParseNestedMeta) -> String {
+    meta.path.to_token_stream().to_string().replace(' ', "")
+}
+
+/// A valid value for `key`, to show in errors.
+fn example(key: &str) -> &'static str {
+    match key {
+        "name" => "\"theme\"",
+        "max_len" => "64",
+        "max_age" => "\"30d\"",
+        "same_site" => "\"strict\"",
+        "path" => "\"/\"",
+        "domain" => "\"example.com\"",
+        "allow_sensitive" => "\"why it is harmless\"",
+        "handle" => "\"VisitorSession\"",
+        "crate" => "\"::session_core\"",
+        "cookie_budget" => "8190",
+        _ => "...",
+    }
+}
+
+/// `"400d"`, `"12h"`, `"30m"` or `"45s"` in seconds.
+pub(crate) fn parse_max_age(text: &str) -> Option<u64> {
+    let unit = match text.as_bytes().last()? {
+        b'd' => 86_400,
+        b'h' => 3_600,
+        b'm' => 60,
+        b's' => 1,
+        _ => return None,
+    };
+    let digits = &text[..text.len() - 1];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_max_age;
+
+    #[test]
+    fn max_age_units() {
+        assert_eq!(parse_max_age("400d"), Some(400 * 86_400));
+        assert_eq!(parse_max_age("12h"), Some(12 * 3_600));
+        assert_eq!(parse_max_age("30m"), Some(30 * 60));
+        assert_eq!(parse_max_age("45s"), Some(45));
+        for bad in ["", "d", "12", "1 week", "-1d", "+1d", "1.5h", "12H", "99999999999999999999d"] {
+            assert_eq!(parse_max_age(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+use session_core::SessionSchema;
+#[derive(SessionSchema)]
+struct Visitor {
+    #[session(name = "")]
+    user_id: u64,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use session_core::SessionSchema;
+#[derive(SessionSchema)]
+#[schema(handle = "visitor-session")]
+struct Visitor {
+    #[session]
+    user_id: u64,
+}
+
+fn main() {}
