@@ -1,6 +1,8 @@
 //! Key material for signing and encrypting cookies.
 
+use aes_gcm::{Aes256Gcm, KeyInit};
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use rand::{rngs::OsRng, RngCore};
 use sha2::Sha256;
 
@@ -22,7 +24,12 @@ use crate::Error;
 /// # let _ = (fresh, from_config);
 /// ```
 #[derive(Clone)]
-pub struct Key([u8; Key::LEN]);
+pub struct Key {
+    /// HMAC-SHA256 keyed with the first half, its key schedule done once: every signature clones it.
+    signer: Hmac<Sha256>,
+    /// AES-256-GCM keyed with the second half, its key schedule done once.
+    cipher: Aes256Gcm,
+}
 
 impl Key {
     /// Bytes of key material.
@@ -36,7 +43,15 @@ impl Key {
     pub fn generate() -> Self {
         let mut bytes = [0; Self::LEN];
         OsRng.fill_bytes(&mut bytes);
-        Key(bytes)
+        Self::from_material(&bytes)
+    }
+
+    fn from_material(bytes: &[u8; Self::LEN]) -> Self {
+        let (signing, encryption) = bytes.split_at(32);
+        Key {
+            signer: <Hmac<Sha256> as Mac>::new_from_slice(signing).expect("HMAC takes keys of any length"),
+            cipher: Aes256Gcm::new_from_slice(encryption).expect("AES-256 takes 32-byte keys"),
+        }
     }
 
     /// Uses the first 64 bytes of `bytes` as they are. Fails with [`Error::KeyTooShort`] for fewer.
@@ -44,7 +59,7 @@ impl Key {
         let material = bytes.get(..Self::LEN).ok_or(Error::KeyTooShort { len: bytes.len(), min: Self::LEN })?;
         let mut key = [0; Self::LEN];
         key.copy_from_slice(material);
-        Ok(Key(key))
+        Ok(Self::from_material(&key))
     }
 
     /// Derives a key from a master secret of at least 32 bytes with HKDF-SHA256, so one configured secret
@@ -57,7 +72,7 @@ impl Key {
         Hkdf::<Sha256>::new(None, master)
             .expand(b"session-core cookie key v1", &mut key)
             .expect("64 bytes is a valid HKDF-SHA256 output length");
-        Ok(Key(key))
+        Ok(Self::from_material(&key))
     }
 
     /// Derives the key from the master secret in the environment variable `name` (at least 32 bytes, such
@@ -69,12 +84,13 @@ impl Key {
         Self::from_master_secret(secret.trim().as_bytes())
     }
 
-    pub(crate) fn signing(&self) -> &[u8] {
-        &self.0[..32]
+    /// A fresh HMAC-SHA256 computation under this key.
+    pub(crate) fn signer(&self) -> Hmac<Sha256> {
+        self.signer.clone()
     }
 
-    pub(crate) fn encryption(&self) -> &[u8] {
-        &self.0[32..]
+    pub(crate) fn cipher(&self) -> &Aes256Gcm {
+        &self.cipher
     }
 }
 

@@ -268,3 +268,29 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
     }
     assert!(layer().with_cookie_name("__Host-id").validate().is_ok());
 }
+
+#[tokio::test]
+async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_when_asked() {
+    use axum::body::Body;
+    use http::Request;
+
+    async fn secure_flag(layer: SessionLayer<MemoryStore>, uri: &str, forwarded: Option<&str>) -> bool {
+        let mut request = Request::post(uri);
+        if let Some(proto) = forwarded {
+            request = request.header("x-forwarded-proto", proto);
+        }
+        let reply = tests::browser::send(&routes().layer(layer), request.body(Body::empty()).unwrap()).await;
+        parse(reply.set_cookie("id").unwrap()).secure() == Some(true)
+    }
+    let layer = || SessionLayer::new(MemoryStore::default(), Key::generate());
+
+    assert!(secure_flag(layer(), "/user/set", None).await, "Secure by default");
+    assert!(secure_flag(layer(), "/user/set", Some("http")).await, "whatever the proxy says");
+    let detect = || layer().with_secure_detected(false);
+    assert!(secure_flag(detect(), "https://shop.example/user/set", None).await);
+    assert!(!secure_flag(detect(), "/user/set", None).await);
+    assert!(!secure_flag(detect(), "/user/set", Some("https")).await, "an untrusted header is ignored");
+    let behind_proxy = || layer().with_secure_detected(true);
+    assert!(secure_flag(behind_proxy(), "/user/set", Some("https, http")).await);
+    assert!(!secure_flag(behind_proxy(), "/user/set", Some("http")).await);
+}

@@ -4,8 +4,8 @@
 //! under another cookie's name does not verify.
 
 use aes_gcm::{
-    aead::{Aead, KeyInit, Payload},
-    Aes256Gcm, Nonce,
+    aead::{Aead, Payload},
+    Nonce,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, Mac};
@@ -44,8 +44,8 @@ pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> St
         Protection::Private => {
             let mut nonce = [0u8; NONCE_LEN];
             OsRng.fill_bytes(&mut nonce);
-            let cipher = Aes256Gcm::new_from_slice(key.encryption()).expect("AES-256 takes 32-byte keys");
-            let sealed = cipher
+            let sealed = key
+                .cipher()
                 .encrypt(Nonce::from_slice(&nonce), Payload { msg: value.as_bytes(), aad: name.as_bytes() })
                 .expect("AES-GCM encrypts any cookie-sized message");
             let mut bytes = Vec::with_capacity(NONCE_LEN + sealed.len());
@@ -87,9 +87,10 @@ pub fn unprotect<'v>(
             }
             let (nonce, sealed) = bytes.split_at(NONCE_LEN);
             keys.iter().enumerate().find_map(|(index, key)| {
-                let cipher = Aes256Gcm::new_from_slice(key.encryption()).ok()?;
-                let plain =
-                    cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: name.as_bytes() }).ok()?;
+                let plain = key
+                    .cipher()
+                    .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: name.as_bytes() })
+                    .ok()?;
                 String::from_utf8(plain).ok().map(|text| (Cow::Owned(text), index))
             })
         }
@@ -97,7 +98,7 @@ pub fn unprotect<'v>(
 }
 
 fn mac(key: &Key, name: &str, value: &str) -> HmacSha256 {
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(key.signing()).expect("HMAC takes keys of any length");
+    let mut mac = key.signer();
     // A cookie name is an RFC 6265 token, which never contains `=`: `name=value` is unambiguous.
     mac.update(name.as_bytes());
     mac.update(b"=");

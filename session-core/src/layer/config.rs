@@ -10,14 +10,49 @@ pub(crate) struct Shared {
     /// The current key first, then the previous keys that still verify.
     pub(crate) keys: Vec<Key>,
     pub(crate) id_cookie: IdCookie,
-    /// `false` only for plain-HTTP development: drops `Secure` from every cookie.
-    pub(crate) secure: bool,
+    /// When cookies carry `Secure`.
+    pub(crate) transport: Transport,
     pub(crate) idle_timeout: Duration,
     pub(crate) absolute_timeout: Duration,
     /// A loaded session that has used up at least this fraction of its idle timeout gets its deadline
     /// pushed back, even if nothing changed.
     pub(crate) refresh_fraction: f64,
     pub(crate) loader: Arc<dyn LoadRecord>,
+}
+
+/// When cookies carry the `Secure` attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transport {
+    /// Always (the default): browsers send them over HTTPS only.
+    Https,
+    /// Never: plain-HTTP development only.
+    PlainHttp,
+    /// On requests that arrived over HTTPS: an `https` URI, or with `trust_proxy`, `X-Forwarded-Proto: https`.
+    Detect { trust_proxy: bool },
+}
+
+impl Transport {
+    fn may_be_secure(self) -> bool {
+        self != Transport::PlainHttp
+    }
+
+    /// Whether cookies set in answer to a request with this URI and these headers carry `Secure`.
+    pub(crate) fn secure_for(self, uri: &http::Uri, headers: &http::HeaderMap) -> bool {
+        match self {
+            Transport::Https => true,
+            Transport::PlainHttp => false,
+            Transport::Detect { trust_proxy } => {
+                uri.scheme() == Some(&http::uri::Scheme::HTTPS)
+                    || (trust_proxy
+                        && headers
+                            .get("x-forwarded-proto")
+                            .and_then(|value| value.to_str().ok())
+                            // A chain of proxies appends: the first entry is what the client used.
+                            .and_then(|value| value.split(',').next())
+                            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")))
+            }
+        }
+    }
 }
 
 /// How the session id cookie is written.
@@ -55,7 +90,7 @@ impl Shared {
         Shared {
             keys: vec![key],
             id_cookie: IdCookie::default(),
-            secure: true,
+            transport: Transport::Https,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             absolute_timeout: DEFAULT_ABSOLUTE_TIMEOUT,
             refresh_fraction: 0.5,
@@ -85,7 +120,7 @@ impl Shared {
         let name: &str = &cookie.name;
         let problem = if !is_cookie_token(name) {
             Some(format!("`{}` is not a valid cookie name", name.escape_debug()))
-        } else if name.starts_with("__Host-") && !self.secure {
+        } else if name.starts_with("__Host-") && !self.transport.may_be_secure() {
             Some(format!("the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Host-` prefix"))
         } else if name.starts_with("__Host-") && cookie.domain.is_some() {
             Some(format!(
@@ -95,11 +130,11 @@ impl Shared {
             Some(format!(
                 "the id cookie `{name}` must have the path `/`: remove `with_cookie_path` or the `__Host-` prefix"
             ))
-        } else if name.starts_with("__Secure-") && !self.secure {
+        } else if name.starts_with("__Secure-") && !self.transport.may_be_secure() {
             Some(format!(
                 "the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Secure-` prefix"
             ))
-        } else if cookie.same_site == SameSite::None && !self.secure {
+        } else if cookie.same_site == SameSite::None && !self.transport.may_be_secure() {
             Some("`SameSite=None` needs `Secure`: remove `with_secure(false)` or use another `SameSite`".to_owned())
         } else if !cookie.path.starts_with('/') || cookie.path.bytes().any(|b| !b.is_ascii_graphic() || b == b';') {
             Some(format!(

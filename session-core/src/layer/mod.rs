@@ -4,6 +4,7 @@ mod config;
 mod service;
 
 pub(crate) use config::Shared;
+use config::Transport;
 pub use service::SessionService;
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
@@ -77,12 +78,21 @@ impl<S: SessionStore> SessionLayer<S> {
         })
     }
 
-    /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only.
+    /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only (it logs
+    /// a warning). The default, `true`, sets it on every cookie.
     pub fn with_secure(self, secure: bool) -> Self {
         if !secure {
             tracing::warn!("session cookies are sent without `Secure`: use this for plain-HTTP development only");
         }
-        self.configure(|shared| shared.secure = secure)
+        self.configure(|shared| shared.transport = if secure { Transport::Https } else { Transport::PlainHttp })
+    }
+
+    /// Sets `Secure` only on cookies answering requests that arrived over HTTPS: an `https` request URI or,
+    /// when `trust_proxy` is true, an `X-Forwarded-Proto: https` header. Trust that header only behind a
+    /// reverse proxy you control that always overwrites it: a client can send it too. Off by default, like
+    /// express-session's `secure: "auto"` with `proxy`.
+    pub fn with_secure_detected(self, trust_proxy: bool) -> Self {
+        self.configure(|shared| shared.transport = Transport::Detect { trust_proxy })
     }
 
     /// The name of the session id cookie (default `id`). A `__Host-` name (recommended when the app owns

@@ -47,7 +47,8 @@ where
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let jar = request.extensions().get::<Cookies>().cloned().unwrap_or_default();
         let cookie_headers = request.headers().get_all(header::COOKIE).iter().cloned().collect();
-        let session = RawSession::new(self.shared.clone(), cookie_headers, jar);
+        let secure = self.shared.transport.secure_for(request.uri(), request.headers());
+        let session = RawSession::new(self.shared.clone(), cookie_headers, jar, secure);
         request.extensions_mut().insert(session.clone());
         let response = self.inner.call(request);
         let store = self.store.clone();

@@ -124,7 +124,7 @@ impl RawSession {
         let mut builder = Cookie::build((spec.name, value))
             .path(spec.path)
             .http_only(spec.http_only)
-            .secure(spec.secure && self.0.shared.secure)
+            .secure(spec.secure && self.0.secure)
             .same_site(same_site(spec.same_site))
             .partitioned(spec.partitioned);
         if let Some(domain) = spec.domain {
@@ -195,7 +195,7 @@ impl RawSession {
         let mut builder = Cookie::build((config.name.clone(), value))
             .path(config.path.clone())
             .http_only(true)
-            .secure(self.0.shared.secure)
+            .secure(self.0.secure)
             .same_site(same_site(config.same_site))
             .partitioned(config.partitioned);
         if let Some(domain) = &config.domain {

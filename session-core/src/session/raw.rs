@@ -32,6 +32,8 @@ pub(super) struct RequestSession {
     /// Where Set-Cookie headers are queued; `tower-cookies` writes them into the response.
     pub(super) jar: Cookies,
     pub(super) cookie_log: Mutex<CookieLog>,
+    /// Whether cookies set for this request carry `Secure` (see `SessionLayer::with_secure`).
+    pub(super) secure: bool,
     /// Set by the first `#[session]` access: a request that never touches the session costs no commit.
     touched: AtomicBool,
     state: Mutex<RecordState>,
@@ -43,12 +45,13 @@ pub(super) struct RequestSession {
 const CREATE_ATTEMPTS: usize = 3;
 
 impl RawSession {
-    pub(crate) fn new(shared: Arc<Shared>, cookie_headers: Vec<HeaderValue>, jar: Cookies) -> Self {
+    pub(crate) fn new(shared: Arc<Shared>, cookie_headers: Vec<HeaderValue>, jar: Cookies, secure: bool) -> Self {
         RawSession(Arc::new(RequestSession {
             shared,
             cookie_headers,
             jar,
             cookie_log: Mutex::default(),
+            secure,
             touched: AtomicBool::new(false),
             state: Mutex::default(),
             load_lock: tokio::sync::Mutex::const_new(()),
