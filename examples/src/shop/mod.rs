@@ -10,7 +10,7 @@ mod routes;
 pub mod schema;
 
 use axum::Router;
-use session_core::{Key, MemoryStore, SessionLayer};
+use session_core::{Key, MemoryStore, SessionLayer, SessionStore};
 
 /// The name of the session id cookie.
 pub const SESSION_COOKIE: &str = "id";
@@ -38,8 +38,8 @@ pub fn app() -> Router {
     app_with(MemoryStore::default(), key)
 }
 
-/// The shop over a given store and key.
-pub fn app_with(store: MemoryStore, key: Key) -> Router {
+/// The shop over a given store (a [`MemoryStore`], a `RedisStore`, ...) and key.
+pub fn app_with<S: SessionStore>(store: S, key: Key) -> Router {
     let sessions = SessionLayer::new(store, key)
         .with_cookie_name(SESSION_COOKIE)
         // The demo speaks plain HTTP, and browsers refuse `Secure` cookies from http:// origins (except

@@ -1,8 +1,12 @@
-//! Server-side session stores: the [`SessionStore`] trait and the embedded [`MemoryStore`].
+//! Server-side session stores: the [`SessionStore`] trait, the embedded [`MemoryStore`], `RedisStore`
+//! (feature `redis`), and the conformance suite every store should pass (`conformance`, feature
+//! `conformance`).
 //!
 //! A store keeps [`Record`]s under the [`StoreKey`] (hash) of a session id. It is small on purpose: five
 //! operations, each one round trip, and field-level saves so concurrent requests never undo each other.
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod memory;
 mod record;
 #[cfg(feature = "redis")]

@@ -3,9 +3,12 @@
 //! Each session is one Redis hash under `session:<hex of the id's SHA-256>`: a field `f:<name>` per session
 //! field, `c` (created, ms since the epoch) and `e` (deadline). The key's own expiry is set to the deadline,
 //! so Redis reclaims ended sessions by itself. Every write is one Lua script: the existence check, the
-//! field-level change and the expiry happen atomically, in one round trip.
+//! field-level change and the expiry happen atomically, in one round trip. (Lua passes a script's arguments
+//! on its stack, which caps one write at about 4000 fields.) The scripts touch one key, except `cycle`'s,
+//! which touches two: on Redis Cluster the two would need the same hash slot, so this store is for a
+//! single Redis (or Valkey) server or primary.
 
-use std::{collections::HashMap, sync::LazyLock, time::Duration};
+use std::{collections::HashMap, future::Future, sync::LazyLock, time::Duration};
 
 use redis::{
     aio::{ConnectionManager, ConnectionManagerConfig},
@@ -44,35 +47,39 @@ const CREATED: &str = "c";
 const EXPIRES: &str = "e";
 const FIELD_PREFIX: &str = "f:";
 
-/// KEYS[1]: the session. ARGV: created, expires, then field/value pairs. Refuses to overwrite a live record.
+/// KEYS[1]: the session. ARGV: created, expires, the key's expiry, then field/value pairs. Refuses to overwrite
+/// a live record.
 const CREATE: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'c', ARGV[1], 'e', ARGV[2], unpack(ARGV, 3))
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[1], 'c', ARGV[1], 'e', ARGV[2], unpack(ARGV, 4))
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 ";
 
-/// KEYS[1]: the session. ARGV: expires, the number of fields set, their name/value pairs, then the names of
-/// the fields removed. Changes nothing if the record is gone.
+/// KEYS[1]: the session. ARGV: expires, the key's expiry, the number of fields set, their name/value pairs,
+/// then the names of the fields removed. Changes nothing if the record is gone.
 const SAVE: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local set_count = tonumber(ARGV[2])
-local set = {'e', ARGV[1]}
-for i = 3, 2 + 2 * set_count do set[#set + 1] = ARGV[i] end
-redis.call('HSET', KEYS[1], unpack(set))
-if #ARGV > 2 + 2 * set_count then redis.call('HDEL', KEYS[1], unpack(ARGV, 3 + 2 * set_count)) end
-redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+local last_set = 3 + 2 * tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], 'e', ARGV[1], unpack(ARGV, 4, last_set))
+if #ARGV > last_set then redis.call('HDEL', KEYS[1], unpack(ARGV, last_set + 1)) end
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 return 1
 ";
 
 /// KEYS[1]: the old session, KEYS[2]: the new one. ARGV as for CREATE.
 const CYCLE: &str = r"
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[2], 'c', ARGV[1], 'e', ARGV[2], unpack(ARGV, 3))
-redis.call('PEXPIREAT', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[2], 'c', ARGV[1], 'e', ARGV[2], unpack(ARGV, 4))
+redis.call('PEXPIREAT', KEYS[2], ARGV[3])
 redis.call('DEL', KEYS[1])
 return 1
 ";
+
+/// The latest expiry Redis accepts (a signed 64-bit count of milliseconds). A record's own deadline can be
+/// later (`u64::MAX` when there is no timeout); it is kept exactly in the `e` field, and the key's expiry is
+/// capped here, some 292 million years out.
+const MAX_KEY_EXPIRY: u64 = i64::MAX as u64;
 
 // Compiled once: `Script` hashes its source, and calls go out as EVALSHA.
 static CREATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE));
@@ -83,16 +90,30 @@ impl RedisStore {
     /// How long a command may wait for Redis before the request fails.
     pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
-    /// Connects to the Redis server at `url` (`redis://host:port/db`, `unix:///path/to/socket`, or any
-    /// other URL the `redis` crate accepts).
+    /// Connects to the Redis server at `url`: `redis://[user:password@]host:port[/db]`,
+    /// `unix:///path/to/socket[?db=N]`, or `rediss://...` (TLS: needs the feature `redis-tls`, and a server
+    /// certificate from a public authority; see [`RedisStore::with_client`] for a private one).
+    ///
+    /// The store's scripts are loaded here, so that every write afterwards is one round trip. (A Redis
+    /// that restarts forgets them; the first write after that loads them again.)
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(|error| StoreError::with_source("invalid Redis URL", error))?;
+        Self::with_client(client).await
+    }
+
+    /// Connects with a client configured beyond what a URL says: for instance TLS with a private
+    /// certificate authority, `redis::Client::build_with_tls(url, TlsCertificates { root_cert, .. })`
+    /// (feature `redis-tls`).
+    pub async fn with_client(client: redis::Client) -> Result<Self, StoreError> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Self::DEFAULT_RESPONSE_TIMEOUT))
             .set_response_timeout(Some(Self::DEFAULT_RESPONSE_TIMEOUT))
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
-        let connection = ConnectionManager::new_with_config(client, config).await.map_err(unavailable)?;
+        let mut connection = ConnectionManager::new_with_config(client, config).await.map_err(unavailable)?;
+        for script in [&*CREATE_SCRIPT, &*SAVE_SCRIPT, &*CYCLE_SCRIPT] {
+            script.load_async(&mut connection).await.map_err(unavailable)?;
+        }
         Ok(RedisStore { connection, prefix: "session:".to_owned() })
     }
 
@@ -102,20 +123,60 @@ impl RedisStore {
         self
     }
 
+    /// Runs `command`, and once more if the connection turned out to be broken.
+    ///
+    /// After Redis comes back, the connection manager still holds the failed connection of the outage: the
+    /// first command fails on it, and starts a reconnection that the retry then waits for, so the first
+    /// request after an outage already succeeds. Retrying is safe for every command here: a load, save or
+    /// delete that did reach Redis does the same again, and a create or cycle that did answers "taken", on
+    /// which the layer picks another id (the first copy expires unreferenced). A timeout is not retried, so
+    /// a hung server fails a request after one [`RedisStore::DEFAULT_RESPONSE_TIMEOUT`].
+    async fn run<T, F>(&self, command: impl Fn(ConnectionManager) -> F) -> Result<T, StoreError>
+    where
+        F: Future<Output = redis::RedisResult<T>>,
+    {
+        match command(self.connection.clone()).await {
+            Err(error) if error.is_io_error() && !error.is_timeout() => {
+                tracing::debug!(%error, "Redis connection broken; retrying once on a new one");
+                command(self.connection.clone()).await.map_err(unavailable)
+            }
+            result => result.map_err(unavailable),
+        }
+    }
+
+    /// The prefix and the key's hex digits, as [`StoreKey::to_hex`] writes them (without `fmt`: this is on
+    /// every request's path).
     fn key(&self, key: &StoreKey) -> String {
-        format!("{}{}", self.prefix, key.to_hex())
+        const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut name = String::with_capacity(self.prefix.len() + 64);
+        name.push_str(&self.prefix);
+        for byte in key.as_bytes() {
+            name.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+            name.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
+        }
+        name
     }
 }
 
 fn unavailable(error: redis::RedisError) -> StoreError {
-    StoreError::with_source("Redis is unavailable", error)
+    let message = if error.is_io_error() || error.is_timeout() || error.is_connection_dropped() {
+        "Redis is unavailable"
+    } else {
+        "Redis refused a session command"
+    };
+    StoreError::with_source(message, error)
 }
 
-/// `created, expires, f:name, value, ...`: the arguments of CREATE and CYCLE.
+fn key_expiry(expires_at: u64) -> u64 {
+    expires_at.min(MAX_KEY_EXPIRY)
+}
+
+/// `created, expires, key expiry, f:name, value, ...`: the arguments of CREATE and CYCLE.
 fn record_args(record: &Record) -> Vec<Vec<u8>> {
-    let mut args = Vec::with_capacity(2 + 2 * record.fields.len());
+    let mut args = Vec::with_capacity(3 + 2 * record.fields.len());
     args.push(record.created_at.to_string().into_bytes());
     args.push(record.expires_at.to_string().into_bytes());
+    args.push(key_expiry(record.expires_at).to_string().into_bytes());
     for (name, value) in &record.fields {
         args.push(format!("{FIELD_PREFIX}{name}").into_bytes());
         args.push(value.clone());
@@ -132,8 +193,9 @@ fn parse_millis(fields: &HashMap<Vec<u8>, Vec<u8>>, name: &str) -> Result<u64, S
 
 impl SessionStore for RedisStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
-        let mut connection = self.connection.clone();
-        let raw: HashMap<Vec<u8>, Vec<u8>> = connection.hgetall(self.key(key)).await.map_err(unavailable)?;
+        let key = &self.key(key);
+        let raw: HashMap<Vec<u8>, Vec<u8>> =
+            self.run(|mut connection| async move { connection.hgetall(key).await }).await?;
         if raw.is_empty() {
             return Ok(None);
         }
@@ -153,34 +215,49 @@ impl SessionStore for RedisStore {
     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
         let mut invocation = CREATE_SCRIPT.key(self.key(key));
         invocation.arg(record_args(record));
-        let created: i64 = invocation.invoke_async(&mut self.connection.clone()).await.map_err(unavailable)?;
+        let created: i64 = self
+            .run(|mut connection| {
+                let invocation = &invocation;
+                async move { invocation.invoke_async(&mut connection).await }
+            })
+            .await?;
         Ok(created == 1)
     }
 
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let (set, removed): (Vec<_>, Vec<_>) = patch.changes.iter().partition(|(_, value)| value.is_some());
         let mut invocation = SAVE_SCRIPT.key(self.key(key));
-        invocation.arg(patch.expires_at).arg(set.len());
+        invocation.arg(patch.expires_at).arg(key_expiry(patch.expires_at)).arg(set.len());
         for (name, value) in set {
             invocation.arg(format!("{FIELD_PREFIX}{name}")).arg(value.as_deref().unwrap_or_default());
         }
         for (name, _) in removed {
             invocation.arg(format!("{FIELD_PREFIX}{name}"));
         }
-        let saved: i64 = invocation.invoke_async(&mut self.connection.clone()).await.map_err(unavailable)?;
+        let saved: i64 = self
+            .run(|mut connection| {
+                let invocation = &invocation;
+                async move { invocation.invoke_async(&mut connection).await }
+            })
+            .await?;
         Ok(saved == 1)
     }
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        let mut connection = self.connection.clone();
-        let _: i64 = connection.del(self.key(key)).await.map_err(unavailable)?;
+        let key = &self.key(key);
+        let _: i64 = self.run(|mut connection| async move { connection.del(key).await }).await?;
         Ok(())
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, record: &Record) -> Result<bool, StoreError> {
         let mut invocation = CYCLE_SCRIPT.key(self.key(old));
         invocation.key(self.key(new)).arg(record_args(record));
-        let moved: i64 = invocation.invoke_async(&mut self.connection.clone()).await.map_err(unavailable)?;
+        let moved: i64 = self
+            .run(|mut connection| {
+                let invocation = &invocation;
+                async move { invocation.invoke_async(&mut connection).await }
+            })
+            .await?;
         Ok(moved == 1)
     }
 }

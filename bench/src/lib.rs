@@ -1,0 +1,1 @@
+//! Benchmarks only: see `benches/redis.rs`, run with `cargo bench -p bench`.

@@ -1,0 +1,459 @@
+//! The conformance suite: the cases every [`SessionStore`] must pass (feature `conformance`).
+//!
+//! It checks the contract the session layer relies on, one case at a time, each on a fresh store from
+//! your factory: records load as stored (binary values, created and expiry times exact); `create` refuses a
+//! live key; `save` is field-level, atomic and never resurrects an ended record; `delete` and `cycle` do
+//! what they say; records end at their deadline, whether `save` moved it on (idle timeout) or not
+//! (absolute timeout); 100 concurrent saves of different fields all survive, and concurrent saves of one
+//! field leave one of the written values. Given a way to take the store down
+//! ([`Suite::with_outages`]), it also checks that every operation fails promptly during an outage, that
+//! nothing attempted then is applied, and that the store works again, data intact, once it is back.
+//!
+//! Run it from a test of your store:
+//!
+//! ```no_run
+//! use session_core::{store::conformance, MemoryStore};
+//!
+//! #[tokio::test]
+//! async fn my_store_conforms() {
+//!     conformance::run(|| async { MemoryStore::default() }).await;
+//! }
+//! ```
+//!
+//! A failing case panics with its name and the broken expectation. Cases wait for deadlines in real time:
+//! the whole suite takes a few seconds.
+
+use std::{
+    collections::HashMap,
+    future::Future,
+    panic::{catch_unwind, AssertUnwindSafe},
+    pin::Pin,
+    sync::LazyLock,
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use tokio::{task::JoinSet, time::timeout};
+
+use super::{now_millis, Patch, Record, SessionStore};
+use crate::{id::StoreKey, SessionId, StoreError};
+
+/// How long one operation may take while the store is down before the suite calls it a hang.
+pub const OUTAGE_BOUND: Duration = Duration::from_secs(5);
+
+/// Runs every case against stores made by `new_store`, which is called once per case.
+///
+/// Panics with the name of the first case that fails.
+pub async fn run<S: SessionStore>(new_store: impl AsyncFnMut() -> S) {
+    Suite::new(new_store).run().await;
+}
+
+/// Whether a store is being taken down or brought back, for [`Suite::with_outages`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outage {
+    /// Make the store unreachable: every operation must fail (promptly) until [`Outage::End`].
+    Begin,
+    /// Bring it back, with the data it had acknowledged.
+    End,
+}
+
+/// Takes a store down and brings it back: see [`Suite::with_outages`].
+type OutageSwitch<'a, S> = Box<dyn FnMut(&S, Outage) + Send + 'a>;
+
+/// The suite, with its options. [`run`] is `Suite::new(new_store).run()`.
+///
+/// ```no_run
+/// # async fn example() {
+/// use session_core::store::conformance::{Outage, Suite};
+/// # #[derive(Clone)] struct Switch;
+/// # impl Switch { fn set_down(&self, _: bool) {} }
+/// # let new_store = || async { session_core::MemoryStore::default() };
+/// # let switch = Switch;
+///
+/// Suite::new(new_store)
+///     .with_outages(|_store, outage| switch.set_down(outage == Outage::Begin))
+///     .run()
+///     .await;
+/// # }
+/// ```
+pub struct Suite<'a, S, F> {
+    new_store: F,
+    outages: Option<OutageSwitch<'a, S>>,
+    passed: usize,
+}
+
+impl<S, F> std::fmt::Debug for Suite<'_, S, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suite").field("outages", &self.outages.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
+    /// The suite over stores made by `new_store`, called once per case.
+    pub fn new(new_store: F) -> Self {
+        Suite { new_store, outages: None, passed: 0 }
+    }
+
+    /// Adds the outage cases: `switch(store, Outage::Begin)` must make the store unreachable (stop the
+    /// server, cut the connection) and `switch(store, Outage::End)` bring it back with its data.
+    pub fn with_outages(mut self, switch: impl FnMut(&S, Outage) + Send + 'a) -> Self {
+        self.outages = Some(Box::new(switch));
+        self
+    }
+
+    /// Runs every case, each on a fresh store. Panics with the name of the first case that fails.
+    pub async fn run(mut self) {
+        self.case("unknown_keys_load_as_none", unknown_keys_load_as_none).await;
+        self.case("a_created_record_loads_as_stored", a_created_record_loads_as_stored).await;
+        self.case("create_refuses_a_live_key", create_refuses_a_live_key).await;
+        self.case("create_takes_an_expired_key", create_takes_an_expired_key).await;
+        self.case("save_changes_only_the_fields_it_names", save_changes_only_the_fields_it_names).await;
+        self.case("save_without_changes_moves_the_deadline", save_without_changes_moves_the_deadline).await;
+        self.case("save_never_resurrects_a_record", save_never_resurrects_a_record).await;
+        self.case("delete_removes_only_its_record", delete_removes_only_its_record).await;
+        self.case("records_end_at_the_idle_deadline", records_end_at_the_idle_deadline).await;
+        self.case("records_end_at_the_absolute_deadline", records_end_at_the_absolute_deadline).await;
+        self.case("a_deadline_in_the_past_ends_the_record", a_deadline_in_the_past_ends_the_record).await;
+        self.case("a_record_without_deadline_stays", a_record_without_deadline_stays).await;
+        self.case("cycle_moves_the_record_and_keeps_its_data", cycle_moves_the_record_and_keeps_its_data).await;
+        self.case("cycle_refuses_a_taken_key", cycle_refuses_a_taken_key).await;
+        self.case("concurrent_saves_of_different_fields_all_survive", concurrent_saves_of_different_fields_all_survive)
+            .await;
+        self.case("concurrent_saves_of_one_field_leave_one_value", concurrent_saves_of_one_field_leave_one_value).await;
+        if let Some(mut switch) = self.outages.take() {
+            let store = (self.new_store)().await;
+            let case = an_outage_fails_promptly_and_loses_nothing(store, &mut *switch);
+            check("an_outage_fails_promptly_and_loses_nothing", case).await;
+            self.passed += 1;
+        }
+        println!("store conformance: all {} cases passed", self.passed);
+    }
+
+    async fn case<Fut: Future<Output = ()>>(&mut self, name: &str, case: impl FnOnce(S) -> Fut) {
+        let store = (self.new_store)().await;
+        check(name, case(store)).await;
+        self.passed += 1;
+    }
+}
+
+/// Runs one case, turning its panic into one that names it.
+async fn check(name: &str, case: impl Future<Output = ()>) {
+    match CatchUnwind(Box::pin(case)).await {
+        Ok(()) => println!("store conformance: {name} ... ok"),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            panic!("store conformance case `{name}` failed: {message}");
+        }
+    }
+}
+
+/// A future that catches a panic of the future it wraps, so the suite can say which case it came from.
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+fn new_key() -> StoreKey {
+    SessionId::generate().store_key()
+}
+
+/// A record created now, ending `lifetime` from now, with `fields`.
+fn record(fields: &[(&str, &[u8])], lifetime: Duration) -> Record {
+    let now = now_millis();
+    Record {
+        fields: fields.iter().map(|(name, value)| ((*name).to_owned(), value.to_vec())).collect(),
+        created_at: now,
+        expires_at: now + millis(lifetime),
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Sleeps until the clock of [`Record`] deadlines has passed `deadline`.
+async fn sleep_past(deadline: u64) {
+    let now = now_millis();
+    if deadline >= now {
+        tokio::time::sleep(Duration::from_millis(deadline - now + 20)).await;
+    }
+}
+
+/// Unwraps a store result, naming the operation that failed.
+fn ok<T>(operation: &str, result: Result<T, StoreError>) -> T {
+    result.unwrap_or_else(|error| panic!("{operation} failed: {error}"))
+}
+
+const LONG: Duration = Duration::from_secs(3600);
+
+async fn unknown_keys_load_as_none<S: SessionStore>(store: S) {
+    assert_eq!(ok("load", store.load(&new_key()).await), None);
+}
+
+async fn a_created_record_loads_as_stored<S: SessionStore>(store: S) {
+    let every_byte: Vec<u8> = (0..=255).collect();
+    let large = vec![b'x'; 64 * 1024];
+    // Names a store might use for its own bookkeeping, and one that is not ASCII.
+    let stored =
+        record(&[("c", b"1"), ("e", b"2"), ("f:c", b"3"), ("user_id", b"42"), ("\u{e9}t\u{e9}", b"\"summer\"")], LONG);
+    let mut stored = stored;
+    stored.fields.insert("bytes".to_owned(), every_byte);
+    stored.fields.insert("empty".to_owned(), Vec::new());
+    stored.fields.insert("large".to_owned(), large);
+    let key = new_key();
+    assert!(ok("create", store.create(&key, &stored).await), "create on a new key returned false");
+    assert_eq!(ok("load", store.load(&key).await).as_ref(), Some(&stored), "the record did not load as stored");
+}
+
+async fn create_refuses_a_live_key<S: SessionStore>(store: S) {
+    let key = new_key();
+    let first = record(&[("user_id", b"1")], LONG);
+    assert!(ok("create", store.create(&key, &first).await));
+    let mut second = record(&[("roles", b"[\"admin\"]")], LONG * 2);
+    second.created_at += 1;
+    assert!(!ok("create", store.create(&key, &second).await), "create over a live record returned true");
+    assert_eq!(ok("load", store.load(&key).await), Some(first), "create over a live record changed it");
+}
+
+async fn create_takes_an_expired_key<S: SessionStore>(store: S) {
+    let key = new_key();
+    let old = record(&[("user_id", b"1")], Duration::from_millis(100));
+    assert!(ok("create", store.create(&key, &old).await));
+    sleep_past(old.expires_at).await;
+    let new = record(&[("cart", b"[]")], LONG);
+    assert!(ok("create", store.create(&key, &new).await), "an expired record blocked create");
+    assert_eq!(ok("load", store.load(&key).await), Some(new), "fields of the expired record survived");
+}
+
+async fn save_changes_only_the_fields_it_names<S: SessionStore>(store: S) {
+    let key = new_key();
+    let mut expected = record(&[("a", b"1"), ("b", b"2"), ("c", b"3")], LONG);
+    assert!(ok("create", store.create(&key, &expected).await));
+    let changes = [("a", Some(b"10".to_vec())), ("b", None), ("d", Some(b"4".to_vec())), ("absent", None)];
+    let patch = Patch { changes: &changes, expires_at: expected.expires_at + 1000 };
+    assert!(ok("save", store.save(&key, &patch).await), "save on a live record returned false");
+    expected.apply(&patch);
+    assert_eq!(ok("load", store.load(&key).await), Some(expected), "save did not apply exactly its patch");
+}
+
+async fn save_without_changes_moves_the_deadline<S: SessionStore>(store: S) {
+    let key = new_key();
+    let mut expected = record(&[("a", b"1")], LONG);
+    assert!(ok("create", store.create(&key, &expected).await));
+    let patch = Patch { changes: &[], expires_at: expected.expires_at + 60_000 };
+    assert!(ok("save", store.save(&key, &patch).await));
+    expected.expires_at = patch.expires_at;
+    assert_eq!(ok("load", store.load(&key).await), Some(expected), "an empty patch did not move the deadline");
+}
+
+async fn save_never_resurrects_a_record<S: SessionStore>(store: S) {
+    let changes = [("a", Some(b"1".to_vec()))];
+    let patch = Patch { changes: &changes, expires_at: now_millis() + millis(LONG) };
+    let unknown = new_key();
+    assert!(!ok("save", store.save(&unknown, &patch).await), "save on an unknown key returned true");
+    assert_eq!(ok("load", store.load(&unknown).await), None, "save created a record");
+
+    let deleted = new_key();
+    assert!(ok("create", store.create(&deleted, &record(&[("b", b"2")], LONG)).await));
+    ok("delete", store.delete(&deleted).await);
+    assert!(!ok("save", store.save(&deleted, &patch).await), "save on a deleted record returned true");
+    assert_eq!(ok("load", store.load(&deleted).await), None, "save brought a deleted record back");
+
+    let expired = new_key();
+    let short = record(&[("b", b"2")], Duration::from_millis(100));
+    assert!(ok("create", store.create(&expired, &short).await));
+    sleep_past(short.expires_at).await;
+    assert!(!ok("save", store.save(&expired, &patch).await), "save on an expired record returned true");
+    assert_eq!(ok("load", store.load(&expired).await), None, "save brought an expired record back");
+}
+
+async fn delete_removes_only_its_record<S: SessionStore>(store: S) {
+    let (doomed, kept) = (new_key(), new_key());
+    let kept_record = record(&[("a", b"1")], LONG);
+    assert!(ok("create", store.create(&doomed, &record(&[("a", b"1")], LONG)).await));
+    assert!(ok("create", store.create(&kept, &kept_record).await));
+    ok("delete", store.delete(&doomed).await);
+    assert_eq!(ok("load", store.load(&doomed).await), None, "a deleted record still loads");
+    assert_eq!(ok("load", store.load(&kept).await), Some(kept_record), "delete touched another record");
+    ok("delete of a deleted key", store.delete(&doomed).await);
+    ok("delete of an unknown key", store.delete(&new_key()).await);
+}
+
+/// The idle timeout: each request that saves pushes the deadline back, so a busy session outlives its
+/// first deadline, and ends at its last one.
+async fn records_end_at_the_idle_deadline<S: SessionStore>(store: S) {
+    let key = new_key();
+    let created = record(&[("a", b"1")], Duration::from_millis(600));
+    assert!(ok("create", store.create(&key, &created).await));
+    let pushed_back = created.expires_at + 900;
+    let patch = Patch { changes: &[], expires_at: pushed_back };
+    assert!(ok("save", store.save(&key, &patch).await));
+    sleep_past(created.expires_at).await;
+    assert!(ok("load", store.load(&key).await).is_some(), "the record ended at its old deadline after a save moved it");
+    sleep_past(pushed_back).await;
+    assert_eq!(ok("load", store.load(&key).await), None, "the record outlived its deadline");
+}
+
+/// The absolute timeout: a save that changes fields but leaves the deadline where it was (the layer caps
+/// it at created + absolute timeout) does not extend the session.
+async fn records_end_at_the_absolute_deadline<S: SessionStore>(store: S) {
+    let key = new_key();
+    let created = record(&[("a", b"1")], Duration::from_millis(600));
+    assert!(ok("create", store.create(&key, &created).await));
+    let changes = [("a", Some(b"2".to_vec()))];
+    assert!(ok("save", store.save(&key, &Patch { changes: &changes, expires_at: created.expires_at }).await));
+    sleep_past(created.expires_at).await;
+    assert_eq!(ok("load", store.load(&key).await), None, "a save without a new deadline extended the record");
+}
+
+async fn a_deadline_in_the_past_ends_the_record<S: SessionStore>(store: S) {
+    let key = new_key();
+    assert!(ok("create", store.create(&key, &record(&[("a", b"1")], LONG)).await));
+    let patch = Patch { changes: &[], expires_at: now_millis().saturating_sub(1) };
+    ok("save", store.save(&key, &patch).await);
+    assert_eq!(ok("load", store.load(&key).await), None, "a record whose deadline was set in the past still loads");
+}
+
+/// `with_idle_timeout(Duration::MAX)` and the like give deadlines up to `u64::MAX`.
+async fn a_record_without_deadline_stays<S: SessionStore>(store: S) {
+    for expires_at in [u64::MAX, u64::from(u32::MAX) * 1000 * 100] {
+        let key = new_key();
+        let stored = Record { expires_at, ..record(&[("a", b"1")], LONG) };
+        assert!(ok("create", store.create(&key, &stored).await), "create with deadline {expires_at} returned false");
+        assert_eq!(ok("load", store.load(&key).await).as_ref(), Some(&stored), "deadline {expires_at}");
+        let changes = [("b", Some(b"2".to_vec()))];
+        assert!(ok("save", store.save(&key, &Patch { changes: &changes, expires_at }).await));
+        assert!(ok("load", store.load(&key).await).is_some(), "deadline {expires_at} after a save");
+    }
+}
+
+async fn cycle_moves_the_record_and_keeps_its_data<S: SessionStore>(store: S) {
+    let (old, new) = (new_key(), new_key());
+    let before = record(&[("user_id", b"7"), ("cart", b"[1,2]")], LONG);
+    assert!(ok("create", store.create(&old, &before).await));
+    // The layer cycles with the record as the request changed it.
+    let mut after = before.clone();
+    after.fields.insert("roles".to_owned(), b"[\"admin\"]".to_vec());
+    after.expires_at += 1000;
+    assert!(ok("cycle", store.cycle(&old, &new, &after).await), "cycle to a free key returned false");
+    assert_eq!(ok("load", store.load(&new).await), Some(after), "the record did not move intact");
+    assert_eq!(ok("load", store.load(&old).await), None, "the old key still loads after cycle");
+}
+
+async fn cycle_refuses_a_taken_key<S: SessionStore>(store: S) {
+    let (old, taken) = (new_key(), new_key());
+    let mine = record(&[("user_id", b"7")], LONG);
+    let theirs = record(&[("user_id", b"8")], LONG);
+    assert!(ok("create", store.create(&old, &mine).await));
+    assert!(ok("create", store.create(&taken, &theirs).await));
+    assert!(!ok("cycle", store.cycle(&old, &taken, &mine).await), "cycle onto a live key returned true");
+    assert_eq!(ok("load", store.load(&taken).await), Some(theirs), "cycle overwrote a live record");
+    assert_eq!(ok("load", store.load(&old).await), Some(mine), "a refused cycle lost the session");
+}
+
+/// Field names for the concurrency cases, `f00` to `f99`. Patches borrow `&'static str`s, as the derive's
+/// keys are, so these are leaked, once.
+static FIELDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| (0..100).map(|i| &*Box::leak(format!("f{i:02}").into_boxed_str())).collect());
+
+async fn concurrent_saves_of_different_fields_all_survive<S: SessionStore>(store: S) {
+    let key = new_key();
+    let created = record(&[("kept", b"1")], LONG);
+    assert!(ok("create", store.create(&key, &created).await));
+    let mut saves = JoinSet::new();
+    for (i, field) in FIELDS.iter().enumerate() {
+        let store = store.clone();
+        saves.spawn(async move {
+            let changes = [(*field, Some(i.to_string().into_bytes()))];
+            store.save(&key, &Patch { changes: &changes, expires_at: created.expires_at }).await
+        });
+    }
+    while let Some(saved) = saves.join_next().await {
+        assert!(ok("save", saved.expect("a save task panicked")), "a concurrent save returned false");
+    }
+    let loaded = ok("load", store.load(&key).await).expect("the record vanished under concurrent saves");
+    let lost: Vec<_> = FIELDS
+        .iter()
+        .enumerate()
+        .filter(|(i, field)| loaded.fields.get(**field) != Some(&i.to_string().into_bytes()))
+        .map(|(_, field)| *field)
+        .collect();
+    assert!(lost.is_empty(), "concurrent saves lost the updates to {lost:?}");
+    assert_eq!(loaded.fields.get("kept").map(Vec::as_slice), Some(&b"1"[..]), "a field no save named was lost");
+    assert_eq!(loaded.fields.len(), 101);
+}
+
+async fn concurrent_saves_of_one_field_leave_one_value<S: SessionStore>(store: S) {
+    let key = new_key();
+    let created = record(&[("kept", b"1")], LONG);
+    assert!(ok("create", store.create(&key, &created).await));
+    let mut saves = JoinSet::new();
+    for i in 0..100 {
+        let store = store.clone();
+        saves.spawn(async move {
+            // Values of different lengths, so a torn write could not pass for one of them.
+            let changes = [("cart", Some(format!("[{}]", "7,".repeat(i)).into_bytes()))];
+            store.save(&key, &Patch { changes: &changes, expires_at: created.expires_at + i as u64 }).await
+        });
+    }
+    while let Some(saved) = saves.join_next().await {
+        assert!(ok("save", saved.expect("a save task panicked")), "a concurrent save returned false");
+    }
+    let loaded = ok("load", store.load(&key).await).expect("the record vanished under concurrent saves");
+    let written: HashMap<Vec<u8>, u64> =
+        (0..100).map(|i| (format!("[{}]", "7,".repeat(i)).into_bytes(), created.expires_at + i as u64)).collect();
+    let cart = loaded.fields.get("cart").expect("every save set the field, yet it is missing");
+    assert!(written.contains_key(cart), "the field holds a value no save wrote: {:?}", String::from_utf8_lossy(cart));
+    assert!(
+        written.values().any(|deadline| *deadline == loaded.expires_at),
+        "the deadline is not one that was written"
+    );
+    assert_eq!(loaded.created_at, created.created_at, "saves changed the creation time");
+    assert_eq!(loaded.fields.len(), 2, "saves of one field changed others: {:?}", loaded.fields.keys());
+}
+
+async fn an_outage_fails_promptly_and_loses_nothing<S: SessionStore>(store: S, switch: &mut dyn FnMut(&S, Outage)) {
+    let kept = new_key();
+    let kept_record = record(&[("user_id", b"7")], LONG);
+    assert!(ok("create", store.create(&kept, &kept_record).await));
+    let (created, cycled) = (new_key(), new_key());
+
+    switch(&store, Outage::Begin);
+    let changes = [("user_id", Some(b"8".to_vec()))];
+    let patch = Patch { changes: &changes, expires_at: kept_record.expires_at + 1000 };
+    let new_record = record(&[("a", b"1")], LONG);
+    expect_failure("load", store.load(&kept)).await;
+    expect_failure("create", store.create(&created, &new_record)).await;
+    expect_failure("save", store.save(&kept, &patch)).await;
+    expect_failure("cycle", store.cycle(&kept, &cycled, &kept_record)).await;
+    expect_failure("delete", store.delete(&kept)).await;
+    switch(&store, Outage::End);
+
+    let loaded = timeout(OUTAGE_BOUND, store.load(&kept)).await.expect("the first load after the outage hung");
+    assert_eq!(ok("the first load after the outage", loaded), Some(kept_record), "the outage changed the record");
+    assert_eq!(ok("load", store.load(&created).await), None, "a create that failed was applied");
+    assert_eq!(ok("load", store.load(&cycled).await), None, "a cycle that failed was applied");
+    assert!(ok("save after the outage", store.save(&kept, &patch).await));
+}
+
+async fn expect_failure<T: std::fmt::Debug>(operation: &str, call: impl Future<Output = Result<T, StoreError>>) {
+    let started = std::time::Instant::now();
+    match timeout(OUTAGE_BOUND, call).await {
+        Err(_) => panic!("{operation} during an outage did not return within {OUTAGE_BOUND:?}"),
+        Ok(Ok(value)) => panic!("{operation} during an outage succeeded: {value:?}"),
+        Ok(Err(_)) => println!("store conformance: {operation} during an outage failed in {:?}", started.elapsed()),
+    }
+}

@@ -1,0 +1,375 @@
+//! [`RedisServer`]: a private `redis-server` for one test, and [`CommandCounter`], a proxy in front of it
+//! that counts the commands clients send (their round trips).
+//!
+//! The server listens on a unix socket in its own temporary directory (no TCP port unless asked for one,
+//! and then only on 127.0.0.1), and is killed when the value is dropped. Without `redis-server` on the
+//! `PATH`, [`RedisServer::start`] returns `None` after printing why, so the tests that need it skip; with
+//! the environment variable `CI` set it panics instead, so CI never passes by skipping them.
+
+use std::{
+    io::{Read, Write},
+    os::unix::net::UnixStream,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{UnixListener, UnixStream as AsyncUnixStream},
+    task::JoinHandle,
+};
+
+/// How long a starting server may take to answer PING.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How a [`RedisServer`] keeps its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Persistence {
+    /// Memory only: a restart starts empty.
+    None,
+    /// An append-only file, synced on every write: every acknowledged write survives a `kill -9`.
+    EveryWrite,
+}
+
+/// A `redis-server` process of this test's own, killed on drop.
+#[derive(Debug)]
+pub struct RedisServer {
+    dir: PathBuf,
+    socket: PathBuf,
+    /// Set for a server reachable on 127.0.0.1 as well.
+    port: Option<u16>,
+    /// Set for a server serving TLS on 127.0.0.1.
+    tls_port: Option<u16>,
+    persistence: Persistence,
+    child: Option<Child>,
+}
+
+impl RedisServer {
+    /// A server on a private unix socket, data in memory only; `None` (with the reason printed) when
+    /// `redis-server` is not installed and `CI` is unset.
+    pub fn start() -> Option<Self> {
+        Self::launch(Persistence::None, false)
+    }
+
+    /// As [`RedisServer::start`], with every acknowledged write synced to disk so it survives
+    /// [`RedisServer::kill`] and [`RedisServer::restart`].
+    pub fn start_durable() -> Option<Self> {
+        Self::launch(Persistence::EveryWrite, false)
+    }
+
+    /// As [`RedisServer::start`], also listening on a free port of 127.0.0.1 (for clients without unix
+    /// socket support).
+    pub fn start_with_tcp() -> Option<Self> {
+        Self::launch(Persistence::None, true)
+    }
+
+    /// As [`RedisServer::start`], also serving TLS on a free port of 127.0.0.1 with a certificate for
+    /// 127.0.0.1 from a certificate authority of its own ([`RedisServer::ca_certificate`]). Needs `openssl`
+    /// on the `PATH` as well.
+    pub fn start_with_tls() -> Option<Self> {
+        let mut server = Self::new(Persistence::None, false)?;
+        if !installed("openssl", "version") {
+            return None;
+        }
+        make_certificates(&server.dir);
+        server.tls_port = Some(free_loopback_port());
+        server.restart();
+        Some(server)
+    }
+
+    fn launch(persistence: Persistence, tcp: bool) -> Option<Self> {
+        let mut server = Self::new(persistence, tcp)?;
+        server.restart();
+        Some(server)
+    }
+
+    /// A server not yet started, or `None` if it cannot be.
+    fn new(persistence: Persistence, tcp: bool) -> Option<Self> {
+        if !installed("redis-server", "--version") {
+            return None;
+        }
+        let dir = unique_temp_dir();
+        let port = tcp.then(free_loopback_port);
+        Some(RedisServer { socket: dir.join("redis.sock"), dir, port, tls_port: None, persistence, child: None })
+    }
+
+    /// The URL to connect to: `unix://` for the socket.
+    pub fn url(&self) -> String {
+        format!("unix://{}", self.socket.display())
+    }
+
+    /// `redis://127.0.0.1:PORT`, for a server started with [`RedisServer::start_with_tcp`].
+    pub fn tcp_url(&self) -> Option<String> {
+        self.port.map(|port| format!("redis://127.0.0.1:{port}"))
+    }
+
+    /// `rediss://127.0.0.1:PORT`, for a server started with [`RedisServer::start_with_tls`].
+    pub fn tls_url(&self) -> Option<String> {
+        self.tls_port.map(|port| format!("rediss://127.0.0.1:{port}"))
+    }
+
+    /// The PEM certificate of the authority that signed the TLS certificate of the server.
+    pub fn ca_certificate(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("ca.crt")).expect("the server was started with TLS")
+    }
+
+    /// The server's socket.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// The server's own directory, removed on drop.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Kills the server (SIGKILL: no chance to save anything on the way out) and waits for it to die.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a hung host.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Thaws a [`RedisServer::pause`]d server (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("the server is running").id().to_string();
+        let status = Command::new("kill").args([signal, &pid]).status().expect("kill runs");
+        assert!(status.success(), "kill {signal} {pid} failed");
+    }
+
+    /// Starts the server (again) on the same socket, port and directory, and waits until it answers.
+    pub fn restart(&mut self) {
+        self.kill();
+        let mut command = Command::new("redis-server");
+        command
+            .args(["--port", &self.port.unwrap_or(0).to_string(), "--bind", "127.0.0.1"])
+            .arg("--unixsocket")
+            .arg(&self.socket)
+            .args(["--unixsocketperm", "700", "--save", "", "--daemonize", "no"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .arg("--logfile")
+            .arg(self.dir.join("redis.log"));
+        if let Some(port) = self.tls_port {
+            command.args(["--tls-port", &port.to_string(), "--tls-auth-clients", "no"]);
+            for (option, file) in
+                [("--tls-cert-file", "server.crt"), ("--tls-key-file", "server.key"), ("--tls-ca-cert-file", "ca.crt")]
+            {
+                command.arg(option).arg(self.dir.join(file));
+            }
+        }
+        match self.persistence {
+            Persistence::None => command.args(["--appendonly", "no"]),
+            Persistence::EveryWrite => command.args(["--appendonly", "yes", "--appendfsync", "always"]),
+        };
+        let child = command.stdin(Stdio::null()).stdout(Stdio::null()).spawn().expect("redis-server starts");
+        self.child = Some(child);
+        self.wait_until_ready();
+    }
+
+    fn wait_until_ready(&mut self) {
+        let started = Instant::now();
+        while started.elapsed() < START_TIMEOUT {
+            if let Some(status) = self.child.as_mut().and_then(|child| child.try_wait().ok().flatten()) {
+                panic!("redis-server exited with {status}; its log:\n{}", self.log());
+            }
+            // Redis answers LOADING while it replays its append-only file: only PONG means ready.
+            if ping(&self.socket).is_some_and(|reply| reply.starts_with("+PONG")) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("redis-server did not answer within {START_TIMEOUT:?}; its log:\n{}", self.log());
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("redis.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// True if `program version_flag` runs. If not, says so and returns false, or panics when `CI` is set: CI must run
+/// every test, never pass by skipping one.
+fn installed(program: &str, version_flag: &str) -> bool {
+    if Command::new(program).arg(version_flag).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("CI is set but `{program}` is not on the PATH: the Redis tests must run in CI");
+    }
+    eprintln!("skipping: `{program}` is not on the PATH (apt-get install redis-server openssl to run this test)");
+    false
+}
+
+/// A certificate authority (`ca.crt`, `ca.key`) and a certificate for 127.0.0.1 that it signed
+/// (`server.crt`, `server.key`), in `dir`.
+fn make_certificates(dir: &Path) {
+    let openssl = |args: &str| {
+        let args: Vec<_> = args.split_whitespace().collect();
+        let output = Command::new("openssl").current_dir(dir).args(&args).output().expect("openssl runs");
+        assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    };
+    let new_key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    openssl(&format!("req -x509 -days 2 -subj /CN=session-core-test-CA {new_key} -keyout ca.key -out ca.crt"));
+    openssl(&format!("req -subj /CN=127.0.0.1 {new_key} -keyout server.key -out server.csr"));
+    std::fs::write(dir.join("server.ext"), "subjectAltName = IP:127.0.0.1\nbasicConstraints = CA:FALSE\n").unwrap();
+    openssl(
+        "x509 -req -days 2 -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -extfile server.ext \
+         -out server.crt",
+    );
+}
+
+fn ping(socket: &Path) -> Option<String> {
+    let mut stream = UnixStream::connect(socket).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(1))).ok()?;
+    stream.write_all(b"PING\r\n").ok()?;
+    let mut reply = [0; 64];
+    let read = stream.read(&mut reply).ok()?;
+    Some(String::from_utf8_lossy(&reply[..read]).into_owned())
+}
+
+/// A new, empty directory under the system's temporary directory; short, as unix socket paths must be.
+fn unique_temp_dir() -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
+    let name = format!("redis-{}-{}-{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let dir = std::env::temp_dir().join(name);
+    std::fs::create_dir_all(&dir).expect("a temporary directory for redis-server");
+    dir
+}
+
+/// A port of 127.0.0.1 that was free a moment ago.
+fn free_loopback_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("a bound address").port()
+}
+
+/// A proxy on a unix socket of its own, in front of a [`RedisServer`], that counts the commands (round
+/// trips) its clients send. Stops on drop.
+#[derive(Debug)]
+pub struct CommandCounter {
+    socket: PathBuf,
+    commands: Arc<AtomicUsize>,
+    task: JoinHandle<()>,
+}
+
+impl CommandCounter {
+    /// Starts a proxy to `server`.
+    pub fn start(server: &RedisServer) -> Self {
+        let socket = server.dir().join("counter.sock");
+        let upstream = server.socket().to_owned();
+        let listener = UnixListener::bind(&socket).expect("the counter's socket");
+        let commands = Arc::new(AtomicUsize::new(0));
+        let counter = commands.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = AsyncUnixStream::connect(&upstream).await else { continue };
+                tokio::spawn(relay(client, server, counter.clone()));
+            }
+        });
+        CommandCounter { socket, commands, task }
+    }
+
+    /// The URL to connect to instead of the server's.
+    pub fn url(&self) -> String {
+        format!("unix://{}", self.socket.display())
+    }
+
+    /// Commands sent through the proxy so far.
+    pub fn commands(&self) -> usize {
+        self.commands.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for CommandCounter {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn relay(client: AsyncUnixStream, server: AsyncUnixStream, commands: Arc<AtomicUsize>) {
+    let (mut from_client, mut to_client) = client.into_split();
+    let (mut from_server, mut to_server) = server.into_split();
+    let replies = tokio::spawn(async move { tokio::io::copy(&mut from_server, &mut to_client).await });
+    let mut pending = Vec::new();
+    let mut chunk = vec![0; 64 * 1024];
+    while let Ok(read) = from_client.read(&mut chunk).await {
+        if read == 0 {
+            break;
+        }
+        pending.extend_from_slice(&chunk[..read]);
+        // Counted before they are passed on, so a reply never arrives ahead of its count.
+        while let Some(length) = command_length(&pending) {
+            commands.fetch_add(1, Ordering::SeqCst);
+            pending.drain(..length);
+        }
+        if to_server.write_all(&chunk[..read]).await.is_err() {
+            break;
+        }
+    }
+    replies.abort();
+}
+
+/// The length of the first complete command in `bytes` (a RESP array of bulk strings, or an inline
+/// command line), or `None` if it has not fully arrived.
+fn command_length(bytes: &[u8]) -> Option<usize> {
+    let (header, mut at) = line(bytes, 0)?;
+    let Some(count) = header.strip_prefix(b"*") else {
+        return Some(at);
+    };
+    for _ in 0..parse_number(count)? {
+        let (bulk, next) = line(bytes, at)?;
+        let length = parse_number(bulk.strip_prefix(b"$")?)?;
+        at = next + length + 2;
+        if bytes.len() < at {
+            return None;
+        }
+    }
+    Some(at)
+}
+
+/// The line starting at `start` (without its CRLF) and where the next one starts.
+fn line(bytes: &[u8], start: usize) -> Option<(&[u8], usize)> {
+    let end = start + bytes.get(start..)?.windows(2).position(|pair| pair == b"\r\n")?;
+    Some((&bytes[start..end], end + 2))
+}
+
+fn parse_number(digits: &[u8]) -> Option<usize> {
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_length;
+
+    #[test]
+    fn commands_are_found_whole_or_not_at_all() {
+        let get = b"*2\r\n$3\r\nGET\r\n$4\r\nk\r\nx\r\n";
+        assert_eq!(command_length(get), Some(get.len()));
+        for cut in 0..get.len() {
+            assert_eq!(command_length(&get[..cut]), None, "{cut}");
+        }
+        assert_eq!(command_length(b"PING\r\n*1"), Some(6));
+    }
+}

@@ -1,0 +1,162 @@
+//! The store conformance suite (`session_core::store::conformance`) against every store in the repo, and
+//! against broken stores, which it must reject.
+
+use session_core::{
+    store::{
+        conformance::{self, Outage, Suite},
+        Patch, Record, RedisStore,
+    },
+    MemoryStore, SessionStore, StoreError, StoreKey,
+};
+use tests::{
+    redis_server::RedisServer,
+    stores::{CountingStore, FaultyStore},
+};
+
+#[tokio::test]
+async fn memory_store_conforms() {
+    conformance::run(|| async { MemoryStore::default() }).await;
+}
+
+#[tokio::test]
+async fn a_store_that_injects_faults_conforms_and_fails_cleanly_while_down() {
+    Suite::new(|| async { FaultyStore::new(MemoryStore::default()) })
+        .with_outages(|store, outage| store.set_down(outage == Outage::Begin))
+        .run()
+        .await;
+}
+
+#[tokio::test]
+async fn a_wrapping_store_conforms() {
+    conformance::run(|| async { CountingStore::new(MemoryStore::default()) }).await;
+}
+
+/// Against a real Redis, taken down by `kill -9` and restarted on the same socket for the outage case.
+#[tokio::test]
+async fn redis_store_conforms() {
+    let Some(mut server) = RedisServer::start_durable() else { return };
+    let url = server.url();
+    Suite::new(async || RedisStore::connect(&url).await.expect("connects to the test server"))
+        .with_outages(|_store, outage| match outage {
+            Outage::Begin => server.kill(),
+            Outage::End => server.restart(),
+        })
+        .run()
+        .await;
+}
+
+/// Runs the suite against `store` on a thread of its own and returns the panic message it failed with.
+fn rejection<S: SessionStore>(store: impl Fn() -> S + Send + 'static) -> String {
+    let outcome = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(conformance::run(|| std::future::ready(store())));
+    })
+    .join();
+    let panic = outcome.expect_err("the suite passed a broken store");
+    panic.downcast_ref::<String>().cloned().unwrap_or_default()
+}
+
+/// Defines a store that breaks one rule, over a [`MemoryStore`]; the methods given replace the correct ones.
+macro_rules! broken_store {
+    ($name:ident { $($method:item)* }) => {
+        #[derive(Clone, Default)]
+        struct $name(MemoryStore);
+
+        impl SessionStore for $name {
+            $($method)*
+        }
+    };
+}
+
+/// Forwards the methods a broken store keeps.
+macro_rules! forward {
+    (load) => {
+        async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+            self.0.load(key).await
+        }
+    };
+    (create) => {
+        async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+            self.0.create(key, record).await
+        }
+    };
+    (save) => {
+        async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+            self.0.save(key, patch).await
+        }
+    };
+    (delete) => {
+        async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+            self.0.delete(key).await
+        }
+    };
+}
+
+broken_store!(OverwritesOnCreate {
+    forward!(load);
+    forward!(save);
+    forward!(delete);
+    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        self.0.delete(key).await?;
+        self.0.create(key, record).await
+    }
+});
+
+broken_store!(SavesWholeRecords {
+    forward!(load);
+    forward!(create);
+    forward!(delete);
+    /// Read, modify, write back: the classic lost update.
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let Some(mut record) = self.0.load(key).await? else { return Ok(false) };
+        tokio::task::yield_now().await;
+        record.apply(patch);
+        self.0.delete(key).await?;
+        self.0.create(key, &record).await
+    }
+});
+
+broken_store!(SaveResurrects {
+    forward!(load);
+    forward!(create);
+    forward!(delete);
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        if self.0.save(key, patch).await? {
+            return Ok(true);
+        }
+        let mut record = Record { created_at: session_core::store::now_millis(), ..Record::default() };
+        record.apply(patch);
+        self.0.create(key, &record).await
+    }
+});
+
+broken_store!(KeepsItsFirstDeadline {
+    forward!(load);
+    forward!(create);
+    forward!(delete);
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let Some(record) = self.0.load(key).await? else { return Ok(false) };
+        self.0.save(key, &Patch { changes: patch.changes, expires_at: record.expires_at }).await
+    }
+});
+
+#[test]
+fn the_suite_rejects_a_store_whose_create_overwrites() {
+    assert!(rejection(OverwritesOnCreate::default).contains("`create_refuses_a_live_key`"));
+}
+
+#[test]
+fn the_suite_rejects_a_store_that_loses_concurrent_updates() {
+    let message = rejection(SavesWholeRecords::default);
+    assert!(message.contains("`concurrent_saves_of_different_fields_all_survive`"), "{message}");
+}
+
+#[test]
+fn the_suite_rejects_a_store_whose_save_resurrects_records() {
+    assert!(rejection(SaveResurrects::default).contains("`save_never_resurrects_a_record`"));
+}
+
+#[test]
+fn the_suite_rejects_a_store_that_ignores_new_deadlines() {
+    assert!(rejection(KeepsItsFirstDeadline::default).contains("`save_changes_only_the_fields_it_names`"));
+}

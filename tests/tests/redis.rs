@@ -1,0 +1,475 @@
+//! `RedisStore` behind the real `SessionLayer` and an axum router, against a private `redis-server`: round
+//! trips counted on the wire, what Redis holds, expiry, concurrent requests, and outages.
+//!
+//! Each test starts its own server (see `tests::redis_server`); without `redis-server` (and, for the TLS
+//! test, `openssl`) installed they skip, unless `CI` is set, where they fail.
+
+use std::{
+    collections::BTreeSet,
+    time::{Duration, Instant},
+};
+
+use axum::{
+    body::Body,
+    extract::Path,
+    routing::{get, post},
+    Router,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use http::{header, Request, StatusCode};
+use redis::AsyncCommands;
+use session_core::{store::RedisStore, CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
+use sha2::{Digest, Sha256};
+use tests::{
+    browser::{send, Browser},
+    redis_server::{CommandCounter, RedisServer},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+enum Theme {
+    Light,
+    Dark,
+}
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie(plain)]
+    theme: Theme,
+    #[session]
+    user_id: u64,
+    #[session]
+    cart: Vec<String>,
+}
+
+type Result<T = String> = std::result::Result<T, session_core::Error>;
+
+fn ok() -> Result {
+    Ok("ok".into())
+}
+
+fn routes() -> Router {
+    Router::new()
+        .route("/theme", get(|s: VisitorSession| async move { format!("{:?}", s.theme()) }))
+        .route(
+            "/theme/dark",
+            post(|s: VisitorSession| async move {
+                s.set_theme(Theme::Dark)?;
+                ok()
+            }),
+        )
+        .route(
+            "/login/{id}",
+            post(|s: VisitorSession, Path(id): Path<u64>| async move {
+                s.set_user_id(id).await?;
+                ok()
+            }),
+        )
+        .route(
+            "/user",
+            get(|s: VisitorSession| async move {
+                let (user, cart) = (s.user_id().await?, s.cart().await?);
+                Result::Ok(format!("{user:?} {cart:?}"))
+            }),
+        )
+        .route(
+            "/cart/{item}",
+            post(|s: VisitorSession, Path(item): Path<String>| async move {
+                let mut cart = s.cart().await?.unwrap_or_default();
+                cart.push(item);
+                s.set_cart(cart).await?;
+                ok()
+            }),
+        )
+        .route(
+            "/cycle",
+            post(|s: VisitorSession| async move {
+                s.cycle_id().await?;
+                ok()
+            }),
+        )
+        .route(
+            "/logout",
+            post(|s: VisitorSession| async move {
+                s.destroy().await?;
+                ok()
+            }),
+        )
+}
+
+fn app<S: SessionStore>(layer: SessionLayer<S>) -> Router {
+    routes().layer(layer)
+}
+
+async fn connect(url: &str) -> RedisStore {
+    RedisStore::connect(url).await.expect("connects to the test server")
+}
+
+async fn inspector(server: &RedisServer) -> redis::aio::MultiplexedConnection {
+    let client = redis::Client::open(server.url()).unwrap();
+    client.get_multiplexed_async_connection().await.unwrap()
+}
+
+/// Every key in the server's database.
+async fn all_keys(redis: &mut redis::aio::MultiplexedConnection) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut cursor = 0_u64;
+    loop {
+        let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN").arg(cursor).query_async(redis).await.unwrap();
+        keys.extend(batch);
+        if next == 0 {
+            return keys;
+        }
+        cursor = next;
+    }
+}
+
+/// The session id carried in the browser's id cookie: a signature, then the 22-character id.
+fn session_id(browser: &Browser) -> String {
+    let cookie = &browser.cookies["id"];
+    cookie[cookie.len() - 22..].to_owned()
+}
+
+/// The key `RedisStore` should file a session id under: `session:` and the hex SHA-256 of the id's bytes.
+fn expected_key(id: &str) -> String {
+    let digest = Sha256::digest(URL_SAFE_NO_PAD.decode(id).unwrap());
+    format!("session:{}", digest.iter().map(|byte| format!("{byte:02x}")).collect::<String>())
+}
+
+#[tokio::test]
+async fn round_trips_on_the_wire_are_one_per_read_and_at_most_two_per_write() {
+    let Some(server) = RedisServer::start() else { return };
+    let counter = CommandCounter::start(&server);
+    let store = connect(&counter.url()).await;
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+
+    let mut steps = Vec::new();
+    for (method, path, expected, what) in [
+        ("GET", "/theme", 0, "a cookie-only read"),
+        ("POST", "/theme/dark", 0, "a cookie-only write"),
+        ("POST", "/login/7", 1, "a new visitor's first write: one create"),
+        ("GET", "/user", 1, "a read of two session fields: one load"),
+        ("GET", "/user", 1, "another read"),
+        ("POST", "/cart/apple", 2, "read and write: one load, one save"),
+        ("GET", "/theme", 0, "a cookie-only read with a session"),
+        ("POST", "/cycle", 2, "a new id: one load, one cycle"),
+        ("GET", "/user", 1, "a read under the new id"),
+        ("POST", "/logout", 1, "destroy: one delete"),
+    ] {
+        let before = counter.commands();
+        let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
+        let reply = browser.send(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{method} {path}: {}", reply.body);
+        let made = counter.commands() - before;
+        steps.push(format!("{method} {path}: {made}"));
+        assert_eq!(made, expected, "{what} ({method} {path}) made {made} round trips; so far: {steps:?}");
+    }
+}
+
+#[tokio::test]
+async fn redis_holds_the_hash_of_the_id_never_the_id() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+    browser.post("/login/7").await;
+    browser.post("/cart/apple").await;
+    let first_id = session_id(&browser);
+    browser.post("/cycle").await;
+    browser.post("/cart/pear").await;
+    let live_id = session_id(&browser);
+    assert_ne!(first_id, live_id);
+
+    let mut redis = inspector(&server).await;
+    let keys = all_keys(&mut redis).await;
+    assert_eq!(keys, [expected_key(&live_id)], "one key, named by the hash of the live id");
+    let mut stored = keys.clone();
+    for key in &keys {
+        let fields: Vec<(String, Vec<u8>)> = redis.hgetall(key).await.unwrap();
+        assert_eq!(
+            fields.iter().map(|(name, _)| name.as_str()).collect::<BTreeSet<_>>(),
+            BTreeSet::from(["c", "e", "f:cart", "f:user_id"]),
+        );
+        stored.extend(fields.into_iter().flat_map(|(name, value)| [name, String::from_utf8_lossy(&value).into()]));
+    }
+    for id in [&first_id, &live_id] {
+        let raw = URL_SAFE_NO_PAD.decode(id).unwrap();
+        for text in &stored {
+            assert!(!text.contains(id.as_str()), "the id text is stored: {text:?}");
+            assert!(!text.as_bytes().windows(raw.len()).any(|window| window == raw), "the raw id is stored");
+        }
+    }
+    let old_exists: bool = redis.exists(expected_key(&first_id)).await.unwrap();
+    assert!(!old_exists, "the old id's record outlived cycle_id");
+}
+
+#[tokio::test]
+async fn the_key_expires_with_the_session_and_redis_reclaims_it_unasked() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let idle = Duration::from_millis(600);
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate()).with_idle_timeout(idle)));
+    browser.post("/login/7").await;
+    let mut redis = inspector(&server).await;
+    let key = expected_key(&session_id(&browser));
+    let ttl: i64 = redis.pttl(&key).await.unwrap();
+    assert!(0 < ttl && ttl <= 600, "the key's TTL follows the idle timeout: {ttl} ms");
+
+    // Nobody reads the session again: Redis's own expiry reclaims it.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let size: usize = redis::cmd("DBSIZE").query_async(&mut redis).await.unwrap();
+        if size == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "Redis still holds the ended session");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(browser.get("/user").await.body, "None None");
+}
+
+#[tokio::test]
+async fn activity_moves_the_key_expiry_but_never_past_the_absolute_timeout() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let layer = SessionLayer::new(store, Key::generate())
+        .with_idle_timeout(Duration::from_millis(1_000))
+        .with_absolute_timeout(Duration::from_millis(2_500));
+    let mut browser = Browser::new(app(layer));
+    let started = Instant::now();
+    browser.post("/login/7").await;
+    let mut redis = inspector(&server).await;
+    let key = expected_key(&session_id(&browser));
+
+    // Writes every 300 ms keep the session past its first idle deadline...
+    for item in 0.. {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        if started.elapsed() > Duration::from_millis(1_800) {
+            break;
+        }
+        assert_eq!(browser.post(&format!("/cart/{item}")).await.status, StatusCode::OK);
+        let ttl: i64 = redis.pttl(&key).await.unwrap();
+        let to_absolute = 2_500 - i64::try_from(started.elapsed().as_millis()).unwrap();
+        assert!(
+            0 < ttl && ttl <= to_absolute.min(1_000) + 50,
+            "TTL {ttl} ms, {to_absolute} ms to the absolute deadline"
+        );
+    }
+    assert!(browser.get("/user").await.body.starts_with("Some(7)"), "the session outlived its first idle deadline");
+    // ...but not past the absolute one.
+    tokio::time::sleep(Duration::from_millis(2_600).saturating_sub(started.elapsed())).await;
+    let exists: bool = redis.exists(&key).await.unwrap();
+    assert!(!exists, "the key outlived the absolute timeout");
+    assert_eq!(browser.get("/user").await.body, "None None");
+}
+
+/// A schema with one `u32` session field per name given, `set_field` and `fields` to reach them by index.
+macro_rules! wide_schema {
+    ($($field:ident $setter:ident),* $(,)?) => {
+        #[derive(SessionSchema)]
+        struct Wide {
+            $(#[session] $field: u32,)*
+        }
+
+        async fn set_field(session: &WideSession, name: &str, value: u32) -> Result<()> {
+            $(if name == stringify!($field) {
+                return session.$setter(value).await;
+            })*
+            panic!("no field {name}")
+        }
+
+        async fn fields(session: &WideSession) -> Result<Vec<Option<u32>>> {
+            Ok(vec![$(session.$field().await?),*])
+        }
+    };
+}
+
+wide_schema! {
+    f0 set_f0, f1 set_f1, f2 set_f2, f3 set_f3, f4 set_f4, f5 set_f5, f6 set_f6, f7 set_f7, f8 set_f8, f9 set_f9,
+    f10 set_f10, f11 set_f11, f12 set_f12, f13 set_f13, f14 set_f14, f15 set_f15, f16 set_f16, f17 set_f17,
+    f18 set_f18, f19 set_f19, f20 set_f20, f21 set_f21, f22 set_f22, f23 set_f23, f24 set_f24, f25 set_f25,
+    f26 set_f26, f27 set_f27, f28 set_f28, f29 set_f29, f30 set_f30, f31 set_f31, f32 set_f32, f33 set_f33,
+    f34 set_f34, f35 set_f35, f36 set_f36, f37 set_f37, f38 set_f38, f39 set_f39, f40 set_f40, f41 set_f41,
+    f42 set_f42, f43 set_f43, f44 set_f44, f45 set_f45, f46 set_f46, f47 set_f47, f48 set_f48, f49 set_f49,
+    f50 set_f50, f51 set_f51, f52 set_f52, f53 set_f53, f54 set_f54, f55 set_f55, f56 set_f56, f57 set_f57,
+    f58 set_f58, f59 set_f59, f60 set_f60, f61 set_f61, f62 set_f62, f63 set_f63, f64 set_f64, f65 set_f65,
+    f66 set_f66, f67 set_f67, f68 set_f68, f69 set_f69, f70 set_f70, f71 set_f71, f72 set_f72, f73 set_f73,
+    f74 set_f74, f75 set_f75, f76 set_f76, f77 set_f77, f78 set_f78, f79 set_f79, f80 set_f80, f81 set_f81,
+    f82 set_f82, f83 set_f83, f84 set_f84, f85 set_f85, f86 set_f86, f87 set_f87, f88 set_f88, f89 set_f89,
+    f90 set_f90, f91 set_f91, f92 set_f92, f93 set_f93, f94 set_f94, f95 set_f95, f96 set_f96, f97 set_f97,
+    f98 set_f98, f99 set_f99,
+}
+
+fn wide_app<S: SessionStore>(store: S) -> Router {
+    Router::new()
+        .route(
+            "/set/{field}/{value}",
+            post(|s: WideSession, Path((field, value)): Path<(String, u32)>| async move {
+                set_field(&s, &field, value).await?;
+                ok()
+            }),
+        )
+        .route(
+            "/fields",
+            get(|s: WideSession| async move { Result::Ok(serde_json::to_string(&fields(&s).await?).unwrap()) }),
+        )
+        .layer(SessionLayer::new(store, Key::generate()))
+}
+
+/// Sends `paths` (POSTs) all at once with the browser's cookies, and checks every one succeeded.
+async fn post_concurrently(app: &Router, browser: &Browser, paths: Vec<String>) {
+    let cookie = browser.cookie_header();
+    let mut requests = tokio::task::JoinSet::new();
+    for path in paths {
+        let (app, cookie) = (app.clone(), cookie.clone());
+        requests.spawn(async move {
+            let request = Request::post(&path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+            (path, send(&app, request).await)
+        });
+    }
+    while let Some(done) = requests.join_next().await {
+        let (path, reply) = done.unwrap();
+        assert_eq!(reply.status, StatusCode::OK, "POST {path}: {}", reply.body);
+        assert!(reply.set_cookie("id").is_none(), "POST {path} replaced the session");
+    }
+}
+
+async fn stored_fields(browser: &mut Browser) -> Vec<Option<u32>> {
+    let reply = browser.get("/fields").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+/// 100 concurrent requests on one session, each setting its own field, then 100 setting one field.
+async fn no_lost_updates<S: SessionStore>(store: S) {
+    let app = wide_app(store);
+    let mut browser = Browser::new(app.clone());
+    assert_eq!(browser.post("/set/f0/1000").await.status, StatusCode::OK);
+
+    post_concurrently(&app, &browser, (0..100).map(|i| format!("/set/f{i}/{i}")).collect()).await;
+    let expected: Vec<_> = (0..100).map(Some).collect();
+    assert_eq!(stored_fields(&mut browser).await, expected, "every request's field survived");
+
+    post_concurrently(&app, &browser, (0..100).map(|i| format!("/set/f50/{}", 5000 + i)).collect()).await;
+    let after = stored_fields(&mut browser).await;
+    let f50 = after[50].expect("f50 is set");
+    assert!((5000..5100).contains(&f50), "f50 holds {f50}, a value no request wrote");
+    for (i, value) in after.iter().enumerate().filter(|(i, _)| *i != 50) {
+        assert_eq!(*value, Some(i as u32), "f{i} changed");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_lose_no_update_in_redis() {
+    let Some(server) = RedisServer::start() else { return };
+    no_lost_updates(connect(&server.url()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_lose_no_update_in_memory() {
+    no_lost_updates(MemoryStore::default()).await;
+}
+
+/// Sends a request that needs the session while Redis is down, and checks it fails cleanly and promptly.
+async fn expect_unavailable(browser: &mut Browser, method: &str, path: &str) {
+    let started = Instant::now();
+    let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(10), browser.send(request))
+        .await
+        .unwrap_or_else(|_| panic!("{method} {path} hung while Redis was down"));
+    let took = started.elapsed();
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{method} {path}: {}", reply.body);
+    assert!(reply.body.contains("session storage is unavailable"), "{method} {path}: {}", reply.body);
+    assert!(took < Duration::from_secs(5), "{method} {path} took {took:?} to fail");
+}
+
+#[tokio::test]
+async fn with_redis_killed_session_requests_get_503_fast_and_all_comes_back_after_a_restart() {
+    let Some(mut server) = RedisServer::start_durable() else { return };
+    let app = app(SessionLayer::new(connect(&server.url()).await, Key::generate()));
+    let mut browser = Browser::new(app.clone());
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    let mut acknowledged = Vec::new();
+    for item in 0..20 {
+        let item = format!("item{item}");
+        assert_eq!(browser.post(&format!("/cart/{item}")).await.status, StatusCode::OK);
+        acknowledged.push(item);
+    }
+
+    server.kill();
+    let outage = Instant::now();
+    let mut newcomer = Browser::new(app.clone());
+    let mut theme = "None";
+    while outage.elapsed() < Duration::from_secs(3) {
+        expect_unavailable(&mut browser, "GET", "/user").await;
+        expect_unavailable(&mut browser, "POST", "/cart/lost").await;
+        expect_unavailable(&mut newcomer, "POST", "/login/8").await;
+        assert_eq!(browser.get("/theme").await.body, theme, "a cookie-only read during the outage");
+        let reply = browser.post("/theme/dark").await;
+        assert_eq!(reply.status, StatusCode::OK, "a cookie-only write during the outage");
+        assert!(reply.set_cookie("theme").is_some());
+        theme = "Some(Dark)";
+    }
+    // A quiet spell, so the client's reconnection attempts have all failed and it holds a dead connection
+    // when Redis returns: the first request after the restart must still succeed.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    server.restart();
+
+    let reply = browser.get("/user").await;
+    assert_eq!(reply.status, StatusCode::OK, "the first request after the restart: {}", reply.body);
+    assert_eq!(reply.body, format!("Some(7) Some({acknowledged:?})"), "every acknowledged write survived");
+    assert_eq!(browser.post("/cart/after").await.status, StatusCode::OK);
+    acknowledged.push("after".into());
+    assert_eq!(browser.get("/user").await.body, format!("Some(7) Some({acknowledged:?})"));
+    assert_eq!(newcomer.post("/login/8").await.status, StatusCode::OK, "new sessions start again");
+    assert_eq!(browser.get("/theme").await.body, "Some(Dark)");
+}
+
+#[tokio::test]
+async fn with_redis_hung_session_requests_time_out_with_503_and_recover() {
+    let Some(server) = RedisServer::start() else { return };
+    let mut browser = Browser::new(app(SessionLayer::new(connect(&server.url()).await, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+
+    server.pause();
+    expect_unavailable(&mut browser, "GET", "/user").await;
+    assert_eq!(browser.post("/theme/dark").await.status, StatusCode::OK, "cookie-only requests never wait");
+    server.resume();
+
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let reply = browser.get("/user").await;
+        if reply.status == StatusCode::OK {
+            assert_eq!(reply.body, "Some(7) None");
+            break;
+        }
+        assert!(Instant::now() < deadline, "still failing after Redis resumed: {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn connect_reports_a_bad_url_or_an_absent_server() {
+    let error = RedisStore::connect("http://127.0.0.1:1").await.unwrap_err();
+    assert!(error.to_string().contains("invalid Redis URL"), "{error}");
+    let started = Instant::now();
+    let error = RedisStore::connect("unix:///nonexistent/redis.sock").await.unwrap_err();
+    assert!(error.to_string().contains("unavailable"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn rediss_connects_over_tls() {
+    let Some(server) = RedisServer::start_with_tls() else { return };
+    let url = server.tls_url().unwrap();
+    let certificates = redis::TlsCertificates { client_tls: None, root_cert: Some(server.ca_certificate()) };
+    let client = redis::Client::build_with_tls(url.as_str(), certificates).unwrap();
+    let store = RedisStore::with_client(client).await.expect("connects over TLS, trusting the test authority");
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    assert_eq!(browser.post("/cart/apple").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/user").await.body, "Some(7) Some([\"apple\"])");
+
+    // A bare URL trusts only public authorities: this server's certificate is refused, promptly.
+    let started = Instant::now();
+    let error = RedisStore::connect(&url).await.expect_err("a certificate from an unknown authority");
+    assert!(format!("{error:?}").contains("UnknownIssuer"), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
