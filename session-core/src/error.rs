@@ -52,8 +52,8 @@ impl Error {
         }
     }
 
-    /// The response for this error: its status, and a short plain-text body that reveals nothing about
-    /// cookie values or session contents.
+    /// The response for this error: its status, a short plain-text body that reveals nothing about cookie
+    /// values or session contents, and for a store failure `Retry-After: 1`.
     pub fn to_response<B: From<String>>(&self) -> http::Response<B> {
         let body = match self {
             Error::Store(_) => "session storage is unavailable, please retry".to_owned(),
@@ -61,9 +61,12 @@ impl Error {
         };
         let mut response = http::Response::new(B::from(body));
         *response.status_mut() = self.status();
-        response
-            .headers_mut()
-            .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+        let headers = response.headers_mut();
+        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+        if let Error::Store(_) = self {
+            // The store is usually back within moments (a failover, a restart): invite a prompt retry.
+            headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));
+        }
         response
     }
 }

@@ -69,13 +69,32 @@ impl StoreKey {
         &self.0
     }
 
+    /// A key from its 32 bytes, as a store that keeps keys in binary reads them back.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        StoreKey(bytes)
+    }
+
+    /// A key from the 64 hex digits of [`StoreKey::to_hex`]; `None` for anything else.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut bytes = [0; 32];
+        for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        Some(StoreKey(bytes))
+    }
+
     /// The hash as 64 lowercase hex digits, for stores that key by text.
     pub fn to_hex(&self) -> String {
-        use std::fmt::Write;
-        self.0.iter().fold(String::with_capacity(64), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for byte in self.0 {
+            out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        }
+        out
     }
 }
 
@@ -102,6 +121,15 @@ mod tests {
         for bad in ["", "short", &good[..21], &format!("{good}A"), "!!!!!!!!!!!!!!!!!!!!!!", "AAAAAAAAAAAAAAAAAAAAAB"] {
             assert_eq!(SessionId::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn store_keys_round_trip_through_hex() {
+        let key = SessionId::generate().store_key();
+        assert_eq!(StoreKey::from_hex(&key.to_hex()), Some(key));
+        assert_eq!(StoreKey::from_bytes(*key.as_bytes()), key);
+        assert_eq!(StoreKey::from_hex("zz"), None);
+        assert_eq!(StoreKey::from_hex(&"g".repeat(64)), None);
     }
 
     #[test]

@@ -403,6 +403,7 @@ async fn a_store_failure_is_a_clear_error_response_and_cookie_fields_still_work(
     for reply in [browser.get("/user").await, browser.post("/user/8").await] {
         assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(reply.body, "session storage is unavailable, please retry");
+        assert_eq!(reply.headers.get(header::RETRY_AFTER).unwrap(), "1");
     }
     assert_eq!(browser.post("/theme/dark").await.status, StatusCode::OK);
     assert_eq!(browser.get("/theme").await.body, "Some(Dark)");
