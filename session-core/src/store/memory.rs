@@ -41,9 +41,17 @@ struct Inner {
 
 #[derive(Default)]
 struct Shard {
-    records: HashMap<StoreKey, Record>,
-    /// `(expires_at, key)` for every record, so the expired ones are found without a scan.
+    records: HashMap<StoreKey, Entry>,
+    /// `(deadline, key)`, one per record, so the expired ones are found without a scan. A deadline may be
+    /// earlier than the record's own (saves that extend it leave the index alone, which keeps a save at one
+    /// hash lookup however many sessions there are); the sweep re-files such a record when it comes up.
     deadlines: BTreeSet<(u64, StoreKey)>,
+}
+
+struct Entry {
+    record: Record,
+    /// The deadline this record is filed under in `deadlines`, never later than `record.expires_at`.
+    indexed: u64,
 }
 
 impl Default for MemoryStore {
@@ -124,27 +132,48 @@ impl Shard {
                 break;
             }
             self.deadlines.pop_first();
-            self.records.remove(&key);
+            self.expire_or_refile(key, now);
         }
     }
 
-    fn live(&mut self, key: &StoreKey, now: u64) -> Option<&mut Record> {
-        self.records.get_mut(key).filter(|record| !record.is_expired(now))
+    /// Handles a record whose indexed deadline has come: removes it if it has really expired at `now`,
+    /// else files it under its own, later deadline.
+    /// Returns true if it removed the record.
+    fn expire_or_refile(&mut self, key: StoreKey, now: u64) -> bool {
+        match self.records.get_mut(&key) {
+            Some(entry) if !entry.record.is_expired(now) => {
+                entry.indexed = entry.record.expires_at;
+                self.deadlines.insert((entry.indexed, key));
+                false
+            }
+            _ => {
+                self.records.remove(&key);
+                true
+            }
+        }
+    }
+
+    fn live(&mut self, key: &StoreKey, now: u64) -> Option<&mut Entry> {
+        self.records.get_mut(key).filter(|entry| !entry.record.is_expired(now))
     }
 
     fn insert(&mut self, key: StoreKey, record: Record, max: usize) {
         if self.records.len() >= max {
-            if let Some((_, soonest)) = self.deadlines.pop_first() {
-                self.records.remove(&soonest);
+            // Evict the record closest to expiry: re-file the ones whose deadline moved until one is found.
+            while let Some((deadline, soonest)) = self.deadlines.pop_first() {
+                if self.expire_or_refile(soonest, deadline) {
+                    break;
+                }
             }
         }
-        self.deadlines.insert((record.expires_at, key));
-        self.records.insert(key, record);
+        let indexed = record.expires_at;
+        self.deadlines.insert((indexed, key));
+        self.records.insert(key, Entry { record, indexed });
     }
 
     fn remove(&mut self, key: &StoreKey) {
-        if let Some(record) = self.records.remove(key) {
-            self.deadlines.remove(&(record.expires_at, *key));
+        if let Some(entry) = self.records.remove(key) {
+            self.deadlines.remove(&(entry.indexed, *key));
         }
     }
 }
@@ -152,7 +181,7 @@ impl Shard {
 impl SessionStore for MemoryStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
         let now = now_millis();
-        Ok(self.shard(key, now).live(key, now).cloned())
+        Ok(self.shard(key, now).live(key, now).map(|entry| entry.record.clone()))
     }
 
     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
@@ -168,13 +197,15 @@ impl SessionStore for MemoryStore {
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let now = now_millis();
         let mut shard = self.shard(key, now);
-        let Some(record) = shard.live(key, now) else {
+        let Some(entry) = shard.live(key, now) else {
             return Ok(false);
         };
-        let old_deadline = record.expires_at;
-        record.apply(patch);
-        if old_deadline != patch.expires_at {
-            shard.deadlines.remove(&(old_deadline, *key));
+        entry.record.apply(patch);
+        // A later deadline (the usual idle refresh) is left to the sweep; an earlier one must be filed now.
+        let old_indexed = entry.indexed;
+        if patch.expires_at < old_indexed {
+            entry.indexed = patch.expires_at;
+            shard.deadlines.remove(&(old_indexed, *key));
             shard.deadlines.insert((patch.expires_at, *key));
         }
         Ok(true)
@@ -230,5 +261,33 @@ mod tests {
         store.create(&keys[1], &record(120_000)).await.unwrap();
         assert!(store.load(&keys[0]).await.unwrap().is_none());
         assert!(store.load(&keys[1]).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_deadline_extended_by_a_save_still_counts_for_eviction_and_expiry() {
+        let store = MemoryStore::with_max_sessions(2 * SHARDS);
+        let mut keys = Vec::new();
+        while keys.len() < 3 {
+            let key = SessionId::generate().store_key();
+            if shard_index(&key) == 0 {
+                keys.push(key);
+            }
+        }
+        store.create(&keys[0], &record(60_000)).await.unwrap();
+        // Extended past the record that comes next, so that one is now closest to expiry.
+        let patch = Patch { changes: &[], expires_at: now_millis() + 600_000 };
+        assert!(store.save(&keys[0], &patch).await.unwrap());
+        store.create(&keys[1], &record(120_000)).await.unwrap();
+        store.create(&keys[2], &record(180_000)).await.unwrap();
+        assert!(store.load(&keys[0]).await.unwrap().is_some(), "evicted by its stale deadline");
+        assert!(store.load(&keys[1]).await.unwrap().is_none(), "the record closest to expiry makes room");
+
+        // A save that shortens the deadline takes effect at once.
+        let short = Patch { changes: &[], expires_at: now_millis() + 1 };
+        assert!(store.save(&keys[0], &short).await.unwrap());
+        assert!(store.save(&keys[2], &short).await.unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        store.purge_expired();
+        assert_eq!(store.len(), 0);
     }
 }

@@ -1,0 +1,450 @@
+//! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore) and tower-cookies
+//! (signed jar), and beside a bare handler that returns a constant, all in one run; then `MemoryStore` at
+//! a million sessions.
+//!
+//! ```sh
+//! cargo bench -p bench --bench layer                                  # the default run, under a minute
+//! BENCH_ROUNDS=31 BENCH_ITERS=50000 cargo bench -p bench --bench layer  # longer, steadier
+//! BENCH_SESSIONS=100000 cargo bench -p bench --bench layer           # a smaller scale test
+//! ```
+//!
+//! Requests go straight into an axum router with `tower::ServiceExt::oneshot` on a current-thread runtime.
+//! Each round runs every contender of every scenario for `BENCH_ITERS` requests in turn, so drift hits all
+//! of them alike; the table shows the median over `BENCH_ROUNDS` rounds.
+
+use std::{
+    alloc::{GlobalAlloc, Layout, System},
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+        LazyLock,
+    },
+    time::{Duration, Instant},
+};
+
+use axum::{
+    body::Body,
+    routing::{get, post},
+    Router,
+};
+use http::{header, Request, Response, StatusCode};
+use session_core::{
+    store::{now_millis, Patch, Record},
+    Key, MemoryStore, SessionLayer, SessionSchema, SessionStore, StoreKey,
+};
+use tower::ServiceExt;
+use tower_cookies::{Cookie, CookieManagerLayer, Cookies};
+use tower_sessions_015::{MemoryStore as PeerStore, Session, SessionManagerLayer};
+
+/// Counts live heap bytes, for the bytes-per-session figure.
+struct Counting;
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call forwards to `System` unchanged; the counter is only bookkeeping.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+#[derive(SessionSchema)]
+struct Bench {
+    #[cookie(max_len = 16)]
+    locale: String,
+    #[cookie]
+    theme: u8,
+    #[cookie]
+    visits: u32,
+    #[session]
+    user_id: u64,
+    #[session]
+    counter: u64,
+}
+
+/// A value that differs on every request, so writes are never cancelled as unchanged.
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+fn next() -> u64 {
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+static PEER_KEY: LazyLock<tower_cookies::Key> = LazyLock::new(tower_cookies::Key::generate);
+
+type Result<T> = std::result::Result<T, session_core::Error>;
+
+fn ours() -> Router {
+    Router::new()
+        .route(
+            "/setup",
+            post(|s: BenchSession| async move {
+                s.set_locale("en-GB".to_owned())?;
+                s.set_theme(1)?;
+                s.set_visits(3)?;
+                s.set_user_id(7).await?;
+                s.set_counter(1).await?;
+                Result::Ok("ok")
+            }),
+        )
+        .route("/s1", get(|s: BenchSession| async move { if s.locale().is_some() { "ok" } else { "missing" } }))
+        .route(
+            "/s2",
+            get(|s: BenchSession| async move { Result::Ok(if s.user_id().await?.is_some() { "ok" } else { "missing" }) }),
+        )
+        .route(
+            "/s3",
+            post(|s: BenchSession| async move {
+                s.set_counter(next()).await?;
+                Result::Ok("ok")
+            }),
+        )
+        .route("/s5", post(|s: BenchSession| async move { s5_ours(s).await }))
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()).with_secure(false))
+}
+
+async fn s5_ours(s: BenchSession) -> Result<&'static str> {
+    let cookies = (s.locale(), s.theme(), s.visits());
+    let user = s.user_id().await?;
+    let counter = s.counter().await?;
+    s.set_visits(cookies.2.unwrap_or(0).wrapping_add(next() as u32))?;
+    s.set_counter(next()).await?;
+    Ok(if cookies.0.is_some() && cookies.1.is_some() && user.is_some() && counter.is_some() { "ok" } else { "missing" })
+}
+
+fn peer_cookies() -> Router {
+    async fn setup(cookies: Cookies) -> &'static str {
+        let jar = cookies.signed(&PEER_KEY);
+        jar.add(Cookie::new("locale", "en-GB"));
+        jar.add(Cookie::new("theme", "1"));
+        jar.add(Cookie::new("visits", "3"));
+        "ok"
+    }
+    async fn s1(cookies: Cookies) -> &'static str {
+        if cookies.signed(&PEER_KEY).get("locale").is_some() {
+            "ok"
+        } else {
+            "missing"
+        }
+    }
+    Router::new().route("/setup", post(setup)).route("/s1", get(s1)).layer(CookieManagerLayer::new())
+}
+
+async fn peer_session_setup(session: Session) -> &'static str {
+    session.insert("user_id", 7_u64).await.expect("tower-sessions insert");
+    session.insert("counter", 1_u64).await.expect("tower-sessions insert");
+    "ok"
+}
+
+fn peer_sessions() -> Router {
+    async fn s2(session: Session) -> &'static str {
+        let user: Option<u64> = session.get("user_id").await.expect("tower-sessions get");
+        if user.is_some() {
+            "ok"
+        } else {
+            "missing"
+        }
+    }
+    async fn s3(session: Session) -> &'static str {
+        session.insert("counter", next()).await.expect("tower-sessions insert");
+        "ok"
+    }
+    Router::new()
+        .route("/setup", post(peer_session_setup))
+        .route("/s2", get(s2))
+        .route("/s3", post(s3))
+        .layer(SessionManagerLayer::new(PeerStore::default()).with_secure(false))
+}
+
+fn peer_both() -> Router {
+    async fn setup(cookies: Cookies, session: Session) -> &'static str {
+        let jar = cookies.signed(&PEER_KEY);
+        jar.add(Cookie::new("locale", "en-GB"));
+        jar.add(Cookie::new("theme", "1"));
+        jar.add(Cookie::new("visits", "3"));
+        peer_session_setup(session).await
+    }
+    async fn s5(cookies: Cookies, session: Session) -> &'static str {
+        let jar = cookies.signed(&PEER_KEY);
+        let locale = jar.get("locale");
+        let theme = jar.get("theme");
+        let visits: u32 = jar.get("visits").and_then(|c| c.value().parse().ok()).unwrap_or(0);
+        let user: Option<u64> = session.get("user_id").await.expect("tower-sessions get");
+        let counter: Option<u64> = session.get("counter").await.expect("tower-sessions get");
+        jar.add(Cookie::new("visits", visits.wrapping_add(next() as u32).to_string()));
+        session.insert("counter", next()).await.expect("tower-sessions insert");
+        if locale.is_some() && theme.is_some() && user.is_some() && counter.is_some() {
+            "ok"
+        } else {
+            "missing"
+        }
+    }
+    Router::new()
+        .route("/setup", post(setup))
+        .route("/s5", post(s5))
+        .layer(SessionManagerLayer::new(PeerStore::default()).with_secure(false))
+        .layer(CookieManagerLayer::new())
+}
+
+fn bare() -> Router {
+    Router::new().route("/{*path}", get(|| async { "ok" }).post(|| async { "ok" }))
+}
+
+/// One request, with the Cookie header a browser would send.
+fn request(method: &str, path: &str, cookie: &str) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(path);
+    if !cookie.is_empty() {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::empty()).expect("valid request")
+}
+
+/// The Cookie header a browser would send back after `response`.
+fn cookie_header(response: &Response<Body>) -> String {
+    let pairs: Vec<&str> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok()?.split(';').next())
+        .collect();
+    pairs.join("; ")
+}
+
+async fn setup(app: &Router) -> String {
+    let response = app.clone().oneshot(request("POST", "/setup", "")).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    cookie_header(&response)
+}
+
+/// One contender of one scenario: a router, the request it gets, the Cookie header it carries.
+struct Contender {
+    app: Router,
+    method: &'static str,
+    path: &'static str,
+    cookie: String,
+}
+
+impl Contender {
+    /// Mean time per request over `iters` requests.
+    async fn time(&self, iters: u32) -> Duration {
+        let start = Instant::now();
+        for _ in 0..iters {
+            let response =
+                self.app.clone().oneshot(request(self.method, self.path, &self.cookie)).await.expect("infallible");
+            debug_assert_eq!(response.status(), StatusCode::OK);
+        }
+        start.elapsed() / iters
+    }
+
+    async fn check(&self) {
+        let response =
+            self.app.clone().oneshot(request(self.method, self.path, &self.cookie)).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK, "{} {}", self.method, self.path);
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.expect("body");
+        assert_eq!(&body[..], b"ok", "{} {}", self.method, self.path);
+    }
+}
+
+struct Scenario {
+    name: &'static str,
+    ours: Contender,
+    peer: Contender,
+    bare: Contender,
+}
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+async fn requests() {
+    let rounds = env("BENCH_ROUNDS", 15) as usize;
+    let iters = env("BENCH_ITERS", 20_000) as u32;
+
+    let (ours, peer_cookies, peer_sessions, peer_both) = (ours(), peer_cookies(), peer_sessions(), peer_both());
+    let our_cookie = setup(&ours).await;
+    let peer_cookie_jar = setup(&peer_cookies).await;
+    let peer_session_cookie = setup(&peer_sessions).await;
+    let peer_both_cookie = setup(&peer_both).await;
+
+    let contender = |app: &Router, method, path, cookie: &str| Contender {
+        app: app.clone(),
+        method,
+        path,
+        cookie: cookie.to_owned(),
+    };
+    let scenario = |name, ours: Contender, peer: Contender| {
+        let bare = contender(&bare(), ours.method, ours.path, &ours.cookie);
+        Scenario { name, ours, peer, bare }
+    };
+    let scenarios = [
+        scenario(
+            "S1 read one signed cookie",
+            contender(&ours, "GET", "/s1", &our_cookie),
+            contender(&peer_cookies, "GET", "/s1", &peer_cookie_jar),
+        ),
+        scenario(
+            "S2 read one session field",
+            contender(&ours, "GET", "/s2", &our_cookie),
+            contender(&peer_sessions, "GET", "/s2", &peer_session_cookie),
+        ),
+        scenario(
+            "S3 write one session field",
+            contender(&ours, "POST", "/s3", &our_cookie),
+            contender(&peer_sessions, "POST", "/s3", &peer_session_cookie),
+        ),
+        scenario(
+            "S4 new visitor's first write",
+            contender(&ours, "POST", "/s3", ""),
+            contender(&peer_sessions, "POST", "/s3", ""),
+        ),
+        scenario(
+            "S5 3 cookies + 2 fields, write 1 + 1",
+            contender(&ours, "POST", "/s5", &our_cookie),
+            contender(&peer_both, "POST", "/s5", &peer_both_cookie),
+        ),
+    ];
+
+    let mut samples: Vec<[Vec<Duration>; 3]> = scenarios.iter().map(|_| Default::default()).collect();
+    for scenario in &scenarios {
+        for c in [&scenario.ours, &scenario.peer, &scenario.bare] {
+            c.check().await;
+            c.time(iters / 10 + 1).await; // warm up
+        }
+    }
+    for _ in 0..rounds {
+        for (scenario, samples) in scenarios.iter().zip(&mut samples) {
+            samples[0].push(scenario.ours.time(iters).await);
+            samples[1].push(scenario.peer.time(iters).await);
+            samples[2].push(scenario.bare.time(iters).await);
+        }
+    }
+
+    println!("\nPer request, median of {rounds} rounds of {iters} requests per contender (µs):\n");
+    println!("| scenario | bare | session-core | peer | our overhead | peer overhead | ours / peer |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (scenario, samples) in scenarios.iter().zip(&mut samples) {
+        let ours = micros(median(&mut samples[0]));
+        let peer = micros(median(&mut samples[1]));
+        let bare = micros(median(&mut samples[2]));
+        let (our_over, peer_over) = (ours - bare, peer - bare);
+        println!(
+            "| {} | {bare:.2} | {ours:.2} | {peer:.2} | {our_over:.2} | {peer_over:.2} | {:.2} |",
+            scenario.name,
+            our_over / peer_over
+        );
+    }
+    println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore;");
+    println!("S5 both. Bare: an axum handler that returns a constant, same request.");
+}
+
+fn record() -> Record {
+    let now = now_millis();
+    Record {
+        fields: HashMap::from([("user_id".to_owned(), b"7".to_vec()), ("counter".to_owned(), b"12345".to_vec())]),
+        created_at: now,
+        expires_at: now + 86_400_000,
+    }
+}
+
+/// Median time of one load and one save over `ops` operations on random keys of `keys`.
+async fn store_timings(store: &MemoryStore, keys: &[StoreKey], ops: usize) -> (f64, f64) {
+    let changes = [("counter", Some(b"12346".to_vec()))];
+    let patch = Patch { changes: &changes, expires_at: now_millis() + 86_400_000 };
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut pick = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        &keys[(state % keys.len() as u64) as usize]
+    };
+    let (mut loads, mut saves) = (Vec::new(), Vec::new());
+    for _ in 0..9 {
+        let start = Instant::now();
+        for _ in 0..ops {
+            std::hint::black_box(store.load(pick()).await.expect("load"));
+        }
+        loads.push(start.elapsed() / ops as u32);
+        let start = Instant::now();
+        for _ in 0..ops {
+            std::hint::black_box(store.save(pick(), &patch).await.expect("save"));
+        }
+        saves.push(start.elapsed() / ops as u32);
+    }
+    (micros(median(&mut loads)) * 1000.0, micros(median(&mut saves)) * 1000.0)
+}
+
+/// A store key as stores see them: 32 bytes that look random (the SHA-256 of an id).
+fn random_key() -> StoreKey {
+    static STATE: AtomicU64 = AtomicU64::new(0x2545_F491_4F6C_DD1D);
+    let mut bytes = [0; 32];
+    for chunk in bytes.chunks_mut(8) {
+        let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        chunk.copy_from_slice(&(x ^ (x >> 31)).to_le_bytes());
+    }
+    StoreKey::from_bytes(bytes)
+}
+
+/// A store of `sessions` records, their keys, and the heap bytes it took.
+async fn filled(sessions: usize) -> (MemoryStore, Vec<StoreKey>, usize) {
+    let keys: Vec<_> = (0..sessions).map(|_| random_key()).collect();
+    let store = MemoryStore::with_max_sessions((sessions * 2).max(MemoryStore::DEFAULT_MAX_SESSIONS));
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    for key in &keys {
+        store.create(key, &record()).await.expect("create");
+    }
+    let bytes = LIVE_BYTES.load(Ordering::Relaxed) - before;
+    assert_eq!(store.len(), sessions);
+    (store, keys, bytes)
+}
+
+async fn scale() {
+    let sessions = env("BENCH_SESSIONS", 1_000_000) as usize;
+    let ops = env("BENCH_STORE_OPS", 100_000) as usize;
+
+    println!("\nMemoryStore, records of two small fields, median of 9 runs of {ops} operations on random keys (ns):\n");
+    println!("| sessions | bytes per session | load | save |");
+    println!("|---:|---:|---:|---:|");
+    let mut base = None;
+    for size in [16, 10_000, 100_000, sessions] {
+        let (store, keys, bytes) = filled(size).await;
+        let (load, save) = store_timings(&store, &keys, ops).await;
+        let (base_load, base_save) = *base.get_or_insert((load, save));
+        println!(
+            "| {size} | {} | {load:.0} ({:.2}x) | {save:.0} ({:.2}x) |",
+            bytes / size,
+            load / base_load,
+            save / base_save
+        );
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(requests());
+    if env("BENCH_SCALE", 1) != 0 {
+        runtime.block_on(scale());
+    }
+}
