@@ -9,6 +9,8 @@
 //! ```
 //!
 //! Requests go straight into an axum router with `tower::ServiceExt::oneshot` on a current-thread runtime.
+//! Every router is finished with `with_state(())`, as serving it does, so layers wrap each route once rather
+//! than on every request.
 //! Each round runs every contender of every scenario for `BENCH_ITERS` requests in turn, so drift hits all
 //! of them alike; the table shows the median over `BENCH_ROUNDS` rounds.
 
@@ -17,7 +19,7 @@ use std::{
     collections::HashMap,
     sync::{
         atomic::{AtomicU64, AtomicUsize, Ordering},
-        LazyLock,
+        Arc, LazyLock,
     },
     time::{Duration, Instant},
 };
@@ -25,7 +27,7 @@ use std::{
 use axum::{
     body::Body,
     routing::{get, post},
-    Router,
+    Extension, Router,
 };
 use http::{header, Request, Response, StatusCode};
 use session_core::{
@@ -113,6 +115,7 @@ fn ours() -> Router {
         )
         .route("/s5", post(|s: BenchSession| async move { s5_ours(s).await }))
         .layer(SessionLayer::new(MemoryStore::default(), Key::generate()).with_secure(false))
+        .with_state(())
 }
 
 async fn s5_ours(s: BenchSession) -> Result<&'static str> {
@@ -139,7 +142,7 @@ fn peer_cookies() -> Router {
             "missing"
         }
     }
-    Router::new().route("/setup", post(setup)).route("/s1", get(s1)).layer(CookieManagerLayer::new())
+    Router::new().route("/setup", post(setup)).route("/s1", get(s1)).layer(CookieManagerLayer::new()).with_state(())
 }
 
 async fn peer_session_setup(session: Session) -> &'static str {
@@ -166,6 +169,7 @@ fn peer_sessions() -> Router {
         .route("/s2", get(s2))
         .route("/s3", post(s3))
         .layer(SessionManagerLayer::new(PeerStore::default()).with_secure(false))
+        .with_state(())
 }
 
 fn peer_both() -> Router {
@@ -196,10 +200,18 @@ fn peer_both() -> Router {
         .route("/s5", post(s5))
         .layer(SessionManagerLayer::new(PeerStore::default()).with_secure(false))
         .layer(CookieManagerLayer::new())
+        .with_state(())
 }
 
 fn bare() -> Router {
-    Router::new().route("/{*path}", get(|| async { "ok" }).post(|| async { "ok" }))
+    Router::new().route("/{*path}", get(|| async { "ok" }).post(|| async { "ok" })).with_state(())
+}
+
+/// The least any session layer can cost: a layer that puts one shared value into each request and an
+/// extractor that takes it out (axum's `Extension`), and nothing else.
+fn floor() -> Router {
+    let handler = |Extension(_): Extension<Arc<u64>>| async { "ok" };
+    Router::new().route("/{*path}", get(handler).post(handler)).layer(Extension(Arc::new(0_u64))).with_state(())
 }
 
 /// One request, with the Cookie header a browser would send.
@@ -262,6 +274,7 @@ struct Scenario {
     ours: Contender,
     peer: Contender,
     bare: Contender,
+    floor: Contender,
 }
 
 fn env(name: &str, default: u64) -> u64 {
@@ -295,7 +308,8 @@ async fn requests() {
     };
     let scenario = |name, ours: Contender, peer: Contender| {
         let bare = contender(&bare(), ours.method, ours.path, &ours.cookie);
-        Scenario { name, ours, peer, bare }
+        let floor = contender(&floor(), ours.method, ours.path, &ours.cookie);
+        Scenario { name, ours, peer, bare, floor }
     };
     let scenarios = [
         scenario(
@@ -325,9 +339,12 @@ async fn requests() {
         ),
     ];
 
-    let mut samples: Vec<[Vec<Duration>; 3]> = scenarios.iter().map(|_| Default::default()).collect();
+    // `BENCH_ONLY=S2` runs the scenarios whose name starts with it (for profiling one path).
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
+    let mut samples: Vec<[Vec<Duration>; 4]> = scenarios.iter().map(|_| Default::default()).collect();
     for scenario in &scenarios {
-        for c in [&scenario.ours, &scenario.peer, &scenario.bare] {
+        for c in [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor] {
             c.check().await;
             c.time(iters / 10 + 1).await; // warm up
         }
@@ -337,25 +354,28 @@ async fn requests() {
             samples[0].push(scenario.ours.time(iters).await);
             samples[1].push(scenario.peer.time(iters).await);
             samples[2].push(scenario.bare.time(iters).await);
+            samples[3].push(scenario.floor.time(iters).await);
         }
     }
 
     println!("\nPer request, median of {rounds} rounds of {iters} requests per contender (µs):\n");
-    println!("| scenario | bare | session-core | peer | our overhead | peer overhead | ours / peer |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| scenario | bare | floor | session-core | peer | floor overhead | our overhead | peer overhead | ours / peer |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (scenario, samples) in scenarios.iter().zip(&mut samples) {
         let ours = micros(median(&mut samples[0]));
         let peer = micros(median(&mut samples[1]));
         let bare = micros(median(&mut samples[2]));
-        let (our_over, peer_over) = (ours - bare, peer - bare);
+        let floor = micros(median(&mut samples[3]));
+        let (our_over, peer_over, floor_over) = (ours - bare, peer - bare, floor - bare);
         println!(
-            "| {} | {bare:.2} | {ours:.2} | {peer:.2} | {our_over:.2} | {peer_over:.2} | {:.2} |",
+            "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {floor_over:.2} | {our_over:.2} | {peer_over:.2} | {:.2} |",
             scenario.name,
             our_over / peer_over
         );
     }
     println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore;");
-    println!("S5 both. Bare: an axum handler that returns a constant, same request.");
+    println!("S5 both. Bare: an axum handler that returns a constant, same request. Floor: the same handler");
+    println!("behind axum's `Extension` layer, taking the value out: what any layer plus extractor costs.");
 }
 
 fn record() -> Record {
@@ -367,31 +387,34 @@ fn record() -> Record {
     }
 }
 
-/// Median time of one load and one save over `ops` operations on random keys of `keys`.
-async fn store_timings(store: &MemoryStore, keys: &[StoreKey], ops: usize) -> (f64, f64) {
+/// For each key set: the median time of one load and one save, over `ops` operations on random keys of
+/// the set. The sets take turns within every run, so drift in the machine's speed hits them alike.
+async fn store_timings(store: &MemoryStore, key_sets: [&[StoreKey]; 2], ops: usize) -> [(f64, f64); 2] {
     let changes = [("counter", Some(b"12346".to_vec()))];
     let patch = Patch { changes: &changes, expires_at: now_millis() + 86_400_000 };
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-    let mut pick = || {
+    let mut pick = |keys: &[StoreKey]| {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        &keys[(state % keys.len() as u64) as usize]
+        keys[(state % keys.len() as u64) as usize]
     };
-    let (mut loads, mut saves) = (Vec::new(), Vec::new());
-    for _ in 0..9 {
-        let start = Instant::now();
-        for _ in 0..ops {
-            std::hint::black_box(store.load(pick()).await.expect("load"));
+    let mut samples: [(Vec<Duration>, Vec<Duration>); 2] = Default::default();
+    for _ in 0..15 {
+        for (keys, (loads, saves)) in key_sets.iter().zip(&mut samples) {
+            let start = Instant::now();
+            for _ in 0..ops {
+                std::hint::black_box(store.load(&pick(keys)).await.expect("load"));
+            }
+            loads.push(start.elapsed() / ops as u32);
+            let start = Instant::now();
+            for _ in 0..ops {
+                std::hint::black_box(store.save(&pick(keys), &patch).await.expect("save"));
+            }
+            saves.push(start.elapsed() / ops as u32);
         }
-        loads.push(start.elapsed() / ops as u32);
-        let start = Instant::now();
-        for _ in 0..ops {
-            std::hint::black_box(store.save(pick(), &patch).await.expect("save"));
-        }
-        saves.push(start.elapsed() / ops as u32);
     }
-    (micros(median(&mut loads)) * 1000.0, micros(median(&mut saves)) * 1000.0)
+    samples.map(|(mut loads, mut saves)| (micros(median(&mut loads)) * 1000.0, micros(median(&mut saves)) * 1000.0))
 }
 
 /// A store key as stores see them: 32 bytes that look random (the SHA-256 of an id).
@@ -422,19 +445,28 @@ async fn filled(sessions: usize) -> (MemoryStore, Vec<StoreKey>, usize) {
 
 async fn scale() {
     let sessions = env("BENCH_SESSIONS", 1_000_000) as usize;
-    let ops = env("BENCH_STORE_OPS", 100_000) as usize;
+    let ops = env("BENCH_STORE_OPS", 50_000) as usize;
 
-    println!("\nMemoryStore, records of two small fields, median of 9 runs of {ops} operations on random keys (ns):\n");
-    println!("| sessions | bytes per session | load | save |");
-    println!("|---:|---:|---:|---:|");
+    println!("\nMemoryStore, records of two small fields, median of 15 runs of {ops} operations (ns). Same 16:");
+    println!("operations on the same 16 sessions, whatever else the store holds, so the count is all that");
+    println!("changes. All: operations on sessions picked at random among all of them, so each one also waits");
+    println!("on memory that is not in any cache.\n");
+    println!("| sessions | bytes per session | load, same 16 | save, same 16 | load, all | save, all |");
+    println!("|---:|---:|---:|---:|---:|---:|");
     let mut base = None;
     for size in [16, 10_000, 100_000, sessions] {
         let (store, keys, bytes) = filled(size).await;
-        let (load, save) = store_timings(&store, &keys, ops).await;
-        let (base_load, base_save) = *base.get_or_insert((load, save));
+        if base.is_none() {
+            store_timings(&store, [&keys, &keys], ops).await; // warms up the allocator and the clock
+        }
+        let [(hot_load, hot_save), (load, save)] = store_timings(&store, [&keys[..16], &keys], ops).await;
+        let [base_hot_load, base_hot_save, base_load, base_save] =
+            *base.get_or_insert([hot_load, hot_save, load, save]);
         println!(
-            "| {size} | {} | {load:.0} ({:.2}x) | {save:.0} ({:.2}x) |",
+            "| {size} | {} | {hot_load:.0} ({:.2}x) | {hot_save:.0} ({:.2}x) | {load:.0} ({:.2}x) | {save:.0} ({:.2}x) |",
             bytes / size,
+            hot_load / base_hot_load,
+            hot_save / base_hot_save,
             load / base_load,
             save / base_save
         );

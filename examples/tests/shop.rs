@@ -275,6 +275,7 @@ async fn data_page_reports_every_field_and_hides_protected_values() {
     }
     assert!(page.contains("hidden; sensitive, redacted from logs"), "roles is sensitive");
     assert!(page.contains("max-age 400d"), "theme lasts 400 days");
+    assert!(page.contains("<p id=\"server-cart\">Your cart is empty.</p>"), "{page}");
 
     assert!(page.contains("field <code>theme</code>, plain cookie; value <code>dark</code>"));
     assert!(page.contains("field <code>locale</code>, signed cookie; value hidden"));

@@ -1,7 +1,6 @@
 //! Session ids: random, carried signed in one cookie, and stored only as a hash.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use rand::{rngs::OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
 /// Random bytes in a session id: 128 bits from the operating system's CSPRNG.
@@ -10,6 +9,22 @@ const ID_BYTES: usize = 16;
 pub(crate) const ID_TEXT_LEN: usize = 22;
 /// Characters of the id cookie's value: the signature and the id.
 pub(crate) const ID_COOKIE_VALUE_LEN: usize = crate::cookie::Protection::Signed.protected_len(ID_TEXT_LEN);
+
+/// True if `value` has the length and the base64url alphabet of an id cookie's value: the check that
+/// needs no cryptography, made on every request that carries the cookie.
+pub(crate) fn has_id_cookie_shape(value: &str) -> bool {
+    const BASE64URL: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            byte += 1;
+        }
+        table
+    };
+    value.len() == ID_COOKIE_VALUE_LEN && value.bytes().all(|b| BASE64URL[usize::from(b)])
+}
 
 /// A session id: 128 random bits, written as 22 base64url characters.
 ///
@@ -20,7 +35,7 @@ pub struct SessionId([u8; ID_BYTES]);
 impl SessionId {
     pub(crate) fn generate() -> Self {
         let mut bytes = [0; ID_BYTES];
-        OsRng.fill_bytes(&mut bytes);
+        crate::entropy::fill(&mut bytes);
         SessionId(bytes)
     }
 

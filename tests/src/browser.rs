@@ -10,8 +10,11 @@ use tower::ServiceExt;
 /// What came back from one request.
 #[derive(Debug)]
 pub struct Reply {
+    /// The response status.
     pub status: StatusCode,
+    /// Every response header, `Set-Cookie` included.
     pub headers: HeaderMap,
+    /// The response body, as text.
     pub body: String,
     /// The raw `Set-Cookie` header values.
     pub set_cookies: Vec<String>,
@@ -33,6 +36,7 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser without cookies, in front of `app`.
     pub fn new(app: Router) -> Self {
         Browser { app, cookies: BTreeMap::new() }
     }

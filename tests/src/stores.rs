@@ -13,20 +13,30 @@ use session_core::{
 /// Round trips made to a [`CountingStore`], by operation.
 #[derive(Debug, Default)]
 pub struct Calls {
+    /// `load` calls.
     pub load: AtomicUsize,
+    /// `create` calls.
     pub create: AtomicUsize,
+    /// `save` calls.
     pub save: AtomicUsize,
+    /// `delete` calls.
     pub delete: AtomicUsize,
+    /// `cycle` calls.
     pub cycle: AtomicUsize,
 }
 
 /// A snapshot of [`Calls`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CallCounts {
+    /// `load` calls.
     pub load: usize,
+    /// `create` calls.
     pub create: usize,
+    /// `save` calls.
     pub save: usize,
+    /// `delete` calls.
     pub delete: usize,
+    /// `cycle` calls.
     pub cycle: usize,
 }
 
@@ -50,10 +60,12 @@ pub struct CountingStore<S> {
 }
 
 impl<S> CountingStore<S> {
+    /// Counts the calls made to `inner`, from zero.
     pub fn new(inner: S) -> Self {
         CountingStore { inner, calls: Arc::default() }
     }
 
+    /// The wrapped store, for looking at it without counting.
     pub fn inner(&self) -> &S {
         &self.inner
     }
@@ -117,6 +129,7 @@ pub struct FaultyStore<S> {
 }
 
 impl<S> FaultyStore<S> {
+    /// `inner`, switched on: calls pass through until [`FaultyStore::set_down`] says otherwise.
     pub fn new(inner: S) -> Self {
         FaultyStore { inner, down: Arc::default() }
     }

@@ -79,6 +79,7 @@ fn routes() -> Router {
             "/fail",
             post(|s: VisitorSession| async move {
                 s.set_user_id(13).await?;
+                s.set_locale("half-done".into())?;
                 Result::Ok((StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response())
             }),
         )
@@ -238,13 +239,48 @@ async fn other_set_cookie_headers_of_the_handler_are_preserved() {
 }
 
 #[tokio::test]
-async fn nothing_is_saved_when_the_handler_answers_with_a_5xx() {
+async fn nothing_is_saved_or_sent_when_the_handler_answers_with_a_5xx() {
     let store = CountingStore::new(MemoryStore::default());
     let mut browser = app(SessionLayer::new(store.clone(), Key::generate()));
     let reply = browser.post("/fail").await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(reply.set_cookie("id").is_none());
+    assert!(reply.set_cookie("locale").is_none(), "a half-done cookie change went out");
     assert_eq!(store.counts().writes(), 0);
+}
+
+#[tokio::test]
+async fn the_layer_works_beside_tower_cookies() {
+    use tower_cookies::{Cookie, CookieManagerLayer, Cookies};
+
+    let routes = Router::new().route(
+        "/both",
+        post(|s: VisitorSession, jar: Cookies| async move {
+            let seen = jar.get("analytics").map(|cookie| cookie.value().to_owned());
+            jar.add(Cookie::new("analytics", "on"));
+            s.set_locale("en-GB".into())?;
+            s.set_user_id(7).await?;
+            Result::Ok(format!("{seen:?}"))
+        }),
+    );
+    for app in [
+        routes
+            .clone()
+            .layer(SessionLayer::new(MemoryStore::default(), Key::generate()))
+            .layer(CookieManagerLayer::new()),
+        routes.layer(CookieManagerLayer::new()).layer(SessionLayer::new(MemoryStore::default(), Key::generate())),
+    ] {
+        let mut browser = Browser::new(app);
+        browser.cookies.insert("analytics".into(), "off".into());
+        let reply = browser.post("/both").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.body, "Some(\"off\")", "tower-cookies reads the request's cookies");
+        for name in ["analytics", "locale", "id"] {
+            assert!(reply.set_cookie(name).is_some(), "{name} was not set");
+        }
+        assert_eq!(browser.get("/").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(browser.cookies.get("analytics").map(String::as_str), Some("on"));
+    }
 }
 
 #[test]

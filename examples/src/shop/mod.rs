@@ -2,7 +2,7 @@
 //!
 //! The theme and locale live in cookies (one plain and readable by JavaScript, one signed); the user, their
 //! roles, the cart and a flash notice live in the server store under a session id. `/data` shows the
-//! routing table the derive produced and the cookies your browser actually sends.
+//! routing table the derive produced, how much the server keeps, and the cookies your browser actually sends.
 
 mod data;
 mod pages;

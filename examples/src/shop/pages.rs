@@ -41,6 +41,10 @@ pub struct Cart {
 pub struct Data {
     /// The schema's routing report, already rendered as an HTML table.
     pub report_table: String,
+    /// Lines in the cart.
+    pub cart_lines: usize,
+    /// Bytes the cart takes in the session store.
+    pub cart_bytes: usize,
     /// The cookies the browser sent with this request.
     pub cookies: Vec<SentCookie>,
 }
@@ -161,6 +165,18 @@ pub fn data(page: &Data) -> Html<String> {
          means for you. Values never appear in this table.</p>",
     );
     body.push_str(&page.report_table);
+    body.push_str("<h2>What the server keeps</h2>");
+    if page.cart_lines == 0 {
+        body.push_str("<p id=\"server-cart\">Your cart is empty.</p>");
+    } else {
+        let _ = write!(
+            body,
+            "<p id=\"server-cart\">Your cart: {}, {} bytes in the session store. None of it travels in a \
+             cookie: your browser sends only the session id.</p>",
+            lines(page.cart_lines),
+            page.cart_bytes,
+        );
+    }
     body.push_str("<h2>Cookies your browser sent</h2>");
     if page.cookies.is_empty() {
         body.push_str("<p>None.</p>");

@@ -183,10 +183,14 @@ async fn clear_cart(visitor: VisitorSession) -> Result<Redirect, Error> {
     Ok(Redirect::to("/cart"))
 }
 
-/// Reads only the request's headers: no session is needed to show what the browser sends.
-async fn data(headers: HeaderMap) -> Html<String> {
-    pages::data(&pages::Data {
+/// Loads the session to size the cart (a read: nothing is written), and shows what the browser sent.
+async fn data(visitor: VisitorSession, headers: HeaderMap) -> Result<Html<String>, Error> {
+    let items = visitor.cart().await?.unwrap_or_default();
+    let cart_bytes = stored_size(&items)?;
+    Ok(pages::data(&pages::Data {
         report_table: data::report_table(&session_core::report::<Visitor>()),
+        cart_lines: items.len(),
+        cart_bytes,
         cookies: data::sent_cookies(&headers),
-    })
+    }))
 }

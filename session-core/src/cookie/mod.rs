@@ -1,10 +1,13 @@
 //! Client cookies: how a field's cookie is described, protected and read back.
 
 mod codec;
-pub(crate) mod header;
+mod header;
+mod set_cookie;
 mod spec;
 
 pub use codec::{protect, unprotect};
+pub(crate) use header::CookieHeader;
+pub(crate) use set_cookie::SetCookie;
 pub use spec::{CookieSpec, Protection, SameSite};
 
 /// The most bytes of name and value a browser keeps for one cookie.

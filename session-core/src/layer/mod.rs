@@ -1,15 +1,16 @@
 //! [`SessionLayer`]: the tower layer that gives every request its session.
 
 mod config;
+mod future;
 mod service;
 
 pub(crate) use config::Shared;
 use config::Transport;
+pub use future::ResponseFuture;
 pub use service::SessionService;
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
-use tower_cookies::CookieManager;
 use tower_layer::Layer;
 
 use crate::{cookie::SameSite, store::SessionStore, Error, Key};
@@ -17,7 +18,8 @@ use crate::{cookie::SameSite, store::SessionStore, Error, Key};
 /// Gives every request a session: cookie fields read from the request, `#[session]` fields loaded from
 /// `S` on first use, and every change written back once, before the response leaves.
 ///
-/// It includes `tower-cookies`' `CookieManager`, so handlers can also take `tower_cookies::Cookies`.
+/// It reads the `Cookie` header and writes its own `Set-Cookie` headers. Handlers that also take
+/// `tower_cookies::Cookies` need `tower_cookies::CookieManagerLayer` beside it.
 ///
 /// ```
 /// use std::time::Duration;
@@ -136,12 +138,12 @@ impl<S: SessionStore> SessionLayer<S> {
 }
 
 impl<S: SessionStore, I> Layer<I> for SessionLayer<S> {
-    type Service = CookieManager<SessionService<S, I>>;
+    type Service = SessionService<S, I>;
 
     fn layer(&self, inner: I) -> Self::Service {
         if let Err(error) = self.validate() {
             panic!("{error}");
         }
-        CookieManager::new(SessionService::new(inner, self.store.clone(), self.shared.clone()))
+        SessionService::new(inner, self.store.clone(), self.shared.clone())
     }
 }

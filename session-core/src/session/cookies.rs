@@ -1,12 +1,14 @@
-//! Cookie fields and the id cookie: read straight from the request, written through `tower-cookies`.
+//! Cookie fields and the id cookie: read straight from the request, queued as Set-Cookie for the response.
 
-use tower_cookies::Cookie;
+use std::borrow::Cow;
+
+use http::{header::SET_COOKIE, HeaderMap, HeaderValue};
 
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{header, protect, unprotect, CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES},
-    id::ID_COOKIE_VALUE_LEN,
+    cookie::{protect, unprotect, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
+    id::has_id_cookie_shape,
     value::CookieValue,
     Error, SessionId,
 };
@@ -18,6 +20,8 @@ pub(super) struct CookieLog {
     written: Vec<(&'static str, Option<String>)>,
     /// Cookies already reported as failing verification or decoding.
     warned: Vec<&'static str>,
+    /// The Set-Cookie headers of the response, at most one per cookie name.
+    outgoing: Vec<(Cow<'static, str>, HeaderValue)>,
 }
 
 /// The id cookie as the browser sent it.
@@ -58,7 +62,7 @@ impl RawSession {
         }
         let keys = &self.0.shared.keys;
         let mut present = false;
-        for sent in header::values(&self.0.cookie_headers, spec.name) {
+        for sent in self.0.cookie_header.values(spec.name) {
             present = true;
             let Some((plain, key_index)) = unprotect(spec.protection, spec.name, sent, keys) else {
                 continue;
@@ -102,10 +106,8 @@ impl RawSession {
         let set_here = log.written.iter().any(|(name, _)| *name == spec.name);
         log.written.push((spec.name, None));
         drop(log);
-        if set_here || header::contains(&self.0.cookie_headers, spec.name) {
-            let mut removal = self.build_cookie(spec, String::new());
-            removal.make_removal();
-            self.0.jar.add(removal);
+        if set_here || self.0.cookie_header.contains(spec.name) {
+            self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, "").removal_header());
         }
     }
 
@@ -115,25 +117,43 @@ impl RawSession {
         if len > MAX_COOKIE_BYTES {
             return Err(Error::CookieTooLarge { cookie: spec.name, len, limit: MAX_COOKIE_BYTES });
         }
-        self.0.jar.add(self.build_cookie(spec, protected));
+        self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, &protected).header());
         self.cookie_log().written.push((spec.name, Some(plain.to_owned())));
         Ok(())
     }
 
-    fn build_cookie(&self, spec: &CookieSpec, value: String) -> Cookie<'static> {
-        let mut builder = Cookie::build((spec.name, value))
-            .path(spec.path)
-            .http_only(spec.http_only)
-            .secure(spec.secure && self.0.secure)
-            .same_site(same_site(spec.same_site))
-            .partitioned(spec.partitioned);
-        if let Some(domain) = spec.domain {
-            builder = builder.domain(domain);
+    /// Queues a Set-Cookie for the response, replacing what this request queued earlier under `name`.
+    fn send(&self, name: Cow<'static, str>, header: Option<HeaderValue>) {
+        // Names and values are RFC 6265 octets and the attributes were validated, so `header` is always
+        // there; if it were not, sending nothing is the safe failure.
+        let Some(header) = header else {
+            tracing::error!(cookie = %name, "a Set-Cookie line did not form a valid header; not sent");
+            return;
+        };
+        let mut log = self.cookie_log();
+        log.outgoing.retain(|(queued, _)| *queued != name);
+        log.outgoing.push((name, header));
+    }
+
+    /// Moves the queued Set-Cookie headers into the response's `headers`, keeping the handler's own.
+    pub(crate) fn write_set_cookies(&self, headers: &mut HeaderMap) {
+        for (_, header) in std::mem::take(&mut self.cookie_log().outgoing) {
+            headers.append(SET_COOKIE, header);
         }
-        if let Some(secs) = spec.max_age_secs {
-            builder = builder.max_age(cookie::time::Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
+    }
+
+    fn field_cookie<'a>(&self, spec: &'a CookieSpec, value: &'a str) -> SetCookie<'a> {
+        SetCookie {
+            name: spec.name,
+            value,
+            http_only: spec.http_only,
+            same_site: spec.same_site,
+            partitioned: spec.partitioned,
+            secure: spec.secure && self.0.secure,
+            path: spec.path,
+            domain: spec.domain,
+            max_age_secs: spec.max_age_secs,
         }
-        builder.build()
     }
 
     /// The id cookie the browser sent. The first value that verifies wins, so a cookie planted under a
@@ -141,7 +161,7 @@ impl RawSession {
     pub(super) fn incoming_id(&self) -> IncomingId {
         let name: &str = &self.0.shared.id_cookie.name;
         let mut present = false;
-        for sent in header::values(&self.0.cookie_headers, name) {
+        for sent in self.0.cookie_header.values(name) {
             present = true;
             let verified = unprotect(Protection::Signed, name, sent, &self.0.shared.keys);
             if let Some((text, key_index)) = verified {
@@ -161,12 +181,8 @@ impl RawSession {
     /// cryptography, so even requests that never touch the session shed it. Returns whether it did.
     pub(crate) fn clear_malformed_id_cookie(&self) -> bool {
         let name: &str = &self.0.shared.id_cookie.name;
-        let well_formed = |value: &str| {
-            value.len() == ID_COOKIE_VALUE_LEN
-                && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        };
-        let mut values = header::values(&self.0.cookie_headers, name).peekable();
-        if values.peek().is_none() || values.any(well_formed) {
+        let mut values = self.0.cookie_header.values(name).peekable();
+        if values.peek().is_none() || values.any(has_id_cookie_shape) {
             return false;
         }
         tracing::debug!("malformed session id cookie cleared");
@@ -175,44 +191,31 @@ impl RawSession {
     }
 
     pub(super) fn has_id_cookie(&self) -> bool {
-        header::contains(&self.0.cookie_headers, &self.0.shared.id_cookie.name)
+        self.0.cookie_header.contains(&self.0.shared.id_cookie.name)
     }
 
     pub(super) fn set_id_cookie(&self, id: &SessionId) {
-        let name = self.0.shared.id_cookie.name.clone();
-        let value = protect(Protection::Signed, &name, &id.to_text(), &self.0.shared.keys[0]);
-        self.0.jar.add(self.id_cookie(value));
+        let name = &self.0.shared.id_cookie.name;
+        let value = protect(Protection::Signed, name, &id.to_text(), &self.0.shared.keys[0]);
+        self.send(name.clone(), self.id_cookie(&value).header());
     }
 
     pub(super) fn clear_id_cookie(&self) {
-        let mut removal = self.id_cookie(String::new());
-        removal.make_removal();
-        self.0.jar.add(removal);
+        self.send(self.0.shared.id_cookie.name.clone(), self.id_cookie("").removal_header());
     }
 
-    fn id_cookie(&self, value: String) -> Cookie<'static> {
+    fn id_cookie<'a>(&'a self, value: &'a str) -> SetCookie<'a> {
         let config = &self.0.shared.id_cookie;
-        let mut builder = Cookie::build((config.name.clone(), value))
-            .path(config.path.clone())
-            .http_only(true)
-            .secure(self.0.secure)
-            .same_site(same_site(config.same_site))
-            .partitioned(config.partitioned);
-        if let Some(domain) = &config.domain {
-            builder = builder.domain(domain.clone());
+        SetCookie {
+            name: &config.name,
+            value,
+            http_only: true,
+            same_site: config.same_site,
+            partitioned: config.partitioned,
+            secure: self.0.secure,
+            path: &config.path,
+            domain: config.domain.as_deref(),
+            max_age_secs: config.max_age.map(|max_age| max_age.as_secs()),
         }
-        if let Some(max_age) = config.max_age {
-            builder =
-                builder.max_age(cookie::time::Duration::seconds(i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX)));
-        }
-        builder.build()
-    }
-}
-
-fn same_site(same_site: SameSite) -> cookie::SameSite {
-    match same_site {
-        SameSite::Lax => cookie::SameSite::Lax,
-        SameSite::Strict => cookie::SameSite::Strict,
-        SameSite::None => cookie::SameSite::None,
     }
 }

@@ -5,9 +5,7 @@ use std::sync::{
     Arc, Mutex, MutexGuard,
 };
 
-use http::HeaderValue;
 use serde::de::DeserializeOwned;
-use tower_cookies::Cookies;
 
 use super::{
     cookies::{CookieLog, IncomingId},
@@ -15,6 +13,7 @@ use super::{
 };
 use crate::{
     __private::SessionField,
+    cookie::CookieHeader,
     layer::Shared,
     store::{now_millis, Patch, Record, SessionStore},
     Error, SessionId, StoreError,
@@ -28,9 +27,7 @@ pub struct RawSession(pub(super) Arc<RequestSession>);
 pub(super) struct RequestSession {
     pub(super) shared: Arc<Shared>,
     /// The request's `Cookie` headers, scanned on demand.
-    pub(super) cookie_headers: Vec<HeaderValue>,
-    /// Where Set-Cookie headers are queued; `tower-cookies` writes them into the response.
-    pub(super) jar: Cookies,
+    pub(super) cookie_header: CookieHeader,
     pub(super) cookie_log: Mutex<CookieLog>,
     /// Whether cookies set for this request carry `Secure` (see `SessionLayer::with_secure`).
     pub(super) secure: bool,
@@ -45,11 +42,10 @@ pub(super) struct RequestSession {
 const CREATE_ATTEMPTS: usize = 3;
 
 impl RawSession {
-    pub(crate) fn new(shared: Arc<Shared>, cookie_headers: Vec<HeaderValue>, jar: Cookies, secure: bool) -> Self {
+    pub(crate) fn new(shared: Arc<Shared>, cookie_header: CookieHeader, secure: bool) -> Self {
         RawSession(Arc::new(RequestSession {
             shared,
-            cookie_headers,
-            jar,
+            cookie_header,
             cookie_log: Mutex::default(),
             secure,
             touched: AtomicBool::new(false),
@@ -197,6 +193,39 @@ impl RawSession {
         self.0.touched.load(Ordering::Relaxed)
     }
 
+    /// Finishes the commit here and now when it needs no store call: nothing changed, no idle refresh
+    /// due, nothing to delete. Returns whether the id cookie was cleared, or `None` when the store must be
+    /// called: then [`commit`](Self::commit) does the work. Most requests that only read end here, so
+    /// they cost no store round trip and no extra future.
+    pub(crate) fn commit_without_store(&self) -> Option<bool> {
+        let mut state = self.state();
+        let clears_cookie = match (&state.pending, &state.loaded) {
+            (Pending::None, None) => false,
+            (Pending::None, Some(Loaded::Existing { record, .. })) => {
+                let shared = &self.0.shared;
+                let expires_at = shared.deadline(record.created_at, now_millis());
+                let refresh_due = expires_at.saturating_sub(record.expires_at) >= shared.refresh_after_millis();
+                if refresh_due || !state.changes.is_empty() {
+                    return None;
+                }
+                false
+            }
+            (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None })) => {
+                if state.changes.iter().any(|(_, value)| value.is_some()) {
+                    return None;
+                }
+                *rejected_cookie
+            }
+            _ => return None,
+        };
+        *state = RecordState::default();
+        drop(state);
+        if clears_cookie {
+            self.clear_id_cookie();
+        }
+        Some(clears_cookie)
+    }
+
     /// Writes what the handler changed, in at most one store write (plus a delete when the session
     /// changes id), and queues the id cookie. Returns whether the id cookie was set or cleared.
     pub(crate) async fn commit<S: SessionStore>(&self, store: &S) -> Result<bool, Error> {
@@ -291,7 +320,19 @@ fn decode_field<T: DeserializeOwned>(field: &'static str, bytes: &[u8]) -> Optio
     match serde_json::from_slice(bytes) {
         Ok(value) => Some(value),
         Err(error) => {
-            tracing::warn!(field, %error, "stored session field no longer decodes; reading it as absent");
+            // serde_json's message can quote the stored value, which may be sensitive: log only what kind
+            // of mismatch it was and where.
+            let kind = match error.classify() {
+                serde_json::error::Category::Data => "a value of another type",
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "malformed JSON",
+                serde_json::error::Category::Io => "unreadable bytes",
+            };
+            tracing::warn!(
+                field,
+                found = kind,
+                column = error.column(),
+                "stored session field no longer decodes; reading it as absent"
+            );
             None
         }
     }

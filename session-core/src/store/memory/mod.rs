@@ -1,12 +1,19 @@
 //! [`MemoryStore`]: the embedded store, for one process.
 
+mod deadlines;
+mod packed;
+
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::HashMap,
+    hash::{BuildHasherDefault, Hasher},
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex, MutexGuard,
     },
 };
+
+use deadlines::{bucket_of, Deadlines};
+use packed::PackedFields;
 
 use super::{now_millis, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
@@ -18,7 +25,8 @@ const SHARDS: usize = 16;
 ///
 /// Expired records are reclaimed as the store is used (every operation sweeps the expired records of its
 /// shard and of one other), without anyone having to read them, and the number of sessions is bounded:
-/// when full, the session closest to expiry makes room.
+/// when full, the session closest to expiry makes room. A session of a few small fields takes about
+/// 250 bytes, and every operation costs one hash lookup however many sessions there are.
 ///
 /// ```
 /// use session_core::MemoryStore;
@@ -41,17 +49,50 @@ struct Inner {
 
 #[derive(Default)]
 struct Shard {
-    records: HashMap<StoreKey, Entry>,
-    /// `(deadline, key)`, one per record, so the expired ones are found without a scan. A deadline may be
-    /// earlier than the record's own (saves that extend it leave the index alone, which keeps a save at one
-    /// hash lookup however many sessions there are); the sweep re-files such a record when it comes up.
-    deadlines: BTreeSet<(u64, StoreKey)>,
+    records: HashMap<StoreKey, Entry, BuildHasherDefault<KeyHasher>>,
+    deadlines: Deadlines,
 }
 
+/// One stored session.
 struct Entry {
-    record: Record,
-    /// The deadline this record is filed under in `deadlines`, never later than `record.expires_at`.
-    indexed: u64,
+    fields: PackedFields,
+    created_at: u64,
+    expires_at: u64,
+    /// The bucket of `deadlines` this record is filed in: never later than the one of `expires_at`.
+    /// Saves that push the deadline back leave it alone, which keeps a save at one hash lookup; the
+    /// sweep files the record again when the old bucket comes due.
+    bucket: u64,
+}
+
+impl Entry {
+    fn record(&self) -> Record {
+        Record { fields: self.fields.unpack(), created_at: self.created_at, expires_at: self.expires_at }
+    }
+
+    fn is_expired(&self, now: u64) -> bool {
+        self.expires_at <= now
+    }
+}
+
+/// Hashes [`StoreKey`]s, which are SHA-256 outputs: uniformly random already, and not chosen by clients
+/// (ids are ours, and a forged id cookie fails its MAC before any lookup), so SipHash's protection
+/// against crafted keys buys nothing here. The words are folded FxHash-style so that every byte reaches
+/// the low bits, where the first byte alone would not vary within a shard.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for word in bytes.chunks(8) {
+            let mut padded = [0; 8];
+            padded[..word.len()].copy_from_slice(word);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(padded)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Default for MemoryStore {
@@ -125,55 +166,71 @@ fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
     shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+fn too_large() -> StoreError {
+    StoreError::new("a session field is larger than 4 GiB")
+}
+
 impl Shard {
     fn sweep(&mut self, now: u64) {
-        while let Some(&(deadline, key)) = self.deadlines.first() {
-            if deadline > now {
-                break;
+        while let Some((bucket, keys)) = self.deadlines.pop_due(now) {
+            for key in keys {
+                self.expire_or_refile(key, bucket, now);
             }
-            self.deadlines.pop_first();
-            self.expire_or_refile(key, now);
         }
     }
 
-    /// Handles a record whose indexed deadline has come: removes it if it has really expired at `now`,
-    /// else files it under its own, later deadline.
-    /// Returns true if it removed the record.
-    fn expire_or_refile(&mut self, key: StoreKey, now: u64) -> bool {
-        match self.records.get_mut(&key) {
-            Some(entry) if !entry.record.is_expired(now) => {
-                entry.indexed = entry.record.expires_at;
-                self.deadlines.insert((entry.indexed, key));
-                false
-            }
-            _ => {
-                self.records.remove(&key);
-                true
-            }
+    /// Handles the entry of `key` in `bucket`, which has come due (or is being evicted from): removes
+    /// the record if its deadline has passed at `now`, files it again under its own later deadline if
+    /// that moved, and skips a stale entry. Returns true if it removed the record.
+    fn expire_or_refile(&mut self, key: StoreKey, bucket: u64, now: u64) -> bool {
+        let Some(entry) = self.records.get_mut(&key) else {
+            return false;
+        };
+        if entry.bucket != bucket {
+            return false;
         }
+        if entry.is_expired(now) {
+            self.records.remove(&key);
+            return true;
+        }
+        entry.bucket = bucket_of(entry.expires_at);
+        self.deadlines.file(entry.bucket, key);
+        false
     }
 
     fn live(&mut self, key: &StoreKey, now: u64) -> Option<&mut Entry> {
-        self.records.get_mut(key).filter(|entry| !entry.record.is_expired(now))
+        self.records.get_mut(key).filter(|entry| !entry.is_expired(now))
     }
 
-    fn insert(&mut self, key: StoreKey, record: Record, max: usize) {
-        if self.records.len() >= max {
-            // Evict the record closest to expiry: re-file the ones whose deadline moved until one is found.
-            while let Some((deadline, soonest)) = self.deadlines.pop_first() {
-                if self.expire_or_refile(soonest, deadline) {
-                    break;
-                }
-            }
+    fn insert(&mut self, key: StoreKey, entry: Entry, max: usize) {
+        // Evict the record closest to expiry: files again the ones whose deadline moved until one goes.
+        while self.records.len() >= max {
+            let Some((bucket, soonest)) = self.deadlines.pop_earliest() else {
+                break;
+            };
+            self.expire_or_refile(soonest, bucket, bucket.saturating_mul(deadlines::GRAIN_MS));
         }
-        let indexed = record.expires_at;
-        self.deadlines.insert((indexed, key));
-        self.records.insert(key, Entry { record, indexed });
+        self.deadlines.file(entry.bucket, key);
+        self.records.insert(key, entry);
     }
 
     fn remove(&mut self, key: &StoreKey) {
-        if let Some(entry) = self.records.remove(key) {
-            self.deadlines.remove(&(entry.indexed, *key));
+        if self.records.remove(key).is_some() {
+            self.compact_if_stale();
+        }
+    }
+
+    /// Rebuilds the index once stale entries outnumber the live ones, so it stays within twice the size
+    /// of the map. Rare enough that its cost spreads to a constant per removal.
+    fn compact_if_stale(&mut self) {
+        if self.deadlines.len() <= 2 * self.records.len() + 64 {
+            return;
+        }
+        self.deadlines.clear();
+        let mut filed: Vec<(u64, StoreKey)> = self.records.iter().map(|(key, entry)| (entry.bucket, *key)).collect();
+        filed.sort_unstable_by_key(|&(bucket, _)| bucket);
+        for (bucket, key) in filed {
+            self.deadlines.file(bucket, key);
         }
     }
 }
@@ -181,16 +238,23 @@ impl Shard {
 impl SessionStore for MemoryStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
         let now = now_millis();
-        Ok(self.shard(key, now).live(key, now).map(|entry| entry.record.clone()))
+        Ok(self.shard(key, now).live(key, now).map(|entry| entry.record()))
     }
 
     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        let fields = record.fields.iter().map(|(name, value)| (name.as_str(), value.as_slice()));
+        let entry = Entry {
+            fields: PackedFields::pack(fields).ok_or_else(too_large)?,
+            created_at: record.created_at,
+            expires_at: record.expires_at,
+            bucket: bucket_of(record.expires_at),
+        };
         let now = now_millis();
         let mut shard = self.shard(key, now);
         if shard.live(key, now).is_some() {
             return Ok(false);
         }
-        shard.insert(*key, record.clone(), self.inner.max_per_shard);
+        shard.insert(*key, entry, self.inner.max_per_shard);
         Ok(true)
     }
 
@@ -200,13 +264,16 @@ impl SessionStore for MemoryStore {
         let Some(entry) = shard.live(key, now) else {
             return Ok(false);
         };
-        entry.record.apply(patch);
-        // A later deadline (the usual idle refresh) is left to the sweep; an earlier one must be filed now.
-        let old_indexed = entry.indexed;
-        if patch.expires_at < old_indexed {
-            entry.indexed = patch.expires_at;
-            shard.deadlines.remove(&(old_indexed, *key));
-            shard.deadlines.insert((patch.expires_at, *key));
+        if !patch.changes.is_empty() {
+            entry.fields = entry.fields.patched(patch.changes).ok_or_else(too_large)?;
+        }
+        entry.expires_at = patch.expires_at;
+        // A later deadline (the usual idle refresh) is left to the sweep; an earlier one is filed now.
+        let bucket = bucket_of(patch.expires_at);
+        if bucket < entry.bucket {
+            entry.bucket = bucket;
+            shard.deadlines.file(bucket, *key);
+            shard.compact_if_stale();
         }
         Ok(true)
     }
@@ -237,7 +304,7 @@ mod tests {
         for _ in 0..64 {
             store.create(&SessionId::generate().store_key(), &record(1)).await.unwrap();
         }
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        std::thread::sleep(std::time::Duration::from_millis(deadlines::GRAIN_MS + 5));
         // Unrelated traffic sweeps every shard in turn.
         let other = SessionId::generate().store_key();
         for _ in 0..SHARDS {
@@ -286,8 +353,37 @@ mod tests {
         let short = Patch { changes: &[], expires_at: now_millis() + 1 };
         assert!(store.save(&keys[0], &short).await.unwrap());
         assert!(store.save(&keys[2], &short).await.unwrap());
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        std::thread::sleep(std::time::Duration::from_millis(deadlines::GRAIN_MS + 5));
         store.purge_expired();
         assert_eq!(store.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn deleted_sessions_leave_the_deadline_index_bounded() {
+        let store = MemoryStore::default();
+        for _ in 0..10_000 {
+            let key = SessionId::generate().store_key();
+            store.create(&key, &record(60_000)).await.unwrap();
+            store.delete(&key).await.unwrap();
+        }
+        assert!(store.is_empty());
+        let indexed: usize = store.inner.shards.iter().map(|shard| lock(shard).deadlines.len()).sum();
+        assert!(indexed <= SHARDS * 65, "{indexed} index entries for no sessions");
+    }
+
+    #[tokio::test]
+    async fn records_come_back_as_stored_and_saves_patch_them() {
+        let store = MemoryStore::default();
+        let key = SessionId::generate().store_key();
+        let mut stored = record(60_000);
+        stored.fields.insert("cart".to_owned(), b"[1,2,3]".to_vec());
+        assert!(store.create(&key, &stored).await.unwrap());
+        assert_eq!(store.load(&key).await.unwrap().as_ref(), Some(&stored));
+
+        let changes = [("a", None), ("notice", Some(b"\"hi\"".to_vec()))];
+        let patch = Patch { changes: &changes, expires_at: stored.expires_at + 1_000 };
+        assert!(store.save(&key, &patch).await.unwrap());
+        stored.apply(&patch);
+        assert_eq!(store.load(&key).await.unwrap(), Some(stored));
     }
 }

@@ -1,0 +1,916 @@
+//! Lints: what the derive refuses to compile, and what the compiler says.
+//!
+//! Every check below is a hard error, reported on the token at fault, with a `help` line that names the fix.
+//! All the errors of one derive are reported together, and no secondary errors follow them: the derive still
+//! emits the handle, so code that uses it keeps compiling while you fix the schema.
+//!
+//! Each example is a case of the project's compile-fail suite (`tests/ui/fail`). The output under it is that
+//! case's snapshot, copied verbatim: the compiler's own words, with the file path relative to the `tests`
+//! package, the workspace path shown as `$WORKSPACE` and long lists of types cut to `$N others`, as trybuild
+//! normalises them. The wording is pinned by the toolchain (Rust 1.95.0); other compiler versions may lay the
+//! same errors out differently.
+//!
+//! The families follow the numbered list in the README: sensitive data ([1](#1-sensitive-fields-in-a-cookie),
+//! [2](#2-types-that-cannot-be-cookies), [3](#3-cookie-names-that-look-sensitive)), size
+//! ([4](#4-size)), cookie names and attributes ([5](#5-cookie-names-and-attributes)), the attribute language
+//! itself ([6](#6-unknown-duplicate-or-conflicting-keys)), and generics
+//! ([7](#7-generic-cookie-fields)); then the structural rules every schema follows
+//! ([routing](#every-field-routed-once)) and the run-time check that backs the size bound
+//! ([at run time](#at-run-time)).
+//!
+//! # 1. Sensitive fields in a cookie
+//!
+//! A field marked `sensitive` holds something the user must not read or keep (roles, a credential), so it can
+//! only live in the server store. Marking a cookie field `sensitive`:
+//!
+//! `tests/ui/fail/cookie_marked_sensitive.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(sensitive)]
+//!     user_id: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `user_id` is marked `sensitive`, so it cannot be stored in a cookie
+//!
+//!        help: route it to the server with `#[session(sensitive)]`
+//!  --> ui/fail/cookie_marked_sensitive.rs:4:14
+//!   |
+//! 4 |     #[cookie(sensitive)]
+//!   |              ^^^^^^^^^
+//! ```
+//!
+//! Routing a `#[session(sensitive)]` field to a cookie as well:
+//!
+//! `tests/ui/fail/sensitive_session_field_in_cookie.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(sensitive)]
+//!     #[cookie(max_len = 8)]
+//!     roles: Vec<u8>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `roles` is marked `sensitive` and can never be routed to a cookie
+//!
+//!        help: remove `#[cookie(...)]` so the field stays in the server-side store
+//!  --> ui/fail/sensitive_session_field_in_cookie.rs:5:7
+//!   |
+//! 5 |     #[cookie(max_len = 8)]
+//!   |       ^^^^^^
+//! ```
+//!
+//! # 2. Types that cannot be cookies
+//!
+//! A cookie field's type must implement [`CookieValue`](crate::CookieValue): a type with a cookie-safe
+//! encoding and a known worst-case length. [`Secret`](crate::Secret) deliberately does not implement it. When
+//! the derive sees `Secret` in the field's type it says so directly:
+//!
+//! `tests/ui/fail/secret_in_cookie.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! use session_core::Secret;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 32)]
+//!     note: Secret<String>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `note` holds a `Secret`, which can never be stored in a cookie
+//!
+//!        help: route it to the server with `#[session(sensitive)]`
+//!  --> ui/fail/secret_in_cookie.rs:7:11
+//!   |
+//! 7 |     note: Secret<String>,
+//!   |           ^^^^^^^^^^^^^^
+//! ```
+//!
+//! Behind a type alias the derive cannot see the `Secret`, so the trait bound refuses it, with the message
+//! `CookieValue` declares through `#[diagnostic::on_unimplemented]`:
+//!
+//! `tests/ui/fail/secret_alias_in_cookie.rs`:
+//!
+//! ```compile_fail,E0277
+//! use session_core::{Secret, SessionSchema};
+//!
+//! // Behind an alias the derive cannot see the `Secret`; the `CookieValue` bound still refuses it.
+//! type Note = Secret<u64>;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie]
+//!     note: Note,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0277]: `Secret<u64>` cannot be stored in a cookie
+//!  --> ui/fail/secret_alias_in_cookie.rs:9:11
+//!   |
+//! 9 |     note: Note,
+//!   |           ^^^^ this type does not implement `CookieValue`
+//!   |
+//!   = help: the trait `CookieValue` is not implemented for `Secret<u64>`
+//!   = note: secrets (`Secret<T>`) and unbounded or non-cookie-safe types never implement `CookieValue`
+//!   = note: help: route the field to the server with `#[session]` (or `#[session(sensitive)]`), or `#[derive(CookieValue)]` on your own bounded type
+//!   = help: the following other types implement trait `CookieValue`:
+//!             (A, B)
+//!             (A, B, C)
+//!             (A, B, C, D)
+//!             (A, B, C, D, E)
+//!             (A, B, C, D, E, F)
+//!             (A, B, C, D, E, F, G)
+//!             (A, B, C, D, E, F, G, H)
+//!             (A,)
+//!           and $N others
+//! note: required by a bound in `session_core::__private::CookieField::Value`
+//!  --> $WORKSPACE/session-core/src/private.rs
+//!   |
+//!   |     type Value: CookieValue;
+//!   |                 ^^^^^^^^^^^ required by this bound in `CookieField::Value`
+//! ```
+//!
+//! The same bound refuses any other type without a cookie encoding, such as a struct of your own. Route it
+//! to the store, or derive `CookieValue` for it if it is small and bounded:
+//!
+//! `tests/ui/fail/non_cookie_value_type_in_cookie.rs`:
+//!
+//! ```compile_fail,E0277
+//! use session_core::SessionSchema;
+//! struct Cart {
+//!     items: u32,
+//! }
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie]
+//!     cart: Cart,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0277]: `Cart` cannot be stored in a cookie
+//!  --> ui/fail/non_cookie_value_type_in_cookie.rs:9:11
+//!   |
+//! 9 |     cart: Cart,
+//!   |           ^^^^ this type does not implement `CookieValue`
+//!   |
+//! help: the trait `CookieValue` is not implemented for `Cart`
+//!  --> ui/fail/non_cookie_value_type_in_cookie.rs:2:1
+//!   |
+//! 2 | struct Cart {
+//!   | ^^^^^^^^^^^
+//!   = note: secrets (`Secret<T>`) and unbounded or non-cookie-safe types never implement `CookieValue`
+//!   = note: help: route the field to the server with `#[session]` (or `#[session(sensitive)]`), or `#[derive(CookieValue)]` on your own bounded type
+//!   = help: the following other types implement trait `CookieValue`:
+//!             (A, B)
+//!             (A, B, C)
+//!             (A, B, C, D)
+//!             (A, B, C, D, E)
+//!             (A, B, C, D, E, F)
+//!             (A, B, C, D, E, F, G)
+//!             (A, B, C, D, E, F, G, H)
+//!             (A,)
+//!           and $N others
+//! note: required by a bound in `session_core::__private::CookieField::Value`
+//!  --> $WORKSPACE/session-core/src/private.rs
+//!   |
+//!   |     type Value: CookieValue;
+//!   |                 ^^^^^^^^^^^ required by this bound in `CookieField::Value`
+//! ```
+//!
+//! # 3. Cookie names that look sensitive
+//!
+//! A cookie name is split into words at `_`, `-`, `.` and camelCase boundaries, and refused if one word is
+//! `password`, `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `credential(s)`, `ssn`, `cvv`,
+//! `cvc`, `pin` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent words make `api_key`,
+//! `access_key`, `credit_card`, `card_number`, `private_key` or `session_id` (so `apiKey` and `api-key` match
+//! too). The name checked is the cookie's: the field name, or the one given with `name = "..."`. Signing or
+//! encrypting the cookie does not help: the value still leaves the server.
+//!
+//! `tests/ui/fail/sensitive_name_password.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 64)]
+//!     password: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `password` looks like it holds sensitive data (`password`)
+//!
+//!        help: keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = "...")]`
+//!  --> ui/fail/sensitive_name_password.rs:5:5
+//!   |
+//! 5 |     password: String,
+//!   |     ^^^^^^^^
+//! ```
+//!
+//! `tests/ui/fail/sensitive_name_api_key.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(name = "apiKey", max_len = 64)]
+//!     key: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `apiKey` looks like it holds sensitive data (`api_key`)
+//!
+//!        help: keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = "...")]`
+//!  --> ui/fail/sensitive_name_api_key.rs:4:21
+//!   |
+//! 4 |     #[cookie(name = "apiKey", max_len = 64)]
+//!   |                     ^^^^^^^^
+//! ```
+//!
+//! When the name is a false alarm, say why with `allow_sensitive`; the reason is kept in the schema's
+//! metadata and shown by [`report`](crate::report()), where a reviewer sees it:
+//!
+//! ```
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(allow_sensitive = "the layout of the PIN pad, not a PIN")]
+//!     pin_pad: u8,
+//! }
+//!
+//! assert!(session_core::report::<Visitor>().contains("sensitive name allowed: the layout of the PIN pad, not a PIN"));
+//! ```
+//!
+//! The reason must say something (see [6](#6-unknown-duplicate-or-conflicting-keys)).
+//!
+//! # 4. Size
+//!
+//! Browsers drop a cookie whose name and value exceed 4096 bytes, silently. The derive proves at compile
+//! time that every cookie fits, from the worst-case length of its type ([`CookieValue::BOUND`]), its
+//! `max_len`, the escaping, the protection mode's overhead and its name.
+//!
+//! [`CookieValue::BOUND`]: crate::CookieValue::BOUND
+//!
+//! A type that can grow (`String`, `Vec<T>`) needs `max_len`: the most bytes of a string, or elements of a
+//! sequence.
+//!
+//! `tests/ui/fail/string_without_max_len.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie]
+//!     locale: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie field `locale` has no length bound, so it could outgrow the 4096 bytes a browser keeps
+//!
+//!        help: add `max_len = N` (the most bytes it may hold) to `#[cookie(...)]`, or keep it on the server with `#[session]`
+//!  --> ui/fail/string_without_max_len.rs:5:13
+//!   |
+//! 5 |     locale: String,
+//!   |             ^^^^^^
+//! ```
+//!
+//! A `max_len` that fits in a plain cookie can still overflow once the value is escaped and signed, or
+//! encrypted (which adds a nonce and a tag, then base64 grows it by a third). These checks are `const`
+//! assertions evaluated by the compiler, so they are reported as `E0080`:
+//!
+//! `tests/ui/fail/max_len_too_large_for_signed.rs`:
+//!
+//! ```compile_fail,E0080
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 2000)]
+//!     locale: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0080]: evaluation panicked: cookie `locale` (field `locale`) can be larger than the 4096 bytes a browser keeps, once escaped and signed
+//!
+//!               help: lower `max_len`, or keep the field on the server with `#[session]`
+//!  --> ui/fail/max_len_too_large_for_signed.rs:4:24
+//!   |
+//! 4 |     #[cookie(max_len = 2000)]
+//!   |                        ^^^^ evaluation of `_::_` failed here
+//! ```
+//!
+//! `tests/ui/fail/private_pushes_over_4096.rs`:
+//!
+//! ```compile_fail,E0080
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(private, max_len = 1200)]
+//!     draft: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0080]: evaluation panicked: cookie `draft` (field `draft`) can be larger than the 4096 bytes a browser keeps, once escaped and encrypted
+//!
+//!               help: lower `max_len`, use `signed` instead of `private`, or keep the field on the server with `#[session]`
+//!  --> ui/fail/private_pushes_over_4096.rs:4:33
+//!   |
+//! 4 |     #[cookie(private, max_len = 1200)]
+//!   |                                 ^^^^ evaluation of `_::_` failed here
+//! ```
+//!
+//! Some types cannot be bounded by one number: a growing value inside a tuple, array, struct or `Vec`.
+//!
+//! `tests/ui/fail/max_len_cannot_bound.rs`:
+//!
+//! ```compile_fail,E0080
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 8)]
+//!     recent: Vec<String>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0080]: evaluation panicked: cookie `recent` (field `recent`) has a type that no `max_len` can bound: a growing value such as a `String` sits inside a tuple, array, struct or `Vec`
+//!
+//!               help: give the inner values fixed sizes (numbers, `[u8; N]`, `#[derive(CookieValue)]` enums), or keep the field on the server with `#[session]`
+//!  --> ui/fail/max_len_cannot_bound.rs:5:13
+//!   |
+//! 5 |     recent: Vec<String>,
+//!   |             ^^^ evaluation of `_::_` failed here
+//! ```
+//!
+//! Every cookie a schema declares travels in one `Cookie` header, which servers and proxies limit (8190 bytes
+//! for common ones). The sum of the worst cases of all cookie fields, plus the id cookie, must fit
+//! `cookie_budget` (default 8190):
+//!
+//! `tests/ui/fail/cookie_budget_exceeded.rs`:
+//!
+//! ```compile_fail,E0080
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 1300)]
+//!     a: String,
+//!     #[cookie(max_len = 1300)]
+//!     b: String,
+//!     #[cookie(max_len = 1300)]
+//!     c: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0080]: evaluation panicked: the cookies of `Visitor` together can exceed `cookie_budget` = 8190 bytes of Cookie header
+//!
+//!               help: lower the `max_len` of the largest cookies, keep some fields on the server with `#[session]`, or raise `#[schema(cookie_budget = N)]` if every server and proxy in front of the app accepts larger headers
+//!  --> ui/fail/cookie_budget_exceeded.rs:3:8
+//!   |
+//! 3 | struct Visitor {
+//!   |        ^^^^^^^ evaluation of `_::_` failed here
+//! ```
+//!
+//! # 5. Cookie names and attributes
+//!
+//! A cookie name must be an RFC 6265 token:
+//!
+//! `tests/ui/fail/invalid_cookie_name.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(name = "my theme")]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `my theme` is not a valid cookie name
+//!
+//!        help: a cookie name is a non-empty RFC 6265 token: visible ASCII without spaces or any of ()<>@,;:\"/[]?={}
+//!  --> ui/fail/invalid_cookie_name.rs:4:21
+//!   |
+//! 4 |     #[cookie(name = "my theme")]
+//!   |                     ^^^^^^^^^^
+//! ```
+//!
+//! The `__Host-` and `__Secure-` prefixes promise the browser a cookie that is `Secure` (and for `__Host-`,
+//! bound to the exact host with the path `/`); browsers refuse prefixed cookies that break the promise.
+//!
+//! `tests/ui/fail/host_prefix_without_secure.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(name = "__Host-theme", secure = false)]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `__Host-theme` has the `__Host-` prefix but is not `secure`
+//!
+//!        help: remove `secure = false`: browsers refuse `__Host-` cookies without Secure
+//!  --> ui/fail/host_prefix_without_secure.rs:4:46
+//!   |
+//! 4 |     #[cookie(name = "__Host-theme", secure = false)]
+//!   |                                              ^^^^^
+//! ```
+//!
+//! `tests/ui/fail/host_prefix_with_domain.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(name = "__Host-theme", domain = "example.com")]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `__Host-theme` has the `__Host-` prefix and a `domain`
+//!
+//!        help: remove `domain`: `__Host-` cookies are bound to the exact host
+//!  --> ui/fail/host_prefix_with_domain.rs:4:46
+//!   |
+//! 4 |     #[cookie(name = "__Host-theme", domain = "example.com")]
+//!   |                                              ^^^^^^^^^^^^^
+//! ```
+//!
+//! `SameSite=None` cookies are refused by browsers unless they are `Secure`:
+//!
+//! `tests/ui/fail/same_site_none_without_secure.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(same_site = "none", secure = false)]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `theme` has `same_site = "none"` but is not `secure`
+//!
+//!        help: remove `secure = false`: browsers refuse SameSite=None cookies without Secure
+//!  --> ui/fail/same_site_none_without_secure.rs:4:26
+//!   |
+//! 4 |     #[cookie(same_site = "none", secure = false)]
+//!   |                          ^^^^^^
+//! ```
+//!
+//! Two fields cannot share a cookie:
+//!
+//! `tests/ui/fail/duplicate_cookie_name.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(name = "prefs")]
+//!     theme: u8,
+//!     #[cookie(name = "prefs")]
+//!     font_size: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: two fields use the cookie name `prefs`
+//!
+//!        help: give one of them another name with `#[cookie(name = "...")]`
+//!  --> ui/fail/duplicate_cookie_name.rs:6:21
+//!   |
+//! 6 |     #[cookie(name = "prefs")]
+//!   |                     ^^^^^^^
+//! ```
+//!
+//! Browsers cap `Max-Age` at 400 days:
+//!
+//! `tests/ui/fail/max_age_over_400_days.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_age = "401d")]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `max_age = "401d"` is longer than the 400 days browsers keep a cookie
+//!
+//!        help: use at most `max_age = "400d"`
+//!  --> ui/fail/max_age_over_400_days.rs:4:24
+//!   |
+//! 4 |     #[cookie(max_age = "401d")]
+//!   |                        ^^^^^^
+//! ```
+//!
+//! `tests/ui/fail/max_age_unparsable.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_age = "1 week")]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cannot read `max_age = "1 week"`
+//!
+//!        help: write a whole number and a unit: "400d", "12h", "30m" or "45s"
+//!  --> ui/fail/max_age_unparsable.rs:4:24
+//!   |
+//! 4 |     #[cookie(max_age = "1 week")]
+//!   |                        ^^^^^^^^
+//! ```
+//!
+//! Attribute values (`path`, `domain`) over 1024 bytes, which browsers ignore, are refused too.
+//!
+//! # 6. Unknown, duplicate or conflicting keys
+//!
+//! An unknown key lists the valid ones, and suggests the closest:
+//!
+//! `tests/ui/fail/unknown_cookie_key.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(signed, httponly = false)]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: unknown key `httponly` in `#[cookie]`
+//!
+//!        help: did you mean `http_only`? The valid keys are: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive
+//!  --> ui/fail/unknown_cookie_key.rs:4:22
+//!   |
+//! 4 |     #[cookie(signed, httponly = false)]
+//!   |                      ^^^^^^^^
+//! ```
+//!
+//! A key of the other attribute says where it belongs:
+//!
+//! `tests/ui/fail/flash_cookie_key.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(flash)]
+//!     notice: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: unknown key `flash` in `#[cookie]`
+//!
+//!        help: `flash` is a key of `#[session]`: write `#[session(flash)]` instead, or use one of: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive
+//!  --> ui/fail/flash_cookie_key.rs:4:14
+//!   |
+//! 4 |     #[cookie(flash)]
+//!   |              ^^^^^
+//! ```
+//!
+//! `tests/ui/fail/duplicate_key.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_age = "1d", max_age = "2d")]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: duplicate key `max_age` in `#[cookie]`
+//!
+//!        help: give each key once
+//!  --> ui/fail/duplicate_key.rs:4:30
+//!   |
+//! 4 |     #[cookie(max_age = "1d", max_age = "2d")]
+//!   |                              ^^^^^^^
+//! ```
+//!
+//! `tests/ui/fail/plain_with_private.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(plain, private)]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `plain` and `private` cannot both protect one cookie
+//!
+//!        help: choose one: `plain` (readable and changeable), `signed` (readable, tamper-evident) or `private` (encrypted)
+//!  --> ui/fail/plain_with_private.rs:4:21
+//!   |
+//! 4 |     #[cookie(plain, private)]
+//!   |                     ^^^^^^^
+//! ```
+//!
+//! `tests/ui/fail/allow_sensitive_without_reason.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(allow_sensitive = "  ")]
+//!     pin_pad_layout: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `allow_sensitive` needs a reason
+//!
+//!        help: say why this value is safe in a cookie, such as `allow_sensitive = "a public PIN-pad layout, not a PIN"`
+//!  --> ui/fail/allow_sensitive_without_reason.rs:4:32
+//!   |
+//! 4 |     #[cookie(allow_sensitive = "  ")]
+//!   |                                ^^^^
+//! ```
+//!
+//! # 7. Generic cookie fields
+//!
+//! The size of a generic field cannot be checked when the schema is compiled, so generic cookie fields are
+//! refused in this version (a generic schema struct is refused as a whole):
+//!
+//! `tests/ui/fail/generic_cookie_field.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor<T> {
+//!     #[cookie]
+//!     theme: T,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie field `theme` has a generic type: its size cannot be checked at compile time
+//!
+//!        help: use a concrete type instead of `T`, or keep the field on the server with `#[session]`
+//!  --> ui/fail/generic_cookie_field.rs:5:12
+//!   |
+//! 5 |     theme: T,
+//!   |            ^
+//! ```
+//!
+//! # Every field routed once
+//!
+//! Each field goes to exactly one place:
+//!
+//! `tests/ui/fail/unrouted_field.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session]
+//!     user_id: u64,
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `theme` is not routed to a cookie or to the session store
+//!
+//!        help: add `#[cookie]` to keep it in a client cookie, or `#[session]` to keep it on the server
+//!  --> ui/fail/unrouted_field.rs:6:5
+//!   |
+//! 6 |     theme: u8,
+//!   |     ^^^^^
+//! ```
+//!
+//! `tests/ui/fail/routed_twice.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie]
+//!     #[session]
+//!     theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `theme` is routed both to a cookie and to the session store
+//!
+//!        help: keep either `#[cookie(...)]` or `#[session(...)]`
+//!  --> ui/fail/routed_twice.rs:5:7
+//!   |
+//! 5 |     #[session]
+//!   |       ^^^^^^^
+//! ```
+//!
+//! Field names become accessor names, so names that would collide with each other or with a handle method
+//! are refused:
+//!
+//! `tests/ui/fail/field_named_id.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session]
+//!     id: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `id` would generate `id()`, which every session handle already has
+//!
+//!        help: rename the field; to keep the stored name, add `name = "..."` to its attribute
+//!  --> ui/fail/field_named_id.rs:5:5
+//!   |
+//! 5 |     id: u64,
+//!   |     ^^
+//! ```
+//!
+//! # All at once
+//!
+//! One build reports every mistake of a schema, without follow-on errors, and code that uses the handle
+//! keeps compiling:
+//!
+//! `tests/ui/fail/all_errors_reported_together.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 64)]
+//!     password: String,
+//!     #[cookie(colour)]
+//!     theme: u8,
+//!     untagged: u32,
+//!     #[cookie(name = "a b")]
+//!     font: u8,
+//! }
+//!
+//! // The fallback keeps the handle, so code that uses it reports no secondary errors.
+//! async fn handler(session: VisitorSession) {
+//!     let _ = session.theme();
+//!     let _ = session.untagged().await;
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: unknown key `colour` in `#[cookie]`
+//!
+//!        help: the valid keys are: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive
+//!  --> ui/fail/all_errors_reported_together.rs:6:14
+//!   |
+//! 6 |     #[cookie(colour)]
+//!   |              ^^^^^^
+//!
+//! error: `a b` is not a valid cookie name
+//!
+//!        help: a cookie name is a non-empty RFC 6265 token: visible ASCII without spaces or any of ()<>@,;:\"/[]?={}
+//!  --> ui/fail/all_errors_reported_together.rs:9:21
+//!   |
+//! 9 |     #[cookie(name = "a b")]
+//!   |                     ^^^^^
+//!
+//! error: cookie `password` looks like it holds sensitive data (`password`)
+//!
+//!        help: keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = "...")]`
+//!  --> ui/fail/all_errors_reported_together.rs:5:5
+//!   |
+//! 5 |     password: String,
+//!   |     ^^^^^^^^
+//!
+//! error: field `untagged` is not routed to a cookie or to the session store
+//!
+//!        help: add `#[cookie]` to keep it in a client cookie, or `#[session]` to keep it on the server
+//!  --> ui/fail/all_errors_reported_together.rs:8:5
+//!   |
+//! 8 |     untagged: u32,
+//!   |     ^^^^^^^^
+//! ```
+//!
+//! # At run time
+//!
+//! The compile-time bound is what the type allows; the setter checks the value. A value longer than
+//! `max_len` is refused with [`Error::CookieTooLarge`](crate::Error::CookieTooLarge) and nothing is sent, so a
+//! cookie the compiler accepted is never dropped by a browser:
+//!
+//! ```
+//! # use session_core::{Key, MemoryStore, SessionLayer, SessionSchema, Error};
+//! # use axum::{routing::get, Router};
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 16)]
+//!     locale: String,
+//! }
+//!
+//! async fn set_locale(visitor: VisitorSession) -> Result<&'static str, Error> {
+//!     match visitor.set_locale("x".repeat(17)) {
+//!         Err(Error::CookieTooLarge { cookie: "locale", len: 17, limit: 16 }) => Ok("refused"),
+//!         other => panic!("{other:?}"),
+//!     }
+//! }
+//! # let app: Router = Router::new().route("/", get(set_locale))
+//! #     .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async move {
+//! #     use tower_service::Service;
+//! #     let mut app = app;
+//! #     let response = app.call(http::Request::get("/").body(axum::body::Body::empty()).unwrap()).await.unwrap();
+//! #     assert!(response.headers().get("set-cookie").is_none());
+//! #     let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+//! #     assert_eq!(&body[..], b"refused");
+//! # });
+//! ```
+//!

@@ -1,0 +1,135 @@
+//! Stores: where `#[session]` fields are kept.
+//!
+//! [`SessionLayer`](crate::SessionLayer) is generic over its store, so the store is chosen once, where the
+//! layer is built, and handlers do not change with it. Records are filed under the SHA-256 of the session
+//! id ([`StoreKey`](crate::StoreKey)): the id itself is never stored, so a dump of the store does not hand
+//! out live sessions.
+//!
+//! # `MemoryStore`: one process
+//!
+//! [`MemoryStore::default()`](crate::MemoryStore) keeps sessions in the process, so they end when it
+//! exits. A clone is a cheap handle to the same map. It is sharded so concurrent requests rarely wait on
+//! each other, reclaims expired sessions as it is used (nothing needs to read them first), and is bounded:
+//! past [`MemoryStore::DEFAULT_MAX_SESSIONS`](crate::MemoryStore::DEFAULT_MAX_SESSIONS) (a million), the
+//! session closest to expiry makes room for a new one.
+//!
+//! ```
+//! use session_core::{Key, MemoryStore, SessionLayer};
+//!
+//! let store = MemoryStore::with_max_sessions(10_000);
+//! let layer = SessionLayer::new(store.clone(), Key::generate());
+//! assert!(store.is_empty()); // the layer's handle and this one see the same sessions
+//! # let _ = layer;
+//! ```
+//!
+//! # `RedisStore`: several processes or machines
+//!
+//! `RedisStore` (feature `redis`) keeps each session in one Redis (or Valkey) hash, under
+//! `session:<hex of the id's SHA-256>`. Each load is one round trip, and each write one Lua script that
+//! checks the session exists, applies the field-level change and sets the key's expiry atomically, so Redis
+//! reclaims ended sessions by itself. When Redis does not answer within
+//! `RedisStore::DEFAULT_RESPONSE_TIMEOUT` (2 seconds) the request fails with a 503, and sessions work again
+//! as soon as Redis is back; requests that only use cookie fields never notice.
+//!
+//! ```toml
+//! session-core = { git = "...", features = ["redis"] }          # redis:// and unix://
+//! session-core = { git = "...", features = ["redis-tls"] }      # rediss:// as well
+//! ```
+//!
+//! ```no_run
+//! # #[cfg(feature = "redis")]
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use session_core::{store::RedisStore, Key, SessionLayer};
+//!
+//! let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?.with_prefix("shop:session:");
+//! let layer = SessionLayer::new(store, Key::from_env("SESSION_KEY")?);
+//! # let _ = layer;
+//! # Ok(()) }
+//! ```
+//!
+//! Every instance behind one Redis must use the same [`Key`](crate::Key), or each rejects the others' id
+//! cookies. `with_prefix` lets several apps share one database. The store targets a single Redis server or
+//! primary: moving a session to a new id touches two keys in one script, which Redis Cluster allows only
+//! within one hash slot.
+//!
+//! # Your own store
+//!
+//! Implement [`SessionStore`](crate::SessionStore): `load`, `create`, `save` and `delete`, plus `cycle`,
+//! which has a default. The layer relies on a few rules the trait documents: a record past its
+//! `expires_at` reads as absent; `create` refuses a key that holds a live record, so a session can never
+//! be taken over; `save` applies a [`Patch`](crate::store::Patch) atomically, touching only the fields it
+//! names, so concurrent requests that set different fields both survive; and `save` on a missing record
+//! changes nothing, so a logged-out session is never brought back.
+//!
+//! ```
+//! use std::{collections::HashMap, sync::{Arc, Mutex}};
+//!
+//! use session_core::{
+//!     store::{now_millis, Patch, Record},
+//!     Key, SessionLayer, SessionStore, StoreError, StoreKey,
+//! };
+//!
+//! /// Sessions in a map. Unlike `MemoryStore`, it never reclaims expired records.
+//! #[derive(Clone, Default)]
+//! struct MapStore(Arc<Mutex<HashMap<StoreKey, Record>>>);
+//!
+//! impl MapStore {
+//!     fn live<'m>(map: &'m mut HashMap<StoreKey, Record>, key: &StoreKey) -> Option<&'m mut Record> {
+//!         map.get_mut(key).filter(|record| !record.is_expired(now_millis()))
+//!     }
+//! }
+//!
+//! impl SessionStore for MapStore {
+//!     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+//!         Ok(Self::live(&mut self.0.lock().unwrap(), key).cloned())
+//!     }
+//!
+//!     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+//!         let mut map = self.0.lock().unwrap();
+//!         if Self::live(&mut map, key).is_some() {
+//!             return Ok(false);
+//!         }
+//!         map.insert(*key, record.clone());
+//!         Ok(true)
+//!     }
+//!
+//!     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+//!         let mut map = self.0.lock().unwrap();
+//!         let record = Self::live(&mut map, key);
+//!         Ok(record.map(|record| record.apply(patch)).is_some())
+//!     }
+//!
+//!     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+//!         self.0.lock().unwrap().remove(key);
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let layer = SessionLayer::new(MapStore::default(), Key::generate());
+//! # let _ = layer;
+//! ```
+//!
+//! Report failures as a [`StoreError`](crate::StoreError) (with its cause, through
+//! [`StoreError::with_source`](crate::StoreError::with_source)); the layer answers them with a 503 and
+//! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request.
+//!
+//! Then check it with the conformance suite (feature `conformance`), the cases `MemoryStore` and
+//! `RedisStore` pass: loading what was stored, exact deadlines, field-level and concurrent saves, `cycle`
+//! and `delete`, and optionally behaviour during an outage (`store::conformance::Suite::with_outages`).
+//!
+//! ```no_run
+//! # use session_core::{store::{Patch, Record}, SessionStore, StoreError, StoreKey};
+//! # #[derive(Clone)] struct MapStore;
+//! # impl SessionStore for MapStore {
+//! #     async fn load(&self, _: &StoreKey) -> Result<Option<Record>, StoreError> { Ok(None) }
+//! #     async fn create(&self, _: &StoreKey, _: &Record) -> Result<bool, StoreError> { Ok(true) }
+//! #     async fn save(&self, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
+//! #     async fn delete(&self, _: &StoreKey) -> Result<(), StoreError> { Ok(()) }
+//! # }
+//! # impl MapStore { fn default() -> Self { MapStore } }
+//! # #[cfg(feature = "conformance")]
+//! #[tokio::test]
+//! async fn map_store_conforms() {
+//!     session_core::store::conformance::run(|| async { MapStore::default() }).await;
+//! }
+//! ```

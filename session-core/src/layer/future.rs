@@ -1,0 +1,93 @@
+//! [`ResponseFuture`]: waits for the handler, then commits the session into its response.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{ready, Context, Poll},
+};
+
+use http::{header, HeaderValue, Response};
+use pin_project_lite::pin_project;
+
+use crate::{session::RawSession, store::SessionStore, Error};
+
+/// A commit that has to call the store, with the response it completes. Boxed because its type depends
+/// on the store's futures; requests that need no store call never build one.
+type Commit<B> = Pin<Box<dyn Future<Output = Response<B>> + Send>>;
+
+pin_project! {
+    /// The future of [`SessionService`](super::SessionService): the handler's response, with the
+    /// session's changes stored and its Set-Cookie headers added.
+    pub struct ResponseFuture<F, S, B> {
+        #[pin]
+        handler: F,
+        session: RawSession,
+        store: S,
+        // Set once the handler answered and the commit needs the store.
+        committing: Option<Commit<B>>,
+    }
+}
+
+impl<F, S, B> ResponseFuture<F, S, B> {
+    pub(super) fn new(handler: F, session: RawSession, store: S) -> Self {
+        ResponseFuture { handler, session, store, committing: None }
+    }
+}
+
+impl<F, S, B, E> Future for ResponseFuture<F, S, B>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    S: SessionStore,
+    B: From<String> + Send + 'static,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Some(commit) = this.committing {
+            return commit.as_mut().poll(cx).map(Ok);
+        }
+        let response = ready!(this.handler.poll(cx))?;
+        // A handler that failed (5xx) may have left its changes half made: send and save none of them.
+        if response.status().is_server_error() {
+            return Poll::Ready(Ok(response));
+        }
+        let done = if this.session.touched() {
+            this.session.commit_without_store()
+        } else {
+            Some(this.session.clear_malformed_id_cookie())
+        };
+        if let Some(id_cookie_changed) = done {
+            return Poll::Ready(Ok(finish(response, this.session, Ok(id_cookie_changed))));
+        }
+        let (session, store) = (this.session.clone(), this.store.clone());
+        let commit = this.committing.insert(Box::pin(async move {
+            let committed = session.commit(&store).await;
+            finish(response, &session, committed)
+        }));
+        commit.as_mut().poll(cx).map(Ok)
+    }
+}
+
+/// The response as it leaves: the session's cookies added, or the commit's error in its place.
+fn finish<B: From<String>>(
+    mut response: Response<B>,
+    session: &RawSession,
+    committed: Result<bool, Error>,
+) -> Response<B> {
+    match committed {
+        Ok(id_cookie_changed) => {
+            session.write_set_cookies(response.headers_mut());
+            if id_cookie_changed {
+                // A response that sets or clears the id cookie must not be cached and replayed to others.
+                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "session changes could not be saved");
+            // None of the request's cookies go out either: the response says nothing was saved.
+            error.to_response()
+        }
+    }
+}
