@@ -171,7 +171,7 @@ impl RawSession {
         let key = id.store_key();
         let now = now_millis();
         match self.0.shared.loader.load(&key).await? {
-            Some(record) if !record.is_expired(now) && !self.0.shared.past_absolute(record.created_at, now) => {
+            Some(record) if record.expires_at() > now && !self.0.shared.past_absolute(record.created_at(), now) => {
                 if reissue {
                     self.set_id_cookie(&id);
                 }
@@ -203,8 +203,8 @@ impl RawSession {
             (Pending::None, None) => false,
             (Pending::None, Some(Loaded::Existing { record, .. })) => {
                 let shared = &self.0.shared;
-                let expires_at = shared.deadline(record.created_at, now_millis());
-                let refresh_due = expires_at.saturating_sub(record.expires_at) >= shared.refresh_after_millis();
+                let expires_at = shared.deadline(record.created_at(), now_millis());
+                let refresh_due = expires_at.saturating_sub(record.expires_at()) >= shared.refresh_after_millis();
                 if refresh_due || !state.changes.is_empty() {
                     return None;
                 }
@@ -243,7 +243,7 @@ impl RawSession {
                 Ok(true)
             }
             (Pending::Cycle { old }, Some(Loaded::Existing { record, .. })) => {
-                let mut record = record;
+                let mut record = record.into_record();
                 let expires_at = shared.deadline(record.created_at, now);
                 record.apply(&Patch { changes: &changes, expires_at });
                 let mut new_id = new_id.unwrap_or_else(SessionId::generate);
@@ -258,8 +258,8 @@ impl RawSession {
                 Err(StoreError::new("no free session id after several attempts").into())
             }
             (_, Some(Loaded::Existing { id, record })) => {
-                let expires_at = shared.deadline(record.created_at, now);
-                let refresh_due = expires_at.saturating_sub(record.expires_at) >= shared.refresh_after_millis();
+                let expires_at = shared.deadline(record.created_at(), now);
+                let refresh_due = expires_at.saturating_sub(record.expires_at()) >= shared.refresh_after_millis();
                 if changes.is_empty() && !refresh_due {
                     return Ok(false);
                 }

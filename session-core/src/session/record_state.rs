@@ -2,7 +2,7 @@
 //!
 //! Pure bookkeeping, no I/O: [`RawSession`](super::RawSession) loads and commits around it.
 
-use crate::{id::StoreKey, store::Record, SessionId};
+use crate::{id::StoreKey, store::LoadedRecord, SessionId};
 
 /// What the request knows about its stored session.
 #[derive(Debug, Default)]
@@ -21,7 +21,7 @@ pub(super) struct RecordState {
 #[derive(Debug)]
 pub(super) enum Loaded {
     /// The request's id cookie named a live record.
-    Existing { id: SessionId, record: Record },
+    Existing { id: SessionId, record: LoadedRecord },
     /// No live record: the visitor is new, or their id was unknown, forged, malformed or expired.
     Fresh {
         /// The request carried an id cookie that was not adopted, so it must be cleared unless replaced.
@@ -53,7 +53,7 @@ impl RecordState {
 
     fn stored(&self, field: &str) -> Option<&[u8]> {
         match &self.loaded {
-            Some(Loaded::Existing { record, .. }) => record.fields.get(field).map(Vec::as_slice),
+            Some(Loaded::Existing { record, .. }) => record.get(field),
             _ => None,
         }
     }
@@ -85,10 +85,12 @@ impl RecordState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Record;
 
     fn existing(field: &str, value: &[u8]) -> RecordState {
         let mut record = Record::default();
         record.fields.insert(field.to_owned(), value.to_vec());
+        let record = record.into();
         RecordState { loaded: Some(Loaded::Existing { id: SessionId::generate(), record }), ..Default::default() }
     }
 

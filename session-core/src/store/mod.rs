@@ -7,11 +7,14 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+mod loaded;
 mod memory;
 mod record;
 #[cfg(feature = "redis")]
 mod redis;
 
+#[doc(hidden)]
+pub use loaded::LoadedRecord;
 pub use memory::MemoryStore;
 pub use record::{now_millis, Patch, Record};
 #[cfg(feature = "redis")]
@@ -40,6 +43,14 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     /// Deletes the record under `key`, if any.
     fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// [`load`](Self::load) in the form the layer keeps for a request. Implement `load`, not this: it
+    /// exists so that `MemoryStore` can share a record with the request instead of copying it.
+    #[doc(hidden)]
+    fn load_shared(&self, key: &StoreKey) -> impl Future<Output = Result<Option<LoadedRecord>, StoreError>> + Send {
+        let load = self.load(key);
+        async move { Ok(load.await?.map(LoadedRecord::from)) }
+    }
+
     /// Moves a session to a new id: `record` is created under `new` and `old` is deleted. Returns `false` if
     /// `new` is taken. The default creates first, so a failure never loses the session; stores that can
     /// should do both in one round trip.
@@ -64,11 +75,11 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The part of a store that request handles call, object-safe so that generated handles need not be
 /// generic over the store. Only loading goes through it; saves happen in the layer, which knows the type.
 pub(crate) trait LoadRecord: Send + Sync {
-    fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<Record>, StoreError>>;
+    fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<LoadedRecord>, StoreError>>;
 }
 
 impl<S: SessionStore> LoadRecord for S {
-    fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<Record>, StoreError>> {
-        Box::pin(SessionStore::load(self, key))
+    fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<LoadedRecord>, StoreError>> {
+        Box::pin(SessionStore::load_shared(self, key))
     }
 }

@@ -3,8 +3,10 @@
 mod deadlines;
 mod packed;
 
+pub(super) use packed::PackedFields;
+
 use std::{
-    collections::HashMap,
+    collections::{hash_map::Entry as Slot, HashMap},
     hash::{BuildHasherDefault, Hasher},
     sync::{
         atomic::{AtomicUsize, Ordering},
@@ -13,9 +15,8 @@ use std::{
 };
 
 use deadlines::{bucket_of, Deadlines};
-use packed::PackedFields;
 
-use super::{now_millis, Patch, Record, SessionStore};
+use super::{now_millis, LoadedRecord, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
 
 /// Shards of the map; each has its own lock so concurrent requests rarely wait on each other.
@@ -55,7 +56,8 @@ struct Shard {
 
 /// One stored session.
 struct Entry {
-    fields: PackedFields,
+    /// Shared with the requests that loaded it; a save replaces it rather than changing it.
+    fields: Arc<PackedFields>,
     created_at: u64,
     expires_at: u64,
     /// The bucket of `deadlines` this record is filed in: never later than the one of `expires_at`.
@@ -198,8 +200,17 @@ impl Shard {
         false
     }
 
+    /// The record under `key` if it is live. One found expired is removed on the spot, so an expired
+    /// session is gone as soon as anyone asks for it, not only when the sweep reaches its bucket.
     fn live(&mut self, key: &StoreKey, now: u64) -> Option<&mut Entry> {
-        self.records.get_mut(key).filter(|entry| !entry.is_expired(now))
+        match self.records.entry(*key) {
+            Slot::Occupied(found) if found.get().is_expired(now) => {
+                found.remove();
+                None
+            }
+            Slot::Occupied(found) => Some(found.into_mut()),
+            Slot::Vacant(_) => None,
+        }
     }
 
     fn insert(&mut self, key: StoreKey, entry: Entry, max: usize) {
@@ -241,10 +252,19 @@ impl SessionStore for MemoryStore {
         Ok(self.shard(key, now).live(key, now).map(|entry| entry.record()))
     }
 
+    /// The request shares the stored fields (one reference count) instead of copying them into a map.
+    async fn load_shared(&self, key: &StoreKey) -> Result<Option<LoadedRecord>, StoreError> {
+        let now = now_millis();
+        Ok(self
+            .shard(key, now)
+            .live(key, now)
+            .map(|entry| LoadedRecord::shared(entry.fields.clone(), entry.created_at, entry.expires_at)))
+    }
+
     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
         let fields = record.fields.iter().map(|(name, value)| (name.as_str(), value.as_slice()));
         let entry = Entry {
-            fields: PackedFields::pack(fields).ok_or_else(too_large)?,
+            fields: Arc::new(PackedFields::pack(fields).ok_or_else(too_large)?),
             created_at: record.created_at,
             expires_at: record.expires_at,
             bucket: bucket_of(record.expires_at),
@@ -265,7 +285,7 @@ impl SessionStore for MemoryStore {
             return Ok(false);
         };
         if !patch.changes.is_empty() {
-            entry.fields = entry.fields.patched(patch.changes).ok_or_else(too_large)?;
+            entry.fields = Arc::new(entry.fields.patched(patch.changes).ok_or_else(too_large)?);
         }
         entry.expires_at = patch.expires_at;
         // A later deadline (the usual idle refresh) is left to the sweep; an earlier one is filed now.

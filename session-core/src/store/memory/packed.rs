@@ -8,14 +8,14 @@ use std::collections::HashMap;
 
 /// One record's fields, packed.
 #[derive(Debug, Default)]
-pub(super) struct PackedFields(Box<[u8]>);
+pub(crate) struct PackedFields(Box<[u8]>);
 
 /// Bytes of the two length prefixes of a field.
 const HEADER: usize = 8;
 
 impl PackedFields {
     /// Packs `fields`. `None` if a name or value is over 4 GiB (never the case for cookie-sized data).
-    pub(super) fn pack<'a>(fields: impl Iterator<Item = (&'a str, &'a [u8])> + Clone) -> Option<Self> {
+    pub(crate) fn pack<'a>(fields: impl Iterator<Item = (&'a str, &'a [u8])> + Clone) -> Option<Self> {
         let len = fields.clone().map(|(name, value)| HEADER + name.len() + value.len()).sum();
         let mut packed = Vec::with_capacity(len);
         for (name, value) in fields {
@@ -28,12 +28,12 @@ impl PackedFields {
     }
 
     /// The fields, in the order they were packed.
-    pub(super) fn iter(&self) -> Fields<'_> {
+    pub(crate) fn iter(&self) -> Fields<'_> {
         Fields { rest: &self.0 }
     }
 
     /// The fields as a [`Record`](crate::store::Record) holds them.
-    pub(super) fn unpack(&self) -> HashMap<String, Vec<u8>> {
+    pub(crate) fn unpack(&self) -> HashMap<String, Vec<u8>> {
         let mut fields = HashMap::with_capacity(self.iter().count());
         for (name, value) in self.iter() {
             fields.insert(name.to_owned(), value.to_vec());
@@ -58,7 +58,7 @@ impl PackedFields {
 /// Iterator over packed fields. Packing is ours and always well formed; a truncated block would end the
 /// iteration rather than panic.
 #[derive(Clone)]
-pub(super) struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     rest: &'a [u8],
 }
 
