@@ -2,7 +2,11 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
-use crate::{cookie::SameSite, store::LoadRecord, Error, Key};
+use crate::{
+    cookie::SameSite,
+    store::{LoadRecord, LoadedRecord},
+    Error, Key,
+};
 
 /// Settings shared by all requests of one layer.
 #[derive(Clone)]
@@ -111,8 +115,12 @@ impl Shared {
         created_at.saturating_add(millis(self.absolute_timeout)) <= now
     }
 
-    pub(crate) fn refresh_after_millis(&self) -> u64 {
-        millis(self.idle_timeout.mul_f64(self.refresh_fraction))
+    /// The deadline a loaded record moves to at `now`, and whether moving it is due even when nothing
+    /// changed: once the fraction set by `with_idle_refresh` of the idle timeout has passed.
+    pub(crate) fn renewed_deadline(&self, record: &LoadedRecord, now: u64) -> (u64, bool) {
+        let expires_at = self.deadline(record.created_at(), now);
+        let refresh_after = millis(self.idle_timeout.mul_f64(self.refresh_fraction));
+        (expires_at, expires_at.saturating_sub(record.expires_at()) >= refresh_after)
     }
 
     pub(crate) fn validate(&self) -> Result<(), Error> {

@@ -202,9 +202,7 @@ impl RawSession {
         let clears_cookie = match (&state.pending, &state.loaded) {
             (Pending::None, None) => false,
             (Pending::None, Some(Loaded::Existing { record, .. })) => {
-                let shared = &self.0.shared;
-                let expires_at = shared.deadline(record.created_at(), now_millis());
-                let refresh_due = expires_at.saturating_sub(record.expires_at()) >= shared.refresh_after_millis();
+                let (_, refresh_due) = self.0.shared.renewed_deadline(record, now_millis());
                 if refresh_due || !state.changes.is_empty() {
                     return None;
                 }
@@ -258,8 +256,7 @@ impl RawSession {
                 Err(StoreError::new("no free session id after several attempts").into())
             }
             (_, Some(Loaded::Existing { id, record })) => {
-                let expires_at = shared.deadline(record.created_at(), now);
-                let refresh_due = expires_at.saturating_sub(record.expires_at()) >= shared.refresh_after_millis();
+                let (expires_at, refresh_due) = shared.renewed_deadline(&record, now);
                 if changes.is_empty() && !refresh_due {
                     return Ok(false);
                 }

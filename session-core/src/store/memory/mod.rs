@@ -6,7 +6,7 @@ mod packed;
 pub(super) use packed::PackedFields;
 
 use std::{
-    collections::{hash_map::Entry as Slot, HashMap},
+    collections::HashMap,
     hash::{BuildHasherDefault, Hasher},
     sync::{
         atomic::{AtomicUsize, Ordering},
@@ -202,15 +202,13 @@ impl Shard {
 
     /// The record under `key` if it is live. One found expired is removed on the spot, so an expired
     /// session is gone as soon as anyone asks for it, not only when the sweep reaches its bucket.
+    /// (A lookup, not `HashMap::entry`: that reserves room on a miss, so an unknown id could grow the table.)
     fn live(&mut self, key: &StoreKey, now: u64) -> Option<&mut Entry> {
-        match self.records.entry(*key) {
-            Slot::Occupied(found) if found.get().is_expired(now) => {
-                found.remove();
-                None
-            }
-            Slot::Occupied(found) => Some(found.into_mut()),
-            Slot::Vacant(_) => None,
+        if self.records.get(key)?.is_expired(now) {
+            self.records.remove(key);
+            return None;
         }
+        self.records.get_mut(key)
     }
 
     fn insert(&mut self, key: StoreKey, entry: Entry, max: usize) {
