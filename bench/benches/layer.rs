@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo bench -p bench --bench layer                                  # the default run, under a minute
-//! BENCH_ROUNDS=31 BENCH_ITERS=50000 cargo bench -p bench --bench layer  # longer, steadier
+//! BENCH_ROUNDS=101 cargo bench -p bench --bench layer                 # longer, steadier
 //! BENCH_SESSIONS=100000 cargo bench -p bench --bench layer           # a smaller scale test
 //! ```
 //!
@@ -12,7 +12,8 @@
 //! Every router is finished with `with_state(())`, as serving it does, so layers wrap each route once rather
 //! than on every request.
 //! Each round runs every contender of every scenario for `BENCH_ITERS` requests in turn, so drift hits all
-//! of them alike; the table shows the median over `BENCH_ROUNDS` rounds.
+//! of them alike; the table shows medians over `BENCH_ROUNDS` rounds, and each overhead is the median of
+//! the differences within a round (a contender against the bare handler timed just before or after it).
 
 use std::{
     alloc::{GlobalAlloc, Layout, System},
@@ -281,9 +282,10 @@ fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-fn median(samples: &mut [Duration]) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
+fn median<T: Copy + PartialOrd>(samples: &[T]) -> T {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    sorted[sorted.len() / 2]
 }
 
 fn micros(d: Duration) -> f64 {
@@ -291,8 +293,8 @@ fn micros(d: Duration) -> f64 {
 }
 
 async fn requests() {
-    let rounds = env("BENCH_ROUNDS", 15) as usize;
-    let iters = env("BENCH_ITERS", 20_000) as u32;
+    let rounds = env("BENCH_ROUNDS", 41) as usize;
+    let iters = env("BENCH_ITERS", 5_000) as u32;
 
     let (ours, peer_cookies, peer_sessions, peer_both) = (ours(), peer_cookies(), peer_sessions(), peer_both());
     let our_cookie = setup(&ours).await;
@@ -349,28 +351,39 @@ async fn requests() {
             c.time(iters / 10 + 1).await; // warm up
         }
     }
-    for _ in 0..rounds {
+    for round in 0..rounds {
         for (scenario, samples) in scenarios.iter().zip(&mut samples) {
-            samples[0].push(scenario.ours.time(iters).await);
-            samples[1].push(scenario.peer.time(iters).await);
-            samples[2].push(scenario.bare.time(iters).await);
-            samples[3].push(scenario.floor.time(iters).await);
+            let contenders = [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor];
+            // Every other round runs them in reverse, so none always follows the same neighbour.
+            let mut order = [0, 1, 2, 3];
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for i in order {
+                samples[i].push(contenders[i].time(iters).await);
+            }
         }
     }
 
-    println!("\nPer request, median of {rounds} rounds of {iters} requests per contender (µs):\n");
+    println!("\nPer request, median of {rounds} rounds of {iters} requests per contender (µs); overheads and");
+    println!("their ratio are medians of each round's own, so drift between rounds cancels out:\n");
     println!("| scenario | bare | floor | session-core | peer | floor overhead | our overhead | peer overhead | ours / peer |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (scenario, samples) in scenarios.iter().zip(&mut samples) {
-        let ours = micros(median(&mut samples[0]));
-        let peer = micros(median(&mut samples[1]));
-        let bare = micros(median(&mut samples[2]));
-        let floor = micros(median(&mut samples[3]));
-        let (our_over, peer_over, floor_over) = (ours - bare, peer - bare, floor - bare);
+    for (scenario, samples) in scenarios.iter().zip(&samples) {
+        let [ours, peer, bare, floor] = samples.each_ref().map(|times| micros(median(times)));
+        // Per round: each contender's overhead over the bare handler timed beside it.
+        let over = |contender: usize| -> Vec<f64> {
+            samples[contender].iter().zip(&samples[2]).map(|(t, bare)| micros(*t) - micros(*bare)).collect()
+        };
+        let (our_over, peer_over, floor_over) = (over(0), over(1), over(3));
+        let ratios: Vec<f64> = our_over.iter().zip(&peer_over).map(|(ours, peer)| ours / peer).collect();
         println!(
-            "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {floor_over:.2} | {our_over:.2} | {peer_over:.2} | {:.2} |",
+            "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
             scenario.name,
-            our_over / peer_over
+            median(&floor_over),
+            median(&our_over),
+            median(&peer_over),
+            median(&ratios)
         );
     }
     println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore;");
@@ -414,7 +427,7 @@ async fn store_timings(store: &MemoryStore, key_sets: [&[StoreKey]; 2], ops: usi
             saves.push(start.elapsed() / ops as u32);
         }
     }
-    samples.map(|(mut loads, mut saves)| (micros(median(&mut loads)) * 1000.0, micros(median(&mut saves)) * 1000.0))
+    samples.map(|(loads, saves)| (micros(median(&loads)) * 1000.0, micros(median(&saves)) * 1000.0))
 }
 
 /// A store key as stores see them: 32 bytes that look random (the SHA-256 of an id).

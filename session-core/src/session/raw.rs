@@ -15,7 +15,7 @@ use crate::{
     __private::SessionField,
     cookie::CookieHeader,
     layer::Shared,
-    store::{now_millis, Patch, Record, SessionStore},
+    store::{now_millis, Patch, SessionStore},
     Error, SessionId, StoreError,
 };
 
@@ -150,7 +150,11 @@ impl RawSession {
         if self.state().loaded.is_some() {
             return Ok(());
         }
-        let _loading = self.0.load_lock.lock().await;
+        // Uncontended (the usual case) the lock is taken without building its future.
+        let _loading = match self.0.load_lock.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => self.0.load_lock.lock().await,
+        };
         if self.state().loaded.is_some() {
             return Ok(());
         }
@@ -170,12 +174,17 @@ impl RawSession {
         };
         let key = id.store_key();
         let now = now_millis();
-        match self.0.shared.loader.load(&key).await? {
+        let loader = &self.0.shared.loader;
+        let found = match loader.load_ready(&key, now) {
+            Some(found) => found?,
+            None => loader.load(&key).await?,
+        };
+        match found {
             Some(record) if record.expires_at() > now && !self.0.shared.past_absolute(record.created_at(), now) => {
                 if reissue {
                     self.set_id_cookie(&id);
                 }
-                Ok(Loaded::Existing { id, record })
+                Ok(Loaded::Existing { id, key, record, loaded_at: now })
             }
             Some(_) => {
                 tracing::debug!(session = %id.short_hash(), "session expired");
@@ -201,8 +210,8 @@ impl RawSession {
         let mut state = self.state();
         let clears_cookie = match (&state.pending, &state.loaded) {
             (Pending::None, None) => false,
-            (Pending::None, Some(Loaded::Existing { record, .. })) => {
-                let (_, refresh_due) = self.0.shared.renewed_deadline(record, now_millis());
+            (Pending::None, Some(Loaded::Existing { record, loaded_at, .. })) => {
+                let (_, refresh_due) = self.0.shared.renewed_deadline(record, *loaded_at);
                 if refresh_due || !state.changes.is_empty() {
                     return None;
                 }
@@ -255,12 +264,15 @@ impl RawSession {
                 }
                 Err(StoreError::new("no free session id after several attempts").into())
             }
-            (_, Some(Loaded::Existing { id, record })) => {
+            (_, Some(Loaded::Existing { id, key, record, .. })) => {
                 let (expires_at, refresh_due) = shared.renewed_deadline(&record, now);
                 if changes.is_empty() && !refresh_due {
                     return Ok(false);
                 }
-                if store.save(&id.store_key(), &Patch { changes: &changes, expires_at }).await? {
+                // Let go of the loaded fields first: a store that holds no other reference to them may
+                // then change them where they lie.
+                drop(record);
+                if store.save_at(&key, &Patch { changes: &changes, expires_at }, now).await? {
                     return Ok(false);
                 }
                 // The record vanished during the request (destroyed or expired by another): its changes
@@ -292,17 +304,13 @@ impl RawSession {
         changes: &[(&'static str, Option<Vec<u8>>)],
         now: u64,
     ) -> Result<bool, Error> {
-        let fields: std::collections::HashMap<String, Vec<u8>> = changes
-            .iter()
-            .filter_map(|(field, value)| value.as_ref().map(|bytes| ((*field).to_owned(), bytes.clone())))
-            .collect();
-        if fields.is_empty() {
+        if changes.iter().all(|(_, value)| value.is_none()) {
             return Ok(false);
         }
-        let record = Record { fields, created_at: now, expires_at: self.0.shared.deadline(now, now) };
+        let patch = Patch { changes, expires_at: self.0.shared.deadline(now, now) };
         for _ in 0..CREATE_ATTEMPTS {
             let id = SessionId::generate();
-            if store.create(&id.store_key(), &record).await? {
+            if store.create_at(&id.store_key(), &patch, now).await? {
                 tracing::info!(session = %id.short_hash(), "session created");
                 self.state().new_id = Some(id.clone());
                 self.set_id_cookie(&id);

@@ -21,7 +21,14 @@ pub(super) struct RecordState {
 #[derive(Debug)]
 pub(super) enum Loaded {
     /// The request's id cookie named a live record.
-    Existing { id: SessionId, record: LoadedRecord },
+    Existing {
+        id: SessionId,
+        /// The id's store key, computed once.
+        key: StoreKey,
+        record: LoadedRecord,
+        /// The clock when it was loaded, in milliseconds since the Unix epoch.
+        loaded_at: u64,
+    },
     /// No live record: the visitor is new, or their id was unknown, forged, malformed or expired.
     Fresh {
         /// The request carried an id cookie that was not adopted, so it must be cleared unless replaced.
@@ -90,8 +97,9 @@ mod tests {
     fn existing(field: &str, value: &[u8]) -> RecordState {
         let mut record = Record::default();
         record.fields.insert(field.to_owned(), value.to_vec());
-        let record = record.into();
-        RecordState { loaded: Some(Loaded::Existing { id: SessionId::generate(), record }), ..Default::default() }
+        let (id, record) = (SessionId::generate(), record.into());
+        let loaded = Loaded::Existing { key: id.store_key(), id, record, loaded_at: 0 };
+        RecordState { loaded: Some(loaded), ..Default::default() }
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl LoadedRecord {
     pub(crate) fn get(&self, field: &str) -> Option<&[u8]> {
         match &self.fields {
             Fields::Copied(fields) => fields.get(field).map(Vec::as_slice),
-            Fields::Shared(packed) => packed.iter().find(|(name, _)| *name == field).map(|(_, value)| value),
+            Fields::Shared(packed) => packed.get(field),
         }
     }
 

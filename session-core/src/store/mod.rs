@@ -43,12 +43,40 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     /// Deletes the record under `key`, if any.
     fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// [`load`](Self::load) in the form the layer keeps for a request. Implement `load`, not this: it
-    /// exists so that `MemoryStore` can share a record with the request instead of copying it.
+    /// [`load`](Self::load) answered on the spot, at the request's clock `now`, by a store that needs no
+    /// I/O; `None` (the default) means "call `load`". Implement `load`, not this: it exists so that
+    /// `MemoryStore` can share a record with the request instead of copying it, without a future.
     #[doc(hidden)]
-    fn load_shared(&self, key: &StoreKey) -> impl Future<Output = Result<Option<LoadedRecord>, StoreError>> + Send {
-        let load = self.load(key);
-        async move { Ok(load.await?.map(LoadedRecord::from)) }
+    fn load_ready(&self, key: &StoreKey, now: u64) -> Option<Result<Option<LoadedRecord>, StoreError>> {
+        let _ = (key, now);
+        None
+    }
+
+    /// [`save`](Self::save) at the request's clock `now`, so one request reads the clock once. Implement
+    /// `save`, not this.
+    #[doc(hidden)]
+    fn save_at(
+        &self,
+        key: &StoreKey,
+        patch: &Patch<'_>,
+        now: u64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        let _ = now;
+        self.save(key, patch)
+    }
+
+    /// [`create`](Self::create) of a record holding what `patch` sets, created at `now`, without building a
+    /// [`Record`] first when the store has a form of its own. Implement `create`, not this.
+    #[doc(hidden)]
+    fn create_at(
+        &self,
+        key: &StoreKey,
+        patch: &Patch<'_>,
+        now: u64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        let mut record = Record { created_at: now, ..Record::default() };
+        record.apply(patch);
+        async move { self.create(key, &record).await }
     }
 
     /// Moves a session to a new id: `record` is created under `new` and `old` is deleted. Returns `false` if
@@ -75,11 +103,19 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The part of a store that request handles call, object-safe so that generated handles need not be
 /// generic over the store. Only loading goes through it; saves happen in the layer, which knows the type.
 pub(crate) trait LoadRecord: Send + Sync {
+    /// The record, if the store can tell without waiting (see [`SessionStore::load_ready`]).
+    fn load_ready(&self, key: &StoreKey, now: u64) -> Option<Result<Option<LoadedRecord>, StoreError>>;
+
     fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<LoadedRecord>, StoreError>>;
 }
 
 impl<S: SessionStore> LoadRecord for S {
+    fn load_ready(&self, key: &StoreKey, now: u64) -> Option<Result<Option<LoadedRecord>, StoreError>> {
+        SessionStore::load_ready(self, key, now)
+    }
+
     fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<LoadedRecord>, StoreError>> {
-        Box::pin(SessionStore::load_shared(self, key))
+        let load = SessionStore::load(self, key);
+        Box::pin(async move { Ok(load.await?.map(LoadedRecord::from)) })
     }
 }

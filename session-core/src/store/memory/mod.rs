@@ -6,7 +6,7 @@ mod packed;
 pub(super) use packed::PackedFields;
 
 use std::{
-    collections::HashMap,
+    collections::{hash_map, HashMap},
     hash::{BuildHasherDefault, Hasher},
     sync::{
         atomic::{AtomicUsize, Ordering},
@@ -67,6 +67,10 @@ struct Entry {
 }
 
 impl Entry {
+    fn new(fields: PackedFields, created_at: u64, expires_at: u64) -> Self {
+        Entry { fields: Arc::new(fields), created_at, expires_at, bucket: bucket_of(expires_at) }
+    }
+
     fn record(&self) -> Record {
         Record { fields: self.fields.unpack(), created_at: self.created_at, expires_at: self.expires_at }
     }
@@ -211,16 +215,32 @@ impl Shard {
         self.records.get_mut(key)
     }
 
-    fn insert(&mut self, key: StoreKey, entry: Entry, max: usize) {
-        // Evict the record closest to expiry: files again the ones whose deadline moved until one goes.
-        while self.records.len() >= max {
+    /// Evicts the records closest to expiry until at most `len` remain: files again the ones whose
+    /// deadline moved until one goes.
+    fn evict_to(&mut self, len: usize) {
+        while self.records.len() > len {
             let Some((bucket, soonest)) = self.deadlines.pop_earliest() else {
                 break;
             };
             self.expire_or_refile(soonest, bucket, bucket.saturating_mul(deadlines::GRAIN_MS));
         }
-        self.deadlines.file(entry.bucket, key);
-        self.records.insert(key, entry);
+    }
+
+    /// Files `entry` under `key` unless a live record is there, in one lookup: a create is the one
+    /// operation that means to add a key, so here the table may grow on a miss.
+    fn insert_unless_live(&mut self, key: StoreKey, entry: Entry, now: u64) -> bool {
+        let bucket = entry.bucket;
+        match self.records.entry(key) {
+            hash_map::Entry::Occupied(occupied) if !occupied.get().is_expired(now) => return false,
+            hash_map::Entry::Occupied(mut expired) => {
+                expired.insert(entry);
+            }
+            hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(entry);
+            }
+        }
+        self.deadlines.file(bucket, key);
+        true
     }
 
     fn remove(&mut self, key: &StoreKey) {
@@ -244,6 +264,21 @@ impl Shard {
     }
 }
 
+impl MemoryStore {
+    /// Files a new entry under `key` unless a live record is there.
+    fn insert_new(&self, key: &StoreKey, entry: Entry, now: u64) -> bool {
+        let mut shard = self.shard(key, now);
+        if shard.records.len() >= self.inner.max_per_shard {
+            // Full: look first, so that a refused create evicts nobody.
+            if shard.live(key, now).is_some() {
+                return false;
+            }
+            shard.evict_to(self.inner.max_per_shard - 1);
+        }
+        shard.insert_unless_live(*key, entry, now)
+    }
+}
+
 impl SessionStore for MemoryStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
         let now = now_millis();
@@ -251,39 +286,38 @@ impl SessionStore for MemoryStore {
     }
 
     /// The request shares the stored fields (one reference count) instead of copying them into a map.
-    async fn load_shared(&self, key: &StoreKey) -> Result<Option<LoadedRecord>, StoreError> {
-        let now = now_millis();
-        Ok(self
-            .shard(key, now)
+    fn load_ready(&self, key: &StoreKey, now: u64) -> Option<Result<Option<LoadedRecord>, StoreError>> {
+        let mut shard = self.shard(key, now);
+        let loaded = shard
             .live(key, now)
-            .map(|entry| LoadedRecord::shared(entry.fields.clone(), entry.created_at, entry.expires_at)))
+            .map(|entry| LoadedRecord::shared(entry.fields.clone(), entry.created_at, entry.expires_at));
+        Some(Ok(loaded))
     }
 
     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
         let fields = record.fields.iter().map(|(name, value)| (name.as_str(), value.as_slice()));
-        let entry = Entry {
-            fields: Arc::new(PackedFields::pack(fields).ok_or_else(too_large)?),
-            created_at: record.created_at,
-            expires_at: record.expires_at,
-            bucket: bucket_of(record.expires_at),
-        };
-        let now = now_millis();
-        let mut shard = self.shard(key, now);
-        if shard.live(key, now).is_some() {
-            return Ok(false);
-        }
-        shard.insert(*key, entry, self.inner.max_per_shard);
-        Ok(true)
+        let packed = PackedFields::pack(fields).ok_or_else(too_large)?;
+        Ok(self.insert_new(key, Entry::new(packed, record.created_at, record.expires_at), now_millis()))
+    }
+
+    /// Packs the new record straight from the request's changes, without a map in between.
+    async fn create_at(&self, key: &StoreKey, patch: &Patch<'_>, now: u64) -> Result<bool, StoreError> {
+        let fields = patch.changes.iter().filter_map(|(name, value)| Some((*name, value.as_deref()?)));
+        let packed = PackedFields::pack(fields).ok_or_else(too_large)?;
+        Ok(self.insert_new(key, Entry::new(packed, now, patch.expires_at), now))
     }
 
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let now = now_millis();
+        self.save_at(key, patch, now_millis()).await
+    }
+
+    async fn save_at(&self, key: &StoreKey, patch: &Patch<'_>, now: u64) -> Result<bool, StoreError> {
         let mut shard = self.shard(key, now);
         let Some(entry) = shard.live(key, now) else {
             return Ok(false);
         };
         if !patch.changes.is_empty() {
-            entry.fields = Arc::new(entry.fields.patched(patch.changes).ok_or_else(too_large)?);
+            packed::patch(&mut entry.fields, patch.changes).ok_or_else(too_large)?;
         }
         entry.expires_at = patch.expires_at;
         // A later deadline (the usual idle refresh) is left to the sweep; an earlier one is filed now.
