@@ -44,8 +44,16 @@ impl SessionId {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn to_text(&self) -> String {
-        URL_SAFE_NO_PAD.encode(self.0)
+        self.write_text(&mut [0; ID_TEXT_LEN]).to_owned()
+    }
+
+    /// The text form, written into `out` rather than a new string.
+    pub(crate) fn write_text<'b>(&self, out: &'b mut [u8; ID_TEXT_LEN]) -> &'b str {
+        // 16 bytes are always 22 base64url characters, which are ASCII.
+        let written = URL_SAFE_NO_PAD.encode_slice(self.0, out).unwrap_or(0);
+        std::str::from_utf8(&out[..written]).unwrap_or_default()
     }
 
     /// The key the store files this session under: the SHA-256 of the id, so a dump of the store does not

@@ -57,6 +57,19 @@ pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> St
     }
 }
 
+/// Signs `value` for the cookie `name` into `out`, which must be exactly
+/// [`Protection::Signed`]`.protected_len(value.len())` bytes: the same text as [`protect`] returns, without
+/// allocating. `None` if `out` has another length.
+pub(crate) fn sign_into<'b>(name: &str, value: &str, key: &Key, out: &'b mut [u8]) -> Option<&'b str> {
+    if out.len() != Protection::Signed.protected_len(value.len()) {
+        return None;
+    }
+    let (tag, rest) = out.split_at_mut(SIGNATURE_LEN);
+    URL_SAFE_NO_PAD.encode_slice(signature(name, value, key), tag).ok()?;
+    rest.copy_from_slice(value.as_bytes());
+    std::str::from_utf8(out).ok()
+}
+
 /// Verifies (and decrypts) `protected` with each key in turn. Returns the plain value and the index of
 /// the key that verified it (0 is the current key), or `None` if no key does.
 pub fn unprotect<'v>(
@@ -132,6 +145,17 @@ mod tests {
             let (plain, index) = unprotect(protection, "locale", &sealed, std::slice::from_ref(&key)).unwrap();
             assert_eq!((plain.as_ref(), index), ("en-GB", 0));
         }
+    }
+
+    #[test]
+    fn signing_in_place_writes_what_protect_returns() {
+        let key = Key::generate();
+        let mut out = [0; SIGNATURE_LEN + 5];
+        assert_eq!(
+            sign_into("locale", "en-GB", &key, &mut out),
+            Some(&*protect(Protection::Signed, "locale", "en-GB", &key))
+        );
+        assert_eq!(sign_into("locale", "en-GB!", &key, &mut out), None, "a buffer of the wrong length");
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod header;
 mod set_cookie;
 mod spec;
 
+pub(crate) use codec::sign_into;
 pub use codec::{protect, unprotect};
 pub(crate) use header::CookieHeader;
 pub(crate) use set_cookie::SetCookie;

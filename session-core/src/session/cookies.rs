@@ -7,8 +7,8 @@ use http::{header::SET_COOKIE, HeaderMap, HeaderValue};
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect, unprotect, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
-    id::has_id_cookie_shape,
+    cookie::{protect, sign_into, unprotect, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
+    id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
 };
@@ -196,8 +196,10 @@ impl RawSession {
 
     pub(super) fn set_id_cookie(&self, id: &SessionId) {
         let name = &self.0.shared.id_cookie.name;
-        let value = protect(Protection::Signed, name, &id.to_text(), &self.0.shared.keys[0]);
-        self.send(name.clone(), self.id_cookie(&value).header());
+        // Signed on the stack: the only allocation is the Set-Cookie line itself.
+        let (mut text, mut signed) = ([0; ID_TEXT_LEN], [0; ID_COOKIE_VALUE_LEN]);
+        let value = sign_into(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
+        self.send(name.clone(), value.and_then(|value| self.id_cookie(value).header()));
     }
 
     pub(super) fn clear_id_cookie(&self) {
