@@ -127,8 +127,8 @@ fn unquote(value: &[u8]) -> &[u8] {
     }
 }
 
-/// The values of one cookie name in one header. One vectorised pass finds the `;` separators; only
-/// pairs whose first byte matches the name are looked at closely.
+/// The values of one cookie name in one header, for the pairs the index does not hold. One vectorised
+/// pass finds the `;` separators; only pairs whose first byte matches the name are looked at closely.
 struct Values<'h> {
     header: &'h [u8],
     separators: memchr::Memchr<'h>,

@@ -26,7 +26,7 @@ pub struct RawSession(pub(super) Arc<RequestSession>);
 
 pub(super) struct RequestSession {
     pub(super) shared: Arc<Shared>,
-    /// The request's `Cookie` headers, scanned on demand.
+    /// The request's `Cookie` headers, indexed on the first lookup.
     pub(super) cookie_header: CookieHeader,
     pub(super) cookie_log: Mutex<CookieLog>,
     /// Whether cookies set for this request carry `Secure` (see `SessionLayer::with_secure`).

@@ -4,9 +4,9 @@ use std::{collections::HashMap, sync::Arc};
 
 use super::{memory::PackedFields, Record};
 
-/// A record as the layer holds it for one request. Stores never build one: the default
-/// [`SessionStore::load_shared`](super::SessionStore::load_shared) wraps what `load` returns, and
-/// `MemoryStore` shares its packed record instead of copying every field out of the map.
+/// A record as the layer holds it for one request. Stores never build one: the layer wraps what `load`
+/// returns, and `MemoryStore` (through [`SessionStore::load_ready`](super::SessionStore::load_ready))
+/// shares its packed record instead of copying every field out of the map.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct LoadedRecord {

@@ -56,7 +56,8 @@ struct Shard {
 
 /// One stored session.
 struct Entry {
-    /// Shared with the requests that loaded it; a save replaces it rather than changing it.
+    /// Shared with the requests that loaded it. A save changes it in place only while no request holds
+    /// it; otherwise the save points the entry at a new block and the requests keep the old one.
     fields: Arc<PackedFields>,
     created_at: u64,
     expires_at: u64,
