@@ -62,11 +62,12 @@ struct Pairs {
 /// More pairs than browsers usually send one site; the rest of a longer header is scanned per lookup.
 const INDEXED_PAIRS: usize = 16;
 
-/// A pair's name and value as offsets into the header (`u32`, to keep the index small).
+/// A pair's name and value as offsets into the header (`u16`, to keep the index small: it is part of
+/// every request's state).
 #[derive(Clone, Copy, Debug, Default)]
 struct Span {
-    name: (u32, u32),
-    value: (u32, u32),
+    name: (u16, u16),
+    value: (u16, u16),
 }
 
 impl Span {
@@ -82,8 +83,9 @@ impl Span {
 impl Pairs {
     fn index(header: &[u8]) -> Pairs {
         let mut pairs = Pairs { spans: [Span::default(); INDEXED_PAIRS], len: 0, end: header.len() };
-        // Offsets must fit a `u32`; a header over 4 GiB (which no server accepts) is left to the scan.
-        if u32::try_from(header.len()).is_err() {
+        // Offsets must fit a `u16`; a header over 64 KiB (more than servers accept by default) is left to
+        // the scan.
+        if u16::try_from(header.len()).is_err() {
             pairs.end = 0;
             return pairs;
         }
@@ -97,8 +99,8 @@ impl Pairs {
                 }
                 let name = trimmed(header, start, equals);
                 let value = trimmed(header, equals + 1, end);
-                // Both ends lie within a header shorter than 4 GiB, so they fit.
-                let offsets = |range: Range<usize>| (range.start as u32, range.end as u32);
+                // Both ends lie within a header shorter than 64 KiB, so they fit.
+                let offsets = |range: Range<usize>| (range.start as u16, range.end as u16);
                 pairs.spans[pairs.len] = Span { name: offsets(name), value: offsets(value) };
                 pairs.len += 1;
             }
@@ -211,7 +213,9 @@ mod tests {
     #[test]
     fn the_index_finds_what_a_scan_finds() {
         let many: String = (0..40).map(|i| format!("c{}={i}; ", i % 7)).collect();
-        let cases: [&[&[u8]]; 6] = [
+        let huge = format!("a=1; x={}; b=2; a=3", "y".repeat(70_000)); // past what the index can address
+        let cases: [&[&[u8]]; 7] = [
+            &[huge.as_bytes()],
             &[b"a=1; b = 2 ;c=\"3\"; a=4"],
             &[b";;  ; =x; a; a=; b=1=2;\ta\t=\t5\t"],
             &[many.as_bytes()],

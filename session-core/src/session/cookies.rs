@@ -1,6 +1,6 @@
 //! Cookie fields and the id cookie: read straight from the request, queued as Set-Cookie for the response.
 
-use std::borrow::Cow;
+use std::{borrow::Cow, sync::atomic::Ordering};
 
 use http::{header::SET_COOKIE, HeaderMap, HeaderValue};
 
@@ -40,6 +40,17 @@ impl RawSession {
         self.0.cookie_log.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The log, about to record a cookie this request sets or removes.
+    fn cookie_log_to_change(&self) -> std::sync::MutexGuard<'_, CookieLog> {
+        self.0.cookies_changed.store(true, Ordering::Release);
+        self.cookie_log()
+    }
+
+    /// Whether this request set or removed any cookie: until it does, reads and the response skip the log.
+    fn cookies_changed(&self) -> bool {
+        self.0.cookies_changed.load(Ordering::Acquire)
+    }
+
     /// Reads a cookie field: `None` if absent, forged, or no longer decodable as `T`. No I/O.
     pub fn cookie_get<F: CookieField>(&self) -> Option<F::Value> {
         self.read_cookie(&F::SPEC)
@@ -57,8 +68,10 @@ impl RawSession {
     }
 
     fn read_cookie<T: CookieValue>(&self, spec: &CookieSpec) -> Option<T> {
-        if let Some((_, written)) = self.cookie_log().written.iter().rev().find(|(name, _)| *name == spec.name) {
-            return written.as_deref().and_then(T::decode);
+        if self.cookies_changed() {
+            if let Some((_, written)) = self.cookie_log().written.iter().rev().find(|(name, _)| *name == spec.name) {
+                return written.as_deref().and_then(T::decode);
+            }
         }
         let keys = &self.0.shared.keys;
         let mut present = false;
@@ -102,7 +115,7 @@ impl RawSession {
     }
 
     fn remove_cookie(&self, spec: &CookieSpec) {
-        let mut log = self.cookie_log();
+        let mut log = self.cookie_log_to_change();
         let set_here = log.written.iter().any(|(name, _)| *name == spec.name);
         log.written.push((spec.name, None));
         drop(log);
@@ -118,7 +131,7 @@ impl RawSession {
             return Err(Error::CookieTooLarge { cookie: spec.name, len, limit: MAX_COOKIE_BYTES });
         }
         self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, &protected).header());
-        self.cookie_log().written.push((spec.name, Some(plain.to_owned())));
+        self.cookie_log_to_change().written.push((spec.name, Some(plain.to_owned())));
         Ok(())
     }
 
@@ -130,13 +143,16 @@ impl RawSession {
             tracing::error!(cookie = %name, "a Set-Cookie line did not form a valid header; not sent");
             return;
         };
-        let mut log = self.cookie_log();
+        let mut log = self.cookie_log_to_change();
         log.outgoing.retain(|(queued, _)| *queued != name);
         log.outgoing.push((name, header));
     }
 
     /// Moves the queued Set-Cookie headers into the response's `headers`, keeping the handler's own.
     pub(crate) fn write_set_cookies(&self, headers: &mut HeaderMap) {
+        if !self.cookies_changed() {
+            return;
+        }
         for (_, header) in std::mem::take(&mut self.cookie_log().outgoing) {
             headers.append(SET_COOKIE, header);
         }

@@ -29,6 +29,8 @@ pub(super) struct RequestSession {
     /// The request's `Cookie` headers, indexed on the first lookup.
     pub(super) cookie_header: CookieHeader,
     pub(super) cookie_log: Mutex<CookieLog>,
+    /// Set before this request first records a cookie change in `cookie_log`.
+    pub(super) cookies_changed: AtomicBool,
     /// Whether cookies set for this request carry `Secure` (see `SessionLayer::with_secure`).
     pub(super) secure: bool,
     /// Set by the first `#[session]` access: a request that never touches the session costs no commit.
@@ -47,6 +49,7 @@ impl RawSession {
             shared,
             cookie_header,
             cookie_log: Mutex::default(),
+            cookies_changed: AtomicBool::new(false),
             secure,
             touched: AtomicBool::new(false),
             state: Mutex::default(),
