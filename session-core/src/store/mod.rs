@@ -52,6 +52,18 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
         None
     }
 
+    /// [`load`](Self::load) in the form the layer keeps for a request, for a store that can build it with
+    /// less copying than a [`Record`]'s map (`RedisStore` packs the reply into one block). Implement
+    /// `load`, not this.
+    #[doc(hidden)]
+    fn load_for_request(
+        &self,
+        key: &StoreKey,
+    ) -> impl Future<Output = Result<Option<LoadedRecord>, StoreError>> + Send {
+        let load = self.load(key);
+        async move { Ok(load.await?.map(LoadedRecord::from)) }
+    }
+
     /// [`save`](Self::save) at the request's clock `now`, so one request reads the clock once. Implement
     /// `save`, not this.
     #[doc(hidden)]
@@ -115,7 +127,6 @@ impl<S: SessionStore> LoadRecord for S {
     }
 
     fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<LoadedRecord>, StoreError>> {
-        let load = SessionStore::load(self, key);
-        Box::pin(async move { Ok(load.await?.map(LoadedRecord::from)) })
+        Box::pin(SessionStore::load_for_request(self, key))
     }
 }

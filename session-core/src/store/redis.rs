@@ -8,14 +8,14 @@
 //! which touches two: on Redis Cluster the two would need the same hash slot, so this store is for a
 //! single Redis (or Valkey) server or primary.
 
-use std::{collections::HashMap, future::Future, sync::LazyLock, time::Duration};
+use std::{future::Future, sync::Arc, sync::LazyLock, time::Duration};
 
 use redis::{
     aio::{ConnectionManager, ConnectionManagerConfig},
     AsyncCommands, Script,
 };
 
-use super::{Patch, Record, SessionStore};
+use super::{memory::PackedFields, LoadedRecord, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
 
 /// A session store in Redis: a cheap [`Clone`] handle over one multiplexed, self-reconnecting connection.
@@ -158,6 +158,15 @@ impl RedisStore {
     }
 }
 
+impl RedisStore {
+    async fn hgetall(&self, key: &StoreKey) -> Result<Option<Hash>, StoreError> {
+        let key = &self.key(key);
+        let reply: Vec<(Vec<u8>, Vec<u8>)> =
+            self.run(|mut connection| async move { connection.hgetall(key).await }).await?;
+        Hash::parse(reply)
+    }
+}
+
 fn unavailable(error: redis::RedisError) -> StoreError {
     let message = if error.is_io_error() || error.is_timeout() || error.is_connection_dropped() {
         "Redis is unavailable"
@@ -184,32 +193,66 @@ fn record_args(record: &Record) -> Vec<Vec<u8>> {
     args
 }
 
-fn parse_millis(fields: &HashMap<Vec<u8>, Vec<u8>>, name: &str) -> Result<u64, StoreError> {
-    fields
-        .get(name.as_bytes())
-        .and_then(|bytes| std::str::from_utf8(bytes).ok()?.parse().ok())
-        .ok_or_else(|| StoreError::new(format!("session record without a valid `{name}` field")))
+/// A session hash as `HGETALL` returns it: its timestamps, and its other pairs as they came.
+struct Hash {
+    created_at: u64,
+    expires_at: u64,
+    pairs: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Hash {
+    /// `None` for an empty reply (no such key) and for a record past its deadline, which Redis has not
+    /// reclaimed yet.
+    fn parse(reply: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Option<Hash>, StoreError> {
+        if reply.is_empty() {
+            return Ok(None);
+        }
+        let (mut created_at, mut expires_at) = (None, None);
+        let mut pairs = Vec::with_capacity(reply.len().saturating_sub(2));
+        for (name, value) in reply {
+            match name.as_slice() {
+                b"c" => created_at = parse_millis(&value),
+                b"e" => expires_at = parse_millis(&value),
+                _ => pairs.push((name, value)),
+            }
+        }
+        let missing = |name: &str| StoreError::new(format!("session record without a valid `{name}` field"));
+        let created_at = created_at.ok_or_else(|| missing(CREATED))?;
+        let expires_at = expires_at.ok_or_else(|| missing(EXPIRES))?;
+        let live = expires_at > super::now_millis();
+        Ok(live.then_some(Hash { created_at, expires_at, pairs }))
+    }
+
+    /// The session fields: the pairs under `f:`, by their names.
+    fn fields(&self) -> impl Iterator<Item = (&str, &[u8])> + Clone {
+        self.pairs.iter().filter_map(|(name, value)| {
+            let name = std::str::from_utf8(name.strip_prefix(FIELD_PREFIX.as_bytes())?).ok()?;
+            Some((name, value.as_slice()))
+        })
+    }
+}
+
+fn parse_millis(bytes: &[u8]) -> Option<u64> {
+    std::str::from_utf8(bytes).ok()?.parse().ok()
 }
 
 impl SessionStore for RedisStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
-        let key = &self.key(key);
-        let raw: HashMap<Vec<u8>, Vec<u8>> =
-            self.run(|mut connection| async move { connection.hgetall(key).await }).await?;
-        if raw.is_empty() {
+        Ok(self.hgetall(key).await?.map(|hash| Record {
+            fields: hash.fields().map(|(name, value)| (name.to_owned(), value.to_vec())).collect(),
+            created_at: hash.created_at,
+            expires_at: hash.expires_at,
+        }))
+    }
+
+    /// The reply packed into one block for the request, without building a map.
+    async fn load_for_request(&self, key: &StoreKey) -> Result<Option<LoadedRecord>, StoreError> {
+        let Some(hash) = self.hgetall(key).await? else {
             return Ok(None);
-        }
-        let created_at = parse_millis(&raw, CREATED)?;
-        let expires_at = parse_millis(&raw, EXPIRES)?;
-        let fields = raw
-            .into_iter()
-            .filter_map(|(name, value)| {
-                let name = String::from_utf8(name).ok()?;
-                Some((name.strip_prefix(FIELD_PREFIX)?.to_owned(), value))
-            })
-            .collect();
-        let record = Record { fields, created_at, expires_at };
-        Ok((!record.is_expired(super::now_millis())).then_some(record))
+        };
+        let packed =
+            PackedFields::pack(hash.fields()).ok_or_else(|| StoreError::new("a session field is larger than 4 GiB"))?;
+        Ok(Some(LoadedRecord::shared(Arc::new(packed), hash.created_at, hash.expires_at)))
     }
 
     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
