@@ -16,11 +16,14 @@ pub(crate) struct Shared {
     pub(crate) id_cookie: IdCookie,
     /// When cookies carry `Secure`.
     pub(crate) transport: Transport,
-    pub(crate) idle_timeout: Duration,
-    pub(crate) absolute_timeout: Duration,
+    /// The timeouts in milliseconds, the unit of deadlines, converted once rather than per request.
+    idle_ms: u64,
+    absolute_ms: u64,
     /// A loaded session that has used up at least this fraction of its idle timeout gets its deadline
     /// pushed back, even if nothing changed.
-    pub(crate) refresh_fraction: f64,
+    refresh_fraction: f64,
+    /// That fraction of the idle timeout, in milliseconds.
+    refresh_after_ms: u64,
     pub(crate) loader: Arc<dyn LoadRecord>,
 }
 
@@ -95,32 +98,47 @@ impl Shared {
             keys: vec![key],
             id_cookie: IdCookie::default(),
             transport: Transport::Https,
-            idle_timeout: DEFAULT_IDLE_TIMEOUT,
-            absolute_timeout: DEFAULT_ABSOLUTE_TIMEOUT,
+            idle_ms: millis(DEFAULT_IDLE_TIMEOUT),
+            absolute_ms: millis(DEFAULT_ABSOLUTE_TIMEOUT),
             refresh_fraction: 0.5,
+            refresh_after_ms: millis(DEFAULT_IDLE_TIMEOUT) / 2,
             loader,
         }
     }
 
+    pub(crate) fn set_idle_timeout(&mut self, timeout: Duration) {
+        self.idle_ms = millis(timeout);
+        self.set_refresh_fraction(self.refresh_fraction);
+    }
+
+    pub(crate) fn set_absolute_timeout(&mut self, timeout: Duration) {
+        self.absolute_ms = millis(timeout);
+    }
+
+    pub(crate) fn set_refresh_fraction(&mut self, fraction: f64) {
+        self.refresh_fraction = fraction.clamp(0.0, 1.0);
+        // Exact for any timeout below 2^53 ms (285,000 years).
+        self.refresh_after_ms = (self.idle_ms as f64 * self.refresh_fraction) as u64;
+    }
+
     /// The deadline of a session created at `created_at`, seen at `now`: idle and absolute, the earlier.
     pub(crate) fn deadline(&self, created_at: u64, now: u64) -> u64 {
-        let idle = now.saturating_add(millis(self.idle_timeout));
-        let absolute = created_at.saturating_add(millis(self.absolute_timeout));
+        let idle = now.saturating_add(self.idle_ms);
+        let absolute = created_at.saturating_add(self.absolute_ms);
         idle.min(absolute)
     }
 
     /// True if a record created at `created_at` has outlived the absolute timeout, whatever its stored
     /// deadline says: the server enforces its own limits even against a store that does not.
     pub(crate) fn past_absolute(&self, created_at: u64, now: u64) -> bool {
-        created_at.saturating_add(millis(self.absolute_timeout)) <= now
+        created_at.saturating_add(self.absolute_ms) <= now
     }
 
     /// The deadline a loaded record moves to at `now`, and whether moving it is due even when nothing
     /// changed: once the fraction set by `with_idle_refresh` of the idle timeout has passed.
     pub(crate) fn renewed_deadline(&self, record: &LoadedRecord, now: u64) -> (u64, bool) {
         let expires_at = self.deadline(record.created_at(), now);
-        let refresh_after = millis(self.idle_timeout.mul_f64(self.refresh_fraction));
-        (expires_at, expires_at.saturating_sub(record.expires_at()) >= refresh_after)
+        (expires_at, expires_at.saturating_sub(record.expires_at()) >= self.refresh_after_ms)
     }
 
     pub(crate) fn validate(&self) -> Result<(), Error> {

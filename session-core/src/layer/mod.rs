@@ -56,19 +56,19 @@ impl<S: SessionStore> SessionLayer<S> {
     /// by [`with_idle_refresh`](Self::with_idle_refresh) (default one half) of the timeout has passed, so
     /// reads do not write on every request.
     pub fn with_idle_timeout(self, timeout: Duration) -> Self {
-        self.configure(|shared| shared.idle_timeout = timeout)
+        self.configure(|shared| shared.set_idle_timeout(timeout))
     }
 
     /// How much of the idle timeout must have passed before a request that only reads the session pushes
     /// its deadline back (one store write): `0.0` refreshes on every request, `1.0` never on reads alone.
     /// The default, `0.5`, writes at most twice per idle timeout for an active reader.
     pub fn with_idle_refresh(self, fraction: f64) -> Self {
-        self.configure(|shared| shared.refresh_fraction = fraction.clamp(0.0, 1.0))
+        self.configure(|shared| shared.set_refresh_fraction(fraction))
     }
 
     /// Ends a session this long after it was created, however active it is.
     pub fn with_absolute_timeout(self, timeout: Duration) -> Self {
-        self.configure(|shared| shared.absolute_timeout = timeout)
+        self.configure(|shared| shared.set_absolute_timeout(timeout))
     }
 
     /// Keys that signed or encrypted cookies before the current one: their cookies still verify and are

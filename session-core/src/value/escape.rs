@@ -38,6 +38,10 @@ pub fn escape_into(input: &str, out: &mut String) {
 /// have escaped, or a result that is not UTF-8.
 pub fn unescape(input: &str) -> Option<String> {
     let bytes = input.as_bytes();
+    // Most values escaped nothing: then they are the string itself, already checked UTF-8.
+    if bytes.iter().all(|&byte| is_safe(byte)) {
+        return Some(input.to_owned());
+    }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
