@@ -1,6 +1,6 @@
 //! [`LoadedRecord`]: a record as one request reads it, copied out of its store or shared with it.
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use super::{memory::PackedFields, Record};
 
@@ -18,7 +18,7 @@ pub struct LoadedRecord {
 #[derive(Debug)]
 enum Fields {
     Copied(HashMap<String, Vec<u8>>),
-    Shared(Arc<PackedFields>),
+    Shared(PackedFields),
 }
 
 impl From<Record> for LoadedRecord {
@@ -32,7 +32,7 @@ impl From<Record> for LoadedRecord {
 }
 
 impl LoadedRecord {
-    pub(crate) fn shared(fields: Arc<PackedFields>, created_at: u64, expires_at: u64) -> Self {
+    pub(crate) fn shared(fields: PackedFields, created_at: u64, expires_at: u64) -> Self {
         LoadedRecord { fields: Fields::Shared(fields), created_at, expires_at }
     }
 
@@ -76,7 +76,7 @@ mod tests {
             expires_at: 2,
         };
         let packed = PackedFields::pack(record.fields.iter().map(|(n, v)| (n.as_str(), v.as_slice()))).unwrap();
-        let shared = LoadedRecord::shared(Arc::new(packed), 1, 2);
+        let shared = LoadedRecord::shared(packed, 1, 2);
         let copied = LoadedRecord::from(record.clone());
         for loaded in [&shared, &copied] {
             assert_eq!(loaded.get("cart"), Some(&b"[1]"[..]));

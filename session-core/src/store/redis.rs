@@ -8,7 +8,7 @@
 //! which touches two: on Redis Cluster the two would need the same hash slot, so this store is for a
 //! single Redis (or Valkey) server or primary.
 
-use std::{future::Future, sync::Arc, sync::LazyLock, time::Duration};
+use std::{future::Future, sync::LazyLock, time::Duration};
 
 use redis::{
     aio::{ConnectionManager, ConnectionManagerConfig},
@@ -252,7 +252,7 @@ impl SessionStore for RedisStore {
         };
         let packed =
             PackedFields::pack(hash.fields()).ok_or_else(|| StoreError::new("a session field is larger than 4 GiB"))?;
-        Ok(Some(LoadedRecord::shared(Arc::new(packed), hash.created_at, hash.expires_at)))
+        Ok(Some(LoadedRecord::shared(packed, hash.created_at, hash.expires_at)))
     }
 
     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {

@@ -58,7 +58,7 @@ struct Shard {
 struct Entry {
     /// Shared with the requests that loaded it. A save changes it in place only while no request holds
     /// it; otherwise the save points the entry at a new block and the requests keep the old one.
-    fields: Arc<PackedFields>,
+    fields: PackedFields,
     created_at: u64,
     expires_at: u64,
     /// The bucket of `deadlines` this record is filed in: never later than the one of `expires_at`.
@@ -69,7 +69,7 @@ struct Entry {
 
 impl Entry {
     fn new(fields: PackedFields, created_at: u64, expires_at: u64) -> Self {
-        Entry { fields: Arc::new(fields), created_at, expires_at, bucket: bucket_of(expires_at) }
+        Entry { fields, created_at, expires_at, bucket: bucket_of(expires_at) }
     }
 
     fn record(&self) -> Record {

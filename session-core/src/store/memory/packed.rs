@@ -2,13 +2,15 @@
 //!
 //! A `HashMap<String, Vec<u8>>` costs a table and two allocations per field, scattered over the heap; a
 //! million sessions of them is mostly allocator overhead and cache misses. Packed, a record is one block:
-//! for each field, its name's length and its value's length (`u32`, little-endian), then both.
+//! for each field, its name's length and its value's length (`u32`, little-endian), then both. The block
+//! is reference-counted in the same allocation, so a request shares a stored record by one counter and a
+//! lookup follows one pointer to the fields.
 
 use std::{collections::HashMap, ops::Range, sync::Arc};
 
-/// One record's fields, packed.
-#[derive(Debug, Default)]
-pub(crate) struct PackedFields(Box<[u8]>);
+/// One record's fields, packed: cloning shares them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PackedFields(Arc<[u8]>);
 
 /// Bytes of the two length prefixes of a field.
 const HEADER: usize = 8;
@@ -20,15 +22,17 @@ impl PackedFields {
     /// Packs `fields`. `None` if a name or value is over 4 GiB (never the case for cookie-sized data).
     pub(crate) fn pack<'a>(fields: impl Iterator<Item = (&'a str, &'a [u8])> + Clone) -> Option<Self> {
         let len = fields.clone().map(|(name, value)| HEADER + name.len() + value.len()).sum();
-        let mut packed = Vec::with_capacity(len);
+        // Collected from an iterator of known length, the block is allocated once, counter included.
+        let mut block: Arc<[u8]> = std::iter::repeat_n(0, len).collect();
+        let mut writer = Writer { block: Arc::get_mut(&mut block)?, at: 0 };
         for (name, value) in fields {
-            push_field(&mut packed, name, value)?;
+            writer.field(name, value)?;
         }
-        Some(PackedFields(packed.into_boxed_slice()))
+        Some(PackedFields(block))
     }
 
     /// The fields, in the order they were packed.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> + Clone {
         // Names were packed from `&str`, so this never ends early.
         self.spans().map_while(|(name, value)| Some((std::str::from_utf8(name).ok()?, &self.0[value])))
     }
@@ -49,36 +53,27 @@ impl PackedFields {
 
     /// These fields with `changes` applied, in a new block.
     fn patched(&self, changes: &[Change]) -> Option<Self> {
-        let added: usize =
-            changes.iter().filter_map(|(name, value)| Some(HEADER + name.len() + value.as_ref()?.len())).sum();
-        // Room for everything kept and everything set; values that are replaced make it an overestimate.
-        let mut packed = Vec::with_capacity(self.0.len() + added);
-        for (name, value) in self.iter() {
-            if !changes.iter().any(|(changed, _)| *changed == name) {
-                push_field(&mut packed, name, value)?;
-            }
-        }
-        for (name, value) in changes {
-            if let Some(value) = value {
-                push_field(&mut packed, name, value)?;
-            }
-        }
-        Some(PackedFields(packed.into_boxed_slice()))
+        let kept = self.iter().filter(|(name, _)| !changes.iter().any(|(changed, _)| changed == name));
+        let set = changes.iter().filter_map(|(name, value)| Some((*name, value.as_deref()?)));
+        Self::pack(kept.chain(set))
     }
 
-    /// Applies `changes` where the fields lie, if every one of them overwrites a value with one of the
-    /// same length. Returns false, changing nothing, otherwise.
+    /// Applies `changes` where the fields lie, if no one else holds the block and every change overwrites
+    /// a value with one of the same length. Returns false, changing nothing, otherwise.
     fn overwrite(&mut self, changes: &[Change]) -> bool {
+        let Some(block) = Arc::get_mut(&mut self.0) else {
+            return false;
+        };
         let fits = |(name, value): &Change| {
-            let range = self.value_range(name);
+            let range = value_range(block, name);
             value.as_ref().zip(range).is_some_and(|(value, range)| value.len() == range.len())
         };
         if !changes.iter().all(fits) {
             return false;
         }
         for (name, value) in changes {
-            if let (Some(range), Some(value)) = (self.value_range(name), value) {
-                self.0[range].copy_from_slice(value);
+            if let (Some(range), Some(value)) = (value_range(block, name), value) {
+                block[range].copy_from_slice(value);
             }
         }
         true
@@ -86,7 +81,7 @@ impl PackedFields {
 
     /// Where the value of `name` lies in the block.
     fn value_range(&self, name: &str) -> Option<Range<usize>> {
-        self.spans().find(|(field, _)| *field == name.as_bytes()).map(|(_, value)| value)
+        value_range(&self.0, name)
     }
 
     /// Each field's name and where its value lies.
@@ -101,31 +96,48 @@ impl PackedFields {
     }
 }
 
-/// Applies `changes` to the fields `shared` points at. When no request holds them and every change keeps
-/// its value's length (the usual save of a counter, a timestamp or a flag) they change where they lie,
-/// and the save allocates nothing; otherwise the store points at a new block, and requests that hold the
-/// old one keep reading it unchanged. `None` if a field is over 4 GiB.
-pub(super) fn patch(shared: &mut Arc<PackedFields>, changes: &[Change]) -> Option<()> {
-    if let Some(fields) = Arc::get_mut(shared) {
-        if fields.overwrite(changes) {
-            return Some(());
-        }
+/// Applies `changes` to `fields`. When no request holds them and every change keeps its value's length
+/// (the usual save of a counter, a timestamp or a flag) they change where they lie, and the save
+/// allocates nothing; otherwise `fields` becomes a new block, and requests that hold the old one keep
+/// reading it unchanged. `None` if a field is over 4 GiB.
+pub(super) fn patch(fields: &mut PackedFields, changes: &[Change]) -> Option<()> {
+    if !fields.overwrite(changes) {
+        *fields = fields.patched(changes)?;
     }
-    *shared = Arc::new(shared.patched(changes)?);
     Some(())
 }
 
-/// Appends one field: the two lengths, the name, the value.
-fn push_field(packed: &mut Vec<u8>, name: &str, value: &[u8]) -> Option<()> {
-    packed.extend_from_slice(&u32::try_from(name.len()).ok()?.to_le_bytes());
-    packed.extend_from_slice(&u32::try_from(value.len()).ok()?.to_le_bytes());
-    packed.extend_from_slice(name.as_bytes());
-    packed.extend_from_slice(value);
-    Some(())
+/// Where the value of `name` lies in `block`.
+fn value_range(block: &[u8], name: &str) -> Option<Range<usize>> {
+    Spans { block, at: 0 }.find(|(field, _)| *field == name.as_bytes()).map(|(_, value)| value)
+}
+
+/// Writes fields one after the other into a block of exactly their size.
+struct Writer<'a> {
+    block: &'a mut [u8],
+    at: usize,
+}
+
+impl Writer<'_> {
+    /// Writes one field: the two lengths, the name, the value.
+    fn field(&mut self, name: &str, value: &[u8]) -> Option<()> {
+        self.put(&u32::try_from(name.len()).ok()?.to_le_bytes())?;
+        self.put(&u32::try_from(value.len()).ok()?.to_le_bytes())?;
+        self.put(name.as_bytes())?;
+        self.put(value)
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.at.checked_add(bytes.len())?;
+        self.block.get_mut(self.at..end)?.copy_from_slice(bytes);
+        self.at = end;
+        Some(())
+    }
 }
 
 /// Walks a packed block: each field's name, and the range of its value. Packing is ours and always well
 /// formed; a truncated block would end the walk rather than panic.
+#[derive(Clone)]
 struct Spans<'a> {
     block: &'a [u8],
     at: usize,
@@ -176,13 +188,13 @@ mod tests {
     #[test]
     fn a_save_of_same_length_values_changes_the_block_in_place_unless_a_request_holds_it() {
         let fields = [("count", &b"41"[..]), ("user", &b"7"[..])];
-        let mut shared = Arc::new(PackedFields::pack(fields.into_iter()).unwrap());
+        let mut shared = PackedFields::pack(fields.into_iter()).unwrap();
         let block = shared.0.as_ptr();
         patch(&mut shared, &[("count", Some(b"42".to_vec()))]).unwrap();
         assert_eq!(shared.0.as_ptr(), block, "overwritten where it lies");
         assert_eq!(shared.iter().collect::<Vec<_>>(), [("count", &b"42"[..]), ("user", &b"7"[..])]);
 
-        let held = Arc::clone(&shared);
+        let held = shared.clone();
         patch(&mut shared, &[("count", Some(b"43".to_vec()))]).unwrap();
         assert_eq!(held.get("count"), Some(&b"42"[..]), "a request's copy never changes");
         assert_eq!(shared.get("count"), Some(&b"43"[..]));
