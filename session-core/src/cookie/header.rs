@@ -59,7 +59,7 @@ struct Pairs {
     end: usize,
 }
 
-/// More pairs than browsers usually send one site; the rest of a longer header is scanned per lookup.
+/// More pairs than browsers usually send to one site; the rest of a longer header is scanned per lookup.
 const INDEXED_PAIRS: usize = 16;
 
 /// A pair's name and value as offsets into the header (`u16`, to keep the index small: it is part of
