@@ -15,7 +15,10 @@ use redis::{
     AsyncCommands, Script,
 };
 
-use super::{memory::PackedFields, LoadedRecord, Patch, Record, SessionStore};
+use super::{
+    memory::{too_large, PackedFields},
+    LoadedRecord, Patch, Record, SessionStore,
+};
 use crate::{id::StoreKey, StoreError};
 
 /// A session store in Redis: a cheap [`Clone`] handle over one multiplexed, self-reconnecting connection.
@@ -156,9 +159,8 @@ impl RedisStore {
         }
         name
     }
-}
 
-impl RedisStore {
+    /// The session hash under `key`, if it is there and live.
     async fn hgetall(&self, key: &StoreKey) -> Result<Option<Hash>, StoreError> {
         let key = &self.key(key);
         let reply: Vec<(Vec<u8>, Vec<u8>)> =
@@ -210,10 +212,12 @@ impl Hash {
         let (mut created_at, mut expires_at) = (None, None);
         let mut pairs = Vec::with_capacity(reply.len().saturating_sub(2));
         for (name, value) in reply {
-            match name.as_slice() {
-                b"c" => created_at = parse_millis(&value),
-                b"e" => expires_at = parse_millis(&value),
-                _ => pairs.push((name, value)),
+            if name == CREATED.as_bytes() {
+                created_at = parse_millis(&value);
+            } else if name == EXPIRES.as_bytes() {
+                expires_at = parse_millis(&value);
+            } else {
+                pairs.push((name, value));
             }
         }
         let missing = |name: &str| StoreError::new(format!("session record without a valid `{name}` field"));
@@ -250,8 +254,7 @@ impl SessionStore for RedisStore {
         let Some(hash) = self.hgetall(key).await? else {
             return Ok(None);
         };
-        let packed =
-            PackedFields::pack(hash.fields()).ok_or_else(|| StoreError::new("a session field is larger than 4 GiB"))?;
+        let packed = PackedFields::pack(hash.fields()).ok_or_else(too_large)?;
         Ok(Some(LoadedRecord::shared(packed, hash.created_at, hash.expires_at)))
     }
 

@@ -173,7 +173,8 @@ fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
     shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn too_large() -> StoreError {
+/// The error of a record that cannot be packed (also `RedisStore`'s, which packs what it loads).
+pub(super) fn too_large() -> StoreError {
     StoreError::new("a session field is larger than 4 GiB")
 }
 

@@ -39,7 +39,7 @@ impl PackedFields {
 
     /// The value of the field `name`, if there is one.
     pub(crate) fn get(&self, name: &str) -> Option<&[u8]> {
-        self.value_range(name).map(|range| &self.0[range])
+        value_range(&self.0, name).map(|range| &self.0[range])
     }
 
     /// The fields as a [`Record`](crate::store::Record) holds them.
@@ -77,11 +77,6 @@ impl PackedFields {
             }
         }
         true
-    }
-
-    /// Where the value of `name` lies in the block.
-    fn value_range(&self, name: &str) -> Option<Range<usize>> {
-        value_range(&self.0, name)
     }
 
     /// Each field's name and where its value lies.
