@@ -108,6 +108,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod base64url;
 pub mod cookie;
 mod entropy;
 mod error;

@@ -1,8 +1,12 @@
-//! Stores for tests: [`CountingStore`] counts every round trip, [`FaultyStore`] fails on demand.
+//! Stores for tests: [`CountingStore`] counts every round trip, [`FaultyStore`] fails on demand,
+//! [`SlowStore`] takes its time to load.
 
-use std::sync::{
-    atomic::{AtomicBool, AtomicUsize, Ordering},
-    Arc,
+use std::{
+    sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc,
+    },
+    time::Duration,
 };
 
 use session_core::{
@@ -166,6 +170,40 @@ impl<S: SessionStore> SessionStore for FaultyStore<S> {
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
         self.check()?;
+        self.inner.delete(key).await
+    }
+}
+
+/// Wraps a store and waits before every load, as a store across a network does, so that the
+/// accessors of one request can overlap.
+#[derive(Clone, Debug)]
+pub struct SlowStore<S> {
+    inner: S,
+    delay: Duration,
+}
+
+impl<S> SlowStore<S> {
+    /// `inner`, each load of which first waits `delay`.
+    pub fn new(inner: S, delay: Duration) -> Self {
+        SlowStore { inner, delay }
+    }
+}
+
+impl<S: SessionStore> SessionStore for SlowStore<S> {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.load(key).await
+    }
+
+    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        self.inner.create(key, record).await
+    }
+
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        self.inner.save(key, patch).await
+    }
+
+    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
         self.inner.delete(key).await
     }
 }

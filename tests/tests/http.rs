@@ -12,7 +12,7 @@ use http::{header, Request, StatusCode};
 use session_core::{CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
 use tests::{
     browser::{send, Browser},
-    stores::{CallCounts, CountingStore, FaultyStore},
+    stores::{CallCounts, CountingStore, FaultyStore, SlowStore},
 };
 use tokio::sync::Barrier;
 
@@ -382,6 +382,52 @@ async fn concurrent_requests_setting_different_fields_both_survive() {
     tokio::join!(a.post("/race/user"), b.post("/race/cart"));
     assert_eq!(browser.get("/user").await.body, "Some(99)");
     assert_eq!(browser.get("/cart").await.body, "Some([\"pear\"])");
+}
+
+/// A store that counts its round trips behind one that takes 20 ms to load.
+fn slow_counting() -> (CountingStore<SlowStore<MemoryStore>>, Router) {
+    let store = CountingStore::new(SlowStore::new(MemoryStore::default(), Duration::from_millis(20)));
+    let overlapping = Router::new()
+        .route(
+            "/overlapping",
+            get(|s: VisitorSession| async move {
+                let (user, cart, again) = tokio::join!(s.user_id(), s.cart(), s.user_id());
+                Result::Ok(format!("{:?} {:?} {:?}", user?, cart?, again?))
+            }),
+        )
+        .route(
+            "/abandoned",
+            get(|s: VisitorSession| async move {
+                // The first accessor's load is dropped halfway; the next one must not wait for it forever.
+                let abandoned = tokio::time::timeout(Duration::from_millis(1), s.user_id()).await;
+                assert!(abandoned.is_err(), "the slow load was still running");
+                Result::Ok(format!("{:?}", s.user_id().await?))
+            }),
+        )
+        .merge(routes());
+    (store.clone(), overlapping.layer(SessionLayer::new(store, Key::generate())))
+}
+
+#[tokio::test]
+async fn overlapping_accessors_of_one_request_load_the_session_once() {
+    let (store, app) = slow_counting();
+    let mut browser = Browser::new(app);
+    browser.post("/user/7").await;
+    browser.post("/cart/apple").await;
+    store.take_counts();
+    assert_eq!(browser.get("/overlapping").await.body, "Some(7) Some([\"apple\"]) Some(7)");
+    assert_eq!(store.counts(), CallCounts { load: 1, ..CallCounts::default() });
+}
+
+#[tokio::test]
+async fn an_abandoned_load_does_not_block_the_next_accessor() {
+    let (store, app) = slow_counting();
+    let mut browser = Browser::new(app);
+    browser.post("/user/7").await;
+    store.take_counts();
+    let reply = tokio::time::timeout(Duration::from_secs(5), browser.get("/abandoned")).await;
+    assert_eq!(reply.expect("the request finished").body, "Some(7)");
+    assert_eq!(store.counts().load, 2, "the abandoned load, then the next accessor's own");
 }
 
 #[tokio::test]

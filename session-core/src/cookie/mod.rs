@@ -5,10 +5,11 @@ mod header;
 mod set_cookie;
 mod spec;
 
-pub(crate) use codec::sign_into;
 pub use codec::{protect, unprotect};
+pub(crate) use codec::{sign_into, unprotect_bytes};
 pub(crate) use header::CookieHeader;
 pub(crate) use set_cookie::SetCookie;
+pub(crate) use spec::SIGNATURE_LEN;
 pub use spec::{CookieSpec, Protection, SameSite};
 
 /// The most bytes of name and value a browser keeps for one cookie.

@@ -7,7 +7,7 @@ use http::{header::SET_COOKIE, HeaderMap, HeaderValue};
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect, sign_into, unprotect, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
+    cookie::{protect, sign_into, unprotect_bytes, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
     id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
@@ -77,7 +77,7 @@ impl RawSession {
         let mut present = false;
         for sent in self.0.cookie_header.values(spec.name) {
             present = true;
-            let Some((plain, key_index)) = unprotect(spec.protection, spec.name, sent, keys) else {
+            let Some((plain, key_index)) = unprotect_bytes(spec.protection, spec.name, sent, keys) else {
                 continue;
             };
             if let Some(value) = T::decode(&plain) {
@@ -179,7 +179,7 @@ impl RawSession {
         let mut present = false;
         for sent in self.0.cookie_header.values(name) {
             present = true;
-            let verified = unprotect(Protection::Signed, name, sent, &self.0.shared.keys);
+            let verified = unprotect_bytes(Protection::Signed, name, sent, &self.0.shared.keys);
             if let Some((text, key_index)) = verified {
                 if let Some(id) = SessionId::parse(&text) {
                     return IncomingId::Valid { id, verified_with_previous_key: key_index > 0 };
@@ -197,8 +197,14 @@ impl RawSession {
     /// cryptography, so even requests that never touch the session shed it. Returns whether it did.
     pub(crate) fn clear_malformed_id_cookie(&self) -> bool {
         let name: &str = &self.0.shared.id_cookie.name;
-        let mut values = self.0.cookie_header.values(name).peekable();
-        if values.peek().is_none() || values.any(has_id_cookie_shape) {
+        let mut present = false;
+        for value in self.0.cookie_header.values(name) {
+            if has_id_cookie_shape(value) {
+                return false;
+            }
+            present = true;
+        }
+        if !present {
             return false;
         }
         tracing::debug!("malformed session id cookie cleared");

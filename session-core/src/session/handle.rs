@@ -53,5 +53,8 @@ impl RequestSessionExt for http::request::Parts {
 }
 
 pub(crate) fn handle_from_extensions<H: SessionHandle>(extensions: &http::Extensions) -> Result<H, Error> {
-    extensions.get::<RawSession>().cloned().map(H::from_raw).ok_or(Error::MissingLayer)
+    match extensions.get::<RawSession>() {
+        Some(raw) => Ok(H::from_raw(raw.clone())),
+        None => Err(Error::MissingLayer),
+    }
 }

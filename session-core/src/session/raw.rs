@@ -36,8 +36,9 @@ pub(super) struct RequestSession {
     /// Set by the first `#[session]` access: a request that never touches the session costs no commit.
     touched: AtomicBool,
     state: Mutex<RecordState>,
-    /// Held while loading, so concurrent accessors of one request load the record once.
-    load_lock: tokio::sync::Mutex<()>,
+    /// Wakes the accessors that waited for another accessor's load (see `RecordState::loading`), so
+    /// concurrent accessors of one request load the record once.
+    load_ended: tokio::sync::Notify,
 }
 
 /// How many new ids to try when the store reports a collision (with 128-bit ids, never in practice).
@@ -53,7 +54,7 @@ impl RawSession {
             secure,
             touched: AtomicBool::new(false),
             state: Mutex::default(),
-            load_lock: tokio::sync::Mutex::const_new(()),
+            load_ended: tokio::sync::Notify::const_new(),
         }))
     }
 
@@ -150,19 +151,28 @@ impl RawSession {
 
     async fn ensure_loaded(&self) -> Result<(), Error> {
         self.0.touched.store(true, Ordering::Relaxed);
-        if self.state().loaded.is_some() {
-            return Ok(());
+        loop {
+            let wait = {
+                let mut state = self.state();
+                if state.loaded.is_some() {
+                    return Ok(());
+                }
+                if !state.loading {
+                    state.loading = true;
+                    break;
+                }
+                state.awaited = true;
+                // Made while the lock is held, so the loader's wake-up cannot come before it.
+                self.0.load_ended.notified()
+            };
+            // Loaded, or failed (then this accessor tries in turn).
+            wait.await;
         }
-        // Uncontended (the usual case) the lock is taken without building its future.
-        let _loading = match self.0.load_lock.try_lock() {
-            Ok(guard) => guard,
-            Err(_) => self.0.load_lock.lock().await,
-        };
-        if self.state().loaded.is_some() {
-            return Ok(());
-        }
+        // Ends the load whatever happens: on an error, or if this accessor's future is dropped, the
+        // others stop waiting.
+        let loading = LoadInProgress(self);
         let loaded = self.load().await?;
-        self.state().loaded = Some(loaded);
+        loading.end(loaded);
         Ok(())
     }
 
@@ -242,7 +252,7 @@ impl RawSession {
         let state = std::mem::take(&mut *self.state());
         let shared = &self.0.shared;
         let now = now_millis();
-        let RecordState { loaded, changes, pending, new_id } = state;
+        let RecordState { loaded, changes, pending, new_id, .. } = state;
         match (pending, loaded) {
             (Pending::Destroy { old }, _) => {
                 store.delete(&old).await?;
@@ -321,6 +331,38 @@ impl RawSession {
             }
         }
         Err(StoreError::new("no free session id after several attempts").into())
+    }
+}
+
+/// The load an accessor is doing for its request; ended (the others woken) when dropped.
+struct LoadInProgress<'s>(&'s RawSession);
+
+impl LoadInProgress<'_> {
+    /// Ends the load with what it loaded.
+    fn end(self, loaded: Loaded) {
+        self.release(Some(loaded));
+        // Released; dropping it would release it again.
+        std::mem::forget(self);
+    }
+
+    /// Records what was loaded (unless `destroy` decided meanwhile) and wakes the waiting accessors.
+    fn release(&self, loaded: Option<Loaded>) {
+        let mut state = self.0.state();
+        if state.loaded.is_none() {
+            state.loaded = loaded;
+        }
+        state.loading = false;
+        let awaited = std::mem::take(&mut state.awaited);
+        drop(state);
+        if awaited {
+            self.0 .0.load_ended.notify_waiters();
+        }
+    }
+}
+
+impl Drop for LoadInProgress<'_> {
+    fn drop(&mut self) {
+        self.release(None);
     }
 }
 

@@ -15,6 +15,10 @@ pub(super) struct RecordState {
     pub(super) pending: Pending,
     /// The id this request gives the session: after `cycle_id`, or chosen for a new session.
     pub(super) new_id: Option<SessionId>,
+    /// An accessor is loading the record: the request's other accessors wait for it.
+    pub(super) loading: bool,
+    /// Some accessor is waiting for that load, and must be woken when it ends.
+    pub(super) awaited: bool,
 }
 
 /// The outcome of loading.

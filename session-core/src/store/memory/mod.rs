@@ -6,10 +6,12 @@ mod packed;
 pub(super) use packed::PackedFields;
 
 use std::{
+    cell::Cell,
     collections::{hash_map, HashMap},
     hash::{BuildHasherDefault, Hasher},
+    ops::{Deref, DerefMut},
     sync::{
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicU64, Ordering},
         Arc, Mutex, MutexGuard,
     },
 };
@@ -25,7 +27,7 @@ const SHARDS: usize = 16;
 /// An in-memory session store: a cheap [`Clone`] handle to one shared, sharded map.
 ///
 /// Expired records are reclaimed as the store is used (every operation sweeps the expired records of its
-/// shard and of one other), without anyone having to read them, and the number of sessions is bounded:
+/// shard and of one other, taking turns, when any are due), without anyone having to read them, and the number of sessions is bounded:
 /// when full, the session closest to expiry makes room. A session of a few small fields takes about
 /// 250 bytes, and every operation costs one hash lookup however many sessions there are.
 ///
@@ -43,9 +45,11 @@ pub struct MemoryStore {
 
 struct Inner {
     shards: [Mutex<Shard>; SHARDS],
+    /// When each shard's earliest deadline bucket comes due (milliseconds since the Unix epoch), written
+    /// whenever its lock is let go: an operation skips sweeping a shard with nothing due without taking
+    /// its lock. A stale value only moves a sweep to a later operation.
+    next_due: [AtomicU64; SHARDS],
     max_per_shard: usize,
-    /// Which shard the next operation sweeps besides its own.
-    sweep_cursor: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -125,15 +129,15 @@ impl MemoryStore {
         MemoryStore {
             inner: Arc::new(Inner {
                 shards: std::array::from_fn(|_| Mutex::default()),
+                next_due: std::array::from_fn(|_| AtomicU64::new(u64::MAX)),
                 max_per_shard: max_sessions.div_ceil(SHARDS).max(1),
-                sweep_cursor: AtomicUsize::new(0),
             }),
         }
     }
 
     /// The number of records held, expired ones not yet reclaimed included.
     pub fn len(&self) -> usize {
-        self.inner.shards.iter().map(|shard| lock(shard).records.len()).sum()
+        (0..SHARDS).map(|index| self.lock(index).records.len()).sum()
     }
 
     /// True if no records are held.
@@ -144,21 +148,39 @@ impl MemoryStore {
     /// Reclaims every expired record now.
     pub fn purge_expired(&self) {
         let now = now_millis();
-        for shard in &self.inner.shards {
-            lock(shard).sweep(now);
+        for index in 0..SHARDS {
+            self.lock(index).sweep(now);
         }
     }
 
-    /// Locks the shard of `key` after sweeping it and one other shard.
-    fn shard(&self, key: &StoreKey, now: u64) -> MutexGuard<'_, Shard> {
-        let index = shard_index(key);
-        let other = self.inner.sweep_cursor.fetch_add(1, Ordering::Relaxed) % SHARDS;
-        if other != index {
-            lock(&self.inner.shards[other]).sweep(now);
+    /// Locks the shard of `key`, having swept it and one other shard (each in turn, so that shards
+    /// nobody's sessions live in are swept too) if anything in them is due.
+    fn shard(&self, key: &StoreKey, now: u64) -> LockedShard<'_> {
+        thread_local! {
+            // Per thread, so that turning it costs no write to memory that other threads share.
+            static SWEEP_CURSOR: Cell<usize> = const { Cell::new(0) };
         }
-        let mut shard = lock(&self.inner.shards[index]);
-        shard.sweep(now);
+        let other = SWEEP_CURSOR.with(|cursor| cursor.replace((cursor.get() + 1) % SHARDS));
+        let index = shard_index(key);
+        if other != index && self.is_due(other, now) {
+            self.lock(other).sweep(now);
+        }
+        let mut shard = self.lock(index);
+        if self.is_due(index, now) {
+            shard.sweep(now);
+        }
         shard
+    }
+
+    fn is_due(&self, index: usize, now: u64) -> bool {
+        self.inner.next_due[index].load(Ordering::Relaxed) <= now
+    }
+
+    fn lock(&self, index: usize) -> LockedShard<'_> {
+        // A poisoned lock only means another request panicked mid-operation; every operation leaves a
+        // shard consistent before it can panic, so the data is still good.
+        let shard = self.inner.shards[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        LockedShard { shard, next_due: &self.inner.next_due[index] }
     }
 }
 
@@ -167,10 +189,31 @@ fn shard_index(key: &StoreKey) -> usize {
     usize::from(key.as_bytes()[0]) % SHARDS
 }
 
-/// A poisoned lock only means another request panicked mid-operation; every operation leaves a shard
-/// consistent before it can panic, so the data is still good.
-fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
-    shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// A locked shard, which publishes when its next deadline comes due as it is unlocked.
+struct LockedShard<'a> {
+    shard: MutexGuard<'a, Shard>,
+    next_due: &'a AtomicU64,
+}
+
+impl Deref for LockedShard<'_> {
+    type Target = Shard;
+
+    fn deref(&self) -> &Shard {
+        &self.shard
+    }
+}
+
+impl DerefMut for LockedShard<'_> {
+    fn deref_mut(&mut self) -> &mut Shard {
+        &mut self.shard
+    }
+}
+
+impl Drop for LockedShard<'_> {
+    fn drop(&mut self) {
+        // Still under the lock, so the value written is the shard's as it is left.
+        self.next_due.store(self.shard.deadlines.next_due().unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
 }
 
 /// The error of a record that cannot be packed (also `RedisStore`'s, which packs what it loads).
@@ -421,7 +464,7 @@ mod tests {
             store.delete(&key).await.unwrap();
         }
         assert!(store.is_empty());
-        let indexed: usize = store.inner.shards.iter().map(|shard| lock(shard).deadlines.len()).sum();
+        let indexed: usize = (0..SHARDS).map(|index| store.lock(index).deadlines.len()).sum();
         assert!(indexed <= SHARDS * 65, "{indexed} index entries for no sessions");
     }
 
