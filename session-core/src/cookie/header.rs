@@ -30,27 +30,52 @@ impl CookieHeader {
 
     /// Every value sent under `name`, in header order, as bytes: most lookups only compare or verify
     /// them, and a value that must be text is checked where it is decoded.
-    pub(crate) fn values<'h>(&'h self, name: &'h str) -> impl Iterator<Item = &'h [u8]> + 'h {
+    pub(crate) fn values<'h>(&'h self, name: &'h str) -> Values<'h> {
         let first = self.first.as_ref().map_or(&b""[..], HeaderValue::as_bytes);
         let pairs = self.pairs.get_or_init(|| Pairs::index(first));
-        let indexed = pairs.spans[..pairs.len]
-            .iter()
-            .filter(move |span| &first[span.name()] == name.as_bytes())
-            .map(move |span| unquote(&first[span.value()]));
-        // Pairs past the index's capacity, then any further headers, are split again on each lookup.
-        let scanned = std::iter::once((first, pairs.end))
-            .chain(self.rest.iter().map(|header| (header.as_bytes(), 0)))
-            .flat_map(move |(header, from)| {
-                split(header, from)
-                    .filter(move |pair| header[pair.name.clone()] == *name.as_bytes())
-                    .map(move |pair| unquote(&header[pair.value]))
-            });
-        indexed.chain(scanned)
+        Values { headers: self, name: name.as_bytes(), indexed: pairs.spans[..pairs.len].iter(), scan: (0, pairs.end) }
     }
 
     /// True if the request carries a cookie called `name`.
     pub(crate) fn contains(&self, name: &str) -> bool {
         self.values(name).next().is_some()
+    }
+}
+
+/// The values of one name, from [`CookieHeader::values`]: first the indexed pairs of the first header,
+/// then a scan of the pairs past the index and of any further headers.
+pub(crate) struct Values<'h> {
+    headers: &'h CookieHeader,
+    name: &'h [u8],
+    indexed: std::slice::Iter<'h, Span>,
+    /// Where the scan goes on: which header (0 is the first, then `rest` in order) and from which byte.
+    scan: (usize, usize),
+}
+
+impl<'h> Iterator for Values<'h> {
+    type Item = &'h [u8];
+
+    fn next(&mut self) -> Option<&'h [u8]> {
+        let first = self.headers.first.as_ref().map_or(&b""[..], HeaderValue::as_bytes);
+        if let Some(span) = self.indexed.find(|span| &first[span.name()] == self.name) {
+            return Some(unquote(&first[span.value()]));
+        }
+        loop {
+            let (index, from) = self.scan;
+            let header = match index {
+                0 => first,
+                _ => self.headers.rest.get(index - 1)?.as_bytes(),
+            };
+            match next_pair(header, from) {
+                Some(pair) => {
+                    self.scan.1 = pair.next;
+                    if header[pair.name] == *self.name {
+                        return Some(unquote(&header[pair.value]));
+                    }
+                }
+                None => self.scan = (index + 1, 0),
+            }
+        }
     }
 }
 
@@ -94,11 +119,13 @@ impl Pairs {
             pairs.end = 0;
             return pairs;
         }
-        for pair in split(header, 0) {
+        let mut from = 0;
+        while let Some(pair) = next_pair(header, from) {
             if pairs.len == INDEXED_PAIRS {
                 pairs.end = pair.start;
                 break;
             }
+            from = pair.next;
             // Both ends lie within a header shorter than 64 KiB, so they fit.
             let offsets = |range: Range<usize>| (range.start as u16, range.end as u16);
             pairs.spans[pairs.len] = Span { name: offsets(pair.name), value: offsets(pair.value) };
@@ -116,24 +143,24 @@ struct Pair {
     name: Range<usize>,
     /// After it, trimmed too.
     value: Range<usize>,
+    /// Where the next segment starts.
+    next: usize,
 }
 
-/// The pairs of `header` from byte `from` on, which starts a segment: the one place that says how a
+/// The first pair of `header` from byte `from` on, which starts a segment: the one place that says how a
 /// `Cookie` header splits. Segments without `=` are not pairs.
-fn split(header: &[u8], from: usize) -> impl Iterator<Item = Pair> + '_ {
+fn next_pair(header: &[u8], from: usize) -> Option<Pair> {
     let mut start = from;
-    std::iter::from_fn(move || {
-        while start <= header.len() {
-            let segment = start;
-            let end = memchr::memchr(b';', &header[segment..]).map_or(header.len(), |at| segment + at);
-            start = end + 1;
-            if let Some(equals) = memchr::memchr(b'=', &header[segment..end]).map(|at| segment + at) {
-                let (name, value) = (trimmed(header, segment, equals), trimmed(header, equals + 1, end));
-                return Some(Pair { start: segment, name, value });
-            }
+    while start <= header.len() {
+        let segment = start;
+        let end = memchr::memchr(b';', &header[segment..]).map_or(header.len(), |at| segment + at);
+        start = end + 1;
+        if let Some(equals) = memchr::memchr(b'=', &header[segment..end]).map(|at| segment + at) {
+            let (name, value) = (trimmed(header, segment, equals), trimmed(header, equals + 1, end));
+            return Some(Pair { start: segment, name, value, next: start });
         }
-        None
-    })
+    }
+    None
 }
 
 /// `start..end` of `header` without the spaces and tabs at either end.
