@@ -9,7 +9,6 @@ pub use codec::{protect, unprotect};
 pub(crate) use codec::{sign_into, unprotect_bytes};
 pub(crate) use header::CookieHeader;
 pub(crate) use set_cookie::SetCookie;
-pub(crate) use spec::SIGNATURE_LEN;
 pub use spec::{CookieSpec, Protection, SameSite};
 
 /// The most bytes of name and value a browser keeps for one cookie.

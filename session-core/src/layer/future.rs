@@ -47,7 +47,7 @@ where
         if let Some(commit) = this.committing {
             return commit.as_mut().poll(cx).map(Ok);
         }
-        let response = ready!(this.handler.poll(cx))?;
+        let mut response = ready!(this.handler.poll(cx))?;
         // A handler that failed (5xx) may have left its changes half made: send and save none of them.
         if response.status().is_server_error() {
             return Poll::Ready(Ok(response));
@@ -58,23 +58,22 @@ where
             Some(this.session.clear_malformed_id_cookie())
         };
         if let Some(id_cookie_changed) = done {
-            return Poll::Ready(Ok(finish(response, this.session, Ok(id_cookie_changed))));
+            finish(&mut response, this.session, Ok(id_cookie_changed));
+            return Poll::Ready(Ok(response));
         }
         let (session, store) = (this.session.clone(), this.store.clone());
         let commit = this.committing.insert(Box::pin(async move {
             let committed = session.commit(&store).await;
-            finish(response, &session, committed)
+            finish(&mut response, &session, committed);
+            response
         }));
         commit.as_mut().poll(cx).map(Ok)
     }
 }
 
-/// The response as it leaves: the session's cookies added, or the commit's error in its place.
-fn finish<B: From<String>>(
-    mut response: Response<B>,
-    session: &RawSession,
-    committed: Result<bool, Error>,
-) -> Response<B> {
+/// Makes `response` the one that leaves: the session's cookies added, or the commit's error in its place.
+/// (In place: a response is large enough that moving it in and out shows in a profile.)
+fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, committed: Result<bool, Error>) {
     match committed {
         Ok(id_cookie_changed) => {
             session.write_set_cookies(response.headers_mut());
@@ -82,12 +81,11 @@ fn finish<B: From<String>>(
                 // A response that sets or clears the id cookie must not be cached and replayed to others.
                 response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
-            response
         }
         Err(error) => {
             tracing::error!(%error, "session changes could not be saved");
             // None of the request's cookies go out either: the response says nothing was saved.
-            error.to_response()
+            *response = error.to_response();
         }
     }
 }

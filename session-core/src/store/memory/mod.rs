@@ -27,9 +27,10 @@ const SHARDS: usize = 16;
 /// An in-memory session store: a cheap [`Clone`] handle to one shared, sharded map.
 ///
 /// Expired records are reclaimed as the store is used (every operation sweeps the expired records of its
-/// shard and of one other, taking turns, when any are due), without anyone having to read them, and the number of sessions is bounded:
-/// when full, the session closest to expiry makes room. A session of a few small fields takes about
-/// 250 bytes, and every operation costs one hash lookup however many sessions there are.
+/// shard and of one other, taking turns, when any are due), without anyone having to read them, and the
+/// number of sessions is bounded: when full, the session closest to expiry makes room. A session of a few
+/// small fields takes about 250 bytes, and every operation costs one hash lookup however many sessions
+/// there are.
 ///
 /// ```
 /// use session_core::MemoryStore;
