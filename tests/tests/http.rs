@@ -384,9 +384,9 @@ async fn concurrent_requests_setting_different_fields_both_survive() {
     assert_eq!(browser.get("/cart").await.body, "Some([\"pear\"])");
 }
 
-/// A store that counts its round trips behind one that takes 20 ms to load.
-fn slow_counting() -> (CountingStore<SlowStore<MemoryStore>>, Router) {
-    let store = CountingStore::new(SlowStore::new(MemoryStore::default(), Duration::from_millis(20)));
+/// A store that counts its round trips behind one that takes `delay` to load.
+fn slow_counting(delay: Duration) -> (CountingStore<SlowStore<MemoryStore>>, Router) {
+    let store = CountingStore::new(SlowStore::new(MemoryStore::default(), delay));
     let overlapping = Router::new()
         .route(
             "/overlapping",
@@ -399,7 +399,7 @@ fn slow_counting() -> (CountingStore<SlowStore<MemoryStore>>, Router) {
             "/abandoned",
             get(|s: VisitorSession| async move {
                 // The first accessor's load is dropped halfway; the next one must not wait for it forever.
-                let abandoned = tokio::time::timeout(Duration::from_millis(1), s.user_id()).await;
+                let abandoned = tokio::time::timeout(Duration::from_millis(10), s.user_id()).await;
                 assert!(abandoned.is_err(), "the slow load was still running");
                 Result::Ok(format!("{:?}", s.user_id().await?))
             }),
@@ -410,7 +410,7 @@ fn slow_counting() -> (CountingStore<SlowStore<MemoryStore>>, Router) {
 
 #[tokio::test]
 async fn overlapping_accessors_of_one_request_load_the_session_once() {
-    let (store, app) = slow_counting();
+    let (store, app) = slow_counting(Duration::from_millis(20));
     let mut browser = Browser::new(app);
     browser.post("/user/7").await;
     browser.post("/cart/apple").await;
@@ -421,7 +421,8 @@ async fn overlapping_accessors_of_one_request_load_the_session_once() {
 
 #[tokio::test]
 async fn an_abandoned_load_does_not_block_the_next_accessor() {
-    let (store, app) = slow_counting();
+    // A load takes fifty times as long as the first accessor waits, so it cannot finish in time.
+    let (store, app) = slow_counting(Duration::from_millis(500));
     let mut browser = Browser::new(app);
     browser.post("/user/7").await;
     store.take_counts();
