@@ -10,7 +10,7 @@ use base64_simd::{Out, URL_SAFE_NO_PAD};
 /// bytes: another length, a character outside the alphabet, or set padding bits (which would give two
 /// texts for one value).
 pub(crate) fn decode_exact<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
-    if text.len() != URL_SAFE_NO_PAD.encoded_length(N) {
+    if text.len() != encoded_len(N) {
         return None;
     }
     let mut bytes = [0; N];
