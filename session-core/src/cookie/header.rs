@@ -33,7 +33,8 @@ impl CookieHeader {
     pub(crate) fn values<'h>(&'h self, name: &'h str) -> Values<'h> {
         let first = self.first.as_ref().map_or(&b""[..], HeaderValue::as_bytes);
         let pairs = self.pairs.get_or_init(|| Pairs::index(first));
-        Values { headers: self, name: name.as_bytes(), indexed: pairs.spans[..pairs.len].iter(), scan: (0, pairs.end) }
+        let indexed = pairs.spans[..pairs.len].iter();
+        Values { first, rest: &self.rest, name: name.as_bytes(), indexed, scan: (0, pairs.end) }
     }
 
     /// True if the request carries a cookie called `name`.
@@ -45,7 +46,8 @@ impl CookieHeader {
 /// The values of one name, from [`CookieHeader::values`]: first the indexed pairs of the first header,
 /// then a scan of the pairs past the index and of any further headers.
 pub(crate) struct Values<'h> {
-    headers: &'h CookieHeader,
+    first: &'h [u8],
+    rest: &'h [HeaderValue],
     name: &'h [u8],
     indexed: std::slice::Iter<'h, Span>,
     /// Where the scan goes on: which header (0 is the first, then `rest` in order) and from which byte.
@@ -56,7 +58,7 @@ impl<'h> Iterator for Values<'h> {
     type Item = &'h [u8];
 
     fn next(&mut self) -> Option<&'h [u8]> {
-        let first = self.headers.first.as_ref().map_or(&b""[..], HeaderValue::as_bytes);
+        let first = self.first;
         if let Some(span) = self.indexed.find(|span| &first[span.name()] == self.name) {
             return Some(unquote(&first[span.value()]));
         }
@@ -64,7 +66,7 @@ impl<'h> Iterator for Values<'h> {
             let (index, from) = self.scan;
             let header = match index {
                 0 => first,
-                _ => self.headers.rest.get(index - 1)?.as_bytes(),
+                _ => self.rest.get(index - 1)?.as_bytes(),
             };
             match next_pair(header, from) {
                 Some(pair) => {

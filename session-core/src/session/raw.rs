@@ -170,9 +170,8 @@ impl RawSession {
         }
         // Ends the load whatever happens: on an error, or if this accessor's future is dropped, the
         // others stop waiting.
-        let loading = LoadInProgress(self);
-        let loaded = self.load().await?;
-        loading.end(loaded);
+        let mut loading = LoadInProgress { session: self, loaded: None };
+        loading.loaded = Some(self.load().await?);
         Ok(())
     }
 
@@ -334,35 +333,25 @@ impl RawSession {
     }
 }
 
-/// The load an accessor is doing for its request; ended (the others woken) when dropped.
-struct LoadInProgress<'s>(&'s RawSession);
+/// The load an accessor is doing for its request. Dropped, it records what was loaded (if it got that
+/// far, and unless `destroy` decided meanwhile) and wakes the accessors waiting for it.
+struct LoadInProgress<'s> {
+    session: &'s RawSession,
+    loaded: Option<Loaded>,
+}
 
-impl LoadInProgress<'_> {
-    /// Ends the load with what it loaded.
-    fn end(self, loaded: Loaded) {
-        self.release(Some(loaded));
-        // Released; dropping it would release it again.
-        std::mem::forget(self);
-    }
-
-    /// Records what was loaded (unless `destroy` decided meanwhile) and wakes the waiting accessors.
-    fn release(&self, loaded: Option<Loaded>) {
-        let mut state = self.0.state();
+impl Drop for LoadInProgress<'_> {
+    fn drop(&mut self) {
+        let mut state = self.session.state();
         if state.loaded.is_none() {
-            state.loaded = loaded;
+            state.loaded = self.loaded.take();
         }
         state.loading = false;
         let awaited = std::mem::take(&mut state.awaited);
         drop(state);
         if awaited {
-            self.0 .0.load_ended.notify_waiters();
+            self.session.0.load_ended.notify_waiters();
         }
-    }
-}
-
-impl Drop for LoadInProgress<'_> {
-    fn drop(&mut self) {
-        self.release(None);
     }
 }
 
