@@ -1,12 +1,15 @@
 //! Reading cookies straight from the request's `Cookie` headers.
 //!
-//! Nothing is parsed until a handle asks for a cookie; the first lookup then notes where each pair of the
-//! header lies, in one pass and without allocating, and every lookup compares names against that index.
-//! Values are taken byte for byte (no percent-decoding), so what we wrote is exactly what we read.
+//! Nothing is parsed until a handle asks for a cookie; the first lookup of a cookie field then notes where
+//! each pair of the header lies, in one pass and without allocating, and every later lookup compares names
+//! against that index. The id cookie, which most requests look up alone, is searched for by name instead
+//! while no index exists. Values are taken byte for byte (no percent-decoding), so what we wrote is exactly
+//! what we read.
 
 use std::{ops::Range, sync::OnceLock};
 
 use http::{header::COOKIE, HeaderMap, HeaderValue};
+use memchr::memmem::Finder;
 
 /// The request's `Cookie` header values, kept so the request's handles can read them later.
 ///
@@ -31,10 +34,30 @@ impl CookieHeader {
     /// Every value sent under `name`, in header order, as bytes: most lookups only compare or verify
     /// them, and a value that must be text is checked where it is decoded.
     pub(crate) fn values<'h>(&'h self, name: &'h str) -> Values<'h> {
-        let first = self.first.as_ref().map_or(&b""[..], HeaderValue::as_bytes);
+        self.indexed_values(name.as_bytes())
+    }
+
+    /// Every value sent under the name `search` looks for, like [`values`](Self::values), but found with
+    /// one vectorised search per value rather than by splitting every pair: for the id cookie, which most
+    /// requests look up alone. An index that a cookie field's lookup already built is used instead.
+    pub(crate) fn values_searched<'h>(&'h self, search: &'h Finder<'h>) -> Values<'h> {
+        let name = search.needle();
+        if self.pairs.get().is_some() {
+            return self.indexed_values(name);
+        }
+        let (first, rest) = self.headers();
+        Values { first, rest, name, indexed: [].iter(), scan: (0, 0), search: Some(search) }
+    }
+
+    fn indexed_values<'h>(&'h self, name: &'h [u8]) -> Values<'h> {
+        let (first, rest) = self.headers();
         let pairs = self.pairs.get_or_init(|| Pairs::index(first));
         let indexed = pairs.spans[..pairs.len].iter();
-        Values { first, rest: &self.rest, name: name.as_bytes(), indexed, scan: (0, pairs.end) }
+        Values { first, rest, name, indexed, scan: (0, pairs.end), search: None }
+    }
+
+    fn headers(&self) -> (&[u8], &[HeaderValue]) {
+        (self.first.as_ref().map_or(&b""[..], HeaderValue::as_bytes), &self.rest)
     }
 
     /// True if the request carries a cookie called `name`.
@@ -44,7 +67,8 @@ impl CookieHeader {
 }
 
 /// The values of one name, from [`CookieHeader::values`]: first the indexed pairs of the first header,
-/// then a scan of the pairs past the index and of any further headers.
+/// then a scan of the pairs past the index and of any further headers; or, from
+/// [`CookieHeader::values_searched`], a search of every header.
 pub(crate) struct Values<'h> {
     first: &'h [u8],
     rest: &'h [HeaderValue],
@@ -52,6 +76,8 @@ pub(crate) struct Values<'h> {
     indexed: std::slice::Iter<'h, Span>,
     /// Where the scan goes on: which header (0 is the first, then `rest` in order) and from which byte.
     scan: (usize, usize),
+    /// Set when the scan searches for the name rather than splitting pair after pair.
+    search: Option<&'h Finder<'h>>,
 }
 
 impl<'h> Iterator for Values<'h> {
@@ -68,12 +94,14 @@ impl<'h> Iterator for Values<'h> {
                 0 => first,
                 _ => self.rest.get(index - 1)?.as_bytes(),
             };
-            match next_pair(header, from) {
+            let found = match self.search {
+                Some(search) => searched_pair(header, from, search),
+                None => named_pair(header, from, self.name),
+            };
+            match found {
                 Some(pair) => {
                     self.scan.1 = pair.next;
-                    if header[pair.name] == *self.name {
-                        return Some(unquote(&header[pair.value]));
-                    }
+                    return Some(unquote(&header[pair.value]));
                 }
                 None => self.scan = (index + 1, 0),
             }
@@ -165,6 +193,35 @@ fn next_pair(header: &[u8], from: usize) -> Option<Pair> {
     None
 }
 
+/// The first pair called `name` of `header` from byte `from` on, pair after pair.
+fn named_pair(header: &[u8], mut from: usize, name: &[u8]) -> Option<Pair> {
+    while let Some(pair) = next_pair(header, from) {
+        if header[pair.name.clone()] == *name {
+            return Some(pair);
+        }
+        from = pair.next;
+    }
+    None
+}
+
+/// The first pair of `header` from byte `from` on whose name `search` finds: where the name occurs, it
+/// names a pair if only spaces or tabs lie between it and the segment's start and between it and an `=`.
+/// Agrees with [`next_pair`]'s reading, since a cookie name cannot contain `;` or `=`.
+fn searched_pair(header: &[u8], mut from: usize, search: &Finder<'_>) -> Option<Pair> {
+    while let Some(at) = search.find(header.get(from..)?).map(|at| from + at) {
+        from = at + 1;
+        let before = header[..at].iter().rposition(|byte| !is_space(byte));
+        let after = at + search.needle().len();
+        let equals = after + header[after..].iter().position(|byte| !is_space(byte))?;
+        if before.is_none_or(|before| header[before] == b';') && header[equals] == b'=' {
+            let end = memchr::memchr(b';', &header[equals + 1..]).map_or(header.len(), |at| equals + 1 + at);
+            let start = before.map_or(0, |before| before + 1);
+            return Some(Pair { start, name: at..after, value: trimmed(header, equals + 1, end), next: end + 1 });
+        }
+    }
+    None
+}
+
 /// `start..end` of `header` without the spaces and tabs at either end.
 fn trimmed(header: &[u8], mut start: usize, mut end: usize) -> Range<usize> {
     while start < end && is_space(&header[start]) {
@@ -211,18 +268,30 @@ mod tests {
 
     /// Every value of `name`, read the plain way (split on `;`, then on the first `=`, trim), the
     /// reference the index and the scan past it must agree with.
-    fn plainly<'h>(headers: &'h [&'h [u8]], name: &'h str) -> Vec<&'h [u8]> {
-        let trim = |bytes: &'h [u8]| bytes.trim_ascii_start().trim_ascii_end();
+    fn plainly(headers: &[&[u8]], name: &str) -> Vec<Vec<u8>> {
+        let trim = |bytes: &[u8]| bytes.trim_ascii_start().trim_ascii_end().to_vec();
         let pairs = headers.iter().flat_map(|header| header.split(|&b| b == b';'));
         let values = pairs.filter_map(|pair| {
             let equals = pair.iter().position(|&b| b == b'=')?;
             (trim(&pair[..equals]) == name.as_bytes()).then(|| trim(&pair[equals + 1..]))
         });
-        values.map(|value| value.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(value)).collect()
+        let unquoted = |value: Vec<u8>| match value.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")) {
+            Some(inner) => inner.to_vec(),
+            None => value,
+        };
+        values.map(unquoted).collect()
+    }
+
+    /// The values of `name` searched for (before anything indexed the header), then through the index.
+    fn both_readings(headers: &[&[u8]], name: &str) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+        let (header, search) = (header(headers), Finder::new(name));
+        let searched = header.values_searched(&search).map(<[u8]>::to_vec).collect();
+        let indexed = header.values(name).map(<[u8]>::to_vec).collect();
+        (searched, indexed)
     }
 
     #[test]
-    fn the_index_and_the_scan_find_what_a_plain_reading_finds() {
+    fn the_search_the_index_and_the_scan_find_what_a_plain_reading_finds() {
         let many: String = (0..40).map(|i| format!("c{}={i}; ", i % 7)).collect();
         let huge = format!("a=1; x={}; b=2; a=3", "y".repeat(70_000)); // past what the index can address
         let cases: [&[&[u8]]; 7] = [
@@ -235,16 +304,17 @@ mod tests {
             &[b"b=1", b"a=2; a=3"],
         ];
         for headers in cases {
-            let header = header(headers);
             for name in ["a", "b", "c", "x", "c0", "c3", "c6", "=x"] {
-                let indexed: Vec<&[u8]> = header.values(name).collect();
-                assert_eq!(indexed, plainly(headers, name), "{name} in {headers:?}");
+                let plain = plainly(headers, name);
+                let (searched, indexed) = both_readings(headers, name);
+                assert_eq!(searched, plain, "searched {name} in {headers:?}");
+                assert_eq!(indexed, plain, "indexed {name} in {headers:?}");
             }
         }
     }
 
     #[test]
-    fn the_index_and_the_scan_agree_with_a_plain_reading_on_random_headers() {
+    fn the_search_the_index_and_the_scan_agree_with_a_plain_reading_on_random_headers() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..20_000 {
             // Up to about 25 pairs, past what the index holds.
@@ -257,10 +327,11 @@ mod tests {
                     b"ab;= \t\"x"[(state % 8) as usize]
                 })
                 .collect();
-            let header = header(&[&bytes]);
             for name in ["a", "b", "ab", "ba", "x"] {
-                let found: Vec<&[u8]> = header.values(name).collect();
-                assert_eq!(found, plainly(&[&bytes], name), "{name} in {:?}", String::from_utf8_lossy(&bytes));
+                let plain = plainly(&[&bytes], name);
+                let (searched, indexed) = both_readings(&[&bytes], name);
+                assert_eq!(searched, plain, "searched {name} in {:?}", String::from_utf8_lossy(&bytes));
+                assert_eq!(indexed, plain, "indexed {name} in {:?}", String::from_utf8_lossy(&bytes));
             }
         }
     }

@@ -2,6 +2,8 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
+use memchr::memmem::Finder;
+
 use crate::{
     cookie::SameSite,
     store::{LoadRecord, LoadedRecord},
@@ -65,7 +67,9 @@ impl Transport {
 /// How the session id cookie is written.
 #[derive(Clone, Debug)]
 pub(crate) struct IdCookie {
-    pub(crate) name: Cow<'static, str>,
+    name: Cow<'static, str>,
+    /// Finds `name` in a `Cookie` header (see `CookieHeader::values_searched`); built with the name.
+    search: Finder<'static>,
     pub(crate) same_site: SameSite,
     pub(crate) path: Cow<'static, str>,
     pub(crate) domain: Option<Cow<'static, str>>,
@@ -77,6 +81,7 @@ pub(crate) struct IdCookie {
 impl Default for IdCookie {
     fn default() -> Self {
         IdCookie {
+            search: Finder::new("id").into_owned(),
             name: Cow::Borrowed("id"),
             same_site: SameSite::Lax,
             path: Cow::Borrowed("/"),
@@ -84,6 +89,21 @@ impl Default for IdCookie {
             max_age: None,
             partitioned: false,
         }
+    }
+}
+
+impl IdCookie {
+    pub(crate) fn name(&self) -> &Cow<'static, str> {
+        &self.name
+    }
+
+    pub(crate) fn search(&self) -> &Finder<'static> {
+        &self.search
+    }
+
+    pub(crate) fn rename(&mut self, name: Cow<'static, str>) {
+        self.search = Finder::new(name.as_bytes()).into_owned();
+        self.name = name;
     }
 }
 
@@ -143,7 +163,7 @@ impl Shared {
 
     pub(crate) fn validate(&self) -> Result<(), Error> {
         let cookie = &self.id_cookie;
-        let name: &str = &cookie.name;
+        let name: &str = cookie.name();
         let problem = if !is_cookie_token(name) {
             Some(format!("`{}` is not a valid cookie name", name.escape_debug()))
         } else if name.starts_with("__Host-") && !self.transport.may_be_secure() {

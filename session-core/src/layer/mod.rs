@@ -101,7 +101,7 @@ impl<S: SessionStore> SessionLayer<S> {
     /// its host) requires `Secure`, no domain and the path `/`; a `__Secure-` name requires `Secure`. The
     /// layer checks this when it is applied.
     pub fn with_cookie_name(self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.configure(|shared| shared.id_cookie.name = name.into())
+        self.configure(|shared| shared.id_cookie.rename(name.into()))
     }
 
     /// Makes the id cookie persistent for `max_age`, instead of ending with the browser session.

@@ -175,9 +175,10 @@ impl RawSession {
     /// The id cookie the browser sent. The first value that verifies wins, so a cookie planted under a
     /// broader path or domain cannot shadow the real one.
     pub(super) fn incoming_id(&self) -> IncomingId {
-        let name: &str = &self.0.shared.id_cookie.name;
+        let id_cookie = &self.0.shared.id_cookie;
+        let name: &str = id_cookie.name();
         let mut present = false;
-        for sent in self.0.cookie_header.values(name) {
+        for sent in self.0.cookie_header.values_searched(id_cookie.search()) {
             present = true;
             let verified = unprotect_bytes(Protection::Signed, name, sent, &self.0.shared.keys);
             if let Some((text, key_index)) = verified {
@@ -196,9 +197,8 @@ impl RawSession {
     /// Clears an id cookie that cannot be an id of ours at all (wrong length or alphabet), without any
     /// cryptography, so even requests that never touch the session shed it. Returns whether it did.
     pub(crate) fn clear_malformed_id_cookie(&self) -> bool {
-        let name: &str = &self.0.shared.id_cookie.name;
         let mut present = false;
-        for value in self.0.cookie_header.values(name) {
+        for value in self.0.cookie_header.values_searched(self.0.shared.id_cookie.search()) {
             if has_id_cookie_shape(value) {
                 return false;
             }
@@ -213,11 +213,11 @@ impl RawSession {
     }
 
     pub(super) fn has_id_cookie(&self) -> bool {
-        self.0.cookie_header.contains(&self.0.shared.id_cookie.name)
+        self.0.cookie_header.values_searched(self.0.shared.id_cookie.search()).next().is_some()
     }
 
     pub(super) fn set_id_cookie(&self, id: &SessionId) {
-        let name = &self.0.shared.id_cookie.name;
+        let name = self.0.shared.id_cookie.name();
         // Signed on the stack: the only allocation is the Set-Cookie line itself.
         let (mut text, mut signed) = ([0; ID_TEXT_LEN], [0; ID_COOKIE_VALUE_LEN]);
         let value = sign_into(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
@@ -225,13 +225,13 @@ impl RawSession {
     }
 
     pub(super) fn clear_id_cookie(&self) {
-        self.send(self.0.shared.id_cookie.name.clone(), self.id_cookie("").removal_header());
+        self.send(self.0.shared.id_cookie.name().clone(), self.id_cookie("").removal_header());
     }
 
     fn id_cookie<'a>(&'a self, value: &'a str) -> SetCookie<'a> {
         let config = &self.0.shared.id_cookie;
         SetCookie {
-            name: &config.name,
+            name: config.name(),
             value,
             http_only: true,
             same_site: config.same_site,
