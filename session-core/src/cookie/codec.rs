@@ -37,7 +37,7 @@ pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> St
         Protection::Plain => value.to_owned(),
         Protection::Signed => {
             let mut out = String::with_capacity(SIGNATURE_LEN + value.len());
-            base64url::encode_append(&signature(name, value, key), &mut out);
+            base64url::encode_append(&signature(name, value.as_bytes(), key), &mut out);
             out.push_str(value);
             out
         }
@@ -66,7 +66,7 @@ pub(crate) fn sign_into<'b>(name: &str, value: &str, key: &Key, out: &'b mut [u8
         return None;
     }
     let (tag, rest) = out.split_at_mut(SIGNATURE_LEN);
-    base64url::encode_into(&signature(name, value, key), tag)?;
+    base64url::encode_into(&signature(name, value.as_bytes(), key), tag)?;
     rest.copy_from_slice(value.as_bytes());
     std::str::from_utf8(out).ok()
 }
@@ -93,14 +93,8 @@ pub(crate) fn unprotect_bytes<'v>(
     match protection {
         Protection::Plain => Some((Cow::Borrowed(std::str::from_utf8(protected).ok()?), 0)),
         Protection::Signed => {
-            let (tag, value) = (protected.get(..SIGNATURE_LEN)?, protected.get(SIGNATURE_LEN..)?);
-            // A tag that is not exactly 32 bytes of canonical base64url is a forgery, not a near miss.
-            // (Decoding theirs measured faster than encoding ours and comparing the texts.)
-            let tag_bytes = base64url::decode_exact::<32>(tag)?;
-            let value = std::str::from_utf8(value).ok()?;
-            keys.iter()
-                .position(|key| tags_match(&signature(name, value, key), &tag_bytes))
-                .map(|index| (Cow::Borrowed(value), index))
+            let (value, index) = verify_signed(name, protected, keys)?;
+            Some((Cow::Borrowed(std::str::from_utf8(value).ok()?), index))
         }
         Protection::Private => {
             let bytes = base64url::decode_to_vec(protected)?;
@@ -119,16 +113,27 @@ pub(crate) fn unprotect_bytes<'v>(
     }
 }
 
-fn mac(key: &Key, name: &str, value: &str) -> HmacSha256 {
+/// Verifies a signed value with each key in turn: its value part, as bytes, and the index of the key that
+/// signed it. For a caller that checks the value's form itself (the id cookie, whose id must be base64url),
+/// so the value is never checked for UTF-8 on its own.
+pub(crate) fn verify_signed<'v>(name: &str, protected: &'v [u8], keys: &[Key]) -> Option<(&'v [u8], usize)> {
+    let (tag, value) = (protected.get(..SIGNATURE_LEN)?, protected.get(SIGNATURE_LEN..)?);
+    // A tag that is not exactly 32 bytes of canonical base64url is a forgery, not a near miss.
+    // (Decoding theirs measured faster than encoding ours and comparing the texts.)
+    let tag_bytes = base64url::decode_exact::<32>(tag)?;
+    keys.iter().position(|key| tags_match(&signature(name, value, key), &tag_bytes)).map(|index| (value, index))
+}
+
+fn mac(key: &Key, name: &str, value: &[u8]) -> HmacSha256 {
     let mut mac = key.signer();
     // A cookie name is an RFC 6265 token, which never contains `=`: `name=value` is unambiguous.
     mac.update(name.as_bytes());
     mac.update(b"=");
-    mac.update(value.as_bytes());
+    mac.update(value);
     mac
 }
 
-fn signature(name: &str, value: &str, key: &Key) -> [u8; 32] {
+fn signature(name: &str, value: &[u8], key: &Key) -> [u8; 32] {
     mac(key, name, value).finalize().into_bytes().into()
 }
 
@@ -180,7 +185,7 @@ mod tests {
 
     #[test]
     fn tags_differing_in_any_byte_do_not_match() {
-        let tag = signature("id", "value", &Key::generate());
+        let tag = signature("id", b"value", &Key::generate());
         assert!(tags_match(&tag, &tag));
         for i in 0..32 {
             let mut other = tag;

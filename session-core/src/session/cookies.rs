@@ -7,7 +7,7 @@ use http::{header::SET_COOKIE, HeaderMap, HeaderValue};
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect, sign_into, unprotect_bytes, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
+    cookie::{protect, sign_into, unprotect_bytes, verify_signed, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
     id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
@@ -180,9 +180,8 @@ impl RawSession {
         let mut present = false;
         for sent in self.0.cookie_header.values_searched(id_cookie.search()) {
             present = true;
-            let verified = unprotect_bytes(Protection::Signed, name, sent, &self.0.shared.keys);
-            if let Some((text, key_index)) = verified {
-                if let Some(id) = SessionId::parse(&text) {
+            if let Some((text, key_index)) = verify_signed(name, sent, &self.0.shared.keys) {
+                if let Some(id) = SessionId::parse(text) {
                     return IncomingId::Valid { id, verified_with_previous_key: key_index > 0 };
                 }
             }
