@@ -442,9 +442,10 @@ fn record() -> Record {
     }
 }
 
-/// For each key set: the median time of one load and one save, over `ops` operations on random keys of
-/// the set. The sets take turns within every run, so drift in the machine's speed hits them alike.
-async fn store_timings(store: &MemoryStore, key_sets: [&[StoreKey]; 2], ops: usize) -> [(f64, f64); 2] {
+/// For each store and key set: the time of one load and of one save (ns) in each of 15 rounds of `ops`
+/// operations on random keys of the set. The sets take turns within every round, so drift in the machine's
+/// speed hits them alike and times of one round can be compared.
+async fn store_rounds(sets: &[(&MemoryStore, &[StoreKey])], ops: usize) -> Vec<(Vec<f64>, Vec<f64>)> {
     let changes = [("counter", Some(b"12346".to_vec()))];
     let patch = Patch { changes: &changes, expires_at: now_millis() + 86_400_000 };
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
@@ -454,9 +455,9 @@ async fn store_timings(store: &MemoryStore, key_sets: [&[StoreKey]; 2], ops: usi
         state ^= state << 17;
         keys[(state % keys.len() as u64) as usize]
     };
-    let mut samples: [(Vec<Duration>, Vec<Duration>); 2] = Default::default();
+    let mut samples: Vec<(Vec<f64>, Vec<f64>)> = sets.iter().map(|_| Default::default()).collect();
     for _ in 0..15 {
-        for (keys, (loads, saves)) in key_sets.iter().zip(&mut samples) {
+        for ((store, keys), (loads, saves)) in sets.iter().zip(&mut samples) {
             let start = Instant::now();
             for _ in 0..ops {
                 // As a request loads: at the request's clock, sharing the record rather than copying it
@@ -464,15 +465,21 @@ async fn store_timings(store: &MemoryStore, key_sets: [&[StoreKey]; 2], ops: usi
                 let loaded = store.load_ready(&pick(keys), now_millis()).expect("answered on the spot");
                 std::hint::black_box(loaded.expect("load"));
             }
-            loads.push(start.elapsed() / ops as u32);
+            loads.push(micros(start.elapsed()) * 1000.0 / ops as f64);
             let start = Instant::now();
             for _ in 0..ops {
                 std::hint::black_box(store.save(&pick(keys), &patch).await.expect("save"));
             }
-            saves.push(start.elapsed() / ops as u32);
+            saves.push(micros(start.elapsed()) * 1000.0 / ops as f64);
         }
     }
-    samples.map(|(loads, saves)| (micros(median(&loads)) * 1000.0, micros(median(&saves)) * 1000.0))
+    samples
+}
+
+/// The median of `times` and the median of their ratios to `base`, round by round.
+fn against(times: &[f64], base: &[f64]) -> (f64, f64) {
+    let ratios: Vec<f64> = times.iter().zip(base).map(|(time, base)| time / base).collect();
+    (median(times), median(&ratios))
 }
 
 /// A store key as stores see them: 32 bytes that look random (the SHA-256 of an id).
@@ -508,26 +515,27 @@ async fn scale() {
     println!("\nMemoryStore, records of two small fields, median of 15 runs of {ops} operations (ns), each load");
     println!("and save as a request makes it (with its clock reading). Same 16: operations on the same 16");
     println!("sessions, whatever else the store holds, so the count is all that changes. All: operations on");
-    println!("sessions picked at random among all of them, so each one also waits on memory no cache holds.\n");
+    println!("sessions picked at random among all of them, so each one also waits on memory no cache holds.");
+    println!("In brackets: against the store of 16, timed in the same rounds (the median of the rounds' ratios).\n");
     println!("| sessions | bytes per session | load, same 16 | save, same 16 | load, all | save, all |");
     println!("|---:|---:|---:|---:|---:|---:|");
-    let mut base = None;
+    // The store of 16 is timed beside every other size, in the same rounds, and each ratio is the median
+    // of the rounds' own: timed one after the other, the sizes would also measure the machine's drift.
+    let (base, base_keys, base_bytes) = filled(16).await;
+    store_rounds(&[(&base, &base_keys)], ops).await; // warms up the allocator and the clock
     for size in [16, 10_000, 100_000, sessions] {
-        let (store, keys, bytes) = filled(size).await;
-        if base.is_none() {
-            store_timings(&store, [&keys, &keys], ops).await; // warms up the allocator and the clock
-        }
-        let [(hot_load, hot_save), (load, save)] = store_timings(&store, [&keys[..16], &keys], ops).await;
-        let [base_hot_load, base_hot_save, base_load, base_save] =
-            *base.get_or_insert([hot_load, hot_save, load, save]);
-        println!(
-            "| {size} | {} | {hot_load:.0} ({:.2}x) | {hot_save:.0} ({:.2}x) | {load:.0} ({:.2}x) | {save:.0} ({:.2}x) |",
-            bytes / size,
-            hot_load / base_hot_load,
-            hot_save / base_hot_save,
-            load / base_load,
-            save / base_save
+        let filled_store = if size == 16 { None } else { Some(filled(size).await) };
+        let (store, keys, bytes) =
+            filled_store.as_ref().map_or((&base, &base_keys, base_bytes), |(s, k, b)| (s, k, *b));
+        let rounds = store_rounds(&[(&base, &base_keys), (store, &keys[..16]), (store, keys)], ops).await;
+        let ((base_loads, base_saves), (hot_loads, hot_saves), (loads, saves)) = (&rounds[0], &rounds[1], &rounds[2]);
+        let cells = [(hot_loads, base_loads), (hot_saves, base_saves), (loads, base_loads), (saves, base_saves)].map(
+            |(times, base)| {
+                let (time, ratio) = against(times, base);
+                format!("{time:.0} ({ratio:.2}x)")
+            },
         );
+        println!("| {size} | {} | {} |", bytes / size, cells.join(" | "));
     }
 }
 
