@@ -512,7 +512,7 @@ async fn scale() {
     let sessions = env("BENCH_SESSIONS", 1_000_000) as usize;
     let ops = env("BENCH_STORE_OPS", 50_000) as usize;
 
-    println!("\nMemoryStore, records of two small fields, median of 15 runs of {ops} operations (ns), each load");
+    println!("\nMemoryStore, records of two small fields, median of 15 rounds of {ops} operations (ns), each load");
     println!("and save as a request makes it (with its clock reading). Same 16: operations on the same 16");
     println!("sessions, whatever else the store holds, so the count is all that changes. All: operations on");
     println!("sessions picked at random among all of them, so each one also waits on memory no cache holds.");
