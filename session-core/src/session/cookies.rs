@@ -175,10 +175,9 @@ impl RawSession {
     /// The id cookie the browser sent. The first value that verifies wins, so a cookie planted under a
     /// broader path or domain cannot shadow the real one.
     pub(super) fn incoming_id(&self) -> IncomingId {
-        let id_cookie = &self.0.shared.id_cookie;
-        let name: &str = id_cookie.name();
+        let name: &str = self.0.shared.id_cookie.name();
         let mut present = false;
-        for sent in self.0.cookie_header.values_searched(id_cookie.search()) {
+        for sent in self.id_cookie_values() {
             present = true;
             if let Some((text, key_index)) = verify_signed(name, sent, &self.0.shared.keys) {
                 if let Some(id) = SessionId::parse(text) {
@@ -197,7 +196,7 @@ impl RawSession {
     /// cryptography, so even requests that never touch the session shed it. Returns whether it did.
     pub(crate) fn clear_malformed_id_cookie(&self) -> bool {
         let mut present = false;
-        for value in self.0.cookie_header.values_searched(self.0.shared.id_cookie.search()) {
+        for value in self.id_cookie_values() {
             if has_id_cookie_shape(value) {
                 return false;
             }
@@ -212,7 +211,12 @@ impl RawSession {
     }
 
     pub(super) fn has_id_cookie(&self) -> bool {
-        self.0.cookie_header.values_searched(self.0.shared.id_cookie.search()).next().is_some()
+        self.id_cookie_values().next().is_some()
+    }
+
+    /// Every value the browser sent under the id cookie's name, found by searching for the name.
+    fn id_cookie_values(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.0.cookie_header.values_searched(self.0.shared.id_cookie.search())
     }
 
     pub(super) fn set_id_cookie(&self, id: &SessionId) {
