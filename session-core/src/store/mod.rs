@@ -5,6 +5,7 @@
 //! A store keeps [`Record`]s under the [`StoreKey`] (hash) of a session id. It is small on purpose: five
 //! operations, each one round trip, and field-level saves so concurrent requests never undo each other.
 
+mod clock;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod loaded;
@@ -13,10 +14,11 @@ mod record;
 #[cfg(feature = "redis")]
 mod redis;
 
+pub use clock::now_millis;
 #[doc(hidden)]
 pub use loaded::LoadedRecord;
 pub use memory::MemoryStore;
-pub use record::{now_millis, Patch, Record};
+pub use record::{Patch, Record};
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 

@@ -46,10 +46,3 @@ pub struct Patch<'a> {
     /// The record's new deadline, in milliseconds since the Unix epoch.
     pub expires_at: u64,
 }
-
-/// Milliseconds since the Unix epoch, the clock of [`Record`] deadlines.
-pub fn now_millis() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
-}
