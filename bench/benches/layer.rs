@@ -1,11 +1,13 @@
 //! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore) and tower-cookies
-//! (signed jar), and beside a bare handler that returns a constant, all in one run; then `MemoryStore` at
-//! a million sessions.
+//! (signed jar), and beside a bare handler that returns a constant, all in one run; then the building
+//! blocks those costs are explained by (the clock, the id cookie's cryptography, the OS generator); then
+//! `MemoryStore` at a million sessions.
 //!
 //! ```sh
 //! cargo bench -p bench --bench layer                                  # the default run, under a minute
 //! BENCH_ROUNDS=101 cargo bench -p bench --bench layer                 # longer, steadier
 //! BENCH_SESSIONS=100000 cargo bench -p bench --bench layer           # a smaller scale test
+//! BENCH_PARTS=0 BENCH_SCALE=0 cargo bench -p bench --bench layer      # the requests alone
 //! ```
 //!
 //! Requests go straight into an axum router with `tower::ServiceExt::oneshot` on a current-thread runtime.
@@ -539,9 +541,76 @@ async fn scale() {
     }
 }
 
+/// Mean time of `op` over `iters` calls, in ns, as the median of 15 rounds.
+fn nanos_per_call(iters: u32, mut op: impl FnMut(u32) -> u64) -> f64 {
+    let rounds: Vec<f64> = (0..15)
+        .map(|_| {
+            let start = Instant::now();
+            let mut sink = 0_u64;
+            for i in 0..iters {
+                sink ^= op(i);
+            }
+            std::hint::black_box(sink);
+            start.elapsed().as_secs_f64() * 1e9 / f64::from(iters)
+        })
+        .collect();
+    median(&rounds)
+}
+
+/// The building blocks the tables above are explained by, each beside what it replaces or the choice made.
+fn parts() {
+    use hmac::{Hmac, Mac};
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+
+    println!("\nBuilding blocks, median of 15 rounds (ns per call; ratio: against the row after it):\n");
+    println!("| what | ns | ratio |");
+    println!("|---|---:|---:|");
+    let pair = |ours: (&str, f64), theirs: (&str, f64)| {
+        println!("| {} | {:.1} | {:.2} |", ours.0, ours.1, ours.1 / theirs.1);
+        println!("| {} | {:.1} | |", theirs.0, theirs.1);
+    };
+
+    let system_millis =
+        || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let clock = nanos_per_call(1_000_000, |_| now_millis());
+    let system = nanos_per_call(1_000_000, |_| system_millis());
+    pair(("`now_millis` (the cycle counter)", clock), ("`SystemTime::now`, in ms", system));
+
+    // The id cookie's MAC (HMAC-SHA256 over `id=` and 22 characters, key schedule done once) and the id's
+    // store key (SHA-256 of 16 bytes): the three compressions every session access pays.
+    let signer = <Hmac<Sha256> as Mac>::new_from_slice(&[7; 32]).expect("any key length");
+    let hmac = nanos_per_call(200_000, |i| {
+        let mut mac = signer.clone();
+        mac.update(b"id=");
+        mac.update(&[b'A' + (i % 26) as u8; 22]);
+        u64::from(mac.finalize().into_bytes()[0])
+    });
+    let sha = nanos_per_call(200_000, |i| u64::from(Sha256::digest([i as u8; 16])[0]));
+    println!("| HMAC-SHA256 of an id cookie | {hmac:.1} | |");
+    println!("| SHA-256 of an id (its store key) | {sha:.1} | |");
+
+    // Ids come from the OS generator a block at a time: the cost per id at the block size used and at
+    // the one used before.
+    let per_id = |block: usize| {
+        let mut bytes = vec![0; block];
+        nanos_per_call(200, |_| {
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            u64::from(bytes[0])
+        }) / (block / 16) as f64
+    };
+    pair(
+        ("an id's 16 bytes from the OS, 4096 read at once", per_id(4096)),
+        ("the same, 512 read at once", per_id(512)),
+    );
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(requests());
+    if env("BENCH_PARTS", 1) != 0 {
+        parts();
+    }
     if env("BENCH_SCALE", 1) != 0 {
         runtime.block_on(scale());
     }
