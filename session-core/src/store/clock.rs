@@ -46,14 +46,14 @@ pub fn now_millis() -> u64 {
     let pin = PIN.get();
     // A counter that seems to run backwards (a thread moved to a core whose counter lags) pins again too.
     let elapsed_ns = counter.delta_as_nanos(pin.raw, raw);
-    let pin = if raw < pin.raw || elapsed_ns >= REPIN_EVERY_NS {
-        let pin = Pin { raw, wall_ns: wall_clock_ns() };
-        PIN.set(pin);
-        pin
+    let wall_ns = if raw < pin.raw || elapsed_ns >= REPIN_EVERY_NS {
+        let wall_ns = wall_clock_ns();
+        PIN.set(Pin { raw, wall_ns });
+        wall_ns
     } else {
-        Pin { raw: pin.raw, wall_ns: pin.wall_ns.saturating_add(elapsed_ns) }
+        pin.wall_ns.saturating_add(elapsed_ns)
     };
-    pin.wall_ns / 1_000_000
+    wall_ns / 1_000_000
 }
 
 fn wall_clock_ns() -> u64 {
