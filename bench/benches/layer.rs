@@ -304,12 +304,28 @@ impl Contender {
     }
 }
 
+/// Builds a contender's router, with a store of its own.
+type BuildRouter = fn() -> Router;
+
 struct Scenario {
     name: &'static str,
     ours: Contender,
     peer: Contender,
     bare: Contender,
     floor: Contender,
+    /// Set for a scenario timed on empty stores: how to build each side's router anew, with a store of
+    /// its own, before every round.
+    empty_stores: Option<(BuildRouter, BuildRouter)>,
+}
+
+impl Scenario {
+    /// Gives both sides new, empty stores, if this scenario is timed on them.
+    fn empty_the_stores(&mut self) {
+        if let Some((ours, peer)) = self.empty_stores {
+            self.ours.app = ours();
+            self.peer.app = peer();
+        }
+    }
 }
 
 fn env(name: &str, default: u64) -> u64 {
@@ -349,7 +365,7 @@ async fn requests() {
     let scenario = |name, ours: Contender, peer: Contender| {
         let bare = Contender { app: bare(), cookie: ours.cookie.clone(), ..ours };
         let floor = Contender { app: floor(), cookie: ours.cookie.clone(), ..ours };
-        Scenario { name, ours, peer, bare, floor }
+        Scenario { name, ours, peer, bare, floor, empty_stores: None }
     };
     let scenarios = [
         scenario(
@@ -383,11 +399,18 @@ async fn requests() {
             contender(&ours, "GET", "/s2", &only(&our_cookie, "id")),
             contender(&peer_sessions, "GET", "/s2", &peer_session_cookie),
         ),
+        // S4 again on stores emptied before every round, so they never hold more than one round's new
+        // sessions: its difference from S4 is what the growth of the stores' tables over the run costs.
+        Scenario {
+            name: "S4 on stores emptied every round",
+            empty_stores: Some((crate::ours, crate::peer_sessions)),
+            ..scenario("", contender(&ours, "POST", "/s3", ""), contender(&peer_sessions, "POST", "/s3", ""))
+        },
     ];
 
     // `BENCH_ONLY=S2` runs the scenarios whose name starts with it (for profiling one path).
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
+    let mut scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
     let mut samples: Vec<[Vec<Duration>; 4]> = scenarios.iter().map(|_| Default::default()).collect();
     for scenario in &scenarios {
         for c in [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor] {
@@ -396,7 +419,8 @@ async fn requests() {
         }
     }
     for round in 0..rounds {
-        for (scenario, samples) in scenarios.iter().zip(&mut samples) {
+        for (scenario, samples) in scenarios.iter_mut().zip(&mut samples) {
+            scenario.empty_the_stores();
             let contenders = [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor];
             // Every other round runs them in reverse, so none always follows the same neighbour.
             let mut order = [0, 1, 2, 3];
@@ -433,6 +457,7 @@ async fn requests() {
     println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore;");
     println!("S5 both. Bare: an axum handler that returns a constant, same request. Floor: the same handler");
     println!("behind axum's `Extension` layer, taking the value out: what any layer plus extractor costs.");
+    println!("S4's stores keep every session of the run; the last row gives both sides empty stores every round.");
 }
 
 fn record() -> Record {
