@@ -402,9 +402,12 @@ async fn requests() {
         // S4 again on stores emptied before every round, so they never hold more than one round's new
         // sessions: its difference from S4 is what the growth of the stores' tables over the run costs.
         Scenario {
-            name: "S4 on stores emptied every round",
             empty_stores: Some((crate::ours, crate::peer_sessions)),
-            ..scenario("", contender(&ours, "POST", "/s3", ""), contender(&peer_sessions, "POST", "/s3", ""))
+            ..scenario(
+                "S4 on stores emptied every round",
+                contender(&ours, "POST", "/s3", ""),
+                contender(&peer_sessions, "POST", "/s3", ""),
+            )
         },
     ];
 

@@ -1,8 +1,8 @@
 //! [`now_millis`]: the wall clock that record deadlines are kept in, read from the CPU's cycle counter.
 //!
 //! Loading and committing a session each read the clock, and `SystemTime::now` (`clock_gettime` through the
-//! vDSO, then a conversion) measured 42-46 ns on a virtual machine: a twentieth of what the layer adds to a
-//! request that reads one field. Counting from the cycle counter, read through `quanta`, measured 12 to 18
+//! vDSO, then a conversion) measured 40-46 ns on a virtual machine: a twentieth of what the layer adds to a
+//! request that reads one field. Counting from the cycle counter, read through `quanta`, measured 11 to 18
 //! ns on the same machine (the benchmark's building blocks time both). Each thread pins the counter to the
 //! wall clock once and counts from there, and pins it again every [`REPIN_EVERY_NS`], so a change to the
 //! system clock (NTP, an administrator) shows within that period and the counter's drift never builds up. A
