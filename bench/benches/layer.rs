@@ -280,8 +280,9 @@ struct Contender {
 }
 
 impl Contender {
-    /// Mean time per request over `iters` requests.
-    async fn time(&self, iters: u32) -> Duration {
+    /// Mean time per request over `iters` requests, and the page faults they caused per 1,000 requests.
+    async fn time(&self, iters: u32) -> (Duration, f64) {
+        let faults_before = minor_faults();
         let start = Instant::now();
         for _ in 0..iters {
             let response = self
@@ -292,7 +293,9 @@ impl Contender {
                 .expect("infallible");
             debug_assert_eq!(response.status(), StatusCode::OK);
         }
-        start.elapsed() / iters
+        let elapsed = start.elapsed() / iters;
+        let faults = minor_faults().zip(faults_before).map_or(f64::NAN, |(after, before)| (after - before) as f64);
+        (elapsed, faults * 1000.0 / f64::from(iters))
     }
 
     async fn check(&self) {
@@ -326,6 +329,16 @@ impl Scenario {
             self.peer.app = peer();
         }
     }
+}
+
+/// Page faults this thread has taken that needed no disk: nearly all of them first writes to memory the
+/// process had reserved but not used yet, each of which the kernel must find and clear a page for. From
+/// Linux's `/proc`; `None` elsewhere.
+fn minor_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The command name, in brackets, may hold spaces; `minflt` is the eighth field after it.
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    after_name.split(' ').nth(7)?.parse().ok()
 }
 
 fn env(name: &str, default: u64) -> u64 {
@@ -415,6 +428,8 @@ async fn requests() {
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let mut scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
     let mut samples: Vec<[Vec<Duration>; 4]> = scenarios.iter().map(|_| Default::default()).collect();
+    // Page faults per 1,000 requests, ours and the peer's, round by round.
+    let mut faults: Vec<[Vec<f64>; 2]> = scenarios.iter().map(|_| Default::default()).collect();
     for scenario in &scenarios {
         for c in [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor] {
             c.check().await;
@@ -422,7 +437,7 @@ async fn requests() {
         }
     }
     for round in 0..rounds {
-        for (scenario, samples) in scenarios.iter_mut().zip(&mut samples) {
+        for ((scenario, samples), faults) in scenarios.iter_mut().zip(&mut samples).zip(&mut faults) {
             scenario.empty_the_stores();
             let contenders = [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor];
             // Every other round runs them in reverse, so none always follows the same neighbour.
@@ -431,7 +446,11 @@ async fn requests() {
                 order.reverse();
             }
             for i in order {
-                samples[i].push(contenders[i].time(iters).await);
+                let (time, faulted) = contenders[i].time(iters).await;
+                samples[i].push(time);
+                if let Some(faults) = faults.get_mut(i) {
+                    faults.push(faulted);
+                }
             }
         }
     }
@@ -461,6 +480,17 @@ async fn requests() {
     println!("S5 both. Bare: an axum handler that returns a constant, same request. Floor: the same handler");
     println!("behind axum's `Extension` layer, taking the value out: what any layer plus extractor costs.");
     println!("S4's stores keep every session of the run; the last row gives both sides empty stores every round.");
+
+    println!("\nPage faults per 1,000 requests (first writes to memory the process had not used yet; median of");
+    println!("the rounds), in the scenarios where either side took any:\n");
+    println!("| scenario | session-core | peer |");
+    println!("|---|---:|---:|");
+    for (scenario, [ours, peer]) in scenarios.iter().zip(&faults) {
+        let (ours, peer) = (median(ours), median(peer));
+        if ours > 0.0 || peer > 0.0 || ours.is_nan() {
+            println!("| {} | {ours:.1} | {peer:.1} |", scenario.name);
+        }
+    }
 }
 
 fn record() -> Record {
@@ -631,6 +661,23 @@ fn parts() {
         ("an id's 16 bytes from the OS, 4096 read at once", per_id(4096)),
         ("the same, 512 read at once", per_id(512)),
     );
+
+    // What one of the page faults counted above costs: the first write to each of 4,096 pages of a zeroed
+    // block of 64 MiB. That is more than an allocator keeps for reuse, so it is mapped afresh every round,
+    // already zeroed by the kernel and untouched until these writes.
+    const PAGES: usize = 4096;
+    let rounds: Vec<f64> = (0..15)
+        .map(|_| {
+            let mut fresh = vec![0_u8; 64 << 20];
+            let start = Instant::now();
+            for page in fresh.chunks_mut(4096).take(PAGES) {
+                page[0] = 1;
+            }
+            std::hint::black_box(&fresh);
+            start.elapsed().as_secs_f64() * 1e9 / PAGES as f64
+        })
+        .collect();
+    println!("| a page fault (the first write to a fresh 4 KiB page) | {:.1} | |", median(&rounds));
 }
 
 fn main() {

@@ -1,5 +1,5 @@
 //! Stores for tests: [`CountingStore`] counts every round trip, [`FaultyStore`] fails on demand,
-//! [`SlowStore`] takes its time to load.
+//! [`SlowStore`] takes its time to load, [`MisflaggedStore`] waits although it claims to answer at once.
 
 use std::{
     sync::{
@@ -205,5 +205,33 @@ impl<S: SessionStore> SessionStore for SlowStore<S> {
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
         self.inner.delete(key).await
+    }
+}
+
+/// A store that claims to answer at once (as `MemoryStore` does, which lets the layer commit without
+/// boxing) but waits before every write: the layer must report such a commit as failed, not drop it.
+#[derive(Clone)]
+pub struct MisflaggedStore<S>(pub S);
+
+impl<S: SessionStore> SessionStore for MisflaggedStore<S> {
+    const ANSWERS_AT_ONCE: bool = true;
+
+    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+        self.0.load(key).await
+    }
+
+    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        tokio::task::yield_now().await;
+        self.0.create(key, record).await
+    }
+
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        tokio::task::yield_now().await;
+        self.0.save(key, patch).await
+    }
+
+    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+        tokio::task::yield_now().await;
+        self.0.delete(key).await
     }
 }

@@ -6,8 +6,6 @@
 //! that was a visible share of a new visitor's first request. The tests parse every line we write back
 //! with the `cookie` crate.
 
-use std::fmt::Write;
-
 use http::HeaderValue;
 
 use super::SameSite;
@@ -46,41 +44,52 @@ impl SetCookie<'_> {
     }
 
     fn write(&self, value: &str, max_age_secs: Option<u64>, expired: bool) -> Option<HeaderValue> {
-        let domain_len = self.domain.map_or(0, |domain| domain.len() + 9);
-        let mut line = String::with_capacity(self.name.len() + value.len() + self.path.len() + domain_len + 96);
-        line.push_str(self.name);
-        line.push('=');
-        line.push_str(value);
-        if self.http_only {
-            line.push_str("; HttpOnly");
-        }
-        line.push_str(match self.same_site {
-            SameSite::Lax => "; SameSite=Lax",
-            SameSite::Strict => "; SameSite=Strict",
-            SameSite::None => "; SameSite=None",
-        });
-        if self.partitioned {
-            line.push_str("; Partitioned");
-        }
-        if self.secure || self.partitioned {
-            line.push_str("; Secure");
-        }
-        line.push_str("; Path=");
-        line.push_str(self.path);
-        if let Some(domain) = self.domain {
-            line.push_str("; Domain=");
-            line.push_str(domain);
-        }
-        if let Some(secs) = max_age_secs {
-            // Writing into a `String` cannot fail.
-            let _ = write!(line, "; Max-Age={secs}");
-        }
-        if expired {
-            line.push_str("; Expires=");
-            line.push_str(LONG_AGO);
+        let mut digits = [0; 20];
+        let max_age = max_age_secs.map(|secs| decimal(secs, &mut digits));
+        let pieces = [
+            self.name,
+            "=",
+            value,
+            if self.http_only { "; HttpOnly" } else { "" },
+            match self.same_site {
+                SameSite::Lax => "; SameSite=Lax",
+                SameSite::Strict => "; SameSite=Strict",
+                SameSite::None => "; SameSite=None",
+            },
+            if self.partitioned { "; Partitioned" } else { "" },
+            if self.secure || self.partitioned { "; Secure" } else { "" },
+            "; Path=",
+            self.path,
+            if self.domain.is_some() { "; Domain=" } else { "" },
+            self.domain.unwrap_or(""),
+            if max_age.is_some() { "; Max-Age=" } else { "" },
+            max_age.unwrap_or(""),
+            if expired { "; Expires=" } else { "" },
+            if expired { LONG_AGO } else { "" },
+        ];
+        // Sized exactly: a buffer with no spare room becomes the header's bytes as it is, where one with
+        // spare room would cost a second allocation to share.
+        let mut line = Vec::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
+        for piece in pieces {
+            line.extend_from_slice(piece.as_bytes());
         }
         HeaderValue::try_from(line).ok()
     }
+}
+
+/// `n` in decimal, written at the end of `buffer`.
+fn decimal(mut n: u64, buffer: &mut [u8; 20]) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buffer[start..]).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -130,6 +139,17 @@ mod tests {
             "__Secure-id=; HttpOnly; SameSite=Lax; Secure; Path=/; Domain=example.com; Max-Age=0; \
              Expires=Thu, 01 Jan 1970 00:00:00 GMT"
         );
+    }
+
+    #[test]
+    fn max_age_is_written_in_decimal_at_both_ends_of_its_range() {
+        for (secs, written) in [(0, "0"), (7, "7"), (10, "10"), (u64::MAX, "18446744073709551615")] {
+            let line = SetCookie { max_age_secs: Some(secs), ..lax("id", "abc") }.header().unwrap();
+            assert_eq!(
+                line.to_str().unwrap(),
+                format!("id=abc; HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age={written}")
+            );
+        }
     }
 
     #[test]

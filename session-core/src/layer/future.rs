@@ -9,10 +9,10 @@ use std::{
 use http::{header, HeaderValue, Response};
 use pin_project_lite::pin_project;
 
-use crate::{session::RawSession, store::SessionStore, Error};
+use crate::{session::RawSession, store::SessionStore, Error, StoreError};
 
 /// A commit that has to call the store, with the response it completes. Boxed because its type depends
-/// on the store's futures; requests that need no store call never build one.
+/// on the store's futures; requests that need no store call, or whose store answers at once, never build one.
 type Commit<B> = Pin<Box<dyn Future<Output = Response<B>> + Send>>;
 
 pin_project! {
@@ -59,6 +59,16 @@ where
         };
         if let Some(id_cookie_changed) = done {
             finish(&mut response, this.session, Ok(id_cookie_changed));
+            return Poll::Ready(Ok(response));
+        }
+        if S::ANSWERS_AT_ONCE {
+            // Polled once, on the stack: such a store's commit is done by then, so there is no box to build
+            // and nothing to clone for it.
+            let committed = match std::pin::pin!(this.session.commit(this.store)).poll(cx) {
+                Poll::Ready(committed) => committed,
+                Poll::Pending => Err(StoreError::new("the store claimed to answer at once, then waited").into()),
+            };
+            finish(&mut response, this.session, committed);
             return Poll::Ready(Ok(response));
         }
         let (session, store) = (this.session.clone(), this.store.clone());

@@ -3,6 +3,7 @@
 use std::{borrow::Cow, sync::atomic::Ordering};
 
 use http::{header::SET_COOKIE, HeaderMap, HeaderValue};
+use smallvec::SmallVec;
 
 use super::RawSession;
 use crate::__private::CookieField;
@@ -17,11 +18,12 @@ use crate::{
 #[derive(Default)]
 pub(super) struct CookieLog {
     /// Plain encodings set by this request (`None`: removed), newest last.
-    written: Vec<(&'static str, Option<String>)>,
+    written: SmallVec<[(&'static str, Option<String>); 1]>,
     /// Cookies already reported as failing verification or decoding.
     warned: Vec<&'static str>,
-    /// The Set-Cookie headers of the response, at most one per cookie name.
-    outgoing: Vec<(Cow<'static, str>, HeaderValue)>,
+    /// The Set-Cookie headers of the response, at most one per cookie name. (Inline for one, so a
+    /// response that sets only the id cookie, or one field, allocates nothing for the list.)
+    outgoing: SmallVec<[(Cow<'static, str>, HeaderValue); 1]>,
 }
 
 /// The id cookie as the browser sent it.
@@ -84,7 +86,7 @@ impl RawSession {
                 if key_index > 0 {
                     // Verified by a previous key: re-issue under the current one, so the old key can retire.
                     // It fitted before, under the same bound, so it fits now.
-                    let _ = self.queue_cookie(spec, &plain);
+                    let _ = self.queue_cookie(spec, plain.into_owned());
                 }
                 return Some(value);
             }
@@ -111,7 +113,7 @@ impl RawSession {
         }
         let mut plain = String::new();
         value.encode(&mut plain);
-        self.queue_cookie(spec, &plain).map(drop)
+        self.queue_cookie(spec, plain)
     }
 
     fn remove_cookie(&self, spec: &CookieSpec) {
@@ -124,14 +126,15 @@ impl RawSession {
         }
     }
 
-    fn queue_cookie(&self, spec: &CookieSpec, plain: &str) -> Result<(), Error> {
-        let protected = protect(spec.protection, spec.name, plain, &self.0.shared.keys[0]);
+    /// Queues the Set-Cookie of `plain` (the encoded value, kept for this request's own reads).
+    fn queue_cookie(&self, spec: &CookieSpec, plain: String) -> Result<(), Error> {
+        let protected = protect(spec.protection, spec.name, &plain, &self.0.shared.keys[0]);
         let len = spec.name.len() + protected.len();
         if len > MAX_COOKIE_BYTES {
             return Err(Error::CookieTooLarge { cookie: spec.name, len, limit: MAX_COOKIE_BYTES });
         }
         self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, &protected).header());
-        self.cookie_log_to_change().written.push((spec.name, Some(plain.to_owned())));
+        self.cookie_log_to_change().written.push((spec.name, Some(plain)));
         Ok(())
     }
 

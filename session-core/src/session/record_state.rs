@@ -2,15 +2,20 @@
 //!
 //! Pure bookkeeping, no I/O: [`RawSession`](super::RawSession) loads and commits around it.
 
+use smallvec::SmallVec;
+
 use crate::{id::StoreKey, store::LoadedRecord, SessionId};
+
+/// Field-level changes, at most one per field; `None` removes the field. Inline for two fields, the most
+/// handlers change, so recording them allocates nothing.
+pub(super) type Changes = SmallVec<[(&'static str, Option<Vec<u8>>); 2]>;
 
 /// What the request knows about its stored session.
 #[derive(Debug, Default)]
 pub(super) struct RecordState {
     /// `None` until the first `#[session]` access loads it.
     pub(super) loaded: Option<Loaded>,
-    /// Field-level changes, at most one per field; `None` removes the field.
-    pub(super) changes: Vec<(&'static str, Option<Vec<u8>>)>,
+    pub(super) changes: Changes,
     /// An id change asked for by `cycle_id` or `destroy`.
     pub(super) pending: Pending,
     /// The id this request gives the session: after `cycle_id`, or chosen for a new session.

@@ -45,6 +45,12 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     /// Deletes the record under `key`, if any.
     fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// True for a store whose futures are ready when first polled, because it needs no I/O
+    /// (`MemoryStore`): the layer then runs a commit where it stands instead of boxing it to wait. Leave it
+    /// false: a store that sets it and then waits has its commit reported as failed.
+    #[doc(hidden)]
+    const ANSWERS_AT_ONCE: bool = false;
+
     /// [`load`](Self::load) answered on the spot, at the request's clock `now`, by a store that needs no
     /// I/O; `None` (the default) means "call `load`". Implement `load`, not this: it exists so that
     /// `MemoryStore` can share a record with the request instead of copying it, without a future.

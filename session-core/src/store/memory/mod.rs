@@ -326,6 +326,9 @@ impl MemoryStore {
 }
 
 impl SessionStore for MemoryStore {
+    /// Every operation is a lock and a lookup; no future here ever waits.
+    const ANSWERS_AT_ONCE: bool = true;
+
     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
         let now = now_millis();
         Ok(self.shard(key, now).live(key, now).map(|entry| entry.record()))
