@@ -478,6 +478,33 @@ async fn a_value_over_max_len_is_refused_and_sets_no_cookie() {
     assert_eq!(browser.post(&format!("/locale/{}", "a".repeat(16))).await.status, StatusCode::OK);
 }
 
+/// One long signed cookie field.
+#[derive(SessionSchema)]
+struct Notepad {
+    #[cookie(max_len = 1000)]
+    note: String,
+}
+
+#[tokio::test]
+async fn signed_cookies_of_every_length_round_trip() {
+    let app = Router::new()
+        .route("/note", get(|s: NotepadSession| async move { s.note().unwrap_or_default() }))
+        .route(
+            "/note/{len}",
+            post(|s: NotepadSession, Path(len): Path<usize>| async move {
+                s.set_note("n".repeat(len))?;
+                ok()
+            }),
+        )
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let mut browser = Browser::new(app);
+    // Short values are signed in a buffer on the stack, long ones in one of their own: both must verify.
+    for len in [0, 1, 200, 212, 213, 214, 300, 1000] {
+        assert_eq!(browser.post(&format!("/note/{len}")).await.status, StatusCode::OK, "length {len}");
+        assert_eq!(browser.get("/note").await.body, "n".repeat(len), "length {len}");
+    }
+}
+
 #[tokio::test]
 async fn a_handler_without_the_layer_gets_an_error_that_names_the_fix() {
     let app = routes();

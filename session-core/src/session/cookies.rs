@@ -8,11 +8,14 @@ use smallvec::SmallVec;
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect, sign_into, unprotect_bytes, verify_signed, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
+    cookie::{protect, sign_into, unprotect_bytes, verify_signed, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
     id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
 };
+
+/// The longest signed cookie value signed on the stack; longer ones get a buffer of their own.
+const SIGNED_ON_STACK: usize = 256;
 
 /// What this request did with cookies, so reads see its own writes and a bad cookie is logged once.
 #[derive(Default)]
@@ -128,7 +131,22 @@ impl RawSession {
 
     /// Queues the Set-Cookie of `plain` (the encoded value, kept for this request's own reads).
     fn queue_cookie(&self, spec: &CookieSpec, plain: String) -> Result<(), Error> {
-        let protected = protect(spec.protection, spec.name, &plain, &self.0.shared.keys[0]);
+        let key = &self.0.shared.keys[0];
+        // The protected value only passes through on its way into the Set-Cookie line, so it is not given an
+        // allocation of its own where it need not be: a plain value is the encoding itself, and a signed one
+        // of the usual size is signed on the stack.
+        let mut signed = [0; SIGNED_ON_STACK];
+        let signed_len = Protection::Signed.protected_len(plain.len());
+        let protected = match spec.protection {
+            Protection::Plain => Cow::Borrowed(plain.as_str()),
+            Protection::Signed if signed_len <= SIGNED_ON_STACK => {
+                match sign_into(spec.name, &plain, key, &mut signed[..signed_len]) {
+                    Some(text) => Cow::Borrowed(text),
+                    None => Cow::Owned(protect(spec.protection, spec.name, &plain, key)),
+                }
+            }
+            _ => Cow::Owned(protect(spec.protection, spec.name, &plain, key)),
+        };
         let len = spec.name.len() + protected.len();
         if len > MAX_COOKIE_BYTES {
             return Err(Error::CookieTooLarge { cookie: spec.name, len, limit: MAX_COOKIE_BYTES });
