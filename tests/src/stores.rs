@@ -209,7 +209,8 @@ impl<S: SessionStore> SessionStore for SlowStore<S> {
 }
 
 /// A store that claims to answer at once (as `MemoryStore` does, which lets the layer commit without
-/// boxing) but waits before every write: the layer must report such a commit as failed, not drop it.
+/// boxing) but waits before every write: the layer must answer that the commit failed, never as if it
+/// had been stored.
 #[derive(Clone)]
 pub struct MisflaggedStore<S>(pub S);
 
