@@ -71,6 +71,25 @@ pub(crate) fn sign_into<'b>(name: &str, value: &str, key: &Key, out: &'b mut [u8
     std::str::from_utf8(out).ok()
 }
 
+/// [`protect`] without a buffer of its own where none is needed: a plain value is returned as it is, and a
+/// signed one whose protected form fits in `scratch` is signed into it. Private values, and signed ones too
+/// long for `scratch`, are protected into a new `String`.
+pub(crate) fn protect_in<'a>(
+    protection: Protection,
+    name: &str,
+    value: &'a str,
+    key: &Key,
+    scratch: &'a mut [u8],
+) -> Cow<'a, str> {
+    let signed_len = Protection::Signed.protected_len(value.len());
+    let in_scratch = match protection {
+        Protection::Plain => return Cow::Borrowed(value),
+        Protection::Signed => scratch.get_mut(..signed_len).and_then(|out| sign_into(name, value, key, out)),
+        Protection::Private => None,
+    };
+    in_scratch.map_or_else(|| Cow::Owned(protect(protection, name, value, key)), Cow::Borrowed)
+}
+
 /// Verifies (and decrypts) `protected` with each key in turn. Returns the plain value and the index of
 /// the key that verified it (0 is the current key), or `None` if no key does.
 pub fn unprotect<'v>(
@@ -150,6 +169,34 @@ fn tags_match(a: &[u8; 32], b: &[u8; 32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn protecting_in_scratch_writes_what_protect_writes_and_allocates_only_when_it_must() {
+        let key = Key::generate();
+        let mut scratch = [0; 64];
+        for value in ["", "en-GB", &"n".repeat(21), &"n".repeat(22)] {
+            // A signed value fits in 64 bytes up to 21 bytes long (43 of them are the tag).
+            let fits = value.len() <= 21;
+            for protection in [Protection::Plain, Protection::Signed, Protection::Private] {
+                let written = protect_in(protection, "note", value, &key, &mut scratch);
+                let borrowed = matches!(written, Cow::Borrowed(_));
+                match protection {
+                    Protection::Plain => assert_eq!(written, value),
+                    Protection::Signed => assert_eq!(written, protect(protection, "note", value, &key)),
+                    Protection::Private => {
+                        let (plain, _) = unprotect(protection, "note", &written, std::slice::from_ref(&key)).unwrap();
+                        assert_eq!(plain, value);
+                    }
+                }
+                let expected = match protection {
+                    Protection::Plain => true,
+                    Protection::Signed => fits,
+                    Protection::Private => false,
+                };
+                assert_eq!(borrowed, expected, "{protection:?}, {} bytes", value.len());
+            }
+        }
+    }
 
     #[test]
     fn every_mode_round_trips() {

@@ -77,19 +77,14 @@ impl SetCookie<'_> {
     }
 }
 
-/// `n` in decimal, written at the end of `buffer`.
-fn decimal(mut n: u64, buffer: &mut [u8; 20]) -> &str {
-    let mut start = buffer.len();
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+/// `n` in decimal, written into `buffer` (20 bytes hold every `u64`).
+fn decimal(n: u64, buffer: &mut [u8; 20]) -> &str {
+    let mut rest = &mut buffer[..];
+    // Cannot fail: the digits fit.
+    let _ = std::io::Write::write_fmt(&mut rest, format_args!("{n}"));
+    let written = 20 - rest.len();
     // Only ASCII digits were written.
-    std::str::from_utf8(&buffer[start..]).unwrap_or_default()
+    std::str::from_utf8(&buffer[..written]).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect, sign_into, unprotect_bytes, verify_signed, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
+    cookie::{protect_in, sign_into, unprotect_bytes, verify_signed, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
     id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
@@ -131,22 +131,10 @@ impl RawSession {
 
     /// Queues the Set-Cookie of `plain` (the encoded value, kept for this request's own reads).
     fn queue_cookie(&self, spec: &CookieSpec, plain: String) -> Result<(), Error> {
-        let key = &self.0.shared.keys[0];
-        // The protected value only passes through on its way into the Set-Cookie line, so it is not given an
-        // allocation of its own where it need not be: a plain value is the encoding itself, and a signed one
-        // of the usual size is signed on the stack.
-        let mut signed = [0; SIGNED_ON_STACK];
-        let signed_len = Protection::Signed.protected_len(plain.len());
-        let protected = match spec.protection {
-            Protection::Plain => Cow::Borrowed(plain.as_str()),
-            Protection::Signed if signed_len <= SIGNED_ON_STACK => {
-                match sign_into(spec.name, &plain, key, &mut signed[..signed_len]) {
-                    Some(text) => Cow::Borrowed(text),
-                    None => Cow::Owned(protect(spec.protection, spec.name, &plain, key)),
-                }
-            }
-            _ => Cow::Owned(protect(spec.protection, spec.name, &plain, key)),
-        };
+        // The protected value only passes through on its way into the Set-Cookie line: signed on the stack
+        // when it is of the usual size, rather than given an allocation of its own.
+        let mut scratch = [0; SIGNED_ON_STACK];
+        let protected = protect_in(spec.protection, spec.name, &plain, &self.0.shared.keys[0], &mut scratch);
         let len = spec.name.len() + protected.len();
         if len > MAX_COOKIE_BYTES {
             return Err(Error::CookieTooLarge { cookie: spec.name, len, limit: MAX_COOKIE_BYTES });
