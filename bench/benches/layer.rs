@@ -15,7 +15,8 @@
 //! than on every request.
 //! Each round runs every contender of every scenario for `BENCH_ITERS` requests in turn, so drift hits all
 //! of them alike; the table shows medians over `BENCH_ROUNDS` rounds, and each overhead is the median of
-//! the differences within a round (a contender against the bare handler timed just before or after it).
+//! the differences within a round (a contender against the bare handler timed just before or after it),
+//! with the range the middle half of the rounds' ratios fell in beside their median.
 
 use std::{
     alloc::{GlobalAlloc, Layout, System},
@@ -346,9 +347,15 @@ fn env(name: &str, default: u64) -> u64 {
 }
 
 fn median<T: Copy + PartialOrd>(samples: &[T]) -> T {
+    quantile(samples, 0.5)
+}
+
+/// The sample a fraction `q` of the way up the sorted samples (0.5: the median).
+fn quantile<T: Copy + PartialOrd>(samples: &[T], q: f64) -> T {
     let mut sorted = samples.to_vec();
     sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    sorted[sorted.len() / 2]
+    let index = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[index]
 }
 
 fn micros(d: Duration) -> f64 {
@@ -456,9 +463,12 @@ async fn requests() {
     }
 
     println!("\nPer request, median of {rounds} rounds of {iters} requests per contender (µs); overheads and");
-    println!("their ratio are medians of each round's own, so drift between rounds cancels out:\n");
-    println!("| scenario | bare | floor | session-core | peer | floor overhead | our overhead | peer overhead | ours / peer |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("their ratio are medians of each round's own, so drift between rounds cancels out. The last column");
+    println!("is the ratio's spread: the middle half of the rounds fell within it.\n");
+    println!(
+        "| scenario | bare | floor | session-core | peer | floor overhead | our overhead | peer overhead | ours / peer | middle half |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (scenario, samples) in scenarios.iter().zip(&samples) {
         let [ours, peer, bare, floor] = samples.each_ref().map(|times| micros(median(times)));
         // Per round: each contender's overhead over the bare handler timed beside it.
@@ -468,12 +478,14 @@ async fn requests() {
         let (our_over, peer_over, floor_over) = (over(0), over(1), over(3));
         let ratios: Vec<f64> = our_over.iter().zip(&peer_over).map(|(ours, peer)| ours / peer).collect();
         println!(
-            "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}-{:.2} |",
             scenario.name,
             median(&floor_over),
             median(&our_over),
             median(&peer_over),
-            median(&ratios)
+            median(&ratios),
+            quantile(&ratios, 0.25),
+            quantile(&ratios, 0.75),
         );
     }
     println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore;");
