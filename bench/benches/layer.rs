@@ -1,5 +1,5 @@
-//! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore) and tower-cookies
-//! (signed jar), and beside a bare handler that returns a constant, all in one run; then the building
+//! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore; its id cookie as it
+//! comes, unsigned, and signed) and tower-cookies (signed jar), and beside a bare handler that returns a constant, all in one run; then the building
 //! blocks those costs are explained by (the clock, the id cookie's cryptography, the OS generator); then
 //! `MemoryStore` at a million sessions.
 //!
@@ -157,6 +157,16 @@ async fn peer_session_setup(session: Session) -> &'static str {
 }
 
 fn peer_sessions() -> Router {
+    peer_session_routes().layer(SessionManagerLayer::new(PeerStore::default()).with_secure(false)).with_state(())
+}
+
+/// tower-sessions with its id cookie signed (`with_signed`), as ours always is: the same work as ours.
+fn peer_sessions_signed() -> Router {
+    let layer = SessionManagerLayer::new(PeerStore::default()).with_secure(false);
+    peer_session_routes().layer(layer.with_signed(PEER_KEY.clone())).with_state(())
+}
+
+fn peer_session_routes() -> Router {
     async fn s2(session: Session) -> &'static str {
         let user: Option<u64> = session.get("user_id").await.expect("tower-sessions get");
         if user.is_some() {
@@ -169,12 +179,7 @@ fn peer_sessions() -> Router {
         session.insert("counter", next()).await.expect("tower-sessions insert");
         "ok"
     }
-    Router::new()
-        .route("/setup", post(peer_session_setup))
-        .route("/s2", get(s2))
-        .route("/s3", post(s3))
-        .layer(SessionManagerLayer::new(PeerStore::default()).with_secure(false))
-        .with_state(())
+    Router::new().route("/setup", post(peer_session_setup)).route("/s2", get(s2)).route("/s3", post(s3))
 }
 
 fn peer_both() -> Router {
@@ -367,15 +372,18 @@ async fn requests() {
     let iters = env("BENCH_ITERS", 5_000) as u32;
 
     let (ours, peer_cookies, peer_sessions, peer_both) = (ours(), peer_cookies(), peer_sessions(), peer_both());
+    let peer_sessions_signed = peer_sessions_signed();
     let our_cookie = setup(&ours).await;
     let peer_cookie_jar = setup(&peer_cookies).await;
     let peer_session_cookie = setup(&peer_sessions).await;
+    let peer_signed_session_cookie = setup(&peer_sessions_signed).await;
     let peer_both_cookie = setup(&peer_both).await;
 
     // Every contender gets the Cookie header of the same visitor: three signed cookies and a session id,
     // each library's own. (A peer given only the cookies it reads would be spared parsing the rest, which
     // a browser always sends.)
     let peer_visitor = format!("{peer_cookie_jar}; {peer_session_cookie}");
+    let peer_signed_visitor = format!("{peer_cookie_jar}; {peer_signed_session_cookie}");
     let contender = |app: &Router, method, path, cookie: &str| Contender {
         app: app.clone(),
         method,
@@ -429,6 +437,19 @@ async fn requests() {
                 contender(&peer_sessions, "POST", "/s3", ""),
             )
         },
+        // S2 and S4 again beside tower-sessions signing its id cookie too, as ours always does: the peer
+        // doing the same work. (The rows above compare against its default, an unsigned id cookie.)
+        scenario(
+            "S2, the peer's id cookie signed too",
+            contender(&ours, "GET", "/s2", &our_cookie),
+            contender(&peer_sessions_signed, "GET", "/s2", &peer_signed_visitor),
+        ),
+        scenario(
+            "S4, the peer's id cookie signed too",
+            // A store of its own, as the signed peer has, so neither side's holds more sessions.
+            contender(&crate::ours(), "POST", "/s3", ""),
+            contender(&peer_sessions_signed, "POST", "/s3", ""),
+        ),
     ];
 
     // `BENCH_ONLY=S2` runs the scenarios whose name starts with it (for profiling one path).
@@ -488,10 +509,12 @@ async fn requests() {
             quantile(&ratios, 0.75),
         );
     }
-    println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore;");
-    println!("S5 both. Bare: an axum handler that returns a constant, same request. Floor: the same handler");
-    println!("behind axum's `Extension` layer, taking the value out: what any layer plus extractor costs.");
-    println!("S4's stores keep every session of the run; the last row gives both sides empty stores every round.");
+    println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore and");
+    println!("its default, unsigned id cookie; S5 both. Bare: an axum handler that returns a constant, same");
+    println!("request. Floor: the same handler behind axum's `Extension` layer, taking the value out: what any");
+    println!("layer plus extractor costs. S4's stores keep every session of the run; \"emptied\" gives both sides");
+    println!("empty stores every round. The last two rows give tower-sessions a signed id cookie (`with_signed`),");
+    println!("as ours always is.");
 
     println!("\nPage faults per 1,000 requests (first writes to memory the process had not used yet; median of");
     println!("the rounds), in the scenarios where either side took any:\n");
