@@ -1,7 +1,7 @@
 //! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore; its id cookie as it
-//! comes, unsigned, and signed) and tower-cookies (signed jar), and beside a bare handler that returns a constant, all in one run; then the building
-//! blocks those costs are explained by (the clock, the id cookie's cryptography, the OS generator); then
-//! `MemoryStore` at a million sessions.
+//! comes, unsigned, and signed) and tower-cookies (signed jar), and beside a bare handler that returns a
+//! constant, all in one run; then the building blocks those costs are explained by (the clock, the id
+//! cookie's cryptography, the OS generator); then `MemoryStore` at a million sessions.
 //!
 //! ```sh
 //! cargo bench -p bench --bench layer                                  # the default run, under a minute
