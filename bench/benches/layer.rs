@@ -653,7 +653,7 @@ fn nanos_per_call(iters: u32, mut op: impl FnMut(u32) -> u64) -> f64 {
 /// The building blocks the tables above are explained by, each beside what it replaces or the choice made.
 fn parts() {
     use hmac::{Hmac, Mac};
-    use rand::RngCore;
+    use rand::TryRngCore;
     use sha2::{Digest, Sha256};
 
     println!("\nBuilding blocks, median of 15 rounds (ns per call; ratio: against the row after it):\n");
@@ -688,7 +688,7 @@ fn parts() {
     let per_id = |block: usize| {
         let mut bytes = vec![0; block];
         nanos_per_call(200, |_| {
-            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            rand::rngs::OsRng.try_fill_bytes(&mut bytes).expect("the OS generator answers");
             u64::from(bytes[0])
         }) / (block / 16) as f64
     };

@@ -3,7 +3,6 @@
 use aes_gcm::{Aes256Gcm, KeyInit};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
-use rand::{rngs::OsRng, RngCore};
 use sha2::Sha256;
 
 use crate::Error;
@@ -42,7 +41,7 @@ impl Key {
     /// process restarts: use [`Key::from_bytes`] or [`Key::from_master_secret`] in production.
     pub fn generate() -> Self {
         let mut bytes = [0; Self::LEN];
-        OsRng.fill_bytes(&mut bytes);
+        crate::entropy::from_os(&mut bytes);
         Self::from_material(&bytes)
     }
 

@@ -8,7 +8,6 @@ use aes_gcm::{
     Nonce,
 };
 use hmac::{Hmac, Mac};
-use rand::{rngs::OsRng, RngCore};
 use sha2::Sha256;
 use std::borrow::Cow;
 use subtle::ConstantTimeEq;
@@ -43,7 +42,7 @@ pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> St
         }
         Protection::Private => {
             let mut nonce = [0u8; NONCE_LEN];
-            OsRng.fill_bytes(&mut nonce);
+            crate::entropy::from_os(&mut nonce);
             let sealed = key
                 .cipher()
                 .encrypt(Nonce::from_slice(&nonce), Payload { msg: value.as_bytes(), aad: name.as_bytes() })
