@@ -39,6 +39,10 @@ impl Key {
 
     /// A new random key from the operating system's CSPRNG. Cookies signed with it stop verifying when the
     /// process restarts: use [`Key::from_bytes`] or [`Key::from_master_secret`] in production.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system refuses randomness (a sandbox that forbids the call, say).
     pub fn generate() -> Self {
         let mut bytes = [0; Self::LEN];
         crate::entropy::from_os(&mut bytes);

@@ -31,6 +31,10 @@ const NONCE_LEN: usize = 12;
 /// let (plain, key_index) = unprotect(Protection::Private, "cart", &sealed, &[key]).unwrap();
 /// assert_eq!((plain.as_ref(), key_index), ("3:apples", 0));
 /// ```
+///
+/// # Panics
+///
+/// For [`Protection::Private`], if the operating system refuses randomness for the nonce.
 pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> String {
     match protection {
         Protection::Plain => value.to_owned(),
