@@ -84,10 +84,12 @@ pub(crate) fn protect_in<'a>(
     key: &Key,
     scratch: &'a mut [u8],
 ) -> Cow<'a, str> {
-    let signed_len = Protection::Signed.protected_len(value.len());
     let in_scratch = match protection {
         Protection::Plain => return Cow::Borrowed(value),
-        Protection::Signed => scratch.get_mut(..signed_len).and_then(|out| sign_into(name, value, key, out)),
+        Protection::Signed => {
+            let signed_len = Protection::Signed.protected_len(value.len());
+            scratch.get_mut(..signed_len).and_then(|out| sign_into(name, value, key, out))
+        }
         Protection::Private => None,
     };
     in_scratch.map_or_else(|| Cow::Owned(protect(protection, name, value, key)), Cow::Borrowed)
