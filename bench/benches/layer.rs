@@ -1,7 +1,8 @@
 //! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore; its id cookie as it
-//! comes, unsigned, and signed) and tower-cookies (signed jar), and beside a bare handler that returns a
-//! constant, all in one run; then the building blocks those costs are explained by (the clock, the id
-//! cookie's cryptography, the OS generator); then `MemoryStore` at a million sessions.
+//! comes, unsigned, and signed) and tower-cookies (signed jar), beside a bare handler that returns a
+//! constant, and, for a new visitor, beside the same work written into a handler by hand, all in one run;
+//! then the building blocks those costs are explained by (the clock, the id cookie's cryptography, the OS
+//! generator); then `MemoryStore` at a million sessions.
 //!
 //! ```sh
 //! cargo bench -p bench --bench layer                                  # the default run, under a minute
@@ -213,6 +214,96 @@ fn peer_both() -> Router {
         .with_state(())
 }
 
+/// S4's work written straight into the handler, with no session layer: what a new visitor costs any
+/// implementation that keeps the promises ours does, before any glue. An id of 16 bytes from the OS (read
+/// 4096 at a time, as ours are: a system call for every id would add over half a microsecond here), its
+/// SHA-256 as the key of a record (its counter, serialised, and its expiry) in a locked table that keeps its
+/// visitors, and a `Set-Cookie` line with the id signed by HMAC-SHA256 (key schedule done once), as long as
+/// ours and with the same attributes (checked before timing), with `Cache-Control: no-store` beside it.
+/// Leaner than a layer can be: no expiry index, no field names, no state shared with the handler, no error
+/// paths.
+fn by_hand() -> Router {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    use hmac::{Hmac, Mac};
+    use rand::TryRngCore;
+    use sha2::{Digest, Sha256};
+    use std::{cell::RefCell, hash::BuildHasherDefault, io::Write, sync::Mutex};
+
+    /// The table's hash: the key is a SHA-256 already, so its first 8 bytes are as good as any hash of it.
+    #[derive(Default)]
+    struct FirstBytes(u64);
+    impl std::hash::Hasher for FirstBytes {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            // Arrays hash as their bytes, after no length prefix: this sees the key's 32 bytes at once.
+            if let Some(first) = bytes.first_chunk::<8>() {
+                self.0 = u64::from_le_bytes(*first);
+            }
+        }
+    }
+    struct Stored {
+        _expires_at: u64,
+        _counter: Vec<u8>,
+    }
+    struct ByHand {
+        table: Mutex<HashMap<[u8; 32], Stored, BuildHasherDefault<FirstBytes>>>,
+        signer: Hmac<Sha256>,
+    }
+
+    thread_local! {
+        /// OS bytes not handed out yet: the block and how much of it is used.
+        static POOL: RefCell<([u8; 4096], usize)> = const { RefCell::new(([0; 4096], 4096)) };
+    }
+    fn id_from_os() -> [u8; 16] {
+        POOL.with_borrow_mut(|(block, used)| {
+            if *used == block.len() {
+                rand::rngs::OsRng.try_fill_bytes(block).expect("the OS generator answers");
+                *used = 0;
+            }
+            let fresh = &mut block[*used..*used + 16];
+            let id = fresh.try_into().expect("16 bytes");
+            fresh.fill(0);
+            *used += 16;
+            id
+        })
+    }
+
+    const ATTRIBUTES: &str = "; HttpOnly; SameSite=Lax; Path=/";
+    async fn first_write(Extension(by_hand): Extension<Arc<ByHand>>) -> Response<Body> {
+        let id = id_from_os();
+        let mut counter = Vec::with_capacity(20);
+        write!(counter, "{}", next()).expect("a Vec takes every byte");
+        let stored = Stored { _expires_at: now_millis() + 86_400_000, _counter: counter };
+        by_hand.table.lock().expect("not poisoned").insert(Sha256::digest(id).into(), stored);
+
+        let (mut id_text, mut tag) = ([0; 22], [0; 43]);
+        URL_SAFE_NO_PAD.encode_slice(id, &mut id_text).expect("22 characters");
+        let mut signer = by_hand.signer.clone();
+        signer.update(b"id=");
+        signer.update(&id_text);
+        URL_SAFE_NO_PAD.encode_slice(signer.finalize().into_bytes(), &mut tag).expect("43 characters");
+        let mut line = Vec::with_capacity("id=".len() + tag.len() + id_text.len() + ATTRIBUTES.len());
+        for piece in [&b"id="[..], &tag, &id_text, ATTRIBUTES.as_bytes()] {
+            line.extend_from_slice(piece);
+        }
+        let mut response = axum::response::IntoResponse::into_response("ok");
+        let headers = response.headers_mut();
+        headers.append(header::SET_COOKIE, HeaderValue::try_from(line).expect("a valid header"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    let by_hand = ByHand {
+        table: Mutex::default(),
+        signer: <Hmac<Sha256> as Mac>::new_from_slice(&[7; 32]).expect("any key length"),
+    };
+    let handler = get(first_write).post(first_write);
+    let routes = PATHS.iter().fold(Router::new(), |router, path| router.route(path, handler.clone()));
+    routes.layer(Extension(Arc::new(by_hand))).with_state(())
+}
+
 /// The scenarios' paths. The bare and floor routers route them exactly as the contenders do: a wildcard
 /// route would cost more to match (it captures the path) and so hide part of every contender's overhead.
 const PATHS: [&str; 4] = ["/s1", "/s2", "/s3", "/s5"];
@@ -263,6 +354,16 @@ fn cookie_header(response: &Response<Body>) -> String {
         .filter_map(|value| value.to_str().ok()?.split(';').next())
         .collect();
     pairs.join("; ")
+}
+
+/// The first `Set-Cookie` line a new visitor's first write gets, with its value's characters replaced by
+/// `x`: what two implementations' id cookies must agree on to cost the same to write.
+async fn id_cookie_shape(app: &Router) -> String {
+    let response = app.clone().oneshot(request("POST", "/s3", None)).await.expect("infallible");
+    let line = response.headers().get(header::SET_COOKIE).expect("an id cookie").to_str().expect("ASCII");
+    let (pair, attributes) = line.split_once(';').unwrap_or((line, ""));
+    let (name, value) = pair.split_once('=').expect("name=value");
+    format!("{name}={};{attributes}", "x".repeat(value.len()))
 }
 
 async fn setup(app: &Router) -> String {
@@ -322,18 +423,28 @@ struct Scenario {
     peer: Contender,
     bare: Contender,
     floor: Contender,
+    /// Set for S4: its work written into the handler by hand, with no layer, timed beside the rest.
+    by_hand: Option<Contender>,
     /// Set for a scenario timed on empty stores: how to build each side's router anew, with a store of
     /// its own, before every round.
     empty_stores: Option<(BuildRouter, BuildRouter)>,
 }
 
 impl Scenario {
-    /// Gives both sides new, empty stores, if this scenario is timed on them.
+    /// Gives every contender with a store a new, empty one, if this scenario is timed on them.
     fn empty_the_stores(&mut self) {
         if let Some((ours, peer)) = self.empty_stores {
             self.ours.app = ours();
             self.peer.app = peer();
+            if let Some(by_hand) = &mut self.by_hand {
+                by_hand.app = crate::by_hand();
+            }
         }
+    }
+
+    /// Ours, the peer, bare, floor and, if set, the work by hand: the indices of a round's samples.
+    fn contenders(&self) -> Vec<&Contender> {
+        [&self.ours, &self.peer, &self.bare, &self.floor].into_iter().chain(&self.by_hand).collect()
     }
 }
 
@@ -363,6 +474,21 @@ fn quantile<T: Copy + PartialOrd>(samples: &[T], q: f64) -> T {
     sorted[index]
 }
 
+/// A contender's overhead (µs) in each round: its time less that of the bare handler timed beside it.
+fn overheads(samples: &[Vec<Duration>; 5], contender: usize) -> Vec<f64> {
+    samples[contender].iter().zip(&samples[2]).map(|(t, bare)| micros(*t) - micros(*bare)).collect()
+}
+
+/// Round by round, one overhead over another.
+fn ratios(numerators: &[f64], denominators: &[f64]) -> Vec<f64> {
+    numerators.iter().zip(denominators).map(|(n, d)| n / d).collect()
+}
+
+/// Two table cells: the median ratio, and the range the middle half of the rounds' ratios fell in.
+fn with_middle_half(ratios: &[f64]) -> String {
+    format!("{:.2} | {:.2}-{:.2}", median(ratios), quantile(ratios, 0.25), quantile(ratios, 0.75))
+}
+
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -378,6 +504,7 @@ async fn requests() {
     let peer_session_cookie = setup(&peer_sessions).await;
     let peer_signed_session_cookie = setup(&peer_sessions_signed).await;
     let peer_both_cookie = setup(&peer_both).await;
+    assert_eq!(id_cookie_shape(&by_hand()).await, id_cookie_shape(&ours).await, "S4 by hand writes another cookie");
 
     // Every contender gets the Cookie header of the same visitor: three signed cookies and a session id,
     // each library's own. (A peer given only the cookies it reads would be spared parsing the rest, which
@@ -393,7 +520,7 @@ async fn requests() {
     let scenario = |name, ours: Contender, peer: Contender| {
         let bare = Contender { app: bare(), cookie: ours.cookie.clone(), ..ours };
         let floor = Contender { app: floor(), cookie: ours.cookie.clone(), ..ours };
-        Scenario { name, ours, peer, bare, floor, empty_stores: None }
+        Scenario { name, ours, peer, bare, floor, by_hand: None, empty_stores: None }
     };
     let scenarios = [
         scenario(
@@ -411,11 +538,14 @@ async fn requests() {
             contender(&ours, "POST", "/s3", &our_cookie),
             contender(&peer_sessions, "POST", "/s3", &peer_visitor),
         ),
-        scenario(
-            "S4 new visitor's first write",
-            contender(&ours, "POST", "/s3", ""),
-            contender(&peer_sessions, "POST", "/s3", ""),
-        ),
+        Scenario {
+            by_hand: Some(contender(&by_hand(), "POST", "/s3", "")),
+            ..scenario(
+                "S4 new visitor's first write",
+                contender(&ours, "POST", "/s3", ""),
+                contender(&peer_sessions, "POST", "/s3", ""),
+            )
+        },
         scenario(
             "S5 3 cookies + 2 fields, write 1 + 1",
             contender(&ours, "POST", "/s5", &our_cookie),
@@ -431,6 +561,7 @@ async fn requests() {
         // sessions: its difference from S4 is what the growth of the stores' tables over the run costs.
         Scenario {
             empty_stores: Some((crate::ours, crate::peer_sessions)),
+            by_hand: Some(contender(&by_hand(), "POST", "/s3", "")),
             ..scenario(
                 "S4 on stores emptied every round",
                 contender(&ours, "POST", "/s3", ""),
@@ -455,11 +586,11 @@ async fn requests() {
     // `BENCH_ONLY=S2` runs the scenarios whose name starts with it (for profiling one path).
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let mut scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
-    let mut samples: Vec<[Vec<Duration>; 4]> = scenarios.iter().map(|_| Default::default()).collect();
+    let mut samples: Vec<[Vec<Duration>; 5]> = scenarios.iter().map(|_| Default::default()).collect();
     // Page faults per 1,000 requests, ours and the peer's, round by round.
     let mut faults: Vec<[Vec<f64>; 2]> = scenarios.iter().map(|_| Default::default()).collect();
     for scenario in &scenarios {
-        for c in [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor] {
+        for c in scenario.contenders() {
             c.check().await;
             c.time(iters / 10 + 1).await; // warm up
         }
@@ -467,9 +598,9 @@ async fn requests() {
     for round in 0..rounds {
         for ((scenario, samples), faults) in scenarios.iter_mut().zip(&mut samples).zip(&mut faults) {
             scenario.empty_the_stores();
-            let contenders = [&scenario.ours, &scenario.peer, &scenario.bare, &scenario.floor];
+            let contenders = scenario.contenders();
             // Every other round runs them in reverse, so none always follows the same neighbour.
-            let mut order = [0, 1, 2, 3];
+            let mut order: Vec<usize> = (0..contenders.len()).collect();
             if round % 2 == 1 {
                 order.reverse();
             }
@@ -491,22 +622,16 @@ async fn requests() {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (scenario, samples) in scenarios.iter().zip(&samples) {
-        let [ours, peer, bare, floor] = samples.each_ref().map(|times| micros(median(times)));
-        // Per round: each contender's overhead over the bare handler timed beside it.
-        let over = |contender: usize| -> Vec<f64> {
-            samples[contender].iter().zip(&samples[2]).map(|(t, bare)| micros(*t) - micros(*bare)).collect()
-        };
-        let (our_over, peer_over, floor_over) = (over(0), over(1), over(3));
-        let ratios: Vec<f64> = our_over.iter().zip(&peer_over).map(|(ours, peer)| ours / peer).collect();
+        let [ours, peer, bare, floor] = [0, 1, 2, 3].map(|contender| micros(median(&samples[contender])));
+        let (our_over, peer_over, floor_over) = (overheads(samples, 0), overheads(samples, 1), overheads(samples, 3));
+        let ratios = ratios(&our_over, &peer_over);
         println!(
-            "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}-{:.2} |",
+            "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {:.2} | {:.2} | {:.2} | {} |",
             scenario.name,
             median(&floor_over),
             median(&our_over),
             median(&peer_over),
-            median(&ratios),
-            quantile(&ratios, 0.25),
-            quantile(&ratios, 0.75),
+            with_middle_half(&ratios),
         );
     }
     println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore and");
@@ -515,6 +640,29 @@ async fn requests() {
     println!("layer plus extractor costs. S4's stores keep every session of the run; \"emptied\" gives both sides");
     println!("empty stores every round. The last two rows give tower-sessions a signed id cookie (`with_signed`),");
     println!("as ours always is.");
+
+    let with_by_hand: Vec<_> =
+        scenarios.iter().zip(&samples).filter(|(scenario, _)| scenario.by_hand.is_some()).collect();
+    if !with_by_hand.is_empty() {
+        println!("\nS4's work written into the handler by hand, with no layer (a signed id cookie, the id hashed");
+        println!("into its key, ids from the OS, a table that keeps its visitors), beside ours and tower-sessions in");
+        println!("the same rounds (overheads in µs; ratios with the middle half of the rounds'):\n");
+        println!("| scenario | by hand | session-core | peer | by hand / peer | middle half | ours / by hand | middle half |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    }
+    for (scenario, samples) in with_by_hand {
+        let (our_over, peer_over, hand_over) = (overheads(samples, 0), overheads(samples, 1), overheads(samples, 4));
+        let (hand_to_peer, ours_to_hand) = (ratios(&hand_over, &peer_over), ratios(&our_over, &hand_over));
+        println!(
+            "| {} | {:.2} | {:.2} | {:.2} | {} | {} |",
+            scenario.name,
+            median(&hand_over),
+            median(&our_over),
+            median(&peer_over),
+            with_middle_half(&hand_to_peer),
+            with_middle_half(&ours_to_hand),
+        );
+    }
 
     println!("\nPage faults per 1,000 requests (first writes to memory the process had not used yet; median of");
     println!("the rounds), in the scenarios where either side took any:\n");
