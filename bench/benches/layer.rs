@@ -214,6 +214,22 @@ fn peer_both() -> Router {
         .with_state(())
 }
 
+/// An HMAC-SHA256 signer for id cookies, its key schedule done once.
+type IdSigner = hmac::Hmac<sha2::Sha256>;
+
+fn id_signer() -> IdSigner {
+    hmac::Mac::new_from_slice(&[7; 32]).expect("any key length")
+}
+
+/// An id cookie's tag as ours computes it: HMAC-SHA256 over `id=` and the id's 22 characters.
+fn id_cookie_tag(signer: &IdSigner, id_text: &[u8; 22]) -> [u8; 32] {
+    use hmac::Mac;
+    let mut mac = signer.clone();
+    mac.update(b"id=");
+    mac.update(id_text);
+    mac.finalize().into_bytes().into()
+}
+
 /// S4's work written straight into the handler, with no session layer: what a new visitor costs any
 /// implementation that keeps the promises ours does, before any glue. An id of 16 bytes from the OS (read
 /// 4096 at a time, as ours are: a system call for every id would add over half a microsecond here), its
@@ -224,7 +240,6 @@ fn peer_both() -> Router {
 /// paths.
 fn by_hand() -> Router {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-    use hmac::{Hmac, Mac};
     use rand::TryRngCore;
     use sha2::{Digest, Sha256};
     use std::{cell::RefCell, hash::BuildHasherDefault, io::Write, sync::Mutex};
@@ -249,7 +264,7 @@ fn by_hand() -> Router {
     }
     struct ByHand {
         table: Mutex<HashMap<[u8; 32], Stored, BuildHasherDefault<FirstBytes>>>,
-        signer: Hmac<Sha256>,
+        signer: IdSigner,
     }
 
     thread_local! {
@@ -280,10 +295,7 @@ fn by_hand() -> Router {
 
         let (mut id_text, mut tag) = ([0; 22], [0; 43]);
         URL_SAFE_NO_PAD.encode_slice(id, &mut id_text).expect("22 characters");
-        let mut signer = by_hand.signer.clone();
-        signer.update(b"id=");
-        signer.update(&id_text);
-        URL_SAFE_NO_PAD.encode_slice(signer.finalize().into_bytes(), &mut tag).expect("43 characters");
+        URL_SAFE_NO_PAD.encode_slice(id_cookie_tag(&by_hand.signer, &id_text), &mut tag).expect("43 characters");
         let mut line = Vec::with_capacity("id=".len() + tag.len() + id_text.len() + ATTRIBUTES.len());
         for piece in [&b"id="[..], &tag, &id_text, ATTRIBUTES.as_bytes()] {
             line.extend_from_slice(piece);
@@ -295,10 +307,7 @@ fn by_hand() -> Router {
         response
     }
 
-    let by_hand = ByHand {
-        table: Mutex::default(),
-        signer: <Hmac<Sha256> as Mac>::new_from_slice(&[7; 32]).expect("any key length"),
-    };
+    let by_hand = ByHand { table: Mutex::default(), signer: id_signer() };
     let handler = get(first_write).post(first_write);
     let routes = PATHS.iter().fold(Router::new(), |router, path| router.route(path, handler.clone()));
     routes.layer(Extension(Arc::new(by_hand))).with_state(())
@@ -431,6 +440,13 @@ struct Scenario {
 }
 
 impl Scenario {
+    /// Times the work by hand beside the rest, given the request ours gets, as bare and floor are.
+    fn beside_the_work_by_hand(self) -> Self {
+        let ours = &self.ours;
+        let by_hand = Contender { app: by_hand(), method: ours.method, path: ours.path, cookie: ours.cookie.clone() };
+        Scenario { by_hand: Some(by_hand), ..self }
+    }
+
     /// Gives every contender with a store a new, empty one, if this scenario is timed on them.
     fn empty_the_stores(&mut self) {
         if let Some((ours, peer)) = self.empty_stores {
@@ -538,14 +554,12 @@ async fn requests() {
             contender(&ours, "POST", "/s3", &our_cookie),
             contender(&peer_sessions, "POST", "/s3", &peer_visitor),
         ),
-        Scenario {
-            by_hand: Some(contender(&by_hand(), "POST", "/s3", "")),
-            ..scenario(
-                "S4 new visitor's first write",
-                contender(&ours, "POST", "/s3", ""),
-                contender(&peer_sessions, "POST", "/s3", ""),
-            )
-        },
+        scenario(
+            "S4 new visitor's first write",
+            contender(&ours, "POST", "/s3", ""),
+            contender(&peer_sessions, "POST", "/s3", ""),
+        )
+        .beside_the_work_by_hand(),
         scenario(
             "S5 3 cookies + 2 fields, write 1 + 1",
             contender(&ours, "POST", "/s5", &our_cookie),
@@ -561,12 +575,12 @@ async fn requests() {
         // sessions: its difference from S4 is what the growth of the stores' tables over the run costs.
         Scenario {
             empty_stores: Some((crate::ours, crate::peer_sessions)),
-            by_hand: Some(contender(&by_hand(), "POST", "/s3", "")),
             ..scenario(
                 "S4 on stores emptied every round",
                 contender(&ours, "POST", "/s3", ""),
                 contender(&peer_sessions, "POST", "/s3", ""),
             )
+            .beside_the_work_by_hand()
         },
         // S2 and S4 again beside tower-sessions signing its id cookie too, as ours always does: the peer
         // doing the same work. (The rows above compare against its default, an unsigned id cookie.)
@@ -800,7 +814,6 @@ fn nanos_per_call(iters: u32, mut op: impl FnMut(u32) -> u64) -> f64 {
 
 /// The building blocks the tables above are explained by, each beside what it replaces or the choice made.
 fn parts() {
-    use hmac::{Hmac, Mac};
     use rand::TryRngCore;
     use sha2::{Digest, Sha256};
 
@@ -820,13 +833,8 @@ fn parts() {
 
     // The id cookie's MAC (HMAC-SHA256 over `id=` and 22 characters, key schedule done once) and the id's
     // store key (SHA-256 of 16 bytes): the three compressions every session access pays.
-    let signer = <Hmac<Sha256> as Mac>::new_from_slice(&[7; 32]).expect("any key length");
-    let hmac = nanos_per_call(200_000, |i| {
-        let mut mac = signer.clone();
-        mac.update(b"id=");
-        mac.update(&[b'A' + (i % 26) as u8; 22]);
-        u64::from(mac.finalize().into_bytes()[0])
-    });
+    let signer = id_signer();
+    let hmac = nanos_per_call(200_000, |i| u64::from(id_cookie_tag(&signer, &[b'A' + (i % 26) as u8; 22])[0]));
     let sha = nanos_per_call(200_000, |i| u64::from(Sha256::digest([i as u8; 16])[0]));
     println!("| HMAC-SHA256 of an id cookie | {hmac:.1} | |");
     println!("| SHA-256 of an id (its store key) | {sha:.1} | |");
