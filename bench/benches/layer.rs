@@ -2,7 +2,7 @@
 //! comes, unsigned, and signed) and tower-cookies (signed jar), beside a bare handler that returns a
 //! constant, and, for a new visitor, beside the same work written into a handler by hand, all in one run;
 //! then the building blocks those costs are explained by (the clock, the id cookie's cryptography, the OS
-//! generator); then `MemoryStore` at a million sessions.
+//! generator, a page fault); then `MemoryStore` at a million sessions.
 //!
 //! ```sh
 //! cargo bench -p bench --bench layer                                  # the default run, under a minute
