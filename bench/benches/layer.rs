@@ -458,11 +458,19 @@ impl Scenario {
         }
     }
 
-    /// Ours, the peer, bare, floor and, if set, the work by hand: the indices of a round's samples.
+    /// Ours, the peer, bare, floor and, if set, the work by hand: the order a round's samples are kept in
+    /// (see `OURS` and the indices after it).
     fn contenders(&self) -> Vec<&Contender> {
         [&self.ours, &self.peer, &self.bare, &self.floor].into_iter().chain(&self.by_hand).collect()
     }
 }
+
+// Where each contender's samples are kept: the order `Scenario::contenders` lists them in.
+const OURS: usize = 0;
+const PEER: usize = 1;
+const BARE: usize = 2;
+const FLOOR: usize = 3;
+const BY_HAND: usize = 4;
 
 /// Page faults this thread has taken that needed no disk: nearly all of them first writes to memory the
 /// process had reserved but not used yet, each of which the kernel must find and clear a page for. From
@@ -492,7 +500,7 @@ fn quantile<T: Copy + PartialOrd>(samples: &[T], q: f64) -> T {
 
 /// A contender's overhead (µs) in each round: its time less that of the bare handler timed beside it.
 fn overheads(samples: &[Vec<Duration>; 5], contender: usize) -> Vec<f64> {
-    samples[contender].iter().zip(&samples[2]).map(|(t, bare)| micros(*t) - micros(*bare)).collect()
+    samples[contender].iter().zip(&samples[BARE]).map(|(t, bare)| micros(*t) - micros(*bare)).collect()
 }
 
 /// Round by round, one overhead over another.
@@ -636,8 +644,9 @@ async fn requests() {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (scenario, samples) in scenarios.iter().zip(&samples) {
-        let [ours, peer, bare, floor] = [0, 1, 2, 3].map(|contender| micros(median(&samples[contender])));
-        let (our_over, peer_over, floor_over) = (overheads(samples, 0), overheads(samples, 1), overheads(samples, 3));
+        let [ours, peer, bare, floor] = [OURS, PEER, BARE, FLOOR].map(|contender| micros(median(&samples[contender])));
+        let (our_over, peer_over, floor_over) =
+            (overheads(samples, OURS), overheads(samples, PEER), overheads(samples, FLOOR));
         let ratios = ratios(&our_over, &peer_over);
         println!(
             "| {} | {bare:.2} | {floor:.2} | {ours:.2} | {peer:.2} | {:.2} | {:.2} | {:.2} | {} |",
@@ -665,7 +674,8 @@ async fn requests() {
         println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     }
     for (scenario, samples) in with_by_hand {
-        let (our_over, peer_over, hand_over) = (overheads(samples, 0), overheads(samples, 1), overheads(samples, 4));
+        let (our_over, peer_over, hand_over) =
+            (overheads(samples, OURS), overheads(samples, PEER), overheads(samples, BY_HAND));
         let (hand_to_peer, ours_to_hand) = (ratios(&hand_over, &peer_over), ratios(&our_over, &hand_over));
         println!(
             "| {} | {:.2} | {:.2} | {:.2} | {} | {} |",
