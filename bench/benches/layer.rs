@@ -471,6 +471,8 @@ const PEER: usize = 1;
 const BARE: usize = 2;
 const FLOOR: usize = 3;
 const BY_HAND: usize = 4;
+/// How many places a round's samples have, one per contender (the work by hand's stays empty where unset).
+const CONTENDERS: usize = BY_HAND + 1;
 
 /// Page faults this thread has taken that needed no disk: nearly all of them first writes to memory the
 /// process had reserved but not used yet, each of which the kernel must find and clear a page for. From
@@ -499,7 +501,7 @@ fn quantile<T: Copy + PartialOrd>(samples: &[T], q: f64) -> T {
 }
 
 /// A contender's overhead (µs) in each round: its time less that of the bare handler timed beside it.
-fn overheads(samples: &[Vec<Duration>; 5], contender: usize) -> Vec<f64> {
+fn overheads(samples: &[Vec<Duration>; CONTENDERS], contender: usize) -> Vec<f64> {
     samples[contender].iter().zip(&samples[BARE]).map(|(t, bare)| micros(*t) - micros(*bare)).collect()
 }
 
@@ -608,9 +610,9 @@ async fn requests() {
     // `BENCH_ONLY=S2` runs the scenarios whose name starts with it (for profiling one path).
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let mut scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
-    let mut samples: Vec<[Vec<Duration>; 5]> = scenarios.iter().map(|_| Default::default()).collect();
-    // Page faults per 1,000 requests, ours and the peer's, round by round.
-    let mut faults: Vec<[Vec<f64>; 2]> = scenarios.iter().map(|_| Default::default()).collect();
+    let mut samples: Vec<[Vec<Duration>; CONTENDERS]> = scenarios.iter().map(|_| Default::default()).collect();
+    // Page faults per 1,000 requests, round by round, kept in the same places as the times.
+    let mut faults: Vec<[Vec<f64>; CONTENDERS]> = scenarios.iter().map(|_| Default::default()).collect();
     for scenario in &scenarios {
         for c in scenario.contenders() {
             c.check().await;
@@ -629,9 +631,7 @@ async fn requests() {
             for i in order {
                 let (time, faulted) = contenders[i].time(iters).await;
                 samples[i].push(time);
-                if let Some(faults) = faults.get_mut(i) {
-                    faults.push(faulted);
-                }
+                faults[i].push(faulted);
             }
         }
     }
@@ -692,8 +692,8 @@ async fn requests() {
     println!("the rounds), in the scenarios where either side took any:\n");
     println!("| scenario | session-core | peer |");
     println!("|---|---:|---:|");
-    for (scenario, [ours, peer]) in scenarios.iter().zip(&faults) {
-        let (ours, peer) = (median(ours), median(peer));
+    for (scenario, faults) in scenarios.iter().zip(&faults) {
+        let (ours, peer) = (median(&faults[OURS]), median(&faults[PEER]));
         if ours > 0.0 || peer > 0.0 || ours.is_nan() {
             println!("| {} | {ours:.1} | {peer:.1} |", scenario.name);
         }
