@@ -29,7 +29,7 @@ pub struct SessionId([u8; ID_BYTES]);
 impl SessionId {
     pub(crate) fn generate() -> Self {
         let mut bytes = [0; ID_BYTES];
-        crate::entropy::fill(&mut bytes);
+        crate::entropy::from_os(&mut bytes);
         SessionId(bytes)
     }
 

@@ -1,5 +1,5 @@
 //! Stores for tests: [`CountingStore`] counts every round trip, [`FaultyStore`] fails on demand,
-//! [`SlowStore`] takes its time to load, [`MisflaggedStore`] waits although it claims to answer at once.
+//! [`SlowStore`] takes its time to load.
 
 use std::{
     sync::{
@@ -98,12 +98,12 @@ impl<S> CountingStore<S> {
 }
 
 impl<S: SessionStore> SessionStore for CountingStore<S> {
-    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
         self.calls.load.fetch_add(1, Ordering::SeqCst);
         self.inner.load(key).await
     }
 
-    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+    async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
         self.calls.create.fetch_add(1, Ordering::SeqCst);
         self.inner.create(key, record).await
     }
@@ -118,10 +118,9 @@ impl<S: SessionStore> SessionStore for CountingStore<S> {
         self.inner.delete(key).await
     }
 
-    async fn cycle(&self, old: &StoreKey, new: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         self.calls.cycle.fetch_add(1, Ordering::SeqCst);
-        // One round trip for the caller, whatever the inner store does.
-        self.inner.cycle(old, new, record).await
+        self.inner.cycle(old, new, patch).await
     }
 }
 
@@ -153,12 +152,12 @@ impl<S> FaultyStore<S> {
 }
 
 impl<S: SessionStore> SessionStore for FaultyStore<S> {
-    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
         self.check()?;
         self.inner.load(key).await
     }
 
-    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+    async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
         self.check()?;
         self.inner.create(key, record).await
     }
@@ -171,6 +170,11 @@ impl<S: SessionStore> SessionStore for FaultyStore<S> {
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
         self.check()?;
         self.inner.delete(key).await
+    }
+
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.cycle(old, new, patch).await
     }
 }
 
@@ -190,12 +194,12 @@ impl<S> SlowStore<S> {
 }
 
 impl<S: SessionStore> SessionStore for SlowStore<S> {
-    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
         tokio::time::sleep(self.delay).await;
         self.inner.load(key).await
     }
 
-    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+    async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
         self.inner.create(key, record).await
     }
 
@@ -206,33 +210,8 @@ impl<S: SessionStore> SessionStore for SlowStore<S> {
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
         self.inner.delete(key).await
     }
-}
 
-/// A store that claims to answer at once (as `MemoryStore` does, which lets the layer commit without
-/// boxing) but waits before every write: the layer must answer that the commit failed, never as if it
-/// had been stored.
-#[derive(Clone)]
-pub struct MisflaggedStore<S>(pub S);
-
-impl<S: SessionStore> SessionStore for MisflaggedStore<S> {
-    const ANSWERS_AT_ONCE: bool = true;
-
-    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
-        self.0.load(key).await
-    }
-
-    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
-        tokio::task::yield_now().await;
-        self.0.create(key, record).await
-    }
-
-    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        tokio::task::yield_now().await;
-        self.0.save(key, patch).await
-    }
-
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        tokio::task::yield_now().await;
-        self.0.delete(key).await
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        self.inner.cycle(old, new, patch).await
     }
 }

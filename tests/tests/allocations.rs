@@ -173,21 +173,24 @@ async fn each_kind_of_request_costs_the_layer_a_known_number_of_allocations() {
     let visitor = returning_visitor(&ours).await;
     let visitor = Some(&visitor);
 
-    // Reads: the request's session state, and nothing else (cookies are verified in place, the record is
-    // shared with the store, and a commit that needs no store call builds nothing), beside the value a
-    // cookie reader hands out.
+    // Upper bounds, not exact counts: a dependency may shave one off, and that must not fail the build;
+    // one more than these means the layer grew a cost on every request of that kind.
+    //
+    // Reads: the request's session state, the boxed load of a store behind a trait object, and the value a
+    // cookie reader hands out; cookies are verified in place, the record is shared with the store, and a
+    // commit that needs no store call builds nothing.
     let read_cookie = added(&ours, &floor, "GET", "/read-cookie", visitor).await;
-    assert_eq!(read_cookie, 2, "reading a signed cookie: the session state and the value's `String`");
+    assert!(read_cookie <= 2, "reading a signed cookie: {read_cookie} (the session state and the value's `String`)");
     let read_field = added(&ours, &floor, "GET", "/read-field", visitor).await;
-    assert_eq!(read_field, 1, "reading a session field: the session state");
+    assert!(read_field <= 2, "reading a session field: {read_field} (the session state and the load)");
 
-    // Writes: the value's serialised bytes, and for a new visitor the stored record and the id cookie's
-    // line (the commit itself allocates nothing on a store that answers at once, and a signed cookie is
-    // signed on the stack).
+    // Writes: as above, the value's serialised bytes and the boxed commit; for a new visitor, the record
+    // (its map, the field's name and value) and the id cookie's line.
     let write_field = added(&ours, &floor, "POST", "/write-field", visitor).await;
-    assert_eq!(write_field, 2, "writing a session field: the session state and the value's bytes");
+    assert!(write_field <= 4, "writing a session field: {write_field}");
     let first_write = added(&ours, &floor, "POST", "/write-field", None).await;
-    assert_eq!(first_write, 4, "a new visitor: the state, the value's bytes, the record and the id cookie");
+    assert!(first_write <= 8, "a new visitor's first write: {first_write}");
     let write_both = added(&ours, &floor, "POST", "/write-both", visitor).await;
-    assert_eq!(write_both, 4, "a cookie and a field: as above, and the cookie's encoding and its line");
+    assert!(write_both <= 6, "a cookie and a field: {write_both}");
+    println!("allocations added: {read_cookie} {read_field} {write_field} {first_write} {write_both}");
 }

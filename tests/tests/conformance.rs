@@ -1,6 +1,8 @@
 //! The store conformance suite (`session_core::store::conformance`) against every store in the repo, and
 //! against broken stores, which it must reject.
 
+use std::sync::Arc;
+
 use session_core::{
     store::{
         conformance::{self, Outage, Suite},
@@ -71,12 +73,12 @@ macro_rules! broken_store {
 /// Forwards the methods a broken store keeps.
 macro_rules! forward {
     (load) => {
-        async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
+        async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
             self.0.load(key).await
         }
     };
     (create) => {
-        async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+        async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
             self.0.create(key, record).await
         }
     };
@@ -90,13 +92,19 @@ macro_rules! forward {
             self.0.delete(key).await
         }
     };
+    (cycle) => {
+        async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+            self.0.cycle(old, new, patch).await
+        }
+    };
 }
 
 broken_store!(OverwritesOnCreate {
     forward!(load);
     forward!(save);
     forward!(delete);
-    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+    forward!(cycle);
+    async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
         self.0.delete(key).await?;
         self.0.create(key, record).await
     }
@@ -106,13 +114,15 @@ broken_store!(SavesWholeRecords {
     forward!(load);
     forward!(create);
     forward!(delete);
+    forward!(cycle);
     /// Read, modify, write back: the classic lost update.
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let Some(mut record) = self.0.load(key).await? else { return Ok(false) };
+        let Some(record) = self.0.load(key).await? else { return Ok(false) };
         tokio::task::yield_now().await;
+        let mut record = Record::clone(&record);
         record.apply(patch);
         self.0.delete(key).await?;
-        self.0.create(key, &record).await
+        self.0.create(key, &Arc::new(record)).await
     }
 });
 
@@ -120,13 +130,14 @@ broken_store!(SaveResurrects {
     forward!(load);
     forward!(create);
     forward!(delete);
+    forward!(cycle);
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         if self.0.save(key, patch).await? {
             return Ok(true);
         }
         let mut record = Record { created_at: session_core::store::now_millis(), ..Record::default() };
         record.apply(patch);
-        self.0.create(key, &record).await
+        self.0.create(key, &Arc::new(record)).await
     }
 });
 
@@ -134,11 +145,35 @@ broken_store!(KeepsItsFirstDeadline {
     forward!(load);
     forward!(create);
     forward!(delete);
+    forward!(cycle);
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let Some(record) = self.0.load(key).await? else { return Ok(false) };
-        self.0.save(key, &Patch { changes: patch.changes, expires_at: record.expires_at }).await
+        self.0.save(key, &Patch { expires_at: record.expires_at, ..*patch }).await
     }
 });
+
+broken_store!(CyclesByCreateThenDelete {
+    forward!(load);
+    forward!(create);
+    forward!(save);
+    forward!(delete);
+    /// Not atomic and not checked: the old record's end goes unnoticed, and two cycles both succeed.
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let mut record = self.0.load(old).await?.map(|record| Record::clone(&record)).unwrap_or_default();
+        record.apply(patch);
+        if !self.0.create(new, &Arc::new(record)).await? {
+            return Ok(false);
+        }
+        self.0.delete(old).await?;
+        Ok(true)
+    }
+});
+
+#[test]
+fn the_suite_rejects_a_store_whose_cycle_brings_back_an_ended_session() {
+    let message = rejection(CyclesByCreateThenDelete::default);
+    assert!(message.contains("`cycle_refuses_an_ended_record`"), "{message}");
+}
 
 #[test]
 fn the_suite_rejects_a_store_whose_create_overwrites() {

@@ -6,6 +6,7 @@
 
 use std::{
     collections::BTreeSet,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -18,7 +19,10 @@ use axum::{
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use http::{header, Request, StatusCode};
 use redis::AsyncCommands;
-use session_core::{store::RedisStore, CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
+use session_core::{
+    store::{now_millis, Patch, Record, RedisStore},
+    CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore, StoreKey,
+};
 use sha2::{Digest, Sha256};
 use tests::{
     browser::{send, Browser},
@@ -186,7 +190,7 @@ async fn redis_holds_the_hash_of_the_id_never_the_id() {
         let fields: Vec<(String, Vec<u8>)> = redis.hgetall(key).await.unwrap();
         assert_eq!(
             fields.iter().map(|(name, _)| name.as_str()).collect::<BTreeSet<_>>(),
-            BTreeSet::from(["c", "e", "f:cart", "f:user_id"]),
+            BTreeSet::from(["c", "e", "f:cart", "f:user_id", "s"]),
         );
         stored.extend(fields.into_iter().flat_map(|(name, value)| [name, String::from_utf8_lossy(&value).into()]));
     }
@@ -472,4 +476,68 @@ async fn rediss_connects_over_tls() {
     let error = RedisStore::connect(&url).await.expect_err("a certificate from an unknown authority");
     assert!(format!("{error:?}").contains("UnknownIssuer"), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// Creates, through `store`, a one-field session under `key` whose own deadline is `ttl` from now.
+async fn create_short_lived(store: &RedisStore, key: &StoreKey, ttl: Duration) {
+    let now = now_millis();
+    let record = Record {
+        fields: [("user_id".to_owned(), b"7".to_vec())].into(),
+        created_at: now,
+        last_seen: now,
+        expires_at: now + u64::try_from(ttl.as_millis()).unwrap(),
+    };
+    assert!(store.create(key, &Arc::new(record)).await.unwrap(), "created");
+}
+
+/// Leaves the key of `key`'s record in Redis past the record's own deadline, as a Redis whose clock runs
+/// behind the app's does: the key's expiry is removed (`PERSIST`), the record's deadline (`e`) kept. The
+/// key's name is the store's layout: `session:` and the hex of the store key.
+async fn keep_past_its_deadline_in_redis(server: &RedisServer, key: &StoreKey) {
+    let mut redis = inspector(server).await;
+    let persisted: bool = redis.persist(format!("session:{}", key.to_hex())).await.unwrap();
+    assert!(persisted, "the key had an expiry to remove");
+}
+
+/// A deadline an hour from now, as a request's commit would give a session.
+fn an_hour_from_now() -> u64 {
+    now_millis() + 3_600_000
+}
+
+/// The app, not Redis's clock, decides when a session has ended: a save that arrives after the record's own
+/// deadline (a request that loaded it just before) must not revive it, although Redis still holds the key.
+#[tokio::test]
+async fn a_save_after_the_records_own_deadline_revives_nothing_though_redis_still_holds_the_key() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let key = StoreKey::from_bytes([1; 32]);
+    create_short_lived(&store, &key, Duration::from_millis(500)).await;
+    keep_past_its_deadline_in_redis(&server, &key).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(store.load(&key).await.unwrap(), None, "a record past its own deadline reads as absent");
+
+    let changes = [("user_id", Some(b"8".to_vec()))];
+    let patch = Patch { changes: &changes, last_seen: now_millis(), expires_at: an_hour_from_now() };
+    let saved = store.save(&key, &patch).await.unwrap();
+    assert!(!saved, "the save was applied to a record past its own deadline");
+    assert_eq!(store.load(&key).await.unwrap(), None, "the save revived the session");
+}
+
+/// As for a save: moving a session to a new id after the record's own deadline must move nothing, although
+/// Redis still holds the old key.
+#[tokio::test]
+async fn a_cycle_after_the_records_own_deadline_moves_nothing_though_redis_still_holds_the_key() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let (old, new) = (StoreKey::from_bytes([1; 32]), StoreKey::from_bytes([2; 32]));
+    create_short_lived(&store, &old, Duration::from_millis(500)).await;
+    keep_past_its_deadline_in_redis(&server, &old).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    // The commit of a request that loaded the record before its deadline.
+    let changes = [("roles", Some(b"[]".to_vec()))];
+    let patch = Patch { changes: &changes, last_seen: now_millis(), expires_at: an_hour_from_now() };
+    let cycled = store.cycle(&old, &new, &patch).await.unwrap();
+    assert!(!cycled, "a record past its own deadline was moved to a new id");
+    assert_eq!(store.load(&new).await.unwrap(), None, "the cycle revived the session under the new id");
 }

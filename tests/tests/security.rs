@@ -3,9 +3,10 @@
 //! nothing, unmodified ones are not rewritten, modified ones are written once, forged ids are never looked
 //! up, unknown ids are never adopted — are in `http.rs`.)
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
+    extract::Extension,
     response::{AppendHeaders, IntoResponse},
     routing::{get, post},
     Router,
@@ -16,6 +17,7 @@ use tests::{
     browser::Browser,
     stores::{CallCounts, CountingStore},
 };
+use tokio::sync::{Barrier, Notify};
 
 #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
 enum Theme {
@@ -329,4 +331,144 @@ async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_w
     let behind_proxy = || layer().with_secure_detected(true);
     assert!(secure_flag(behind_proxy(), "/user/set", Some("https, http")).await);
     assert!(!secure_flag(behind_proxy(), "/user/set", Some("http")).await);
+}
+
+/// Two points in a request held open inside its handler, so that a test can run another request of the
+/// same session in between, in a fixed order.
+#[derive(Default)]
+struct Gate {
+    /// Notified by the held request once it has loaded the session.
+    loaded: Notify,
+    /// Notified by the test to let the held request go on.
+    go: Notify,
+}
+
+/// A request that loaded the session before a logout and calls `cycle_id` after it (a login or privilege
+/// change still in flight) must not bring the logged-out session back under a new id and hand that id out.
+#[tokio::test]
+async fn a_logout_is_not_undone_by_a_request_in_flight_that_cycles_the_id() {
+    let store = MemoryStore::default();
+    let gate = Arc::new(Gate::default());
+    let racing = Router::new()
+        .route(
+            "/login/held",
+            post(|s: VisitorSession, Extension(gate): Extension<Arc<Gate>>| async move {
+                s.user_id().await?;
+                gate.loaded.notify_one();
+                gate.go.notified().await;
+                s.cycle_id().await?;
+                Result::Ok("ok")
+            }),
+        )
+        .merge(routes())
+        .layer(Extension(gate.clone()))
+        .layer(SessionLayer::new(store.clone(), Key::generate()));
+    let mut browser = Browser::new(racing);
+    browser.post("/user/set").await;
+
+    let (mut held, mut logout) = (browser.clone(), browser.clone());
+    let (held_reply, ()) = tokio::join!(held.post("/login/held"), async {
+        gate.loaded.notified().await;
+        let reply = logout.post("/logout").await;
+        assert_eq!(reply.status, StatusCode::OK, "the logout went through");
+        gate.go.notify_one();
+    });
+
+    let live_id = held_reply.set_cookie("id").map(parse).filter(|cookie| !cookie.value().is_empty());
+    assert!(
+        live_id.is_none(),
+        "the request in flight handed out a live id after the logout: {:?}",
+        held_reply.set_cookies
+    );
+    assert_eq!(held.get("/user").await.body, "None", "the logged-out session's data is reachable again");
+    assert_eq!(store.len(), 0, "the logged-out session's data is stored again");
+}
+
+/// Two requests that loaded one session and both call `cycle_id` (two logins racing) must not split it
+/// into two live sessions: a logout on one would leave the other copy, with the same data, alive.
+#[tokio::test]
+async fn two_concurrent_cycles_of_one_session_leave_at_most_one_live_copy() {
+    let barrier = Arc::new(Barrier::new(2));
+    let racing = Router::new()
+        .route(
+            "/cycle/race",
+            post(|s: VisitorSession, Extension(barrier): Extension<Arc<Barrier>>| async move {
+                s.user_id().await?; // both requests load the session...
+                barrier.wait().await; // ...before either cycles it
+                s.cycle_id().await?;
+                Result::Ok("ok")
+            }),
+        )
+        .merge(routes())
+        .layer(Extension(barrier))
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let mut browser = Browser::new(racing);
+    browser.post("/user/set").await;
+
+    let (mut first, mut second) = (browser.clone(), browser.clone());
+    tokio::join!(first.post("/cycle/race"), second.post("/cycle/race"));
+    let seen = [first.get("/user").await.body, second.get("/user").await.body];
+    let live_copies = seen.iter().filter(|body| *body == "Some(7)").count();
+    assert!(live_copies <= 1, "the session was split into {live_copies} live copies: {seen:?}");
+    assert_eq!(browser.get("/user").await.body, "None", "the old id still works");
+}
+
+/// During a key rotation the id cookie is re-issued under the current key; a response carrying it without
+/// `Cache-Control: no-store` can be kept by a shared cache and replayed, session id included, to others.
+#[tokio::test]
+async fn a_reissued_id_cookie_is_sent_with_cache_control_no_store() {
+    let (old, new) = (Key::generate(), Key::generate());
+    let store = MemoryStore::default();
+    let mut before = app(SessionLayer::new(store.clone(), old.clone()));
+    before.post("/user/set").await;
+    let old_cookies = before.cookies.clone();
+
+    let bump = post(|s: VisitorSession| async move {
+        s.set_user_id(8).await?;
+        Result::Ok("ok")
+    });
+    let rotating = routes().route("/user/bump", bump).layer(SessionLayer::new(store, new).with_previous_keys([old]));
+    let mut missing = Vec::new();
+    for (method, path) in [("GET", "/user"), ("POST", "/user/bump")] {
+        let mut browser = Browser::new(rotating.clone());
+        browser.cookies = old_cookies.clone();
+        let request = http::Request::builder().method(method).uri(path).body(axum::body::Body::empty()).unwrap();
+        let reply = browser.send(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{method} {path}");
+        assert!(reply.set_cookie("id").is_some(), "{method} {path}: the id cookie is re-issued");
+        let cache_control = reply.headers.get(header::CACHE_CONTROL).map(|value| value.to_str().unwrap().to_owned());
+        if cache_control.as_deref() != Some("no-store") {
+            missing.push(format!("{method} {path}: Cache-Control {cache_control:?}"));
+        }
+    }
+    assert!(missing.is_empty(), "a re-issued id cookie went out cacheable: {missing:?}");
+}
+
+/// Shortening the idle timeout (after an incident, say) must reach the sessions that exist: one idle for
+/// longer than the timeout now in force has ended, whatever deadline the longer setting stored for it.
+#[tokio::test]
+async fn a_shortened_idle_timeout_ends_sessions_created_under_the_longer_one() {
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let mut before = app(SessionLayer::new(store.clone(), key.clone()).with_idle_timeout(Duration::from_secs(3600)));
+    before.post("/user/set").await;
+
+    let mut after = app(SessionLayer::new(store, key).with_idle_timeout(Duration::from_millis(300)));
+    after.cookies = before.cookies.clone();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(after.get("/user").await.body, "None", "idle for twice the idle timeout in force, and still alive");
+}
+
+/// The other way round: a lengthened idle timeout applies to a session created under the shorter one from
+/// its next request on, so raising the setting does not log out the users who keep using the app.
+#[tokio::test]
+async fn a_lengthened_idle_timeout_keeps_an_active_session_created_under_the_shorter_one() {
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let mut before = app(SessionLayer::new(store.clone(), key.clone()).with_idle_timeout(Duration::from_millis(500)));
+    before.post("/user/set").await;
+
+    let mut after = app(SessionLayer::new(store, key).with_idle_timeout(Duration::from_secs(3600)));
+    after.cookies = before.cookies.clone();
+    assert_eq!(after.get("/user").await.body, "Some(7)");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(after.get("/user").await.body, "Some(7)", "ended by the idle timeout no longer in force");
 }

@@ -6,7 +6,7 @@ use memchr::memmem::Finder;
 
 use crate::{
     cookie::SameSite,
-    store::{LoadRecord, LoadedRecord},
+    store::{LoadRecord, Record},
     Error, Key,
 };
 
@@ -148,17 +148,22 @@ impl Shared {
         idle.min(absolute)
     }
 
-    /// True if a record created at `created_at` has outlived the absolute timeout, whatever its stored
-    /// deadline says: the server enforces its own limits even against a store that does not.
-    pub(crate) fn past_absolute(&self, created_at: u64, now: u64) -> bool {
-        created_at.saturating_add(self.absolute_ms) <= now
+    /// Whether `record` is live at `now` under this layer's timeouts. The timeouts in force are the
+    /// current ones: a session written under a longer idle timeout than today's ends by today's, counted
+    /// from its last activity, whatever deadline it was stored with.
+    pub(crate) fn is_live(&self, record: &Record, now: u64) -> bool {
+        !record.is_expired(now)
+            && record.last_seen.saturating_add(self.idle_ms) > now
+            && record.created_at.saturating_add(self.absolute_ms) > now
     }
 
-    /// The deadline a loaded record moves to at `now`, and whether moving it is due even when nothing
-    /// changed: once the fraction set by `with_idle_refresh` of the idle timeout has passed.
-    pub(crate) fn renewed_deadline(&self, record: &LoadedRecord, now: u64) -> (u64, bool) {
-        let expires_at = self.deadline(record.created_at(), now);
-        (expires_at, expires_at.saturating_sub(record.expires_at()) >= self.refresh_after_ms)
+    /// Whether a request that changed nothing should still write `record` at `now` to push its idle
+    /// deadline back: once the fraction set by `with_idle_refresh` of the idle timeout has passed since its
+    /// last activity, or once its stored deadline lags the one today's timeouts give by as much (after the
+    /// idle timeout was lengthened).
+    pub(crate) fn refresh_due(&self, record: &Record, now: u64) -> bool {
+        now.saturating_sub(record.last_seen) >= self.refresh_after_ms
+            || self.deadline(record.created_at, now).saturating_sub(record.expires_at) >= self.refresh_after_ms
     }
 
     pub(crate) fn validate(&self) -> Result<(), Error> {
@@ -187,11 +192,26 @@ impl Shared {
                 "`{}` is not a valid cookie path: it starts with `/` and has no `;`",
                 cookie.path.escape_debug()
             ))
+        } else if let Some(domain) = cookie.domain.as_deref().filter(|domain| !is_host_name(domain)) {
+            Some(format!(
+                "`{}` is not a valid cookie domain: give a host name such as `example.com`, letters, digits, `-` and `.` only",
+                domain.escape_debug()
+            ))
         } else {
             None
         };
         problem.map_or(Ok(()), |problem| Err(Error::Config(problem)))
     }
+}
+
+/// True if `domain` is a host name (letters, digits, `-` and `.`, at most 253 bytes): anything else could
+/// smuggle an attribute of its own into the `Set-Cookie` line, such as `example.com; SameSite=None`.
+fn is_host_name(domain: &str) -> bool {
+    let domain = domain.strip_prefix('.').unwrap_or(domain);
+    !domain.is_empty()
+        && domain.len() <= 253
+        && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && domain.split('.').all(|label| !label.is_empty())
 }
 
 /// True if `name` is a non-empty RFC 6265 token.

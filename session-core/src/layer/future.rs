@@ -9,10 +9,10 @@ use std::{
 use http::{header, HeaderValue, Response};
 use pin_project_lite::pin_project;
 
-use crate::{session::RawSession, store::SessionStore, Error, StoreError};
+use crate::{session::RawSession, store::SessionStore, Error};
 
 /// A commit that has to call the store, with the response it completes. Boxed because its type depends
-/// on the store's futures; requests that need no store call, or whose store answers at once, never build one.
+/// on the store's futures; requests that need no store call never build one.
 type Commit<B> = Pin<Box<dyn Future<Output = Response<B>> + Send>>;
 
 pin_project! {
@@ -55,20 +55,11 @@ where
         let done = if this.session.touched() {
             this.session.commit_without_store()
         } else {
-            Some(this.session.clear_malformed_id_cookie())
+            this.session.clear_malformed_id_cookie();
+            true
         };
-        if let Some(id_cookie_changed) = done {
-            finish(&mut response, this.session, Ok(id_cookie_changed));
-            return Poll::Ready(Ok(response));
-        }
-        if S::ANSWERS_AT_ONCE {
-            // Polled once, on the stack: such a store's commit is done by then, so there is no box to build
-            // and nothing to clone for it.
-            let committed = match std::pin::pin!(this.session.commit(this.store)).poll(cx) {
-                Poll::Ready(committed) => committed,
-                Poll::Pending => Err(StoreError::new("the store claimed to answer at once, then waited").into()),
-            };
-            finish(&mut response, this.session, committed);
+        if done {
+            finish(&mut response, this.session, Ok(()));
             return Poll::Ready(Ok(response));
         }
         let (session, store) = (this.session.clone(), this.store.clone());
@@ -83,11 +74,10 @@ where
 
 /// Makes `response` the one that leaves: the session's cookies added, or the commit's error in its place.
 /// (In place: a response is large enough that moving it in and out shows in a profile.)
-fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, committed: Result<bool, Error>) {
+fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, committed: Result<(), Error>) {
     match committed {
-        Ok(id_cookie_changed) => {
-            session.write_set_cookies(response.headers_mut());
-            if id_cookie_changed {
+        Ok(()) => {
+            if session.write_set_cookies(response.headers_mut()) {
                 // A response that sets or clears the id cookie must not be cached and replayed to others.
                 response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }

@@ -42,9 +42,6 @@ impl<S: SessionStore> SessionLayer<S> {
     /// Defaults: id cookie `id` (HttpOnly, Secure, SameSite=Lax, Path=/, gone when the browser closes),
     /// idle timeout 24 hours, absolute timeout 7 days.
     pub fn new(store: S, key: Key) -> Self {
-        // The clock calibrates its counter once per process (under a millisecond): here rather than in
-        // the first request.
-        crate::store::now_millis();
         let shared = Shared::new(Arc::new(store.clone()), key);
         SessionLayer { store, shared: Arc::new(shared) }
     }

@@ -158,13 +158,18 @@ impl RawSession {
     }
 
     /// Moves the queued Set-Cookie headers into the response's `headers`, keeping the handler's own.
-    pub(crate) fn write_set_cookies(&self, headers: &mut HeaderMap) {
+    /// Returns whether the id cookie is among them.
+    pub(crate) fn write_set_cookies(&self, headers: &mut HeaderMap) -> bool {
         if !self.cookies_changed() {
-            return;
+            return false;
         }
-        for (_, header) in std::mem::take(&mut self.cookie_log().outgoing) {
+        let id_cookie = self.0.shared.id_cookie.name();
+        let mut sets_id_cookie = false;
+        for (name, header) in std::mem::take(&mut self.cookie_log().outgoing) {
+            sets_id_cookie |= name == *id_cookie;
             headers.append(SET_COOKIE, header);
         }
+        sets_id_cookie
     }
 
     fn field_cookie<'a>(&self, spec: &'a CookieSpec, value: &'a str) -> SetCookie<'a> {
@@ -202,21 +207,19 @@ impl RawSession {
     }
 
     /// Clears an id cookie that cannot be an id of ours at all (wrong length or alphabet), without any
-    /// cryptography, so even requests that never touch the session shed it. Returns whether it did.
-    pub(crate) fn clear_malformed_id_cookie(&self) -> bool {
+    /// cryptography, so even requests that never touch the session shed it.
+    pub(crate) fn clear_malformed_id_cookie(&self) {
         let mut present = false;
         for value in self.id_cookie_values() {
             if has_id_cookie_shape(value) {
-                return false;
+                return;
             }
             present = true;
         }
-        if !present {
-            return false;
+        if present {
+            tracing::debug!("malformed session id cookie cleared");
+            self.clear_id_cookie();
         }
-        tracing::debug!("malformed session id cookie cleared");
-        self.clear_id_cookie();
-        true
     }
 
     pub(super) fn has_id_cookie(&self) -> bool {

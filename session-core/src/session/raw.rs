@@ -1,21 +1,24 @@
 //! [`RawSession`]: one request's session, shared by every handle the request extracts.
 
-use std::sync::{
-    atomic::{AtomicBool, Ordering},
-    Arc, Mutex, MutexGuard,
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex, MutexGuard,
+    },
 };
 
 use serde::de::DeserializeOwned;
 
 use super::{
     cookies::{CookieLog, IncomingId},
-    record_state::{Loaded, Pending, RecordState},
+    record_state::{Changes, Loaded, Pending, RecordState},
 };
 use crate::{
     __private::SessionField,
     cookie::CookieHeader,
     layer::Shared,
-    store::{now_millis, Patch, SessionStore},
+    store::{now_millis, Patch, Record, SessionStore},
     Error, SessionId, StoreError,
 };
 
@@ -40,9 +43,6 @@ pub(super) struct RequestSession {
     /// concurrent accessors of one request load the record once.
     load_ended: tokio::sync::Notify,
 }
-
-/// How many new ids to try when the store reports a collision (with 128-bit ids, never in practice).
-const CREATE_ATTEMPTS: usize = 3;
 
 impl RawSession {
     pub(crate) fn new(shared: Arc<Shared>, cookie_header: CookieHeader, secure: bool) -> Self {
@@ -186,13 +186,8 @@ impl RawSession {
         };
         let key = id.store_key();
         let now = now_millis();
-        let loader = &self.0.shared.loader;
-        let found = match loader.load_ready(&key, now) {
-            Some(found) => found?,
-            None => loader.load(&key).await?,
-        };
-        match found {
-            Some(record) if record.expires_at() > now && !self.0.shared.past_absolute(record.created_at(), now) => {
+        match self.0.shared.loader.load(&key).await? {
+            Some(record) if self.0.shared.is_live(&record, now) => {
                 if reissue {
                     self.set_id_cookie(&id);
                 }
@@ -215,39 +210,38 @@ impl RawSession {
     }
 
     /// Finishes the commit here and now when it needs no store call: nothing changed, no idle refresh
-    /// due, nothing to delete. Returns whether the id cookie was cleared, or `None` when the store must be
-    /// called: then [`commit`](Self::commit) does the work. Most requests that only read end here, so
-    /// they cost no store round trip and no extra future.
-    pub(crate) fn commit_without_store(&self) -> Option<bool> {
+    /// due, nothing to delete. Returns false when the store must be called: then [`commit`](Self::commit)
+    /// does the work. Most requests that only read end here, so they cost no store round trip and no
+    /// extra future.
+    pub(crate) fn commit_without_store(&self) -> bool {
         let mut state = self.state();
         let clears_cookie = match (&state.pending, &state.loaded) {
             (Pending::None, None) => false,
             (Pending::None, Some(Loaded::Existing { record, loaded_at, .. })) => {
-                let (_, refresh_due) = self.0.shared.renewed_deadline(record, *loaded_at);
-                if refresh_due || !state.changes.is_empty() {
-                    return None;
+                if self.0.shared.refresh_due(record, *loaded_at) || !state.changes.is_empty() {
+                    return false;
                 }
                 false
             }
             (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None })) => {
                 if state.changes.iter().any(|(_, value)| value.is_some()) {
-                    return None;
+                    return false;
                 }
                 *rejected_cookie
             }
-            _ => return None,
+            _ => return false,
         };
         *state = RecordState::default();
         drop(state);
         if clears_cookie {
             self.clear_id_cookie();
         }
-        Some(clears_cookie)
+        true
     }
 
-    /// Writes what the handler changed, in at most one store write (plus a delete when the session
-    /// changes id), and queues the id cookie. Returns whether the id cookie was set or cleared.
-    pub(crate) async fn commit<S: SessionStore>(&self, store: &S) -> Result<bool, Error> {
+    /// Writes what the handler changed, in at most one store write (plus a delete when the session ends
+    /// or is found expired), and queues the id cookie.
+    pub(crate) async fn commit<S: SessionStore>(&self, store: &S) -> Result<(), Error> {
         let state = std::mem::take(&mut *self.state());
         let shared = &self.0.shared;
         let now = now_millis();
@@ -256,80 +250,72 @@ impl RawSession {
             (Pending::Destroy { old }, _) => {
                 store.delete(&old).await?;
                 tracing::info!(session = %old.to_hex()[..8], "session destroyed");
-                if !self.create(store, &changes, now).await? {
+                if !self.create(store, changes, now).await? {
                     self.clear_id_cookie();
                 }
-                Ok(true)
             }
             (Pending::Cycle { old }, Some(Loaded::Existing { record, .. })) => {
-                let mut record = record.into_record();
                 let expires_at = shared.deadline(record.created_at, now);
-                record.apply(&Patch { changes: &changes, expires_at });
-                let mut new_id = new_id.unwrap_or_else(SessionId::generate);
-                for _ in 0..CREATE_ATTEMPTS {
-                    if store.cycle(&old.store_key(), &new_id.store_key(), &record).await? {
-                        tracing::info!(from = %old.short_hash(), to = %new_id.short_hash(), "session id cycled");
-                        self.set_id_cookie(&new_id);
-                        return Ok(true);
-                    }
-                    new_id = SessionId::generate();
+                // Let go of the loaded record first, so a store that shares it may change its own in place.
+                drop(record);
+                let new_id = new_id.unwrap_or_else(SessionId::generate);
+                let patch = Patch { changes: &changes, last_seen: now, expires_at };
+                if store.cycle(&old.store_key(), &new_id.store_key(), &patch).await? {
+                    tracing::info!(from = %old.short_hash(), to = %new_id.short_hash(), "session id cycled");
+                    self.set_id_cookie(&new_id);
+                } else {
+                    // Ended meanwhile (a logout, another request's cycle): its changes belong to a session
+                    // that is over, and must not bring it back under a new id.
+                    tracing::warn!(session = %old.short_hash(), "session ended during the request; changes dropped");
+                    self.clear_id_cookie();
                 }
-                Err(StoreError::new("no free session id after several attempts").into())
             }
             (_, Some(Loaded::Existing { id, key, record, .. })) => {
-                let (expires_at, refresh_due) = shared.renewed_deadline(&record, now);
-                if changes.is_empty() && !refresh_due {
-                    return Ok(false);
+                if changes.is_empty() && !shared.refresh_due(&record, now) {
+                    return Ok(());
                 }
-                // Let go of the loaded fields first: a store that holds no other reference to them may
-                // then change them where they lie.
+                let expires_at = shared.deadline(record.created_at, now);
                 drop(record);
-                if store.save_at(&key, &Patch { changes: &changes, expires_at }, now).await? {
-                    return Ok(false);
+                if !store.save(&key, &Patch { changes: &changes, last_seen: now, expires_at }).await? {
+                    // The record vanished during the request (destroyed or expired by another): its changes
+                    // belong to a session that has ended, so they are dropped rather than resurrecting it.
+                    tracing::warn!(session = %id.short_hash(), "session ended during the request; changes dropped");
+                    self.clear_id_cookie();
                 }
-                // The record vanished during the request (destroyed or expired by another): its changes
-                // belong to a session that has ended, so they are dropped rather than resurrecting it.
-                tracing::warn!(session = %id.short_hash(), "session ended during the request; changes dropped");
-                self.clear_id_cookie();
-                Ok(true)
             }
             (_, Some(Loaded::Fresh { rejected_cookie, expired })) => {
                 if let Some(key) = expired {
                     store.delete(&key).await?;
                 }
-                if self.create(store, &changes, now).await? {
-                    return Ok(true);
-                }
-                if rejected_cookie {
+                if !self.create(store, changes, now).await? && rejected_cookie {
                     self.clear_id_cookie();
                 }
-                Ok(rejected_cookie)
             }
-            (_, None) => Ok(false),
+            (_, None) => {}
         }
+        Ok(())
     }
 
-    /// Stores a new session holding `changes`, if they set anything, and queues its id cookie.
-    async fn create<S: SessionStore>(
-        &self,
-        store: &S,
-        changes: &[(&'static str, Option<Vec<u8>>)],
-        now: u64,
-    ) -> Result<bool, Error> {
-        if changes.iter().all(|(_, value)| value.is_none()) {
+    /// Stores a new session holding `changes`, if they set anything, and queues its id cookie. Returns
+    /// whether it did.
+    async fn create<S: SessionStore>(&self, store: &S, changes: Changes, now: u64) -> Result<bool, Error> {
+        let fields: HashMap<String, Vec<u8>> =
+            changes.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value?))).collect();
+        if fields.is_empty() {
             return Ok(false);
         }
-        let patch = Patch { changes, expires_at: self.0.shared.deadline(now, now) };
-        for _ in 0..CREATE_ATTEMPTS {
-            let id = SessionId::generate();
-            if store.create_at(&id.store_key(), &patch, now).await? {
-                tracing::info!(session = %id.short_hash(), "session created");
-                self.state().new_id = Some(id.clone());
-                self.set_id_cookie(&id);
-                return Ok(true);
-            }
+        let expires_at = self.0.shared.deadline(now, now);
+        let record = Arc::new(Record { fields, created_at: now, last_seen: now, expires_at });
+        let id = SessionId::generate();
+        if !store.create(&id.store_key(), &record).await? {
+            // 128 random bits from the OS never repeat a live id: a collision means the generator is broken,
+            // and retrying would hide it.
+            return Err(StoreError::new("a new session id collided with a live one").into());
         }
-        Err(StoreError::new("no free session id after several attempts").into())
+        tracing::info!(session = %id.short_hash(), "session created");
+        self.state().new_id = Some(id.clone());
+        self.set_id_cookie(&id);
+        Ok(true)
     }
 }
 

@@ -4,7 +4,9 @@
 
 use smallvec::SmallVec;
 
-use crate::{id::StoreKey, store::LoadedRecord, SessionId};
+use std::sync::Arc;
+
+use crate::{id::StoreKey, store::Record, SessionId};
 
 /// Field-level changes, at most one per field; `None` removes the field. Inline for two fields, the most
 /// handlers change, so recording them allocates nothing.
@@ -34,7 +36,9 @@ pub(super) enum Loaded {
         id: SessionId,
         /// The id's store key, computed once.
         key: StoreKey,
-        record: LoadedRecord,
+        /// Shared with the store when it keeps records in memory: released before the commit, so the
+        /// store may change its own in place.
+        record: Arc<Record>,
         /// The clock when it was loaded, in milliseconds since the Unix epoch.
         loaded_at: u64,
     },
@@ -69,7 +73,7 @@ impl RecordState {
 
     fn stored(&self, field: &str) -> Option<&[u8]> {
         match &self.loaded {
-            Some(Loaded::Existing { record, .. }) => record.get(field),
+            Some(Loaded::Existing { record, .. }) => record.fields.get(field).map(Vec::as_slice),
             _ => None,
         }
     }
@@ -101,12 +105,11 @@ impl RecordState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Record;
 
     fn existing(field: &str, value: &[u8]) -> RecordState {
         let mut record = Record::default();
         record.fields.insert(field.to_owned(), value.to_vec());
-        let (id, record) = (SessionId::generate(), record.into());
+        let (id, record) = (SessionId::generate(), Arc::new(record));
         let loaded = Loaded::Existing { key: id.store_key(), id, record, loaded_at: 0 };
         RecordState { loaded: Some(loaded), ..Default::default() }
     }

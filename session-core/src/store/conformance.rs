@@ -1,11 +1,12 @@
 //! The conformance suite: the cases every [`SessionStore`] must pass (feature `conformance`).
 //!
 //! It checks the contract the session layer relies on, one case at a time, each on a fresh store from
-//! your factory: records load as stored (binary values, created and expiry times exact); `create` refuses a
-//! live key; `save` is field-level, atomic and never resurrects an ended record; `delete` and `cycle` do
-//! what they say; records end at their deadline, whether `save` moved it on (idle timeout) or not
-//! (absolute timeout); 100 concurrent saves of different fields all survive, and concurrent saves of one
-//! field leave one of the written values. Given a way to take the store down
+//! your factory: records load as stored (binary values and every time exact); `create` refuses a live key;
+//! `save` is field-level, atomic and never resurrects an ended record; `delete` does what it says; `cycle`
+//! moves a live record with its patch, and refuses, changing nothing, when the old record has ended or the
+//! new key is taken, so two concurrent cycles of one session leave one session; records end at their
+//! deadline, whether `save` moved it on (idle timeout) or not (absolute timeout); 100 concurrent saves of
+//! different fields all survive, and concurrent saves of one field leave one of the written values. Given a way to take the store down
 //! ([`Suite::with_outages`]), it also checks that every operation fails promptly during an outage, that
 //! nothing attempted then is applied, and that the store works again, data intact, once it is back.
 //!
@@ -28,7 +29,7 @@ use std::{
     future::Future,
     panic::{catch_unwind, AssertUnwindSafe},
     pin::Pin,
-    sync::LazyLock,
+    sync::{Arc, LazyLock},
     task::{Context, Poll},
     time::Duration,
 };
@@ -117,6 +118,12 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
         self.case("a_record_without_deadline_stays", a_record_without_deadline_stays).await;
         self.case("cycle_moves_the_record_and_keeps_its_data", cycle_moves_the_record_and_keeps_its_data).await;
         self.case("cycle_refuses_a_taken_key", cycle_refuses_a_taken_key).await;
+        self.case("cycle_refuses_an_ended_record", cycle_refuses_an_ended_record).await;
+        self.case(
+            "concurrent_cycles_of_one_session_leave_one_session",
+            concurrent_cycles_of_one_session_leave_one_session,
+        )
+        .await;
         self.case("concurrent_saves_of_different_fields_all_survive", concurrent_saves_of_different_fields_all_survive)
             .await;
         self.case("concurrent_saves_of_one_field_leave_one_value", concurrent_saves_of_one_field_leave_one_value).await;
@@ -171,13 +178,26 @@ fn new_key() -> StoreKey {
 }
 
 /// A record created now, ending `lifetime` from now, with `fields`.
-fn record(fields: &[(&str, &[u8])], lifetime: Duration) -> Record {
+fn record(fields: &[(&str, &[u8])], lifetime: Duration) -> Arc<Record> {
     let now = now_millis();
-    Record {
+    Arc::new(Record {
         fields: fields.iter().map(|(name, value)| ((*name).to_owned(), value.to_vec())).collect(),
         created_at: now,
+        last_seen: now,
         expires_at: now + millis(lifetime),
-    }
+    })
+}
+
+/// A patch of `changes` made now, moving the deadline to `expires_at`.
+fn patch<'a>(changes: &'a [(&'static str, Option<Vec<u8>>)], expires_at: u64) -> Patch<'a> {
+    Patch { changes, last_seen: now_millis(), expires_at }
+}
+
+/// `record` as it reads after `patch`.
+fn patched(record: &Record, patch: &Patch<'_>) -> Arc<Record> {
+    let mut record = record.clone();
+    record.apply(patch);
+    Arc::new(record)
 }
 
 fn millis(duration: Duration) -> u64 {
@@ -207,23 +227,30 @@ async fn a_created_record_loads_as_stored<S: SessionStore>(store: S) {
     let every_byte: Vec<u8> = (0..=255).collect();
     let large = vec![b'x'; 64 * 1024];
     // Names a store might use for its own bookkeeping, and one that is not ASCII.
-    let stored =
-        record(&[("c", b"1"), ("e", b"2"), ("f:c", b"3"), ("user_id", b"42"), ("\u{e9}t\u{e9}", b"\"summer\"")], LONG);
-    let mut stored = stored;
+    let mut stored = Record::clone(&record(
+        &[("c", b"1"), ("e", b"2"), ("s", b"3"), ("f:c", b"4"), ("user_id", b"42"), ("\u{e9}t\u{e9}", b"\"summer\"")],
+        LONG,
+    ));
     stored.fields.insert("bytes".to_owned(), every_byte);
     stored.fields.insert("empty".to_owned(), Vec::new());
     stored.fields.insert("large".to_owned(), large);
+    // Three distinct times, so a store that mixes them up is caught.
+    stored.created_at -= 2_000;
+    stored.last_seen -= 1_000;
+    let stored = Arc::new(stored);
     let key = new_key();
     assert!(ok("create", store.create(&key, &stored).await), "create on a new key returned false");
-    assert_eq!(ok("load", store.load(&key).await).as_ref(), Some(&stored), "the record did not load as stored");
+    assert_eq!(ok("load", store.load(&key).await), Some(stored), "the record did not load as stored");
 }
 
 async fn create_refuses_a_live_key<S: SessionStore>(store: S) {
     let key = new_key();
     let first = record(&[("user_id", b"1")], LONG);
     assert!(ok("create", store.create(&key, &first).await));
-    let mut second = record(&[("roles", b"[\"admin\"]")], LONG * 2);
-    second.created_at += 1;
+    let second = Arc::new(Record {
+        created_at: first.created_at + 1,
+        ..Record::clone(&record(&[("roles", b"[\"admin\"]")], LONG * 2))
+    });
     assert!(!ok("create", store.create(&key, &second).await), "create over a live record returned true");
     assert_eq!(ok("load", store.load(&key).await), Some(first), "create over a live record changed it");
 }
@@ -240,28 +267,28 @@ async fn create_takes_an_expired_key<S: SessionStore>(store: S) {
 
 async fn save_changes_only_the_fields_it_names<S: SessionStore>(store: S) {
     let key = new_key();
-    let mut expected = record(&[("a", b"1"), ("b", b"2"), ("c", b"3")], LONG);
-    assert!(ok("create", store.create(&key, &expected).await));
+    let created = record(&[("a", b"1"), ("b", b"2"), ("c", b"3")], LONG);
+    assert!(ok("create", store.create(&key, &created).await));
     let changes = [("a", Some(b"10".to_vec())), ("b", None), ("d", Some(b"4".to_vec())), ("absent", None)];
-    let patch = Patch { changes: &changes, expires_at: expected.expires_at + 1000 };
+    let patch = Patch { changes: &changes, last_seen: created.last_seen + 500, expires_at: created.expires_at + 1000 };
     assert!(ok("save", store.save(&key, &patch).await), "save on a live record returned false");
-    expected.apply(&patch);
+    let expected = patched(&created, &patch);
     assert_eq!(ok("load", store.load(&key).await), Some(expected), "save did not apply exactly its patch");
 }
 
 async fn save_without_changes_moves_the_deadline<S: SessionStore>(store: S) {
     let key = new_key();
-    let mut expected = record(&[("a", b"1")], LONG);
-    assert!(ok("create", store.create(&key, &expected).await));
-    let patch = Patch { changes: &[], expires_at: expected.expires_at + 60_000 };
+    let created = record(&[("a", b"1")], LONG);
+    assert!(ok("create", store.create(&key, &created).await));
+    let patch = Patch { changes: &[], last_seen: created.last_seen + 500, expires_at: created.expires_at + 60_000 };
     assert!(ok("save", store.save(&key, &patch).await));
-    expected.expires_at = patch.expires_at;
-    assert_eq!(ok("load", store.load(&key).await), Some(expected), "an empty patch did not move the deadline");
+    let expected = patched(&created, &patch);
+    assert_eq!(ok("load", store.load(&key).await), Some(expected), "an empty patch did not move the times");
 }
 
 async fn save_never_resurrects_a_record<S: SessionStore>(store: S) {
     let changes = [("a", Some(b"1".to_vec()))];
-    let patch = Patch { changes: &changes, expires_at: now_millis() + millis(LONG) };
+    let patch = patch(&changes, now_millis() + millis(LONG));
     let unknown = new_key();
     assert!(!ok("save", store.save(&unknown, &patch).await), "save on an unknown key returned true");
     assert_eq!(ok("load", store.load(&unknown).await), None, "save created a record");
@@ -299,8 +326,7 @@ async fn records_end_at_the_idle_deadline<S: SessionStore>(store: S) {
     let created = record(&[("a", b"1")], Duration::from_millis(600));
     assert!(ok("create", store.create(&key, &created).await));
     let pushed_back = created.expires_at + 900;
-    let patch = Patch { changes: &[], expires_at: pushed_back };
-    assert!(ok("save", store.save(&key, &patch).await));
+    assert!(ok("save", store.save(&key, &patch(&[], pushed_back)).await));
     sleep_past(created.expires_at).await;
     assert!(ok("load", store.load(&key).await).is_some(), "the record ended at its old deadline after a save moved it");
     sleep_past(pushed_back).await;
@@ -314,7 +340,7 @@ async fn records_end_at_the_absolute_deadline<S: SessionStore>(store: S) {
     let created = record(&[("a", b"1")], Duration::from_millis(600));
     assert!(ok("create", store.create(&key, &created).await));
     let changes = [("a", Some(b"2".to_vec()))];
-    assert!(ok("save", store.save(&key, &Patch { changes: &changes, expires_at: created.expires_at }).await));
+    assert!(ok("save", store.save(&key, &patch(&changes, created.expires_at)).await));
     sleep_past(created.expires_at).await;
     assert_eq!(ok("load", store.load(&key).await), None, "a save without a new deadline extended the record");
 }
@@ -322,8 +348,7 @@ async fn records_end_at_the_absolute_deadline<S: SessionStore>(store: S) {
 async fn a_deadline_in_the_past_ends_the_record<S: SessionStore>(store: S) {
     let key = new_key();
     assert!(ok("create", store.create(&key, &record(&[("a", b"1")], LONG)).await));
-    let patch = Patch { changes: &[], expires_at: now_millis().saturating_sub(1) };
-    ok("save", store.save(&key, &patch).await);
+    ok("save", store.save(&key, &patch(&[], now_millis().saturating_sub(1))).await);
     assert_eq!(ok("load", store.load(&key).await), None, "a record whose deadline was set in the past still loads");
 }
 
@@ -331,11 +356,11 @@ async fn a_deadline_in_the_past_ends_the_record<S: SessionStore>(store: S) {
 async fn a_record_without_deadline_stays<S: SessionStore>(store: S) {
     for expires_at in [u64::MAX, u64::from(u32::MAX) * 1000 * 100] {
         let key = new_key();
-        let stored = Record { expires_at, ..record(&[("a", b"1")], LONG) };
+        let stored = Arc::new(Record { expires_at, ..Record::clone(&record(&[("a", b"1")], LONG)) });
         assert!(ok("create", store.create(&key, &stored).await), "create with deadline {expires_at} returned false");
-        assert_eq!(ok("load", store.load(&key).await).as_ref(), Some(&stored), "deadline {expires_at}");
+        assert_eq!(ok("load", store.load(&key).await), Some(stored), "deadline {expires_at}");
         let changes = [("b", Some(b"2".to_vec()))];
-        assert!(ok("save", store.save(&key, &Patch { changes: &changes, expires_at }).await));
+        assert!(ok("save", store.save(&key, &patch(&changes, expires_at)).await));
         assert!(ok("load", store.load(&key).await).is_some(), "deadline {expires_at} after a save");
     }
 }
@@ -344,12 +369,12 @@ async fn cycle_moves_the_record_and_keeps_its_data<S: SessionStore>(store: S) {
     let (old, new) = (new_key(), new_key());
     let before = record(&[("user_id", b"7"), ("cart", b"[1,2]")], LONG);
     assert!(ok("create", store.create(&old, &before).await));
-    // The layer cycles with the record as the request changed it.
-    let mut after = before.clone();
-    after.fields.insert("roles".to_owned(), b"[\"admin\"]".to_vec());
-    after.expires_at += 1000;
-    assert!(ok("cycle", store.cycle(&old, &new, &after).await), "cycle to a free key returned false");
-    assert_eq!(ok("load", store.load(&new).await), Some(after), "the record did not move intact");
+    // The layer cycles with the request's changes, as a save would apply them.
+    let changes = [("roles", Some(b"[\"admin\"]".to_vec())), ("cart", None)];
+    let patch = Patch { changes: &changes, last_seen: before.last_seen + 500, expires_at: before.expires_at + 1000 };
+    assert!(ok("cycle", store.cycle(&old, &new, &patch).await), "cycle of a live record to a free key returned false");
+    let after = patched(&before, &patch);
+    assert_eq!(ok("load", store.load(&new).await), Some(after), "the record did not move with exactly its patch");
     assert_eq!(ok("load", store.load(&old).await), None, "the old key still loads after cycle");
 }
 
@@ -359,9 +384,68 @@ async fn cycle_refuses_a_taken_key<S: SessionStore>(store: S) {
     let theirs = record(&[("user_id", b"8")], LONG);
     assert!(ok("create", store.create(&old, &mine).await));
     assert!(ok("create", store.create(&taken, &theirs).await));
-    assert!(!ok("cycle", store.cycle(&old, &taken, &mine).await), "cycle onto a live key returned true");
+    let changes = [("roles", Some(b"[]".to_vec()))];
+    assert!(
+        !ok("cycle", store.cycle(&old, &taken, &patch(&changes, mine.expires_at)).await),
+        "cycle onto a live key returned true"
+    );
     assert_eq!(ok("load", store.load(&taken).await), Some(theirs), "cycle overwrote a live record");
-    assert_eq!(ok("load", store.load(&old).await), Some(mine), "a refused cycle lost the session");
+    assert_eq!(ok("load", store.load(&old).await), Some(mine), "a refused cycle changed the session");
+}
+
+/// A logout (delete) or the end of the session between a request's load and its cycle: the cycle must not
+/// bring the session back under a new id.
+async fn cycle_refuses_an_ended_record<S: SessionStore>(store: S) {
+    let changes = [("user_id", Some(b"7".to_vec()))];
+    let patch = patch(&changes, now_millis() + millis(LONG));
+
+    let deleted = new_key();
+    assert!(ok("create", store.create(&deleted, &record(&[("user_id", b"7")], LONG)).await));
+    ok("delete", store.delete(&deleted).await);
+    let new = new_key();
+    assert!(!ok("cycle", store.cycle(&deleted, &new, &patch).await), "cycle of a deleted record returned true");
+    assert_eq!(ok("load", store.load(&new).await), None, "cycle brought a deleted session back under a new id");
+
+    let expired = new_key();
+    let short = record(&[("user_id", b"7")], Duration::from_millis(100));
+    assert!(ok("create", store.create(&expired, &short).await));
+    sleep_past(short.expires_at).await;
+    let new = new_key();
+    assert!(!ok("cycle", store.cycle(&expired, &new, &patch).await), "cycle of an expired record returned true");
+    assert_eq!(ok("load", store.load(&new).await), None, "cycle brought an expired session back under a new id");
+
+    let new = new_key();
+    assert!(!ok("cycle", store.cycle(&new_key(), &new, &patch).await), "cycle of an unknown key returned true");
+    assert_eq!(ok("load", store.load(&new).await), None, "cycle of an unknown key created a record");
+}
+
+/// Two requests of one visitor that both cycle the session (two logins at once): one moves it, the other
+/// finds it gone, and exactly one session holds the data afterwards.
+async fn concurrent_cycles_of_one_session_leave_one_session<S: SessionStore>(store: S) {
+    let old = new_key();
+    let created = record(&[("user_id", b"7")], LONG);
+    assert!(ok("create", store.create(&old, &created).await));
+    let expires_at = created.expires_at;
+    let targets: Vec<StoreKey> = (0..20).map(|_| new_key()).collect();
+    let mut cycles = JoinSet::new();
+    for target in targets.clone() {
+        let store = store.clone();
+        cycles.spawn(async move {
+            let changes = [("roles", Some(b"[]".to_vec()))];
+            store.cycle(&old, &target, &patch(&changes, expires_at)).await
+        });
+    }
+    let mut moved = 0;
+    while let Some(cycled) = cycles.join_next().await {
+        moved += usize::from(ok("cycle", cycled.expect("a cycle task panicked")));
+    }
+    assert_eq!(moved, 1, "{moved} concurrent cycles of one session reported success");
+    let mut live = 0;
+    for target in &targets {
+        live += usize::from(ok("load", store.load(target).await).is_some());
+    }
+    assert_eq!(live, 1, "concurrent cycles left {live} live copies of one session");
+    assert_eq!(ok("load", store.load(&old).await), None, "the old key still loads after the cycles");
 }
 
 /// Field names for the concurrency cases, `f00` to `f99`. Patches borrow `&'static str`s, as the derive's
@@ -373,12 +457,13 @@ async fn concurrent_saves_of_different_fields_all_survive<S: SessionStore>(store
     let key = new_key();
     let created = record(&[("kept", b"1")], LONG);
     assert!(ok("create", store.create(&key, &created).await));
+    let expires_at = created.expires_at;
     let mut saves = JoinSet::new();
     for (i, field) in FIELDS.iter().enumerate() {
         let store = store.clone();
         saves.spawn(async move {
             let changes = [(*field, Some(i.to_string().into_bytes()))];
-            store.save(&key, &Patch { changes: &changes, expires_at: created.expires_at }).await
+            store.save(&key, &patch(&changes, expires_at)).await
         });
     }
     while let Some(saved) = saves.join_next().await {
@@ -400,13 +485,14 @@ async fn concurrent_saves_of_one_field_leave_one_value<S: SessionStore>(store: S
     let key = new_key();
     let created = record(&[("kept", b"1")], LONG);
     assert!(ok("create", store.create(&key, &created).await));
+    let expires_at = created.expires_at;
     let mut saves = JoinSet::new();
     for i in 0..100 {
         let store = store.clone();
         saves.spawn(async move {
             // Values of different lengths, so a torn write could not pass for one of them.
             let changes = [("cart", Some(format!("[{}]", "7,".repeat(i)).into_bytes()))];
-            store.save(&key, &Patch { changes: &changes, expires_at: created.expires_at + i as u64 }).await
+            store.save(&key, &patch(&changes, expires_at + i as u64)).await
         });
     }
     while let Some(saved) = saves.join_next().await {
@@ -433,12 +519,12 @@ async fn an_outage_fails_promptly_and_loses_nothing<S: SessionStore>(store: S, s
 
     switch(&store, Outage::Begin);
     let changes = [("user_id", Some(b"8".to_vec()))];
-    let patch = Patch { changes: &changes, expires_at: kept_record.expires_at + 1000 };
+    let patch = patch(&changes, kept_record.expires_at + 1000);
     let new_record = record(&[("a", b"1")], LONG);
     expect_failure("load", store.load(&kept)).await;
     expect_failure("create", store.create(&created, &new_record)).await;
     expect_failure("save", store.save(&kept, &patch)).await;
-    expect_failure("cycle", store.cycle(&kept, &cycled, &kept_record)).await;
+    expect_failure("cycle", store.cycle(&kept, &cycled, &patch)).await;
     expect_failure("delete", store.delete(&kept)).await;
     switch(&store, Outage::End);
 

@@ -2,47 +2,127 @@
 
 use std::collections::HashMap;
 
-/// One session as stored: its fields, serialized, and its deadlines.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One session as stored: its fields, serialized, and its times, in milliseconds since the Unix epoch.
+///
+/// Stores hand records to the layer behind an [`Arc`](std::sync::Arc), so a store that keeps them in
+/// memory shares them with the request instead of copying every field.
+///
+/// `Debug` shows field names and sizes, never values: a store cannot know which fields are sensitive.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Record {
     /// Serialized field values by store key.
     pub fields: HashMap<String, Vec<u8>>,
-    /// When the session was created, in milliseconds since the Unix epoch; the absolute timeout counts
-    /// from here and never moves.
+    /// When the session was created; the absolute timeout counts from here and never moves.
     pub created_at: u64,
-    /// When the record stops being valid, in milliseconds since the Unix epoch: the earlier of the idle
-    /// and the absolute deadline.
+    /// When a request last wrote the session or pushed its deadline back: the idle timeout in force
+    /// counts from here, whatever deadline an older setting gave the record.
+    pub last_seen: u64,
+    /// When the store may forget the record: the earlier of the idle and the absolute deadline at the
+    /// last write. Past it, a store must read the record as absent.
     pub expires_at: u64,
 }
 
 impl Record {
-    /// True if the record's deadline has passed at `now` (milliseconds since the Unix epoch).
+    /// True if the record's deadline has passed at `now`.
     pub fn is_expired(&self, now: u64) -> bool {
         self.expires_at <= now
     }
 
-    /// Applies the changes of `patch` and its deadline.
+    /// Applies the changes of `patch` and its times.
     pub fn apply(&mut self, patch: &Patch<'_>) {
         for (field, value) in patch.changes {
-            match value {
-                Some(bytes) => {
+            match (value, self.fields.get_mut(*field)) {
+                // Into the value's own buffer: a save of a value no longer than the last allocates nothing.
+                (Some(bytes), Some(stored)) => stored.clone_from(bytes),
+                (Some(bytes), None) => {
                     self.fields.insert((*field).to_owned(), bytes.clone());
                 }
-                None => {
+                (None, _) => {
                     self.fields.remove(*field);
                 }
             }
         }
+        self.last_seen = patch.last_seen;
         self.expires_at = patch.expires_at;
+    }
+
+    /// Bytes of field names and values: what [`MemoryStore::with_max_bytes`](super::MemoryStore::with_max_bytes)
+    /// counts, besides a fixed amount per record.
+    pub fn payload_len(&self) -> usize {
+        self.fields.iter().map(|(name, value)| name.len() + value.len()).sum()
     }
 }
 
-/// The changes one request makes to a stored session: fields set (`Some`) or removed (`None`), and the
-/// new deadline. Fields it does not name are left as they are.
-#[derive(Clone, Copy, Debug)]
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record")
+            .field("fields", &RedactedFields(self.fields.iter().map(|(name, value)| (name.as_str(), Some(value)))))
+            .field("created_at", &self.created_at)
+            .field("last_seen", &self.last_seen)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// The changes one request makes to a stored session: fields set (`Some`) or removed (`None`), and its new
+/// times. Fields it does not name are left as they are.
+///
+/// `Debug` shows field names and sizes, never values.
+#[derive(Clone, Copy)]
 pub struct Patch<'a> {
     /// Field-level changes, at most one per field.
     pub changes: &'a [(&'static str, Option<Vec<u8>>)],
-    /// The record's new deadline, in milliseconds since the Unix epoch.
+    /// The request's time, the record's new [`Record::last_seen`].
+    pub last_seen: u64,
+    /// The record's new deadline.
     pub expires_at: u64,
+}
+
+impl std::fmt::Debug for Patch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Patch")
+            .field("changes", &RedactedFields(self.changes.iter().map(|(name, value)| (*name, value.as_ref()))))
+            .field("last_seen", &self.last_seen)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Field names with the size of their values (`removed` for a removal), for `Debug`.
+struct RedactedFields<I>(I);
+
+impl<'a, I: Iterator<Item = (&'a str, Option<&'a Vec<u8>>)> + Clone> std::fmt::Debug for RedactedFields<I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0.clone() {
+            match value {
+                Some(bytes) => map.entry(&name, &format_args!("<{} bytes>", bytes.len())),
+                None => map.entry(&name, &format_args!("removed")),
+            };
+        }
+        map.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_names_and_sizes_but_never_values() {
+        let record = Record {
+            fields: HashMap::from([("roles".to_owned(), b"[\"admin\"]".to_vec())]),
+            created_at: 1,
+            last_seen: 2,
+            expires_at: 3,
+        };
+        let shown = format!("{record:?}");
+        assert!(shown.contains("roles") && shown.contains("<9 bytes>"), "{shown}");
+        assert!(!shown.contains("admin"), "{shown}");
+
+        let changes = [("password_hash", Some(b"\"hunter2\"".to_vec())), ("cart", None)];
+        let shown = format!("{:?}", Patch { changes: &changes, last_seen: 0, expires_at: 0 });
+        assert!(shown.contains("password_hash") && shown.contains("removed"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
 }

@@ -1,24 +1,25 @@
 //! [`RedisStore`]: sessions in Redis (or Valkey), for apps on several machines.
 //!
 //! Each session is one Redis hash under `session:<hex of the id's SHA-256>`: a field `f:<name>` per session
-//! field, `c` (created, ms since the epoch) and `e` (deadline). The key's own expiry is set to the deadline,
+//! field, `c` (created, ms since the epoch), `s` (last seen) and `e` (deadline). The key's own expiry is set to the deadline,
 //! so Redis reclaims ended sessions by itself. Every write is one Lua script: the existence check, the
 //! field-level change and the expiry happen atomically, in one round trip. (Lua passes a script's arguments
 //! on its stack, which caps one write at about 4000 fields.) The scripts touch one key, except `cycle`'s,
 //! which touches two: on Redis Cluster the two would need the same hash slot, so this store is for a
 //! single Redis (or Valkey) server or primary.
 
-use std::{future::Future, sync::LazyLock, time::Duration};
+use std::{
+    future::Future,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use redis::{
     aio::{ConnectionManager, ConnectionManagerConfig},
-    AsyncCommands, Script,
+    AsyncCommands, Script, ScriptInvocation,
 };
 
-use super::{
-    memory::{too_large, PackedFields},
-    LoadedRecord, Patch, Record, SessionStore,
-};
+use super::{now_millis, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
 
 /// A session store in Redis: a cheap [`Clone`] handle over one multiplexed, self-reconnecting connection.
@@ -47,35 +48,53 @@ impl std::fmt::Debug for RedisStore {
 }
 
 const CREATED: &str = "c";
+const LAST_SEEN: &str = "s";
 const EXPIRES: &str = "e";
 const FIELD_PREFIX: &str = "f:";
 
-/// KEYS[1]: the session. ARGV: created, expires, the key's expiry, then field/value pairs. Refuses to overwrite
-/// a live record.
+// Every script is given the app's clock (`now_millis`) and judges a record live by its own deadline, the
+// `e` field, against it: Redis's clock only reclaims keys, so a Redis whose clock lags the app's can never
+// keep a session alive that the app has ended.
+
+/// KEYS[1]: the session. ARGV: now, created, last seen, expires, the key's expiry, then field/value pairs.
+/// Refuses to overwrite a live record; an ended one that Redis has not reclaimed yet is replaced whole.
 const CREATE: &str = r"
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'c', ARGV[1], 'e', ARGV[2], unpack(ARGV, 4))
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-return 1
-";
-
-/// KEYS[1]: the session. ARGV: expires, the key's expiry, the number of fields set, their name/value pairs,
-/// then the names of the fields removed. Changes nothing if the record is gone.
-const SAVE: &str = r"
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local last_set = 3 + 2 * tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], 'e', ARGV[1], unpack(ARGV, 4, last_set))
-if #ARGV > last_set then redis.call('HDEL', KEYS[1], unpack(ARGV, last_set + 1)) end
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-return 1
-";
-
-/// KEYS[1]: the old session, KEYS[2]: the new one. ARGV as for CREATE.
-const CYCLE: &str = r"
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[2], 'c', ARGV[1], 'e', ARGV[2], unpack(ARGV, 4))
-redis.call('PEXPIREAT', KEYS[2], ARGV[3])
+local e = redis.call('HGET', KEYS[1], 'e')
+if e and tonumber(e) > tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'c', ARGV[2], 's', ARGV[3], 'e', ARGV[4], unpack(ARGV, 6))
+redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+return 1
+";
+
+/// Applies a patch to KEYS[1]. ARGV from `first`: last seen, expires, the key's expiry, the number of
+/// fields set, their name/value pairs, then the names of the fields removed. Shared by SAVE and CYCLE.
+const APPLY_PATCH: &str = r"
+local function apply_patch(key, first)
+  local last_set = first + 3 + 2 * tonumber(ARGV[first + 3])
+  redis.call('HSET', key, 's', ARGV[first], 'e', ARGV[first + 1], unpack(ARGV, first + 4, last_set))
+  if #ARGV > last_set then redis.call('HDEL', key, unpack(ARGV, last_set + 1)) end
+  redis.call('PEXPIREAT', key, ARGV[first + 2])
+end
+local function live(key)
+  local e = redis.call('HGET', key, 'e')
+  return e and tonumber(e) > tonumber(ARGV[1])
+end
+";
+
+/// KEYS[1]: the session. ARGV: now, then the patch. Changes nothing if the record is gone or ended.
+const SAVE: &str = r"
+if not live(KEYS[1]) then return 0 end
+apply_patch(KEYS[1], 2)
+return 1
+";
+
+/// KEYS[1]: the old session, KEYS[2]: the new one. ARGV: now, then the patch. Changes nothing if the old
+/// record is gone or ended, or the new key holds a live one.
+const CYCLE: &str = r"
+if not live(KEYS[1]) or live(KEYS[2]) then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+apply_patch(KEYS[2], 2)
 return 1
 ";
 
@@ -86,8 +105,8 @@ const MAX_KEY_EXPIRY: u64 = i64::MAX as u64;
 
 // Compiled once: `Script` hashes its source, and calls go out as EVALSHA.
 static CREATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE));
-static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(SAVE));
-static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CYCLE));
+static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{APPLY_PATCH}{SAVE}")));
+static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{APPLY_PATCH}{CYCLE}")));
 
 impl RedisStore {
     /// How long a command may wait for Redis before the request fails.
@@ -169,6 +188,15 @@ impl RedisStore {
     }
 }
 
+impl RedisStore {
+    /// Runs one of the store's scripts, which answer 1 for done and 0 for refused.
+    async fn invoke(&self, invocation: &ScriptInvocation<'_>) -> Result<bool, StoreError> {
+        let done: i64 =
+            self.run(|mut connection| async move { invocation.invoke_async(&mut connection).await }).await?;
+        Ok(done == 1)
+    }
+}
+
 fn unavailable(error: redis::RedisError) -> StoreError {
     let message = if error.is_io_error() || error.is_timeout() || error.is_connection_dropped() {
         "Redis is unavailable"
@@ -182,12 +210,13 @@ fn key_expiry(expires_at: u64) -> u64 {
     expires_at.min(MAX_KEY_EXPIRY)
 }
 
-/// `created, expires, key expiry, f:name, value, ...`: the arguments of CREATE and CYCLE.
+/// `now, created, last seen, expires, key expiry, f:name, value, ...`: the arguments of CREATE.
 fn record_args(record: &Record) -> Vec<Vec<u8>> {
-    let mut args = Vec::with_capacity(3 + 2 * record.fields.len());
-    args.push(record.created_at.to_string().into_bytes());
-    args.push(record.expires_at.to_string().into_bytes());
-    args.push(key_expiry(record.expires_at).to_string().into_bytes());
+    let mut args = Vec::with_capacity(5 + 2 * record.fields.len());
+    for number in [now_millis(), record.created_at, record.last_seen, record.expires_at, key_expiry(record.expires_at)]
+    {
+        args.push(number.to_string().into_bytes());
+    }
     for (name, value) in &record.fields {
         args.push(format!("{FIELD_PREFIX}{name}").into_bytes());
         args.push(value.clone());
@@ -195,9 +224,24 @@ fn record_args(record: &Record) -> Vec<Vec<u8>> {
     args
 }
 
+/// Adds `now` and `patch` as SAVE and CYCLE take them: last seen, expires, the key's expiry, the number of
+/// fields set, their name/value pairs, the names of the fields removed.
+fn add_patch_args(invocation: &mut ScriptInvocation<'_>, patch: &Patch<'_>) {
+    let (set, removed): (Vec<_>, Vec<_>) = patch.changes.iter().partition(|(_, value)| value.is_some());
+    invocation.arg(now_millis()).arg(patch.last_seen).arg(patch.expires_at).arg(key_expiry(patch.expires_at));
+    invocation.arg(set.len());
+    for (name, value) in set {
+        invocation.arg(format!("{FIELD_PREFIX}{name}")).arg(value.as_deref().unwrap_or_default());
+    }
+    for (name, _) in removed {
+        invocation.arg(format!("{FIELD_PREFIX}{name}"));
+    }
+}
+
 /// A session hash as `HGETALL` returns it: its timestamps, and its other pairs as they came.
 struct Hash {
     created_at: u64,
+    last_seen: u64,
     expires_at: u64,
     pairs: Vec<(Vec<u8>, Vec<u8>)>,
 }
@@ -209,11 +253,13 @@ impl Hash {
         if reply.is_empty() {
             return Ok(None);
         }
-        let (mut created_at, mut expires_at) = (None, None);
+        let (mut created_at, mut last_seen, mut expires_at) = (None, None, None);
         let mut pairs = Vec::with_capacity(reply.len().saturating_sub(2));
         for (name, value) in reply {
             if name == CREATED.as_bytes() {
                 created_at = parse_millis(&value);
+            } else if name == LAST_SEEN.as_bytes() {
+                last_seen = parse_millis(&value);
             } else if name == EXPIRES.as_bytes() {
                 expires_at = parse_millis(&value);
             } else {
@@ -223,8 +269,9 @@ impl Hash {
         let missing = |name: &str| StoreError::new(format!("session record without a valid `{name}` field"));
         let created_at = created_at.ok_or_else(|| missing(CREATED))?;
         let expires_at = expires_at.ok_or_else(|| missing(EXPIRES))?;
-        let live = expires_at > super::now_millis();
-        Ok(live.then_some(Hash { created_at, expires_at, pairs }))
+        let last_seen = last_seen.unwrap_or(created_at);
+        let live = expires_at > now_millis();
+        Ok(live.then_some(Hash { created_at, last_seen, expires_at, pairs }))
     }
 
     /// The session fields: the pairs under `f:`, by their names.
@@ -241,52 +288,27 @@ fn parse_millis(bytes: &[u8]) -> Option<u64> {
 }
 
 impl SessionStore for RedisStore {
-    async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
-        Ok(self.hgetall(key).await?.map(|hash| Record {
-            fields: hash.fields().map(|(name, value)| (name.to_owned(), value.to_vec())).collect(),
-            created_at: hash.created_at,
-            expires_at: hash.expires_at,
+    async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
+        Ok(self.hgetall(key).await?.map(|hash| {
+            Arc::new(Record {
+                fields: hash.fields().map(|(name, value)| (name.to_owned(), value.to_vec())).collect(),
+                created_at: hash.created_at,
+                last_seen: hash.last_seen,
+                expires_at: hash.expires_at,
+            })
         }))
     }
 
-    /// The reply packed into one block for the request, without building a map.
-    async fn load_for_request(&self, key: &StoreKey) -> Result<Option<LoadedRecord>, StoreError> {
-        let Some(hash) = self.hgetall(key).await? else {
-            return Ok(None);
-        };
-        let packed = PackedFields::pack(hash.fields()).ok_or_else(too_large)?;
-        Ok(Some(LoadedRecord::shared(packed, hash.created_at, hash.expires_at)))
-    }
-
-    async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+    async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
         let mut invocation = CREATE_SCRIPT.key(self.key(key));
         invocation.arg(record_args(record));
-        let created: i64 = self
-            .run(|mut connection| {
-                let invocation = &invocation;
-                async move { invocation.invoke_async(&mut connection).await }
-            })
-            .await?;
-        Ok(created == 1)
+        self.invoke(&invocation).await
     }
 
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let (set, removed): (Vec<_>, Vec<_>) = patch.changes.iter().partition(|(_, value)| value.is_some());
         let mut invocation = SAVE_SCRIPT.key(self.key(key));
-        invocation.arg(patch.expires_at).arg(key_expiry(patch.expires_at)).arg(set.len());
-        for (name, value) in set {
-            invocation.arg(format!("{FIELD_PREFIX}{name}")).arg(value.as_deref().unwrap_or_default());
-        }
-        for (name, _) in removed {
-            invocation.arg(format!("{FIELD_PREFIX}{name}"));
-        }
-        let saved: i64 = self
-            .run(|mut connection| {
-                let invocation = &invocation;
-                async move { invocation.invoke_async(&mut connection).await }
-            })
-            .await?;
-        Ok(saved == 1)
+        add_patch_args(&mut invocation, patch);
+        self.invoke(&invocation).await
     }
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
@@ -295,15 +317,10 @@ impl SessionStore for RedisStore {
         Ok(())
     }
 
-    async fn cycle(&self, old: &StoreKey, new: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let mut invocation = CYCLE_SCRIPT.key(self.key(old));
-        invocation.key(self.key(new)).arg(record_args(record));
-        let moved: i64 = self
-            .run(|mut connection| {
-                let invocation = &invocation;
-                async move { invocation.invoke_async(&mut connection).await }
-            })
-            .await?;
-        Ok(moved == 1)
+        invocation.key(self.key(new));
+        add_patch_args(&mut invocation, patch);
+        self.invoke(&invocation).await
     }
 }

@@ -50,12 +50,6 @@ impl Deadlines {
         Some((bucket, keys))
     }
 
-    /// When the earliest bucket comes due, in milliseconds since the Unix epoch: from then on
-    /// [`pop_due`](Self::pop_due) has something to take out.
-    pub(super) fn next_due(&self) -> Option<u64> {
-        self.buckets.first_key_value().map(|(bucket, _)| bucket.saturating_mul(GRAIN_MS))
-    }
-
     /// Takes out one key of the earliest bucket, due or not: the candidate for eviction.
     pub(super) fn pop_earliest(&mut self) -> Option<(u64, StoreKey)> {
         let mut first = self.buckets.first_entry()?;
@@ -96,13 +90,11 @@ mod tests {
         index.file(bucket_of(5_000), key(2));
         index.file(bucket_of(1_030), key(3)); // rounds up into the next bucket, due at 1088
         assert_eq!(index.len(), 3);
-        assert_eq!(index.next_due(), Some(1_024));
         assert!(index.pop_due(1_023).is_none());
         assert_eq!(index.pop_due(1_024), Some((bucket_of(1_024), vec![key(1)])));
         assert!(index.pop_due(1_030).is_none(), "a bucket is due only once its whole span has passed");
-        assert_eq!(index.next_due(), Some(1_088));
         assert_eq!(index.pop_due(1_088), Some((bucket_of(1_030), vec![key(3)])));
         assert_eq!(index.pop_earliest(), Some((bucket_of(5_000), key(2))));
-        assert_eq!((index.len(), index.pop_earliest(), index.next_due()), (0, None, None));
+        assert_eq!((index.len(), index.pop_earliest()), (0, None));
     }
 }
