@@ -57,7 +57,10 @@ impl Key {
         }
     }
 
-    /// Uses the first 64 bytes of `bytes` as they are. Fails with [`Error::KeyTooShort`] for fewer.
+    /// Uses the first 64 bytes of `bytes` as they are: 32 sign, 32 encrypt. Bytes past the 64th are not
+    /// used (they would add nothing to either key), so give 64 random bytes, or derive a key from a longer
+    /// secret with [`Key::from_master_secret`], which uses all of it. Fails with [`Error::KeyTooShort`]
+    /// for fewer than 64.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let material = bytes.get(..Self::LEN).ok_or(Error::KeyTooShort { len: bytes.len(), min: Self::LEN })?;
         let mut key = [0; Self::LEN];

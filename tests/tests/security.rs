@@ -295,6 +295,11 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         (layer().with_cookie_name("__Secure-id").with_secure(false), "needs `Secure`"),
         (layer().with_same_site(SameSite::None).with_secure(false), "`SameSite=None` needs `Secure`"),
         (layer().with_cookie_name("my id"), "not a valid cookie name"),
+        // A domain or path that would smuggle an attribute of its own into the Set-Cookie line.
+        (layer().with_cookie_domain("example.com; SameSite=None"), "not a valid cookie domain"),
+        (layer().with_cookie_domain("example.com\r\nSet-Cookie: a=b"), "not a valid cookie domain"),
+        (layer().with_cookie_domain(""), "not a valid cookie domain"),
+        (layer().with_cookie_path("/; Domain=evil.example"), "not a valid cookie path"),
     ];
     for (layer, message) in refused {
         let error = layer.validate().unwrap_err().to_string();
@@ -305,6 +310,7 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         assert!(panic.is_err(), "applying the layer fails at start-up: {message}");
     }
     assert!(layer().with_cookie_name("__Host-id").validate().is_ok());
+    assert!(layer().with_cookie_domain("shop.example.com").validate().is_ok());
 }
 
 #[tokio::test]

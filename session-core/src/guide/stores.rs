@@ -9,14 +9,16 @@
 //!
 //! [`MemoryStore::default()`](crate::MemoryStore) keeps sessions in the process, so they end when it
 //! exits. A clone is a cheap handle to the same map. It is sharded so concurrent requests rarely wait on
-//! each other, reclaims expired sessions as it is used (nothing needs to read them first), and is bounded:
-//! past [`MemoryStore::DEFAULT_MAX_SESSIONS`](crate::MemoryStore::DEFAULT_MAX_SESSIONS) (a million), the
-//! session closest to expiry makes room for a new one.
+//! each other, reclaims expired sessions as it is used (nothing needs to read them first), and is bounded
+//! in sessions ([`MemoryStore::DEFAULT_MAX_SESSIONS`](crate::MemoryStore::DEFAULT_MAX_SESSIONS), a
+//! million) and in bytes ([`MemoryStore::DEFAULT_MAX_BYTES`](crate::MemoryStore::DEFAULT_MAX_BYTES)): when
+//! a new or growing session would pass a bound, the sessions closest to expiry make room, so visitors who
+//! each fill a large cart cannot grow the process without limit.
 //!
 //! ```
 //! use session_core::{Key, MemoryStore, SessionLayer};
 //!
-//! let store = MemoryStore::with_max_sessions(10_000);
+//! let store = MemoryStore::default().with_max_sessions(10_000).with_max_bytes(64 << 20);
 //! let layer = SessionLayer::new(store.clone(), Key::generate());
 //! assert!(store.is_empty()); // the layer's handle and this one see the same sessions
 //! # let _ = layer;
@@ -26,8 +28,9 @@
 //!
 //! `RedisStore` (feature `redis`) keeps each session in one Redis (or Valkey) hash, under
 //! `session:<hex of the id's SHA-256>`. Each load is one round trip, and each write one Lua script that
-//! checks the session exists, applies the field-level change and sets the key's expiry atomically, so Redis
-//! reclaims ended sessions by itself. When Redis does not answer within
+//! checks the session is live by its own deadline on the app's clock, applies the field-level change and
+//! sets the key's expiry atomically, so Redis reclaims ended sessions by itself and a Redis whose clock
+//! lags the app's cannot keep one alive. When Redis does not answer within
 //! `RedisStore::DEFAULT_RESPONSE_TIMEOUT` (2 seconds) the request fails with a 503, and sessions work again
 //! as soon as Redis is back; requests that only use cookie fields never notice.
 //!
@@ -54,12 +57,13 @@
 //!
 //! # Your own store
 //!
-//! Implement [`SessionStore`](crate::SessionStore): `load`, `create`, `save` and `delete`, plus `cycle`,
-//! which has a default. The layer relies on a few rules the trait documents: a record past its
-//! `expires_at` reads as absent; `create` refuses a key that holds a live record, so a session can never
-//! be taken over; `save` applies a [`Patch`](crate::store::Patch) atomically, touching only the fields it
-//! names, so concurrent requests that set different fields both survive; and `save` on a missing record
-//! changes nothing, so a logged-out session is never brought back.
+//! Implement [`SessionStore`](crate::SessionStore): `load`, `create`, `save`, `delete` and `cycle`. They
+//! are everything the layer will ever call. The rules the trait documents are what the layer relies on:
+//! a record past its `expires_at` reads as absent and no write brings it back; `create` refuses a key that
+//! holds a live record, so a session can never be taken over; `save` applies a
+//! [`Patch`](crate::store::Patch) atomically, touching only the fields it names, so concurrent requests
+//! that set different fields both survive; and `cycle` moves only a live record, in one step, so a logout
+//! in between is never undone and two logins at once never split a session in two.
 //!
 //! ```
 //! use std::{collections::HashMap, sync::{Arc, Mutex}};
@@ -69,24 +73,24 @@
 //!     Key, SessionLayer, SessionStore, StoreError, StoreKey,
 //! };
 //!
-//! /// Sessions in a map. Unlike `MemoryStore`, it never reclaims expired records.
+//! /// Sessions in one locked map. Unlike `MemoryStore`, it never reclaims expired records.
 //! #[derive(Clone, Default)]
-//! struct MapStore(Arc<Mutex<HashMap<StoreKey, Record>>>);
+//! struct MapStore(Arc<Mutex<HashMap<StoreKey, Arc<Record>>>>);
 //!
-//! impl MapStore {
-//!     fn live<'m>(map: &'m mut HashMap<StoreKey, Record>, key: &StoreKey) -> Option<&'m mut Record> {
-//!         map.get_mut(key).filter(|record| !record.is_expired(now_millis()))
-//!     }
+//! type Map = HashMap<StoreKey, Arc<Record>>;
+//!
+//! fn live<'m>(map: &'m mut Map, key: &StoreKey) -> Option<&'m mut Arc<Record>> {
+//!     map.get_mut(key).filter(|record| !record.is_expired(now_millis()))
 //! }
 //!
 //! impl SessionStore for MapStore {
-//!     async fn load(&self, key: &StoreKey) -> Result<Option<Record>, StoreError> {
-//!         Ok(Self::live(&mut self.0.lock().unwrap(), key).cloned())
+//!     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
+//!         Ok(live(&mut self.0.lock().unwrap(), key).cloned())
 //!     }
 //!
-//!     async fn create(&self, key: &StoreKey, record: &Record) -> Result<bool, StoreError> {
+//!     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
 //!         let mut map = self.0.lock().unwrap();
-//!         if Self::live(&mut map, key).is_some() {
+//!         if live(&mut map, key).is_some() {
 //!             return Ok(false);
 //!         }
 //!         map.insert(*key, record.clone());
@@ -95,13 +99,24 @@
 //!
 //!     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
 //!         let mut map = self.0.lock().unwrap();
-//!         let record = Self::live(&mut map, key);
-//!         Ok(record.map(|record| record.apply(patch)).is_some())
+//!         let record = live(&mut map, key);
+//!         Ok(record.map(|record| Arc::make_mut(record).apply(patch)).is_some())
 //!     }
 //!
 //!     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
 //!         self.0.lock().unwrap().remove(key);
 //!         Ok(())
+//!     }
+//!
+//!     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+//!         let mut map = self.0.lock().unwrap();
+//!         if live(&mut map, new).is_some() || live(&mut map, old).is_none() {
+//!             return Ok(false);
+//!         }
+//!         let mut record = map.remove(old).expect("live, so present");
+//!         Arc::make_mut(&mut record).apply(patch);
+//!         map.insert(*new, record);
+//!         Ok(true)
 //!     }
 //! }
 //!
@@ -114,17 +129,20 @@
 //! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request.
 //!
 //! Then check it with the conformance suite (feature `conformance`), the cases `MemoryStore` and
-//! `RedisStore` pass: loading what was stored, exact deadlines, field-level and concurrent saves, `cycle`
-//! and `delete`, and optionally behaviour during an outage (`store::conformance::Suite::with_outages`).
+//! `RedisStore` pass: loading what was stored, exact times, field-level and concurrent saves, `delete`,
+//! `cycle` of a live, an ended and a concurrently cycled session, and optionally behaviour during an
+//! outage (`store::conformance::Suite::with_outages`).
 //!
 //! ```no_run
+//! # use std::sync::Arc;
 //! # use session_core::{store::{Patch, Record}, SessionStore, StoreError, StoreKey};
 //! # #[derive(Clone)] struct MapStore;
 //! # impl SessionStore for MapStore {
-//! #     async fn load(&self, _: &StoreKey) -> Result<Option<Record>, StoreError> { Ok(None) }
-//! #     async fn create(&self, _: &StoreKey, _: &Record) -> Result<bool, StoreError> { Ok(true) }
+//! #     async fn load(&self, _: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> { Ok(None) }
+//! #     async fn create(&self, _: &StoreKey, _: &Arc<Record>) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn save(&self, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn delete(&self, _: &StoreKey) -> Result<(), StoreError> { Ok(()) }
+//! #     async fn cycle(&self, _: &StoreKey, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
 //! # }
 //! # impl MapStore { fn default() -> Self { MapStore } }
 //! # #[cfg(feature = "conformance")]

@@ -14,13 +14,19 @@
 //! After either, the session's `#[session]` fields read as `None`, as for a new visitor, and the record is
 //! deleted. Cookie fields are not part of the session: they last as their own `max_age` says.
 //!
+//! The timeouts in force are the layer's current ones, also for sessions created under older settings:
+//! each record keeps when it was created and when it was last active, and the layer judges both against
+//! its own timeouts. A deploy that shortens the idle timeout from a day to an hour ends, within that hour,
+//! every session idle for longer, whatever deadline it was stored with; one that lengthens it lets active
+//! sessions live longer from their next request on.
+//!
 //! [`SessionLayer::with_idle_timeout`]: crate::SessionLayer::with_idle_timeout
 //! [`SessionLayer::with_absolute_timeout`]: crate::SessionLayer::with_absolute_timeout
 //!
 //! # Refreshing without a write per request
 //!
 //! Every write pushes the idle deadline back. A request that only reads the session pushes it back only
-//! once a fraction of the idle timeout has passed since the deadline was last set: one half by default, so
+//! once a fraction of the idle timeout has passed since the session was last active: one half by default, so
 //! an active reader costs at most about two store writes per idle timeout instead of one per request.
 //! [`SessionLayer::with_idle_refresh`] sets the fraction: `0.0` refreshes on every request that loads the
 //! session, `1.0` only on writes.

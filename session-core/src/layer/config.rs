@@ -192,13 +192,14 @@ impl Shared {
                 "`{}` is not a valid cookie path: it starts with `/` and has no `;`",
                 cookie.path.escape_debug()
             ))
-        } else if let Some(domain) = cookie.domain.as_deref().filter(|domain| !is_host_name(domain)) {
-            Some(format!(
-                "`{}` is not a valid cookie domain: give a host name such as `example.com`, letters, digits, `-` and `.` only",
-                domain.escape_debug()
-            ))
         } else {
-            None
+            cookie.domain.as_deref().filter(|domain| !is_host_name(domain)).map(|domain| {
+                format!(
+                    "`{}` is not a valid cookie domain: give a host name such as `example.com` \
+                     (letters, digits, `-` and `.` only)",
+                    domain.escape_debug()
+                )
+            })
         };
         problem.map_or(Ok(()), |problem| Err(Error::Config(problem)))
     }

@@ -64,8 +64,9 @@ impl RawSession {
     }
 
     /// The session id: the one this request gave the session (new, or cycled), else the live one it
-    /// loaded, else, before loading, the authentic one the browser sent. `None` for a visitor without a
-    /// session.
+    /// loaded, else, before any `#[session]` accessor has loaded the session, the authentic one the browser
+    /// sent, which may name a session that has since ended (only loading can tell). `None` for a visitor
+    /// without a session.
     pub fn id(&self) -> Option<SessionId> {
         let state = self.state();
         if let Some(id) = state.new_id.clone().or_else(|| state.existing_id().cloned()) {
