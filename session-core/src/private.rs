@@ -20,8 +20,11 @@ pub trait CookieField {
     type Value: CookieValue;
     /// The field's cookie.
     const SPEC: CookieSpec;
-    /// The worst-case length of the field's encoding.
-    const BOUND: Bound = <Self::Value as CookieValue>::BOUND;
+    /// The worst-case length of the field's encoding: the sealed one for a `private` cookie.
+    const BOUND: Bound = match Self::SPEC.protection {
+        Protection::Private => <Self::Value as CookieValue>::PRIVATE_BOUND,
+        Protection::Plain | Protection::Signed => <Self::Value as CookieValue>::BOUND,
+    };
 }
 
 /// A `#[session]` field, as a marker type the derive generates per field.

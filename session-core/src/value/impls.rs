@@ -90,6 +90,16 @@ impl CookieValue for String {
     fn decode(encoded: &str) -> Option<Self> {
         unescape(encoded)
     }
+
+    const PRIVATE_BOUND: Bound = Bound::Growing { base: 0, per_unit: 1 };
+
+    fn encode_private(&self, out: &mut String) {
+        out.push_str(self);
+    }
+
+    fn decode_private(encoded: &str) -> Option<Self> {
+        Some(encoded.to_owned())
+    }
 }
 
 /// `None` is the empty string; `Some(v)` is `~` followed by `v`, so `Some("")` and `None` differ.
@@ -116,6 +126,25 @@ impl<T: CookieValue> CookieValue for Option<T> {
             return Some(None);
         }
         T::decode(encoded.strip_prefix('~')?).map(Some)
+    }
+
+    const PRIVATE_BOUND: Bound = match T::PRIVATE_BOUND {
+        Bound::Fixed(n) => Bound::Fixed(n.saturating_add(1)),
+        Bound::Growing { base, per_unit } => Bound::Growing { base: base.saturating_add(1), per_unit },
+    };
+
+    fn encode_private(&self, out: &mut String) {
+        if let Some(value) = self {
+            out.push('~');
+            value.encode_private(out);
+        }
+    }
+
+    fn decode_private(encoded: &str) -> Option<Self> {
+        if encoded.is_empty() {
+            return Some(None);
+        }
+        T::decode_private(encoded.strip_prefix('~')?).map(Some)
     }
 }
 

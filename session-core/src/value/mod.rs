@@ -94,6 +94,8 @@ pub const SEPARATOR: u8 = b':';
 /// * `encode` writes only RFC 6265 `cookie-octet`s, never a `%` that [`unescape`] would misread.
 /// * `decode(encode(v)) == Some(v)` for every value, and `decode` never panics on any input.
 /// * The encoding is never longer than [`BOUND`](Self::BOUND) allows for `len_units()` units.
+/// * The same three hold for `encode_private`, `decode_private` and
+///   [`PRIVATE_BOUND`](Self::PRIVATE_BOUND), except that its output need not be cookie-safe.
 ///
 /// # Example
 ///
@@ -130,4 +132,20 @@ pub trait CookieValue: Sized {
 
     /// Parses an encoding produced by [`encode`](Self::encode); `None` for anything else.
     fn decode(encoded: &str) -> Option<Self>;
+
+    /// The worst-case length of [`encode_private`](Self::encode_private)'s output.
+    const PRIVATE_BOUND: Bound = Self::BOUND;
+
+    /// Appends the encoding sealed inside a `private` cookie. An encrypted value is base64url on the wire,
+    /// so what it seals need not be cookie-safe: a type whose cookie-safe encoding escapes (a `String`,
+    /// three bytes for one) can seal its plain form instead, and a `private` cookie of `max_len = N` then
+    /// counts N bytes, not 3N. The default is [`encode`](Self::encode).
+    fn encode_private(&self, out: &mut String) {
+        self.encode(out);
+    }
+
+    /// Parses an encoding produced by [`encode_private`](Self::encode_private); `None` for anything else.
+    fn decode_private(encoded: &str) -> Option<Self> {
+        Self::decode(encoded)
+    }
 }
