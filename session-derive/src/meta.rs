@@ -6,11 +6,22 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{meta::ParseNestedMeta, spanned::Spanned, Attribute, Expr, ExprLit, Ident, Lit, LitStr, Token};
 
-use crate::{
-    attr::{Located, COOKIE_KEYS, MAX_ATTRIBUTE_BYTES, SESSION_KEYS},
-    ctxt::Ctxt,
-    names,
-};
+use crate::{ctxt::Ctxt, names};
+
+/// The keys of each attribute, in the order the help lists them.
+pub(crate) const COOKIE_KEYS: &str = "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, \
+                                      path, domain, partitioned, allow_sensitive";
+pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name";
+pub(crate) const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
+
+/// The most bytes any attribute value may have (browsers ignore longer cookie attributes).
+const MAX_ATTRIBUTE_BYTES: usize = 1024;
+
+/// A value and the tokens it came from, to span errors on.
+pub(crate) struct Located<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
 
 /// Runs `handle` for each `key` or `key = value` of `attr`, reporting unknown keys (with `valid`, the list
 /// of valid ones) and duplicates, and going on after each error.
