@@ -10,7 +10,9 @@ use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields,
 
 use crate::{
     ctxt::Ctxt,
-    meta::{flag, number, parse_keys, parse_max_age, string, word, Located, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS},
+    meta::{
+        flag, number, parse_keys, parse_max_age, reason, string, word, Located, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
+    },
     names,
 };
 
@@ -398,15 +400,7 @@ impl CookieAttr {
                         }
                     }
                 }
-                "allow_sensitive" => {
-                    if let Some(lit) = string(cx, meta)? {
-                        if lit.value().trim().is_empty() {
-                            cx.error(&lit, "`allow_sensitive` needs a reason", "say why this value is safe in a cookie, such as `allow_sensitive = \"a public PIN-pad layout, not a PIN\"`");
-                        }
-                        // Kept even when empty, so the name is not also reported as sensitive.
-                        cookie.allow_sensitive = Some(Located { value: lit.value(), span: lit.span() });
-                    }
-                }
+                "allow_sensitive" => cookie.allow_sensitive = reason(cx, meta)?,
                 "sensitive" => {
                     word(cx, meta)?;
                     cookie.sensitive = Some(span);

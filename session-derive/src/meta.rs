@@ -135,6 +135,20 @@ pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Li
     Ok(Some(lit))
 }
 
+/// `allow_sensitive = "reason"`. A blank reason is reported, but kept, so the name it allows is not
+/// reported as well.
+pub(crate) fn reason(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<String>>> {
+    let Some(lit) = string(cx, meta)? else { return Ok(None) };
+    if lit.value().trim().is_empty() {
+        cx.error(
+            &lit,
+            "`allow_sensitive` needs a reason",
+            "say why this value is safe in a cookie, such as `allow_sensitive = \"a public PIN-pad layout, not a PIN\"`",
+        );
+    }
+    Ok(Some(Located { value: lit.value(), span: lit.span() }))
+}
+
 /// `key = N`, a whole number; `Err(span)` (with an error) for anything else, to span later checks on.
 pub(crate) fn number(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Result<Located<usize>, Span>>> {
     let Some(expr) = value(cx, meta)? else { return Ok(None) };
