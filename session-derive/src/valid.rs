@@ -8,7 +8,7 @@ use quote::ToTokens;
 use syn::{GenericArgument, Ident, PathArguments, Type};
 
 use crate::{
-    attr::{Field, SameSite, Schema, HANDLE_METHODS},
+    attr::{Field, Protection, SameSite, Schema, HANDLE_METHODS},
     ctxt::Ctxt,
     names,
 };
@@ -129,14 +129,26 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
     }
     if cookie.allow_sensitive.is_none() {
         // The cookie name is what leaks; the field name says what the value is.
-        let found = names::sensitive_part(name)
-            .map(|part| (part, name_span))
-            .or_else(|| names::sensitive_part(&field.name).map(|part| (part, field.ident.span())));
-        if let Some((part, span)) = found {
+        let found = |part_of: fn(&str) -> Option<String>| {
+            part_of(name)
+                .map(|part| (part, name_span))
+                .or_else(|| part_of(&field.name).map(|part| (part, field.ident.span())))
+        };
+        if let Some((part, span)) = found(names::sensitive_part) {
             cx.error_at(
                 span,
                 format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
                 "keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = \"...\")]`",
+            );
+        } else if let Some((part, span)) =
+            found(names::authorization_part).filter(|_| cookie.protection() == Protection::Plain)
+        {
+            // Signed and private cookies are tamper-evident, so only a plain one lets the user raise their
+            // own privileges or become someone else.
+            cx.error_at(
+                span,
+                format!("plain cookie `{name}` looks like it holds authorization or identity data (`{part}`), which the user can change"),
+                "remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
             );
         }
     }
