@@ -10,24 +10,18 @@ use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields,
 
 use crate::{
     ctxt::Ctxt,
-    meta::{flag, number, parse_keys, parse_max_age, string, word},
+    meta::{
+        flag, number, parse_keys, parse_max_age, reason, string, word, Located, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
+    },
     names,
 };
 
-/// The most bytes any attribute value may have (browsers ignore longer cookie attributes).
-pub(crate) const MAX_ATTRIBUTE_BYTES: usize = 1024;
 /// The most bytes of name and value a browser keeps for one cookie.
 pub(crate) const MAX_COOKIE_BYTES: usize = 4096;
 /// Browsers cap `Max-Age` at 400 days.
 const MAX_AGE_LIMIT_SECS: u64 = 400 * 24 * 60 * 60;
 /// The default `cookie_budget`: the request-header line limit of common servers.
 pub(crate) const DEFAULT_COOKIE_BUDGET: usize = 8190;
-
-pub(crate) const COOKIE_KEYS: &str =
-    "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, \
-                           domain, partitioned, allow_sensitive";
-pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name";
-const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
 
 /// A struct deriving `SessionSchema`.
 pub(crate) struct Schema<'a> {
@@ -56,6 +50,24 @@ pub(crate) struct Field<'a> {
     pub(crate) session: Option<SessionAttr>,
 }
 
+/// Methods every handle has, which no field accessor may shadow.
+pub(crate) const HANDLE_METHODS: &[&str] = &["id", "cycle_id", "destroy"];
+
+impl Field<'_> {
+    /// The name of the cookie that holds the field: `name = "..."`, else the field's name.
+    pub(crate) fn cookie_name(&self, cookie: &CookieAttr) -> String {
+        cookie.name.as_ref().map_or_else(|| self.name.clone(), |n| n.value.clone())
+    }
+
+    /// The accessors the field generates: reader (`take_*` for a flash field), writer and remover.
+    pub(crate) fn accessor_names(&self) -> [String; 3] {
+        let name = &self.name;
+        let flash = self.session.as_ref().is_some_and(|s| s.flash) && self.cookie.is_none();
+        let reader = if flash { format!("take_{name}") } else { name.clone() };
+        [reader, format!("set_{name}"), format!("remove_{name}")]
+    }
+}
+
 /// How a cookie value is protected.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Protection {
@@ -80,12 +92,6 @@ pub(crate) enum SameSite {
     Lax,
     Strict,
     None,
-}
-
-/// A value and the tokens it came from, to span errors on.
-pub(crate) struct Located<T> {
-    pub(crate) value: T,
-    pub(crate) span: Span,
 }
 
 /// `#[cookie(...)]`.
@@ -394,15 +400,7 @@ impl CookieAttr {
                         }
                     }
                 }
-                "allow_sensitive" => {
-                    if let Some(lit) = string(cx, meta)? {
-                        if lit.value().trim().is_empty() {
-                            cx.error(&lit, "`allow_sensitive` needs a reason", "say why this value is safe in a cookie, such as `allow_sensitive = \"a public PIN-pad layout, not a PIN\"`");
-                        }
-                        // Kept even when empty, so the name is not also reported as sensitive.
-                        cookie.allow_sensitive = Some(Located { value: lit.value(), span: lit.span() });
-                    }
-                }
+                "allow_sensitive" => cookie.allow_sensitive = reason(cx, meta)?,
                 "sensitive" => {
                     word(cx, meta)?;
                     cookie.sensitive = Some(span);

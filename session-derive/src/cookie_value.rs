@@ -1,12 +1,23 @@
 //! `#[derive(CookieValue)]`: unit enums as their snake_case variant names, structs as their fields joined
 //! like a tuple.
+//!
+//! A `CookieValue` exists to be put in a cookie, so a struct field whose name looks sensitive is refused here,
+//! where its name is known: the schema that routes the struct to a cookie sees only the type's name.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::spanned::Spanned;
+use syn::{ext::IdentExt, spanned::Spanned};
 use syn::{Data, DeriveInput, Fields, LitStr};
 
-use crate::{ctxt::Ctxt, names, valid::mentions};
+use crate::{
+    ctxt::Ctxt,
+    meta::{parse_keys, reason},
+    names,
+    valid::mentions,
+};
+
+/// The keys of `#[cookie_value]` on a struct field.
+const FIELD_KEYS: &str = "allow_sensitive";
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let cx = Ctxt::new();
@@ -25,7 +36,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     };
     match cx.check() {
         Ok(()) => output,
-        Err(errors) => crate::ctxt::to_compile_errors(errors),
+        Err(errors) => crate::fallback::cookie_value(input, &krate, errors),
     }
 }
 
@@ -79,13 +90,30 @@ fn is_plain_cookie_word(text: &str) -> bool {
         && text.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%' | b':'))
 }
 
-/// `#[cookie_value]` has no keys on struct fields.
-fn reject_field_attrs(cx: &Ctxt, fields: &Fields) {
-    for attr in fields.iter().flat_map(|field| &field.attrs).filter(|a| a.path().is_ident("cookie_value")) {
+/// Refuses a named field of `ident` whose name looks sensitive, unless `#[cookie_value(allow_sensitive =
+/// "reason")]` says why it is harmless.
+fn check_field_name(cx: &Ctxt, ident: &syn::Ident, field: &syn::Field) {
+    let mut allowed = None;
+    let mut seen = Vec::new();
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
+        parse_keys(cx, attr, FIELD_KEYS, &mut seen, |key, meta| {
+            match key {
+                "allow_sensitive" => allowed = reason(cx, meta)?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        });
+    }
+    if allowed.is_some() {
+        return;
+    }
+    let Some(name) = &field.ident else { return };
+    let name_text = name.unraw().to_string();
+    if let Some(part) = names::sensitive_part(&name_text) {
         cx.error(
-            attr,
-            "`#[cookie_value]` has no keys for struct fields",
-            "remove it: a field is encoded by its own `CookieValue` impl",
+            name,
+            format!("field `{name_text}` of `{ident}` looks like it holds sensitive data (`{part}`), and a `CookieValue` goes in a cookie"),
+            format!("move `{name_text}` out of `{ident}`, into a `#[session(sensitive)]` field of the schema; if it is truly harmless, say why with `#[cookie_value(allow_sensitive = \"...\")]` on `{name_text}`"),
         );
     }
 }
@@ -173,7 +201,9 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
 
 fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Fields) -> TokenStream {
     let ident = &input.ident;
-    reject_field_attrs(cx, fields);
+    for field in fields {
+        check_field_name(cx, ident, field);
+    }
     let private = quote!(#krate::__private);
     let members: Vec<syn::Member> = fields
         .iter()

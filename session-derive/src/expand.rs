@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{spanned::Spanned, Ident};
 
-use crate::attr::{CookieAttr, Field, Protection, SameSite, Schema, SessionAttr};
+use crate::attr::{CookieAttr, Field, Protection, SameSite, Schema, SessionAttr, HANDLE_METHODS};
 
 /// Whether accessors get their real bodies or, after errors, `unreachable!()` stubs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -130,13 +130,13 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
     let private = quote!(#krate::__private);
     // After errors, a field whose accessors would collide (with another field's or the handle's own) gets
     // none: the collision is already reported, and a duplicate definition would only add noise.
-    let mut taken: Vec<String> = ["id", "cycle_id", "destroy"].map(String::from).to_vec();
+    let mut taken: Vec<String> = HANDLE_METHODS.iter().map(|method| method.to_string()).collect();
     let accessors: Vec<TokenStream> = schema
         .fields
         .iter()
         .enumerate()
         .filter(|(_, field)| {
-            let names = crate::valid::accessor_names(field);
+            let names = field.accessor_names();
             let collides = names.iter().any(|name| taken.contains(name));
             taken.extend(names);
             bodies == Bodies::Real || !collides
@@ -220,7 +220,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
 
     if let Some(cookie) = &field.cookie {
         let marker = marker_ident(index);
-        let name = cookie_name(field, cookie);
+        let name = field.cookie_name(cookie);
         let place = format!("Stored in the {} cookie `{name}`: read on demand, no I/O.", cookie.protection().as_str());
         let set_doc = format!(
             "Sets [`Self::{ident}`]: queues a `Set-Cookie` for `{name}`. Fails with `Error::CookieTooLarge`, \
@@ -305,7 +305,7 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
     let ty = field.ty;
-    let name = cookie_name(field, cookie);
+    let name = field.cookie_name(cookie);
     let protection = match cookie.protection() {
         Protection::Plain => quote!(Plain),
         Protection::Signed => quote!(Signed),
@@ -416,10 +416,6 @@ fn budget_message(schema: &Schema) -> String {
 /// The marker type of field `index`: its trait impl carries the field's type, cookie and store key.
 fn marker_ident(index: usize) -> Ident {
     format_ident!("__Field{}", index)
-}
-
-pub(crate) fn cookie_name(field: &Field, cookie: &CookieAttr) -> String {
-    cookie.name.as_ref().map_or_else(|| field.name.clone(), |n| n.value.clone())
 }
 
 fn store_key(field: &Field, session: &SessionAttr) -> String {

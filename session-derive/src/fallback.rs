@@ -1,5 +1,5 @@
 //! After errors: the errors themselves, plus a stub of everything the derive would have generated, so the
-//! user's handlers still type-check and only the real mistakes are reported.
+//! user's handlers and schemas still type-check and only the real mistakes are reported.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -36,6 +36,31 @@ pub(crate) fn schema(input: &DeriveInput, schema: Option<&Schema>, errors: Vec<s
             type Handle = #handle;
             const NAME: &'static str = #name;
             const FIELDS: &'static [#private::FieldInfo] = &[];
+        }
+    }
+}
+
+/// After errors in `#[derive(CookieValue)]`: a `CookieValue` impl that is never run, so a schema that routes
+/// the type to a cookie reports no missing impl under the real mistake.
+pub(crate) fn cookie_value(input: &DeriveInput, krate: &TokenStream, errors: Vec<syn::Error>) -> TokenStream {
+    let errors = to_compile_errors(errors);
+    let ident = &input.ident;
+    let private = quote!(#krate::__private);
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #errors
+
+        #[automatically_derived]
+        impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
+            const BOUND: #private::Bound = #private::Bound::Fixed(0);
+
+            fn encode(&self, _: &mut #private::String) {
+                ::core::unreachable!()
+            }
+
+            fn decode(_: &str) -> ::core::option::Option<Self> {
+                ::core::option::Option::None
+            }
         }
     }
 }

@@ -6,11 +6,22 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{meta::ParseNestedMeta, spanned::Spanned, Attribute, Expr, ExprLit, Ident, Lit, LitStr, Token};
 
-use crate::{
-    attr::{Located, COOKIE_KEYS, MAX_ATTRIBUTE_BYTES, SESSION_KEYS},
-    ctxt::Ctxt,
-    names,
-};
+use crate::{ctxt::Ctxt, names};
+
+/// The keys of each attribute, in the order the help lists them.
+pub(crate) const COOKIE_KEYS: &str = "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, \
+                                      path, domain, partitioned, allow_sensitive";
+pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name";
+pub(crate) const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
+
+/// The most bytes any attribute value may have (browsers ignore longer cookie attributes).
+const MAX_ATTRIBUTE_BYTES: usize = 1024;
+
+/// A value and the tokens it came from, to span errors on.
+pub(crate) struct Located<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
 
 /// Runs `handle` for each `key` or `key = value` of `attr`, reporting unknown keys (with `valid`, the list
 /// of valid ones) and duplicates, and going on after each error.
@@ -122,6 +133,20 @@ pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Li
         return Ok(None);
     }
     Ok(Some(lit))
+}
+
+/// `allow_sensitive = "reason"`. A blank reason is reported, but kept, so the name it allows is not
+/// reported as well.
+pub(crate) fn reason(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<String>>> {
+    let Some(lit) = string(cx, meta)? else { return Ok(None) };
+    if lit.value().trim().is_empty() {
+        cx.error(
+            &lit,
+            "`allow_sensitive` needs a reason",
+            "say why this value is safe in a cookie, such as `allow_sensitive = \"a public PIN-pad layout, not a PIN\"`",
+        );
+    }
+    Ok(Some(Located { value: lit.value(), span: lit.span() }))
 }
 
 /// `key = N`, a whole number; `Err(span)` (with an error) for anything else, to span later checks on.

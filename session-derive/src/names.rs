@@ -1,4 +1,5 @@
-//! Checks on names: RFC 6265 tokens, and cookie names that look like they hold secrets.
+//! Checks on names: RFC 6265 tokens, names that look like they hold secrets, and names that look like they
+//! hold authorization or identity data.
 
 /// True if `name` is a non-empty RFC 6265 `token` (RFC 2616: any visible ASCII except separators).
 pub(crate) fn is_cookie_token(name: &str) -> bool {
@@ -40,15 +41,92 @@ const AUTH_LOOKALIKES: &[&str] = &["author", "authors", "authored", "authoring",
 /// pair such as `api_key`, or any word starting with `auth` (but not `author`).
 pub(crate) fn sensitive_part(name: &str) -> Option<String> {
     let words = words(name);
-    for word in &words {
-        if SENSITIVE_WORDS.contains(&word.as_str())
-            || (word.starts_with("auth") && !AUTH_LOOKALIKES.contains(&word.as_str()))
-        {
-            return Some(word.clone());
-        }
+    let sensitive = |index: usize| {
+        let word = words[index].as_str();
+        SENSITIVE_WORDS.contains(&word) || (word.starts_with("auth") && !AUTH_LOOKALIKES.contains(&word))
+    };
+    matching_part(&words, sensitive, SENSITIVE_PAIRS)
+}
+
+/// Words that say a value decides who the visitor is or what they may do: a user who can change it can
+/// make themselves someone else, or more.
+const AUTHORIZATION_WORDS: &[&str] = &[
+    "admin",
+    "admins",
+    "administrator",
+    "administrators",
+    "isadmin",
+    "superuser",
+    "superusers",
+    "sudo",
+    "staff",
+    "moderator",
+    "moderators",
+    "role",
+    "roles",
+    "permission",
+    "permissions",
+    "perm",
+    "perms",
+    "privilege",
+    "privileges",
+    "scope",
+    "scopes",
+    "group",
+    "groups",
+    "acl",
+    "acls",
+    "entitlement",
+    "entitlements",
+    "uid",
+    "userid",
+    "accountid",
+    "tenantid",
+];
+
+/// Pairs of adjacent words that do the same (`user_id`, `userId`, `user-id`).
+const AUTHORIZATION_PAIRS: &[(&str, &str)] = &[
+    ("super", "user"),
+    ("user", "id"),
+    ("user", "type"),
+    ("user", "level"),
+    ("account", "id"),
+    ("account", "type"),
+    ("tenant", "id"),
+    ("org", "id"),
+    ("organization", "id"),
+    ("team", "id"),
+    ("member", "id"),
+    ("customer", "id"),
+    ("owner", "id"),
+    ("access", "level"),
+];
+
+/// Pairs in which an authorization word names a view instead: grouping rows is not belonging to a group.
+const AUTHORIZATION_LOOKALIKES: &[(&str, &str)] = &[("group", "by")];
+
+/// The part of `name` that makes it look like authorization or identity data, if any: a word such as
+/// `admin`, `roles` or `uid`, or a pair such as `user_id` or `tenantId`. Only whole words count, so
+/// `telescope`, `console` and `fluid` do not.
+pub(crate) fn authorization_part(name: &str) -> Option<String> {
+    let words = words(name);
+    let authorization = |index: usize| {
+        let word = words[index].as_str();
+        let lookalike =
+            words.get(index + 1).is_some_and(|next| AUTHORIZATION_LOOKALIKES.contains(&(word, next.as_str())));
+        AUTHORIZATION_WORDS.contains(&word) && !lookalike
+    };
+    matching_part(&words, authorization, AUTHORIZATION_PAIRS)
+}
+
+/// The first word for which `matches` (given its index) holds, else the first adjacent pair listed in
+/// `pairs`, written `first_second`.
+fn matching_part(words: &[String], matches: impl Fn(usize) -> bool, pairs: &[(&str, &str)]) -> Option<String> {
+    if let Some(index) = (0..words.len()).find(|&index| matches(index)) {
+        return Some(words[index].clone());
     }
     words.windows(2).find_map(|pair| {
-        SENSITIVE_PAIRS.contains(&(pair[0].as_str(), pair[1].as_str())).then(|| format!("{}_{}", pair[0], pair[1]))
+        pairs.contains(&(pair[0].as_str(), pair[1].as_str())).then(|| format!("{}_{}", pair[0], pair[1]))
     })
 }
 
@@ -124,6 +202,73 @@ mod tests {
         }
         for name in ["theme", "spinner", "author", "locale", "tokenizer_mode", "keyboard", "pinned_tab"] {
             assert_eq!(sensitive_part(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn authorization_names_are_found_on_word_boundaries() {
+        for (name, part) in [
+            ("admin", "admin"),
+            ("is_admin", "admin"),
+            ("isAdmin", "admin"),
+            ("is-admin", "admin"),
+            ("IsAdmin", "admin"),
+            ("isadmin", "isadmin"),
+            ("role", "role"),
+            ("roles", "roles"),
+            ("user_role", "role"),
+            ("userRoles", "roles"),
+            ("permissions", "permissions"),
+            ("perms", "perms"),
+            ("scope", "scope"),
+            ("oauth-scopes", "scopes"),
+            ("group", "group"),
+            ("groups", "groups"),
+            ("group_id", "group"),
+            ("privileges", "privileges"),
+            ("superuser", "superuser"),
+            ("super_user", "super_user"),
+            ("is_staff", "staff"),
+            ("uid", "uid"),
+            ("user_id", "user_id"),
+            ("userId", "user_id"),
+            ("UserID", "user_id"),
+            ("user-id", "user_id"),
+            ("userid", "userid"),
+            ("USER_ID", "user_id"),
+            ("accountId", "account_id"),
+            ("tenant_id", "tenant_id"),
+            ("access_level", "access_level"),
+            ("__Host-role", "role"),
+        ] {
+            assert_eq!(authorization_part(name).as_deref(), Some(part), "{name}");
+        }
+        for name in [
+            "theme",
+            "locale",
+            "telescope",
+            "scoped_search",
+            "console",
+            "roller",
+            "payroll",
+            "enrolled",
+            "fluid",
+            "uuid",
+            "guid",
+            "grouped_view",
+            "group_by",
+            "groupBy",
+            "permalink",
+            "badminton",
+            "administer",
+            "pseudo",
+            "oracle",
+            "user_theme",
+            "account_menu",
+            "id",
+            "idle_hint",
+        ] {
+            assert_eq!(authorization_part(name), None, "{name}");
         }
     }
 

@@ -8,13 +8,10 @@ use quote::ToTokens;
 use syn::{GenericArgument, Ident, PathArguments, Type};
 
 use crate::{
-    attr::{Field, SameSite, Schema},
+    attr::{Field, Protection, SameSite, Schema, HANDLE_METHODS},
     ctxt::Ctxt,
     names,
 };
-
-/// Methods every handle has, which no field accessor may shadow.
-const HANDLE_METHODS: &[&str] = &["id", "cycle_id", "destroy"];
 
 /// Types whose length has no bound, by their last path segment, and what `max_len` counts for them.
 const UNBOUNDED_TYPES: &[(&str, &str)] = &[
@@ -37,7 +34,7 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
     for field in &schema.fields {
         check_route(cx, field);
         if let Some(cookie) = &field.cookie {
-            let name = crate::expand::cookie_name(field, cookie);
+            let name = field.cookie_name(cookie);
             let name_span = cookie.name.as_ref().map_or(field.ident.span(), |n| n.span);
             check_cookie(cx, field, &name, name_span);
             if cookie_names.contains(&name) {
@@ -63,7 +60,7 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
                 );
             }
         }
-        for method in accessor_names(field) {
+        for method in field.accessor_names() {
             if HANDLE_METHODS.contains(&method.as_str()) {
                 cx.error(
                     field.ident,
@@ -132,14 +129,26 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
     }
     if cookie.allow_sensitive.is_none() {
         // The cookie name is what leaks; the field name says what the value is.
-        let found = names::sensitive_part(name)
-            .map(|part| (part, name_span))
-            .or_else(|| names::sensitive_part(&field.name).map(|part| (part, field.ident.span())));
-        if let Some((part, span)) = found {
+        let found = |part_of: fn(&str) -> Option<String>| {
+            part_of(name)
+                .map(|part| (part, name_span))
+                .or_else(|| part_of(&field.name).map(|part| (part, field.ident.span())))
+        };
+        if let Some((part, span)) = found(names::sensitive_part) {
             cx.error_at(
                 span,
                 format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
                 "keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = \"...\")]`",
+            );
+        } else if let Some((part, span)) =
+            found(names::authorization_part).filter(|_| cookie.protection() == Protection::Plain)
+        {
+            // Signed and private cookies are tamper-evident, so only a plain one lets the user raise their
+            // own privileges or become someone else.
+            cx.error_at(
+                span,
+                format!("plain cookie `{name}` looks like it holds authorization or identity data (`{part}`), which the user can change"),
+                "remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
             );
         }
     }
@@ -203,14 +212,6 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             );
         }
     }
-}
-
-/// The accessors a field generates.
-pub(crate) fn accessor_names(field: &Field) -> Vec<String> {
-    let name = &field.name;
-    let flash = field.session.as_ref().is_some_and(|s| s.flash) && field.cookie.is_none();
-    let reader = if flash { format!("take_{name}") } else { name.clone() };
-    vec![reader, format!("set_{name}"), format!("remove_{name}")]
 }
 
 /// The `Secret<..>` in `ty`, if it is one (or an `Option` of one).

@@ -273,6 +273,146 @@
 //!
 //! The reason must say something (see [6](#6-unknown-duplicate-or-conflicting-keys)).
 //!
+//! ## Inside a cookie value
+//!
+//! A struct that derives [`CookieValue`](crate::CookieValue) exists to be put in a cookie, and the schema
+//! that stores it sees only the type's name. So the derive itself checks the names of the struct's fields
+//! with the same words, and refuses the field:
+//!
+//! `tests/ui/fail/sensitive_field_inside_cookie_value.rs`:
+//!
+//! ```compile_fail
+//! use session_core::{CookieValue, SessionSchema};
+//!
+//! #[derive(CookieValue)]
+//! struct Creds {
+//!     user: u64,
+//!     password: u64,
+//! }
+//!
+//! // The schema that stores `Creds` reports nothing more.
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(private)]
+//!     creds: Creds,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `password` of `Creds` looks like it holds sensitive data (`password`), and a `CookieValue` goes in a cookie
+//!
+//!        help: move `password` out of `Creds`, into a `#[session(sensitive)]` field of the schema; if it is truly harmless, say why with `#[cookie_value(allow_sensitive = "...")]` on `password`
+//!  --> ui/fail/sensitive_field_inside_cookie_value.rs:6:5
+//!   |
+//! 6 |     password: u64,
+//!   |     ^^^^^^^^
+//! ```
+//!
+//! The schema that routes `Creds` to a cookie reports nothing more: after the error, the derive still
+//! implements `CookieValue`, so the only message is the one to act on. Enum variants are not checked: a
+//! variant names one of a few public values (`LoginMethod::Password` is not a password). A field that is
+//! harmless says why, in the derive's own attribute:
+//!
+//! ```
+//! use session_core::CookieValue;
+//!
+//! #[derive(CookieValue)]
+//! struct Keypad {
+//!     #[cookie_value(allow_sensitive = "the layout of the PIN pad, not a PIN")]
+//!     pin_layout: u8,
+//!     size: u8,
+//! }
+//! ```
+//!
+//! ## Authorization and identity in a plain cookie
+//!
+//! A `plain` cookie is sent back as the user wrote it. A plain cookie whose name says it decides who the
+//! visitor is or what they may do lets the user raise their own privileges, or become someone else. The
+//! name (the cookie's, then the field's) is refused in a `plain` cookie if one word is `admin(s)`,
+//! `administrator(s)`, `isadmin`, `superuser(s)`, `sudo`, `staff`, `moderator(s)`, `role(s)`,
+//! `permission(s)`, `perm(s)`, `privilege(s)`, `scope(s)`, `group(s)`, `acl(s)`, `entitlement(s)`, `uid`,
+//! `userid`, `accountid` or `tenantid`, or if two adjacent words make `user_id`, `account_id`,
+//! `tenant_id`, `org_id`, `organization_id`, `team_id`, `member_id`, `customer_id`, `owner_id`,
+//! `super_user`, `user_type`, `user_level`, `account_type` or `access_level` (so `userId` and `user-id`
+//! match too). Whole words only: `telescope`, `console`, `fluid` and `grouped_view` pass, and so does
+//! `group_by`, which groups rows rather than naming a group.
+//!
+//! `tests/ui/fail/plain_cookie_named_like_a_role.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(plain, max_len = 32)]
+//!     role: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: plain cookie `role` looks like it holds authorization or identity data (`role`), which the user can change
+//!
+//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!  --> ui/fail/plain_cookie_named_like_a_role.rs:5:5
+//!   |
+//! 5 |     role: String,
+//!   |     ^^^^
+//! ```
+//!
+//! `tests/ui/fail/plain_cookie_is_admin.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(plain)]
+//!     is_admin: bool,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: plain cookie `is_admin` looks like it holds authorization or identity data (`admin`), which the user can change
+//!
+//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!  --> ui/fail/plain_cookie_is_admin.rs:5:5
+//!   |
+//! 5 |     is_admin: bool,
+//!   |     ^^^^^^^^
+//! ```
+//!
+//! `tests/ui/fail/plain_cookie_named_like_a_user_id.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(plain, name = "userId")]
+//!     visitor: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: plain cookie `userId` looks like it holds authorization or identity data (`user_id`), which the user can change
+//!
+//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!  --> ui/fail/plain_cookie_named_like_a_user_id.rs:4:28
+//!   |
+//! 4 |     #[cookie(plain, name = "userId")]
+//!   |                            ^^^^^^^^
+//! ```
+//!
+//! A `signed` cookie (the default) or a `private` one with these names compiles: the user can no longer
+//! change the value without the cookie failing to verify. When a plain one is harmless (a UI setting that
+//! grants nothing), `allow_sensitive = "reason"` says so, as for the names above; the reason shows in
+//! [`report`](crate::report()).
+//!
 //! # 4. Size
 //!
 //! Browsers drop a cookie whose name and value exceed 4096 bytes, silently. The derive proves at compile
@@ -710,6 +850,32 @@
 //!   |
 //! 4 |     #[cookie(allow_sensitive = "  ")]
 //!   |                                ^^^^
+//! ```
+//!
+//! The same holds for `allow_sensitive` on a field of a derived `CookieValue`:
+//!
+//! `tests/ui/fail/cookie_value_allow_sensitive_without_reason.rs`:
+//!
+//! ```compile_fail
+//! use session_core::CookieValue;
+//!
+//! #[derive(CookieValue)]
+//! struct Keypad {
+//!     #[cookie_value(allow_sensitive = "")]
+//!     pin_layout: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `allow_sensitive` needs a reason
+//!
+//!        help: say why this value is safe in a cookie, such as `allow_sensitive = "a public PIN-pad layout, not a PIN"`
+//!  --> ui/fail/cookie_value_allow_sensitive_without_reason.rs:5:38
+//!   |
+//! 5 |     #[cookie_value(allow_sensitive = "")]
+//!   |                                      ^^
 //! ```
 //!
 //! # 7. Generic cookie fields

@@ -15,7 +15,8 @@
 //! `private` for values the user should not read, such as an experiment bucket. Whatever the mode, a
 //! cookie is still the user's to delete or to replay from an earlier response: state that must end when
 //! the server says so (a login, roles) belongs in the session store, and secrets in no cookie at all (see
-//! [`lints`](super::lints)).
+//! [`lints`](super::lints)). A `plain` cookie named like authorization or identity data (`role`,
+//! `is_admin`, `user_id`) does not compile: the user could grant themselves the role.
 //!
 //! The cookie name is part of what is signed (for `private`, the associated data of the encryption), so a
 //! valid value copied into another cookie does not verify either. Tags are compared in constant time.

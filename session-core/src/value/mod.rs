@@ -84,7 +84,10 @@ pub const SEPARATOR: u8 = b':';
 ///
 /// Implemented for `bool`, the integers, `char`, `String`, `Option<T>`, arrays, tuples of up to eight
 /// elements and `Vec<T>`; `#[derive(CookieValue)]` implements it for unit enums (encoded as their
-/// snake_case variant name, so `Theme::Dark` becomes `dark`) and for structs whose fields are bounded.
+/// snake_case variant name, so `Theme::Dark` becomes `dark`) and for structs whose fields are bounded. As a
+/// derived struct exists to be put in a cookie, a field whose name looks sensitive (`password`, `token`) is
+/// refused as a cookie of that name would be, unless `#[cookie_value(allow_sensitive = "reason")]` on the
+/// field says why it is harmless.
 ///
 /// Types that hold secrets, such as [`Secret`](crate::Secret), deliberately do not implement it: that is
 /// what makes the compiler refuse to route them to a cookie.

@@ -1,0 +1,46 @@
+//! The escape hatches of the name lints, and names that look like authorization data in cookies the user
+//! cannot change.
+#![deny(warnings, missing_docs, unused_qualifications)]
+
+use session_core::{CookieValue, SessionSchema};
+
+/// How the PIN pad is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub struct Keypad {
+    /// Which of the shuffled layouts the pad shows.
+    #[cookie_value(allow_sensitive = "the layout of the PIN pad, not a PIN")]
+    pub pin_layout: u8,
+    /// Key size in pixels.
+    pub size: u8,
+}
+
+/// What we keep about a visitor.
+#[derive(SessionSchema)]
+pub struct Visitor {
+    /// Signed (the default): readable, but a changed role fails verification.
+    #[cookie(max_len = 32)]
+    pub role: String,
+    /// Encrypted and authenticated.
+    #[cookie(private)]
+    pub user_id: u64,
+    /// Plain, and the user may change it at will.
+    #[cookie(plain, allow_sensitive = "which group of tabs is open; it grants nothing")]
+    pub tab_group: u8,
+    /// Plain: grouping rows is not membership of a group.
+    #[cookie(plain)]
+    pub group_by: u8,
+    /// Plain: a whole word decides, and `telescope` is not `scope`.
+    #[cookie(plain)]
+    pub telescope: bool,
+    /// A struct with an allowed field.
+    #[cookie]
+    pub keypad: Keypad,
+}
+
+fn main() {
+    let table = session_core::report::<Visitor>();
+    assert!(table.contains("sensitive name allowed: which group of tabs is open; it grants nothing"));
+    let mut out = String::new();
+    Keypad { pin_layout: 3, size: 40 }.encode(&mut out);
+    assert_eq!(Keypad::decode(&out), Some(Keypad { pin_layout: 3, size: 40 }));
+}
