@@ -159,7 +159,9 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
                 #(#accessors)*
 
                 /// The session id: the one this request gave the session (new, or after `cycle_id`), else
-                /// the one the browser sent, if authentic. `None` for a visitor without a session.
+                /// the live one a `#[session]` accessor loaded, else the authentic one the browser sent,
+                /// which may name a session that has since ended (only loading can tell). `None` for a
+                /// visitor without a session.
                 pub fn id(&self) -> ::core::option::Option<#private::SessionId> {
                     #id
                 }
