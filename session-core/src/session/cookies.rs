@@ -223,9 +223,9 @@ impl RawSession {
         self.id_cookie_values().next().is_some()
     }
 
-    /// Every value the browser sent under the id cookie's name, found by searching for the name.
+    /// Every value the browser sent under the id cookie's name.
     fn id_cookie_values(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.0.cookie_header.values_searched(self.0.shared.id_cookie.search())
+        self.0.cookie_header.values(self.0.shared.id_cookie.name())
     }
 
     pub(super) fn set_id_cookie(&self, id: &SessionId) {
