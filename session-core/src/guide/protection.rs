@@ -18,7 +18,8 @@
 //! [`lints`](super::lints)).
 //!
 //! The cookie name is part of what is signed (for `private`, the associated data of the encryption), so a
-//! valid value copied into another cookie does not verify either. Tags are compared in constant time.
+//! valid value copied into another cookie does not verify either. Tags are checked by the `hmac` crate's
+//! constant-time verification.
 //! A signed or private cookie that does not verify under the current key or any previous key (see
 //! [`rotation`](super::rotation)) reads as `None`, and the handler carries on as for a visitor without
 //! it.
