@@ -330,3 +330,52 @@ async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_w
     assert!(secure_flag(behind_proxy(), "/user/set", Some("https, http")).await);
     assert!(!secure_flag(behind_proxy(), "/user/set", Some("http")).await);
 }
+
+/// A schema with a signed cookie field under the name the layer below gives its id cookie.
+#[derive(SessionSchema)]
+struct Lookalike {
+    #[cookie(name = "visit", max_len = 64)]
+    visit: String,
+    #[session]
+    user_id: u64,
+}
+
+fn lookalike_app(store: MemoryStore, key: Key) -> Browser {
+    let routes = Router::new()
+        .route("/visit", get(|s: LookalikeSession| async move { format!("{:?}", s.visit()) }))
+        .route(
+            "/visit/{value}",
+            post(|s: LookalikeSession, axum::extract::Path(value): axum::extract::Path<String>| async move {
+                s.set_visit(value)?;
+                Result::Ok("ok")
+            }),
+        )
+        .route("/user", get(|s: LookalikeSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
+        .route(
+            "/user/set",
+            post(|s: LookalikeSession| async move {
+                s.set_user_id(7).await?;
+                Result::Ok("ok")
+            }),
+        );
+    Browser::new(routes.layer(SessionLayer::new(store, key).with_cookie_name("visit")))
+}
+
+#[tokio::test]
+async fn a_signed_field_named_like_the_id_cookie_neither_reads_nor_mints_session_ids() {
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let mut owner = lookalike_app(store.clone(), key.clone());
+    owner.post("/user/set").await;
+    let id_cookie = owner.cookies["visit"].clone();
+    let id_text = id_cookie[43..].to_owned();
+    assert_eq!(owner.get("/user").await.body, "Some(7)");
+
+    // The field does not take the id cookie for one of its own values, so it cannot hand the id out.
+    assert_eq!(owner.get("/visit").await.body, "None", "the session id read as the field's value");
+
+    // Whoever can choose the field's value cannot make its setter sign an id cookie.
+    let mut minting = lookalike_app(store, key);
+    minting.post(&format!("/visit/{id_text}")).await;
+    assert_eq!(minting.get("/visit").await.body, format!("{:?}", Some(&id_text)), "the field reads its own value");
+    assert_eq!(minting.get("/user").await.body, "None", "the field's setter minted a session id");
+}

@@ -128,8 +128,9 @@
 //!
 //! # The id cookie
 //!
-//! The session id cookie is written by the layer, not by a field: always signed, `HttpOnly`, and by
-//! default `Secure`, `SameSite=Lax`, `Path=/`, named `id`, gone when the browser closes. The layer's
+//! The session id cookie is written by the layer, not by a field: always signed, under a key derived for it
+//! alone, so no cookie field (whatever its name) can read or mint a session id; `HttpOnly`, and by default
+//! `Secure`, `SameSite=Lax`, `Path=/`, named `id`, gone when the browser closes. The layer's
 //! `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the
 //! result against the same rules as the derive's (a `__Host-` name needs `Secure`, no domain and the path

@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect_in, sign_into, unprotect_bytes, verify_signed, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
+    cookie::{protect_in, sign_id, unprotect_bytes, verify_id, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
     id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
@@ -188,7 +188,7 @@ impl RawSession {
         let mut present = false;
         for sent in self.id_cookie_values() {
             present = true;
-            if let Some((text, key_index)) = verify_signed(name, sent, &self.0.shared.keys) {
+            if let Some((text, key_index)) = verify_id(name, sent, &self.0.shared.keys) {
                 if let Some(id) = SessionId::parse(text) {
                     return IncomingId::Valid { id, verified_with_previous_key: key_index > 0 };
                 }
@@ -232,7 +232,7 @@ impl RawSession {
         let name = self.0.shared.id_cookie.name();
         // Signed on the stack: the only allocation is the Set-Cookie line itself.
         let (mut text, mut signed) = ([0; ID_TEXT_LEN], [0; ID_COOKIE_VALUE_LEN]);
-        let value = sign_into(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
+        let value = sign_id(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
         self.send(name.clone(), value.and_then(|value| self.id_cookie(value).header()));
     }
 
