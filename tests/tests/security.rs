@@ -379,3 +379,44 @@ async fn a_signed_field_named_like_the_id_cookie_neither_reads_nor_mints_session
     assert_eq!(minting.get("/visit").await.body, format!("{:?}", Some(&id_text)), "the field reads its own value");
     assert_eq!(minting.get("/user").await.body, "None", "the field's setter minted a session id");
 }
+
+#[tokio::test]
+async fn two_different_authentic_ids_in_one_request_give_no_session() {
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let mut victim = app(SessionLayer::new(store.clone(), key.clone()));
+    victim.post("/user/set").await;
+    let mut planter = app(SessionLayer::new(store.clone(), key.clone()));
+    planter.post("/user/set").await;
+    let (theirs, ours) = (planter.cookies["id"].clone(), victim.cookies["id"].clone());
+    assert_ne!(theirs, ours);
+
+    let routes = routes().layer(SessionLayer::new(store, key));
+    let user = |cookie_header: String| {
+        let routes = routes.clone();
+        async move {
+            let request = http::Request::get("/user").header(header::COOKIE, cookie_header);
+            tests::browser::send(&routes, request.body(axum::body::Body::empty()).unwrap()).await
+        }
+    };
+    // A planted cookie with a longer path comes first; either order gets no session.
+    for header in [format!("id={theirs}; id={ours}"), format!("id={ours}; id={theirs}")] {
+        let reply = user(header).await;
+        assert_eq!(reply.body, "None", "a session was adopted from two ids");
+        let removal = parse(reply.set_cookie("id").expect("the id cookie is cleared"));
+        assert_eq!((removal.value(), removal.max_age()), ("", Some(cookie::time::Duration::ZERO)));
+    }
+    // HTTP/2 sends each cookie in a header of its own: the same rule holds across headers.
+    let request = http::Request::get("/user")
+        .header(header::COOKIE, format!("id={theirs}"))
+        .header(header::COOKIE, format!("id={ours}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(tests::browser::send(&routes, request).await.body, "None");
+
+    // One id sent twice, or beside a forged one, is still the session.
+    for header in [format!("id={ours}; id={ours}"), format!("id={ours}; id=forged; id={}", &ours[..60])] {
+        let reply = user(header).await;
+        assert_eq!(reply.body, "Some(7)");
+        assert!(reply.set_cookie("id").is_none());
+    }
+}

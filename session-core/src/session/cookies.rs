@@ -32,7 +32,7 @@ pub(super) struct CookieLog {
 /// The id cookie as the browser sent it.
 pub(super) enum IncomingId {
     Absent,
-    /// Present, but no value carried an authentic, well-formed id.
+    /// Present, but no value carried an authentic, well-formed id, or two values carried different ones.
     Rejected,
     Valid {
         id: SessionId,
@@ -181,23 +181,30 @@ impl RawSession {
         }
     }
 
-    /// The id cookie the browser sent. The first value that verifies wins, so a cookie planted under a
-    /// broader path or domain cannot shadow the real one.
+    /// The id cookie the browser sent. Two different authentic ids give no session at all: a sibling
+    /// subdomain can plant a genuine id under a longer path, which the browser sends first, and a planted
+    /// cookie must not choose the session. The same id sent twice is one id.
     pub(super) fn incoming_id(&self) -> IncomingId {
         let name: &str = self.0.shared.id_cookie.name();
         let mut present = false;
+        let mut authentic: Option<(SessionId, bool)> = None;
         for sent in self.id_cookie_values() {
             present = true;
-            if let Some((text, key_index)) = verify_id(name, sent, &self.0.shared.keys) {
-                if let Some(id) = SessionId::parse(text) {
-                    return IncomingId::Valid { id, verified_with_previous_key: key_index > 0 };
+            let Some((text, key_index)) = verify_id(name, sent, &self.0.shared.keys) else { continue };
+            let Some(id) = SessionId::parse(text) else { continue };
+            match &authentic {
+                None => authentic = Some((id, key_index > 0)),
+                Some((first, _)) if *first == id => {}
+                Some(_) => {
+                    tracing::debug!("two different authentic session ids in one request; adopting neither");
+                    return IncomingId::Rejected;
                 }
             }
         }
-        if present {
-            IncomingId::Rejected
-        } else {
-            IncomingId::Absent
+        match authentic {
+            Some((id, verified_with_previous_key)) => IncomingId::Valid { id, verified_with_previous_key },
+            None if present => IncomingId::Rejected,
+            None => IncomingId::Absent,
         }
     }
 
