@@ -420,3 +420,39 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
         assert!(reply.set_cookie("id").is_none());
     }
 }
+
+/// A plain sequence limited to four elements, which a client can send longer.
+#[derive(SessionSchema)]
+struct Recent {
+    #[cookie(plain, max_len = 4)]
+    recent: Vec<u32>,
+}
+
+#[tokio::test]
+async fn a_cookie_longer_than_its_max_len_reads_as_absent() {
+    let routes = Router::new()
+        .route("/recent", get(|s: RecentSession| async move { format!("{:?}", s.recent()) }))
+        .route(
+            "/recent/again",
+            post(|s: RecentSession| async move {
+                s.set_recent(s.recent().unwrap_or_default())?;
+                Result::Ok("ok")
+            }),
+        )
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let mut browser = Browser::new(routes);
+    let sent = |len: u32| {
+        let mut encoded = String::new();
+        (0..len).collect::<Vec<u32>>().encode(&mut encoded);
+        encoded
+    };
+
+    browser.cookies.insert("recent".into(), sent(4));
+    assert_eq!(browser.get("/recent").await.body, "Some([0, 1, 2, 3])");
+    for len in [5, 1000] {
+        browser.cookies.insert("recent".into(), sent(len));
+        assert_eq!(browser.get("/recent").await.body, "None", "{len} elements");
+        let reply = browser.post("/recent/again").await;
+        assert_eq!(reply.status, StatusCode::OK, "{len} elements read back and written again");
+    }
+}

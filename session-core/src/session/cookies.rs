@@ -56,7 +56,8 @@ impl RawSession {
         self.0.cookies_changed.load(Ordering::Acquire)
     }
 
-    /// Reads a cookie field: `None` if absent, forged, or no longer decodable as `T`. No I/O.
+    /// Reads a cookie field: `None` if absent, forged, no longer decodable as `T`, or longer than its
+    /// `max_len`. No I/O.
     pub fn cookie_get<F: CookieField>(&self) -> Option<F::Value> {
         self.read_cookie(&F::SPEC)
     }
@@ -85,14 +86,18 @@ impl RawSession {
             let Some((plain, key_index)) = unprotect_bytes(spec.protection, spec.name, sent, keys) else {
                 continue;
             };
-            if let Some(value) = T::decode(&plain) {
-                if key_index > 0 {
-                    // Verified by a previous key: re-issue under the current one, so the old key can retire.
-                    // It fitted before, under the same bound, so it fits now.
-                    let _ = self.queue_cookie(spec, plain.into_owned());
-                }
-                return Some(value);
+            let Some(value) = T::decode(&plain) else { continue };
+            // The setter refuses a longer value, so a client sent it: taken as it is, it could not even be
+            // written back.
+            if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
+                continue;
             }
+            if key_index > 0 {
+                // Verified by a previous key: re-issue under the current one, so the old key can retire.
+                // It fitted before, under the same bound, so it fits now.
+                let _ = self.queue_cookie(spec, plain.into_owned());
+            }
+            return Some(value);
         }
         if present {
             let mut log = self.cookie_log();
@@ -100,7 +105,7 @@ impl RawSession {
                 log.warned.push(spec.name);
                 tracing::warn!(
                     cookie = spec.name,
-                    "cookie failed verification or no longer decodes; reading it as absent"
+                    "cookie failed verification, no longer decodes or is over its max_len; reading it as absent"
                 );
             }
         }
