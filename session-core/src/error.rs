@@ -44,9 +44,11 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status this error answers with: 503 when the store is down, 500 otherwise.
+    /// The HTTP status this error answers with: 400 for a value too large for its cookie (it came with the
+    /// request), 503 when the store is down, 500 otherwise.
     pub fn status(&self) -> http::StatusCode {
         match self {
+            Error::CookieTooLarge { .. } => http::StatusCode::BAD_REQUEST,
             Error::Store(_) => http::StatusCode::SERVICE_UNAVAILABLE,
             _ => http::StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -56,6 +58,7 @@ impl Error {
     /// values or session contents, and for a store failure `Retry-After: 1`.
     pub fn to_response<B: From<String>>(&self) -> http::Response<B> {
         let body = match self {
+            Error::CookieTooLarge { .. } => "a value is too large for its cookie".to_owned(),
             Error::Store(_) => "session storage is unavailable, please retry".to_owned(),
             _ => "session error".to_owned(),
         };
@@ -95,7 +98,30 @@ impl StoreError {
 #[cfg(feature = "axum")]
 impl axum::response::IntoResponse for Error {
     fn into_response(self) -> axum::response::Response {
-        tracing::error!(error = %self, "session error");
+        // A client's input is not the server's fault: it must not page anyone.
+        if self.status().is_client_error() {
+            tracing::warn!(error = %self, "session error caused by the request");
+        } else {
+            tracing::error!(error = %self, "session error");
+        }
         self.to_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_input_from_the_request_answers_with_a_4xx() {
+        let too_large = Error::CookieTooLarge { cookie: "locale", len: 17, limit: 16 };
+        assert_eq!(too_large.status(), http::StatusCode::BAD_REQUEST);
+        assert_eq!(Error::Store(StoreError::new("down")).status(), http::StatusCode::SERVICE_UNAVAILABLE);
+        for server_side in [Error::MissingLayer, Error::Config("bad".into()), Error::KeyTooShort { len: 1, min: 64 }] {
+            assert_eq!(server_side.status(), http::StatusCode::INTERNAL_SERVER_ERROR, "{server_side}");
+        }
+        let response: http::Response<String> = too_large.to_response();
+        assert_eq!(response.status(), http::StatusCode::BAD_REQUEST);
+        assert!(!response.body().contains("locale"), "the body names no cookie");
     }
 }

@@ -8,7 +8,9 @@ use sha2::Sha256;
 use crate::Error;
 
 /// 64 bytes of key material: the first half signs cookies (HMAC-SHA256), the second half encrypts them
-/// (AES-256-GCM).
+/// (AES-256-GCM). The session id cookie is signed under a key derived from the first half (HKDF-SHA256),
+/// so no value signed for a cookie field is ever a valid id cookie, or the other way round, whatever the
+/// cookies are called.
 ///
 /// `Debug` never prints the bytes.
 ///
@@ -26,6 +28,8 @@ use crate::Error;
 pub struct Key {
     /// HMAC-SHA256 keyed with the first half, its key schedule done once: every signature clones it.
     signer: Hmac<Sha256>,
+    /// HMAC-SHA256 keyed with the id cookie's key, derived from the first half.
+    id_signer: Hmac<Sha256>,
     /// AES-256-GCM keyed with the second half, its key schedule done once.
     cipher: Aes256Gcm,
 }
@@ -51,8 +55,14 @@ impl Key {
 
     fn from_material(bytes: &[u8; Self::LEN]) -> Self {
         let (signing, encryption) = bytes.split_at(32);
+        let mut id_signing = [0; 32];
+        Hkdf::<Sha256>::new(None, signing)
+            .expand(b"session-core id cookie v1", &mut id_signing)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        let hmac = |key: &[u8]| <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
         Key {
-            signer: <Hmac<Sha256> as Mac>::new_from_slice(signing).expect("HMAC takes keys of any length"),
+            signer: hmac(signing),
+            id_signer: hmac(&id_signing),
             cipher: Aes256Gcm::new_from_slice(encryption).expect("AES-256 takes 32-byte keys"),
         }
     }
@@ -90,9 +100,14 @@ impl Key {
         Self::from_master_secret(secret.trim().as_bytes())
     }
 
-    /// A fresh HMAC-SHA256 computation under this key.
+    /// A fresh HMAC-SHA256 computation under this key, for cookie fields.
     pub(crate) fn signer(&self) -> Hmac<Sha256> {
         self.signer.clone()
+    }
+
+    /// A fresh HMAC-SHA256 computation under the id cookie's key.
+    pub(crate) fn id_signer(&self) -> Hmac<Sha256> {
+        self.id_signer.clone()
     }
 
     pub(crate) fn cipher(&self) -> &Aes256Gcm {

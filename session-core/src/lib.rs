@@ -90,7 +90,8 @@
 //! - [`SessionLayer`]: the tower layer, configured with `with_*` methods; [`Key`] signs and encrypts.
 //! - [`SessionStore`], [`MemoryStore`] and, with the feature `redis`, `store::RedisStore`.
 //! - [`RequestSessionExt`]: a handle from a plain `http::Request`, for tower services without axum.
-//! - [`Error`]: what can fail; with the feature `axum` it is a response (503 when the store is down).
+//! - [`Error`]: what can fail; with the feature `axum` it is a response (400 for a value too large for its
+//!   cookie, 503 when the store is down, 500 otherwise).
 //!
 //! # Features
 //!

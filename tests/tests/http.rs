@@ -460,10 +460,10 @@ async fn a_store_failure_is_a_clear_error_response_and_cookie_fields_still_work(
 }
 
 #[tokio::test]
-async fn a_value_over_max_len_is_refused_and_sets_no_cookie() {
+async fn a_value_over_max_len_is_refused_with_a_400_and_sets_no_cookie() {
     let (_, mut browser) = counting();
     let reply = browser.post(&format!("/locale/{}", "a".repeat(17))).await;
-    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "the value came with the request");
     assert!(reply.set_cookies.is_empty());
     assert_eq!(browser.post(&format!("/locale/{}", "a".repeat(16))).await.status, StatusCode::OK);
 }

@@ -140,3 +140,31 @@ async fn no_id_key_or_cookie_value_is_ever_logged() {
     }
     assert!(!logs.contains("ZEBRA"), "a cookie or session value leaked:\n{logs}");
 }
+
+#[tokio::test]
+async fn a_value_too_large_for_its_cookie_is_logged_below_error() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let routes = Router::new().route(
+        "/too-large",
+        post(|s: VisitorSession| async move {
+            s.set_locale("ZEBRA-far-too-long-for-sixteen".into())?;
+            Result::Ok("ok")
+        }),
+    );
+    let mut browser = Browser::new(routes.layer(SessionLayer::new(MemoryStore::default(), Key::generate())));
+    assert_eq!(browser.post("/too-large").await.status, http::StatusCode::BAD_REQUEST);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let line = logs.lines().find(|line| line.contains("over its limit")).unwrap_or_else(|| panic!("logged:\n{logs}"));
+    assert!(line.contains(" WARN "), "a client's oversized value is not a server error:\n{logs}");
+    assert!(!logs.contains("ERROR"), "{logs}");
+    assert!(!logs.contains("ZEBRA"), "the refused value leaked:\n{logs}");
+}

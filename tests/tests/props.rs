@@ -226,7 +226,11 @@ fn everything_app() -> Router {
 
 /// Bytes a client can put in a header value: visible ASCII, space, tab and obs-text.
 fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
-    let byte = prop_oneof![0x20u8..=0x7E, Just(b'\t'), 0x80u8..=0xFF, Just(b';'), Just(b'='), Just(b'%')];
+    pairs(prop_oneof![0x20u8..=0x7E, Just(b'\t'), 0x80u8..=0xFF, Just(b';'), Just(b'='), Just(b'%')])
+}
+
+/// A header of up to a dozen `name=value` pairs, under the names the app reads and others, made of `byte`s.
+fn pairs(byte: impl Strategy<Value = u8>) -> impl Strategy<Value = Vec<u8>> {
     let pair = (
         prop::sample::select(vec!["id", "theme", "locale", "prefs", "x", "", " id "]),
         prop::collection::vec(byte, 0..200),
@@ -255,6 +259,24 @@ proptest! {
             let cookie = cookie::Cookie::parse(set_cookie.clone());
             prop_assert!(cookie.is_ok(), "{}", set_cookie);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_cookie_among_hostile_pairs_is_still_read(
+        before in pairs(prop_oneof![0x20u8..=0x7E, Just(b'\t')]),
+        after in pairs(prop_oneof![0x20u8..=0x7E, Just(b'\t')]),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let header = [&before[..], b"; theme=dark; ", &after[..]].concat();
+        let mut request = Request::get("/").body(Body::empty()).unwrap();
+        request.headers_mut().insert(header::COOKIE, HeaderValue::from_bytes(&header).expect("valid header bytes"));
+        let reply = runtime.block_on(send(&everything_app(), request));
+        prop_assert_eq!(reply.status, StatusCode::OK);
+        prop_assert!(reply.body.starts_with("Some(Dark) "), "{}", reply.body);
     }
 }
 

@@ -478,3 +478,129 @@ async fn a_lengthened_idle_timeout_keeps_an_active_session_created_under_the_sho
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert_eq!(after.get("/user").await.body, "Some(7)", "ended by the idle timeout no longer in force");
 }
+
+/// A schema with a signed cookie field under the name the layer below gives its id cookie.
+#[derive(SessionSchema)]
+struct Lookalike {
+    #[cookie(name = "visit", max_len = 64)]
+    visit: String,
+    #[session]
+    user_id: u64,
+}
+
+fn lookalike_app(store: MemoryStore, key: Key) -> Browser {
+    let routes = Router::new()
+        .route("/visit", get(|s: LookalikeSession| async move { format!("{:?}", s.visit()) }))
+        .route(
+            "/visit/{value}",
+            post(|s: LookalikeSession, axum::extract::Path(value): axum::extract::Path<String>| async move {
+                s.set_visit(value)?;
+                Result::Ok("ok")
+            }),
+        )
+        .route("/user", get(|s: LookalikeSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
+        .route(
+            "/user/set",
+            post(|s: LookalikeSession| async move {
+                s.set_user_id(7).await?;
+                Result::Ok("ok")
+            }),
+        );
+    Browser::new(routes.layer(SessionLayer::new(store, key).with_cookie_name("visit")))
+}
+
+#[tokio::test]
+async fn a_signed_field_named_like_the_id_cookie_neither_reads_nor_mints_session_ids() {
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let mut owner = lookalike_app(store.clone(), key.clone());
+    owner.post("/user/set").await;
+    let id_cookie = owner.cookies["visit"].clone();
+    let id_text = id_cookie[43..].to_owned();
+    assert_eq!(owner.get("/user").await.body, "Some(7)");
+
+    // The field does not take the id cookie for one of its own values, so it cannot hand the id out.
+    assert_eq!(owner.get("/visit").await.body, "None", "the session id read as the field's value");
+
+    // Whoever can choose the field's value cannot make its setter sign an id cookie.
+    let mut minting = lookalike_app(store, key);
+    minting.post(&format!("/visit/{id_text}")).await;
+    assert_eq!(minting.get("/visit").await.body, format!("{:?}", Some(&id_text)), "the field reads its own value");
+    assert_eq!(minting.get("/user").await.body, "None", "the field's setter minted a session id");
+}
+
+#[tokio::test]
+async fn two_different_authentic_ids_in_one_request_give_no_session() {
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let mut victim = app(SessionLayer::new(store.clone(), key.clone()));
+    victim.post("/user/set").await;
+    let mut planter = app(SessionLayer::new(store.clone(), key.clone()));
+    planter.post("/user/set").await;
+    let (theirs, ours) = (planter.cookies["id"].clone(), victim.cookies["id"].clone());
+    assert_ne!(theirs, ours);
+
+    let routes = routes().layer(SessionLayer::new(store, key));
+    let user = |cookie_header: String| {
+        let routes = routes.clone();
+        async move {
+            let request = http::Request::get("/user").header(header::COOKIE, cookie_header);
+            tests::browser::send(&routes, request.body(axum::body::Body::empty()).unwrap()).await
+        }
+    };
+    // A planted cookie with a longer path comes first; either order gets no session.
+    for header in [format!("id={theirs}; id={ours}"), format!("id={ours}; id={theirs}")] {
+        let reply = user(header).await;
+        assert_eq!(reply.body, "None", "a session was adopted from two ids");
+        let removal = parse(reply.set_cookie("id").expect("the id cookie is cleared"));
+        assert_eq!((removal.value(), removal.max_age()), ("", Some(cookie::time::Duration::ZERO)));
+    }
+    // HTTP/2 sends each cookie in a header of its own: the same rule holds across headers.
+    let request = http::Request::get("/user")
+        .header(header::COOKIE, format!("id={theirs}"))
+        .header(header::COOKIE, format!("id={ours}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(tests::browser::send(&routes, request).await.body, "None");
+
+    // One id sent twice, or beside a forged one, is still the session.
+    for header in [format!("id={ours}; id={ours}"), format!("id={ours}; id=forged; id={}", &ours[..60])] {
+        let reply = user(header).await;
+        assert_eq!(reply.body, "Some(7)");
+        assert!(reply.set_cookie("id").is_none());
+    }
+}
+
+/// A plain sequence limited to four elements, which a client can send longer.
+#[derive(SessionSchema)]
+struct Recent {
+    #[cookie(plain, max_len = 4)]
+    recent: Vec<u32>,
+}
+
+#[tokio::test]
+async fn a_cookie_longer_than_its_max_len_reads_as_absent() {
+    let routes = Router::new()
+        .route("/recent", get(|s: RecentSession| async move { format!("{:?}", s.recent()) }))
+        .route(
+            "/recent/again",
+            post(|s: RecentSession| async move {
+                s.set_recent(s.recent().unwrap_or_default())?;
+                Result::Ok("ok")
+            }),
+        )
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let mut browser = Browser::new(routes);
+    let sent = |len: u32| {
+        let mut encoded = String::new();
+        (0..len).collect::<Vec<u32>>().encode(&mut encoded);
+        encoded
+    };
+
+    browser.cookies.insert("recent".into(), sent(4));
+    assert_eq!(browser.get("/recent").await.body, "Some([0, 1, 2, 3])");
+    for len in [5, 1000] {
+        browser.cookies.insert("recent".into(), sent(len));
+        assert_eq!(browser.get("/recent").await.body, "None", "{len} elements");
+        let reply = browser.post("/recent/again").await;
+        assert_eq!(reply.status, StatusCode::OK, "{len} elements read back and written again");
+    }
+}

@@ -1,7 +1,8 @@
 //! Protection of cookie values: plain, signed (HMAC-SHA256) and private (AES-256-GCM).
 //!
 //! The cookie name is bound into the MAC (and is the AEAD's associated data), so a valid value copied
-//! under another cookie's name does not verify.
+//! under another cookie's name does not verify. The session id cookie is signed under a key of its own
+//! ([`Purpose::Id`]), so a cookie field, whatever its name, can neither read nor mint a session id.
 
 use aes_gcm::{
     aead::{Aead, Payload},
@@ -10,7 +11,6 @@ use aes_gcm::{
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::borrow::Cow;
-use subtle::ConstantTimeEq;
 
 use super::spec::{Protection, SIGNATURE_LEN};
 use crate::{base64url, Key};
@@ -40,7 +40,7 @@ pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> St
         Protection::Plain => value.to_owned(),
         Protection::Signed => {
             let mut out = String::with_capacity(SIGNATURE_LEN + value.len());
-            base64url::encode_append(&signature(name, value.as_bytes(), key), &mut out);
+            base64url::encode_append(&signature(Purpose::Field, name, value.as_bytes(), key), &mut out);
             out.push_str(value);
             out
         }
@@ -61,15 +61,35 @@ pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> St
     }
 }
 
-/// Signs `value` for the cookie `name` into `out`, which must be exactly
+/// Which of a [`Key`]'s MAC keys signs a value.
+#[derive(Clone, Copy, Debug)]
+enum Purpose {
+    /// A signed cookie field.
+    Field,
+    /// The session id cookie: a key of its own, so that no field's value verifies as an id or the other way
+    /// round, even when a field and the id cookie share a name.
+    Id,
+}
+
+/// Signs `value` for the cookie field `name` into `out`, which must be exactly
 /// [`Protection::Signed`]`.protected_len(value.len())` bytes: the same text as [`protect`] returns, without
 /// allocating. `None` if `out` has another length.
-pub(crate) fn sign_into<'b>(name: &str, value: &str, key: &Key, out: &'b mut [u8]) -> Option<&'b str> {
+fn sign_into<'b>(name: &str, value: &str, key: &Key, out: &'b mut [u8]) -> Option<&'b str> {
+    sign(Purpose::Field, name, value, key, out)
+}
+
+/// Signs a session id's text for the id cookie `name` into `out`, as [`sign_into`] does for a field but
+/// under the id cookie's own key.
+pub(crate) fn sign_id<'b>(name: &str, id_text: &str, key: &Key, out: &'b mut [u8]) -> Option<&'b str> {
+    sign(Purpose::Id, name, id_text, key, out)
+}
+
+fn sign<'b>(purpose: Purpose, name: &str, value: &str, key: &Key, out: &'b mut [u8]) -> Option<&'b str> {
     if out.len() != Protection::Signed.protected_len(value.len()) {
         return None;
     }
     let (tag, rest) = out.split_at_mut(SIGNATURE_LEN);
-    base64url::encode_into(&signature(name, value.as_bytes(), key), tag)?;
+    base64url::encode_into(&signature(purpose, name, value.as_bytes(), key), tag)?;
     rest.copy_from_slice(value.as_bytes());
     std::str::from_utf8(out).ok()
 }
@@ -117,7 +137,7 @@ pub(crate) fn unprotect_bytes<'v>(
     match protection {
         Protection::Plain => Some((Cow::Borrowed(std::str::from_utf8(protected).ok()?), 0)),
         Protection::Signed => {
-            let (value, index) = verify_signed(name, protected, keys)?;
+            let (value, index) = verify(Purpose::Field, name, protected, keys)?;
             Some((Cow::Borrowed(std::str::from_utf8(value).ok()?), index))
         }
         Protection::Private => {
@@ -137,19 +157,29 @@ pub(crate) fn unprotect_bytes<'v>(
     }
 }
 
+/// Verifies the id cookie `name`'s value with each key in turn: the id's text, as bytes (its form is checked
+/// where it is parsed, so it is never checked for UTF-8 on its own), and the index of the key that signed it.
+pub(crate) fn verify_id<'v>(name: &str, protected: &'v [u8], keys: &[Key]) -> Option<(&'v [u8], usize)> {
+    verify(Purpose::Id, name, protected, keys)
+}
+
 /// Verifies a signed value with each key in turn: its value part, as bytes, and the index of the key that
-/// signed it. For a caller that checks the value's form itself (the id cookie, whose id must be base64url),
-/// so the value is never checked for UTF-8 on its own.
-pub(crate) fn verify_signed<'v>(name: &str, protected: &'v [u8], keys: &[Key]) -> Option<(&'v [u8], usize)> {
+/// signed it.
+fn verify<'v>(purpose: Purpose, name: &str, protected: &'v [u8], keys: &[Key]) -> Option<(&'v [u8], usize)> {
     let (tag, value) = (protected.get(..SIGNATURE_LEN)?, protected.get(SIGNATURE_LEN..)?);
     // A tag that is not exactly 32 bytes of canonical base64url is a forgery, not a near miss.
     // (Decoding theirs measured faster than encoding ours and comparing the texts.)
     let tag_bytes = base64url::decode_exact::<32>(tag)?;
-    keys.iter().position(|key| tags_match(&signature(name, value, key), &tag_bytes)).map(|index| (value, index))
+    // The MAC crate's own check, which compares in constant time.
+    let verifies = |key: &Key| mac(purpose, key, name, value).verify_slice(&tag_bytes).is_ok();
+    keys.iter().position(verifies).map(|index| (value, index))
 }
 
-fn mac(key: &Key, name: &str, value: &[u8]) -> HmacSha256 {
-    let mut mac = key.signer();
+fn mac(purpose: Purpose, key: &Key, name: &str, value: &[u8]) -> HmacSha256 {
+    let mut mac = match purpose {
+        Purpose::Field => key.signer(),
+        Purpose::Id => key.id_signer(),
+    };
     // A cookie name is an RFC 6265 token, which never contains `=`: `name=value` is unambiguous.
     mac.update(name.as_bytes());
     mac.update(b"=");
@@ -157,18 +187,8 @@ fn mac(key: &Key, name: &str, value: &[u8]) -> HmacSha256 {
     mac
 }
 
-fn signature(name: &str, value: &[u8], key: &Key) -> [u8; 32] {
-    mac(key, name, value).finalize().into_bytes().into()
-}
-
-/// Compares two tags in constant time: the differences of all four words are gathered without a branch,
-/// and only the total goes through `subtle`'s comparison, which is the one optimisation barrier.
-/// (`subtle`'s slice comparison takes one barrier per byte and costs several times as much for the same
-/// guarantee.)
-fn tags_match(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    let word = |tag: &[u8; 32], i: usize| u64::from_le_bytes(tag[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-    let difference = (0..4).fold(0, |difference, i| difference | (word(a, i) ^ word(b, i)));
-    difference.ct_eq(&0).into()
+fn signature(purpose: Purpose, name: &str, value: &[u8], key: &Key) -> [u8; 32] {
+    mac(purpose, key, name, value).finalize().into_bytes().into()
 }
 
 #[cfg(test)]
@@ -235,14 +255,36 @@ mod tests {
     }
 
     #[test]
-    fn tags_differing_in_any_byte_do_not_match() {
-        let tag = signature("id", b"value", &Key::generate());
-        assert!(tags_match(&tag, &tag));
+    fn a_tag_differing_in_any_byte_does_not_verify() {
+        let key = Key::generate();
+        let tag = signature(Purpose::Field, "locale", b"en", &key);
+        let signed = |tag: &[u8; 32]| {
+            let mut text = String::new();
+            base64url::encode_append(tag, &mut text);
+            text + "en"
+        };
+        let keys = std::slice::from_ref(&key);
+        assert!(unprotect(Protection::Signed, "locale", &signed(&tag), keys).is_some());
         for i in 0..32 {
             let mut other = tag;
             other[i] ^= 1;
-            assert!(!tags_match(&tag, &other), "byte {i}");
+            assert!(unprotect(Protection::Signed, "locale", &signed(&other), keys).is_none(), "byte {i}");
         }
+    }
+
+    #[test]
+    fn field_values_and_id_values_never_verify_as_each_other() {
+        let key = Key::generate();
+        let keys = std::slice::from_ref(&key);
+        let id_text = "AAECAwQFBgcICQoLDA0ODw";
+        let mut out = [0; SIGNATURE_LEN + 22];
+        let as_field = sign_into("id", id_text, &key, &mut out).unwrap().to_owned();
+        let as_id = sign_id("id", id_text, &key, &mut out).unwrap().to_owned();
+        assert_ne!(as_field, as_id);
+        assert_eq!(verify_id("id", as_id.as_bytes(), keys), Some((id_text.as_bytes(), 0)));
+        assert_eq!(verify_id("id", as_field.as_bytes(), keys), None, "a field's value verified as an id");
+        assert!(unprotect(Protection::Signed, "id", &as_id, keys).is_none(), "an id verified as a field's value");
+        assert!(unprotect(Protection::Signed, "id", &as_field, keys).is_some());
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod set_cookie;
 mod spec;
 
 pub use codec::{protect, unprotect};
-pub(crate) use codec::{protect_in, sign_into, unprotect_bytes, verify_signed};
+pub(crate) use codec::{protect_in, sign_id, unprotect_bytes, verify_id};
 pub(crate) use header::CookieHeader;
 pub(crate) use set_cookie::SetCookie;
 pub use spec::{CookieSpec, Protection, SameSite};

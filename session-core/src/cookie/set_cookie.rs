@@ -1,11 +1,6 @@
-//! `Set-Cookie` header values for the layer's cookies, written straight into one buffer.
-//!
-//! Our cookies use a handful of attributes, their names are RFC 6265 tokens and their values cookie-octets
-//! already, so a line is a few string appends; a general formatter (such as the `cookie` crate's
-//! `Display`, whose output this matches attribute for attribute) spends several times longer on it, and
-//! that was a visible share of a new visitor's first request. The tests parse every line we write back
-//! with the `cookie` crate.
+//! `Set-Cookie` header values for the layer's cookies, written by the `cookie` crate.
 
+use cookie::{time::Duration, Cookie};
 use http::HeaderValue;
 
 use super::SameSite;
@@ -27,64 +22,58 @@ pub(crate) struct SetCookie<'a> {
     pub(crate) max_age_secs: Option<u64>,
 }
 
-/// An `Expires` in the past, which browsers that ignore `Max-Age=0` still obey.
-const LONG_AGO: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
+/// Room for the longest run of attributes we write besides the name, value, path and domain themselves.
+const ATTRIBUTES_LEN: usize = 160;
 
 impl SetCookie<'_> {
     /// The header value that sets this cookie. `None` only if a name, value or attribute holds a byte a
     /// header cannot carry, which the derive's checks and the layer's validation rule out.
     pub(crate) fn header(&self) -> Option<HeaderValue> {
-        self.write(self.value, self.max_age_secs, false)
+        let mut cookie = self.cookie(self.value);
+        if let Some(secs) = self.max_age_secs {
+            // Browsers cap a lifetime at 400 days anyway; only a `u64` past `i64` is clamped.
+            cookie.set_max_age(Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
+        }
+        self.line(&cookie)
     }
 
     /// The header value that removes this cookie from the browser: the same name, path and domain, an
-    /// empty value, `Max-Age=0` and an `Expires` in the past.
+    /// empty value, `Max-Age=0` and an `Expires` in the past (for browsers that ignore `Max-Age`).
     pub(crate) fn removal_header(&self) -> Option<HeaderValue> {
-        self.write("", Some(0), true)
+        let mut cookie = self.cookie("");
+        cookie.make_removal();
+        self.line(&cookie)
     }
 
-    fn write(&self, value: &str, max_age_secs: Option<u64>, expired: bool) -> Option<HeaderValue> {
-        let mut digits = [0; 20];
-        let max_age = max_age_secs.map(|secs| decimal(secs, &mut digits));
-        let pieces = [
-            self.name,
-            "=",
-            value,
-            if self.http_only { "; HttpOnly" } else { "" },
-            match self.same_site {
-                SameSite::Lax => "; SameSite=Lax",
-                SameSite::Strict => "; SameSite=Strict",
-                SameSite::None => "; SameSite=None",
-            },
-            if self.partitioned { "; Partitioned" } else { "" },
-            if self.secure || self.partitioned { "; Secure" } else { "" },
-            "; Path=",
-            self.path,
-            if self.domain.is_some() { "; Domain=" } else { "" },
-            self.domain.unwrap_or(""),
-            if max_age.is_some() { "; Max-Age=" } else { "" },
-            max_age.unwrap_or(""),
-            if expired { "; Expires=" } else { "" },
-            if expired { LONG_AGO } else { "" },
-        ];
-        // Sized exactly: a buffer with no spare room becomes the header's bytes as it is, where one with
-        // spare room would cost a second allocation to share.
-        let mut line = Vec::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
-        for piece in pieces {
-            line.extend_from_slice(piece.as_bytes());
+    fn cookie<'c>(&'c self, value: &'c str) -> Cookie<'c> {
+        let same_site = match self.same_site {
+            SameSite::Lax => cookie::SameSite::Lax,
+            SameSite::Strict => cookie::SameSite::Strict,
+            SameSite::None => cookie::SameSite::None,
+        };
+        // `Secure` is always said outright: left unset, the crate would add it to `SameSite=None` on its
+        // own, and `with_secure(false)` must mean what it says.
+        let mut cookie = Cookie::build((self.name, value))
+            .http_only(self.http_only)
+            .same_site(same_site)
+            .partitioned(self.partitioned)
+            .secure(self.secure || self.partitioned)
+            .path(self.path)
+            .build();
+        if let Some(domain) = self.domain {
+            cookie.set_domain(domain);
         }
+        cookie
+    }
+
+    fn line(&self, cookie: &Cookie<'_>) -> Option<HeaderValue> {
+        use std::fmt::Write;
+        // Sized for the whole line, so it is written without growing.
+        let len = self.name.len() + self.value.len() + self.path.len() + self.domain.map_or(0, str::len);
+        let mut line = String::with_capacity(len + ATTRIBUTES_LEN);
+        write!(line, "{cookie}").ok()?;
         HeaderValue::try_from(line).ok()
     }
-}
-
-/// `n` in decimal, written into `buffer` (20 bytes hold every `u64`).
-fn decimal(n: u64, buffer: &mut [u8; 20]) -> &str {
-    let mut rest = &mut buffer[..];
-    // Cannot fail: the digits fit.
-    let _ = std::io::Write::write_fmt(&mut rest, format_args!("{n}"));
-    let written = 20 - rest.len();
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buffer[..written]).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -128,23 +117,32 @@ mod tests {
 
     #[test]
     fn a_removal_keeps_path_and_domain_and_expires_at_once() {
-        let cookie = SetCookie { domain: Some("example.com"), ..lax("__Secure-id", "abc") };
-        assert_eq!(
-            cookie.removal_header().unwrap(),
-            "__Secure-id=; HttpOnly; SameSite=Lax; Secure; Path=/; Domain=example.com; Max-Age=0; \
-             Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-        );
+        let cookie = SetCookie { domain: Some("example.com"), max_age_secs: Some(60), ..lax("__Secure-id", "abc") };
+        let removal = cookie.removal_header().unwrap();
+        let removal = removal.to_str().unwrap();
+        let expected = "__Secure-id=; HttpOnly; SameSite=Lax; Secure; Path=/; Domain=example.com; Max-Age=0; Expires=";
+        assert!(removal.starts_with(expected), "{removal}");
+        let expires = cookie::Cookie::parse(removal).unwrap().expires_datetime().unwrap();
+        assert!(expires < cookie::time::OffsetDateTime::now_utc(), "{removal}");
     }
 
     #[test]
-    fn max_age_is_written_in_decimal_at_both_ends_of_its_range() {
-        for (secs, written) in [(0, "0"), (7, "7"), (10, "10"), (u64::MAX, "18446744073709551615")] {
+    fn max_age_is_written_in_decimal_and_clamped_past_what_the_crate_holds() {
+        for (secs, written) in [(0, "0"), (7, "7"), (10, "10"), (u64::MAX, "9223372036854775807")] {
             let line = SetCookie { max_age_secs: Some(secs), ..lax("id", "abc") }.header().unwrap();
             assert_eq!(
                 line.to_str().unwrap(),
                 format!("id=abc; HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age={written}")
             );
         }
+    }
+
+    #[test]
+    fn secure_is_written_only_when_asked_for_or_partitioned() {
+        let unsecured = SetCookie { secure: false, same_site: SameSite::None, ..lax("id", "abc") };
+        assert_eq!(unsecured.header().unwrap(), "id=abc; HttpOnly; SameSite=None; Path=/");
+        let partitioned = SetCookie { partitioned: true, ..unsecured };
+        assert_eq!(partitioned.header().unwrap(), "id=abc; HttpOnly; SameSite=None; Partitioned; Secure; Path=/");
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //! `is_admin`, `user_id`) does not compile: the user could grant themselves the role.
 //!
 //! The cookie name is part of what is signed (for `private`, the associated data of the encryption), so a
-//! valid value copied into another cookie does not verify either. Tags are compared in constant time.
+//! valid value copied into another cookie does not verify either. Tags are checked by the `hmac` crate's
+//! constant-time verification.
 //! A signed or private cookie that does not verify under the current key or any previous key (see
 //! [`rotation`](super::rotation)) reads as `None`, and the handler carries on as for a visitor without
 //! it.
@@ -128,8 +129,9 @@
 //!
 //! # The id cookie
 //!
-//! The session id cookie is written by the layer, not by a field: always signed, `HttpOnly`, and by
-//! default `Secure`, `SameSite=Lax`, `Path=/`, named `id`, gone when the browser closes. The layer's
+//! The session id cookie is written by the layer, not by a field: always signed, under a key derived for it
+//! alone, so no cookie field (whatever its name) can read or mint a session id; `HttpOnly`, and by default
+//! `Secure`, `SameSite=Lax`, `Path=/`, named `id`, gone when the browser closes. The layer's
 //! `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the
 //! result against the same rules as the derive's (a `__Host-` name needs `Secure`, no domain and the path

@@ -55,8 +55,8 @@
 //! - a handler that answers with a 5xx status saves nothing, so a half-done change is never stored;
 //! - if the store fails while saving, the response becomes a 503 instead of losing the write silently.
 //!
-//! A reader returns `None` when the value is absent, when a cookie fails verification, and when a stored
-//! or cookie value no longer decodes as `T` (a deploy changed the type). It never panics and never fails
+//! A reader returns `None` when the value is absent, when a cookie fails verification or holds more than
+//! its `max_len`, and when a stored or cookie value no longer decodes as `T` (a deploy changed the type). It never panics and never fails
 //! the request; it logs a warning that names the cookie or field.
 //!
 //! # Example

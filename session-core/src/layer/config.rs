@@ -2,8 +2,6 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
-use memchr::memmem::Finder;
-
 use crate::{
     cookie::SameSite,
     store::{LoadRecord, Record},
@@ -68,8 +66,6 @@ impl Transport {
 #[derive(Clone, Debug)]
 pub(crate) struct IdCookie {
     name: Cow<'static, str>,
-    /// Finds `name` in a `Cookie` header (see `CookieHeader::values_searched`); built with the name.
-    search: Finder<'static>,
     pub(crate) same_site: SameSite,
     pub(crate) path: Cow<'static, str>,
     pub(crate) domain: Option<Cow<'static, str>>,
@@ -81,7 +77,6 @@ pub(crate) struct IdCookie {
 impl Default for IdCookie {
     fn default() -> Self {
         IdCookie {
-            search: Finder::new("id").into_owned(),
             name: Cow::Borrowed("id"),
             same_site: SameSite::Lax,
             path: Cow::Borrowed("/"),
@@ -97,12 +92,7 @@ impl IdCookie {
         &self.name
     }
 
-    pub(crate) fn search(&self) -> &Finder<'static> {
-        &self.search
-    }
-
     pub(crate) fn rename(&mut self, name: Cow<'static, str>) {
-        self.search = Finder::new(name.as_bytes()).into_owned();
         self.name = name;
     }
 }

@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect_in, sign_into, unprotect_bytes, verify_signed, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
+    cookie::{protect_in, sign_id, unprotect_bytes, verify_id, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
     id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
@@ -32,7 +32,7 @@ pub(super) struct CookieLog {
 /// The id cookie as the browser sent it.
 pub(super) enum IncomingId {
     Absent,
-    /// Present, but no value carried an authentic, well-formed id.
+    /// Present, but no value carried an authentic, well-formed id, or two values carried different ones.
     Rejected,
     Valid {
         id: SessionId,
@@ -56,7 +56,8 @@ impl RawSession {
         self.0.cookies_changed.load(Ordering::Acquire)
     }
 
-    /// Reads a cookie field: `None` if absent, forged, or no longer decodable as `T`. No I/O.
+    /// Reads a cookie field: `None` if absent, forged, no longer decodable as `T`, or longer than its
+    /// `max_len`. No I/O.
     pub fn cookie_get<F: CookieField>(&self) -> Option<F::Value> {
         self.read_cookie(&F::SPEC)
     }
@@ -85,14 +86,18 @@ impl RawSession {
             let Some((plain, key_index)) = unprotect_bytes(spec.protection, spec.name, sent, keys) else {
                 continue;
             };
-            if let Some(value) = T::decode(&plain) {
-                if key_index > 0 {
-                    // Verified by a previous key: re-issue under the current one, so the old key can retire.
-                    // It fitted before, under the same bound, so it fits now.
-                    let _ = self.queue_cookie(spec, plain.into_owned());
-                }
-                return Some(value);
+            let Some(value) = T::decode(&plain) else { continue };
+            // The setter refuses a longer value, so a client sent it: taken as it is, it could not even be
+            // written back.
+            if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
+                continue;
             }
+            if key_index > 0 {
+                // Verified by a previous key: re-issue under the current one, so the old key can retire.
+                // It fitted before, under the same bound, so it fits now.
+                let _ = self.queue_cookie(spec, plain.into_owned());
+            }
+            return Some(value);
         }
         if present {
             let mut log = self.cookie_log();
@@ -100,7 +105,7 @@ impl RawSession {
                 log.warned.push(spec.name);
                 tracing::warn!(
                     cookie = spec.name,
-                    "cookie failed verification or no longer decodes; reading it as absent"
+                    "cookie failed verification, no longer decodes or is over its max_len; reading it as absent"
                 );
             }
         }
@@ -186,23 +191,30 @@ impl RawSession {
         }
     }
 
-    /// The id cookie the browser sent. The first value that verifies wins, so a cookie planted under a
-    /// broader path or domain cannot shadow the real one.
+    /// The id cookie the browser sent. Two different authentic ids give no session at all: a sibling
+    /// subdomain can plant a genuine id under a longer path, which the browser sends first, and a planted
+    /// cookie must not choose the session. The same id sent twice is one id.
     pub(super) fn incoming_id(&self) -> IncomingId {
         let name: &str = self.0.shared.id_cookie.name();
         let mut present = false;
+        let mut authentic: Option<(SessionId, bool)> = None;
         for sent in self.id_cookie_values() {
             present = true;
-            if let Some((text, key_index)) = verify_signed(name, sent, &self.0.shared.keys) {
-                if let Some(id) = SessionId::parse(text) {
-                    return IncomingId::Valid { id, verified_with_previous_key: key_index > 0 };
+            let Some((text, key_index)) = verify_id(name, sent, &self.0.shared.keys) else { continue };
+            let Some(id) = SessionId::parse(text) else { continue };
+            match &authentic {
+                None => authentic = Some((id, key_index > 0)),
+                Some((first, _)) if *first == id => {}
+                Some(_) => {
+                    tracing::debug!("two different authentic session ids in one request; adopting neither");
+                    return IncomingId::Rejected;
                 }
             }
         }
-        if present {
-            IncomingId::Rejected
-        } else {
-            IncomingId::Absent
+        match authentic {
+            Some((id, verified_with_previous_key)) => IncomingId::Valid { id, verified_with_previous_key },
+            None if present => IncomingId::Rejected,
+            None => IncomingId::Absent,
         }
     }
 
@@ -226,16 +238,16 @@ impl RawSession {
         self.id_cookie_values().next().is_some()
     }
 
-    /// Every value the browser sent under the id cookie's name, found by searching for the name.
+    /// Every value the browser sent under the id cookie's name.
     fn id_cookie_values(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.0.cookie_header.values_searched(self.0.shared.id_cookie.search())
+        self.0.cookie_header.values(self.0.shared.id_cookie.name())
     }
 
     pub(super) fn set_id_cookie(&self, id: &SessionId) {
         let name = self.0.shared.id_cookie.name();
         // Signed on the stack: the only allocation is the Set-Cookie line itself.
         let (mut text, mut signed) = ([0; ID_TEXT_LEN], [0; ID_COOKIE_VALUE_LEN]);
-        let value = sign_into(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
+        let value = sign_id(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
         self.send(name.clone(), value.and_then(|value| self.id_cookie(value).header()));
     }
 
