@@ -135,6 +135,12 @@ pub use report::report;
 pub use schema::{FieldInfo, Place, SessionSchema};
 pub use secret::Secret;
 pub use session::{RequestSessionExt, SessionHandle};
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
 pub use store::{MemoryStore, SessionStore};
 pub use value::{Bound, CookieValue};
 
