@@ -75,7 +75,8 @@ impl PostgresServer {
         let mut server = server;
         server.restart();
         server.psql("postgres", &format!("CREATE DATABASE {APP_DATABASE}"));
-        server.psql(APP_DATABASE, "CREATE EXTENSION pg_stat_statements");
+        // In the database the counts are read from, so the app's own database holds only what it made.
+        server.psql("postgres", "CREATE EXTENSION pg_stat_statements");
         Some(server)
     }
 
