@@ -32,8 +32,10 @@ use crate::{id::StoreKey, StoreError};
 /// a stopped server usually fails it at once. Once the server is back, requests work again without
 /// restarting the app: connections the server closed meanwhile are replaced on first use.
 ///
-/// Ended sessions read as absent at once; their rows are deleted by [`delete_expired`](Self::delete_expired),
-/// which [`spawn_cleanup`](Self::spawn_cleanup) runs in the background.
+/// Each statement is prepared once per connection (a round trip of its own, the first time) and then
+/// runs in one round trip. Ended sessions read as absent at once; their rows are deleted by
+/// [`delete_expired`](Self::delete_expired), which [`spawn_cleanup`](Self::spawn_cleanup) runs in the
+/// background.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), session_core::StoreError> {
@@ -188,6 +190,10 @@ impl PostgresStore {
 
     /// A store over a pool the app made, using the table `sessions`, which it does not create: call
     /// [`migrate`](Self::migrate) for that, after choosing the table.
+    ///
+    /// The pool's own settings apply beneath the store's timeout. sqlx's pools ping a connection before
+    /// each use unless told not to (`test_before_acquire(false)`, as [`connect`](Self::connect)'s pool
+    /// is): that ping is a round trip of its own on every operation.
     ///
     /// ```no_run
     /// # async fn run(pool: sqlx::PgPool) -> Result<(), session_core::StoreError> {
@@ -351,6 +357,11 @@ fn connection_closed(error: &sqlx::Error) -> bool {
     }
 }
 
+/// The names of the fields `patch` removes, for the `- $removed::text[]` of SAVE and CYCLE.
+fn removed_fields<'p>(patch: &Patch<'p>) -> Vec<&'p str> {
+    patch.changes.iter().filter(|(_, value)| value.is_none()).map(|(name, _)| *name).collect()
+}
+
 fn failure(error: sqlx::Error) -> StoreError {
     let message = match &error {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => "PostgreSQL is unavailable",
@@ -395,7 +406,7 @@ impl SessionStore for PostgresStore {
 
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let key = &key.as_bytes()[..];
-        let (set, removed) = (sql::patch_json(patch, false), sql::removed_fields(patch));
+        let (set, removed) = (sql::patch_json(patch, false), removed_fields(patch));
         let now = sql::to_sql_millis(now_millis());
         let done = self
             .run(|| {
@@ -420,7 +431,7 @@ impl SessionStore for PostgresStore {
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let (old, new) = (&old.as_bytes()[..], &new.as_bytes()[..]);
-        let (set, removed) = (sql::patch_json(patch, false), sql::removed_fields(patch));
+        let (set, removed) = (sql::patch_json(patch, false), removed_fields(patch));
         let now = sql::to_sql_millis(now_millis());
         let moved: i64 = self
             .run(|| {

@@ -61,11 +61,6 @@ pub(super) fn patch_json(patch: &Patch<'_>, removals_as_null: bool) -> String {
     serde_json::to_string(&object).expect("a map of strings serializes")
 }
 
-/// The names of the fields `patch` removes.
-pub(super) fn removed_fields<'p>(patch: &Patch<'p>) -> Vec<&'p str> {
-    patch.changes.iter().filter(|(_, value)| value.is_none()).map(|(name, _)| *name).collect()
-}
-
 /// The fields of a stored record, from the JSON object [`fields_json`] wrote.
 pub(super) fn parse_fields(json: &str) -> Result<HashMap<String, Vec<u8>>, StoreError> {
     let malformed = |what: &str| StoreError::new(format!("a stored session's fields are malformed: {what}"));
@@ -196,7 +191,6 @@ mod tests {
         assert_eq!(merge, serde_json::json!({ "set": "MQ", "gone": null }));
         let set: serde_json::Value = serde_json::from_str(&patch_json(&patch, false)).unwrap();
         assert_eq!(set, serde_json::json!({ "set": "MQ" }));
-        assert_eq!(removed_fields(&patch), ["gone"]);
     }
 
     #[test]
