@@ -76,7 +76,8 @@
 //! - [`guide::routing`]: cookie or server store, and the accessors the derive generates;
 //! - [`guide::lints`]: every compile-time check, with the compiler's output;
 //! - [`guide::protection`]: `plain`, `signed` and `private` cookies, cookie attributes, the id cookie;
-//! - [`guide::stores`]: [`MemoryStore`], `RedisStore`, and your own [`SessionStore`];
+//! - [`guide::stores`]: [`MemoryStore`], `SqliteStore`, `PostgresStore`, `RedisStore`, and your own
+//!   [`SessionStore`];
 //! - [`guide::timeouts`]: idle and absolute timeouts, and cookie lifetimes;
 //! - [`guide::rotation`]: `cycle_id` at login, `destroy` at logout, and replacing the [`Key`];
 //! - [`guide::migrating_from_tower_sessions`]: `tower-sessions` calls beside these.
@@ -88,7 +89,8 @@
 //! - [`CookieValue`]: the derive for your own cookie types, and the trait with its worst-case length
 //!   ([`Bound`]). [`Secret`] wraps values that may never reach a cookie.
 //! - [`SessionLayer`]: the tower layer, configured with `with_*` methods; [`Key`] signs and encrypts.
-//! - [`SessionStore`], [`MemoryStore`] and, with the feature `redis`, `store::RedisStore`.
+//! - [`SessionStore`], [`MemoryStore`] and, with their features, `SqliteStore`, `PostgresStore` and
+//!   `RedisStore` (each also under [`store`]).
 //! - [`RequestSessionExt`]: a handle from a plain `http::Request`, for tower services without axum.
 //! - [`Error`]: what can fail; with the feature `axum` it is a response (400 for a value too large for its
 //!   cookie, 503 when the store is down, 500 otherwise).
@@ -99,7 +101,9 @@
 //! |---|---|---|
 //! | `derive` | yes | `#[derive(SessionSchema)]` and `#[derive(CookieValue)]` |
 //! | `axum` | yes | generated handles are axum extractors; [`Error`] implements `IntoResponse` |
-//! | `redis` | | `store::RedisStore` |
+//! | `sqlite` | | `SqliteStore`: sessions in an SQLite file (SQLite compiled in) |
+//! | `postgres` | | `PostgresStore`: sessions in PostgreSQL |
+//! | `redis` | | `RedisStore` |
 //! | `redis-tls` | | `rediss://` URLs for `RedisStore` |
 //! | `uuid`, `time` | | [`CookieValue`] for `uuid::Uuid` and `time::OffsetDateTime` |
 //! | `conformance` | | `store::conformance`, the test suite for your own store |
@@ -136,6 +140,12 @@ pub use report::report;
 pub use schema::{FieldInfo, Place, SessionSchema};
 pub use secret::Secret;
 pub use session::{RequestSessionExt, SessionHandle};
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
 pub use store::{MemoryStore, SessionStore};
 pub use value::{Bound, CookieValue};
 

@@ -1,9 +1,12 @@
 //! Support for the workspace's behaviour tests: stores that count or fail, an HTTP client that keeps
-//! cookies like a browser, and a private Redis server.
+//! cookies like a browser, and private Redis and PostgreSQL servers.
 
 #![forbid(unsafe_code)]
 
+pub mod apps;
 pub mod browser;
 pub mod fuzzing;
+pub mod postgres_server;
 pub mod redis_server;
 pub mod stores;
+pub mod temp_dir;

@@ -8,11 +8,13 @@ use session_core::{
         conformance::{self, Outage, Suite},
         Patch, Record, RedisStore,
     },
-    MemoryStore, SessionStore, StoreError, StoreKey,
+    MemoryStore, PostgresStore, SessionStore, SqliteStore, StoreError, StoreKey,
 };
 use tests::{
+    postgres_server::PostgresServer,
     redis_server::RedisServer,
     stores::{CountingStore, FaultyStore},
+    temp_dir::TempDir,
 };
 
 #[tokio::test]
@@ -45,6 +47,35 @@ async fn redis_store_conforms() {
         })
         .run()
         .await;
+}
+
+/// Against a private PostgreSQL cluster, stopped at once (`pg_ctl stop -m immediate`, no checkpoint) and
+/// started again on its data for the outage case. Each case gets a new pool over the one table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_store_conforms() {
+    let Some(mut server) = PostgresServer::start() else { return };
+    let url = server.url();
+    Suite::new(async || PostgresStore::connect(&url).await.expect("connects to the test cluster"))
+        .with_outages(|_store, outage| match outage {
+            Outage::Begin => server.stop(),
+            Outage::End => server.restart(),
+        })
+        .run()
+        .await;
+}
+
+/// Against SQLite files, a new one per case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_store_conforms() {
+    let dir = TempDir::new("sqlite-conformance");
+    let mut cases = 0;
+    Suite::new(async || {
+        cases += 1;
+        let url = dir.sqlite_url(&format!("case-{cases}.db"), "mode=rwc");
+        SqliteStore::connect(&url).await.expect("opens a new file")
+    })
+    .run()
+    .await;
 }
 
 /// Runs the suite against `store` on a thread of its own and returns the panic message it failed with.

@@ -24,6 +24,69 @@
 //! # let _ = layer;
 //! ```
 //!
+//! # `SqliteStore`: one machine, sessions that survive a restart
+//!
+//! `SqliteStore` (feature `sqlite`, with SQLite compiled in) keeps each session as one row of a table in
+//! an SQLite file, keyed by the 32-byte store key, its fields one JSON object of base64url strings.
+//! Every load and every write is one statement: a save merges its fields into the stored object
+//! (`json_patch`), a new id moves the row with one `UPDATE`, and each statement compares the row's
+//! deadline with the app's clock, passed as a parameter. `SqliteStore::connect` creates
+//! the table when it is missing and puts a new database in write-ahead-log mode, so requests that read
+//! never wait for one that writes. A write that finds the file locked waits up to
+//! `SqliteStore::DEFAULT_BUSY_TIMEOUT` (2 seconds); that, or a file opened read-only (`?mode=ro`), answers
+//! the request with a 503.
+//!
+//! ```no_run
+//! # #[cfg(feature = "sqlite")]
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! use session_core::{Key, SessionLayer, SqliteStore};
+//!
+//! let store = SqliteStore::connect("sqlite://sessions.db?mode=rwc").await?;
+//! let _cleanup = store.spawn_cleanup(Duration::from_secs(600)); // deletes ended rows until dropped
+//! let layer = SessionLayer::new(store, Key::from_env("SESSION_KEY")?);
+//! # let _ = layer;
+//! # Ok(()) }
+//! ```
+//!
+//! # `PostgresStore`: several machines and PostgreSQL
+//!
+//! `PostgresStore` (feature `postgres`) keeps the same rows in PostgreSQL, the fields in a `JSONB`
+//! column merged by the server (`(fields || $set) - $removed`), so concurrent requests that set different
+//! fields all survive. Every operation is one statement (a new id too: one statement locks the old row,
+//! writes the new one and deletes the old), without a transaction around it, and the pool does not ping
+//! before each use, so a request costs the round trips of its statements. An operation that has not
+//! finished within `PostgresStore::DEFAULT_TIMEOUT` (2 seconds) answers 503; a stopped server answers at
+//! once, and after a restart the connections it closed are replaced on first use, without restarting the
+//! app.
+//!
+//! ```no_run
+//! # #[cfg(feature = "postgres")]
+//! # async fn run(pool: sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! use session_core::{Key, PostgresStore, SessionLayer};
+//!
+//! // The table `sessions`, created if missing.
+//! let store = PostgresStore::connect("postgres://app:secret@db.internal/app").await?;
+//! // Or the app's own pool, schema and table; `migrate` creates them if missing.
+//! let store = PostgresStore::from_pool(pool).with_schema("auth")?.with_table_name("web_sessions")?;
+//! store.migrate().await?;
+//! let _cleanup = store.spawn_cleanup(Duration::from_secs(600));
+//! let layer = SessionLayer::new(store, Key::from_env("SESSION_KEY")?);
+//! # let _ = layer;
+//! # Ok(()) }
+//! ```
+//!
+//! Table and schema names are refused, with a `StoreError`, unless they are 1 to 48 ASCII letters,
+//! digits and underscores not starting with a digit: they are the only text written into a statement;
+//! keys, fields and times are always bound as parameters. Ended sessions read as absent at once; their
+//! rows are deleted in batches of at most `DEFAULT_CLEANUP_BATCH_SIZE` (1000) by `delete_expired`, which
+//! `spawn_cleanup` runs every period until its `CleanupTask` is dropped or stopped. Deadlines are kept
+//! exactly up to `i64::MAX` milliseconds; a later one (no timeout at all) is kept as that and read back as
+//! `u64::MAX`.
+//!
 //! # `RedisStore`: several processes or machines
 //!
 //! `RedisStore` (feature `redis`) keeps each session in one Redis (or Valkey) hash, under
@@ -128,8 +191,8 @@
 //! [`StoreError::with_source`](crate::StoreError::with_source)); the layer answers them with a 503 and
 //! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request.
 //!
-//! Then check it with the conformance suite (feature `conformance`), the cases `MemoryStore` and
-//! `RedisStore` pass: loading what was stored, exact times, field-level and concurrent saves, `delete`,
+//! Then check it with the conformance suite (feature `conformance`), the cases every store here
+//! passes: loading what was stored, exact times, field-level and concurrent saves, `delete`,
 //! `cycle` of a live, an ended and a concurrently cycled session, and optionally behaviour during an
 //! outage (`store::conformance::Suite::with_outages`).
 //!

@@ -1,6 +1,6 @@
-//! Server-side session stores: the [`SessionStore`] trait, the embedded [`MemoryStore`], `RedisStore`
-//! (feature `redis`), and the conformance suite every store should pass (`conformance`, feature
-//! `conformance`).
+//! Server-side session stores: the [`SessionStore`] trait, the embedded [`MemoryStore`], `SqliteStore`
+//! (feature `sqlite`), `PostgresStore` (feature `postgres`), `RedisStore` (feature `redis`), and the
+//! conformance suite every store should pass (`conformance`, feature `conformance`).
 //!
 //! A store keeps [`Record`]s under the [`StoreKey`] (a hash) of a session id. The trait is the whole
 //! path: the layer calls these five methods and nothing else, and the conformance suite runs each of
@@ -10,15 +10,27 @@ mod clock;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod record;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 pub use clock::now_millis;
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use record::{Patch, Record};
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use sql::CleanupTask;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use std::{future::Future, pin::Pin, sync::Arc};
 

@@ -1,0 +1,451 @@
+//! [`PostgresStore`]: sessions in PostgreSQL, for apps on several machines that already run it.
+//!
+//! Each session is one row keyed by the 32-byte [`StoreKey`] (`BYTEA`), its fields one `JSONB` object of
+//! base64url strings, its times `BIGINT` milliseconds on the app's clock. Every operation is one statement,
+//! so one round trip: a save merges its fields into the object on the server (`fields || $set - $removed`),
+//! which is what keeps concurrent requests' fields, and every statement that needs a live record compares
+//! the row's own deadline with the app's `now_millis()`, bound as a parameter.
+
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    PgPool,
+};
+
+use super::{
+    now_millis,
+    sql::{self, CleanupTask},
+    Patch, Record, SessionStore,
+};
+use crate::{id::StoreKey, StoreError};
+
+/// A session store in a PostgreSQL table: a cheap [`Clone`] handle over a connection pool.
+///
+/// [`connect`](Self::connect) creates the table `sessions` when it is missing. Apps that run their own
+/// pool and migrations build the store with [`from_pool`](Self::from_pool), choose where it lives with
+/// [`with_schema`](Self::with_schema) and [`with_table_name`](Self::with_table_name), and create the table
+/// with [`migrate`](Self::migrate) (or with the statement it runs, in their own migrations).
+///
+/// An operation that has not finished within [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT) (2 seconds; see
+/// [`with_timeout`](Self::with_timeout)) fails with a [`StoreError`], which the layer answers with a 503;
+/// a stopped server usually fails it at once. Once the server is back, requests work again without
+/// restarting the app: connections the server closed meanwhile are replaced on first use.
+///
+/// Each statement is prepared once per connection (a round trip of its own, the first time) and then
+/// runs in one round trip. Ended sessions read as absent at once; their rows are deleted by
+/// [`delete_expired`](Self::delete_expired), which [`spawn_cleanup`](Self::spawn_cleanup) runs in the
+/// background.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), session_core::StoreError> {
+/// use std::time::Duration;
+///
+/// use session_core::{Key, PostgresStore, SessionLayer};
+///
+/// let store = PostgresStore::connect("postgres://app:secret@db.internal/app").await?;
+/// let cleanup = store.spawn_cleanup(Duration::from_secs(600));
+/// let layer = SessionLayer::new(store, Key::generate());
+/// # drop(cleanup); let _ = layer;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    statements: Arc<Statements>,
+    timeout: Duration,
+    cleanup_batch: i64,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("table", &self.statements.table)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The table's name and every statement on it, written once when the name is chosen.
+#[derive(Debug)]
+struct Statements {
+    schema: Option<String>,
+    name: String,
+    /// `"schema"."name"`, or `"name"`.
+    table: String,
+    load: String,
+    create: String,
+    save: String,
+    delete: String,
+    cycle: String,
+    delete_expired: String,
+}
+
+impl Statements {
+    fn new(schema: Option<String>, name: String) -> Self {
+        let table = match &schema {
+            Some(schema) => format!("\"{schema}\".\"{name}\""),
+            None => format!("\"{name}\""),
+        };
+        Statements {
+            load: format!(
+                "SELECT fields::text, created_at, last_seen, expires_at FROM {table} \
+                 WHERE key = $1 AND expires_at > $2"
+            ),
+            // An ended record that is still there is replaced whole; a live one is left alone, and the
+            // count of rows written says which happened.
+            create: format!(
+                "INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at) \
+                 VALUES ($1, $2::jsonb, $3, $4, $5) \
+                 ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
+                 last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at \
+                 WHERE s.expires_at <= $6"
+            ),
+            // The merge happens on the row as it is when this statement gets its lock, so a concurrent
+            // save of another field is never overwritten with what this request once read.
+            save: format!(
+                "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, expires_at = $5 \
+                 WHERE key = $1 AND expires_at > $6"
+            ),
+            delete: format!("DELETE FROM {table} WHERE key = $1"),
+            // One statement: lock the live old row, write the new one from it unless a live record holds
+            // the new key, and delete the old row only if the new one was written. Two cycles of one
+            // session queue on the lock, and the second finds the old row gone.
+            cycle: format!(
+                "WITH old AS (\
+                     SELECT fields, created_at FROM {table} WHERE key = $1 AND expires_at > $7 FOR UPDATE\
+                 ), moved AS (\
+                     INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at) \
+                     SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, $6 FROM old \
+                     ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
+                     last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at \
+                     WHERE s.expires_at <= $7 \
+                     RETURNING 1\
+                 ), gone AS (\
+                     DELETE FROM {table} WHERE key = $1 AND EXISTS (SELECT 1 FROM moved)\
+                 ) \
+                 SELECT count(*) FROM moved"
+            ),
+            // A bounded batch; rows another cleaner holds are skipped rather than waited for, and the
+            // deadline is checked again on the row deleted, in case a create took the key meanwhile.
+            delete_expired: format!(
+                "DELETE FROM {table} WHERE expires_at <= $1 AND key IN (\
+                     SELECT key FROM {table} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED\
+                 )"
+            ),
+            schema,
+            name,
+            table,
+        }
+    }
+
+    /// The statements that create the table and its deadline index, for [`PostgresStore::migrate`].
+    fn create_table(&self) -> String {
+        let (table, name) = (&self.table, &self.name);
+        let schema = match &self.schema {
+            Some(schema) => format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\";\n"),
+            None => String::new(),
+        };
+        format!(
+            "{schema}CREATE TABLE IF NOT EXISTS {table} (\n\
+             \x20   key BYTEA PRIMARY KEY CHECK (octet_length(key) = 32),\n\
+             \x20   fields JSONB NOT NULL,\n\
+             \x20   created_at BIGINT NOT NULL,\n\
+             \x20   last_seen BIGINT NOT NULL,\n\
+             \x20   expires_at BIGINT NOT NULL\n\
+             );\n\
+             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON {table} (expires_at);"
+        )
+    }
+}
+
+impl PostgresStore {
+    /// How long one operation may take, waiting for a connection included, before it fails.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+
+    /// Rows [`delete_expired`](Self::delete_expired) deletes per statement, unless
+    /// [`with_cleanup_batch_size`](Self::with_cleanup_batch_size) says otherwise.
+    pub const DEFAULT_CLEANUP_BATCH_SIZE: u32 = 1000;
+
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`; a unix socket
+    /// with `?host=/run/postgresql`) and creates the table `sessions` if it is missing.
+    ///
+    /// The pool gives up waiting for a connection after [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT), and
+    /// does not ping a connection before each use: that would be a second round trip per operation. A
+    /// connection the server has closed is found by its first failure, and the operation is retried on
+    /// another one.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|error| StoreError::with_source("invalid PostgreSQL URL", error))?;
+        let pool = PgPoolOptions::new()
+            .acquire_timeout(Self::DEFAULT_TIMEOUT)
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await
+            .map_err(failure)?;
+        let store = Self::from_pool(pool);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// A store over a pool the app made, using the table `sessions`, which it does not create: call
+    /// [`migrate`](Self::migrate) for that, after choosing the table.
+    ///
+    /// The pool's own settings apply beneath the store's timeout. sqlx's pools ping a connection before
+    /// each use unless told not to (`test_before_acquire(false)`, as [`connect`](Self::connect)'s pool
+    /// is): that ping is a round trip of its own on every operation.
+    ///
+    /// ```no_run
+    /// # async fn run(pool: sqlx::PgPool) -> Result<(), session_core::StoreError> {
+    /// use session_core::PostgresStore;
+    ///
+    /// let store = PostgresStore::from_pool(pool).with_schema("auth")?.with_table_name("web_sessions")?;
+    /// store.migrate().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_pool(pool: PgPool) -> Self {
+        PostgresStore {
+            pool,
+            statements: Arc::new(Statements::new(None, "sessions".to_owned())),
+            timeout: Self::DEFAULT_TIMEOUT,
+            cleanup_batch: Self::DEFAULT_CLEANUP_BATCH_SIZE.into(),
+        }
+    }
+
+    /// Keeps sessions in the table `name` instead of `sessions`. Refuses, with a [`StoreError`], a name
+    /// that is not 1 to 48 ASCII letters, digits and underscores starting with a letter or underscore; the
+    /// name is quoted in statements, so its case is kept.
+    pub fn with_table_name(self, name: &str) -> Result<Self, StoreError> {
+        let name = sql::identifier("table name", name)?;
+        let statements = Statements::new(self.statements.schema.clone(), name);
+        Ok(PostgresStore { statements: Arc::new(statements), ..self })
+    }
+
+    /// Puts the table in the schema `schema` instead of the first of the connection's `search_path`.
+    /// The same names are accepted as by [`with_table_name`](Self::with_table_name).
+    pub fn with_schema(self, schema: &str) -> Result<Self, StoreError> {
+        let schema = sql::identifier("schema name", schema)?;
+        let statements = Statements::new(Some(schema), self.statements.name.clone());
+        Ok(PostgresStore { statements: Arc::new(statements), ..self })
+    }
+
+    /// Fails an operation that has not finished within `timeout` (waiting for a connection included)
+    /// instead of [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT). The pool's own acquire timeout, which
+    /// [`connect`](Self::connect) sets to the default, should not be longer.
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        PostgresStore { timeout, ..self }
+    }
+
+    /// Deletes at most `rows` ended sessions per statement in [`delete_expired`](Self::delete_expired),
+    /// so that no statement holds locks on a large part of the table (at least 1).
+    pub fn with_cleanup_batch_size(self, rows: u32) -> Self {
+        PostgresStore { cleanup_batch: rows.max(1).into(), ..self }
+    }
+
+    /// The pool the store uses.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Creates the schema (if one was chosen), the table and its index on `expires_at`, unless the table
+    /// exists. Several instances starting at once are fine: they take turns on an advisory lock.
+    ///
+    /// The statement, for an app that puts it in its own migrations instead:
+    ///
+    /// ```sql
+    /// CREATE TABLE IF NOT EXISTS "sessions" (
+    ///     key BYTEA PRIMARY KEY CHECK (octet_length(key) = 32),
+    ///     fields JSONB NOT NULL,
+    ///     created_at BIGINT NOT NULL,
+    ///     last_seen BIGINT NOT NULL,
+    ///     expires_at BIGINT NOT NULL
+    /// );
+    /// CREATE INDEX IF NOT EXISTS "sessions_expires_at" ON "sessions" (expires_at);
+    /// ```
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let statements = &self.statements;
+        let mut transaction = self.pool.begin().await.map_err(failure)?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(&statements.table)
+            .execute(&mut *transaction)
+            .await
+            .map_err(failure)?;
+        // Checked first, so that a role allowed to use an existing table but not to create one can start.
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(&statements.table)
+            .fetch_one(&mut *transaction)
+            .await
+            .map_err(failure)?;
+        if !exists {
+            sqlx::raw_sql(&statements.create_table()).execute(&mut *transaction).await.map_err(failure)?;
+        }
+        transaction.commit().await.map_err(failure)
+    }
+
+    /// Deletes the rows of ended sessions, [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
+    /// at a time, until none is left; returns how many it deleted.
+    pub async fn delete_expired(&self) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        loop {
+            let now = sql::to_sql_millis(now_millis());
+            let batch = sqlx::query(&self.statements.delete_expired)
+                .bind(now)
+                .bind(self.cleanup_batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failure)?
+                .rows_affected();
+            deleted += batch;
+            if batch < self.cleanup_batch.unsigned_abs() {
+                return Ok(deleted);
+            }
+        }
+    }
+
+    /// Runs [`delete_expired`](Self::delete_expired) now and then every `period` in a background task,
+    /// until the returned [`CleanupTask`] is dropped or stopped.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    pub fn spawn_cleanup(&self, period: Duration) -> CleanupTask {
+        let store = self.clone();
+        CleanupTask::spawn(period, move || {
+            let store = store.clone();
+            async move { store.delete_expired().await }
+        })
+    }
+
+    /// Runs one statement, within the store's timeout, and again on another connection if the one it got
+    /// had been closed by the server (a restart since it was last used).
+    ///
+    /// Running a statement twice is safe here: a load, save or delete that did reach the server does the
+    /// same again, and a create or cycle that did answers "taken" or "ended", as the trait allows.
+    async fn run<T, F>(&self, statement: impl Fn() -> F) -> Result<T, StoreError>
+    where
+        F: std::future::Future<Output = Result<T, sqlx::Error>>,
+    {
+        let attempts = self.pool.options().get_max_connections() + 1;
+        let retried = async {
+            let mut attempt = 1;
+            loop {
+                match statement().await {
+                    Err(error) if attempt < attempts && connection_closed(&error) => {
+                        tracing::debug!(%error, "PostgreSQL connection closed; retrying on another");
+                        attempt += 1;
+                    }
+                    result => return result.map_err(failure),
+                }
+            }
+        };
+        tokio::time::timeout(self.timeout, retried)
+            .await
+            .unwrap_or_else(|_| Err(StoreError::new(format!("PostgreSQL did not answer within {:?}", self.timeout))))
+    }
+}
+
+/// True for the errors of a connection that is gone: the server closed it (a restart, an administrator)
+/// or the socket broke. Another connection may well work.
+fn connection_closed(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        // 57P01-57P03: shutting down, crashed, starting up; 08: connection exceptions.
+        sqlx::Error::Database(error) => {
+            error.code().is_some_and(|code| code.starts_with("57P") || code.starts_with("08"))
+        }
+        _ => false,
+    }
+}
+
+/// The names of the fields `patch` removes, for the `- $removed::text[]` of SAVE and CYCLE.
+fn removed_fields<'p>(patch: &Patch<'p>) -> Vec<&'p str> {
+    patch.changes.iter().filter(|(_, value)| value.is_none()).map(|(name, _)| *name).collect()
+}
+
+fn failure(error: sqlx::Error) -> StoreError {
+    let message = match &error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => "PostgreSQL is unavailable",
+        error if connection_closed(error) => "PostgreSQL is unavailable",
+        _ => "PostgreSQL refused a session statement",
+    };
+    StoreError::with_source(message, error)
+}
+
+impl SessionStore for PostgresStore {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
+        let (key, now) = (&key.as_bytes()[..], sql::to_sql_millis(now_millis()));
+        let row: Option<(String, i64, i64, i64)> =
+            self.run(|| sqlx::query_as(&self.statements.load).bind(key).bind(now).fetch_optional(&self.pool)).await?;
+        let Some((fields, created_at, last_seen, expires_at)) = row else { return Ok(None) };
+        Ok(Some(Arc::new(Record {
+            fields: sql::parse_fields(&fields)?,
+            created_at: sql::from_sql_millis(created_at),
+            last_seen: sql::from_sql_millis(last_seen),
+            expires_at: sql::from_sql_millis(expires_at),
+        })))
+    }
+
+    async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
+        let key = &key.as_bytes()[..];
+        let fields = sql::fields_json(record.fields.iter().map(|(name, value)| (name.as_str(), value.as_slice())));
+        let now = sql::to_sql_millis(now_millis());
+        let done = self
+            .run(|| {
+                sqlx::query(&self.statements.create)
+                    .bind(key)
+                    .bind(&fields)
+                    .bind(sql::to_sql_millis(record.created_at))
+                    .bind(sql::to_sql_millis(record.last_seen))
+                    .bind(sql::to_sql_millis(record.expires_at))
+                    .bind(now)
+                    .execute(&self.pool)
+            })
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let key = &key.as_bytes()[..];
+        let (set, removed) = (sql::patch_json(patch, false), removed_fields(patch));
+        let now = sql::to_sql_millis(now_millis());
+        let done = self
+            .run(|| {
+                sqlx::query(&self.statements.save)
+                    .bind(key)
+                    .bind(&set)
+                    .bind(&removed)
+                    .bind(sql::to_sql_millis(patch.last_seen))
+                    .bind(sql::to_sql_millis(patch.expires_at))
+                    .bind(now)
+                    .execute(&self.pool)
+            })
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+        let key = &key.as_bytes()[..];
+        self.run(|| sqlx::query(&self.statements.delete).bind(key).execute(&self.pool)).await?;
+        Ok(())
+    }
+
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let (old, new) = (&old.as_bytes()[..], &new.as_bytes()[..]);
+        let (set, removed) = (sql::patch_json(patch, false), removed_fields(patch));
+        let now = sql::to_sql_millis(now_millis());
+        let moved: i64 = self
+            .run(|| {
+                sqlx::query_scalar(&self.statements.cycle)
+                    .bind(old)
+                    .bind(new)
+                    .bind(&set)
+                    .bind(&removed)
+                    .bind(sql::to_sql_millis(patch.last_seen))
+                    .bind(sql::to_sql_millis(patch.expires_at))
+                    .bind(now)
+                    .fetch_one(&self.pool)
+            })
+            .await?;
+        Ok(moved == 1)
+    }
+}

@@ -1,0 +1,352 @@
+//! [`SqliteStore`]: sessions in an SQLite file, for one machine whose sessions should survive a restart.
+//!
+//! Each session is one row keyed by the 32-byte [`StoreKey`] (`BLOB`), its fields one JSON object of
+//! base64url strings (`TEXT`), its times `INTEGER` milliseconds on the app's clock. Every operation is one
+//! statement, and SQLite runs one writing statement at a time, so each is atomic: a save merges its
+//! fields into the stored object with `json_patch` (whose `null` removes a field), and a cycle moves the
+//! row to its new key with one `UPDATE`. Every statement that needs a live record compares the row's own
+//! deadline with the app's `now_millis()`, bound as a parameter.
+
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqlitePoolOptions},
+    SqlitePool,
+};
+
+use super::{
+    now_millis,
+    sql::{self, CleanupTask},
+    Patch, Record, SessionStore,
+};
+use crate::{id::StoreKey, StoreError};
+
+/// A session store in an SQLite table: a cheap [`Clone`] handle over a connection pool.
+///
+/// [`connect`](Self::connect) opens the file (`?mode=rwc` creates it) and creates the table `sessions`
+/// when it is missing. Apps that open their own pool build the store with [`from_pool`](Self::from_pool),
+/// choose the table with [`with_table_name`](Self::with_table_name) and create it with
+/// [`migrate`](Self::migrate).
+///
+/// A write that finds the file locked by another process waits up to
+/// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT) (2 seconds), then fails with a [`StoreError`], as
+/// does a write to a file opened read-only; the layer answers both with a 503.
+///
+/// Ended sessions read as absent at once; their rows are deleted by [`delete_expired`](Self::delete_expired),
+/// which [`spawn_cleanup`](Self::spawn_cleanup) runs in the background.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), session_core::StoreError> {
+/// use std::time::Duration;
+///
+/// use session_core::{Key, SessionLayer, SqliteStore};
+///
+/// let store = SqliteStore::connect("sqlite://sessions.db?mode=rwc").await?;
+/// let cleanup = store.spawn_cleanup(Duration::from_secs(600));
+/// let layer = SessionLayer::new(store, Key::generate());
+/// # drop(cleanup); let _ = layer;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    statements: Arc<Statements>,
+    cleanup_batch: i64,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("table", &self.statements.name).finish_non_exhaustive()
+    }
+}
+
+/// The table's name and every statement on it, written once when the name is chosen.
+#[derive(Debug)]
+struct Statements {
+    name: String,
+    load: String,
+    create: String,
+    save: String,
+    delete: String,
+    cycle: String,
+    delete_expired: String,
+}
+
+impl Statements {
+    fn new(name: String) -> Self {
+        let table = format!("\"{name}\"");
+        Statements {
+            load: format!(
+                "SELECT fields, created_at, last_seen, expires_at FROM {table} WHERE key = ?1 AND expires_at > ?2"
+            ),
+            // An ended record that is still there is replaced whole; a live one is left alone, and the
+            // count of rows written says which happened.
+            create: format!(
+                "INSERT INTO {table} (key, fields, created_at, last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (key) DO UPDATE SET fields = excluded.fields, created_at = excluded.created_at, \
+                 last_seen = excluded.last_seen, expires_at = excluded.expires_at \
+                 WHERE {table}.expires_at <= ?6"
+            ),
+            save: format!(
+                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = ?4 \
+                 WHERE key = ?1 AND expires_at > ?5"
+            ),
+            delete: format!("DELETE FROM {table} WHERE key = ?1"),
+            // The row takes its new key in place, keeping its creation time. The new key may hold only an
+            // ended record (the subquery makes sure), which OR REPLACE deletes instead of failing on it.
+            cycle: format!(
+                "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
+                 expires_at = ?5 \
+                 WHERE key = ?1 AND expires_at > ?6 \
+                 AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
+            ),
+            delete_expired: format!(
+                "DELETE FROM {table} WHERE key IN (SELECT key FROM {table} WHERE expires_at <= ?1 LIMIT ?2)"
+            ),
+            name,
+        }
+    }
+
+    /// The statements that create the table and its deadline index, for [`SqliteStore::migrate`].
+    fn create_table(&self) -> String {
+        let name = &self.name;
+        format!(
+            "CREATE TABLE IF NOT EXISTS \"{name}\" (\n\
+             \x20   key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32),\n\
+             \x20   fields TEXT NOT NULL,\n\
+             \x20   created_at INTEGER NOT NULL,\n\
+             \x20   last_seen INTEGER NOT NULL,\n\
+             \x20   expires_at INTEGER NOT NULL\n\
+             );\n\
+             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON \"{name}\" (expires_at);"
+        )
+    }
+}
+
+impl SqliteStore {
+    /// How long a write waits for another connection's lock on the file (within this process or
+    /// another) before it fails.
+    pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
+    /// Rows [`delete_expired`](Self::delete_expired) deletes per statement, unless
+    /// [`with_cleanup_batch_size`](Self::with_cleanup_batch_size) says otherwise.
+    pub const DEFAULT_CLEANUP_BATCH_SIZE: u32 = 1000;
+
+    /// Opens the database at `url` (`sqlite://path/to/sessions.db`; add `?mode=rwc` to create the file
+    /// if it is missing, `?mode=ro` to only read it) and creates the table `sessions` if it is missing.
+    ///
+    /// A database whose table this creates is switched to write-ahead logging, so that requests reading
+    /// sessions never wait for one that writes. Writes wait for a lock on the file up to
+    /// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT).
+    ///
+    /// An in-memory database (`sqlite::memory:`) lasts only as long as its connections: use
+    /// [`MemoryStore`](crate::MemoryStore) for sessions that need not outlive the process.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|error| StoreError::with_source("invalid SQLite URL", error))?
+            .busy_timeout(Self::DEFAULT_BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .acquire_timeout(Self::DEFAULT_BUSY_TIMEOUT)
+            // A connection to a file does not go away by itself: checking it before each use would only
+            // add a trip to its thread.
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await
+            .map_err(failure)?;
+        let store = Self::from_pool(pool);
+        if store.create_table().await? {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&store.pool).await.map_err(failure)?;
+        }
+        Ok(store)
+    }
+
+    /// A store over a pool the app made, using the table `sessions`, which it does not create: call
+    /// [`migrate`](Self::migrate) for that, after choosing the table.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::{str::FromStr, time::Duration};
+    ///
+    /// use session_core::SqliteStore;
+    /// use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+    ///
+    /// let options = SqliteConnectOptions::from_str("sqlite://app.db")?.busy_timeout(Duration::from_millis(500));
+    /// let store = SqliteStore::from_pool(SqlitePool::connect_with(options).await?).with_table_name("web_sessions")?;
+    /// store.migrate().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_pool(pool: SqlitePool) -> Self {
+        SqliteStore {
+            pool,
+            statements: Arc::new(Statements::new("sessions".to_owned())),
+            cleanup_batch: Self::DEFAULT_CLEANUP_BATCH_SIZE.into(),
+        }
+    }
+
+    /// Keeps sessions in the table `name` instead of `sessions`. Refuses, with a [`StoreError`], a name
+    /// that is not 1 to 48 ASCII letters, digits and underscores starting with a letter or underscore.
+    pub fn with_table_name(self, name: &str) -> Result<Self, StoreError> {
+        let name = sql::identifier("table name", name)?;
+        Ok(SqliteStore { statements: Arc::new(Statements::new(name)), ..self })
+    }
+
+    /// Deletes at most `rows` ended sessions per statement in [`delete_expired`](Self::delete_expired),
+    /// so that no statement holds the file's write lock for long (at least 1).
+    pub fn with_cleanup_batch_size(self, rows: u32) -> Self {
+        SqliteStore { cleanup_batch: rows.max(1).into(), ..self }
+    }
+
+    /// The pool the store uses.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Creates the table and its index on `expires_at`, unless the table exists (so a read-only
+    /// database with the table opens fine).
+    ///
+    /// The statement, for an app that puts it in its own migrations instead:
+    ///
+    /// ```sql
+    /// CREATE TABLE IF NOT EXISTS "sessions" (
+    ///     key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32),
+    ///     fields TEXT NOT NULL,
+    ///     created_at INTEGER NOT NULL,
+    ///     last_seen INTEGER NOT NULL,
+    ///     expires_at INTEGER NOT NULL
+    /// );
+    /// CREATE INDEX IF NOT EXISTS "sessions_expires_at" ON "sessions" (expires_at);
+    /// ```
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.create_table().await.map(drop)
+    }
+
+    /// [`migrate`](Self::migrate), saying whether it created the table.
+    async fn create_table(&self) -> Result<bool, StoreError> {
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)")
+                .bind(&self.statements.name)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(failure)?;
+        if !exists {
+            sqlx::raw_sql(&self.statements.create_table()).execute(&self.pool).await.map_err(failure)?;
+        }
+        Ok(!exists)
+    }
+
+    /// Deletes the rows of ended sessions, [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
+    /// at a time, until none is left; returns how many it deleted.
+    pub async fn delete_expired(&self) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        loop {
+            let now = sql::to_sql_millis(now_millis());
+            let batch = sqlx::query(&self.statements.delete_expired)
+                .bind(now)
+                .bind(self.cleanup_batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failure)?
+                .rows_affected();
+            deleted += batch;
+            if batch < self.cleanup_batch.unsigned_abs() {
+                return Ok(deleted);
+            }
+        }
+    }
+
+    /// Runs [`delete_expired`](Self::delete_expired) now and then every `period` in a background task,
+    /// until the returned [`CleanupTask`] is dropped or stopped.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    pub fn spawn_cleanup(&self, period: Duration) -> CleanupTask {
+        let store = self.clone();
+        CleanupTask::spawn(period, move || {
+            let store = store.clone();
+            async move { store.delete_expired().await }
+        })
+    }
+}
+
+fn failure(error: sqlx::Error) -> StoreError {
+    // SQLite's primary result codes, below its extended ones' low byte.
+    const BUSY: i32 = 5;
+    const LOCKED: i32 = 6;
+    const READONLY: i32 = 8;
+    const CANTOPEN: i32 = 14;
+    let code = error.as_database_error().and_then(|error| error.code()?.parse::<i32>().ok()).map(|code| code & 0xff);
+    let message = match (&error, code) {
+        (_, Some(BUSY | LOCKED)) => "the SQLite database is locked",
+        (_, Some(READONLY)) => "the SQLite database is read-only",
+        (_, Some(CANTOPEN)) | (sqlx::Error::Io(_), _) => "the SQLite database cannot be opened",
+        (sqlx::Error::PoolTimedOut, _) => "no SQLite connection was free in time",
+        _ => "SQLite refused a session statement",
+    };
+    StoreError::with_source(message, error)
+}
+
+impl SessionStore for SqliteStore {
+    async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
+        let row: Option<(String, i64, i64, i64)> = sqlx::query_as(&self.statements.load)
+            .bind(&key.as_bytes()[..])
+            .bind(sql::to_sql_millis(now_millis()))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failure)?;
+        let Some((fields, created_at, last_seen, expires_at)) = row else { return Ok(None) };
+        Ok(Some(Arc::new(Record {
+            fields: sql::parse_fields(&fields)?,
+            created_at: sql::from_sql_millis(created_at),
+            last_seen: sql::from_sql_millis(last_seen),
+            expires_at: sql::from_sql_millis(expires_at),
+        })))
+    }
+
+    async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
+        let fields = sql::fields_json(record.fields.iter().map(|(name, value)| (name.as_str(), value.as_slice())));
+        let done = sqlx::query(&self.statements.create)
+            .bind(&key.as_bytes()[..])
+            .bind(fields)
+            .bind(sql::to_sql_millis(record.created_at))
+            .bind(sql::to_sql_millis(record.last_seen))
+            .bind(sql::to_sql_millis(record.expires_at))
+            .bind(sql::to_sql_millis(now_millis()))
+            .execute(&self.pool)
+            .await
+            .map_err(failure)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let done = sqlx::query(&self.statements.save)
+            .bind(&key.as_bytes()[..])
+            .bind(sql::patch_json(patch, true))
+            .bind(sql::to_sql_millis(patch.last_seen))
+            .bind(sql::to_sql_millis(patch.expires_at))
+            .bind(sql::to_sql_millis(now_millis()))
+            .execute(&self.pool)
+            .await
+            .map_err(failure)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+        sqlx::query(&self.statements.delete).bind(&key.as_bytes()[..]).execute(&self.pool).await.map_err(failure)?;
+        Ok(())
+    }
+
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let done = sqlx::query(&self.statements.cycle)
+            .bind(&old.as_bytes()[..])
+            .bind(&new.as_bytes()[..])
+            .bind(sql::patch_json(patch, true))
+            .bind(sql::to_sql_millis(patch.last_seen))
+            .bind(sql::to_sql_millis(patch.expires_at))
+            .bind(sql::to_sql_millis(now_millis()))
+            .execute(&self.pool)
+            .await
+            .map_err(failure)?;
+        Ok(done.rows_affected() == 1)
+    }
+}

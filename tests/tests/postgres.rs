@@ -1,0 +1,359 @@
+//! `PostgresStore` behind the real `SessionLayer` and an axum router, against a private PostgreSQL cluster:
+//! statements counted by the server, what the table holds, concurrent requests, a stopped and restarted
+//! server, table names, and the cleanup of ended sessions.
+//!
+//! Each test starts its own cluster (see `tests::postgres_server`); without PostgreSQL installed they skip,
+//! unless `CI` is set, where they fail.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use axum::body::Body;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use http::{Request, StatusCode};
+use session_core::{
+    store::{now_millis, Record},
+    Key, PostgresStore, SessionLayer, SessionStore, StoreKey,
+};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use tests::{
+    apps::{app, expect_unavailable, no_lost_updates},
+    browser::Browser,
+    postgres_server::PostgresServer,
+};
+
+async fn connect(server: &PostgresServer) -> PostgresStore {
+    PostgresStore::connect(&server.url()).await.expect("connects to the test cluster")
+}
+
+/// A pool of our own on the app's database, to look at what the store wrote.
+async fn inspector(server: &PostgresServer) -> PgPool {
+    PgPool::connect(&server.url()).await.expect("connects to the test cluster")
+}
+
+/// The session id carried in the browser's id cookie: a signature, then the 22-character id.
+fn session_id(browser: &Browser) -> String {
+    let cookie = &browser.cookies["id"];
+    cookie[cookie.len() - 22..].to_owned()
+}
+
+/// The key a session id is stored under: the SHA-256 of the id's bytes.
+fn store_key(id: &str) -> Vec<u8> {
+    Sha256::digest(URL_SAFE_NO_PAD.decode(id).unwrap()).to_vec()
+}
+
+/// Statements counted by the server itself (`pg_stat_statements`), so a `BEGIN`, a `COMMIT` or a
+/// second query would show. A prepared statement's first use on a connection adds a parse round trip,
+/// which is not a statement; every request here runs on a connection that has already prepared its
+/// statements after the first requests, and the counts hold either way.
+#[tokio::test]
+async fn statements_on_the_server_are_one_per_read_and_at_most_two_per_write() {
+    let Some(server) = PostgresServer::start() else { return };
+    let mut browser = Browser::new(app(SessionLayer::new(connect(&server).await, Key::generate())));
+
+    let mut steps = Vec::new();
+    for (method, path, expected, what) in [
+        ("GET", "/theme", 0, "a cookie-only read"),
+        ("POST", "/theme/dark", 0, "a cookie-only write"),
+        ("POST", "/login/7", 1, "a new visitor's first write: one insert"),
+        ("GET", "/user", 1, "a read of two session fields: one select"),
+        ("GET", "/user", 1, "another read"),
+        ("POST", "/cart/apple", 2, "read and write: one select, one update"),
+        ("POST", "/cart/pear", 2, "again, on prepared statements"),
+        ("GET", "/theme", 0, "a cookie-only read with a session"),
+        ("POST", "/cycle", 2, "a new id: one select, one cycle statement"),
+        ("GET", "/user", 1, "a read under the new id"),
+        ("POST", "/logout", 1, "destroy: one delete"),
+    ] {
+        let before = server.statements().await;
+        let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
+        let reply = browser.send(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{method} {path}: {}", reply.body);
+        let made = server.statements().await - before;
+        steps.push(format!("{method} {path}: {made}"));
+        assert_eq!(made, expected, "{what} ({method} {path}) ran {made} statements; so far: {steps:?}");
+    }
+    println!("statements per request: {steps:?}");
+    let texts = server.statement_texts().await;
+    for (text, calls) in &texts {
+        println!("{calls:>4} {text}");
+    }
+    let transactions: Vec<_> = texts.iter().filter(|(text, _)| text.starts_with("BEGIN")).collect();
+    assert_eq!(transactions.len(), 1, "only the table's creation runs in a transaction: {transactions:?}");
+}
+
+#[tokio::test]
+async fn the_table_holds_the_hash_of_the_id_and_base64_fields_never_the_id() {
+    let Some(server) = PostgresServer::start() else { return };
+    let mut browser = Browser::new(app(SessionLayer::new(connect(&server).await, Key::generate())));
+    browser.post("/login/7").await;
+    browser.post("/cart/apple").await;
+    let first_id = session_id(&browser);
+    browser.post("/cycle").await;
+    browser.post("/cart/pear").await;
+    let live_id = session_id(&browser);
+    assert_ne!(first_id, live_id);
+
+    let rows: Vec<(Vec<u8>, String, i64, i64, i64)> =
+        sqlx::query_as("SELECT key, fields::text, created_at, last_seen, expires_at FROM sessions")
+            .fetch_all(&inspector(&server).await)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1, "one row, the live session's");
+    let (key, fields, created_at, last_seen, expires_at) = &rows[0];
+    assert_eq!(key, &store_key(&live_id), "keyed by the hash of the live id");
+    let fields: serde_json::Value = serde_json::from_str(fields).unwrap();
+    let cart = URL_SAFE_NO_PAD.decode(fields["cart"].as_str().unwrap()).unwrap();
+    assert_eq!(cart, br#"["apple","pear"]"#, "the cart survived the new id");
+    assert_eq!(URL_SAFE_NO_PAD.decode(fields["user_id"].as_str().unwrap()).unwrap(), b"7");
+    assert!(created_at <= last_seen && last_seen < expires_at);
+    let now = i64::try_from(now_millis()).unwrap();
+    assert!((now - 10_000..=now).contains(last_seen), "times are the app's milliseconds: {last_seen}");
+    for id in [&first_id, &live_id] {
+        assert!(!fields.to_string().contains(id.as_str()), "the id is stored");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_lose_no_update_in_postgres() {
+    let Some(server) = PostgresServer::start() else { return };
+    no_lost_updates(connect(&server).await).await;
+}
+
+/// The server stopped as by a crash (`pg_ctl stop -m immediate`) while the app runs: requests that need
+/// the session answer 503 within the store's two-second bound (measured and printed), cookie-only
+/// requests carry on, and after the restart the same app, not restarted, serves every acknowledged write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_postgres_stopped_session_requests_get_503_fast_and_all_comes_back_after_a_restart() {
+    let Some(mut server) = PostgresServer::start() else { return };
+    let app = app(SessionLayer::new(connect(&server).await, Key::generate()));
+    let mut browser = Browser::new(app.clone());
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    let mut acknowledged = Vec::new();
+    for item in 0..20 {
+        let item = format!("item{item}");
+        assert_eq!(browser.post(&format!("/cart/{item}")).await.status, StatusCode::OK);
+        acknowledged.push(item);
+    }
+
+    server.stop();
+    let outage = Instant::now();
+    let mut newcomer = Browser::new(app.clone());
+    let mut theme = "None";
+    let mut slowest = Duration::ZERO;
+    while outage.elapsed() < Duration::from_secs(3) {
+        slowest = slowest.max(expect_unavailable(&mut browser, "GET", "/user").await);
+        slowest = slowest.max(expect_unavailable(&mut browser, "POST", "/cart/lost").await);
+        slowest = slowest.max(expect_unavailable(&mut newcomer, "POST", "/login/8").await);
+        assert_eq!(browser.get("/theme").await.body, theme, "a cookie-only read during the outage");
+        let reply = browser.post("/theme/dark").await;
+        assert_eq!(reply.status, StatusCode::OK, "a cookie-only write during the outage");
+        assert!(reply.set_cookie("theme").is_some());
+        theme = "Some(Dark)";
+    }
+    assert!(slowest <= PostgresStore::DEFAULT_TIMEOUT + Duration::from_millis(500), "a 503 took {slowest:?}");
+    println!("slowest 503 while PostgreSQL was stopped: {slowest:?}");
+
+    let restarting = Instant::now();
+    server.restart();
+    let restarted = restarting.elapsed();
+    let first = Instant::now();
+    let reply = browser.get("/user").await;
+    assert_eq!(reply.status, StatusCode::OK, "the first request after the restart: {}", reply.body);
+    assert_eq!(reply.body, format!("Some(7) Some({acknowledged:?})"), "every acknowledged write survived");
+    println!("restart took {restarted:?}; the first request after it succeeded in {:?}", first.elapsed());
+    assert_eq!(browser.post("/cart/after").await.status, StatusCode::OK);
+    acknowledged.push("after".into());
+    assert_eq!(browser.get("/user").await.body, format!("Some(7) Some({acknowledged:?})"));
+    assert_eq!(newcomer.post("/login/8").await.status, StatusCode::OK, "new sessions start again");
+    assert_eq!(browser.get("/theme").await.body, "Some(Dark)");
+}
+
+/// The pool holds several connections when the server restarts unseen (no request in between): the
+/// first requests afterwards meet connections the server closed, and must still succeed, each retried
+/// on a fresh connection rather than answered with a 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_closed_by_a_restart_are_replaced_on_first_use() {
+    let Some(mut server) = PostgresServer::start() else { return };
+    let store = connect(&server).await;
+    let keys = create_sessions(&store, 1, Duration::from_secs(3600)).await;
+    let mut loads = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (store, key) = (store.clone(), keys[0]);
+        loads.spawn(async move { store.load(&key).await.unwrap().is_some() });
+    }
+    assert!(loads.join_all().await.into_iter().all(|found| found));
+    let idle = store.pool().num_idle();
+    assert!(idle > 1, "the pool kept {idle} connections");
+
+    server.restart();
+    for _ in 0..idle + 2 {
+        assert!(store.load(&keys[0]).await.expect("a load after the restart").is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_paused_server_fails_requests_within_the_timeout() {
+    let Some(server) = PostgresServer::start() else { return };
+    let store = connect(&server).await.with_timeout(Duration::from_millis(500));
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    // Every backend waits for this lock, as for a server that no longer answers.
+    let blocker = inspector(&server).await;
+    let mut transaction = blocker.begin().await.unwrap();
+    sqlx::query("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE").execute(&mut *transaction).await.unwrap();
+    let took = expect_unavailable(&mut browser, "GET", "/user").await;
+    assert!(took < Duration::from_secs(1), "the 500 ms timeout took {took:?}");
+    assert_eq!(browser.post("/theme/dark").await.status, StatusCode::OK, "cookie-only requests never wait");
+    transaction.rollback().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let reply = browser.get("/user").await;
+        if reply.status == StatusCode::OK {
+            assert_eq!(reply.body, "Some(7) None");
+            break;
+        }
+        assert!(Instant::now() < deadline, "still failing after the lock was released: {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn names_that_are_not_plain_identifiers_are_refused_before_any_statement() {
+    // A pool that never connects: the names are refused by the builder, before anything reaches a server.
+    let pool = PgPool::connect_lazy("postgres://nobody@localhost/none?host=/nonexistent").unwrap();
+    let store = PostgresStore::from_pool(pool);
+    for attempt in [
+        "sessions; DROP TABLE users; --",
+        "sessions\" (key int); DROP TABLE users; --",
+        "public.sessions",
+        "sessions'",
+        "",
+        "1sessions",
+        "séssions",
+        "sessions\n",
+        &"s".repeat(49),
+    ] {
+        let error = store.clone().with_table_name(attempt).expect_err(attempt).to_string();
+        assert!(error.starts_with("invalid table name"), "{attempt:?}: {error}");
+        assert!(error.contains("ASCII letters, digits or underscores"), "{error}");
+        let error = store.clone().with_schema(attempt).expect_err(attempt).to_string();
+        assert!(error.starts_with("invalid schema name"), "{attempt:?}: {error}");
+    }
+    for fine in ["web_sessions", "_s", "Sessions2", "select", &"s".repeat(48)] {
+        store.clone().with_table_name(fine).expect(fine).with_schema(fine).expect(fine);
+    }
+}
+
+/// A schema and table of the app's choosing, created by `migrate`, hold the sessions; the names are
+/// quoted, so a keyword and capitals work, and the default table is never created.
+#[tokio::test]
+async fn a_chosen_schema_and_table_are_created_and_used() {
+    let Some(server) = PostgresServer::start() else { return };
+    let pool = inspector(&server).await;
+    let store = PostgresStore::from_pool(pool.clone()).with_schema("Auth").unwrap().with_table_name("select").unwrap();
+    store.migrate().await.unwrap();
+    store.migrate().await.expect("a second migrate finds the table and changes nothing");
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/user").await.body, "Some(7) None");
+
+    let tables: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_schema::text, table_name::text FROM information_schema.tables \
+         WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(tables, [("Auth".to_owned(), "select".to_owned())]);
+    let rows: i64 = sqlx::query_scalar(r#"SELECT count(*) FROM "Auth"."select""#).fetch_one(&pool).await.unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn a_cycle_onto_an_ended_record_replaces_it() {
+    let Some(server) = PostgresServer::start() else { return };
+    let store = connect(&server).await;
+    let now = now_millis();
+    let (old, ended) = (StoreKey::from_bytes([1; 32]), StoreKey::from_bytes([2; 32]));
+    let live = Record {
+        fields: [("user_id".to_owned(), b"7".to_vec())].into(),
+        created_at: now - 5_000,
+        last_seen: now,
+        expires_at: now + 3_600_000,
+    };
+    assert!(store.create(&old, &Arc::new(live.clone())).await.unwrap());
+    let over = Record { fields: [("cart".to_owned(), b"[1]".to_vec())].into(), expires_at: now + 100, ..live.clone() };
+    assert!(store.create(&ended, &Arc::new(over)).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let changes = [("roles", Some(b"[]".to_vec()))];
+    let patch = session_core::store::Patch { changes: &changes, last_seen: now_millis(), expires_at: now + 7_200_000 };
+    assert!(store.cycle(&old, &ended, &patch).await.unwrap(), "an ended record does not hold its key");
+    let mut expected = live;
+    expected.apply(&patch);
+    assert_eq!(store.load(&ended).await.unwrap().as_deref(), Some(&expected), "nothing of the ended record is left");
+    assert_eq!(store.load(&old).await.unwrap(), None);
+}
+
+/// Creates `count` sessions whose deadline is `expires_in` from now, directly through the store.
+async fn create_sessions(store: &PostgresStore, count: usize, expires_in: Duration) -> Vec<StoreKey> {
+    let now = now_millis();
+    let record = Arc::new(Record {
+        fields: [("user_id".to_owned(), b"7".to_vec())].into(),
+        created_at: now,
+        last_seen: now,
+        expires_at: now + u64::try_from(expires_in.as_millis()).unwrap(),
+    });
+    let mut keys = Vec::new();
+    for i in 0..count {
+        let key = StoreKey::from_bytes(Sha256::digest(format!("{now}-{i}-{expires_in:?}")).into());
+        assert!(store.create(&key, &record).await.unwrap());
+        keys.push(key);
+    }
+    keys
+}
+
+#[tokio::test]
+async fn ended_sessions_are_deleted_in_bounded_batches_and_in_the_background() {
+    let Some(server) = PostgresServer::start() else { return };
+    let store = connect(&server).await.with_cleanup_batch_size(10);
+    let pool = inspector(&server).await;
+    let rows = async || -> i64 { sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&pool).await.unwrap() };
+    let live = create_sessions(&store, 3, Duration::from_secs(3600)).await;
+    create_sessions(&store, 25, Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(rows().await, 28, "ended rows stay until deleted");
+
+    let statements = server.statements().await;
+    assert_eq!(store.delete_expired().await.unwrap(), 25);
+    assert_eq!(server.statements().await - statements, 3, "25 rows in batches of 10: three statements");
+    assert_eq!(rows().await, 3);
+    for key in &live {
+        assert!(store.load(key).await.unwrap().is_some(), "a live session was deleted");
+    }
+
+    let cleanup = store.spawn_cleanup(Duration::from_millis(100));
+    create_sessions(&store, 5, Duration::from_millis(100)).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while rows().await > 3 {
+        assert!(Instant::now() < deadline, "the background task did not delete the ended sessions");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    cleanup.stop().await;
+    create_sessions(&store, 2, Duration::from_millis(50)).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(rows().await, 5, "a stopped cleanup deletes nothing more");
+}
+
+#[tokio::test]
+async fn connect_reports_a_bad_url_or_an_absent_server_promptly() {
+    let error = PostgresStore::connect("postgres://localhost:port/db").await.unwrap_err();
+    assert!(error.to_string().contains("invalid PostgreSQL URL"), "{error}");
+    let started = Instant::now();
+    let error = PostgresStore::connect("postgres://nobody@localhost/none?host=/nonexistent").await.unwrap_err();
+    assert!(error.to_string().contains("PostgreSQL is unavailable"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+}

@@ -1,0 +1,310 @@
+//! `SqliteStore` behind the real `SessionLayer` and an axum router, on files in temporary directories:
+//! statements counted, concurrent requests, sessions that outlive the app, a read-only and a locked
+//! file, table names, and the cleanup of ended sessions.
+
+use std::{
+    collections::HashMap,
+    str::FromStr,
+    sync::{Arc, Mutex, OnceLock},
+    time::{Duration, Instant},
+};
+
+use axum::body::Body;
+use http::{Request, StatusCode};
+use session_core::{
+    store::{now_millis, Record},
+    Key, SessionLayer, SessionStore, SqliteStore, StoreKey,
+};
+use sha2::{Digest, Sha256};
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions},
+    Connection, SqliteConnection,
+};
+use tests::{
+    apps::{app, expect_unavailable, no_lost_updates},
+    browser::Browser,
+    temp_dir::TempDir,
+};
+use tracing::{
+    field::{Field, Visit},
+    Event, Subscriber,
+};
+use tracing_subscriber::{layer::Context, prelude::*, Layer};
+
+/// SQLite has no server to count statements on: this counts the statements sqlx runs, from its own log
+/// of each one (target `sqlx::query`, an event per statement executed, prepared or not), by the table
+/// they name. A `BEGIN`, a `COMMIT` or a second query on the table would be counted.
+#[derive(Default)]
+struct StatementLog(Mutex<HashMap<String, Vec<String>>>);
+
+impl StatementLog {
+    /// The process's log, installed as the global subscriber on first use (sqlx runs SQLite statements on
+    /// a thread of each connection's own, so a per-thread subscriber would miss them).
+    fn global() -> &'static StatementLog {
+        static LOG: OnceLock<&'static StatementLog> = OnceLock::new();
+        LOG.get_or_init(|| {
+            let log: &'static StatementLog = Box::leak(Box::default());
+            tracing_subscriber::registry().with(Recorder(log)).init();
+            log
+        })
+    }
+
+    /// Statements run so far that name `table`.
+    fn on(&self, table: &str) -> Vec<String> {
+        self.0.lock().unwrap().get(table).cloned().unwrap_or_default()
+    }
+}
+
+struct Recorder(&'static StatementLog);
+
+impl<S: Subscriber> Layer<S> for Recorder {
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let mut text = Text::default();
+        event.record(&mut text);
+        // Only our tables are named `counted_...`.
+        let Some(start) = text.0.find("\"counted_") else { return };
+        let table: String = text.0[start + 1..].chars().take_while(|c| *c != '"').collect();
+        self.0 .0.lock().unwrap().entry(table).or_default().push(text.0.trim().to_owned());
+    }
+}
+
+/// The summary and full text of a logged statement.
+#[derive(Default)]
+struct Text(String);
+
+impl Visit for Text {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if matches!(field.name(), "summary" | "db.statement") {
+            self.0.push_str(value);
+            self.0.push(' ');
+        }
+    }
+
+    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+}
+
+async fn open(dir: &TempDir) -> SqliteStore {
+    SqliteStore::connect(&dir.sqlite_url("sessions.db", "mode=rwc")).await.expect("opens the file")
+}
+
+#[tokio::test]
+async fn statements_are_one_per_read_and_at_most_two_per_write() {
+    let log = StatementLog::global();
+    let dir = TempDir::new("sqlite-counted");
+    let pool = SqlitePool::connect(&dir.sqlite_url("sessions.db", "mode=rwc")).await.unwrap();
+    let store = SqliteStore::from_pool(pool).with_table_name("counted_sessions").unwrap();
+    store.migrate().await.unwrap();
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+
+    let mut steps = Vec::new();
+    for (method, path, expected, what) in [
+        ("GET", "/theme", 0, "a cookie-only read"),
+        ("POST", "/theme/dark", 0, "a cookie-only write"),
+        ("POST", "/login/7", 1, "a new visitor's first write: one insert"),
+        ("GET", "/user", 1, "a read of two session fields: one select"),
+        ("GET", "/user", 1, "another read"),
+        ("POST", "/cart/apple", 2, "read and write: one select, one update"),
+        ("GET", "/theme", 0, "a cookie-only read with a session"),
+        ("POST", "/cycle", 2, "a new id: one select, one update"),
+        ("GET", "/user", 1, "a read under the new id"),
+        ("POST", "/logout", 1, "destroy: one delete"),
+    ] {
+        let before = log.on("counted_sessions").len();
+        let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
+        let reply = browser.send(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{method} {path}: {}", reply.body);
+        let ran = &log.on("counted_sessions")[before..];
+        steps.push(format!("{method} {path}: {}", ran.len()));
+        assert_eq!(ran.len(), expected, "{what} ({method} {path}) ran {ran:#?}; so far: {steps:?}");
+    }
+    println!("statements per request: {steps:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_lose_no_update_in_sqlite() {
+    let dir = TempDir::new("sqlite-concurrent");
+    no_lost_updates(open(&dir).await).await;
+}
+
+#[tokio::test]
+async fn sessions_outlive_the_app_that_wrote_them() {
+    let dir = TempDir::new("sqlite-restart");
+    let key = Key::generate();
+    let mut browser = Browser::new(app(SessionLayer::new(open(&dir).await, key.clone())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    assert_eq!(browser.post("/cart/apple").await.status, StatusCode::OK);
+    let jar = browser.cookies.clone();
+    drop(browser);
+
+    let mut browser = Browser::new(app(SessionLayer::new(open(&dir).await, key)));
+    browser.cookies = jar;
+    assert_eq!(browser.get("/user").await.body, "Some(7) Some([\"apple\"])");
+}
+
+/// A file opened read-only (`mode=ro`: SQLite opens it so even for root, whom file modes do not stop):
+/// sessions still load, and a write answers 503 with the store's reason, never a panic.
+#[tokio::test]
+async fn a_read_only_file_serves_reads_and_answers_writes_with_503() {
+    let dir = TempDir::new("sqlite-read-only");
+    let key = Key::generate();
+    let mut browser = Browser::new(app(SessionLayer::new(open(&dir).await, key.clone())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+
+    let read_only = SqliteStore::connect(&dir.sqlite_url("sessions.db", "mode=ro")).await.expect("opens read-only");
+    let error = read_only
+        .create(&StoreKey::from_bytes([7; 32]), &Arc::new(Record { expires_at: u64::MAX, ..Record::default() }))
+        .await
+        .expect_err("a write to a read-only file");
+    assert_eq!(error.to_string(), "the SQLite database is read-only");
+    println!("a write to a read-only file: {error:?}");
+
+    let jar = browser.cookies.clone();
+    let app = app(SessionLayer::new(read_only, key));
+    let mut browser = Browser::new(app.clone());
+    browser.cookies = jar;
+    assert_eq!(browser.get("/user").await.body, "Some(7) None", "reads work");
+    expect_unavailable(&mut browser, "POST", "/cart/apple").await;
+    expect_unavailable(&mut Browser::new(app), "POST", "/login/8").await;
+    assert_eq!(browser.post("/theme/dark").await.status, StatusCode::OK, "cookie-only requests carry on");
+    assert_eq!(browser.get("/user").await.body, "Some(7) None", "the failed write changed nothing");
+
+    let error = SqliteStore::connect(&dir.sqlite_url("missing.db", "mode=ro")).await.expect_err("no such file");
+    assert_eq!(error.to_string(), "the SQLite database cannot be opened", "{error:?}");
+}
+
+/// Another process holds the file's write lock (`BEGIN EXCLUSIVE`): writes wait the store's busy
+/// timeout, then answer 503; reads carry on (the store's files use write-ahead logging); and once the
+/// lock is released, writes work again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_file_answers_writes_with_503_after_the_busy_timeout() {
+    let dir = TempDir::new("sqlite-locked");
+    open(&dir).await;
+    let url = dir.sqlite_url("sessions.db", "mode=rwc");
+    let options = SqliteConnectOptions::from_str(&url).unwrap().busy_timeout(Duration::from_millis(200));
+    let store = SqliteStore::from_pool(SqlitePoolOptions::new().connect_with(options).await.unwrap());
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+
+    let mut holder = SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("BEGIN EXCLUSIVE").execute(&mut holder).await.unwrap();
+    let took = expect_unavailable(&mut browser, "POST", "/cart/apple").await;
+    assert!((Duration::from_millis(150)..Duration::from_secs(2)).contains(&took), "took {took:?}");
+    println!("a write to a locked file answered 503 in {took:?}");
+    let started = Instant::now();
+    assert_eq!(browser.get("/user").await.body, "Some(7) None", "reads carry on");
+    assert!(started.elapsed() < Duration::from_millis(150), "a read waited for the lock");
+    sqlx::raw_sql("ROLLBACK").execute(&mut holder).await.unwrap();
+
+    assert_eq!(browser.post("/cart/apple").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/user").await.body, "Some(7) Some([\"apple\"])");
+}
+
+#[tokio::test]
+async fn names_that_are_not_plain_identifiers_are_refused_before_any_statement() {
+    let dir = TempDir::new("sqlite-names");
+    let store = open(&dir).await;
+    for attempt in [
+        "sessions; DROP TABLE sessions; --",
+        "x\" (key); DROP TABLE sessions; --",
+        "main.sessions",
+        "sessions'",
+        "",
+        "1sessions",
+        "séssions",
+        &"s".repeat(49),
+    ] {
+        let error = store.clone().with_table_name(attempt).expect_err(attempt).to_string();
+        assert!(error.starts_with("invalid table name"), "{attempt:?}: {error}");
+    }
+    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(tables, ["sessions"], "nothing was created or dropped");
+
+    // A keyword is fine: names are quoted.
+    let store = store.with_table_name("select").unwrap();
+    store.migrate().await.unwrap();
+    let mut browser = Browser::new(app(SessionLayer::new(store.clone(), Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    let rows: i64 = sqlx::query_scalar(r#"SELECT count(*) FROM "select""#).fetch_one(store.pool()).await.unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn a_cycle_onto_an_ended_record_replaces_it() {
+    let dir = TempDir::new("sqlite-cycle");
+    let store = open(&dir).await;
+    let now = now_millis();
+    let (old, ended) = (StoreKey::from_bytes([1; 32]), StoreKey::from_bytes([2; 32]));
+    let live = Record {
+        fields: [("user_id".to_owned(), b"7".to_vec())].into(),
+        created_at: now - 5_000,
+        last_seen: now,
+        expires_at: now + 3_600_000,
+    };
+    assert!(store.create(&old, &Arc::new(live.clone())).await.unwrap());
+    let over = Record { fields: [("cart".to_owned(), b"[1]".to_vec())].into(), expires_at: now + 100, ..live.clone() };
+    assert!(store.create(&ended, &Arc::new(over)).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let changes = [("roles", Some(b"[]".to_vec()))];
+    let patch = session_core::store::Patch { changes: &changes, last_seen: now_millis(), expires_at: now + 7_200_000 };
+    assert!(store.cycle(&old, &ended, &patch).await.unwrap(), "an ended record does not hold its key");
+    let mut expected = live;
+    expected.apply(&patch);
+    assert_eq!(store.load(&ended).await.unwrap().as_deref(), Some(&expected), "nothing of the ended record is left");
+    assert_eq!(store.load(&old).await.unwrap(), None);
+}
+
+/// Creates `count` sessions whose deadline is `expires_in` from now, directly through the store.
+async fn create_sessions(store: &SqliteStore, count: usize, expires_in: Duration) {
+    let now = now_millis();
+    let record = Arc::new(Record {
+        fields: [("user_id".to_owned(), b"7".to_vec())].into(),
+        created_at: now,
+        last_seen: now,
+        expires_at: now + u64::try_from(expires_in.as_millis()).unwrap(),
+    });
+    for i in 0..count {
+        let key = StoreKey::from_bytes(Sha256::digest(format!("{now}-{i}-{expires_in:?}")).into());
+        assert!(store.create(&key, &record).await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn ended_sessions_are_deleted_in_bounded_batches_and_in_the_background() {
+    let log = StatementLog::global();
+    let dir = TempDir::new("sqlite-cleanup");
+    let pool = SqlitePool::connect(&dir.sqlite_url("sessions.db", "mode=rwc")).await.unwrap();
+    let store = SqliteStore::from_pool(pool).with_table_name("counted_cleanup").unwrap().with_cleanup_batch_size(10);
+    store.migrate().await.unwrap();
+    let rows = async || -> i64 {
+        sqlx::query_scalar(r#"SELECT count(*) FROM "counted_cleanup""#).fetch_one(store.pool()).await.unwrap()
+    };
+    create_sessions(&store, 3, Duration::from_secs(3600)).await;
+    create_sessions(&store, 25, Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(rows().await, 28, "ended rows stay until deleted");
+
+    let before = log.on("counted_cleanup").iter().filter(|text| text.starts_with("DELETE")).count();
+    assert_eq!(store.delete_expired().await.unwrap(), 25);
+    let deletes = log.on("counted_cleanup").iter().filter(|text| text.starts_with("DELETE")).count() - before;
+    assert_eq!(deletes, 3, "25 rows in batches of 10: three statements");
+    assert_eq!(rows().await, 3);
+
+    let cleanup = store.spawn_cleanup(Duration::from_millis(100));
+    create_sessions(&store, 5, Duration::from_millis(100)).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while rows().await > 3 {
+        assert!(Instant::now() < deadline, "the background task did not delete the ended sessions");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(cleanup);
+    create_sessions(&store, 2, Duration::from_millis(50)).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(rows().await, 5, "a dropped cleanup deletes nothing more");
+}
