@@ -1,14 +1,15 @@
 //! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore; its id cookie as it
 //! comes, unsigned, and signed) and tower-cookies (signed jar), beside a bare handler that returns a
 //! constant, and, for a new visitor, beside the same work written into a handler by hand, all in one run;
-//! then the building blocks those costs are explained by (the clock, the id cookie's cryptography, the OS
-//! generator, a page fault); then `MemoryStore` at a million sessions.
+//! then what a new visitor's work cannot do without (the id cookie's cryptography, an id from the OS, the
+//! clock); then `MemoryStore` at a million sessions.
 //!
 //! ```sh
 //! cargo bench -p bench --bench layer                                  # the default run, under a minute
 //! BENCH_ROUNDS=101 cargo bench -p bench --bench layer                 # longer, steadier
 //! BENCH_SESSIONS=100000 cargo bench -p bench --bench layer           # a smaller scale test
 //! BENCH_PARTS=0 BENCH_SCALE=0 cargo bench -p bench --bench layer      # the requests alone
+//! BENCH_ONLY=S4 BENCH_PARTS=0 BENCH_SCALE=0 cargo bench -p bench --bench layer   # one scenario, to profile
 //! ```
 //!
 //! Requests go straight into an axum router with `tower::ServiceExt::oneshot` on a current-thread runtime.
@@ -231,18 +232,18 @@ fn id_cookie_tag(signer: &IdSigner, id_text: &[u8; 22]) -> [u8; 32] {
 }
 
 /// S4's work written straight into the handler, with no session layer: what a new visitor costs any
-/// implementation that keeps the promises ours does, before any glue. An id of 16 bytes from the OS (read
-/// 4096 at a time, as ours are: a system call for every id would add over half a microsecond here), its
-/// SHA-256 as the key of a record (its counter, serialised, and its expiry) in a locked table that keeps its
-/// visitors, and a `Set-Cookie` line with the id signed by HMAC-SHA256 (key schedule done once), as long as
-/// ours and with the same attributes (checked before timing), with `Cache-Control: no-store` beside it.
-/// Leaner than a layer can be: no expiry index, no field names, no state shared with the handler, no error
-/// paths.
+/// implementation that keeps the promises ours does, before any glue. An id of 16 bytes read from the OS
+/// for that id alone (as ours are, so no id's bytes wait in the process before it exists), its SHA-256 as
+/// the key of a record (its counter, serialised, its last activity and its expiry) in a locked table that
+/// keeps its visitors, and a `Set-Cookie` line with the id signed by HMAC-SHA256 (key schedule done once),
+/// as long as ours and with the same attributes (checked before timing), with `Cache-Control: no-store`
+/// beside it. Leaner than a layer can be: no expiry index, no field names, no state shared with the
+/// handler, no error paths.
 fn by_hand() -> Router {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
     use rand::TryRngCore;
     use sha2::{Digest, Sha256};
-    use std::{cell::RefCell, hash::BuildHasherDefault, io::Write, sync::Mutex};
+    use std::{hash::BuildHasherDefault, io::Write, sync::Mutex};
 
     /// The table's hash: the key is a SHA-256 already, so its first 8 bytes are as good as any hash of it.
     #[derive(Default)]
@@ -259,6 +260,7 @@ fn by_hand() -> Router {
         }
     }
     struct Stored {
+        _last_seen: u64,
         _expires_at: u64,
         _counter: Vec<u8>,
     }
@@ -267,30 +269,14 @@ fn by_hand() -> Router {
         signer: IdSigner,
     }
 
-    thread_local! {
-        /// OS bytes not handed out yet: the block and how much of it is used.
-        static POOL: RefCell<([u8; 4096], usize)> = const { RefCell::new(([0; 4096], 4096)) };
-    }
-    fn id_from_os() -> [u8; 16] {
-        POOL.with_borrow_mut(|(block, used)| {
-            if *used == block.len() {
-                rand::rngs::OsRng.try_fill_bytes(block).expect("the OS generator answers");
-                *used = 0;
-            }
-            let fresh = &mut block[*used..*used + 16];
-            let id = fresh.try_into().expect("16 bytes");
-            fresh.fill(0);
-            *used += 16;
-            id
-        })
-    }
-
     const ATTRIBUTES: &str = "; HttpOnly; SameSite=Lax; Path=/";
     async fn first_write(Extension(by_hand): Extension<Arc<ByHand>>) -> Response<Body> {
-        let id = id_from_os();
+        let mut id = [0; 16];
+        rand::rngs::OsRng.try_fill_bytes(&mut id).expect("the OS generator answers");
         let mut counter = Vec::with_capacity(20);
         write!(counter, "{}", next()).expect("a Vec takes every byte");
-        let stored = Stored { _expires_at: now_millis() + 86_400_000, _counter: counter };
+        let now = now_millis();
+        let stored = Stored { _last_seen: now, _expires_at: now + 86_400_000, _counter: counter };
         by_hand.table.lock().expect("not poisoned").insert(Sha256::digest(id).into(), stored);
 
         let (mut id_text, mut tag) = ([0; 22], [0; 43]);
@@ -396,9 +382,8 @@ struct Contender {
 }
 
 impl Contender {
-    /// Mean time per request over `iters` requests, and the page faults they caused per 1,000 requests.
-    async fn time(&self, iters: u32) -> (Duration, f64) {
-        let faults_before = minor_faults();
+    /// Mean time per request over `iters` requests.
+    async fn time(&self, iters: u32) -> Duration {
         let start = Instant::now();
         for _ in 0..iters {
             let response = self
@@ -409,9 +394,7 @@ impl Contender {
                 .expect("infallible");
             debug_assert_eq!(response.status(), StatusCode::OK);
         }
-        let elapsed = start.elapsed() / iters;
-        let faults = minor_faults().zip(faults_before).map_or(f64::NAN, |(after, before)| (after - before) as f64);
-        (elapsed, faults * 1000.0 / f64::from(iters))
+        start.elapsed() / iters
     }
 
     async fn check(&self) {
@@ -423,9 +406,6 @@ impl Contender {
     }
 }
 
-/// Builds a contender's router, with a store of its own.
-type BuildRouter = fn() -> Router;
-
 struct Scenario {
     name: &'static str,
     ours: Contender,
@@ -434,9 +414,6 @@ struct Scenario {
     floor: Contender,
     /// Set for S4: its work written into the handler by hand, with no layer, timed beside the rest.
     by_hand: Option<Contender>,
-    /// Set for a scenario timed on empty stores: how to build each side's router anew, with a store of
-    /// its own, before every round.
-    empty_stores: Option<(BuildRouter, BuildRouter)>,
 }
 
 impl Scenario {
@@ -445,17 +422,6 @@ impl Scenario {
         let ours = &self.ours;
         let by_hand = Contender { app: by_hand(), method: ours.method, path: ours.path, cookie: ours.cookie.clone() };
         Scenario { by_hand: Some(by_hand), ..self }
-    }
-
-    /// Gives every contender with a store a new, empty one, if this scenario is timed on them.
-    fn empty_the_stores(&mut self) {
-        if let Some((ours, peer)) = self.empty_stores {
-            self.ours.app = ours();
-            self.peer.app = peer();
-            if let Some(by_hand) = &mut self.by_hand {
-                by_hand.app = crate::by_hand();
-            }
-        }
     }
 
     /// Ours, the peer, bare, floor and, if set, the work by hand: the order a round's samples are kept in
@@ -473,16 +439,6 @@ const FLOOR: usize = 3;
 const BY_HAND: usize = 4;
 /// How many places a round's samples have, one per contender (the work by hand's stays empty where unset).
 const CONTENDERS: usize = BY_HAND + 1;
-
-/// Page faults this thread has taken that needed no disk: nearly all of them first writes to memory the
-/// process had reserved but not used yet, each of which the kernel must find and clear a page for. From
-/// Linux's `/proc`; `None` elsewhere.
-fn minor_faults() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    // The command name, in brackets, may hold spaces; `minflt` is the eighth field after it.
-    let after_name = &stat[stat.rfind(')')? + 2..];
-    after_name.split(' ').nth(7)?.parse().ok()
-}
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -546,7 +502,7 @@ async fn requests() {
     let scenario = |name, ours: Contender, peer: Contender| {
         let bare = Contender { app: bare(), cookie: ours.cookie.clone(), ..ours };
         let floor = Contender { app: floor(), cookie: ours.cookie.clone(), ..ours };
-        Scenario { name, ours, peer, bare, floor, by_hand: None, empty_stores: None }
+        Scenario { name, ours, peer, bare, floor, by_hand: None }
     };
     let scenarios = [
         scenario(
@@ -581,17 +537,6 @@ async fn requests() {
             contender(&ours, "GET", "/s2", &only(&our_cookie, "id")),
             contender(&peer_sessions, "GET", "/s2", &peer_session_cookie),
         ),
-        // S4 again on stores emptied before every round, so they never hold more than one round's new
-        // sessions: its difference from S4 is what the growth of the stores' tables over the run costs.
-        Scenario {
-            empty_stores: Some((crate::ours, crate::peer_sessions)),
-            ..scenario(
-                "S4 on stores emptied every round",
-                contender(&ours, "POST", "/s3", ""),
-                contender(&peer_sessions, "POST", "/s3", ""),
-            )
-            .beside_the_work_by_hand()
-        },
         // S2 and S4 again beside tower-sessions signing its id cookie too, as ours always does: the peer
         // doing the same work. (The rows above compare against its default, an unsigned id cookie.)
         scenario(
@@ -609,10 +554,8 @@ async fn requests() {
 
     // `BENCH_ONLY=S2` runs the scenarios whose name starts with it (for profiling one path).
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let mut scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
+    let scenarios: Vec<Scenario> = scenarios.into_iter().filter(|s| s.name.starts_with(only.as_str())).collect();
     let mut samples: Vec<[Vec<Duration>; CONTENDERS]> = scenarios.iter().map(|_| Default::default()).collect();
-    // Page faults per 1,000 requests, round by round, kept in the same places as the times.
-    let mut faults: Vec<[Vec<f64>; CONTENDERS]> = scenarios.iter().map(|_| Default::default()).collect();
     for scenario in &scenarios {
         for c in scenario.contenders() {
             c.check().await;
@@ -620,8 +563,7 @@ async fn requests() {
         }
     }
     for round in 0..rounds {
-        for ((scenario, samples), faults) in scenarios.iter_mut().zip(&mut samples).zip(&mut faults) {
-            scenario.empty_the_stores();
+        for (scenario, samples) in scenarios.iter().zip(&mut samples) {
             let contenders = scenario.contenders();
             // Every other round runs them in reverse, so none always follows the same neighbour.
             let mut order: Vec<usize> = (0..contenders.len()).collect();
@@ -629,9 +571,7 @@ async fn requests() {
                 order.reverse();
             }
             for i in order {
-                let (time, faulted) = contenders[i].time(iters).await;
-                samples[i].push(time);
-                faults[i].push(faulted);
+                samples[i].push(contenders[i].time(iters).await);
             }
         }
     }
@@ -660,16 +600,15 @@ async fn requests() {
     println!("\nPeers: S1 tower-cookies 0.11 signed jar; S2–S4 tower-sessions 0.15 with its MemoryStore and");
     println!("its default, unsigned id cookie; S5 both. Bare: an axum handler that returns a constant, same");
     println!("request. Floor: the same handler behind axum's `Extension` layer, taking the value out: what any");
-    println!("layer plus extractor costs. S4's stores keep every session of the run; \"emptied\" gives both sides");
-    println!("empty stores every round. The last two rows give tower-sessions a signed id cookie (`with_signed`),");
-    println!("as ours always is.");
+    println!("layer plus extractor costs. S4's stores keep every session of the run. The last two rows give");
+    println!("tower-sessions a signed id cookie (`with_signed`), as ours always is.");
 
     let with_by_hand: Vec<_> =
         scenarios.iter().zip(&samples).filter(|(scenario, _)| scenario.by_hand.is_some()).collect();
     if !with_by_hand.is_empty() {
         println!("\nS4's work written into the handler by hand, with no layer (a signed id cookie, the id hashed");
-        println!("into its key, ids from the OS, a table that keeps its visitors), beside ours and tower-sessions in");
-        println!("the same rounds (overheads in µs; ratios with the middle half of the rounds'):\n");
+        println!("into its key, each id from the OS, a table that keeps its visitors), beside ours and");
+        println!("tower-sessions in the same rounds (overheads in µs; ratios with the middle half of the rounds'):\n");
         println!("| scenario | by hand | session-core | peer | by hand / peer | middle half | ours / by hand | middle half |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     }
@@ -687,26 +626,16 @@ async fn requests() {
             with_middle_half(&ours_to_hand),
         );
     }
-
-    println!("\nPage faults per 1,000 requests (first writes to memory the process had not used yet; median of");
-    println!("the rounds), in the scenarios where either side took any:\n");
-    println!("| scenario | session-core | peer |");
-    println!("|---|---:|---:|");
-    for (scenario, faults) in scenarios.iter().zip(&faults) {
-        let (ours, peer) = (median(&faults[OURS]), median(&faults[PEER]));
-        if ours > 0.0 || peer > 0.0 || ours.is_nan() {
-            println!("| {} | {ours:.1} | {peer:.1} |", scenario.name);
-        }
-    }
 }
 
-fn record() -> Record {
+fn record() -> Arc<Record> {
     let now = now_millis();
-    Record {
+    Arc::new(Record {
         fields: HashMap::from([("user_id".to_owned(), b"7".to_vec()), ("counter".to_owned(), b"12345".to_vec())]),
         created_at: now,
+        last_seen: now,
         expires_at: now + 86_400_000,
-    }
+    })
 }
 
 /// For each store and key set: the time of one load and of one save (ns) in each of 15 rounds of `ops`
@@ -714,7 +643,8 @@ fn record() -> Record {
 /// speed hits them alike and times of one round can be compared.
 async fn store_rounds(sets: &[(&MemoryStore, &[StoreKey])], ops: usize) -> Vec<(Vec<f64>, Vec<f64>)> {
     let changes = [("counter", Some(b"12346".to_vec()))];
-    let patch = Patch { changes: &changes, expires_at: now_millis() + 86_400_000 };
+    let now = now_millis();
+    let patch = Patch { changes: &changes, last_seen: now, expires_at: now + 86_400_000 };
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     let mut pick = |keys: &[StoreKey]| {
         state ^= state << 13;
@@ -727,10 +657,7 @@ async fn store_rounds(sets: &[(&MemoryStore, &[StoreKey])], ops: usize) -> Vec<(
         for ((store, keys), (loads, saves)) in sets.iter().zip(&mut samples) {
             let start = Instant::now();
             for _ in 0..ops {
-                // As a request loads: at the request's clock, sharing the record rather than copying it
-                // into a map (which the public `load` does, and which measures the allocator).
-                let loaded = store.load_ready(&pick(keys), now_millis()).expect("answered on the spot");
-                std::hint::black_box(loaded.expect("load"));
+                std::hint::black_box(store.load(&pick(keys)).await.expect("load").expect("a live session"));
             }
             loads.push(micros(start.elapsed()) * 1000.0 / ops as f64);
             let start = Instant::now();
@@ -765,10 +692,13 @@ fn random_key() -> StoreKey {
 /// A store of `sessions` records, their keys, and the heap bytes it took.
 async fn filled(sessions: usize) -> (MemoryStore, Vec<StoreKey>, usize) {
     let keys: Vec<_> = (0..sessions).map(|_| random_key()).collect();
-    let store = MemoryStore::with_max_sessions((sessions * 2).max(MemoryStore::DEFAULT_MAX_SESSIONS));
+    // Bounds well above what the test fills, so no session is evicted and every key stays live.
+    let store = MemoryStore::default()
+        .with_max_sessions((sessions * 2).max(MemoryStore::DEFAULT_MAX_SESSIONS))
+        .with_max_bytes((sessions * 2 * 1024).max(MemoryStore::DEFAULT_MAX_BYTES));
     let before = LIVE_BYTES.load(Ordering::Relaxed);
     for key in &keys {
-        store.create(key, &record()).await.expect("create");
+        assert!(store.create(key, &record()).await.expect("create"), "a fresh key");
     }
     let bytes = LIVE_BYTES.load(Ordering::Relaxed) - before;
     assert_eq!(store.len(), sessions);
@@ -779,17 +709,17 @@ async fn scale() {
     let sessions = env("BENCH_SESSIONS", 1_000_000) as usize;
     let ops = env("BENCH_STORE_OPS", 50_000) as usize;
 
-    println!("\nMemoryStore, records of two small fields, median of 15 rounds of {ops} operations (ns), each load");
-    println!("and save as a request makes it (with its clock reading). Same 16: operations on the same 16");
-    println!("sessions, whatever else the store holds, so the count is all that changes. All: operations on");
-    println!("sessions picked at random among all of them, so each one also waits on memory no cache holds.");
-    println!("In brackets: against the store of 16, timed in the same rounds (the median of the rounds' ratios).\n");
+    println!("\nMemoryStore, records of two small fields, median of 15 rounds of {ops} operations (ns), each a");
+    println!("`SessionStore::load` or `save` as the layer calls it. Same 16: operations on the same 16 sessions,");
+    println!("whatever else the store holds, so the count is all that changes. All: operations on sessions");
+    println!("picked at random among all of them, so each one also waits on memory no cache holds. In brackets:");
+    println!("against the store of 16, timed in the same rounds (the median of the rounds' ratios).\n");
     println!("| sessions | bytes per session | load, same 16 | save, same 16 | load, all | save, all |");
     println!("|---:|---:|---:|---:|---:|---:|");
     // The store of 16 is timed beside every other size, in the same rounds, and each ratio is the median
     // of the rounds' own: timed one after the other, the sizes would also measure the machine's drift.
     let (base, base_keys, base_bytes) = filled(16).await;
-    store_rounds(&[(&base, &base_keys)], ops).await; // warms up the allocator and the clock
+    store_rounds(&[(&base, &base_keys)], ops).await; // warms up the allocator and the caches
     for size in [16, 10_000, 100_000, sessions] {
         let filled_store = if size == 16 { None } else { Some(filled(size).await) };
         let (store, keys, bytes) =
@@ -822,76 +752,36 @@ fn nanos_per_call(iters: u32, mut op: impl FnMut(u32) -> u64) -> f64 {
     median(&rounds)
 }
 
-/// The building blocks the tables above are explained by, each beside what it replaces or the choice made.
+/// What a new visitor's work cannot do without, whoever writes it, timed on its own: the part of S4's
+/// work by hand (and of ours) that no implementation keeping the same promises can shave off.
 fn parts() {
     use rand::TryRngCore;
     use sha2::{Digest, Sha256};
 
-    println!("\nBuilding blocks, median of 15 rounds (ns per call; ratio: against the row after it):\n");
-    println!("| what | ns | ratio |");
-    println!("|---|---:|---:|");
-    let pair = |ours: (&str, f64), theirs: (&str, f64)| {
-        println!("| {} | {:.1} | {:.2} |", ours.0, ours.1, ours.1 / theirs.1);
-        println!("| {} | {:.1} | |", theirs.0, theirs.1);
-    };
+    println!("\nWhat a new visitor's work is made of, median of 15 rounds (ns per call):\n");
+    println!("| what | ns |");
+    println!("|---|---:|");
+    let row = |what: &str, ns: f64| println!("| {what} | {ns:.1} |");
 
-    let system_millis =
-        || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-    let clock = nanos_per_call(1_000_000, |_| now_millis());
-    let system = nanos_per_call(1_000_000, |_| system_millis());
-    pair(("`now_millis` (the cycle counter)", clock), ("`SystemTime::now`, in ms", system));
-
-    // The id cookie's MAC (HMAC-SHA256 over `id=` and 22 characters, key schedule done once) and the id's
-    // store key (SHA-256 of 16 bytes): the three compressions every session access pays.
-    let signer = id_signer();
-    let hmac = nanos_per_call(200_000, |i| u64::from(id_cookie_tag(&signer, &[b'A' + (i % 26) as u8; 22])[0]));
-    let sha = nanos_per_call(200_000, |i| u64::from(Sha256::digest([i as u8; 16])[0]));
-    println!("| HMAC-SHA256 of an id cookie | {hmac:.1} | |");
-    println!("| SHA-256 of an id (its store key) | {sha:.1} | |");
-
-    // Ids come from the OS generator a block at a time: the cost per id at the block size session-core
-    // reads (4096 bytes) and at an eighth of it.
-    let per_id = |block: usize| {
-        let mut bytes = vec![0; block];
-        nanos_per_call(200, |_| {
-            rand::rngs::OsRng.try_fill_bytes(&mut bytes).expect("the OS generator answers");
-            u64::from(bytes[0])
-        }) / (block / 16) as f64
-    };
-    pair(
-        ("an id's 16 bytes from the OS, 4096 read at once", per_id(4096)),
-        ("the same, 512 read at once", per_id(512)),
+    // Ids are read from the OS one at a time, a system call each.
+    let mut id = [0_u8; 16];
+    row(
+        "an id's 16 bytes from the OS",
+        nanos_per_call(20_000, |_| {
+            rand::rngs::OsRng.try_fill_bytes(&mut id).expect("the OS generator answers");
+            u64::from(id[0])
+        }),
     );
-
-    // What one of the page faults counted above costs: the first writes to 4,096 pages of a block mapped
-    // afresh from the kernel every round, divided by the faults the thread took for them. (A block from the
-    // allocator may be memory it freed earlier and still holds, which takes no fault at all; and counting
-    // the faults keeps the figure per fault, as the counts above are, on a kernel that hands out huge pages
-    // too.)
-    const PAGES: usize = 4096;
-    let rounds: Vec<f64> = (0..15)
-        .filter_map(|_| {
-            let mut fresh = memmap2::MmapMut::map_anon(PAGES * 4096).expect("the kernel maps 16 MiB");
-            let faults_before = minor_faults();
-            let start = Instant::now();
-            for page in fresh.chunks_mut(4096) {
-                page[0] = 1;
-            }
-            let elapsed = start.elapsed().as_secs_f64() * 1e9;
-            std::hint::black_box(&fresh);
-            let faults = match (faults_before, minor_faults()) {
-                (Some(before), Some(after)) => after.saturating_sub(before),
-                _ => PAGES as u64,
-            };
-            (faults > 0).then(|| elapsed / faults as f64)
-        })
-        .collect();
-    let label = "a page fault (a first write to a freshly mapped page)";
-    if rounds.is_empty() {
-        println!("| {label} | not seen | |");
-    } else {
-        println!("| {label} | {:.1} | |", median(&rounds));
-    }
+    // The id's store key (SHA-256 of 16 bytes) and the id cookie's MAC (HMAC-SHA256 over `id=` and 22
+    // characters, key schedule done once): the three compressions every session access pays.
+    row("SHA-256 of an id (its store key)", nanos_per_call(200_000, |i| u64::from(Sha256::digest([i as u8; 16])[0])));
+    let signer = id_signer();
+    row(
+        "HMAC-SHA256 of an id cookie",
+        nanos_per_call(200_000, |i| u64::from(id_cookie_tag(&signer, &[b'A' + (i % 26) as u8; 22])[0])),
+    );
+    // The record's times: one reading of the wall clock, in ms.
+    row("`now_millis` (the wall clock, in ms)", nanos_per_call(1_000_000, |_| now_millis()));
 }
 
 fn main() {
