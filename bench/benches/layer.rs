@@ -1,7 +1,7 @@
 //! Per-request overhead of session-core's layer beside tower-sessions 0.15 (MemoryStore; its id cookie as it
 //! comes, unsigned, and signed) and tower-cookies (signed jar), beside a bare handler that returns a
 //! constant, and, for a new visitor, beside the same work written into a handler by hand, all in one run;
-//! then what a new visitor's work cannot do without (the id cookie's cryptography, an id from the OS, the
+//! then what a new visitor's work cannot do without (the id cookie's cryptography, an id's random bytes, the
 //! clock); then `MemoryStore` at a million sessions.
 //!
 //! ```sh
@@ -232,8 +232,8 @@ fn id_cookie_tag(signer: &IdSigner, id_text: &[u8; 22]) -> [u8; 32] {
 }
 
 /// S4's work written straight into the handler, with no session layer: what a new visitor costs any
-/// implementation that keeps the promises ours does, before any glue. An id of 16 bytes read from the OS
-/// for that id alone (as ours are, so no id's bytes wait in the process before it exists), its SHA-256 as
+/// implementation that keeps the promises ours does, before any glue. An id of 16 bytes from rand's
+/// thread-local generator (as ours are), its SHA-256 as
 /// the key of a record (its counter, serialised, its last activity and its expiry) in a locked table that
 /// keeps its visitors, and a `Set-Cookie` line with the id signed by HMAC-SHA256 (key schedule done once),
 /// as long as ours and with the same attributes (checked before timing), with `Cache-Control: no-store`
@@ -241,7 +241,6 @@ fn id_cookie_tag(signer: &IdSigner, id_text: &[u8; 22]) -> [u8; 32] {
 /// handler, no error paths.
 fn by_hand() -> Router {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-    use rand::TryRngCore;
     use sha2::{Digest, Sha256};
     use std::{hash::BuildHasherDefault, io::Write, sync::Mutex};
 
@@ -272,7 +271,7 @@ fn by_hand() -> Router {
     const ATTRIBUTES: &str = "; HttpOnly; SameSite=Lax; Path=/";
     async fn first_write(Extension(by_hand): Extension<Arc<ByHand>>) -> Response<Body> {
         let mut id = [0; 16];
-        rand::rngs::OsRng.try_fill_bytes(&mut id).expect("the OS generator answers");
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
         let mut counter = Vec::with_capacity(20);
         write!(counter, "{}", next()).expect("a Vec takes every byte");
         let now = now_millis();
@@ -607,7 +606,7 @@ async fn requests() {
         scenarios.iter().zip(&samples).filter(|(scenario, _)| scenario.by_hand.is_some()).collect();
     if !with_by_hand.is_empty() {
         println!("\nS4's work written into the handler by hand, with no layer (a signed id cookie, the id hashed");
-        println!("into its key, each id from the OS, a table that keeps its visitors), beside ours and");
+        println!("into its key, each id from rand's generator, a table that keeps its visitors), beside ours and");
         println!("tower-sessions in the same rounds (overheads in µs; ratios with the middle half of the rounds'):\n");
         println!("| scenario | by hand | session-core | peer | by hand / peer | middle half | ours / by hand | middle half |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -755,7 +754,6 @@ fn nanos_per_call(iters: u32, mut op: impl FnMut(u32) -> u64) -> f64 {
 /// What a new visitor's work cannot do without, whoever writes it, timed on its own: the part of S4's
 /// work by hand (and of ours) that no implementation keeping the same promises can shave off.
 fn parts() {
-    use rand::TryRngCore;
     use sha2::{Digest, Sha256};
 
     println!("\nWhat a new visitor's work is made of, median of 15 rounds (ns per call):\n");
@@ -763,12 +761,12 @@ fn parts() {
     println!("|---|---:|");
     let row = |what: &str, ns: f64| println!("| {what} | {ns:.1} |");
 
-    // Ids are read from the OS one at a time, a system call each.
+    // Ids come from rand's thread-local generator.
     let mut id = [0_u8; 16];
     row(
-        "an id's 16 bytes from the OS",
-        nanos_per_call(20_000, |_| {
-            rand::rngs::OsRng.try_fill_bytes(&mut id).expect("the OS generator answers");
+        "an id's 16 bytes from rand's thread-local generator",
+        nanos_per_call(200_000, |_| {
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
             u64::from(id[0])
         }),
     );

@@ -1,9 +1,9 @@
-//! Random bytes for session ids, keys and nonces: the operating system's CSPRNG, read for each use.
+//! Random bytes for keys and AES-GCM nonces: the operating system's CSPRNG, read for each use.
 
 use rand::{rngs::OsRng, TryRngCore};
 
-/// Fills `out` straight from the OS RNG, so no copy of the bytes lives in this process before they
-/// are used (nothing for a `fork` to duplicate).
+/// Fills `out` straight from the OS RNG, so no generator state lives in this process that a `fork` could
+/// duplicate: a repeated nonce would break AES-GCM.
 ///
 /// Panics if the OS refuses (a sandbox that forbids the call, say): there is no safe id, key or nonce
 /// to fall back to.

@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 
 use crate::base64url;
 
-/// Random bytes in a session id: 128 bits from the operating system's CSPRNG.
+/// Random bytes in a session id: 128 bits from a CSPRNG.
 const ID_BYTES: usize = 16;
 /// Characters of an id in base64url.
 pub(crate) const ID_TEXT_LEN: usize = 22;
@@ -28,8 +28,13 @@ pub struct SessionId([u8; ID_BYTES]);
 
 impl SessionId {
     pub(crate) fn generate() -> Self {
+        // rand's thread-local CSPRNG (ChaCha12, seeded from the OS and reseeded as it goes), as the Rust
+        // session libraries draw their ids: a system call per id is most of a new visitor's cost where
+        // the C library has no vDSO for `getrandom`. A process that forks after drawing ids gives its
+        // child the same generator state; stores refuse to create a session under a live id, so two such
+        // processes sharing a store cannot share a session: the second create fails with an error.
         let mut bytes = [0; ID_BYTES];
-        crate::entropy::from_os(&mut bytes);
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         SessionId(bytes)
     }
 

@@ -3,7 +3,8 @@
 mod deadlines;
 
 use std::{
-    collections::HashMap,
+    collections::{hash_map, HashMap},
+    hash::{BuildHasherDefault, Hasher},
     sync::{Arc, Mutex, MutexGuard},
 };
 
@@ -58,10 +59,29 @@ struct Limits {
 
 #[derive(Default)]
 struct Shard {
-    records: HashMap<StoreKey, Entry>,
+    records: HashMap<StoreKey, Entry, BuildHasherDefault<KeyHasher>>,
     deadlines: Deadlines,
     /// The sum of the entries' `bytes`.
     bytes: usize,
+}
+
+/// Hashes a [`StoreKey`] by its first eight bytes. Keys are SHA-256 outputs of ids that only the server
+/// draws (a forged id cookie fails its MAC before any lookup), so they are uniformly random and no client
+/// can choose them: hashing them again buys nothing.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // A `[u8; 32]` hashes as one write of its bytes, without a length prefix.
+        if let Some(first) = bytes.first_chunk::<8>() {
+            self.0 = u64::from_le_bytes(*first);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// One stored session.
@@ -159,21 +179,24 @@ impl MemoryStore {
         shard
     }
 
-    /// Files `record` under `new` in `to`, unless a live record is there, making room within the bounds.
+    /// Files `record` under `key` in `to`, unless a live record is there, making room within the bounds.
     fn insert(&self, to: &mut Shard, key: StoreKey, record: Arc<Record>, now: u64) -> Result<bool, StoreError> {
-        if to.live(&key, now).is_some() {
-            return Ok(false);
-        }
         let entry = Entry::new(record);
-        if entry.bytes > self.inner.limits.bytes {
+        let limits = self.inner.limits;
+        if entry.bytes > limits.bytes {
             return Err(StoreError::new(format!(
                 "a session of {} bytes is over the memory store's bound of {} bytes per session",
-                entry.bytes, self.inner.limits.bytes
+                entry.bytes, limits.bytes
             )));
         }
-        to.make_room(self.inner.limits.sessions - 1, self.inner.limits.bytes - entry.bytes, None);
-        to.file(key, entry);
-        Ok(true)
+        if to.records.len() >= limits.sessions || to.bytes + entry.bytes > limits.bytes {
+            // Full: look first, so that a refused create evicts nobody.
+            if to.live(&key, now).is_some() {
+                return Ok(false);
+            }
+            to.make_room(limits.sessions - 1, limits.bytes - entry.bytes, None);
+        }
+        Ok(to.file_unless_live(key, entry, now))
     }
 }
 
@@ -216,7 +239,8 @@ impl Shard {
     }
 
     /// The entry under `key` if it is live. One found expired is removed on the spot, so an expired
-    /// session is gone as soon as anyone asks for it, not only when the sweep reaches its bucket.
+    /// session is gone as soon as anyone asks for it, not only when the sweep reaches its bucket. (A
+    /// lookup, not `HashMap::entry`: that reserves room on a miss, so an unknown id could grow the table.)
     fn live(&mut self, key: &StoreKey, now: u64) -> Option<&mut Entry> {
         if self.records.get(key)?.record.is_expired(now) {
             self.take(key);
@@ -225,10 +249,23 @@ impl Shard {
         self.records.get_mut(key)
     }
 
-    fn file(&mut self, key: StoreKey, entry: Entry) {
-        self.bytes += entry.bytes;
-        self.deadlines.file(entry.bucket, key);
-        self.records.insert(key, entry);
+    /// Files `entry` under `key` unless a live record is there, in one lookup: a create is the one
+    /// operation that means to add a key, so here the table may grow on a miss.
+    fn file_unless_live(&mut self, key: StoreKey, entry: Entry, now: u64) -> bool {
+        let (added, bucket) = (entry.bytes, entry.bucket);
+        match self.records.entry(key) {
+            hash_map::Entry::Occupied(live) if !live.get().record.is_expired(now) => return false,
+            hash_map::Entry::Occupied(mut ended) => {
+                self.bytes -= ended.get().bytes;
+                ended.insert(entry);
+            }
+            hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(entry);
+            }
+        }
+        self.bytes += added;
+        self.deadlines.file(bucket, key);
+        true
     }
 
     /// Removes the entry under `key`, keeping the byte count and the deadline index in step.
