@@ -44,7 +44,18 @@ fn assert_sound<T: CookieValue + PartialEq + Debug>(value: &T, max_len: Option<u
     assert!(encoded.bytes().all(is_cookie_octet), "{value:?} encodes to {encoded:?}");
     assert_eq!(T::decode(&encoded).as_ref(), Some(value), "{encoded:?}");
 
+    // A private cookie seals the plain form, which need not be cookie-safe but has its own bound.
+    let mut private = String::new();
+    value.encode_private(&mut private);
+    let private_bound = T::PRIVATE_BOUND.worst_case(max_len).expect("a bounded type");
+    assert!(private.len() <= private_bound, "{value:?} seals {} bytes, over {private_bound}", private.len());
+    assert_eq!(T::decode_private(&private).as_ref(), Some(value), "{private:?}");
     let key = Key::generate();
+    let sealed = protect(Protection::Private, "name", &private, &key);
+    assert!(sealed.len() <= Protection::Private.protected_len(private_bound), "private: {}", sealed.len());
+    let (plain, _) = unprotect(Protection::Private, "name", &sealed, std::slice::from_ref(&key)).expect("opens");
+    assert_eq!(plain, private);
+
     for mode in MODES {
         let sealed = protect(mode, "name", &encoded, &key);
         assert!(
@@ -154,7 +165,8 @@ proptest! {
 }
 
 /// The largest `max_len` each mode allows for a one-letter `String` cookie, as the compiler computes:
-/// signed `1 + 43 + 3 * 1350 = 4094`, private `1 + base64(12 + 3 * 1014 + 16) = 4095`.
+/// signed `1 + 43 + 3 * 1350 = 4094` (every byte may need escaping), private `1 + base64(12 + 3043 + 16) =
+/// 4096` (it seals the string's own bytes).
 #[derive(SessionSchema)]
 #[schema(cookie_budget = 16384)]
 struct Largest {
@@ -162,7 +174,7 @@ struct Largest {
     a: String,
     #[cookie(max_len = 1350)]
     s: String,
-    #[cookie(private, max_len = 1014)]
+    #[cookie(private, max_len = 3043)]
     p: String,
 }
 
@@ -186,7 +198,7 @@ fn largest_app() -> Router {
 #[tokio::test]
 async fn the_largest_value_max_len_allows_fits_and_one_byte_more_is_refused() {
     let app = largest_app();
-    for (which, max) in [('a', 1365), ('s', 1350), ('p', 1014)] {
+    for (which, max) in [('a', 1365), ('s', 1350), ('p', 3043)] {
         let reply = send(&app, Request::get(format!("/{which}/{max}")).body(Body::empty()).unwrap()).await;
         assert_eq!(reply.body, "Ok(())");
         let set_cookie = &reply.set_cookies[0];
@@ -200,6 +212,39 @@ async fn the_largest_value_max_len_allows_fits_and_one_byte_more_is_refused() {
         assert_eq!(reply.body, format!("Err(CookieTooLarge {{ cookie: {name:?}, len: {}, limit: {max} }})", max + 1));
         assert!(reply.set_cookies.is_empty(), "no Set-Cookie for a refused value");
     }
+}
+
+/// A private cookie counts the bytes it seals, not their escaped text: `max_len = 3000` fits (a one-letter
+/// name and `base64(12 + 3000 + 16)`: 4039 bytes), where every byte escaped would not.
+#[derive(SessionSchema)]
+struct PrivateNote {
+    #[cookie(private, max_len = 3000)]
+    n: String,
+}
+
+#[tokio::test]
+async fn a_private_string_of_3000_bytes_fits_and_round_trips() {
+    async fn write(session: PrivateNoteSession, body: String) -> Result<&'static str, session_core::Error> {
+        session.set_n(body)?;
+        Ok("ok")
+    }
+    async fn read(session: PrivateNoteSession) -> String {
+        session.n().unwrap_or_default()
+    }
+    let app = Router::new()
+        .route("/", get(read).post(write))
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    // 3000 bytes that all need escaping in a cookie-safe encoding: spaces, quotes, semicolons and `é`.
+    let note: String = " \";é".repeat(600);
+    assert_eq!(note.len(), 3000);
+    let reply = send(&app, Request::post("/").body(Body::from(note.clone())).unwrap()).await;
+    assert_eq!(reply.body, "ok");
+    let cookie = cookie::Cookie::parse(reply.set_cookies[0].clone()).unwrap();
+    assert_eq!(cookie.name().len() + cookie.value().len(), 1 + 4038, "base64url of 3028 bytes is 4038 long");
+
+    let pair = format!("{}={}", cookie.name(), cookie.value());
+    let reply = send(&app, Request::get("/").header(http::header::COOKIE, pair).body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.body, note, "the sealed value reads back byte for byte");
 }
 
 #[derive(SessionSchema)]

@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 use super::RawSession;
 use crate::__private::CookieField;
 use crate::{
-    cookie::{protect_in, sign_id, unprotect_bytes, verify_id, CookieSpec, SetCookie, MAX_COOKIE_BYTES},
+    cookie::{protect_in, sign_id, unprotect_bytes, verify_id, CookieSpec, Protection, SetCookie, MAX_COOKIE_BYTES},
     id::{has_id_cookie_shape, ID_COOKIE_VALUE_LEN, ID_TEXT_LEN},
     value::CookieValue,
     Error, SessionId,
@@ -76,7 +76,7 @@ impl RawSession {
     fn read_cookie<T: CookieValue>(&self, spec: &CookieSpec) -> Option<T> {
         if self.cookies_changed() {
             if let Some((_, written)) = self.cookie_log().written.iter().rev().find(|(name, _)| *name == spec.name) {
-                return written.as_deref().and_then(T::decode);
+                return written.as_deref().and_then(|plain| decode(spec, plain));
             }
         }
         let keys = &self.0.shared.keys;
@@ -86,7 +86,7 @@ impl RawSession {
             let Some((plain, key_index)) = unprotect_bytes(spec.protection, spec.name, sent, keys) else {
                 continue;
             };
-            let Some(value) = T::decode(&plain) else { continue };
+            let Some(value) = decode::<T>(spec, &plain) else { continue };
             // The setter refuses a longer value, so a client sent it: taken as it is, it could not even be
             // written back.
             if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
@@ -120,7 +120,10 @@ impl RawSession {
             }
         }
         let mut plain = String::new();
-        value.encode(&mut plain);
+        match spec.protection {
+            Protection::Private => value.encode_private(&mut plain),
+            Protection::Plain | Protection::Signed => value.encode(&mut plain),
+        }
         self.queue_cookie(spec, plain)
     }
 
@@ -268,5 +271,14 @@ impl RawSession {
             domain: config.domain.as_deref(),
             max_age_secs: config.max_age.map(|max_age| max_age.as_secs()),
         }
+    }
+}
+
+/// Decodes a cookie field's value as its protection wrote it: a `private` cookie seals the type's plain
+/// form (`CookieValue::encode_private`), the others carry its cookie-safe encoding.
+fn decode<T: CookieValue>(spec: &CookieSpec, plain: &str) -> Option<T> {
+    match spec.protection {
+        Protection::Private => T::decode_private(plain),
+        Protection::Plain | Protection::Signed => T::decode(plain),
     }
 }
