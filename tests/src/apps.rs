@@ -170,7 +170,7 @@ async fn post_concurrently(app: &Router, browser: &Browser, paths: Vec<String>) 
     while let Some(done) = requests.join_next().await {
         let (path, reply) = done.unwrap();
         assert_eq!(reply.status, StatusCode::OK, "POST {path}: {}", reply.body);
-        assert!(reply.set_cookie("id").is_none(), "POST {path} replaced the session");
+        assert!(reply.set_cookie("__Host-id").is_none(), "POST {path} replaced the session");
     }
 }
 

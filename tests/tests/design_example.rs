@@ -61,7 +61,7 @@ async fn the_design_example_runs() {
     let locale = reply.set_cookie("locale").expect("the locale cookie is set");
     assert!(locale.starts_with("locale=") && locale.contains("en-GB;"), "{locale}");
     // An empty cart is a change for a new visitor, so it now has a session.
-    assert!(reply.set_cookie("id").is_some());
+    assert!(reply.set_cookie("__Host-id").is_some());
     assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
 
     browser.cookies.insert("theme".into(), "dark".into()); // what the page's JavaScript may write

@@ -181,7 +181,7 @@ async fn a_new_visitors_first_write_is_one_store_write_and_one_hardened_id_cooki
     // A new visitor has nothing to load: the only round trip is the write.
     assert_eq!(store.counts(), CallCounts { create: 1, ..Default::default() });
     assert_eq!(reply.set_cookies.len(), 1);
-    let id = parse(reply.set_cookie("id").expect("an id cookie"));
+    let id = parse(reply.set_cookie("__Host-id").expect("an id cookie"));
     assert_eq!(id.http_only(), Some(true));
     assert_eq!(id.secure(), Some(true));
     assert_eq!(id.same_site(), Some(cookie::SameSite::Lax));
@@ -240,21 +240,21 @@ async fn unknown_malformed_or_forged_ids_are_never_adopted() {
     let store = CountingStore::new(MemoryStore::default());
     let mut genuine = Browser::new(app(store.clone(), key.clone()));
     genuine.post("/user/7").await;
-    let real_id = genuine.cookies["id"].clone();
+    let real_id = genuine.cookies["__Host-id"].clone();
 
     // Forged: the id part changed, signature kept. Malformed: garbage. Unknown: a well-formed, correctly
     // signed id the store has never seen, minted by another deployment with the same key.
     let mut other = Browser::new(app(MemoryStore::default(), key.clone()));
     other.post("/user/1").await;
-    let unknown = other.cookies["id"].clone();
+    let unknown = other.cookies["__Host-id"].clone();
     let forged = format!("{}{}", &real_id[..43], "A".repeat(22));
     for (what, sent) in [("forged", forged), ("malformed", "not-an-id".to_owned()), ("unknown", unknown)] {
         let mut browser = Browser::new(app(store.clone(), key.clone()));
-        browser.cookies.insert("id".into(), sent.clone());
+        browser.cookies.insert("__Host-id".into(), sent.clone());
         store.take_counts();
         assert_eq!(browser.get("/user").await.body, "None", "{what}");
         let reply = browser.post("/user/9").await;
-        let issued = parse(reply.set_cookie("id").unwrap_or_else(|| panic!("{what}: a fresh id")));
+        let issued = parse(reply.set_cookie("__Host-id").unwrap_or_else(|| panic!("{what}: a fresh id")));
         assert_ne!(issued.value(), sent, "{what} id adopted");
         assert_ne!(issued.value(), real_id);
         assert_eq!(store.counts().create, 1, "{what}: a new session was created, none was overwritten");
@@ -269,11 +269,11 @@ async fn unknown_malformed_or_forged_ids_are_never_adopted() {
 async fn cycle_id_gives_a_new_id_keeps_the_data_and_kills_the_old_id() {
     let (store, mut browser) = counting();
     browser.post("/cart/apple").await;
-    let old = browser.cookies["id"].clone();
+    let old = browser.cookies["__Host-id"].clone();
     store.take_counts();
 
     let reply = browser.post("/login/42").await;
-    let new = browser.cookies["id"].clone();
+    let new = browser.cookies["__Host-id"].clone();
     assert_ne!(new, old);
     assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
     assert_eq!(store.counts(), CallCounts { load: 1, cycle: 1, ..Default::default() }, "one write moves the session");
@@ -281,7 +281,7 @@ async fn cycle_id_gives_a_new_id_keeps_the_data_and_kills_the_old_id() {
     assert_eq!(browser.get("/user").await.body, "Some(42)");
 
     let mut attacker = browser.clone();
-    attacker.cookies.insert("id".into(), old);
+    attacker.cookies.insert("__Host-id".into(), old);
     assert_eq!(attacker.get("/user").await.body, "None");
     assert_eq!(attacker.get("/cart").await.body, "None");
 }
@@ -291,19 +291,19 @@ async fn destroy_deletes_the_record_and_clears_the_id_cookie() {
     let (store, mut browser) = counting();
     browser.post("/user/7").await;
     browser.post("/theme/dark").await;
-    let old = browser.cookies["id"].clone();
+    let old = browser.cookies["__Host-id"].clone();
     assert_eq!(store.inner().len(), 1);
 
     let reply = browser.post("/logout").await;
-    let removal = parse(reply.set_cookie("id").expect("a removal cookie"));
+    let removal = parse(reply.set_cookie("__Host-id").expect("a removal cookie"));
     assert_eq!(removal.value(), "");
     assert_eq!(removal.max_age(), Some(cookie::time::Duration::ZERO));
     assert_eq!(removal.path(), Some("/"));
     assert_eq!(store.inner().len(), 0, "the record is gone");
-    assert!(!browser.cookies.contains_key("id"));
+    assert!(!browser.cookies.contains_key("__Host-id"));
     assert_eq!(browser.get("/theme").await.body, "Some(Dark)", "cookie fields are untouched");
 
-    browser.cookies.insert("id".into(), old);
+    browser.cookies.insert("__Host-id".into(), old);
     assert_eq!(browser.get("/user").await.body, "None", "replay after logout gets no session");
 }
 
@@ -316,11 +316,11 @@ async fn idle_timeout_expires_a_session_even_when_the_cookie_is_replayed() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(browser.get("/user").await.body, "Some(7)");
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let id = browser.cookies["id"].clone();
+    let id = browser.cookies["__Host-id"].clone();
     let reply = browser.get("/user").await;
     assert_eq!(reply.body, "None");
-    assert!(parse(reply.set_cookie("id").expect("the dead id is cleared")).value().is_empty());
-    browser.cookies.insert("id".into(), id);
+    assert!(parse(reply.set_cookie("__Host-id").expect("the dead id is cleared")).value().is_empty());
+    browser.cookies.insert("__Host-id".into(), id);
     assert_eq!(browser.get("/user").await.body, "None");
 }
 

@@ -36,7 +36,7 @@ async fn inspector(server: &PostgresServer) -> PgPool {
 
 /// The session id carried in the browser's id cookie: a signature, then the 22-character id.
 fn session_id(browser: &Browser) -> String {
-    let cookie = &browser.cookies["id"];
+    let cookie = &browser.cookies["__Host-id"];
     cookie[cookie.len() - 22..].to_owned()
 }
 

@@ -277,7 +277,7 @@ fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
 /// A header of up to a dozen `name=value` pairs, under the names the app reads and others, made of `byte`s.
 fn pairs(byte: impl Strategy<Value = u8>) -> impl Strategy<Value = Vec<u8>> {
     let pair = (
-        prop::sample::select(vec!["id", "theme", "locale", "prefs", "x", "", " id "]),
+        prop::sample::select(vec!["id", "__Host-id", "theme", "locale", "prefs", "x", "", " id "]),
         prop::collection::vec(byte, 0..200),
     )
         .prop_map(|(name, value)| [name.as_bytes(), b"=", &value].concat());

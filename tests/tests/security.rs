@@ -115,7 +115,7 @@ async fn cookies_of_a_previous_key_verify_and_come_back_under_the_current_key() 
     assert!(reply.set_cookie("theme").is_none(), "plain cookies have no key to rotate");
     let reply = rotating.get("/user").await;
     assert_eq!(reply.body, "Some(7)", "the session survives the rotation");
-    assert!(reply.set_cookie("id").is_some(), "the id cookie is re-issued too");
+    assert!(reply.set_cookie("__Host-id").is_some(), "the id cookie is re-issued too");
 
     // Once the old key is retired, the re-issued cookies still work and the old ones no longer do.
     let mut after = app(SessionLayer::new(store, new));
@@ -153,12 +153,12 @@ async fn an_unknown_but_well_formed_id_gets_a_different_id_back() {
     let key = Key::generate();
     let mut elsewhere = app(SessionLayer::new(MemoryStore::default(), key.clone()));
     elsewhere.post("/user/set").await;
-    let unknown = elsewhere.cookies["id"].clone();
+    let unknown = elsewhere.cookies["__Host-id"].clone();
 
     let mut browser = app(SessionLayer::new(MemoryStore::default(), key));
-    browser.cookies.insert("id".into(), unknown.clone());
+    browser.cookies.insert("__Host-id".into(), unknown.clone());
     let reply = browser.post("/user/set").await;
-    assert_ne!(parse(reply.set_cookie("id").unwrap()).value(), unknown);
+    assert_ne!(parse(reply.set_cookie("__Host-id").unwrap()).value(), unknown);
 }
 
 #[tokio::test]
@@ -166,10 +166,10 @@ async fn a_malformed_id_cookie_is_answered_with_a_removal_cookie_and_a_200() {
     let store = CountingStore::new(MemoryStore::default());
     for path in ["/nothing", "/cookies", "/user"] {
         let mut browser = app(SessionLayer::new(store.clone(), Key::generate()));
-        browser.cookies.insert("id".into(), "%%not-an-id%%".into());
+        browser.cookies.insert("__Host-id".into(), "%%not-an-id%%".into());
         let reply = browser.get(path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
-        let removal = parse(reply.set_cookie("id").unwrap_or_else(|| panic!("{path}: removal cookie")));
+        let removal = parse(reply.set_cookie("__Host-id").unwrap_or_else(|| panic!("{path}: removal cookie")));
         assert_eq!((removal.value(), removal.max_age()), ("", Some(cookie::time::Duration::ZERO)), "{path}");
     }
     assert_eq!(store.counts(), CallCounts::default(), "a malformed id is never looked up");
@@ -181,26 +181,26 @@ async fn an_expired_id_yields_a_new_session_and_the_expired_record_is_gone() {
     let layer = SessionLayer::new(store.clone(), Key::generate()).with_idle_timeout(Duration::from_millis(100));
     let mut browser = app(layer);
     browser.post("/user/set").await;
-    let expired = browser.cookies["id"].clone();
+    let expired = browser.cookies["__Host-id"].clone();
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(browser.get("/user").await.body, "None");
     assert_eq!(store.len(), 0, "the expired record is gone");
-    browser.cookies.insert("id".into(), expired.clone());
+    browser.cookies.insert("__Host-id".into(), expired.clone());
     let reply = browser.post("/user/set").await;
-    assert_ne!(parse(reply.set_cookie("id").unwrap()).value(), expired);
+    assert_ne!(parse(reply.set_cookie("__Host-id").unwrap()).value(), expired);
     assert_eq!(store.len(), 1);
 }
 
 #[tokio::test]
 async fn the_id_cookie_is_a_browser_session_cookie_unless_a_lifetime_is_configured() {
     let mut browser = app(SessionLayer::new(MemoryStore::default(), Key::generate()));
-    let id = parse(browser.post("/user/set").await.set_cookie("id").unwrap());
+    let id = parse(browser.post("/user/set").await.set_cookie("__Host-id").unwrap());
     assert_eq!((id.max_age(), id.expires()), (None, None));
 
     let layer =
         SessionLayer::new(MemoryStore::default(), Key::generate()).with_cookie_max_age(Duration::from_secs(3600));
     let mut browser = app(layer);
-    let id = parse(browser.post("/user/set").await.set_cookie("id").unwrap());
+    let id = parse(browser.post("/user/set").await.set_cookie("__Host-id").unwrap());
     assert_eq!(id.max_age(), Some(cookie::time::Duration::hours(1)));
 }
 
@@ -237,7 +237,7 @@ async fn other_set_cookie_headers_of_the_handler_are_preserved() {
     let mut browser = app(SessionLayer::new(MemoryStore::default(), Key::generate()));
     let reply = browser.post("/own-cookie").await;
     assert_eq!(reply.set_cookie("analytics"), Some("analytics=off; Path=/"));
-    assert!(reply.set_cookie("id").is_some());
+    assert!(reply.set_cookie("__Host-id").is_some());
 }
 
 #[tokio::test]
@@ -246,7 +246,7 @@ async fn nothing_is_saved_or_sent_when_the_handler_answers_with_a_5xx() {
     let mut browser = app(SessionLayer::new(store.clone(), Key::generate()));
     let reply = browser.post("/fail").await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(reply.set_cookie("id").is_none());
+    assert!(reply.set_cookie("__Host-id").is_none());
     assert!(reply.set_cookie("locale").is_none(), "a half-done cookie change went out");
     assert_eq!(store.counts().writes(), 0);
 }
@@ -277,7 +277,7 @@ async fn the_layer_works_beside_tower_cookies() {
         let reply = browser.post("/both").await;
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.body, "Some(\"off\")", "tower-cookies reads the request's cookies");
-        for name in ["analytics", "locale", "id"] {
+        for name in ["analytics", "locale", "__Host-id"] {
             assert!(reply.set_cookie(name).is_some(), "{name} was not set");
         }
         assert_eq!(browser.get("/").await.status, StatusCode::NOT_FOUND);
@@ -324,7 +324,11 @@ async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_w
             request = request.header("x-forwarded-proto", proto);
         }
         let reply = tests::browser::send(&routes().layer(layer), request.body(Body::empty()).unwrap()).await;
-        parse(reply.set_cookie("id").unwrap()).secure() == Some(true)
+        let id_cookie = parse(&reply.set_cookies[0]);
+        let secure = id_cookie.secure() == Some(true);
+        // A `__Host-` cookie must be Secure, so a plain-HTTP request gets the unprefixed name.
+        assert_eq!(id_cookie.name(), if secure { "__Host-id" } else { "id" }, "{uri}");
+        secure
     }
     let layer = || SessionLayer::new(MemoryStore::default(), Key::generate());
 
@@ -380,7 +384,7 @@ async fn a_logout_is_not_undone_by_a_request_in_flight_that_cycles_the_id() {
         gate.go.notify_one();
     });
 
-    let live_id = held_reply.set_cookie("id").map(parse).filter(|cookie| !cookie.value().is_empty());
+    let live_id = held_reply.set_cookie("__Host-id").map(parse).filter(|cookie| !cookie.value().is_empty());
     assert!(
         live_id.is_none(),
         "the request in flight handed out a live id after the logout: {:?}",
@@ -441,7 +445,7 @@ async fn a_reissued_id_cookie_is_sent_with_cache_control_no_store() {
         let request = http::Request::builder().method(method).uri(path).body(axum::body::Body::empty()).unwrap();
         let reply = browser.send(request).await;
         assert_eq!(reply.status, StatusCode::OK, "{method} {path}");
-        assert!(reply.set_cookie("id").is_some(), "{method} {path}: the id cookie is re-issued");
+        assert!(reply.set_cookie("__Host-id").is_some(), "{method} {path}: the id cookie is re-issued");
         let cache_control = reply.headers.get(header::CACHE_CONTROL).map(|value| value.to_str().unwrap().to_owned());
         if cache_control.as_deref() != Some("no-store") {
             missing.push(format!("{method} {path}: Cache-Control {cache_control:?}"));
@@ -535,7 +539,7 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
     victim.post("/user/set").await;
     let mut planter = app(SessionLayer::new(store.clone(), key.clone()));
     planter.post("/user/set").await;
-    let (theirs, ours) = (planter.cookies["id"].clone(), victim.cookies["id"].clone());
+    let (theirs, ours) = (planter.cookies["__Host-id"].clone(), victim.cookies["__Host-id"].clone());
     assert_ne!(theirs, ours);
 
     let routes = routes().layer(SessionLayer::new(store, key));
@@ -546,26 +550,28 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
             tests::browser::send(&routes, request.body(axum::body::Body::empty()).unwrap()).await
         }
     };
-    // A planted cookie with a longer path comes first; either order gets no session.
-    for header in [format!("id={theirs}; id={ours}"), format!("id={ours}; id={theirs}")] {
+    // A planted cookie with a longer path comes first (a browser keeps a `__Host-` cookie only from this
+    // host, so this takes a name without the prefix, or a browser that ignores it); either order gets no
+    // session.
+    for header in [format!("__Host-id={theirs}; __Host-id={ours}"), format!("__Host-id={ours}; __Host-id={theirs}")] {
         let reply = user(header).await;
         assert_eq!(reply.body, "None", "a session was adopted from two ids");
-        let removal = parse(reply.set_cookie("id").expect("the id cookie is cleared"));
+        let removal = parse(reply.set_cookie("__Host-id").expect("the id cookie is cleared"));
         assert_eq!((removal.value(), removal.max_age()), ("", Some(cookie::time::Duration::ZERO)));
     }
     // HTTP/2 sends each cookie in a header of its own: the same rule holds across headers.
     let request = http::Request::get("/user")
-        .header(header::COOKIE, format!("id={theirs}"))
-        .header(header::COOKIE, format!("id={ours}"))
+        .header(header::COOKIE, format!("__Host-id={theirs}"))
+        .header(header::COOKIE, format!("__Host-id={ours}"))
         .body(axum::body::Body::empty())
         .unwrap();
     assert_eq!(tests::browser::send(&routes, request).await.body, "None");
 
     // One id sent twice, or beside a forged one, is still the session.
-    for header in [format!("id={ours}; id={ours}"), format!("id={ours}; id=forged; id={}", &ours[..60])] {
+    for header in [format!("__Host-id={ours}; __Host-id={ours}"), format!("__Host-id={ours}; __Host-id=forged; __Host-id={}", &ours[..60])] {
         let reply = user(header).await;
         assert_eq!(reply.body, "Some(7)");
-        assert!(reply.set_cookie("id").is_none());
+        assert!(reply.set_cookie("__Host-id").is_none());
     }
 }
 

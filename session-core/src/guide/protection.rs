@@ -131,7 +131,11 @@
 //!
 //! The session id cookie is written by the layer, not by a field: always signed, under a key derived for it
 //! alone, so no cookie field (whatever its name) can read or mint a session id; `HttpOnly`, and by default
-//! `Secure`, `SameSite=Lax`, `Path=/`, named `id`, gone when the browser closes. The layer's
+//! `Secure`, `SameSite=Lax`, `Path=/`, gone when the browser closes, and named `__Host-id`: a browser
+//! keeps a `__Host-` cookie only from this very host, Secure, on `/` and without a domain, so an attacker
+//! who controls a sibling subdomain cannot plant a session id of their choosing (and a request that still
+//! carries two different authentic ids gets no session at all). It is `__Secure-id` with a domain or another
+//! path, and `id` under `with_secure(false)`, which a prefixed cookie cannot use. The layer's
 //! `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the
 //! result against the same rules as the derive's (a `__Host-` name needs `Secure`, no domain and the path

@@ -65,7 +65,8 @@ impl Transport {
 /// How the session id cookie is written.
 #[derive(Clone, Debug)]
 pub(crate) struct IdCookie {
-    name: Cow<'static, str>,
+    /// Set by `with_cookie_name`; `None` for the default, which depends on the request (see `name`).
+    custom_name: Option<Cow<'static, str>>,
     pub(crate) same_site: SameSite,
     pub(crate) path: Cow<'static, str>,
     pub(crate) domain: Option<Cow<'static, str>>,
@@ -77,7 +78,7 @@ pub(crate) struct IdCookie {
 impl Default for IdCookie {
     fn default() -> Self {
         IdCookie {
-            name: Cow::Borrowed("id"),
+            custom_name: None,
             same_site: SameSite::Lax,
             path: Cow::Borrowed("/"),
             domain: None,
@@ -88,12 +89,21 @@ impl Default for IdCookie {
 }
 
 impl IdCookie {
-    pub(crate) fn name(&self) -> &Cow<'static, str> {
-        &self.name
+    /// The id cookie's name on a request whose cookies are `secure` or not. The default is `__Host-id`:
+    /// a browser keeps a `__Host-` cookie only if this host set it, Secure, on `/` and without a domain,
+    /// so a sibling subdomain cannot plant an id under it (cookie tossing). With a domain or another path
+    /// it is `__Secure-id`, and on plain HTTP, which a prefixed cookie cannot use, `id`.
+    pub(crate) fn name(&self, secure: bool) -> Cow<'static, str> {
+        match &self.custom_name {
+            Some(name) => name.clone(),
+            None if !secure => Cow::Borrowed("id"),
+            None if self.domain.is_none() && self.path == "/" => Cow::Borrowed("__Host-id"),
+            None => Cow::Borrowed("__Secure-id"),
+        }
     }
 
     pub(crate) fn rename(&mut self, name: Cow<'static, str>) {
-        self.name = name;
+        self.custom_name = Some(name);
     }
 }
 
@@ -158,7 +168,8 @@ impl Shared {
 
     pub(crate) fn validate(&self) -> Result<(), Error> {
         let cookie = &self.id_cookie;
-        let name: &str = cookie.name();
+        // The default name suits every setting; a chosen one must suit the settings it was given with.
+        let name = cookie.custom_name.as_deref().unwrap_or("id");
         let problem = if !is_cookie_token(name) {
             Some(format!("`{}` is not a valid cookie name", name.escape_debug()))
         } else if name.starts_with("__Host-") && !self.transport.may_be_secure() {

@@ -39,7 +39,8 @@ pub struct SessionLayer<S: SessionStore> {
 impl<S: SessionStore> SessionLayer<S> {
     /// A layer keeping sessions in `store`, signing and encrypting cookies with `key`.
     ///
-    /// Defaults: id cookie `id` (HttpOnly, Secure, SameSite=Lax, Path=/, gone when the browser closes),
+    /// Defaults: id cookie `__Host-id` (HttpOnly, Secure, SameSite=Lax, Path=/, gone when the browser
+    /// closes; `id` under `with_secure(false)`),
     /// idle timeout 24 hours, absolute timeout 7 days.
     pub fn new(store: S, key: Key) -> Self {
         let shared = Shared::new(Arc::new(store.clone()), key);
@@ -97,9 +98,11 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.transport = Transport::Detect { trust_proxy })
     }
 
-    /// The name of the session id cookie (default `id`). A `__Host-` name (recommended when the app owns
-    /// its host) requires `Secure`, no domain and the path `/`; a `__Secure-` name requires `Secure`. The
-    /// layer checks this when it is applied.
+    /// The name of the session id cookie. The default is `__Host-id` on Secure cookies, which a browser
+    /// keeps only when this host set it without a domain on `/`, so a sibling subdomain cannot plant a
+    /// session id (`__Secure-id` with `with_cookie_domain` or `with_cookie_path`, and `id` when cookies are
+    /// not Secure). A chosen `__Host-` name requires `Secure`, no domain and the path `/`; a `__Secure-`
+    /// name requires `Secure`. The layer checks this when it is applied.
     pub fn with_cookie_name(self, name: impl Into<Cow<'static, str>>) -> Self {
         self.configure(|shared| shared.id_cookie.rename(name.into()))
     }

@@ -171,7 +171,7 @@ impl RawSession {
         if !self.cookies_changed() {
             return false;
         }
-        let id_cookie = self.0.shared.id_cookie.name();
+        let id_cookie = self.id_cookie_name();
         let mut sets_id_cookie = false;
         for (name, header) in std::mem::take(&mut self.cookie_log().outgoing) {
             sets_id_cookie |= name == *id_cookie;
@@ -198,7 +198,7 @@ impl RawSession {
     /// subdomain can plant a genuine id under a longer path, which the browser sends first, and a planted
     /// cookie must not choose the session. The same id sent twice is one id.
     pub(super) fn incoming_id(&self) -> IncomingId {
-        let name: &str = self.0.shared.id_cookie.name();
+        let name: &str = self.id_cookie_name();
         let mut present = false;
         let mut authentic: Option<(SessionId, bool)> = None;
         for sent in self.id_cookie_values() {
@@ -242,12 +242,17 @@ impl RawSession {
     }
 
     /// Every value the browser sent under the id cookie's name.
+    /// The id cookie's name on this request.
+    fn id_cookie_name(&self) -> &Cow<'static, str> {
+        &self.0.id_cookie_name
+    }
+
     fn id_cookie_values(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.0.cookie_header.values(self.0.shared.id_cookie.name())
+        self.0.cookie_header.values(self.id_cookie_name())
     }
 
     pub(super) fn set_id_cookie(&self, id: &SessionId) {
-        let name = self.0.shared.id_cookie.name();
+        let name = self.id_cookie_name();
         // Signed on the stack: the only allocation is the Set-Cookie line itself.
         let (mut text, mut signed) = ([0; ID_TEXT_LEN], [0; ID_COOKIE_VALUE_LEN]);
         let value = sign_id(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
@@ -255,13 +260,13 @@ impl RawSession {
     }
 
     pub(super) fn clear_id_cookie(&self) {
-        self.send(self.0.shared.id_cookie.name().clone(), self.id_cookie("").removal_header());
+        self.send(self.id_cookie_name().clone(), self.id_cookie("").removal_header());
     }
 
     fn id_cookie<'a>(&'a self, value: &'a str) -> SetCookie<'a> {
         let config = &self.0.shared.id_cookie;
         SetCookie {
-            name: config.name(),
+            name: self.id_cookie_name(),
             value,
             http_only: true,
             same_site: config.same_site,

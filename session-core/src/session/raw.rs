@@ -36,6 +36,8 @@ pub(super) struct RequestSession {
     pub(super) cookies_changed: AtomicBool,
     /// Whether cookies set for this request carry `Secure` (see `SessionLayer::with_secure`).
     pub(super) secure: bool,
+    /// The id cookie's name for this request, which depends on `secure` (see `IdCookie::name`).
+    pub(super) id_cookie_name: std::borrow::Cow<'static, str>,
     /// Set by the first `#[session]` access: a request that never touches the session costs no commit.
     touched: AtomicBool,
     state: Mutex<RecordState>,
@@ -46,7 +48,9 @@ pub(super) struct RequestSession {
 
 impl RawSession {
     pub(crate) fn new(shared: Arc<Shared>, cookie_header: CookieHeader, secure: bool) -> Self {
+        let id_cookie_name = shared.id_cookie.name(secure);
         RawSession(Arc::new(RequestSession {
+            id_cookie_name,
             shared,
             cookie_header,
             cookie_log: Mutex::default(),
