@@ -568,7 +568,10 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
     assert_eq!(tests::browser::send(&routes, request).await.body, "None");
 
     // One id sent twice, or beside a forged one, is still the session.
-    for header in [format!("__Host-id={ours}; __Host-id={ours}"), format!("__Host-id={ours}; __Host-id=forged; __Host-id={}", &ours[..60])] {
+    for header in [
+        format!("__Host-id={ours}; __Host-id={ours}"),
+        format!("__Host-id={ours}; __Host-id=forged; __Host-id={}", &ours[..60]),
+    ] {
         let reply = user(header).await;
         assert_eq!(reply.body, "Some(7)");
         assert!(reply.set_cookie("__Host-id").is_none());
