@@ -328,19 +328,16 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
 
     let ident = field.ident;
     let too_large_span = cookie.max_len.as_ref().map_or(ty.span(), |m| m.span);
+    // A private cookie seals its value's plain form, so escaping does not count there.
     let protected = match cookie.protection() {
         Protection::Plain => "escaped",
         Protection::Signed => "escaped and signed",
-        Protection::Private => "escaped and encrypted",
+        Protection::Private => "encrypted",
     };
-    let mut fixes = vec![if cookie.max_len.is_some() { "lower `max_len`" } else { "use a smaller type" }];
-    if cookie.protection() == Protection::Private {
-        fixes.push("use `signed` instead of `private`");
-    }
+    let fix = if cookie.max_len.is_some() { "lower `max_len`" } else { "use a smaller type" };
     let too_large = format!(
         "cookie `{name}` (field `{ident}`) can be larger than the 4096 bytes a browser keeps, once \
-         {protected}\n\nhelp: {}, or keep the field on the server with `#[session]`",
-        fixes.join(", "),
+         {protected}\n\nhelp: {fix}, or keep the field on the server with `#[session]`",
     );
     let cannot_bound = format!(
         "cookie `{name}` (field `{ident}`) has a type that no `max_len` can bound: a growing value such as a \

@@ -448,7 +448,8 @@
 //! ```
 //!
 //! A `max_len` that fits in a plain cookie can still overflow once the value is escaped and signed, or
-//! encrypted (which adds a nonce and a tag, then base64 grows it by a third). These checks are `const`
+//! encrypted (which adds a nonce and a tag, then base64 grows it by a third; a private cookie seals the
+//! value's plain bytes, so a `String` counts its `max_len` once, not three times as escaped text). These checks are `const`
 //! assertions evaluated by the compiler, so they are reported as `E0080`:
 //!
 //! `tests/ui/fail/max_len_too_large_for_signed.rs`:
@@ -480,7 +481,7 @@
 //! use session_core::SessionSchema;
 //! #[derive(SessionSchema)]
 //! struct Visitor {
-//!     #[cookie(private, max_len = 1200)]
+//!     #[cookie(private, max_len = 3100)]
 //!     draft: String,
 //! }
 //!
@@ -488,12 +489,12 @@
 //! ```
 //!
 //! ```text
-//! error[E0080]: evaluation panicked: cookie `draft` (field `draft`) can be larger than the 4096 bytes a browser keeps, once escaped and encrypted
+//! error[E0080]: evaluation panicked: cookie `draft` (field `draft`) can be larger than the 4096 bytes a browser keeps, once encrypted
 //!
-//!               help: lower `max_len`, use `signed` instead of `private`, or keep the field on the server with `#[session]`
+//!               help: lower `max_len`, or keep the field on the server with `#[session]`
 //!  --> ui/fail/private_pushes_over_4096.rs:4:33
 //!   |
-//! 4 |     #[cookie(private, max_len = 1200)]
+//! 4 |     #[cookie(private, max_len = 3100)]
 //!   |                                 ^^^^ evaluation of `_::_` failed here
 //! ```
 //!

@@ -1,7 +1,7 @@
 use session_core::SessionSchema;
 #[derive(SessionSchema)]
 struct Visitor {
-    #[cookie(private, max_len = 1200)]
+    #[cookie(private, max_len = 3100)]
     draft: String,
 }
 
