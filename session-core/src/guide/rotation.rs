@@ -76,7 +76,7 @@
 //! assert_eq!(send(&mut app, "/whoami", &anonymous).await.0, "nobody, 0 line(s)"); // the old id is dead
 //!
 //! let (_, set) = send(&mut app, "/logout", &logged_in).await;
-//! assert_eq!(set, ["id="]); // cleared
+//! assert_eq!(set, ["__Host-id="]); // cleared
 //! assert_eq!(send(&mut app, "/whoami", &logged_in).await.0, "nobody, 0 line(s)"); // replaying it gets nothing
 //! # });
 //! ```
