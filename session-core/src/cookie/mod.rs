@@ -8,7 +8,7 @@ mod spec;
 pub use codec::{protect, unprotect};
 pub(crate) use codec::{protect_in, sign_id, unprotect_bytes, verify_id};
 pub(crate) use header::CookieHeader;
-pub(crate) use set_cookie::SetCookie;
+pub(crate) use set_cookie::{LineTemplate, SetCookie};
 pub use spec::{CookieSpec, Protection, SameSite};
 
 /// The most bytes of name and value a browser keeps for one cookie.

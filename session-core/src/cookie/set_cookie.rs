@@ -66,6 +66,19 @@ impl SetCookie<'_> {
         cookie
     }
 
+    /// This cookie's line as the crate writes it for an empty value, cut where the value goes: for a cookie
+    /// set with the same attributes on every request, so that each request only splices its value in.
+    pub(crate) fn template(&self) -> LineTemplate {
+        let mut cookie = self.cookie("");
+        if let Some(secs) = self.max_age_secs {
+            cookie.set_max_age(Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
+        }
+        // The crate writes `name=value` first, then the attributes.
+        let line = cookie.to_string();
+        let after = line.get(self.name.len() + 1..).unwrap_or_default().to_owned();
+        LineTemplate { name: self.name.to_owned(), after }
+    }
+
     fn line(&self, cookie: &Cookie<'_>) -> Option<HeaderValue> {
         use std::fmt::Write;
         // Sized for the whole line, so it is written without growing.
@@ -76,9 +89,46 @@ impl SetCookie<'_> {
     }
 }
 
+/// A `Set-Cookie` line written once by the `cookie` crate, without its value (see [`SetCookie::template`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LineTemplate {
+    name: String,
+    /// Everything after the value: the attributes.
+    after: String,
+}
+
+impl LineTemplate {
+    /// The line with `value` (cookie-octets) in its place. `None` as for [`SetCookie::header`].
+    pub(crate) fn header(&self, value: &str) -> Option<HeaderValue> {
+        let mut line = String::with_capacity(self.name.len() + 1 + value.len() + self.after.len());
+        for piece in [&self.name, "=", value, &self.after] {
+            line.push_str(piece);
+        }
+        HeaderValue::try_from(line).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_with_its_value_spliced_in_is_the_crates_line() {
+        let all = SetCookie {
+            same_site: SameSite::None,
+            partitioned: true,
+            path: "/shop",
+            domain: Some("example.com"),
+            max_age_secs: Some(400 * 86_400),
+            ..lax("__Secure-id", "")
+        };
+        for cookie in [lax("__Host-id", ""), lax("id", ""), all] {
+            for value in ["", "abc", "0123456789abcdefghijklmnopqrstuvwxyz-_ABCDEFGHIJKLMNOPQRSTUVWXYZ"] {
+                let direct = SetCookie { value, ..cookie }.header().unwrap();
+                assert_eq!(cookie.template().header(value).unwrap(), direct, "{value:?}");
+            }
+        }
+    }
 
     fn lax(name: &'static str, value: &'static str) -> SetCookie<'static> {
         SetCookie {

@@ -2,8 +2,10 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
+use http::HeaderValue;
+
 use crate::{
-    cookie::SameSite,
+    cookie::{LineTemplate, SameSite, SetCookie},
     store::{LoadRecord, Record},
     Error, Key,
 };
@@ -24,6 +26,9 @@ pub(crate) struct Shared {
     refresh_fraction: f64,
     /// That fraction of the idle timeout, in milliseconds.
     refresh_after_ms: u64,
+    /// The id cookie's `Set-Cookie` line on plain-HTTP and on HTTPS requests, by `secure as usize`,
+    /// written by the `cookie` crate once for these settings rather than on every new session.
+    id_cookie_lines: [LineTemplate; 2],
     pub(crate) loader: Arc<dyn LoadRecord>,
 }
 
@@ -105,6 +110,21 @@ impl IdCookie {
     pub(crate) fn rename(&mut self, name: Cow<'static, str>) {
         self.custom_name = Some(name);
     }
+
+    /// The id cookie named `name`, with `value`, on a request whose cookies are `secure`.
+    pub(crate) fn set_cookie<'a>(&'a self, name: &'a str, secure: bool, value: &'a str) -> SetCookie<'a> {
+        SetCookie {
+            name,
+            value,
+            http_only: true,
+            same_site: self.same_site,
+            partitioned: self.partitioned,
+            secure,
+            path: &self.path,
+            domain: self.domain.as_deref(),
+            max_age_secs: self.max_age.map(|max_age| max_age.as_secs()),
+        }
+    }
 }
 
 /// Default idle timeout: a day without a request ends the session.
@@ -114,7 +134,7 @@ pub(crate) const DEFAULT_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(7 * 24
 
 impl Shared {
     pub(crate) fn new(loader: Arc<dyn LoadRecord>, key: Key) -> Self {
-        Shared {
+        let mut shared = Shared {
             keys: vec![key],
             id_cookie: IdCookie::default(),
             transport: Transport::Https,
@@ -122,8 +142,23 @@ impl Shared {
             absolute_ms: millis(DEFAULT_ABSOLUTE_TIMEOUT),
             refresh_fraction: 0.5,
             refresh_after_ms: millis(DEFAULT_IDLE_TIMEOUT) / 2,
+            id_cookie_lines: Default::default(),
             loader,
-        }
+        };
+        shared.write_id_cookie_lines();
+        shared
+    }
+
+    /// Writes the id cookie's lines for the current settings: called whenever a setting changes.
+    pub(crate) fn write_id_cookie_lines(&mut self) {
+        let cookie = &self.id_cookie;
+        self.id_cookie_lines =
+            [false, true].map(|secure| cookie.set_cookie(&cookie.name(secure), secure, "").template());
+    }
+
+    /// The `Set-Cookie` line that gives the id cookie `value` on a request whose cookies are `secure`.
+    pub(crate) fn id_cookie_line(&self, secure: bool, value: &str) -> Option<HeaderValue> {
+        self.id_cookie_lines[usize::from(secure)].header(value)
     }
 
     pub(crate) fn set_idle_timeout(&mut self, timeout: Duration) {

@@ -11,9 +11,9 @@ use pin_project_lite::pin_project;
 
 use crate::{session::RawSession, store::SessionStore, Error};
 
-/// A commit that has to call the store, with the response it completes. Boxed because its type depends
-/// on the store's futures; requests that need no store call never build one.
-type Commit<B> = Pin<Box<dyn Future<Output = Response<B>> + Send>>;
+/// A commit that has to call the store. Boxed because its type depends on the store's futures; requests
+/// that need no store call never build one.
+type Commit = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
 
 pin_project! {
     /// The future of [`SessionService`](super::SessionService): the handler's response, with the
@@ -23,8 +23,9 @@ pin_project! {
         handler: F,
         session: RawSession,
         store: S,
-        // Set once the handler answered and the commit needs the store.
-        committing: Option<Commit<B>>,
+        // Set once the handler answered and the commit needs the store, with the response it completes
+        // (beside the box rather than in it, so the response is not moved in and out).
+        committing: Option<(Commit, Response<B>)>,
     }
 }
 
@@ -44,31 +45,32 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if let Some(commit) = this.committing {
-            return commit.as_mut().poll(cx).map(Ok);
-        }
-        let mut response = ready!(this.handler.poll(cx))?;
-        // A handler that failed (5xx) may have left its changes half made: send and save none of them.
-        if response.status().is_server_error() {
-            return Poll::Ready(Ok(response));
-        }
-        let done = if this.session.touched() {
-            this.session.commit_without_store()
-        } else {
-            this.session.clear_malformed_id_cookie();
-            true
+        let commit = match this.committing {
+            Some((commit, _)) => commit,
+            None => {
+                let mut response = ready!(this.handler.poll(cx))?;
+                // A handler that failed (5xx) may have left its changes half made: send and save none.
+                if response.status().is_server_error() {
+                    return Poll::Ready(Ok(response));
+                }
+                let done = if this.session.touched() {
+                    this.session.commit_without_store()
+                } else {
+                    this.session.clear_malformed_id_cookie();
+                    true
+                };
+                if done {
+                    finish(&mut response, this.session, Ok(()));
+                    return Poll::Ready(Ok(response));
+                }
+                let (session, store) = (this.session.clone(), this.store.clone());
+                &mut this.committing.insert((Box::pin(async move { session.commit(&store).await }), response)).0
+            }
         };
-        if done {
-            finish(&mut response, this.session, Ok(()));
-            return Poll::Ready(Ok(response));
-        }
-        let (session, store) = (this.session.clone(), this.store.clone());
-        let commit = this.committing.insert(Box::pin(async move {
-            let committed = session.commit(&store).await;
-            finish(&mut response, &session, committed);
-            response
-        }));
-        commit.as_mut().poll(cx).map(Ok)
+        let committed = ready!(commit.as_mut().poll(cx));
+        let (_, mut response) = this.committing.take().expect("a commit that was polled is there");
+        finish(&mut response, this.session, committed);
+        Poll::Ready(Ok(response))
     }
 }
 

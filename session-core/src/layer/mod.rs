@@ -48,7 +48,9 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     fn configure(mut self, change: impl FnOnce(&mut Shared)) -> Self {
-        change(Arc::make_mut(&mut self.shared));
+        let shared = Arc::make_mut(&mut self.shared);
+        change(shared);
+        shared.write_id_cookie_lines();
         self
     }
 

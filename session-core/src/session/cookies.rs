@@ -256,26 +256,12 @@ impl RawSession {
         // Signed on the stack: the only allocation is the Set-Cookie line itself.
         let (mut text, mut signed) = ([0; ID_TEXT_LEN], [0; ID_COOKIE_VALUE_LEN]);
         let value = sign_id(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
-        self.send(name.clone(), value.and_then(|value| self.id_cookie(value).header()));
+        self.send(name.clone(), value.and_then(|value| self.0.shared.id_cookie_line(self.0.secure, value)));
     }
 
     pub(super) fn clear_id_cookie(&self) {
-        self.send(self.id_cookie_name().clone(), self.id_cookie("").removal_header());
-    }
-
-    fn id_cookie<'a>(&'a self, value: &'a str) -> SetCookie<'a> {
-        let config = &self.0.shared.id_cookie;
-        SetCookie {
-            name: self.id_cookie_name(),
-            value,
-            http_only: true,
-            same_site: config.same_site,
-            partitioned: config.partitioned,
-            secure: self.0.secure,
-            path: &config.path,
-            domain: config.domain.as_deref(),
-            max_age_secs: config.max_age.map(|max_age| max_age.as_secs()),
-        }
+        let cookie = self.0.shared.id_cookie.set_cookie(self.id_cookie_name(), self.0.secure, "");
+        self.send(self.id_cookie_name().clone(), cookie.removal_header());
     }
 }
 

@@ -348,8 +348,11 @@ impl SessionStore for MemoryStore {
         Ok(shard.live(key, now).map(|entry| entry.record.clone()))
     }
 
+    /// Judges a record already under `key` live or ended at the new record's `created_at`: the moment the
+    /// layer makes it, on the app's clock, so no second reading of the clock is needed. An earlier time
+    /// could only count an ended record as live, which refuses the create: never a takeover.
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
-        let now = now_millis();
+        let now = record.created_at;
         let mut shard = self.shard(shard_index(key), now);
         self.insert(&mut shard, *key, record.clone(), now)
     }
