@@ -29,7 +29,7 @@ pub struct RawSession(pub(super) Arc<RequestSession>);
 
 pub(super) struct RequestSession {
     pub(super) shared: Arc<Shared>,
-    /// The request's `Cookie` headers, indexed on the first lookup.
+    /// The request's `Cookie` headers, read for each cookie a handle asks for.
     pub(super) cookie_header: CookieHeader,
     pub(super) cookie_log: Mutex<CookieLog>,
     /// Set before this request first records a cookie change in `cookie_log`.

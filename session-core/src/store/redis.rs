@@ -149,9 +149,10 @@ impl RedisStore {
     ///
     /// After Redis comes back, the connection manager still holds the failed connection of the outage: the
     /// first command fails on it, and starts a reconnection that the retry then waits for, so the first
-    /// request after an outage already succeeds. Retrying is safe for every command here: a load, save or
-    /// delete that did reach Redis does the same again, and a create or cycle that did answers "taken", on
-    /// which the layer picks another id (the first copy expires unreferenced). A timeout is not retried, so
+    /// request after an outage already succeeds. Retrying never does harm: a load, save or delete that did
+    /// reach Redis does the same again, and a create or cycle that did is refused the second time (the key
+    /// is taken, or the old record is gone), so the request fails or ends its session rather than acting
+    /// twice, and the copy it wrote expires unreferenced. A timeout is not retried, so
     /// a hung server fails a request after one [`RedisStore::DEFAULT_RESPONSE_TIMEOUT`].
     async fn run<T, F>(&self, command: impl Fn(ConnectionManager) -> F) -> Result<T, StoreError>
     where
