@@ -119,12 +119,7 @@ impl RawSession {
                 return Err(Error::CookieTooLarge { cookie: spec.name, len, limit });
             }
         }
-        let mut plain = String::new();
-        match spec.protection {
-            Protection::Private => value.encode_private(&mut plain),
-            Protection::Plain | Protection::Signed => value.encode(&mut plain),
-        }
-        self.queue_cookie(spec, plain)
+        self.queue_cookie(spec, encode(spec, value))
     }
 
     fn remove_cookie(&self, spec: &CookieSpec) {
@@ -241,12 +236,12 @@ impl RawSession {
         self.id_cookie_values().next().is_some()
     }
 
-    /// Every value the browser sent under the id cookie's name.
     /// The id cookie's name on this request.
     fn id_cookie_name(&self) -> &Cow<'static, str> {
         &self.0.id_cookie_name
     }
 
+    /// Every value the browser sent under the id cookie's name.
     fn id_cookie_values(&self) -> impl Iterator<Item = &[u8]> + '_ {
         self.0.cookie_header.values(self.id_cookie_name())
     }
@@ -265,8 +260,18 @@ impl RawSession {
     }
 }
 
-/// Decodes a cookie field's value as its protection wrote it: a `private` cookie seals the type's plain
-/// form (`CookieValue::encode_private`), the others carry its cookie-safe encoding.
+/// Encodes a cookie field's value for its protection: a `private` cookie seals the type's plain form
+/// (`CookieValue::encode_private`), which need not be cookie-safe; the others carry its cookie-safe encoding.
+fn encode<T: CookieValue>(spec: &CookieSpec, value: &T) -> String {
+    let mut plain = String::new();
+    match spec.protection {
+        Protection::Private => value.encode_private(&mut plain),
+        Protection::Plain | Protection::Signed => value.encode(&mut plain),
+    }
+    plain
+}
+
+/// Decodes what [`encode`] wrote for the same protection.
 fn decode<T: CookieValue>(spec: &CookieSpec, plain: &str) -> Option<T> {
     match spec.protection {
         Protection::Private => T::decode_private(plain),

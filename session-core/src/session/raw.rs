@@ -313,8 +313,8 @@ impl RawSession {
         let record = Arc::new(Record { fields, created_at: now, last_seen: now, expires_at });
         let id = SessionId::generate();
         if !store.create(&id.store_key(), &record).await? {
-            // 128 random bits from the OS never repeat a live id: a collision means the generator is broken,
-            // and retrying would hide it.
+            // 128 random bits from a CSPRNG never repeat a live id: a collision means the generator is broken
+            // (or its state was copied by a fork), and retrying would hide it.
             return Err(StoreError::new("a new session id collided with a live one").into());
         }
         tracing::info!(session = %id.short_hash(), "session created");
