@@ -29,18 +29,14 @@ impl SetCookie<'_> {
     /// The header value that sets this cookie. `None` only if a name, value or attribute holds a byte a
     /// header cannot carry, which the derive's checks and the layer's validation rule out.
     pub(crate) fn header(&self) -> Option<HeaderValue> {
-        let mut cookie = self.cookie(self.value);
-        if let Some(secs) = self.max_age_secs {
-            // Browsers cap a lifetime at 400 days anyway; only a `u64` past `i64` is clamped.
-            cookie.set_max_age(Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
-        }
-        self.line(&cookie)
+        self.line(&self.cookie(self.value))
     }
 
     /// The header value that removes this cookie from the browser: the same name, path and domain, an
     /// empty value, `Max-Age=0` and an `Expires` in the past (for browsers that ignore `Max-Age`).
     pub(crate) fn removal_header(&self) -> Option<HeaderValue> {
         let mut cookie = self.cookie("");
+        // Sets `Max-Age=0` over any lifetime the cookie has.
         cookie.make_removal();
         self.line(&cookie)
     }
@@ -63,18 +59,18 @@ impl SetCookie<'_> {
         if let Some(domain) = self.domain {
             cookie.set_domain(domain);
         }
+        if let Some(secs) = self.max_age_secs {
+            // Browsers cap a lifetime at 400 days anyway; only a `u64` past `i64` is clamped.
+            cookie.set_max_age(Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
+        }
         cookie
     }
 
     /// This cookie's line as the crate writes it for an empty value, cut where the value goes: for a cookie
     /// set with the same attributes on every request, so that each request only splices its value in.
     pub(crate) fn template(&self) -> LineTemplate {
-        let mut cookie = self.cookie("");
-        if let Some(secs) = self.max_age_secs {
-            cookie.set_max_age(Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
-        }
         // The crate writes `name=value` first, then the attributes.
-        let line = cookie.to_string();
+        let line = self.cookie("").to_string();
         let after = line.get(self.name.len() + 1..).unwrap_or_default().to_owned();
         LineTemplate { name: self.name.to_owned(), after }
     }

@@ -222,16 +222,14 @@ impl RawSession {
         let mut state = self.state();
         let clears_cookie = match (&state.pending, &state.loaded) {
             (Pending::None, None) => false,
-            (Pending::None, Some(Loaded::Existing { record, loaded_at, .. })) => {
-                if self.0.shared.refresh_due(record, *loaded_at) || !state.changes.is_empty() {
-                    return false;
-                }
+            (Pending::None, Some(Loaded::Existing { record, loaded_at, .. }))
+                if state.changes.is_empty() && !self.0.shared.refresh_due(record, *loaded_at) =>
+            {
                 false
             }
-            (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None })) => {
-                if state.changes.iter().any(|(_, value)| value.is_some()) {
-                    return false;
-                }
+            (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None }))
+                if state.changes.iter().all(|(_, value)| value.is_none()) =>
+            {
                 *rejected_cookie
             }
             _ => return false,
