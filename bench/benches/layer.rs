@@ -634,6 +634,7 @@ fn record() -> Arc<Record> {
         created_at: now,
         last_seen: now,
         expires_at: now + 86_400_000,
+        owner: None,
     })
 }
 
@@ -643,7 +644,12 @@ fn record() -> Arc<Record> {
 async fn store_rounds(sets: &[(&MemoryStore, &[StoreKey])], ops: usize) -> Vec<(Vec<f64>, Vec<f64>)> {
     let changes = [("counter", Some(b"12346".to_vec()))];
     let now = now_millis();
-    let patch = Patch { changes: &changes, last_seen: now, expires_at: now + 86_400_000 };
+    let patch = Patch {
+        changes: &changes,
+        last_seen: now,
+        expires_at: now + 86_400_000,
+        owner: session_core::store::OwnerChange::Keep,
+    };
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     let mut pick = |keys: &[StoreKey]| {
         state ^= state << 13;

@@ -139,7 +139,7 @@ pub use layer::{ResponseFuture, SessionLayer, SessionService};
 pub use report::report;
 pub use schema::{FieldInfo, Place, SessionSchema};
 pub use secret::Secret;
-pub use session::{RequestSessionExt, SessionHandle};
+pub use session::{RequestSessionExt, SessionHandle, SessionInfo};
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
 #[cfg(feature = "redis")]

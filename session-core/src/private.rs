@@ -3,9 +3,10 @@
 
 pub use crate::cookie::{CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES};
 pub use crate::schema::{FieldInfo, Place};
-pub use crate::session::RawSession;
+pub use crate::session::{revoke_owner, sessions_of, RawSession};
 pub use crate::value::{escape_into, unescape, Bound, CookieValue, SEPARATOR};
-pub use crate::{Error, SessionHandle, SessionId, SessionSchema};
+pub use crate::SessionInfo;
+pub use crate::{Error, SessionHandle, SessionId, SessionSchema, SessionStore, StoreKey};
 pub use core;
 pub use http;
 pub use std::{borrow::ToOwned, string::String, vec::Vec};
@@ -33,6 +34,10 @@ pub trait SessionField {
     type Value: serde::Serialize + serde::de::DeserializeOwned + Send + Sync;
     /// The field's key in the session record.
     const KEY: &'static str;
+    /// `#[session(owner)]`: the field's value names who owns the session, and the store indexes it.
+    const OWNER: bool = false;
+    /// `#[session(privilege)]`: writing the field gives the session a new id in the same commit.
+    const PRIVILEGE: bool = false;
 }
 
 /// One field of a struct deriving `CookieValue`, as a marker type the derive generates per field. The

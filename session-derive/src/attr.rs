@@ -51,7 +51,17 @@ pub(crate) struct Field<'a> {
 }
 
 /// Methods every handle has, which no field accessor may shadow.
-pub(crate) const HANDLE_METHODS: &[&str] = &["id", "cycle_id", "destroy"];
+pub(crate) const HANDLE_METHODS: &[&str] = &[
+    "id",
+    "cycle_id",
+    "destroy",
+    "remember_for",
+    "owner_sessions",
+    "revoke_other_sessions",
+    "revoke_session",
+    "sessions_of",
+    "revoke_owner",
+];
 
 impl Field<'_> {
     /// The name of the cookie that holds the field: `name = "..."`, else the field's name.
@@ -112,6 +122,8 @@ pub(crate) struct CookieAttr {
     pub(crate) allow_sensitive: Option<Located<String>>,
     /// `sensitive` written in `#[cookie]`: kept so `valid.rs` can explain lint 1.
     pub(crate) sensitive: Option<Span>,
+    /// `owner` or `privilege` written in `#[cookie]`: kept so `valid.rs` can say they need the server.
+    pub(crate) server_only: Vec<Located<&'static str>>,
 }
 
 impl CookieAttr {
@@ -130,6 +142,10 @@ pub(crate) struct SessionAttr {
     pub(crate) sensitive: bool,
     pub(crate) flash: bool,
     pub(crate) name: Option<Located<String>>,
+    /// `owner`: the field names who owns the session.
+    pub(crate) owner: Option<Span>,
+    /// `privilege`: writing the field cycles the session id.
+    pub(crate) privilege: Option<Span>,
 }
 
 impl<'a> Schema<'a> {
@@ -282,6 +298,7 @@ impl CookieAttr {
             partitioned: None,
             allow_sensitive: None,
             sensitive: None,
+            server_only: Vec::new(),
         };
         if matches!(attr.meta, syn::Meta::Path(_)) {
             return cookie;
@@ -405,6 +422,11 @@ impl CookieAttr {
                     word(cx, meta)?;
                     cookie.sensitive = Some(span);
                 }
+                "owner" | "privilege" => {
+                    word(cx, meta)?;
+                    let value = if key == "owner" { "owner" } else { "privilege" };
+                    cookie.server_only.push(Located { value, span });
+                }
                 "plain" | "signed" | "private" => {}
                 _ => return Ok(false),
             }
@@ -416,7 +438,14 @@ impl CookieAttr {
 
 impl SessionAttr {
     fn parse(cx: &Ctxt, attr: &Attribute) -> Self {
-        let mut session = SessionAttr { span: attr.path().span(), sensitive: false, flash: false, name: None };
+        let mut session = SessionAttr {
+            span: attr.path().span(),
+            sensitive: false,
+            flash: false,
+            name: None,
+            owner: None,
+            privilege: None,
+        };
         if matches!(attr.meta, syn::Meta::Path(_)) {
             return session;
         }
@@ -425,10 +454,21 @@ impl SessionAttr {
             match key {
                 "sensitive" => session.sensitive = word(cx, meta)?,
                 "flash" => session.flash = word(cx, meta)?,
+                "owner" => session.owner = word(cx, meta)?.then(|| meta.path.span()),
+                "privilege" => session.privilege = word(cx, meta)?.then(|| meta.path.span()),
                 "name" => {
                     if let Some(lit) = string(cx, meta)? {
                         if lit.value().is_empty() {
                             cx.error(&lit, "a store key cannot be empty", "omit `name` to use the field name");
+                        } else if lit.value().starts_with('@') {
+                            cx.error(
+                                &lit,
+                                format!(
+                                    "the store key `{}` starts with `@`, which the runtime keeps for itself",
+                                    lit.value()
+                                ),
+                                "choose a name that does not start with `@`",
+                            );
                         } else {
                             session.name = Some(Located { value: lit.value(), span: lit.span() });
                         }

@@ -44,12 +44,14 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
             let key = store_key(field, session);
             let marker = marker_ident(index);
             let value = quote_spanned!(ty.span()=> type Value = #ty;);
+            let roles = session_roles(session);
             checks.push(quote! {
                 struct #marker;
 
                 impl #private::SessionField for #marker {
                     #value
                     const KEY: &'static str = #key;
+                    #roles
                 }
             });
             let (sensitive, flash) = (session.sensitive, session.flash);
@@ -144,14 +146,24 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
         .map(|(index, field)| accessors(schema, index, field, bodies))
         .collect();
     let name = handle.to_string();
-    let (id, cycle_id, destroy) = match bodies {
-        Bodies::Real => {
-            (quote!(self.__raw.id()), quote!(self.__raw.cycle_id().await), quote!(self.__raw.destroy().await))
-        }
-        Bodies::Stub => {
-            (quote!(::core::unreachable!()), quote!(::core::unreachable!()), quote!(::core::unreachable!()))
-        }
+    let (id, cycle_id, destroy, remember_for) = match bodies {
+        Bodies::Real => (
+            quote!(self.__raw.id()),
+            quote!(self.__raw.cycle_id().await),
+            quote!(self.__raw.destroy().await),
+            quote!(self.__raw.remember_for(duration).await),
+        ),
+        Bodies::Stub => (
+            quote!(::core::unreachable!()),
+            quote!(::core::unreachable!()),
+            quote!(::core::unreachable!()),
+            quote!({
+                let _ = duration;
+                ::core::unreachable!()
+            }),
+        ),
     };
+    let owner_methods = owner_methods(schema, bodies);
     quote! {
             #[automatically_derived]
             #[allow(dead_code, clippy::all)]
@@ -177,6 +189,19 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
                 pub async fn destroy(&self) -> ::core::result::Result<(), #private::Error> {
                     #destroy
                 }
+
+                /// "Remember me": makes this session's id cookie persistent for `duration`, within the
+                /// layer's absolute timeout, and lets the session go unused that long on the server (never
+                /// less than the layer's idle timeout). Kept through `cycle_id`; sessions that do not ask
+                /// keep a cookie that ends with the browser session.
+                pub async fn remember_for(
+                    &self,
+                    duration: ::core::time::Duration,
+                ) -> ::core::result::Result<(), #private::Error> {
+                    #remember_for
+                }
+
+                #owner_methods
             }
 
             #[automatically_derived]
@@ -299,6 +324,88 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
         }
     } else {
         TokenStream::new()
+    }
+}
+
+/// The `SessionField` consts of an `owner` or `privilege` field (the others keep the defaults).
+fn session_roles(session: &SessionAttr) -> TokenStream {
+    let owner = session.owner.is_some().then(|| {
+        quote!(
+            const OWNER: bool = true;
+        )
+    });
+    let privilege = session.privilege.is_some().then(|| {
+        quote!(
+            const PRIVILEGE: bool = true;
+        )
+    });
+    quote!(#owner #privilege)
+}
+
+/// The methods a schema with an `owner` field gets: its owner's sessions, listed and revoked, with and
+/// without a request.
+fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
+    let Some((index, field)) = schema
+        .fields
+        .iter()
+        .enumerate()
+        .find(|(_, field)| field.cookie.is_none() && field.session.as_ref().is_some_and(|s| s.owner.is_some()))
+    else {
+        return TokenStream::new();
+    };
+    let krate = &schema.krate;
+    let private = quote!(#krate::__private);
+    let ty = field.ty;
+    let marker = marker_ident(index);
+    let owner = field.ident;
+    let stub = quote!(::core::unreachable!());
+    let real = bodies == Bodies::Real;
+    let body =
+        |real_body: TokenStream, used: TokenStream| if real { real_body } else { quote!({ let _ = #used; #stub }) };
+    let owner_sessions = body(quote!(self.__raw.owner_sessions().await), quote!(()));
+    let revoke_other_sessions = body(quote!(self.__raw.revoke_other_sessions().await), quote!(()));
+    let revoke_session = body(quote!(self.__raw.revoke_session(key).await), quote!(key));
+    let sessions_of = body(quote!(#private::sessions_of::<__S, #marker>(store, owner).await), quote!((store, owner)));
+    let revoke_owner = body(quote!(#private::revoke_owner::<__S, #marker>(store, owner).await), quote!((store, owner)));
+    let list = quote!(::core::result::Result<#private::Vec<#private::SessionInfo>, #private::Error>);
+    let count = quote!(::core::result::Result<usize, #private::Error>);
+    let sessions_of_doc =
+        format!("The live sessions of the owner whose `{owner}` is `owner`, without a request: for an admin page.");
+    let revoke_owner_doc = format!(
+        "Ends every session of the owner whose `{owner}` is `owner`, without a request (a password reset), \
+         and says how many ended. Atomic: a request of one of them that is under way cannot bring it back."
+    );
+    quote! {
+        /// The live sessions of this session's owner (its `owner` field), this one marked `current`; none
+        /// for a session without an owner.
+        pub async fn owner_sessions(&self) -> #list {
+            #owner_sessions
+        }
+
+        /// "Sign out everywhere else": ends every other session of this session's owner, now, and says how
+        /// many ended.
+        pub async fn revoke_other_sessions(&self) -> #count {
+            #revoke_other_sessions
+        }
+
+        /// "Sign out that device": ends the session with this key, taken from `owner_sessions()`, if it is
+        /// one of this session's owner's. Returns whether it was.
+        pub async fn revoke_session(
+            &self,
+            key: &#private::StoreKey,
+        ) -> ::core::result::Result<bool, #private::Error> {
+            #revoke_session
+        }
+
+        #[doc = #sessions_of_doc]
+        pub async fn sessions_of<__S: #private::SessionStore>(store: &__S, owner: &#ty) -> #list {
+            #sessions_of
+        }
+
+        #[doc = #revoke_owner_doc]
+        pub async fn revoke_owner<__S: #private::SessionStore>(store: &__S, owner: &#ty) -> #count {
+            #revoke_owner
+        }
     }
 }
 

@@ -11,8 +11,11 @@ use crate::{ctxt::Ctxt, names};
 /// The keys of each attribute, in the order the help lists them.
 pub(crate) const COOKIE_KEYS: &str = "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, \
                                       path, domain, partitioned, allow_sensitive";
-pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name";
+pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name, owner, privilege";
 pub(crate) const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
+
+/// Keys of `#[session]` that `#[cookie]` recognises only to explain why a cookie cannot have them.
+pub(crate) const SERVER_ONLY_KEYS: &[&str] = &["sensitive", "owner", "privilege"];
 
 /// The most bytes any attribute value may have (browsers ignore longer cookie attributes).
 const MAX_ATTRIBUTE_BYTES: usize = 1024;
@@ -53,8 +56,10 @@ pub(crate) fn parse_keys(
             return Ok(());
         }
         seen.push(key.clone());
-        // `sensitive` is known in `#[cookie]` only to say that it does not belong there.
-        let known = valid.split(", ").any(|k| k == key) || (attr_name == "cookie" && key == "sensitive");
+        // `sensitive`, `owner` and `privilege` are known in `#[cookie]` only to say that they do not
+        // belong there.
+        let known =
+            valid.split(", ").any(|k| k == key) || (attr_name == "cookie" && SERVER_ONLY_KEYS.contains(&key.as_str()));
         if !known || !handle(&key, &meta)? {
             cx.error(
                 &meta.path,

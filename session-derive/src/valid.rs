@@ -80,12 +80,48 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
         }
     }
 
+    check_owner(cx, schema);
+
     if !generic_cookie_field && !schema.input.generics.params.is_empty() {
         cx.error(
             &schema.input.generics,
             "`SessionSchema` does not support generic structs in this version",
             "use concrete types in the schema struct",
         );
+    }
+}
+
+/// `owner` and `privilege`: server-side only, one owner, and an owner that a read cannot remove.
+fn check_owner(cx: &Ctxt, schema: &Schema) {
+    let mut first_owner: Option<&Ident> = None;
+    for field in &schema.fields {
+        for key in field.cookie.iter().flat_map(|cookie| &cookie.server_only) {
+            let help = if key.value == "owner" {
+                "keep the owner on the server: `#[session(owner)]`; the store indexes sessions by it, and a \
+                 cookie is not in the store"
+            } else {
+                "keep it on the server: `#[session(privilege)]`; a cookie changes without the session id \
+                 changing, so it cannot carry a privilege"
+            };
+            cx.error_at(key.span, format!("cookie field `{}` cannot be `{}`", field.ident, key.value), help);
+        }
+        let Some(session) = &field.session else { continue };
+        let Some(owner) = session.owner else { continue };
+        match first_owner {
+            Some(first) => cx.error_at(
+                owner,
+                format!("fields `{first}` and `{}` are both marked `owner`; a session has one owner", field.ident),
+                format!("keep `owner` on one field (the user id), such as `{first}`"),
+            ),
+            None => first_owner = Some(field.ident),
+        }
+        if session.flash {
+            cx.error_at(
+                owner,
+                format!("field `{}` is both `owner` and `flash`: reading it once would end its ownership", field.ident),
+                "remove `flash`: an owner stays until it is changed or removed",
+            );
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::{
 };
 
 use session_core::{
-    store::{Patch, Record},
+    store::{OwnedSession, OwnerKey, Patch, Record},
     SessionStore, StoreError, StoreKey,
 };
 
@@ -27,6 +27,10 @@ pub struct Calls {
     pub delete: AtomicUsize,
     /// `cycle` calls.
     pub cycle: AtomicUsize,
+    /// `owner_sessions` calls.
+    pub owner_sessions: AtomicUsize,
+    /// `revoke_owner` calls.
+    pub revoke_owner: AtomicUsize,
 }
 
 /// A snapshot of [`Calls`].
@@ -42,17 +46,21 @@ pub struct CallCounts {
     pub delete: usize,
     /// `cycle` calls.
     pub cycle: usize,
+    /// `owner_sessions` calls.
+    pub owner_sessions: usize,
+    /// `revoke_owner` calls.
+    pub revoke_owner: usize,
 }
 
 impl CallCounts {
     /// Every round trip.
     pub fn total(&self) -> usize {
-        self.load + self.create + self.save + self.delete + self.cycle
+        self.load + self.create + self.save + self.delete + self.cycle + self.owner_sessions + self.revoke_owner
     }
 
     /// Round trips that change the store.
     pub fn writes(&self) -> usize {
-        self.create + self.save + self.delete + self.cycle
+        self.create + self.save + self.delete + self.cycle + self.revoke_owner
     }
 }
 
@@ -83,6 +91,8 @@ impl<S> CountingStore<S> {
             save: c.save.load(Ordering::SeqCst),
             delete: c.delete.load(Ordering::SeqCst),
             cycle: c.cycle.load(Ordering::SeqCst),
+            owner_sessions: c.owner_sessions.load(Ordering::SeqCst),
+            revoke_owner: c.revoke_owner.load(Ordering::SeqCst),
         }
     }
 
@@ -90,7 +100,7 @@ impl<S> CountingStore<S> {
     pub fn take_counts(&self) -> CallCounts {
         let counts = self.counts();
         let c = &self.calls;
-        for counter in [&c.load, &c.create, &c.save, &c.delete, &c.cycle] {
+        for counter in [&c.load, &c.create, &c.save, &c.delete, &c.cycle, &c.owner_sessions, &c.revoke_owner] {
             counter.store(0, Ordering::SeqCst);
         }
         counts
@@ -121,6 +131,16 @@ impl<S: SessionStore> SessionStore for CountingStore<S> {
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         self.calls.cycle.fetch_add(1, Ordering::SeqCst);
         self.inner.cycle(old, new, patch).await
+    }
+
+    async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+        self.calls.owner_sessions.fetch_add(1, Ordering::SeqCst);
+        self.inner.owner_sessions(owner).await
+    }
+
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+        self.calls.revoke_owner.fetch_add(1, Ordering::SeqCst);
+        self.inner.revoke_owner(owner, except).await
     }
 }
 
@@ -176,6 +196,16 @@ impl<S: SessionStore> SessionStore for FaultyStore<S> {
         self.check()?;
         self.inner.cycle(old, new, patch).await
     }
+
+    async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+        self.check()?;
+        self.inner.owner_sessions(owner).await
+    }
+
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+        self.check()?;
+        self.inner.revoke_owner(owner, except).await
+    }
 }
 
 /// Wraps a store and waits before every load, as a store across a network does, so that the
@@ -213,5 +243,13 @@ impl<S: SessionStore> SessionStore for SlowStore<S> {
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         self.inner.cycle(old, new, patch).await
+    }
+
+    async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+        self.inner.owner_sessions(owner).await
+    }
+
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+        self.inner.revoke_owner(owner, except).await
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use session_core::{
     store::{
         conformance::{self, Outage, Suite},
-        Patch, Record, RedisStore,
+        OwnedSession, OwnerKey, Patch, Record, RedisStore,
     },
     MemoryStore, PostgresStore, SessionStore, SqliteStore, StoreError, StoreKey,
 };
@@ -128,10 +128,20 @@ macro_rules! forward {
             self.0.cycle(old, new, patch).await
         }
     };
+    (owners) => {
+        async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+            self.0.owner_sessions(owner).await
+        }
+
+        async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+            self.0.revoke_owner(owner, except).await
+        }
+    };
 }
 
 broken_store!(OverwritesOnCreate {
     forward!(load);
+    forward!(owners);
     forward!(save);
     forward!(delete);
     forward!(cycle);
@@ -143,6 +153,7 @@ broken_store!(OverwritesOnCreate {
 
 broken_store!(SavesWholeRecords {
     forward!(load);
+    forward!(owners);
     forward!(create);
     forward!(delete);
     forward!(cycle);
@@ -159,6 +170,7 @@ broken_store!(SavesWholeRecords {
 
 broken_store!(SaveResurrects {
     forward!(load);
+    forward!(owners);
     forward!(create);
     forward!(delete);
     forward!(cycle);
@@ -174,6 +186,7 @@ broken_store!(SaveResurrects {
 
 broken_store!(KeepsItsFirstDeadline {
     forward!(load);
+    forward!(owners);
     forward!(create);
     forward!(delete);
     forward!(cycle);
@@ -185,6 +198,7 @@ broken_store!(KeepsItsFirstDeadline {
 
 broken_store!(CyclesByCreateThenDelete {
     forward!(load);
+    forward!(owners);
     forward!(create);
     forward!(save);
     forward!(delete);
@@ -199,6 +213,25 @@ broken_store!(CyclesByCreateThenDelete {
         Ok(true)
     }
 });
+
+broken_store!(IndexForgetsCycledSessions {
+    forward!(load);
+    forward!(create);
+    forward!(save);
+    forward!(delete);
+    forward!(owners);
+    /// Moves the record but files it under nobody, as an index kept beside the store would lose it.
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let cleared = Patch { owner: session_core::store::OwnerChange::Clear, ..*patch };
+        self.0.cycle(old, new, &cleared).await
+    }
+});
+
+#[test]
+fn the_suite_rejects_a_store_whose_index_loses_cycled_sessions() {
+    let message = rejection(IndexForgetsCycledSessions::default);
+    assert!(message.contains("`cycle_keeps_the_owners_list_right`"), "{message}");
+}
 
 #[test]
 fn the_suite_rejects_a_store_whose_cycle_brings_back_an_ended_session() {

@@ -283,6 +283,7 @@ async fn a_cycle_onto_an_ended_record_replaces_it() {
         created_at: now - 5_000,
         last_seen: now,
         expires_at: now + 3_600_000,
+        owner: None,
     };
     assert!(store.create(&old, &Arc::new(live.clone())).await.unwrap());
     let over = Record { fields: [("cart".to_owned(), b"[1]".to_vec())].into(), expires_at: now + 100, ..live.clone() };
@@ -290,7 +291,12 @@ async fn a_cycle_onto_an_ended_record_replaces_it() {
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let changes = [("roles", Some(b"[]".to_vec()))];
-    let patch = session_core::store::Patch { changes: &changes, last_seen: now_millis(), expires_at: now + 7_200_000 };
+    let patch = session_core::store::Patch {
+        changes: &changes,
+        last_seen: now_millis(),
+        expires_at: now + 7_200_000,
+        owner: session_core::store::OwnerChange::Keep,
+    };
     assert!(store.cycle(&old, &ended, &patch).await.unwrap(), "an ended record does not hold its key");
     let mut expected = live;
     expected.apply(&patch);
@@ -306,6 +312,7 @@ async fn create_sessions(store: &PostgresStore, count: usize, expires_in: Durati
         created_at: now,
         last_seen: now,
         expires_at: now + u64::try_from(expires_in.as_millis()).unwrap(),
+        owner: None,
     });
     let mut keys = Vec::new();
     for i in 0..count {

@@ -297,6 +297,7 @@ async fn create_short_lived(store: &RedisStore, key: &StoreKey, ttl: Duration) {
         created_at: now,
         last_seen: now,
         expires_at: now + u64::try_from(ttl.as_millis()).unwrap(),
+        owner: None,
     };
     assert!(store.create(key, &Arc::new(record)).await.unwrap(), "created");
 }
@@ -328,7 +329,12 @@ async fn a_save_after_the_records_own_deadline_revives_nothing_though_redis_stil
     assert_eq!(store.load(&key).await.unwrap(), None, "a record past its own deadline reads as absent");
 
     let changes = [("user_id", Some(b"8".to_vec()))];
-    let patch = Patch { changes: &changes, last_seen: now_millis(), expires_at: an_hour_from_now() };
+    let patch = Patch {
+        changes: &changes,
+        last_seen: now_millis(),
+        expires_at: an_hour_from_now(),
+        owner: session_core::store::OwnerChange::Keep,
+    };
     let saved = store.save(&key, &patch).await.unwrap();
     assert!(!saved, "the save was applied to a record past its own deadline");
     assert_eq!(store.load(&key).await.unwrap(), None, "the save revived the session");
@@ -347,7 +353,12 @@ async fn a_cycle_after_the_records_own_deadline_moves_nothing_though_redis_still
 
     // The commit of a request that loaded the record before its deadline.
     let changes = [("roles", Some(b"[]".to_vec()))];
-    let patch = Patch { changes: &changes, last_seen: now_millis(), expires_at: an_hour_from_now() };
+    let patch = Patch {
+        changes: &changes,
+        last_seen: now_millis(),
+        expires_at: an_hour_from_now(),
+        owner: session_core::store::OwnerChange::Keep,
+    };
     let cycled = store.cycle(&old, &new, &patch).await.unwrap();
     assert!(!cycled, "a record past its own deadline was moved to a new id");
     assert_eq!(store.load(&new).await.unwrap(), None, "the cycle revived the session under the new id");

@@ -156,9 +156,22 @@ impl Shared {
             [false, true].map(|secure| cookie.set_cookie(&cookie.name(secure), secure, "").template());
     }
 
-    /// The `Set-Cookie` line that gives the id cookie `value` on a request whose cookies are `secure`.
-    pub(crate) fn id_cookie_line(&self, secure: bool, value: &str) -> Option<HeaderValue> {
-        self.id_cookie_lines[usize::from(secure)].header(value)
+    /// The `Set-Cookie` line that gives the id cookie `value` on a request whose cookies are `secure`:
+    /// with `Max-Age=max_age_secs` for a remembered session, else as the layer's settings say.
+    pub(crate) fn id_cookie_line(
+        &self,
+        name: &str,
+        secure: bool,
+        value: &str,
+        max_age_secs: Option<u64>,
+    ) -> Option<HeaderValue> {
+        match max_age_secs {
+            None => self.id_cookie_lines[usize::from(secure)].header(value),
+            Some(secs) => {
+                crate::cookie::SetCookie { max_age_secs: Some(secs), ..self.id_cookie.set_cookie(name, secure, value) }
+                    .header()
+            }
+        }
     }
 
     pub(crate) fn set_idle_timeout(&mut self, timeout: Duration) {
@@ -176,11 +189,40 @@ impl Shared {
         self.refresh_after_ms = (self.idle_ms as f64 * self.refresh_fraction) as u64;
     }
 
-    /// The deadline of a session created at `created_at`, seen at `now`: idle and absolute, the earlier.
-    pub(crate) fn deadline(&self, created_at: u64, now: u64) -> u64 {
-        let idle = now.saturating_add(self.idle_ms);
+    /// The deadline of a session created at `created_at`, seen at `now`, whose idle timeout is `idle_ms`:
+    /// idle and absolute, the earlier.
+    pub(crate) fn deadline(&self, created_at: u64, now: u64, idle_ms: u64) -> u64 {
+        let idle = now.saturating_add(idle_ms);
         let absolute = created_at.saturating_add(self.absolute_ms);
         idle.min(absolute)
+    }
+
+    /// The idle timeout of a session that `remember_for` gave `remembered` milliseconds (if it did): that
+    /// long, but never shorter than the layer's.
+    pub(crate) fn idle_ms(&self, remembered: Option<u64>) -> u64 {
+        remembered.map_or(self.idle_ms, |remembered| remembered.max(self.idle_ms))
+    }
+
+    /// The idle timeout of `record`. Only a record whose last write gave it more than the layer's idle
+    /// timeout can have been remembered, so only such a record is looked into: a plain read of any other
+    /// costs nothing more.
+    fn idle_ms_of(&self, record: &Record) -> u64 {
+        if record.expires_at.saturating_sub(record.last_seen) <= self.idle_ms {
+            return self.idle_ms;
+        }
+        self.idle_ms(crate::session::remembered(&record.fields))
+    }
+
+    /// The `Max-Age`, in seconds, of the id cookie of a session created at `created_at` and remembered
+    /// for `remembered` milliseconds, set at `now`: that long, within the absolute timeout.
+    pub(crate) fn remembered_cookie_secs(&self, created_at: u64, now: u64, remembered: u64) -> u64 {
+        let left = created_at.saturating_add(self.absolute_ms).saturating_sub(now);
+        remembered.min(left) / 1000
+    }
+
+    /// Whether a session created at `created_at` is still within the absolute timeout at `now`.
+    pub(crate) fn within_absolute_timeout(&self, created_at: u64, now: u64) -> bool {
+        created_at.saturating_add(self.absolute_ms) > now
     }
 
     /// Whether `record` is live at `now` under this layer's timeouts. The timeouts in force are the
@@ -188,8 +230,8 @@ impl Shared {
     /// from its last activity, whatever deadline it was stored with.
     pub(crate) fn is_live(&self, record: &Record, now: u64) -> bool {
         !record.is_expired(now)
-            && record.last_seen.saturating_add(self.idle_ms) > now
-            && record.created_at.saturating_add(self.absolute_ms) > now
+            && record.last_seen.saturating_add(self.idle_ms_of(record)) > now
+            && self.within_absolute_timeout(record.created_at, now)
     }
 
     /// Whether a request that changed nothing should still write `record` at `now` to push its idle
@@ -198,7 +240,8 @@ impl Shared {
     /// idle timeout was lengthened).
     pub(crate) fn refresh_due(&self, record: &Record, now: u64) -> bool {
         now.saturating_sub(record.last_seen) >= self.refresh_after_ms
-            || self.deadline(record.created_at, now).saturating_sub(record.expires_at) >= self.refresh_after_ms
+            || self.deadline(record.created_at, now, self.idle_ms_of(record)).saturating_sub(record.expires_at)
+                >= self.refresh_after_ms
     }
 
     pub(crate) fn validate(&self) -> Result<(), Error> {

@@ -246,12 +246,14 @@ impl RawSession {
         self.0.cookie_header.values(self.id_cookie_name())
     }
 
-    pub(super) fn set_id_cookie(&self, id: &SessionId) {
+    /// Queues the id cookie for `id`, persistent for `max_age_secs` when `remember_for` asked for it.
+    pub(super) fn set_id_cookie(&self, id: &SessionId, max_age_secs: Option<u64>) {
         let name = self.id_cookie_name();
         // Signed on the stack: the only allocation is the Set-Cookie line itself.
         let (mut text, mut signed) = ([0; ID_TEXT_LEN], [0; ID_COOKIE_VALUE_LEN]);
         let value = sign_id(name, id.write_text(&mut text), &self.0.shared.keys[0], &mut signed);
-        self.send(name.clone(), value.and_then(|value| self.0.shared.id_cookie_line(self.0.secure, value)));
+        let line = value.and_then(|value| self.0.shared.id_cookie_line(name, self.0.secure, value, max_age_secs));
+        self.send(name.clone(), line);
     }
 
     pub(super) fn clear_id_cookie(&self) {

@@ -2,10 +2,15 @@
 
 mod cookies;
 mod handle;
+mod owner;
 mod raw;
 mod record_state;
+mod remember;
 
 pub use handle::{RequestSessionExt, SessionHandle};
+pub use owner::{revoke_owner, sessions_of, SessionInfo};
 pub use raw::RawSession;
+
+pub(crate) use remember::remembered;
 
 pub(crate) use handle::handle_from_extensions;

@@ -13,12 +13,13 @@ use serde::de::DeserializeOwned;
 use super::{
     cookies::{CookieLog, IncomingId},
     record_state::{Changes, Loaded, Pending, RecordState},
+    remember::{self, REMEMBER_FIELD},
 };
 use crate::{
     __private::SessionField,
     cookie::CookieHeader,
     layer::Shared,
-    store::{now_millis, Patch, Record, SessionStore},
+    store::{now_millis, OwnerChange, OwnerKey, Patch, Record, SessionStore},
     Error, SessionId, StoreError,
 };
 
@@ -62,7 +63,7 @@ impl RawSession {
         }))
     }
 
-    fn state(&self) -> MutexGuard<'_, RecordState> {
+    pub(super) fn state(&self) -> MutexGuard<'_, RecordState> {
         // Bookkeeping never panics halfway, so a poisoned lock still holds consistent data.
         self.0.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -98,15 +99,14 @@ impl RawSession {
         let field = F::KEY;
         let bytes = serde_json::to_vec(value).map_err(|source| Error::Serialize { field, source })?;
         self.ensure_loaded().await?;
-        self.state().change(field, Some(bytes));
+        change_field::<F>(&mut self.state(), Some(bytes));
         Ok(())
     }
 
     /// Removes a `#[session]` field.
     pub async fn remove<F: SessionField>(&self) -> Result<(), Error> {
-        let field = F::KEY;
         self.ensure_loaded().await?;
-        self.state().change(field, None);
+        change_field::<F>(&mut self.state(), None);
         Ok(())
     }
 
@@ -116,20 +116,23 @@ impl RawSession {
         self.ensure_loaded().await?;
         let mut state = self.state();
         let value = state.current(field).and_then(|bytes| decode_field(field, bytes));
-        state.change(field, None);
+        change_field::<F>(&mut state, None);
         Ok(value)
     }
 
     /// Gives the session a new id, keeping its data; the old id stops working when the response leaves.
     pub async fn cycle_id(&self) -> Result<(), Error> {
         self.ensure_loaded().await?;
-        let mut state = self.state();
-        if let Some(id) = state.existing_id().cloned() {
-            if matches!(state.pending, Pending::None) {
-                state.pending = Pending::Cycle { old: id };
-            }
-            state.new_id = Some(SessionId::generate());
-        }
+        schedule_cycle(&mut self.state());
+        Ok(())
+    }
+
+    /// Makes this session's id cookie persistent for `duration` (within the absolute timeout), and its
+    /// idle timeout that long (never shorter than the layer's); kept through `cycle_id`.
+    pub async fn remember_for(&self, duration: std::time::Duration) -> Result<(), Error> {
+        self.ensure_loaded().await?;
+        let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+        self.state().change(REMEMBER_FIELD, Some(remember::encode(millis)));
         Ok(())
     }
 
@@ -150,11 +153,12 @@ impl RawSession {
         state.pending = old.map_or(Pending::None, |old| Pending::Destroy { old });
         state.loaded = Some(Loaded::Fresh { rejected_cookie, expired: None });
         state.changes.clear();
+        state.owner = OwnerChange::Keep;
         state.new_id = None;
         Ok(())
     }
 
-    async fn ensure_loaded(&self) -> Result<(), Error> {
+    pub(super) async fn ensure_loaded(&self) -> Result<(), Error> {
         self.0.touched.store(true, Ordering::Relaxed);
         loop {
             let wait = {
@@ -194,7 +198,8 @@ impl RawSession {
         match self.0.shared.loader.load(&key).await? {
             Some(record) if self.0.shared.is_live(&record, now) => {
                 if reissue {
-                    self.set_id_cookie(&id);
+                    let remembered = remember::remembered(&record.fields);
+                    self.set_id_cookie(&id, self.cookie_lifetime(record.created_at, now, remembered));
                 }
                 Ok(Loaded::Existing { id, key, record, loaded_at: now })
             }
@@ -248,24 +253,26 @@ impl RawSession {
         let state = std::mem::take(&mut *self.state());
         let shared = &self.0.shared;
         let now = now_millis();
-        let RecordState { loaded, changes, pending, new_id, .. } = state;
+        let RecordState { loaded, changes, pending, new_id, owner, .. } = state;
         match (pending, loaded) {
             (Pending::Destroy { old }, _) => {
                 store.delete(&old).await?;
                 tracing::info!(session = %old.to_hex()[..8], "session destroyed");
-                if !self.create(store, changes, now).await? {
+                if !self.create(store, changes, owner, now).await? {
                     self.clear_id_cookie();
                 }
             }
             (Pending::Cycle { old }, Some(Loaded::Existing { record, .. })) => {
-                let expires_at = shared.deadline(record.created_at, now);
+                let remembered = remembered(&changes, &record);
+                let created_at = record.created_at;
+                let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 // Let go of the loaded record first, so a store that shares it may change its own in place.
                 drop(record);
                 let new_id = new_id.unwrap_or_else(SessionId::generate);
-                let patch = Patch { changes: &changes, last_seen: now, expires_at };
+                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
                 if store.cycle(&old.store_key(), &new_id.store_key(), &patch).await? {
                     tracing::info!(from = %old.short_hash(), to = %new_id.short_hash(), "session id cycled");
-                    self.set_id_cookie(&new_id);
+                    self.set_id_cookie(&new_id, self.cookie_lifetime(created_at, now, remembered));
                 } else {
                     // Ended meanwhile (a logout, another request's cycle): its changes belong to a session
                     // that is over, and must not bring it back under a new id.
@@ -277,9 +284,17 @@ impl RawSession {
                 if changes.is_empty() && !shared.refresh_due(&record, now) {
                     return Ok(());
                 }
-                let expires_at = shared.deadline(record.created_at, now);
+                let remembered = remembered(&changes, &record);
+                let created_at = record.created_at;
+                let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 drop(record);
-                if !store.save(&key, &Patch { changes: &changes, last_seen: now, expires_at }).await? {
+                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
+                if store.save(&key, &patch).await? {
+                    if remembered.is_some() {
+                        // The persistent cookie slides with the server-side deadline it matches.
+                        self.set_id_cookie(&id, self.cookie_lifetime(created_at, now, remembered));
+                    }
+                } else {
                     // The record vanished during the request (destroyed or expired by another): its changes
                     // belong to a session that has ended, so they are dropped rather than resurrecting it.
                     tracing::warn!(session = %id.short_hash(), "session ended during the request; changes dropped");
@@ -290,7 +305,7 @@ impl RawSession {
                 if let Some(key) = expired {
                     store.delete(&key).await?;
                 }
-                if !self.create(store, changes, now).await? && rejected_cookie {
+                if !self.create(store, changes, owner, now).await? && rejected_cookie {
                     self.clear_id_cookie();
                 }
             }
@@ -301,14 +316,23 @@ impl RawSession {
 
     /// Stores a new session holding `changes`, if they set anything, and queues its id cookie. Returns
     /// whether it did.
-    async fn create<S: SessionStore>(&self, store: &S, changes: Changes, now: u64) -> Result<bool, Error> {
+    async fn create<S: SessionStore>(
+        &self,
+        store: &S,
+        changes: Changes,
+        owner: OwnerChange,
+        now: u64,
+    ) -> Result<bool, Error> {
         let fields: HashMap<String, Vec<u8>> =
             changes.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value?))).collect();
         if fields.is_empty() {
             return Ok(false);
         }
-        let expires_at = self.0.shared.deadline(now, now);
-        let record = Arc::new(Record { fields, created_at: now, last_seen: now, expires_at });
+        let remembered = remember::remembered(&fields);
+        let shared = &self.0.shared;
+        let expires_at = shared.deadline(now, now, shared.idle_ms(remembered));
+        let owner = owner.applied_to(None);
+        let record = Arc::new(Record { fields, created_at: now, last_seen: now, expires_at, owner });
         let id = SessionId::generate();
         if !store.create(&id.store_key(), &record).await? {
             // 128 random bits from a CSPRNG never repeat a live id: a collision means the generator is broken
@@ -317,8 +341,44 @@ impl RawSession {
         }
         tracing::info!(session = %id.short_hash(), "session created");
         self.state().new_id = Some(id.clone());
-        self.set_id_cookie(&id);
+        self.set_id_cookie(&id, self.cookie_lifetime(now, now, remembered));
         Ok(true)
+    }
+
+    /// The `Max-Age` of the id cookie of a session created at `created_at`, set at `now`: `None` (the
+    /// layer's setting) unless `remember_for` gave it `remembered` milliseconds.
+    fn cookie_lifetime(&self, created_at: u64, now: u64, remembered: Option<u64>) -> Option<u64> {
+        remembered.map(|remembered| self.0.shared.remembered_cookie_secs(created_at, now, remembered))
+    }
+}
+
+/// Records a change of the field `F`: of the session's owner too for `#[session(owner)]`, and a new id
+/// for a `#[session(privilege)]` field whose value changes.
+fn change_field<F: SessionField>(state: &mut RecordState, value: Option<Vec<u8>>) {
+    if F::OWNER {
+        state.change_owner(value.as_deref().map(OwnerKey::of));
+    }
+    if F::PRIVILEGE && state.current(F::KEY) != value.as_deref() {
+        schedule_cycle(state);
+    }
+    state.change(F::KEY, value);
+}
+
+/// Asks the commit to move the live session, if there is one, to a new id.
+fn schedule_cycle(state: &mut RecordState) {
+    if let Some(id) = state.existing_id().cloned() {
+        if matches!(state.pending, Pending::None) {
+            state.pending = Pending::Cycle { old: id };
+        }
+        state.new_id = Some(SessionId::generate());
+    }
+}
+
+/// The lifetime `remember_for` gave the session: set by this request, else stored in `record`.
+fn remembered(changes: &Changes, record: &Record) -> Option<u64> {
+    match changes.iter().find(|(name, _)| *name == REMEMBER_FIELD) {
+        Some((_, value)) => value.as_deref().and_then(remember::decode),
+        None => remember::remembered(&record.fields),
     }
 }
 

@@ -6,7 +6,11 @@ use smallvec::SmallVec;
 
 use std::sync::Arc;
 
-use crate::{id::StoreKey, store::Record, SessionId};
+use crate::{
+    id::StoreKey,
+    store::{OwnerChange, OwnerKey, Record},
+    SessionId,
+};
 
 /// Field-level changes, at most one per field; `None` removes the field. Inline for two fields, the most
 /// handlers change, so recording them allocates nothing.
@@ -18,6 +22,8 @@ pub(super) struct RecordState {
     /// `None` until the first `#[session]` access loads it.
     pub(super) loaded: Option<Loaded>,
     pub(super) changes: Changes,
+    /// What the handler did to the session's owner (`#[session(owner)]`), relative to the loaded record.
+    pub(super) owner: OwnerChange,
     /// An id change asked for by `cycle_id` or `destroy`.
     pub(super) pending: Pending,
     /// The id this request gives the session: after `cycle_id`, or chosen for a new session.
@@ -90,6 +96,37 @@ impl RecordState {
             (Some(index), false) => self.changes[index].1 = value,
             (None, true) => {}
             (None, false) => self.changes.push((field, value)),
+        }
+    }
+
+    /// The owner of the loaded record.
+    fn stored_owner(&self) -> Option<OwnerKey> {
+        match &self.loaded {
+            Some(Loaded::Existing { record, .. }) => record.owner,
+            _ => None,
+        }
+    }
+
+    /// The session's owner as the handler sees it: its own change, else the loaded record's.
+    pub(super) fn current_owner(&self) -> Option<OwnerKey> {
+        self.owner.applied_to(self.stored_owner())
+    }
+
+    /// Records that the session now belongs to `owner`. The loaded record's own owner is no change, so
+    /// writing the same user id again touches no index.
+    pub(super) fn change_owner(&mut self, owner: Option<OwnerKey>) {
+        self.owner = match owner {
+            _ if owner == self.stored_owner() => OwnerChange::Keep,
+            Some(owner) => OwnerChange::Set(owner),
+            None => OwnerChange::Clear,
+        };
+    }
+
+    /// The store key of the live session, if the request has one.
+    pub(super) fn existing_key(&self) -> Option<StoreKey> {
+        match &self.loaded {
+            Some(Loaded::Existing { key, .. }) => Some(*key),
+            _ => None,
         }
     }
 

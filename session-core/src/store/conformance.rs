@@ -6,7 +6,10 @@
 //! moves a live record with its patch, and refuses, changing nothing, when the old record has ended or the
 //! new key is taken, so two concurrent cycles of one session leave one session; records end at their
 //! deadline, whether `save` moved it on (idle timeout) or not (absolute timeout); 100 concurrent saves of
-//! different fields all survive, and concurrent saves of one field leave one of the written values. Given a way to take the store down
+//! different fields all survive, and concurrent saves of one field leave one of the written values. The
+//! owner index lists an owner's live sessions with their times, follows a record through `save`, `cycle`,
+//! `delete` and expiry, and `revoke_owner` ends all but the one kept, atomically against sessions that
+//! keep cycling and saving meanwhile. Given a way to take the store down
 //! ([`Suite::with_outages`]), it also checks that every operation fails promptly during an outage, that
 //! nothing attempted then is applied, and that the store works again, data intact, once it is back.
 //!
@@ -36,7 +39,9 @@ use std::{
 
 use tokio::{task::JoinSet, time::timeout};
 
-use super::{now_millis, Patch, Record, SessionStore};
+mod owner;
+
+use super::{now_millis, OwnerChange, Patch, Record, SessionStore};
 use crate::{id::StoreKey, SessionId, StoreError};
 
 /// How long one operation may take while the store is down before the suite calls it a hang.
@@ -127,6 +132,18 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
         self.case("concurrent_saves_of_different_fields_all_survive", concurrent_saves_of_different_fields_all_survive)
             .await;
         self.case("concurrent_saves_of_one_field_leave_one_value", concurrent_saves_of_one_field_leave_one_value).await;
+        self.case(
+            "an_owners_live_sessions_are_listed_with_their_times",
+            owner::an_owners_live_sessions_are_listed_with_their_times,
+        )
+        .await;
+        self.case("save_changes_the_owner_and_keep_leaves_it", owner::save_changes_the_owner_and_keep_leaves_it).await;
+        self.case("cycle_keeps_the_owners_list_right", owner::cycle_keeps_the_owners_list_right).await;
+        self.case("delete_and_expiry_remove_entries", owner::delete_and_expiry_remove_entries).await;
+        self.case("revoke_ends_every_session_but_the_one_kept", owner::revoke_ends_every_session_but_the_one_kept)
+            .await;
+        self.case("revoke_is_atomic_against_concurrent_writes", owner::revoke_is_atomic_against_concurrent_writes)
+            .await;
         if let Some(mut switch) = self.outages.take() {
             let store = (self.new_store)().await;
             let case = an_outage_fails_promptly_and_loses_nothing(store, &mut *switch);
@@ -185,12 +202,13 @@ fn record(fields: &[(&str, &[u8])], lifetime: Duration) -> Arc<Record> {
         created_at: now,
         last_seen: now,
         expires_at: now + millis(lifetime),
+        owner: None,
     })
 }
 
 /// A patch of `changes` made now, moving the deadline to `expires_at`.
 fn patch<'a>(changes: &'a [(&'static str, Option<Vec<u8>>)], expires_at: u64) -> Patch<'a> {
-    Patch { changes, last_seen: now_millis(), expires_at }
+    Patch { changes, last_seen: now_millis(), expires_at, owner: OwnerChange::Keep }
 }
 
 /// `record` as it reads after `patch`.
@@ -270,7 +288,12 @@ async fn save_changes_only_the_fields_it_names<S: SessionStore>(store: S) {
     let created = record(&[("a", b"1"), ("b", b"2"), ("c", b"3")], LONG);
     assert!(ok("create", store.create(&key, &created).await));
     let changes = [("a", Some(b"10".to_vec())), ("b", None), ("d", Some(b"4".to_vec())), ("absent", None)];
-    let patch = Patch { changes: &changes, last_seen: created.last_seen + 500, expires_at: created.expires_at + 1000 };
+    let patch = Patch {
+        changes: &changes,
+        last_seen: created.last_seen + 500,
+        expires_at: created.expires_at + 1000,
+        owner: OwnerChange::Keep,
+    };
     assert!(ok("save", store.save(&key, &patch).await), "save on a live record returned false");
     let expected = patched(&created, &patch);
     assert_eq!(ok("load", store.load(&key).await), Some(expected), "save did not apply exactly its patch");
@@ -280,7 +303,12 @@ async fn save_without_changes_moves_the_deadline<S: SessionStore>(store: S) {
     let key = new_key();
     let created = record(&[("a", b"1")], LONG);
     assert!(ok("create", store.create(&key, &created).await));
-    let patch = Patch { changes: &[], last_seen: created.last_seen + 500, expires_at: created.expires_at + 60_000 };
+    let patch = Patch {
+        changes: &[],
+        last_seen: created.last_seen + 500,
+        expires_at: created.expires_at + 60_000,
+        owner: OwnerChange::Keep,
+    };
     assert!(ok("save", store.save(&key, &patch).await));
     let expected = patched(&created, &patch);
     assert_eq!(ok("load", store.load(&key).await), Some(expected), "an empty patch did not move the times");
@@ -371,7 +399,12 @@ async fn cycle_moves_the_record_and_keeps_its_data<S: SessionStore>(store: S) {
     assert!(ok("create", store.create(&old, &before).await));
     // The layer cycles with the request's changes, as a save would apply them.
     let changes = [("roles", Some(b"[\"admin\"]".to_vec())), ("cart", None)];
-    let patch = Patch { changes: &changes, last_seen: before.last_seen + 500, expires_at: before.expires_at + 1000 };
+    let patch = Patch {
+        changes: &changes,
+        last_seen: before.last_seen + 500,
+        expires_at: before.expires_at + 1000,
+        owner: OwnerChange::Keep,
+    };
     assert!(ok("cycle", store.cycle(&old, &new, &patch).await), "cycle of a live record to a free key returned false");
     let after = patched(&before, &patch);
     assert_eq!(ok("load", store.load(&new).await), Some(after), "the record did not move with exactly its patch");

@@ -3,13 +3,19 @@
 //! conformance suite every store should pass (`conformance`, feature `conformance`).
 //!
 //! A store keeps [`Record`]s under the [`StoreKey`] (a hash) of a session id. The trait is the whole
-//! path: the layer calls these five methods and nothing else, and the conformance suite runs each of
+//! path: the layer calls these seven methods and nothing else, and the conformance suite runs each of
 //! them against every store.
+//!
+//! A record may have an owner ([`Record::owner`], set by a `#[session(owner)]` field): the store keeps
+//! an index from [`OwnerKey`] to the store keys of that owner's records, written in the same atomic step
+//! as the record itself, so that [`owner_sessions`](SessionStore::owner_sessions) and
+//! [`revoke_owner`](SessionStore::revoke_owner) can find them.
 
 mod clock;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod memory;
+mod owner;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod record;
@@ -22,6 +28,7 @@ mod sqlite;
 
 pub use clock::now_millis;
 pub use memory::MemoryStore;
+pub use owner::{OwnedSession, OwnerChange, OwnerKey};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use record::{Patch, Record};
@@ -72,18 +79,60 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
         new: &StoreKey,
         patch: &Patch<'_>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The live records of `owner`: each one's key and times, in no particular order. A record is listed
+    /// from the moment a `create`, `save` or `cycle` gives it this owner until it ends (expiry, `delete`,
+    /// revocation) or a patch gives it another owner or none; it follows its record through `cycle`.
+    /// Expired records are never listed, and a store may drop them from its index here.
+    fn owner_sessions(&self, owner: &OwnerKey) -> impl Future<Output = Result<Vec<OwnedSession>, StoreError>> + Send;
+
+    /// Deletes every live record of `owner` except the one under `except`, and returns how many it
+    /// deleted. Atomic against the other operations: a `save` or `cycle` of one of these records that
+    /// comes after it finds no record (and returns `false`), so a revoked session never comes back.
+    fn revoke_owner(
+        &self,
+        owner: &OwnerKey,
+        except: Option<&StoreKey>,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// [`SessionStore::load`] behind a trait object, so that generated handles need not be generic over the
-/// store. Only loading goes through it; commits happen in the layer, which knows the store's type.
+/// The store calls a handle makes during a request, behind a trait object, so that generated handles
+/// need not be generic over the store: loading, and an owner's list and revocations. Commits happen in
+/// the layer, which knows the store's type.
 pub(crate) trait LoadRecord: Send + Sync {
     fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<Arc<Record>>, StoreError>>;
+
+    fn owner_sessions<'a>(&'a self, owner: &'a OwnerKey) -> BoxFuture<'a, Result<Vec<OwnedSession>, StoreError>>;
+
+    fn revoke_owner<'a>(
+        &'a self,
+        owner: &'a OwnerKey,
+        except: Option<&'a StoreKey>,
+    ) -> BoxFuture<'a, Result<usize, StoreError>>;
+
+    fn delete<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
 impl<S: SessionStore> LoadRecord for S {
     fn load<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<Option<Arc<Record>>, StoreError>> {
         Box::pin(SessionStore::load(self, key))
+    }
+
+    fn owner_sessions<'a>(&'a self, owner: &'a OwnerKey) -> BoxFuture<'a, Result<Vec<OwnedSession>, StoreError>> {
+        Box::pin(SessionStore::owner_sessions(self, owner))
+    }
+
+    fn revoke_owner<'a>(
+        &'a self,
+        owner: &'a OwnerKey,
+        except: Option<&'a StoreKey>,
+    ) -> BoxFuture<'a, Result<usize, StoreError>> {
+        Box::pin(SessionStore::revoke_owner(self, owner, except))
+    }
+
+    fn delete<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(SessionStore::delete(self, key))
     }
 }

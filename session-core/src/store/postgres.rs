@@ -5,6 +5,11 @@
 //! so one round trip: a save merges its fields into the object on the server (`fields || $set - $removed`),
 //! which is what keeps concurrent requests' fields, and every statement that needs a live record compares
 //! the row's own deadline with the app's `now_millis()`, bound as a parameter.
+//!
+//! The owner of a session is a column of its row (`owner BYTEA`, the [`OwnerKey`], `NULL` for none) with a
+//! partial index on the owned rows: every write keeps it in step in its one statement, a cycle copies it
+//! to the new row, and an ended row drops out of a listing by its deadline. Patches that change the owner
+//! use their own statements (`save_owner`, `cycle_owner`); the others are the plain ones.
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
@@ -16,7 +21,7 @@ use sqlx::{
 use super::{
     now_millis,
     sql::{self, CleanupTask},
-    Patch, Record, SessionStore,
+    OwnedSession, OwnerChange, OwnerKey, Patch, Record, SessionStore,
 };
 use crate::{id::StoreKey, StoreError};
 
@@ -79,6 +84,10 @@ struct Statements {
     delete: String,
     cycle: String,
     delete_expired: String,
+    save_owner: String,
+    cycle_owner: String,
+    owner_sessions: String,
+    revoke_owner: String,
 }
 
 impl Statements {
@@ -89,16 +98,16 @@ impl Statements {
         };
         Statements {
             load: format!(
-                "SELECT fields::text, created_at, last_seen, expires_at FROM {table} \
+                "SELECT fields::text, created_at, last_seen, expires_at, owner FROM {table} \
                  WHERE key = $1 AND expires_at > $2"
             ),
             // An ended record that is still there is replaced whole; a live one is left alone, and the
             // count of rows written says which happened.
             create: format!(
-                "INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at) \
-                 VALUES ($1, $2::jsonb, $3, $4, $5) \
+                "INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at, owner) \
+                 VALUES ($1, $2::jsonb, $3, $4, $5, $7) \
                  ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
-                 last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at \
+                 last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner \
                  WHERE s.expires_at <= $6"
             ),
             // The merge happens on the row as it is when this statement gets its lock, so a concurrent
@@ -111,20 +120,17 @@ impl Statements {
             // One statement: lock the live old row, write the new one from it unless a live record holds
             // the new key, and delete the old row only if the new one was written. Two cycles of one
             // session queue on the lock, and the second finds the old row gone.
-            cycle: format!(
-                "WITH old AS (\
-                     SELECT fields, created_at FROM {table} WHERE key = $1 AND expires_at > $7 FOR UPDATE\
-                 ), moved AS (\
-                     INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at) \
-                     SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, $6 FROM old \
-                     ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
-                     last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at \
-                     WHERE s.expires_at <= $7 \
-                     RETURNING 1\
-                 ), gone AS (\
-                     DELETE FROM {table} WHERE key = $1 AND EXISTS (SELECT 1 FROM moved)\
-                 ) \
-                 SELECT count(*) FROM moved"
+            cycle: cycle(&table, "old.owner"),
+            cycle_owner: cycle(&table, "$8"),
+            save_owner: format!(
+                "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, expires_at = $5, \
+                 owner = $7 WHERE key = $1 AND expires_at > $6"
+            ),
+            owner_sessions: format!(
+                "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = $1 AND expires_at > $2"
+            ),
+            revoke_owner: format!(
+                "DELETE FROM {table} WHERE owner = $1 AND expires_at > $2 AND key IS DISTINCT FROM $3"
             ),
             // A bounded batch; rows another cleaner holds are skipped rather than waited for, and the
             // deadline is checked again on the row deleted, in case a create took the key meanwhile.
@@ -137,6 +143,12 @@ impl Statements {
             name,
             table,
         }
+    }
+
+    /// The partial index of owned rows, for listing and revoking an owner's sessions.
+    fn owner_index(&self) -> String {
+        let (table, name) = (&self.table, &self.name);
+        format!("CREATE INDEX IF NOT EXISTS \"{name}_owner\" ON {table} (owner) WHERE owner IS NOT NULL;")
     }
 
     /// The statements that create the table and its deadline index, for [`PostgresStore::migrate`].
@@ -152,11 +164,36 @@ impl Statements {
              \x20   fields JSONB NOT NULL,\n\
              \x20   created_at BIGINT NOT NULL,\n\
              \x20   last_seen BIGINT NOT NULL,\n\
-             \x20   expires_at BIGINT NOT NULL\n\
+             \x20   expires_at BIGINT NOT NULL,\n\
+             \x20   owner BYTEA\n\
              );\n\
-             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON {table} (expires_at);"
+             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON {table} (expires_at);\n\
+             {}",
+            self.owner_index()
         )
     }
+}
+
+/// CYCLE, giving the new row the owner `owner` (`old.owner` keeps it). One statement: lock the live old
+/// row, write the new one from it unless a live record holds the new key, and delete the old row only if
+/// the new one was written. Two cycles of one session queue on the lock, and the second finds the old row
+/// gone.
+fn cycle(table: &str, owner: &str) -> String {
+    format!(
+        "WITH old AS (\
+             SELECT fields, created_at, owner FROM {table} WHERE key = $1 AND expires_at > $7 FOR UPDATE\
+         ), moved AS (\
+             INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at, owner) \
+             SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, $6, {owner} FROM old \
+             ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
+             last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner \
+             WHERE s.expires_at <= $7 \
+             RETURNING 1\
+         ), gone AS (\
+             DELETE FROM {table} WHERE key = $1 AND EXISTS (SELECT 1 FROM moved)\
+         ) \
+         SELECT count(*) FROM moved"
+    )
 }
 
 impl PostgresStore {
@@ -258,10 +295,14 @@ impl PostgresStore {
     ///     fields JSONB NOT NULL,
     ///     created_at BIGINT NOT NULL,
     ///     last_seen BIGINT NOT NULL,
-    ///     expires_at BIGINT NOT NULL
+    ///     expires_at BIGINT NOT NULL,
+    ///     owner BYTEA
     /// );
     /// CREATE INDEX IF NOT EXISTS "sessions_expires_at" ON "sessions" (expires_at);
+    /// CREATE INDEX IF NOT EXISTS "sessions_owner" ON "sessions" (owner) WHERE owner IS NOT NULL;
     /// ```
+    ///
+    /// A table created before sessions had owners gets the `owner` column and its index here.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let statements = &self.statements;
         let mut transaction = self.pool.begin().await.map_err(failure)?;
@@ -278,6 +319,21 @@ impl PostgresStore {
             .map_err(failure)?;
         if !exists {
             sqlx::raw_sql(&statements.create_table()).execute(&mut *transaction).await.map_err(failure)?;
+        } else {
+            // A table from before sessions had owners gets the column and its index.
+            let has_owner: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM pg_attribute \
+                 WHERE attrelid = to_regclass($1) AND attname = 'owner' AND NOT attisdropped)",
+            )
+            .bind(&statements.table)
+            .fetch_one(&mut *transaction)
+            .await
+            .map_err(failure)?;
+            if !has_owner {
+                let add =
+                    format!("ALTER TABLE {} ADD COLUMN owner BYTEA;\n{}", statements.table, statements.owner_index());
+                sqlx::raw_sql(&add).execute(&mut *transaction).await.map_err(failure)?;
+            }
         }
         transaction.commit().await.map_err(failure)
     }
@@ -374,14 +430,15 @@ fn failure(error: sqlx::Error) -> StoreError {
 impl SessionStore for PostgresStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
         let (key, now) = (&key.as_bytes()[..], sql::to_sql_millis(now_millis()));
-        let row: Option<(String, i64, i64, i64)> =
+        let row: Option<(String, i64, i64, i64, Option<Vec<u8>>)> =
             self.run(|| sqlx::query_as(&self.statements.load).bind(key).bind(now).fetch_optional(&self.pool)).await?;
-        let Some((fields, created_at, last_seen, expires_at)) = row else { return Ok(None) };
+        let Some((fields, created_at, last_seen, expires_at, owner)) = row else { return Ok(None) };
         Ok(Some(Arc::new(Record {
             fields: sql::parse_fields(&fields)?,
             created_at: sql::from_sql_millis(created_at),
             last_seen: sql::from_sql_millis(last_seen),
             expires_at: sql::from_sql_millis(expires_at),
+            owner: owner.map(sql::parse_owner).transpose()?,
         })))
     }
 
@@ -389,6 +446,7 @@ impl SessionStore for PostgresStore {
         let key = &key.as_bytes()[..];
         let fields = sql::fields_json(record.fields.iter().map(|(name, value)| (name.as_str(), value.as_slice())));
         let now = sql::to_sql_millis(now_millis());
+        let owner = record.owner.as_ref().map(|owner| &owner.as_bytes()[..]);
         let done = self
             .run(|| {
                 sqlx::query(&self.statements.create)
@@ -398,6 +456,7 @@ impl SessionStore for PostgresStore {
                     .bind(sql::to_sql_millis(record.last_seen))
                     .bind(sql::to_sql_millis(record.expires_at))
                     .bind(now)
+                    .bind(owner)
                     .execute(&self.pool)
             })
             .await?;
@@ -410,14 +469,22 @@ impl SessionStore for PostgresStore {
         let now = sql::to_sql_millis(now_millis());
         let done = self
             .run(|| {
-                sqlx::query(&self.statements.save)
+                let (statement, owner) = match patch.owner {
+                    OwnerChange::Keep => (&self.statements.save, None),
+                    change => (&self.statements.save_owner, Some(change.applied_to(None))),
+                };
+                let query = sqlx::query(statement)
                     .bind(key)
                     .bind(&set)
                     .bind(&removed)
                     .bind(sql::to_sql_millis(patch.last_seen))
                     .bind(sql::to_sql_millis(patch.expires_at))
-                    .bind(now)
-                    .execute(&self.pool)
+                    .bind(now);
+                let query = match owner {
+                    None => query,
+                    Some(owner) => query.bind(owner.map(|owner| owner.as_bytes().to_vec())),
+                };
+                query.execute(&self.pool)
             })
             .await?;
         Ok(done.rows_affected() == 1)
@@ -435,17 +502,59 @@ impl SessionStore for PostgresStore {
         let now = sql::to_sql_millis(now_millis());
         let moved: i64 = self
             .run(|| {
-                sqlx::query_scalar(&self.statements.cycle)
+                let (statement, owner) = match patch.owner {
+                    OwnerChange::Keep => (&self.statements.cycle, None),
+                    change => (&self.statements.cycle_owner, Some(change.applied_to(None))),
+                };
+                let query = sqlx::query_scalar(statement)
                     .bind(old)
                     .bind(new)
                     .bind(&set)
                     .bind(&removed)
                     .bind(sql::to_sql_millis(patch.last_seen))
                     .bind(sql::to_sql_millis(patch.expires_at))
-                    .bind(now)
-                    .fetch_one(&self.pool)
+                    .bind(now);
+                let query = match owner {
+                    None => query,
+                    Some(owner) => query.bind(owner.map(|owner| owner.as_bytes().to_vec())),
+                };
+                query.fetch_one(&self.pool)
             })
             .await?;
         Ok(moved == 1)
+    }
+
+    async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+        let (owner, now) = (&owner.as_bytes()[..], sql::to_sql_millis(now_millis()));
+        let rows: Vec<(Vec<u8>, i64, i64, i64)> = self
+            .run(|| sqlx::query_as(&self.statements.owner_sessions).bind(owner).bind(now).fetch_all(&self.pool))
+            .await?;
+        rows.into_iter().map(sql::owned_session).collect()
+    }
+
+    /// In a transaction that first locks the table against writes (`SHARE ROW EXCLUSIVE`, which waits for
+    /// the writes under way): a cycle that committed just before would otherwise have written a row that
+    /// the delete's snapshot cannot see, and that session would outlive its revocation.
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+        let (owner, now) = (&owner.as_bytes()[..], sql::to_sql_millis(now_millis()));
+        let except = except.map(|key| &key.as_bytes()[..]);
+        let statements = &self.statements;
+        let revoked = self
+            .run(|| async move {
+                let mut transaction = self.pool.begin().await?;
+                sqlx::query(&format!("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE", statements.table))
+                    .execute(&mut *transaction)
+                    .await?;
+                let done = sqlx::query(&statements.revoke_owner)
+                    .bind(owner)
+                    .bind(now)
+                    .bind(except)
+                    .execute(&mut *transaction)
+                    .await?;
+                transaction.commit().await?;
+                Ok(done.rows_affected())
+            })
+            .await?;
+        Ok(usize::try_from(revoked).unwrap_or(usize::MAX))
     }
 }

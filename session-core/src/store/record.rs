@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use super::{OwnerChange, OwnerKey};
+
 /// One session as stored: its fields, serialized, and its times, in milliseconds since the Unix epoch.
 ///
 /// Stores hand records to the layer behind an [`Arc`](std::sync::Arc), so a store that keeps them in
@@ -20,6 +22,9 @@ pub struct Record {
     /// When the store may forget the record: the earlier of the idle and the absolute deadline at the
     /// last write. Past it, a store must read the record as absent.
     pub expires_at: u64,
+    /// Who owns the session (`#[session(owner)]`), if anyone: the store lists the record under this
+    /// owner until it ends, is deleted, or a patch changes its owner.
+    pub owner: Option<OwnerKey>,
 }
 
 impl Record {
@@ -44,6 +49,7 @@ impl Record {
         }
         self.last_seen = patch.last_seen;
         self.expires_at = patch.expires_at;
+        self.owner = patch.owner.applied_to(self.owner);
     }
 
     /// Bytes of field names and values: what [`MemoryStore::with_max_bytes`](super::MemoryStore::with_max_bytes)
@@ -60,6 +66,7 @@ impl std::fmt::Debug for Record {
             .field("created_at", &self.created_at)
             .field("last_seen", &self.last_seen)
             .field("expires_at", &self.expires_at)
+            .field("owner", &self.owner)
             .finish()
     }
 }
@@ -76,6 +83,8 @@ pub struct Patch<'a> {
     pub last_seen: u64,
     /// The record's new deadline.
     pub expires_at: u64,
+    /// The record's new owner, or [`OwnerChange::Keep`].
+    pub owner: OwnerChange,
 }
 
 impl std::fmt::Debug for Patch<'_> {
@@ -84,6 +93,7 @@ impl std::fmt::Debug for Patch<'_> {
             .field("changes", &RedactedFields(self.changes.iter().map(|(name, value)| (*name, value.as_ref()))))
             .field("last_seen", &self.last_seen)
             .field("expires_at", &self.expires_at)
+            .field("owner", &self.owner)
             .finish()
     }
 }
@@ -115,13 +125,14 @@ mod tests {
             created_at: 1,
             last_seen: 2,
             expires_at: 3,
+            owner: None,
         };
         let shown = format!("{record:?}");
         assert!(shown.contains("roles") && shown.contains("<9 bytes>"), "{shown}");
         assert!(!shown.contains("admin"), "{shown}");
 
         let changes = [("password_hash", Some(b"\"hunter2\"".to_vec())), ("cart", None)];
-        let shown = format!("{:?}", Patch { changes: &changes, last_seen: 0, expires_at: 0 });
+        let shown = format!("{:?}", Patch { changes: &changes, last_seen: 0, expires_at: 0, owner: OwnerChange::Keep });
         assert!(shown.contains("password_hash") && shown.contains("removed"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
     }

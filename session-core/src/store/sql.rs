@@ -5,8 +5,8 @@ use std::{collections::HashMap, future::Future, time::Duration};
 
 use tokio::{sync::oneshot, task::JoinHandle};
 
-use super::Patch;
-use crate::{base64url, StoreError};
+use super::{OwnedSession, OwnerKey, Patch};
+use crate::{base64url, id::StoreKey, StoreError};
 
 /// The longest table or schema name the SQL stores accept. PostgreSQL keeps 63 bytes of a name, and the
 /// stores name their index after the table with `_expires_at` added, so a table name stays under that.
@@ -74,6 +74,26 @@ pub(super) fn parse_fields(json: &str) -> Result<HashMap<String, Vec<u8>>, Store
             None => Err(malformed(&format!("`{name}` is not base64url"))),
         })
         .collect()
+}
+
+/// An owner as stored in the `owner` column: its 32 bytes.
+pub(super) fn parse_owner(bytes: Vec<u8>) -> Result<OwnerKey, StoreError> {
+    let bytes: [u8; 32] =
+        bytes.try_into().map_err(|_| StoreError::new("a stored session's owner is not 32 bytes long"))?;
+    Ok(OwnerKey::from_bytes(bytes))
+}
+
+/// One row of an owner listing: key, created, last seen, expires.
+pub(super) fn owned_session(
+    (key, created_at, last_seen, expires_at): (Vec<u8>, i64, i64, i64),
+) -> Result<OwnedSession, StoreError> {
+    let key: [u8; 32] = key.try_into().map_err(|_| StoreError::new("a stored session's key is not 32 bytes long"))?;
+    Ok(OwnedSession {
+        key: StoreKey::from_bytes(key),
+        created_at: from_sql_millis(created_at),
+        last_seen: from_sql_millis(last_seen),
+        expires_at: from_sql_millis(expires_at),
+    })
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -186,7 +206,7 @@ mod tests {
     #[test]
     fn patches_name_removals_as_the_database_wants_them() {
         let changes = [("set", Some(b"1".to_vec())), ("gone", None)];
-        let patch = Patch { changes: &changes, last_seen: 0, expires_at: 0 };
+        let patch = Patch { changes: &changes, last_seen: 0, expires_at: 0, owner: super::super::OwnerChange::Keep };
         let merge: serde_json::Value = serde_json::from_str(&patch_json(&patch, true)).unwrap();
         assert_eq!(merge, serde_json::json!({ "set": "MQ", "gone": null }));
         let set: serde_json::Value = serde_json::from_str(&patch_json(&patch, false)).unwrap();

@@ -6,6 +6,12 @@
 //! fields into the stored object with `json_patch` (whose `null` removes a field), and a cycle moves the
 //! row to its new key with one `UPDATE`. Every statement that needs a live record compares the row's own
 //! deadline with the app's `now_millis()`, bound as a parameter.
+//!
+//! The owner of a session is a column of its row (`owner`, the 32-byte [`OwnerKey`], `NULL` for none),
+//! with a partial index on the owned rows: the index from owners to sessions is the table itself, so
+//! every write keeps it in step, a cycle carries it along, and an ended row drops out of a listing by
+//! its deadline. Patches that change the owner use their own statements (`save_owner`, `cycle_owner`);
+//! the others are the plain ones.
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
@@ -17,7 +23,7 @@ use sqlx::{
 use super::{
     now_millis,
     sql::{self, CleanupTask},
-    Patch, Record, SessionStore,
+    OwnedSession, OwnerChange, OwnerKey, Patch, Record, SessionStore,
 };
 use crate::{id::StoreKey, StoreError};
 
@@ -70,6 +76,10 @@ struct Statements {
     delete: String,
     cycle: String,
     delete_expired: String,
+    save_owner: String,
+    cycle_owner: String,
+    owner_sessions: String,
+    revoke_owner: String,
 }
 
 impl Statements {
@@ -77,14 +87,15 @@ impl Statements {
         let table = format!("\"{name}\"");
         Statements {
             load: format!(
-                "SELECT fields, created_at, last_seen, expires_at FROM {table} WHERE key = ?1 AND expires_at > ?2"
+                "SELECT fields, created_at, last_seen, expires_at, owner FROM {table} WHERE key = ?1 AND expires_at > ?2"
             ),
             // An ended record that is still there is replaced whole; a live one is left alone, and the
             // count of rows written says which happened.
             create: format!(
-                "INSERT INTO {table} (key, fields, created_at, last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                "INSERT INTO {table} (key, fields, created_at, last_seen, expires_at, owner) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?7) \
                  ON CONFLICT (key) DO UPDATE SET fields = excluded.fields, created_at = excluded.created_at, \
-                 last_seen = excluded.last_seen, expires_at = excluded.expires_at \
+                 last_seen = excluded.last_seen, expires_at = excluded.expires_at, owner = excluded.owner \
                  WHERE {table}.expires_at <= ?6"
             ),
             save: format!(
@@ -103,6 +114,21 @@ impl Statements {
             delete_expired: format!(
                 "DELETE FROM {table} WHERE key IN (SELECT key FROM {table} WHERE expires_at <= ?1 LIMIT ?2)"
             ),
+            save_owner: format!(
+                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = ?4, owner = ?6 \
+                 WHERE key = ?1 AND expires_at > ?5"
+            ),
+            cycle_owner: format!(
+                "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
+                 expires_at = ?5, owner = ?7 \
+                 WHERE key = ?1 AND expires_at > ?6 \
+                 AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
+            ),
+            owner_sessions: format!(
+                "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = ?1 AND expires_at > ?2"
+            ),
+            // One statement, and SQLite runs one writing statement at a time: no save can come between.
+            revoke_owner: format!("DELETE FROM {table} WHERE owner = ?1 AND expires_at > ?2 AND key IS NOT ?3"),
             name,
         }
     }
@@ -116,10 +142,19 @@ impl Statements {
              \x20   fields TEXT NOT NULL,\n\
              \x20   created_at INTEGER NOT NULL,\n\
              \x20   last_seen INTEGER NOT NULL,\n\
-             \x20   expires_at INTEGER NOT NULL\n\
+             \x20   expires_at INTEGER NOT NULL,\n\
+             \x20   owner BLOB\n\
              );\n\
-             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON \"{name}\" (expires_at);"
+             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON \"{name}\" (expires_at);\n\
+             {}",
+            self.owner_index()
         )
+    }
+
+    /// The partial index of owned rows, for listing and revoking an owner's sessions.
+    fn owner_index(&self) -> String {
+        let name = &self.name;
+        format!("CREATE INDEX IF NOT EXISTS \"{name}_owner\" ON \"{name}\" (owner) WHERE owner IS NOT NULL;")
     }
 }
 
@@ -212,10 +247,14 @@ impl SqliteStore {
     ///     fields TEXT NOT NULL,
     ///     created_at INTEGER NOT NULL,
     ///     last_seen INTEGER NOT NULL,
-    ///     expires_at INTEGER NOT NULL
+    ///     expires_at INTEGER NOT NULL,
+    ///     owner BLOB
     /// );
     /// CREATE INDEX IF NOT EXISTS "sessions_expires_at" ON "sessions" (expires_at);
+    /// CREATE INDEX IF NOT EXISTS "sessions_owner" ON "sessions" (owner) WHERE owner IS NOT NULL;
     /// ```
+    ///
+    /// A table created before sessions had owners gets the `owner` column and its index here.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.create_table().await.map(drop)
     }
@@ -230,8 +269,21 @@ impl SqliteStore {
                 .map_err(failure)?;
         if !exists {
             sqlx::raw_sql(&self.statements.create_table()).execute(&self.pool).await.map_err(failure)?;
+            return Ok(true);
         }
-        Ok(!exists)
+        // A table from before sessions had owners gets the column and its index.
+        let has_owner: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'owner')")
+                .bind(&self.statements.name)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(failure)?;
+        if !has_owner {
+            let name = &self.statements.name;
+            let add = format!("ALTER TABLE \"{name}\" ADD COLUMN owner BLOB;\n{}", self.statements.owner_index());
+            sqlx::raw_sql(&add).execute(&self.pool).await.map_err(failure)?;
+        }
+        Ok(false)
     }
 
     /// Deletes the rows of ended sessions, [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
@@ -288,18 +340,19 @@ fn failure(error: sqlx::Error) -> StoreError {
 
 impl SessionStore for SqliteStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
-        let row: Option<(String, i64, i64, i64)> = sqlx::query_as(&self.statements.load)
+        let row: Option<(String, i64, i64, i64, Option<Vec<u8>>)> = sqlx::query_as(&self.statements.load)
             .bind(&key.as_bytes()[..])
             .bind(sql::to_sql_millis(now_millis()))
             .fetch_optional(&self.pool)
             .await
             .map_err(failure)?;
-        let Some((fields, created_at, last_seen, expires_at)) = row else { return Ok(None) };
+        let Some((fields, created_at, last_seen, expires_at, owner)) = row else { return Ok(None) };
         Ok(Some(Arc::new(Record {
             fields: sql::parse_fields(&fields)?,
             created_at: sql::from_sql_millis(created_at),
             last_seen: sql::from_sql_millis(last_seen),
             expires_at: sql::from_sql_millis(expires_at),
+            owner: owner.map(sql::parse_owner).transpose()?,
         })))
     }
 
@@ -312,6 +365,7 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(record.last_seen))
             .bind(sql::to_sql_millis(record.expires_at))
             .bind(sql::to_sql_millis(now_millis()))
+            .bind(record.owner.as_ref().map(|owner| &owner.as_bytes()[..]))
             .execute(&self.pool)
             .await
             .map_err(failure)?;
@@ -319,15 +373,21 @@ impl SessionStore for SqliteStore {
     }
 
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let done = sqlx::query(&self.statements.save)
+        let statement = match patch.owner {
+            OwnerChange::Keep => &self.statements.save,
+            _ => &self.statements.save_owner,
+        };
+        let done = sqlx::query(statement)
             .bind(&key.as_bytes()[..])
             .bind(sql::patch_json(patch, true))
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
-            .bind(sql::to_sql_millis(now_millis()))
-            .execute(&self.pool)
-            .await
-            .map_err(failure)?;
+            .bind(sql::to_sql_millis(now_millis()));
+        let done = match patch.owner {
+            OwnerChange::Keep => done,
+            change => done.bind(change.applied_to(None).map(|owner| owner.as_bytes().to_vec())),
+        };
+        let done = done.execute(&self.pool).await.map_err(failure)?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -337,16 +397,43 @@ impl SessionStore for SqliteStore {
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let done = sqlx::query(&self.statements.cycle)
+        let statement = match patch.owner {
+            OwnerChange::Keep => &self.statements.cycle,
+            _ => &self.statements.cycle_owner,
+        };
+        let done = sqlx::query(statement)
             .bind(&old.as_bytes()[..])
             .bind(&new.as_bytes()[..])
             .bind(sql::patch_json(patch, true))
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
+            .bind(sql::to_sql_millis(now_millis()));
+        let done = match patch.owner {
+            OwnerChange::Keep => done,
+            change => done.bind(change.applied_to(None).map(|owner| owner.as_bytes().to_vec())),
+        };
+        let done = done.execute(&self.pool).await.map_err(failure)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+        let rows: Vec<(Vec<u8>, i64, i64, i64)> = sqlx::query_as(&self.statements.owner_sessions)
+            .bind(&owner.as_bytes()[..])
             .bind(sql::to_sql_millis(now_millis()))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failure)?;
+        rows.into_iter().map(sql::owned_session).collect()
+    }
+
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+        let done = sqlx::query(&self.statements.revoke_owner)
+            .bind(&owner.as_bytes()[..])
+            .bind(sql::to_sql_millis(now_millis()))
+            .bind(except.map(|key| &key.as_bytes()[..]))
             .execute(&self.pool)
             .await
             .map_err(failure)?;
-        Ok(done.rows_affected() == 1)
+        Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
     }
 }

@@ -10,7 +10,9 @@ use std::{
 
 use deadlines::{bucket_of, Deadlines};
 
-use super::{now_millis, Patch, Record, SessionStore};
+use smallvec::SmallVec;
+
+use super::{now_millis, OwnedSession, OwnerChange, OwnerKey, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
 
 /// Shards of the map; each has its own lock so concurrent requests rarely wait on each other.
@@ -63,6 +65,9 @@ struct Shard {
     deadlines: Deadlines,
     /// The sum of the entries' `bytes`.
     bytes: usize,
+    /// The keys of this shard's owned records, by owner. Kept in step by `file_unless_live`, `take` and
+    /// `patch`, the only places a record comes, goes or changes owner, so it never names an ended one.
+    owners: HashMap<OwnerKey, SmallVec<[StoreKey; 2]>>,
 }
 
 /// Hashes a [`StoreKey`] by its first eight bytes. Keys are SHA-256 outputs of ids that only the server
@@ -179,6 +184,13 @@ impl MemoryStore {
         shard
     }
 
+    /// Every shard, locked in index order (the order `cycle` locks two in, so neither waits on the
+    /// other), each having reclaimed what has expired in it: for the operations on an owner, whose
+    /// records may be in any shard and must not move between shards while they run.
+    fn all_shards(&self, now: u64) -> Vec<MutexGuard<'_, Shard>> {
+        (0..SHARDS).map(|index| self.shard(index, now)).collect()
+    }
+
     /// Files `record` under `key` in `to`, unless a live record is there, making room within the bounds.
     fn insert(&self, to: &mut Shard, key: StoreKey, record: Arc<Record>, now: u64) -> Result<bool, StoreError> {
         let entry = Entry::new(record);
@@ -197,6 +209,16 @@ impl MemoryStore {
             to.make_room(limits.sessions - 1, limits.bytes - entry.bytes, None);
         }
         Ok(to.file_unless_live(key, entry, now))
+    }
+}
+
+/// Removes `key` from `owner`'s keys, and the owner once it has none.
+fn unindex(owners: &mut HashMap<OwnerKey, SmallVec<[StoreKey; 2]>>, owner: &OwnerKey, key: &StoreKey) {
+    if let hash_map::Entry::Occupied(mut keys) = owners.entry(*owner) {
+        keys.get_mut().retain(|indexed| indexed != key);
+        if keys.get().is_empty() {
+            keys.remove();
+        }
     }
 }
 
@@ -257,11 +279,17 @@ impl Shard {
             hash_map::Entry::Occupied(live) if !live.get().record.is_expired(now) => return false,
             hash_map::Entry::Occupied(mut ended) => {
                 self.bytes -= ended.get().bytes;
-                ended.insert(entry);
+                let ended = ended.insert(entry);
+                if let Some(owner) = ended.record.owner {
+                    unindex(&mut self.owners, &owner, &key);
+                }
             }
             hash_map::Entry::Vacant(vacant) => {
                 vacant.insert(entry);
             }
+        }
+        if let Some(owner) = self.records[&key].record.owner {
+            self.owners.entry(owner).or_default().push(key);
         }
         self.bytes += added;
         self.deadlines.file(bucket, key);
@@ -272,6 +300,9 @@ impl Shard {
     fn take(&mut self, key: &StoreKey) -> Option<Entry> {
         let entry = self.records.remove(key)?;
         self.bytes -= entry.bytes;
+        if let Some(owner) = entry.record.owner {
+            unindex(&mut self.owners, &owner, key);
+        }
         self.compact_if_stale();
         Some(entry)
     }
@@ -318,7 +349,9 @@ impl Shard {
         };
         // In place unless a request still holds the record; then the request keeps reading its copy.
         let record = Arc::make_mut(&mut entry.record);
+        let owner_before = record.owner;
         record.apply(patch);
+        let owner_after = record.owner;
         let (before, after) = (entry.bytes, counted_bytes(record));
         entry.bytes = after;
         // A later deadline (the usual idle refresh) is left to the sweep; an earlier one is filed now.
@@ -328,6 +361,14 @@ impl Shard {
             entry.bucket = bucket;
         }
         self.bytes = self.bytes + after - before;
+        if patch.owner != OwnerChange::Keep && owner_before != owner_after {
+            if let Some(owner) = owner_before {
+                unindex(&mut self.owners, &owner, key);
+            }
+            if let Some(owner) = owner_after {
+                self.owners.entry(owner).or_default().push(*key);
+            }
+        }
         if refile {
             self.deadlines.file(bucket, *key);
             self.compact_if_stale();
@@ -391,6 +432,38 @@ impl SessionStore for MemoryStore {
         Arc::make_mut(&mut record).apply(patch);
         self.insert(to_shard.unwrap_or(from_shard), *new, record, now)
     }
+
+    /// Holds every shard while it reads, so a record cycled meanwhile is listed once, under one key.
+    async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+        let now = now_millis();
+        let mut listed = Vec::new();
+        for mut shard in self.all_shards(now) {
+            let keys = shard.owners.get(owner).cloned().unwrap_or_default();
+            for key in keys {
+                if let Some(entry) = shard.live(&key, now) {
+                    let Record { created_at, last_seen, expires_at, .. } = *entry.record;
+                    listed.push(OwnedSession { key, created_at, last_seen, expires_at });
+                }
+            }
+        }
+        Ok(listed)
+    }
+
+    /// Holds every shard while it deletes: no save or cycle of the owner's records can run in between.
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+        let now = now_millis();
+        let mut revoked = 0;
+        for mut shard in self.all_shards(now) {
+            let keys = shard.owners.get(owner).cloned().unwrap_or_default();
+            for key in keys.iter().filter(|key| Some(*key) != except) {
+                if shard.live(key, now).is_some() {
+                    shard.take(key);
+                    revoked += 1;
+                }
+            }
+        }
+        Ok(revoked)
+    }
 }
 
 #[cfg(test)]
@@ -405,11 +478,12 @@ mod tests {
             created_at: now,
             last_seen: now,
             expires_at: now + expires_in,
+            owner: None,
         })
     }
 
     fn patch<'a>(changes: &'a [(&'static str, Option<Vec<u8>>)], expires_in: u64) -> Patch<'a> {
-        Patch { changes, last_seen: now_millis(), expires_at: now_millis() + expires_in }
+        Patch { changes, last_seen: now_millis(), expires_at: now_millis() + expires_in, owner: OwnerChange::Keep }
     }
 
     /// Keys that all fall in shard 0, so that one shard's bounds can be filled.
