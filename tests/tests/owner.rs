@@ -1,0 +1,277 @@
+//! Who owns a session, through a real axum router: "sign out everywhere else" from one client, every
+//! session of a user ended from a job without a request, the owner's list through `cycle_id`, privilege
+//! fields that cycle the id in the same commit, and "remember me" for one session.
+
+use std::time::Duration;
+
+use axum::{
+    extract::Path,
+    routing::{get, post},
+    Router,
+};
+use http::StatusCode;
+use session_core::{Key, MemoryStore, SessionInfo, SessionLayer, SessionSchema};
+use tests::{
+    browser::Browser,
+    stores::{CallCounts, CountingStore},
+};
+
+#[derive(SessionSchema)]
+struct Account {
+    /// Who is signed in: the owner, and a privilege (signing in cycles the id).
+    #[session(owner, privilege)]
+    user_id: u64,
+    #[session(privilege)]
+    roles: Vec<String>,
+    #[session]
+    cart: Vec<String>,
+}
+
+type Result<T = String> = std::result::Result<T, session_core::Error>;
+
+fn ok() -> Result {
+    Ok("ok".into())
+}
+
+const IDLE: Duration = Duration::from_secs(60 * 60);
+const ABSOLUTE: Duration = Duration::from_secs(10 * 24 * 60 * 60);
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// One line per session of the owner: its key's hex digits, and `current` for the one asking.
+fn devices(sessions: &[SessionInfo]) -> String {
+    let mut lines: Vec<String> = sessions
+        .iter()
+        .map(|session| format!("{}{}", session.key.to_hex(), if session.current { " current" } else { "" }))
+        .collect();
+    lines.sort();
+    lines.join("\n")
+}
+
+fn app(store: CountingStore<MemoryStore>) -> Router {
+    Router::new()
+        .route(
+            "/login/{id}",
+            post(|s: AccountSession, Path(id): Path<u64>| async move {
+                s.set_user_id(id).await?;
+                ok()
+            }),
+        )
+        .route(
+            "/login/{id}/remember/{days}",
+            post(|s: AccountSession, Path((id, days)): Path<(u64, u64)>| async move {
+                s.set_user_id(id).await?;
+                s.remember_for(DAY * u32::try_from(days).unwrap()).await?;
+                ok()
+            }),
+        )
+        .route("/me", get(|s: AccountSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
+        .route(
+            "/roles",
+            get(|s: AccountSession| async move { Result::Ok(format!("{:?}", s.roles().await?)) }).post(
+                |s: AccountSession| async move {
+                    s.set_roles(vec!["admin".into()]).await?;
+                    ok()
+                },
+            ),
+        )
+        .route(
+            "/cart/{item}",
+            post(|s: AccountSession, Path(item): Path<String>| async move {
+                let mut cart = s.cart().await?.unwrap_or_default();
+                cart.push(item);
+                s.set_cart(cart).await?;
+                ok()
+            }),
+        )
+        .route("/devices", get(|s: AccountSession| async move { Result::Ok(devices(&s.owner_sessions().await?)) }))
+        .route(
+            "/devices/others",
+            post(|s: AccountSession| async move { Result::Ok(s.revoke_other_sessions().await?.to_string()) }),
+        )
+        .route(
+            "/cycle",
+            post(|s: AccountSession| async move {
+                s.cycle_id().await?;
+                ok()
+            }),
+        )
+        .layer(SessionLayer::new(store, Key::generate()).with_idle_timeout(IDLE).with_absolute_timeout(ABSOLUTE))
+}
+
+/// A counting memory store and three browsers in front of one app.
+fn three_browsers() -> (CountingStore<MemoryStore>, [Browser; 3]) {
+    let store = CountingStore::new(MemoryStore::default());
+    let browser = Browser::new(app(store.clone()));
+    (store, [browser.clone(), browser.clone(), browser])
+}
+
+#[tokio::test]
+async fn revoke_other_sessions_from_one_client_leaves_exactly_that_one_signed_in() {
+    let (store, [mut here, mut phone, mut laptop]) = three_browsers();
+    let mut someone_else = here.clone();
+    for browser in [&mut here, &mut phone, &mut laptop] {
+        assert_eq!(browser.post("/login/7").await.body, "ok");
+    }
+    someone_else.post("/login/8").await;
+
+    let listed = here.get("/devices").await.body;
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    assert_eq!(listed.lines().filter(|line| line.ends_with(" current")).count(), 1, "{listed}");
+
+    store.take_counts();
+    let reply = here.post("/devices/others").await;
+    assert_eq!(reply.body, "2");
+    assert_eq!(
+        store.counts(),
+        CallCounts { load: 1, revoke_owner: 1, ..Default::default() },
+        "one load and one revocation, and no commit write for a request that changed nothing"
+    );
+
+    assert_eq!(here.get("/me").await.body, "Some(7)");
+    for browser in [&mut phone, &mut laptop] {
+        let reply = browser.get("/me").await;
+        assert_eq!(reply.body, "None", "a revoked client is still signed in");
+        assert!(reply.set_cookie("__Host-id").is_some_and(|line| line.contains("Max-Age=0")), "{reply:?}");
+    }
+    assert_eq!(someone_else.get("/me").await.body, "Some(8)", "another user's session was revoked");
+    assert_eq!(here.get("/devices").await.body.lines().count(), 1);
+    let without_request = AccountSession::sessions_of(store.inner(), &7).await.unwrap();
+    assert_eq!(without_request.len(), 1);
+    assert!(!without_request[0].current, "no session is current without a request");
+}
+
+#[tokio::test]
+async fn revoke_owner_from_a_job_without_a_request_signs_out_every_client() {
+    let (store, mut browsers) = three_browsers();
+    for browser in &mut browsers {
+        browser.post("/login/7").await;
+        assert_eq!(browser.get("/me").await.body, "Some(7)");
+    }
+    assert_eq!(AccountSession::sessions_of(store.inner(), &7).await.unwrap().len(), 3);
+
+    // A password reset, from a job that has the store and the user id but no request.
+    assert_eq!(AccountSession::revoke_owner(store.inner(), &7).await.unwrap(), 3);
+
+    for browser in &mut browsers {
+        assert_eq!(browser.get("/me").await.body, "None");
+    }
+    assert_eq!(AccountSession::sessions_of(store.inner(), &7).await.unwrap(), Vec::new());
+    assert_eq!(AccountSession::revoke_owner(store.inner(), &7).await.unwrap(), 0);
+    assert!(store.inner().is_empty(), "revoked records are gone from the store");
+}
+
+#[tokio::test]
+async fn the_owners_list_follows_cycle_id() {
+    let (_, [mut here, mut phone, _]) = three_browsers();
+    here.post("/login/7").await;
+    phone.post("/login/7").await;
+    let before = here.get("/devices").await.body;
+    let current_before = before.lines().find(|line| line.ends_with(" current")).unwrap().to_owned();
+
+    let old_cookie = here.cookies["__Host-id"].clone();
+    assert_eq!(here.post("/cycle").await.status, StatusCode::OK);
+    assert_ne!(here.cookies["__Host-id"], old_cookie, "cycle_id gave no new id");
+
+    let after = here.get("/devices").await.body;
+    assert_eq!(after.lines().count(), 2, "{after}");
+    let current_after = after.lines().find(|line| line.ends_with(" current")).expect("this session is listed");
+    assert_ne!(current_after, current_before, "the list still names the old id's key");
+    assert!(!after.contains(&current_before[..64]), "the old key is still listed: {after}");
+    let from_phone = phone.get("/devices").await.body;
+    assert_eq!(
+        from_phone.replace(" current", ""),
+        after.replace(" current", ""),
+        "the two clients list different keys"
+    );
+    assert!(!from_phone.contains(current_after), "the phone sees this session as its own: {from_phone}");
+}
+
+#[tokio::test]
+async fn a_privilege_write_changes_the_id_cookie_and_kills_the_old_id_in_the_same_response() {
+    let (store, [mut browser, _, _]) = three_browsers();
+    browser.post("/cart/apple").await;
+    let anonymous = browser.cookies["__Host-id"].clone();
+
+    store.take_counts();
+    let reply = browser.post("/login/7").await;
+    let signed_in = browser.cookies["__Host-id"].clone();
+    assert_ne!(signed_in, anonymous, "signing in kept the pre-login id");
+    assert_eq!(reply.set_cookies.len(), 1);
+    assert_eq!(store.counts(), CallCounts { load: 1, cycle: 1, ..Default::default() }, "one write moves it");
+
+    let mut attacker = browser.clone();
+    attacker.cookies.insert("__Host-id".into(), anonymous);
+    assert_eq!(attacker.get("/me").await.body, "None", "the pre-login id still works");
+    assert_eq!(browser.get("/me").await.body, "Some(7)");
+
+    // Reading a privilege field changes nothing; writing another value cycles again, writing the same
+    // value does not.
+    let reply = browser.get("/roles").await;
+    assert!(reply.set_cookies.is_empty(), "a read cycled the id: {reply:?}");
+    browser.post("/roles").await;
+    assert_ne!(browser.cookies["__Host-id"], signed_in, "a change of roles kept the id");
+    let with_roles = browser.cookies["__Host-id"].clone();
+    assert!(browser.post("/roles").await.set_cookies.is_empty(), "an unchanged privilege cycled the id");
+    assert_eq!(browser.cookies["__Host-id"], with_roles);
+    assert_eq!(browser.get("/roles").await.body, "Some([\"admin\"])");
+    assert_eq!(browser.get("/me").await.body, "Some(7)");
+}
+
+/// The `Max-Age` of the id cookie `reply` sets, if any.
+fn id_max_age(reply: &tests::browser::Reply) -> Option<i64> {
+    let line = reply.set_cookie("__Host-id").expect("an id cookie");
+    cookie::Cookie::parse(line.to_owned()).unwrap().max_age().map(|age| age.whole_seconds())
+}
+
+/// How long the store keeps user 7's only session after its last write.
+async fn server_lifetime(store: &CountingStore<MemoryStore>) -> Duration {
+    let sessions = AccountSession::sessions_of(store.inner(), &7).await.unwrap();
+    assert_eq!(sessions.len(), 1);
+    sessions[0].expires_at.duration_since(sessions[0].last_seen).unwrap()
+}
+
+#[tokio::test]
+async fn remember_for_gives_this_session_a_persistent_cookie_and_a_matching_server_lifetime() {
+    let (store, [mut remembered, mut plain, _]) = three_browsers();
+
+    let reply = remembered.post("/login/7/remember/2").await;
+    assert_eq!(id_max_age(&reply), Some(2 * 24 * 60 * 60), "a persistent id cookie for the duration asked");
+    assert_eq!(server_lifetime(&store).await, 2 * DAY, "the server keeps it as long as the cookie");
+
+    // It survives `cycle_id`, and a write slides both on.
+    let reply = remembered.post("/cycle").await;
+    assert_eq!(id_max_age(&reply), Some(2 * 24 * 60 * 60), "cycle_id forgot the remembered lifetime");
+    assert_eq!(server_lifetime(&store).await, 2 * DAY);
+    let reply = remembered.post("/cart/apple").await;
+    assert_eq!(id_max_age(&reply), Some(2 * 24 * 60 * 60), "a write did not slide the cookie on");
+
+    // Capped by the absolute timeout.
+    AccountSession::revoke_owner(store.inner(), &7).await.unwrap();
+    let reply = remembered.post("/login/7/remember/30").await;
+    assert_eq!(id_max_age(&reply), Some(i64::try_from(ABSOLUTE.as_secs()).unwrap()), "past the absolute timeout");
+    let sessions = AccountSession::sessions_of(store.inner(), &7).await.unwrap();
+    let created_at = sessions[0].created_at;
+    assert_eq!(sessions[0].expires_at, created_at + ABSOLUTE, "the server keeps it past its absolute timeout");
+
+    // A session that did not ask keeps a browser-session cookie and the layer's idle timeout.
+    AccountSession::revoke_owner(store.inner(), &7).await.unwrap();
+    let reply = plain.post("/login/7").await;
+    assert_eq!(id_max_age(&reply), None, "a session that did not ask got a persistent cookie");
+    assert_eq!(server_lifetime(&store).await, IDLE);
+    let reply = plain.post("/cycle").await;
+    assert_eq!(id_max_age(&reply), None);
+}
+
+#[tokio::test]
+async fn a_plain_read_of_an_owned_session_costs_one_load_and_no_write() {
+    let (store, [mut browser, _, _]) = three_browsers();
+    browser.post("/login/7").await;
+    browser.post("/login/7/remember/2").await;
+    store.take_counts();
+    for _ in 0..3 {
+        let reply = browser.get("/me").await;
+        assert_eq!(reply.body, "Some(7)");
+        assert!(reply.set_cookies.is_empty(), "a read of a remembered session set a cookie: {reply:?}");
+    }
+    assert_eq!(store.counts(), CallCounts { load: 3, ..Default::default() });
+}

@@ -1,0 +1,9 @@
+use session_core::SessionSchema;
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[session(name = "@remember_for")]
+    remember: u64,
+}
+
+fn main() {}
