@@ -6,6 +6,7 @@
 pub mod apps;
 pub mod browser;
 pub mod fuzzing;
+pub mod owned;
 pub mod postgres_server;
 pub mod redis_server;
 pub mod stores;

@@ -315,3 +315,47 @@ async fn ended_sessions_are_deleted_in_bounded_batches_and_in_the_background() {
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(rows().await, 5, "a dropped cleanup deletes nothing more");
 }
+
+/// A table made before sessions had owners gets the `owner` column and its index from `migrate`, keeps
+/// its sessions, and indexes owners from then on.
+#[tokio::test]
+async fn migrate_gives_an_older_table_its_owner_column() {
+    let dir = TempDir::new("sqlite-owner-migration");
+    let url = dir.sqlite_url("old.db", "mode=rwc");
+    let pool = SqlitePool::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE sessions (key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32), fields TEXT NOT NULL, \
+         created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL); \
+         CREATE INDEX sessions_expires_at ON sessions (expires_at);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let now = now_millis();
+    let (old, owned) = (StoreKey::from_bytes([1; 32]), StoreKey::from_bytes([2; 32]));
+    sqlx::query("INSERT INTO sessions VALUES (?1, '{\"cart\":\"W10\"}', ?2, ?2, ?3)")
+        .bind(&old.as_bytes()[..])
+        .bind(i64::try_from(now).unwrap())
+        .bind(i64::try_from(now + 3_600_000).unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let store = SqliteStore::from_pool(pool.clone());
+    store.migrate().await.unwrap();
+    store.migrate().await.expect("migrating twice changes nothing");
+    let loaded = store.load(&old).await.unwrap().expect("the older session survives the migration");
+    assert_eq!((loaded.fields["cart"].as_slice(), loaded.owner), (&b"[]"[..], None));
+
+    let owner = session_core::store::OwnerKey::of(b"7");
+    let record = Record { owner: Some(owner), ..Record::clone(&loaded) };
+    assert!(store.create(&owned, &Arc::new(record)).await.unwrap());
+    let listed: Vec<StoreKey> = store.owner_sessions(&owner).await.unwrap().into_iter().map(|s| s.key).collect();
+    assert_eq!(listed, [owned]);
+    let indexes: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sessions_owner'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(indexes, ["sessions_owner"]);
+}
