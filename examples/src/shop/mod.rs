@@ -3,6 +3,8 @@
 //! The theme and locale live in cookies (one plain and readable by JavaScript, one signed); the user, their
 //! roles, the cart and a flash notice live in the server store under a session id. `/data` shows the
 //! routing table the derive produced, how much the server keeps, and the cookies your browser actually sends.
+//! `/devices` lists the signed-in user's sessions (the user is the session's owner) and signs out the
+//! others; "remember me" on sign-in keeps that one session's cookie past the browser session.
 
 mod data;
 mod pages;
@@ -24,6 +26,8 @@ pub const MAX_SKU_CHARS: usize = 32;
 pub const MAX_PRODUCT_CHARS: usize = 100;
 /// The most of one product a form may add at once.
 pub const MAX_QTY: u32 = 99;
+/// How long "remember me" keeps a visitor signed in, within the layer's absolute timeout (a week).
+pub const REMEMBER_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
 /// The most lines a cart can hold: the store is bounded, so is what one visitor may put in it.
 pub const MAX_CART_LINES: usize = 2_000;
 

@@ -1,9 +1,10 @@
 //! The shop's HTML: one small layout and a function per page. No external assets, and every piece of user
 //! text goes through [`escape`].
 
-use std::fmt::Write;
+use std::{fmt::Write, time::SystemTime};
 
 use axum::response::Html;
+use session_core::SessionInfo;
 
 use super::{
     data::SentCookie,
@@ -33,6 +34,16 @@ pub struct Cart {
     pub items: Vec<CartItem>,
     /// Bytes the cart takes in the session store.
     pub stored_bytes: usize,
+    /// The flash notice, shown once.
+    pub notice: Option<String>,
+}
+
+/// What the "Your devices" page shows.
+pub struct Devices {
+    /// The signed-in user's name.
+    pub user: Option<String>,
+    /// The user's live sessions.
+    pub sessions: Vec<SessionInfo>,
     /// The flash notice, shown once.
     pub notice: Option<String>,
 }
@@ -85,6 +96,7 @@ pub fn home(page: &Home) -> Html<String> {
                 "<p>Not signed in.</p>\
                  <form method=\"post\" action=\"/login\">\
                  <label>Name <input name=\"user\" required maxlength=\"{MAX_USER_CHARS}\"></label> \
+                 <label><input type=\"checkbox\" name=\"remember\" value=\"on\"> Remember me</label> \
                  <button>Sign in</button></form>",
             );
         }
@@ -116,6 +128,72 @@ pub fn home(page: &Home) -> Html<String> {
         lines(page.cart_lines),
     );
     layout("Demo shop", page.notice.as_deref(), &body)
+}
+
+/// The "Your devices" page: every session of the signed-in user, and buttons to sign the others out.
+pub fn devices(page: &Devices) -> Html<String> {
+    let mut body = String::from("<h1>Your devices</h1>");
+    let Some(user) = &page.user else {
+        body.push_str("<p>Not signed in: <a href=\"/\">sign in</a> to see where else you are signed in.</p>");
+        return layout("Your devices", page.notice.as_deref(), &body);
+    };
+    let _ = write!(
+        body,
+        "<p>Where <strong>{}</strong> is signed in. Each device is named by a hash of its session id, never the \
+         id itself.</p><table><thead><tr><th>Device</th><th>Signed in</th><th>Last active</th>\
+         <th>Signed out by</th><th></th></tr></thead><tbody>",
+        escape(user),
+    );
+    let mut sessions = page.sessions.clone();
+    sessions.sort_by_key(|session| (!session.current, session.created_at));
+    for session in &sessions {
+        let hex = session.key.to_hex();
+        let (name, action) = if session.current {
+            ("This device".to_owned(), String::new())
+        } else {
+            (
+                format!("Device <code>{}</code>", &hex[..8]),
+                format!(
+                    "<form class=\"inline\" method=\"post\" action=\"/devices/sign-out\">\
+                     <input type=\"hidden\" name=\"key\" value=\"{hex}\"><button>Sign out</button></form>"
+                ),
+            )
+        };
+        let _ = write!(
+            body,
+            "<tr class=\"device{}\"><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
+            if session.current { " current" } else { "" },
+            ago(session.created_at),
+            ago(session.last_seen),
+            until(session.expires_at),
+        );
+    }
+    body.push_str("</tbody></table>");
+    if sessions.iter().any(|session| !session.current) {
+        body.push_str(&post_button("/devices/sign-out-others", "Sign out everywhere else"));
+    }
+    layout("Your devices", page.notice.as_deref(), &body)
+}
+
+/// "5 minutes ago", roughly.
+fn ago(time: SystemTime) -> String {
+    let secs = SystemTime::now().duration_since(time).map_or(0, |elapsed| elapsed.as_secs());
+    format!("{} ago", span(secs))
+}
+
+/// "in 3 days", roughly.
+fn until(time: SystemTime) -> String {
+    let secs = time.duration_since(SystemTime::now()).map_or(0, |left| left.as_secs());
+    format!("in {}", span(secs))
+}
+
+fn span(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3_600 => format!("{} min", secs / 60),
+        3_600..86_400 => format!("{} h", secs / 3_600),
+        _ => format!("{} days", secs / 86_400),
+    }
 }
 
 /// The cart page: its lines, and forms to add to it or clear it.
@@ -244,7 +322,8 @@ fn layout(title: &str, notice: Option<&str>, body: &str) -> Html<String> {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><style>{STYLE}</style></head><body>\
-         <nav><a href=\"/\">Home</a><a href=\"/cart\">Cart</a><a href=\"/data\">Where your data lives</a></nav>\
+         <nav><a href=\"/\">Home</a><a href=\"/cart\">Cart</a><a href=\"/devices\">Your devices</a>\
+         <a href=\"/data\">Where your data lives</a></nav>\
          <main>{notice}{body}</main><script>{THEME_SCRIPT}</script></body></html>",
         title = escape(title),
     ))

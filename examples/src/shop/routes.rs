@@ -8,12 +8,12 @@ use axum::{
     Form, Router,
 };
 use serde::Deserialize;
-use session_core::Error;
+use session_core::{Error, StoreKey};
 
 use super::{
     data, pages,
     schema::{CartItem, Theme, Visitor, VisitorSession},
-    MAX_CART_LINES, MAX_PRODUCT_CHARS, MAX_QTY, MAX_SKU_CHARS, MAX_USER_CHARS,
+    MAX_CART_LINES, MAX_PRODUCT_CHARS, MAX_QTY, MAX_SKU_CHARS, MAX_USER_CHARS, REMEMBER_FOR,
 };
 
 /// The shop's routes, without the session layer.
@@ -24,6 +24,9 @@ pub fn router() -> Router {
         .route("/locale", post(set_locale))
         .route("/login", post(login))
         .route("/logout", post(logout))
+        .route("/devices", get(devices))
+        .route("/devices/sign-out", post(sign_out_device))
+        .route("/devices/sign-out-others", post(sign_out_other_devices))
         .route("/cart", get(cart))
         .route("/cart/add", post(add_to_cart))
         .route("/cart/add-many", post(add_many_to_cart))
@@ -78,6 +81,8 @@ async fn set_locale(visitor: VisitorSession, Form(form): Form<LocaleForm>) -> Re
 #[derive(Deserialize)]
 struct LoginForm {
     user: String,
+    /// The "remember me" box: present when ticked.
+    remember: Option<String>,
 }
 
 async fn login(visitor: VisitorSession, Form(form): Form<LoginForm>) -> Result<Redirect, Error> {
@@ -85,10 +90,14 @@ async fn login(visitor: VisitorSession, Form(form): Form<LoginForm>) -> Result<R
         visitor.set_notice(format!("A name is 1 to {MAX_USER_CHARS} printable characters.")).await?;
         return Ok(Redirect::to("/"));
     };
-    // A privilege change gets a new id: one planted or observed before sign-in is worthless after it.
-    visitor.cycle_id().await?;
+    // `user` and `roles` are privilege fields: writing them gives the session a new id in the same
+    // response, so an id planted or observed before sign-in is worthless after it.
     visitor.set_user(user.to_owned()).await?;
     visitor.set_roles(vec!["customer".to_owned()]).await?;
+    if form.remember.is_some() {
+        // This session's cookie outlives the browser session, and the server keeps it as long.
+        visitor.remember_for(REMEMBER_FOR).await?;
+    }
     visitor.set_notice(format!("Welcome, {user}")).await?;
     Ok(Redirect::to("/"))
 }
@@ -98,6 +107,35 @@ async fn logout(visitor: VisitorSession) -> Result<Redirect, Error> {
     // The old record and id are gone; setting a field now starts a fresh session that holds only this.
     visitor.set_notice("Signed out".to_owned()).await?;
     Ok(Redirect::to("/"))
+}
+
+/// The signed-in user's sessions, this one marked, with buttons to end the others.
+async fn devices(visitor: VisitorSession) -> Result<Html<String>, Error> {
+    let user = visitor.user().await?;
+    let sessions = visitor.owner_sessions().await?;
+    Ok(pages::devices(&pages::Devices { user, sessions, notice: visitor.take_notice().await? }))
+}
+
+#[derive(Deserialize)]
+struct DeviceForm {
+    /// The session's store key in hex, from the devices page: a hash, never a live id.
+    key: String,
+}
+
+async fn sign_out_device(visitor: VisitorSession, Form(form): Form<DeviceForm>) -> Result<Redirect, Error> {
+    let ended = match StoreKey::from_hex(&form.key) {
+        Some(key) => visitor.revoke_session(&key).await?,
+        None => false,
+    };
+    let notice = if ended { "That device is signed out." } else { "No such device." };
+    visitor.set_notice(notice.to_owned()).await?;
+    Ok(Redirect::to("/devices"))
+}
+
+async fn sign_out_other_devices(visitor: VisitorSession) -> Result<Redirect, Error> {
+    let ended = visitor.revoke_other_sessions().await?;
+    visitor.set_notice(format!("Signed out {ended} other device{}.", if ended == 1 { "" } else { "s" })).await?;
+    Ok(Redirect::to("/devices"))
 }
 
 async fn cart(visitor: VisitorSession) -> Result<Html<String>, Error> {

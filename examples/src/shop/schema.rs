@@ -49,11 +49,13 @@ pub struct Visitor {
     /// The visitor's locale tag, such as `en-GB`. Signed (the default): readable, but tampering is detected.
     #[cookie(max_len = 16)]
     pub locale: String,
-    /// The signed-in user's name.
-    #[session]
+    /// The signed-in user's name: the session's owner, so "your devices" can list and end the user's
+    /// other sessions, and a privilege, so signing in gives the session a new id.
+    #[session(owner, privilege)]
     pub user: String,
-    /// What the signed-in user may do; redacted from logs and from the report.
-    #[session(sensitive)]
+    /// What the signed-in user may do; redacted from logs and from the report. A privilege: any change
+    /// of roles gives the session a new id.
+    #[session(sensitive, privilege)]
     pub roles: Vec<String>,
     /// The cart. It can grow far past the 4096 bytes of a cookie: it lives in the store.
     #[session]

@@ -253,3 +253,38 @@ async fn every_cookie_set_and_200_items_in_the_cart(shopper: &Shopper) {
     shopper.open("/cart").await;
     shopper.click("form[action='/cart/add-many?count=200'] button").await;
 }
+
+/// Two browsers with profiles of their own sign in as one user; "your devices" lists both, and signing
+/// out everywhere else from one leaves the other signed out on its next page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_everywhere_else_from_one_browser_signs_out_the_other() {
+    let laptop = shopper!();
+    let Some(phone) = laptop.another_device().await else { return };
+    laptop.sign_in_remembered("alice").await;
+    phone.sign_in("alice").await;
+    const SIGNED_IN: &str = "Signed in as alice";
+    assert!(phone.page_text().await.contains(SIGNED_IN));
+
+    let remembered = laptop.cookies().await.remove(SESSION_COOKIE).expect("an id cookie");
+    assert!(remembered.expires().is_some(), "remember me gives a persistent cookie: {remembered:?}");
+    let plain = phone.cookies().await.remove(SESSION_COOKIE).expect("an id cookie");
+    assert!(plain.expires().is_none(), "without remember me the cookie ends with the browser: {plain:?}");
+
+    laptop.click("nav a[href='/devices']").await;
+    assert_eq!(laptop.texts("tr.device").await.len(), 2, "{}", laptop.page_text().await);
+    assert_eq!(laptop.texts("tr.device.current").await.len(), 1);
+    phone.open("/devices").await;
+    assert_eq!(phone.texts("tr.device").await.len(), 2);
+
+    laptop.click("form[action='/devices/sign-out-others'] button").await;
+    assert_eq!(laptop.notices().await, ["Signed out 1 other device."]);
+    assert_eq!(laptop.texts("tr.device").await.len(), 1, "only this device is left");
+
+    phone.open("/").await;
+    let text = phone.page_text().await;
+    assert!(text.contains("Not signed in."), "the other browser is still signed in: {text}");
+    laptop.open("/").await;
+    assert!(laptop.page_text().await.contains(SIGNED_IN), "the browser that asked was signed out");
+    phone.close().await;
+    laptop.close().await;
+}

@@ -4,6 +4,7 @@
 use std::{
     collections::BTreeMap,
     future::Future,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -21,16 +22,23 @@ const POLL: Duration = Duration::from_millis(25);
 pub struct Shopper {
     /// Declared first: the browser closes before the shop stops.
     chromium: Chromium,
-    shop: ShopServer,
+    /// Shared with the other devices of the same test, if any.
+    shop: Arc<ShopServer>,
 }
 
 impl Shopper {
     /// A fresh shop and a fresh browser (no cookies), or `None` when the browser is not installed and
     /// the test should skip.
     pub async fn start() -> Option<Self> {
-        let shop = ShopServer::start().await;
+        let shop = Arc::new(ShopServer::start().await);
         let chromium = Chromium::start().await?;
         Some(Shopper { chromium, shop })
+    }
+
+    /// Another browser, with a profile of its own (no cookies), visiting the same shop: a second device.
+    pub async fn another_device(&self) -> Option<Self> {
+        let chromium = Chromium::start().await?;
+        Some(Shopper { chromium, shop: self.shop.clone() })
     }
 
     /// The WebDriver client.
@@ -78,6 +86,14 @@ impl Shopper {
     pub async fn sign_in(&self, user: &str) {
         self.open("/").await;
         self.type_into("form[action='/login'] input[name=user]", user).await;
+        self.click("form[action='/login'] button").await;
+    }
+
+    /// Signs in as `user` with "remember me" ticked.
+    pub async fn sign_in_remembered(&self, user: &str) {
+        self.open("/").await;
+        self.type_into("form[action='/login'] input[name=user]", user).await;
+        self.find("form[action='/login'] input[name=remember]").await.click().await.expect("the box ticks");
         self.click("form[action='/login'] button").await;
     }
 

@@ -430,7 +430,7 @@ fn failure(error: sqlx::Error) -> StoreError {
 impl SessionStore for PostgresStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
         let (key, now) = (&key.as_bytes()[..], sql::to_sql_millis(now_millis()));
-        let row: Option<(String, i64, i64, i64, Option<Vec<u8>>)> =
+        let row: Option<sql::RecordRow> =
             self.run(|| sqlx::query_as(&self.statements.load).bind(key).bind(now).fetch_optional(&self.pool)).await?;
         let Some((fields, created_at, last_seen, expires_at, owner)) = row else { return Ok(None) };
         Ok(Some(Arc::new(Record {

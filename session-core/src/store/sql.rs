@@ -76,6 +76,9 @@ pub(super) fn parse_fields(json: &str) -> Result<HashMap<String, Vec<u8>>, Store
         .collect()
 }
 
+/// A session row as LOAD reads it: fields (JSON text), created, last seen, expires, owner.
+pub(super) type RecordRow = (String, i64, i64, i64, Option<Vec<u8>>);
+
 /// An owner as stored in the `owner` column: its 32 bytes.
 pub(super) fn parse_owner(bytes: Vec<u8>) -> Result<OwnerKey, StoreError> {
     let bytes: [u8; 32] =

@@ -340,7 +340,7 @@ fn failure(error: sqlx::Error) -> StoreError {
 
 impl SessionStore for SqliteStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
-        let row: Option<(String, i64, i64, i64, Option<Vec<u8>>)> = sqlx::query_as(&self.statements.load)
+        let row: Option<sql::RecordRow> = sqlx::query_as(&self.statements.load)
             .bind(&key.as_bytes()[..])
             .bind(sql::to_sql_millis(now_millis()))
             .fetch_optional(&self.pool)
