@@ -80,6 +80,8 @@
 //!   [`SessionStore`];
 //! - [`guide::timeouts`]: idle and absolute timeouts, and cookie lifetimes;
 //! - [`guide::rotation`]: `cycle_id` at login, `destroy` at logout, and replacing the [`Key`];
+//! - [`guide::owners`]: "sign out everywhere else" (`#[session(owner)]`), ids that change at every
+//!   sign-in (`#[session(privilege)]`), and "remember me" (`remember_for`);
 //! - [`guide::migrating_from_tower_sessions`]: `tower-sessions` calls beside these.
 //!
 //! # Main items

@@ -15,7 +15,7 @@
 //! ([4](#4-size)), cookie names and attributes ([5](#5-cookie-names-and-attributes)), the attribute language
 //! itself ([6](#6-unknown-duplicate-or-conflicting-keys)), and generics
 //! ([7](#7-generic-cookie-fields)); then the structural rules every schema follows
-//! ([routing](#every-field-routed-once)) and the run-time check that backs the size bound
+//! ([routing](#every-field-routed-once), [owners and privileges](#owners-and-privileges)) and the run-time check that backs the size bound
 //! ([at run time](#at-run-time)).
 //!
 //! # 1. Sensitive fields in a cookie
@@ -983,6 +983,138 @@
 //!   |
 //! 5 |     id: u64,
 //!   |     ^^
+//! ```
+//!
+//! # Owners and privileges
+//!
+//! `owner` and `privilege` ([guide::owners](super::owners)) need the server: the store indexes sessions by
+//! their owner, and a privilege field's change gives the session a new id, which a cookie changing on its
+//! own cannot do. On a cookie field:
+//!
+//! `tests/ui/fail/owner_on_cookie_field.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(owner)]
+//!     user_id: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie field `user_id` cannot be `owner`
+//!
+//!        help: keep the owner on the server: `#[session(owner)]`; the store indexes sessions by it, and a cookie is not in the store
+//!  --> ui/fail/owner_on_cookie_field.rs:5:14
+//!   |
+//! 5 |     #[cookie(owner)]
+//!   |              ^^^^^
+//! ```
+//!
+//! `tests/ui/fail/privilege_on_cookie_field.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(privilege)]
+//!     is_staff: bool,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie field `is_staff` cannot be `privilege`
+//!
+//!        help: keep it on the server: `#[session(privilege)]`; a cookie changes without the session id changing, so it cannot carry a privilege
+//!  --> ui/fail/privilege_on_cookie_field.rs:5:14
+//!   |
+//! 5 |     #[cookie(privilege)]
+//!   |              ^^^^^^^^^
+//! ```
+//!
+//! A session has one owner, and an owner that a read removes (`flash`) would end the ownership unnoticed:
+//!
+//! `tests/ui/fail/two_owners.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(owner)]
+//!     user_id: u64,
+//!     #[session(owner)]
+//!     account_id: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: fields `user_id` and `account_id` are both marked `owner`; a session has one owner
+//!
+//!        help: keep `owner` on one field (the user id), such as `user_id`
+//!  --> ui/fail/two_owners.rs:7:15
+//!   |
+//! 7 |     #[session(owner)]
+//!   |               ^^^^^
+//! ```
+//!
+//! `tests/ui/fail/owner_with_flash.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(owner, flash)]
+//!     user_id: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `user_id` is both `owner` and `flash`: reading it once would end its ownership
+//!
+//!        help: remove `flash`: an owner stays until it is changed or removed
+//!  --> ui/fail/owner_with_flash.rs:5:15
+//!   |
+//! 5 |     #[session(owner, flash)]
+//!   |               ^^^^^
+//! ```
+//!
+//! Store keys starting with `@` are the runtime's own (it keeps "remember me" under one):
+//!
+//! `tests/ui/fail/reserved_store_key.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(name = "@remember_for")]
+//!     remember: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: the store key `@remember_for` starts with `@`, which the runtime keeps for itself
+//!
+//!        help: choose a name that does not start with `@`
+//!  --> ui/fail/reserved_store_key.rs:5:22
+//!   |
+//! 5 |     #[session(name = "@remember_for")]
+//!   |                      ^^^^^^^^^^^^^^^
 //! ```
 //!
 //! # All at once

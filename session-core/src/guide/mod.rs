@@ -10,6 +10,7 @@
 //! | [`stores`] | [`MemoryStore`](crate::MemoryStore), `RedisStore`, and writing your own store |
 //! | [`timeouts`] | idle and absolute timeouts, how reads refresh them, and cookie lifetimes |
 //! | [`rotation`] | a new session id on login with `cycle_id`, and rotating the signing key |
+//! | [`owners`] | who owns a session: "sign out everywhere else", privilege fields, "remember me" |
 //! | [`migrating_from_tower_sessions`] | `tower-sessions` calls beside their equivalents here |
 //!
 //! Read [`routing`] first: the other pages assume its vocabulary (a *schema* is the annotated struct, a
@@ -17,6 +18,7 @@
 
 pub mod lints;
 pub mod migrating_from_tower_sessions;
+pub mod owners;
 pub mod protection;
 pub mod rotation;
 pub mod routing;

@@ -120,19 +120,22 @@
 //!
 //! # Your own store
 //!
-//! Implement [`SessionStore`](crate::SessionStore): `load`, `create`, `save`, `delete` and `cycle`. They
+//! Implement [`SessionStore`](crate::SessionStore): `load`, `create`, `save`, `delete` and `cycle`, and
+//! for sessions with an owner ([`guide::owners`](super::owners)) `owner_sessions` and `revoke_owner`. They
 //! are everything the layer will ever call. The rules the trait documents are what the layer relies on:
 //! a record past its `expires_at` reads as absent and no write brings it back; `create` refuses a key that
 //! holds a live record, so a session can never be taken over; `save` applies a
 //! [`Patch`](crate::store::Patch) atomically, touching only the fields it names, so concurrent requests
-//! that set different fields both survive; and `cycle` moves only a live record, in one step, so a logout
-//! in between is never undone and two logins at once never split a session in two.
+//! that set different fields both survive; `cycle` moves only a live record, in one step, so a logout
+//! in between is never undone and two logins at once never split a session in two; and a record's
+//! [`owner`](crate::store::Record::owner) (changed by a patch's [`OwnerChange`](crate::store::OwnerChange))
+//! is what `owner_sessions` lists and `revoke_owner` ends, atomically.
 //!
 //! ```
 //! use std::{collections::HashMap, sync::{Arc, Mutex}};
 //!
 //! use session_core::{
-//!     store::{now_millis, Patch, Record},
+//!     store::{now_millis, OwnedSession, OwnerKey, Patch, Record},
 //!     Key, SessionLayer, SessionStore, StoreError, StoreKey,
 //! };
 //!
@@ -181,6 +184,29 @@
 //!         map.insert(*new, record);
 //!         Ok(true)
 //!     }
+//!
+//!     /// A scan of the whole map: a store with many sessions keeps an index from owner to keys instead.
+//!     async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
+//!         let map = self.0.lock().unwrap();
+//!         let owned = map.iter().filter(|(_, record)| record.owner == Some(*owner) && !record.is_expired(now_millis()));
+//!         let listed = owned.map(|(key, record)| OwnedSession {
+//!             key: *key,
+//!             created_at: record.created_at,
+//!             last_seen: record.last_seen,
+//!             expires_at: record.expires_at,
+//!         });
+//!         Ok(listed.collect())
+//!     }
+//!
+//!     /// Under the one lock, so no save or cycle comes between.
+//!     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+//!         let mut map = self.0.lock().unwrap();
+//!         let before = map.len();
+//!         map.retain(|key, record| {
+//!             record.owner != Some(*owner) || Some(key) == except || record.is_expired(now_millis())
+//!         });
+//!         Ok(before - map.len())
+//!     }
 //! }
 //!
 //! let layer = SessionLayer::new(MapStore::default(), Key::generate());
@@ -193,12 +219,12 @@
 //!
 //! Then check it with the conformance suite (feature `conformance`), the cases every store here
 //! passes: loading what was stored, exact times, field-level and concurrent saves, `delete`,
-//! `cycle` of a live, an ended and a concurrently cycled session, and optionally behaviour during an
-//! outage (`store::conformance::Suite::with_outages`).
+//! `cycle` of a live, an ended and a concurrently cycled session, the owner index through all of these and
+//! revocation against concurrent writes, and optionally behaviour during an outage (`store::conformance::Suite::with_outages`).
 //!
 //! ```no_run
 //! # use std::sync::Arc;
-//! # use session_core::{store::{Patch, Record}, SessionStore, StoreError, StoreKey};
+//! # use session_core::{store::{OwnedSession, OwnerKey, Patch, Record}, SessionStore, StoreError, StoreKey};
 //! # #[derive(Clone)] struct MapStore;
 //! # impl SessionStore for MapStore {
 //! #     async fn load(&self, _: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> { Ok(None) }
@@ -206,6 +232,8 @@
 //! #     async fn save(&self, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn delete(&self, _: &StoreKey) -> Result<(), StoreError> { Ok(()) }
 //! #     async fn cycle(&self, _: &StoreKey, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
+//! #     async fn owner_sessions(&self, _: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> { Ok(Vec::new()) }
+//! #     async fn revoke_owner(&self, _: &OwnerKey, _: Option<&StoreKey>) -> Result<usize, StoreError> { Ok(0) }
 //! # }
 //! # impl MapStore { fn default() -> Self { MapStore } }
 //! # #[cfg(feature = "conformance")]
