@@ -133,7 +133,7 @@ async fn owned_sessions_cost_the_same_round_trips_and_their_index_holds_no_id() 
     let index = keys.iter().find(|key| key.starts_with("session:owner:")).expect("an owner index").clone();
     assert_eq!(keys.len(), 2, "the live session and its owner's index: {keys:?}");
     let members: Vec<String> = redis::cmd("SMEMBERS").arg(&index).query_async(&mut redis).await.unwrap();
-    assert_eq!(members, [live.clone()], "the index names the hash of the live id, and nothing else");
+    assert_eq!(members, std::slice::from_ref(&live), "the index names the hash of the live id, and nothing else");
     let owner: String = redis::cmd("HGET").arg(&live).arg("o").query_async(&mut redis).await.unwrap();
     assert_eq!(owner, index);
     let hashed_owner = session_core::store::OwnerKey::of(b"7").to_hex();

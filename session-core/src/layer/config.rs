@@ -203,14 +203,19 @@ impl Shared {
         remembered.map_or(self.idle_ms, |remembered| remembered.max(self.idle_ms))
     }
 
-    /// The idle timeout of `record`. Only a record whose last write gave it more than the layer's idle
-    /// timeout can have been remembered, so only such a record is looked into: a plain read of any other
-    /// costs nothing more.
-    fn idle_ms_of(&self, record: &Record) -> u64 {
+    /// The lifetime `remember_for` gave `record`, where it matters. Only a record whose last write gave
+    /// it more than the layer's idle timeout can have been remembered for longer, so only such a record
+    /// is looked into: reading or writing any other costs nothing more.
+    pub(crate) fn remembered(&self, record: &Record) -> Option<u64> {
         if record.expires_at.saturating_sub(record.last_seen) <= self.idle_ms {
-            return self.idle_ms;
+            return None;
         }
-        self.idle_ms(crate::session::remembered(&record.fields))
+        crate::session::remembered(&record.fields)
+    }
+
+    /// The idle timeout of `record`: the layer's, or the longer one `remember_for` gave it.
+    fn idle_ms_of(&self, record: &Record) -> u64 {
+        self.idle_ms(self.remembered(record))
     }
 
     /// The `Max-Age`, in seconds, of the id cookie of a session created at `created_at` and remembered

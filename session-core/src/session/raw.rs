@@ -198,7 +198,7 @@ impl RawSession {
         match self.0.shared.loader.load(&key).await? {
             Some(record) if self.0.shared.is_live(&record, now) => {
                 if reissue {
-                    let remembered = remember::remembered(&record.fields);
+                    let remembered = self.0.shared.remembered(&record);
                     self.set_id_cookie(&id, self.cookie_lifetime(record.created_at, now, remembered));
                 }
                 Ok(Loaded::Existing { id, key, record, loaded_at: now })
@@ -263,7 +263,7 @@ impl RawSession {
                 }
             }
             (Pending::Cycle { old }, Some(Loaded::Existing { record, .. })) => {
-                let remembered = remembered(&changes, &record);
+                let remembered = remembered_in(&changes).unwrap_or_else(|| shared.remembered(&record));
                 let created_at = record.created_at;
                 let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 // Let go of the loaded record first, so a store that shares it may change its own in place.
@@ -284,7 +284,7 @@ impl RawSession {
                 if changes.is_empty() && !shared.refresh_due(&record, now) {
                     return Ok(());
                 }
-                let remembered = remembered(&changes, &record);
+                let remembered = remembered_in(&changes).unwrap_or_else(|| shared.remembered(&record));
                 let created_at = record.created_at;
                 let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 drop(record);
@@ -323,12 +323,12 @@ impl RawSession {
         owner: OwnerChange,
         now: u64,
     ) -> Result<bool, Error> {
+        let remembered = remembered_in(&changes).flatten();
         let fields: HashMap<String, Vec<u8>> =
             changes.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value?))).collect();
         if fields.is_empty() {
             return Ok(false);
         }
-        let remembered = remember::remembered(&fields);
         let shared = &self.0.shared;
         let expires_at = shared.deadline(now, now, shared.idle_ms(remembered));
         let owner = owner.applied_to(None);
@@ -374,12 +374,13 @@ fn schedule_cycle(state: &mut RecordState) {
     }
 }
 
-/// The lifetime `remember_for` gave the session: set by this request, else stored in `record`.
-fn remembered(changes: &Changes, record: &Record) -> Option<u64> {
-    match changes.iter().find(|(name, _)| *name == REMEMBER_FIELD) {
-        Some((_, value)) => value.as_deref().and_then(remember::decode),
-        None => remember::remembered(&record.fields),
-    }
+/// The lifetime `remember_for` gave the session in this request (`Some(None)`: a lifetime that does not
+/// decode, which counts as none), or `None` when the request did not call it.
+fn remembered_in(changes: &Changes) -> Option<Option<u64>> {
+    changes
+        .iter()
+        .find(|(name, _)| *name == REMEMBER_FIELD)
+        .map(|(_, value)| value.as_deref().and_then(remember::decode))
 }
 
 /// The load an accessor is doing for its request. Dropped, it records what was loaded (if it got that
