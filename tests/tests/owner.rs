@@ -4,98 +4,20 @@
 
 use std::time::Duration;
 
-use axum::{
-    extract::Path,
-    routing::{get, post},
-    Router,
-};
+use axum::Router;
 use http::StatusCode;
-use session_core::{Key, MemoryStore, SessionInfo, SessionLayer, SessionSchema};
+use session_core::{Key, MemoryStore, SessionLayer};
 use tests::{
     browser::Browser,
+    owned::{owned_app, AccountSession, DAY},
     stores::{CallCounts, CountingStore},
 };
 
-#[derive(SessionSchema)]
-struct Account {
-    /// Who is signed in: the owner, and a privilege (signing in cycles the id).
-    #[session(owner, privilege)]
-    user_id: u64,
-    #[session(privilege)]
-    roles: Vec<String>,
-    #[session]
-    cart: Vec<String>,
-}
-
-type Result<T = String> = std::result::Result<T, session_core::Error>;
-
-fn ok() -> Result {
-    Ok("ok".into())
-}
-
 const IDLE: Duration = Duration::from_secs(60 * 60);
 const ABSOLUTE: Duration = Duration::from_secs(10 * 24 * 60 * 60);
-const DAY: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// One line per session of the owner: its key's hex digits, and `current` for the one asking.
-fn devices(sessions: &[SessionInfo]) -> String {
-    let mut lines: Vec<String> = sessions
-        .iter()
-        .map(|session| format!("{}{}", session.key.to_hex(), if session.current { " current" } else { "" }))
-        .collect();
-    lines.sort();
-    lines.join("\n")
-}
 
 fn app(store: CountingStore<MemoryStore>) -> Router {
-    Router::new()
-        .route(
-            "/login/{id}",
-            post(|s: AccountSession, Path(id): Path<u64>| async move {
-                s.set_user_id(id).await?;
-                ok()
-            }),
-        )
-        .route(
-            "/login/{id}/remember/{days}",
-            post(|s: AccountSession, Path((id, days)): Path<(u64, u64)>| async move {
-                s.set_user_id(id).await?;
-                s.remember_for(DAY * u32::try_from(days).unwrap()).await?;
-                ok()
-            }),
-        )
-        .route("/me", get(|s: AccountSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
-        .route(
-            "/roles",
-            get(|s: AccountSession| async move { Result::Ok(format!("{:?}", s.roles().await?)) }).post(
-                |s: AccountSession| async move {
-                    s.set_roles(vec!["admin".into()]).await?;
-                    ok()
-                },
-            ),
-        )
-        .route(
-            "/cart/{item}",
-            post(|s: AccountSession, Path(item): Path<String>| async move {
-                let mut cart = s.cart().await?.unwrap_or_default();
-                cart.push(item);
-                s.set_cart(cart).await?;
-                ok()
-            }),
-        )
-        .route("/devices", get(|s: AccountSession| async move { Result::Ok(devices(&s.owner_sessions().await?)) }))
-        .route(
-            "/devices/others",
-            post(|s: AccountSession| async move { Result::Ok(s.revoke_other_sessions().await?.to_string()) }),
-        )
-        .route(
-            "/cycle",
-            post(|s: AccountSession| async move {
-                s.cycle_id().await?;
-                ok()
-            }),
-        )
-        .layer(SessionLayer::new(store, Key::generate()).with_idle_timeout(IDLE).with_absolute_timeout(ABSOLUTE))
+    owned_app(SessionLayer::new(store, Key::generate()).with_idle_timeout(IDLE).with_absolute_timeout(ABSOLUTE))
 }
 
 /// A counting memory store and three browsers in front of one app.

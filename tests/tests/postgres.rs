@@ -22,7 +22,7 @@ use sqlx::PgPool;
 use tests::{
     apps::{app, expect_unavailable, no_lost_updates},
     browser::Browser,
-    owned::owned_app,
+    owned::{expect_round_trips, owned_app},
     postgres_server::PostgresServer,
 };
 
@@ -92,34 +92,7 @@ async fn statements_on_the_server_are_one_per_read_and_at_most_two_per_write() {
 async fn owned_sessions_cost_the_same_statements() {
     let Some(server) = PostgresServer::start() else { return };
     let app = owned_app(SessionLayer::new(connect(&server).await, Key::generate()));
-    let mut browsers = [Browser::new(app.clone()), Browser::new(app)];
-    const LAPTOP: usize = 0;
-    const PHONE: usize = 1;
-
-    let mut steps = Vec::new();
-    for (which, method, path, expected, body, what) in [
-        (LAPTOP, "POST", "/login/7", 1, "", "a sign-in of a new visitor: one insert"),
-        (PHONE, "POST", "/cart/apple", 1, "", "another visitor's first write"),
-        (PHONE, "POST", "/login/7", 2, "", "a sign-in that cycles the id: one select, one cycle"),
-        (LAPTOP, "GET", "/user", 1, "Some(7)", "a plain read of an owned session: one select"),
-        (LAPTOP, "POST", "/cart/pear", 2, "", "read and write: one select, one update"),
-        (LAPTOP, "POST", "/cycle", 2, "", "a new id: one select, one cycle statement"),
-        (LAPTOP, "GET", "/devices", 2, "2", "the owner's sessions: one select, one listing"),
-        (PHONE, "GET", "/user", 1, "Some(7)", "the other session is live"),
-    ] {
-        let before = server.statements().await;
-        let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
-        let reply = browsers[which].send(request).await;
-        assert_eq!(reply.status, StatusCode::OK, "{method} {path}: {}", reply.body);
-        assert_eq!(reply.body, body, "{what}");
-        let made = server.statements().await - before;
-        steps.push(format!("{method} {path}: {made}"));
-        assert_eq!(made, expected, "{what} ({method} {path}) ran {made} statements; so far: {steps:?}");
-    }
-    let [mut laptop, mut phone] = browsers;
-    assert_eq!(laptop.post("/devices/others").await.body, "1");
-    assert_eq!(phone.get("/user").await.body, "None", "the revoked session is still signed in");
-    assert_eq!(laptop.get("/devices").await.body, "1");
+    expect_round_trips(app, async || usize::try_from(server.statements().await).unwrap()).await;
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use tests::{
     apps::{app, expect_unavailable, no_lost_updates},
     browser::Browser,
-    owned::owned_app,
+    owned::{expect_round_trips, owned_app},
     redis_server::{CommandCounter, RedisServer},
 };
 
@@ -99,33 +99,7 @@ async fn owned_sessions_cost_the_same_round_trips_and_their_index_holds_no_id() 
     let counter = CommandCounter::start(&server);
     let store = connect(&counter.url()).await;
     let app = owned_app(SessionLayer::new(store, Key::generate()));
-    let mut browsers = [Browser::new(app.clone()), Browser::new(app)];
-    const LAPTOP: usize = 0;
-    const PHONE: usize = 1;
-
-    let mut steps = Vec::new();
-    for (which, method, path, expected, body, what) in [
-        (LAPTOP, "POST", "/login/7", 1, "", "a sign-in of a new visitor: one create, index included"),
-        (PHONE, "POST", "/cart/apple", 1, "", "another visitor's first write"),
-        (PHONE, "POST", "/login/7", 2, "", "a sign-in that cycles the id: one load, one cycle"),
-        (LAPTOP, "GET", "/user", 1, "Some(7)", "a plain read of an owned session: one load"),
-        (LAPTOP, "POST", "/cart/pear", 2, "", "read and write: one load, one save"),
-        (LAPTOP, "POST", "/cycle", 2, "", "a new id: one load, one cycle that moves the index entry"),
-        (LAPTOP, "GET", "/devices", 2, "2", "the owner's sessions: one load, one listing"),
-        (LAPTOP, "POST", "/devices/others", 2, "1", "sign out the others: one load, one revocation"),
-        (PHONE, "GET", "/user", 1, "None", "the revoked session: one load, found gone"),
-    ] {
-        let before = counter.commands();
-        let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
-        let reply = browsers[which].send(request).await;
-        assert_eq!(reply.status, StatusCode::OK, "{method} {path}: {}", reply.body);
-        assert_eq!(reply.body, body, "{what}");
-        let made = counter.commands() - before;
-        steps.push(format!("{method} {path}: {made}"));
-        assert_eq!(made, expected, "{what} ({method} {path}) made {made} round trips; so far: {steps:?}");
-    }
-
-    let [mut laptop, _] = browsers;
+    let [mut laptop, _] = expect_round_trips(app, async || counter.commands()).await;
     let mut redis = inspector(&server).await;
     let mut keys = all_keys(&mut redis).await;
     keys.sort();

@@ -261,29 +261,23 @@ impl SqliteStore {
 
     /// [`migrate`](Self::migrate), saying whether it created the table.
     async fn create_table(&self) -> Result<bool, StoreError> {
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)")
-                .bind(&self.statements.name)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(failure)?;
-        if !exists {
+        let table = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)";
+        if !self.table_has(table).await? {
             sqlx::raw_sql(&self.statements.create_table()).execute(&self.pool).await.map_err(failure)?;
             return Ok(true);
         }
         // A table from before sessions had owners gets the column and its index.
-        let has_owner: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'owner')")
-                .bind(&self.statements.name)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(failure)?;
-        if !has_owner {
+        if !self.table_has("SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'owner')").await? {
             let name = &self.statements.name;
             let add = format!("ALTER TABLE \"{name}\" ADD COLUMN owner BLOB;\n{}", self.statements.owner_index());
             sqlx::raw_sql(&add).execute(&self.pool).await.map_err(failure)?;
         }
         Ok(false)
+    }
+
+    /// The answer of `question`, an `EXISTS` query about the table named by its one parameter.
+    async fn table_has(&self, question: &str) -> Result<bool, StoreError> {
+        sqlx::query_scalar(question).bind(&self.statements.name).fetch_one(&self.pool).await.map_err(failure)
     }
 
     /// Deletes the rows of ended sessions, [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
