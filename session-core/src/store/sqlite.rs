@@ -332,6 +332,18 @@ fn failure(error: sqlx::Error) -> StoreError {
     StoreError::with_source(message, error)
 }
 
+/// Binds the new owner of a patch that changes it, as the statement's last parameter (`save_owner` and
+/// `cycle_owner`); a patch that keeps it runs the plain statement, which has no such parameter.
+fn bind_owner<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    change: OwnerChange,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    match change {
+        OwnerChange::Keep => query,
+        change => query.bind(change.applied_to(None).map(|owner| owner.as_bytes().to_vec())),
+    }
+}
+
 impl SessionStore for SqliteStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
         let row: Option<sql::RecordRow> = sqlx::query_as(&self.statements.load)
@@ -377,11 +389,7 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = match patch.owner {
-            OwnerChange::Keep => done,
-            change => done.bind(change.applied_to(None).map(|owner| owner.as_bytes().to_vec())),
-        };
-        let done = done.execute(&self.pool).await.map_err(failure)?;
+        let done = bind_owner(done, patch.owner).execute(&self.pool).await.map_err(failure)?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -402,11 +410,7 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = match patch.owner {
-            OwnerChange::Keep => done,
-            change => done.bind(change.applied_to(None).map(|owner| owner.as_bytes().to_vec())),
-        };
-        let done = done.execute(&self.pool).await.map_err(failure)?;
+        let done = bind_owner(done, patch.owner).execute(&self.pool).await.map_err(failure)?;
         Ok(done.rows_affected() == 1)
     }
 
