@@ -295,3 +295,50 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let to = text[from..].find(end).unwrap() + from;
     &text[from..to]
 }
+
+/// The hex key of each "Sign out" button on a devices page: every device but this one.
+fn device_keys(page: &str) -> Vec<String> {
+    page.split("name=\"key\" value=\"").skip(1).map(|rest| rest[..64].to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_devices_page_signs_out_one_device_and_refuses_a_key_that_is_not_the_users() {
+    let app = app();
+    let (mut laptop, mut phone, mut tablet, mut bob) =
+        (Browser::new(app.clone()), Browser::new(app.clone()), Browser::new(app.clone()), Browser::new(app));
+    for browser in [&mut laptop, &mut phone, &mut tablet] {
+        browser.submit("/login", "user=alice", "/").await;
+    }
+    bob.submit("/login", "user=bob&remember=on", "/").await;
+    let remembered = bob.all_set_cookies.iter().find(|line| line.starts_with(&format!("{SESSION_COOKIE}=")));
+    assert!(
+        remembered.is_some_and(|line| line.contains("Max-Age=604800")),
+        "remember me, within the week: {remembered:?}"
+    );
+    let mut laptop_ids = laptop.all_set_cookies.iter().filter(|line| line.starts_with(&format!("{SESSION_COOKIE}=")));
+    assert!(laptop_ids.all(|line| !line.contains("Max-Age")), "without remember me, a browser-session cookie");
+
+    let page = laptop.get("/devices").await.body;
+    assert!(page.contains("<td>This device</td>"), "{page}");
+    let others = device_keys(&page);
+    assert_eq!(others.len(), 2, "the phone and the tablet, not bob: {page}");
+
+    // Bob's device, named by a key from his own page, is not alice's to end.
+    let bobs = bob.get("/devices").await.body;
+    assert!(device_keys(&bobs).is_empty(), "bob has one device: {bobs}");
+    laptop.submit("/devices/sign-out", "key=not-a-key", "/devices").await;
+    assert!(laptop.get("/devices").await.body.contains("No such device."));
+
+    laptop.submit("/devices/sign-out", &format!("key={}", others[0]), "/devices").await;
+    let page = laptop.get("/devices").await.body;
+    assert!(page.contains("That device is signed out."), "{page}");
+    assert_eq!(device_keys(&page), [others[1].clone()]);
+    let signed_out = [home(&mut phone).await, home(&mut tablet).await];
+    assert_eq!(signed_out.iter().filter(|page| page.contains("<p>Not signed in.</p>")).count(), 1, "one device ended");
+
+    laptop.submit("/devices/sign-out-others", "", "/devices").await;
+    assert!(laptop.get("/devices").await.body.contains("Signed out 1 other device."));
+    assert!(home(&mut phone).await.contains("<p>Not signed in.</p>"));
+    assert!(home(&mut tablet).await.contains("<p>Not signed in.</p>"));
+    assert!(home(&mut bob).await.contains("<strong>bob</strong>"), "another user's session survived");
+}
