@@ -11,7 +11,8 @@ use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields,
 use crate::{
     ctxt::Ctxt,
     meta::{
-        flag, number, parse_keys, parse_max_age, reason, string, word, Located, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
+        flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, rename_from, string, type_value, word,
+        Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
     },
     names,
 };
@@ -57,6 +58,11 @@ impl Field<'_> {
     /// The name of the cookie that holds the field: `name = "..."`, else the field's name.
     pub(crate) fn cookie_name(&self, cookie: &CookieAttr) -> String {
         cookie.name.as_ref().map_or_else(|| self.name.clone(), |n| n.value.clone())
+    }
+
+    /// The field's key in the session record: `name = "..."`, else the field's name.
+    pub(crate) fn store_key(&self, session: &SessionAttr) -> String {
+        session.name.as_ref().map_or_else(|| self.name.clone(), |n| n.value.clone())
     }
 
     /// The accessors the field generates: reader (`take_*` for a flash field), writer and remover.
@@ -112,6 +118,8 @@ pub(crate) struct CookieAttr {
     pub(crate) allow_sensitive: Option<Located<String>>,
     /// `sensitive` written in `#[cookie]`: kept so `valid.rs` can explain lint 1.
     pub(crate) sensitive: Option<Span>,
+    /// `rename_from = "..."`: the cookie's name in an earlier release.
+    pub(crate) rename_from: Option<Located<String>>,
 }
 
 impl CookieAttr {
@@ -130,6 +138,10 @@ pub(crate) struct SessionAttr {
     pub(crate) sensitive: bool,
     pub(crate) flash: bool,
     pub(crate) name: Option<Located<String>>,
+    /// `rename_from = "..."`: the field's store key in an earlier release.
+    pub(crate) rename_from: Option<Located<String>>,
+    /// `migrate_from = Type`: the type an earlier release stored.
+    pub(crate) migrate_from: Option<Type>,
 }
 
 impl<'a> Schema<'a> {
@@ -282,6 +294,7 @@ impl CookieAttr {
             partitioned: None,
             allow_sensitive: None,
             sensitive: None,
+            rename_from: None,
         };
         if matches!(attr.meta, syn::Meta::Path(_)) {
             return cookie;
@@ -401,6 +414,8 @@ impl CookieAttr {
                     }
                 }
                 "allow_sensitive" => cookie.allow_sensitive = reason(cx, meta)?,
+                "rename_from" => cookie.rename_from = rename_from(cx, meta, Place::Cookie)?,
+                "migrate_from" => migrate_from_on_cookie(cx, meta)?,
                 "sensitive" => {
                     word(cx, meta)?;
                     cookie.sensitive = Some(span);
@@ -416,7 +431,14 @@ impl CookieAttr {
 
 impl SessionAttr {
     fn parse(cx: &Ctxt, attr: &Attribute) -> Self {
-        let mut session = SessionAttr { span: attr.path().span(), sensitive: false, flash: false, name: None };
+        let mut session = SessionAttr {
+            span: attr.path().span(),
+            sensitive: false,
+            flash: false,
+            name: None,
+            rename_from: None,
+            migrate_from: None,
+        };
         if matches!(attr.meta, syn::Meta::Path(_)) {
             return session;
         }
@@ -434,6 +456,8 @@ impl SessionAttr {
                         }
                     }
                 }
+                "rename_from" => session.rename_from = rename_from(cx, meta, Place::Session)?,
+                "migrate_from" => session.migrate_from = type_value(cx, meta)?,
                 _ => return Ok(false),
             }
             Ok(true)

@@ -79,25 +79,26 @@ impl RawSession {
                 return written.as_deref().and_then(|plain| decode(spec, plain));
             }
         }
-        let keys = &self.0.shared.keys;
-        let mut present = false;
-        for sent in self.0.cookie_header.values(spec.name) {
-            present = true;
-            let Some((plain, key_index)) = unprotect_bytes(spec.protection, spec.name, sent, keys) else {
-                continue;
-            };
-            let Some(value) = decode::<T>(spec, &plain) else { continue };
-            // The setter refuses a longer value, so a client sent it: taken as it is, it could not even be
-            // written back.
-            if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
-                continue;
-            }
+        let (found, mut present) = self.verified_cookie::<T>(spec, spec.name);
+        if let Some((value, plain, key_index)) = found {
             if key_index > 0 {
                 // Verified by a previous key: re-issue under the current one, so the old key can retire.
                 // It fitted before, under the same bound, so it fits now.
                 let _ = self.queue_cookie(spec, plain.into_owned());
             }
             return Some(value);
+        }
+        // `rename_from`: only when the browser has nothing under the new name, the value an earlier release
+        // set under the old one, verified for the old name (the MAC and the AEAD bind the name).
+        if let Some(old) = spec.rename_from.filter(|_| !present) {
+            let (found, old_present) = self.verified_cookie::<T>(spec, old);
+            if let Some((value, plain, _)) = found {
+                tracing::debug!(cookie = spec.name, from = old, "moving a renamed cookie");
+                let _ = self.queue_cookie(spec, plain.into_owned());
+                self.clear_renamed_cookie(spec);
+                return Some(value);
+            }
+            present = old_present;
         }
         if present {
             let mut log = self.cookie_log();
@@ -112,6 +113,42 @@ impl RawSession {
         None
     }
 
+    /// The first value sent under `name` that verifies for `name` under one of the keys, decodes as `T`
+    /// and is within `max_len`: the value, its plain encoding and the index of the key that verified it.
+    /// Also whether anything was sent under `name` at all.
+    #[allow(clippy::type_complexity)]
+    fn verified_cookie<'s, T: CookieValue>(
+        &'s self,
+        spec: &CookieSpec,
+        name: &'static str,
+    ) -> (Option<(T, Cow<'s, str>, usize)>, bool) {
+        let keys = &self.0.shared.keys;
+        let mut present = false;
+        for sent in self.0.cookie_header.values(name) {
+            present = true;
+            let Some((plain, key_index)) = unprotect_bytes(spec.protection, name, sent, keys) else {
+                continue;
+            };
+            let Some(value) = decode::<T>(spec, &plain) else { continue };
+            // The setter refuses a longer value, so a client sent it: taken as it is, it could not even be
+            // written back.
+            if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
+                continue;
+            }
+            return (Some((value, plain, key_index)), true);
+        }
+        (None, present)
+    }
+
+    /// Tells the browser to delete the cookie the field had under its `rename_from` name, if it sent one.
+    fn clear_renamed_cookie(&self, spec: &CookieSpec) {
+        let Some(old) = spec.rename_from else { return };
+        if self.0.cookie_header.contains(old) {
+            let line = SetCookie { name: old, ..self.field_cookie(spec, "") };
+            self.send(Cow::Borrowed(old), line.removal_header());
+        }
+    }
+
     fn write_cookie<T: CookieValue>(&self, spec: &CookieSpec, value: &T) -> Result<(), Error> {
         if let Some(limit) = spec.max_len {
             let len = value.len_units();
@@ -119,7 +156,9 @@ impl RawSession {
                 return Err(Error::CookieTooLarge { cookie: spec.name, len, limit });
             }
         }
-        self.queue_cookie(spec, encode(spec, value))
+        self.queue_cookie(spec, encode(spec, value))?;
+        self.clear_renamed_cookie(spec);
+        Ok(())
     }
 
     fn remove_cookie(&self, spec: &CookieSpec) {
@@ -130,6 +169,7 @@ impl RawSession {
         if set_here || self.0.cookie_header.contains(spec.name) {
             self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, "").removal_header());
         }
+        self.clear_renamed_cookie(spec);
     }
 
     /// Queues the Set-Cookie of `plain` (the encoded value, kept for this request's own reads).
