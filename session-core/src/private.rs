@@ -79,9 +79,10 @@ pub fn serde_shape<T: serde::de::DeserializeOwned>() -> String {
     crate::schema_lock::serde_shape::<T>()
 }
 
-/// The encoding of a cookie field's type, for [`FieldInfo::shape`].
+/// The encoding of a cookie field's type, for [`FieldInfo::shape`]: the type's own, whatever protects it,
+/// so that a change of protection is reported as that alone.
 pub fn cookie_shape<F: CookieField>() -> String {
-    crate::schema_lock::cookie_shape(F::BOUND)
+    crate::schema_lock::cookie_shape(<F::Value as CookieValue>::BOUND)
 }
 
 /// One field of a struct deriving `CookieValue`, as a marker type the derive generates per field. The
