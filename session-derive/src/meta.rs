@@ -107,11 +107,21 @@ pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 
 /// The `= value` after a key, or `None` (with an error naming the key and an example) when it is missing.
 pub(crate) fn value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Expr>> {
+    after_equals(cx, meta, "a value")
+}
+
+/// `key = Type`.
+pub(crate) fn type_value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<syn::Type>> {
+    after_equals(cx, meta, "a type")
+}
+
+/// What follows `key =`, parsed as `T`; `None`, with an error saying the key needs `what`, without `=`.
+fn after_equals<T: syn::parse::Parse>(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result<Option<T>> {
     if meta.input.peek(Token![=]) {
         return Ok(Some(meta.value()?.parse()?));
     }
     let key = key_name(meta);
-    cx.error(&meta.path, format!("`{key}` needs a value"), format!("write `{key} = {}`", example(&key)));
+    cx.error(&meta.path, format!("`{key}` needs {what}"), format!("write `{key} = {}`", example(&key)));
     skip_value(meta)?;
     Ok(None)
 }
@@ -256,17 +266,6 @@ pub(crate) fn rename_from(cx: &Ctxt, meta: &ParseNestedMeta, place: Place) -> sy
         ),
         Place::Cookie | Place::Session => return Ok(Some(Located { value: old, span: lit.span() })),
     }
-    Ok(None)
-}
-
-/// `key = Type`.
-pub(crate) fn type_value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<syn::Type>> {
-    if meta.input.peek(Token![=]) {
-        return Ok(Some(meta.value()?.parse()?));
-    }
-    let key = key_name(meta);
-    cx.error(&meta.path, format!("`{key}` needs a type"), format!("write `{key} = {}`", example(&key)));
-    skip_value(meta)?;
     Ok(None)
 }
 
