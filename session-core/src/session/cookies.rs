@@ -29,6 +29,15 @@ pub(super) struct CookieLog {
     outgoing: SmallVec<[(Cow<'static, str>, HeaderValue); 1]>,
 }
 
+/// A cookie field's value as the browser sent it, verified and decoded.
+struct Verified<'s, T> {
+    value: T,
+    /// Its plain encoding, borrowed from the request where no decryption was needed.
+    plain: Cow<'s, str>,
+    /// The key that verified it: 0 is the current one.
+    key_index: usize,
+}
+
 /// The id cookie as the browser sent it.
 pub(super) enum IncomingId {
     Absent,
@@ -80,7 +89,7 @@ impl RawSession {
             }
         }
         let (found, mut present) = self.verified_cookie::<T>(spec, spec.name);
-        if let Some((value, plain, key_index)) = found {
+        if let Some(Verified { value, plain, key_index }) = found {
             if key_index > 0 {
                 // Verified by a previous key: re-issue under the current one, so the old key can retire.
                 // It fitted before, under the same bound, so it fits now.
@@ -92,7 +101,7 @@ impl RawSession {
         // set under the old one, verified for the old name (the MAC and the AEAD bind the name).
         if let Some(old) = spec.rename_from.filter(|_| !present) {
             let (found, old_present) = self.verified_cookie::<T>(spec, old);
-            if let Some((value, plain, _)) = found {
+            if let Some(Verified { value, plain, .. }) = found {
                 tracing::debug!(cookie = spec.name, from = old, "moving a renamed cookie");
                 let _ = self.queue_cookie(spec, plain.into_owned());
                 self.clear_renamed_cookie(spec);
@@ -114,14 +123,12 @@ impl RawSession {
     }
 
     /// The first value sent under `name` that verifies for `name` under one of the keys, decodes as `T`
-    /// and is within `max_len`: the value, its plain encoding and the index of the key that verified it.
-    /// Also whether anything was sent under `name` at all.
-    #[allow(clippy::type_complexity)]
-    fn verified_cookie<'s, T: CookieValue>(
-        &'s self,
+    /// and is within `max_len`; and whether anything was sent under `name` at all.
+    fn verified_cookie<T: CookieValue>(
+        &self,
         spec: &CookieSpec,
         name: &'static str,
-    ) -> (Option<(T, Cow<'s, str>, usize)>, bool) {
+    ) -> (Option<Verified<'_, T>>, bool) {
         let keys = &self.0.shared.keys;
         let mut present = false;
         for sent in self.0.cookie_header.values(name) {
@@ -135,7 +142,7 @@ impl RawSession {
             if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
                 continue;
             }
-            return (Some((value, plain, key_index)), true);
+            return (Some(Verified { value, plain, key_index }), true);
         }
         (None, present)
     }
