@@ -105,6 +105,24 @@ fn migrated_routes() -> Router {
     )
 }
 
+/// The release after, which renamed the cart and gave its lines a quantity in one go.
+#[derive(SessionSchema)]
+struct RenamedAndMigrated {
+    #[session(rename_from = "cart", migrate_from = SkuList)]
+    basket: Vec<Item>,
+}
+
+fn renamed_and_migrated_routes() -> Router {
+    Router::new().route(
+        "/basket",
+        get(|s: RenamedAndMigratedSession| async move {
+            Result::Ok(
+                s.basket().await?.unwrap_or_default().iter().map(|item| item.sku.clone()).collect::<Vec<_>>().join(","),
+            )
+        }),
+    )
+}
+
 /// A release that stored a number under `cart`: neither the new type nor the migration reads it.
 #[derive(SessionSchema)]
 struct Unrelated {
@@ -247,6 +265,19 @@ async fn a_migrated_field_is_read_through_its_old_type_and_written_back_in_the_n
 
     assert_eq!(browser.get("/cart").await.body, "applex1,pearx1");
     assert_eq!(deploy.store.take_counts(), ONE_LOAD, "converted once");
+}
+
+#[tokio::test]
+async fn a_field_renamed_and_retyped_at_once_is_moved_and_converted_in_one_patch() {
+    let deploy = Deploy::after_filling().await;
+    let mut browser = deploy.next_release(renamed_and_migrated_routes());
+
+    assert_eq!(browser.get("/basket").await.body, "apple,pear");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE);
+    assert_eq!(
+        deploy.record(&mut browser).await,
+        json(&[("basket", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1}]"#)])
+    );
 }
 
 #[tokio::test]
