@@ -123,6 +123,15 @@ fn renamed_and_migrated_routes() -> Router {
     )
 }
 
+/// A cookie whose old name is the session id cookie's: the id cookie is never read or cleared for it.
+#[derive(SessionSchema)]
+struct RenamedFromTheIdCookie {
+    #[cookie(max_len = 16, rename_from = "__Host-id")]
+    language: String,
+    #[session]
+    cart: Vec<String>,
+}
+
 /// A release that stored a number under `cart`: neither the new type nor the migration reads it.
 #[derive(SessionSchema)]
 struct Unrelated {
@@ -249,6 +258,29 @@ async fn setting_a_renamed_cookie_clears_the_old_one() {
     assert!(reply.set_cookie("language").is_some());
     assert!(reply.set_cookie("locale").is_some_and(|line| line.contains("Max-Age=0")), "{:?}", reply.set_cookies);
     assert_eq!(browser.get("/language").await.body, r#"Some("fr-FR")"#);
+}
+
+#[tokio::test]
+async fn a_cookie_renamed_from_the_id_cookie_never_touches_the_session() {
+    let deploy = Deploy::after_filling().await;
+    let routes = Router::new()
+        .route("/language", get(|s: RenamedFromTheIdCookieSession| async move { format!("{:?}", s.language()) }))
+        .route(
+            "/language/fr",
+            post(|s: RenamedFromTheIdCookieSession| async move {
+                s.set_language("fr-FR".into())?;
+                Result::Ok(s.cart().await?.unwrap_or_default().join(","))
+            }),
+        );
+    let mut browser = deploy.next_release(routes);
+    let id = browser.cookie("__Host-id").expect("a session").to_owned();
+
+    let reply = browser.get("/language").await;
+    assert_eq!((reply.body.as_str(), reply.set_cookies.len()), ("None", 0), "{:?}", reply.set_cookies);
+    let reply = browser.post("/language/fr").await;
+    assert_eq!(reply.body, "apple,pear");
+    assert_eq!(reply.set_cookies.len(), 1, "only the new cookie: {:?}", reply.set_cookies);
+    assert_eq!(browser.cookie("__Host-id"), Some(id.as_str()));
 }
 
 #[tokio::test]

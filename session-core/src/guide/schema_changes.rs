@@ -46,7 +46,8 @@
 //! }
 //! ```
 //!
-//! The old name may not be one a field uses now: its values would belong to two fields.
+//! The old name may not be one a field uses now: its values would belong to two fields. A cookie's old name
+//! is never taken to be the session id cookie, which is read and cleared only as the session's own.
 //!
 //! # Changing a type: `migrate_from`
 //!

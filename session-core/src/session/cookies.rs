@@ -99,7 +99,7 @@ impl RawSession {
         }
         // `rename_from`: only when the browser has nothing under the new name, the value an earlier release
         // set under the old one, verified for the old name (the MAC and the AEAD bind the name).
-        if let Some(old) = spec.rename_from.filter(|_| !present) {
+        if let Some(old) = self.renamed_from(spec).filter(|_| !present) {
             let (found, old_present) = self.verified_cookie::<T>(spec, old);
             if let Some(Verified { value, plain, .. }) = found {
                 tracing::debug!(cookie = spec.name, from = old, "moving a renamed cookie");
@@ -147,9 +147,15 @@ impl RawSession {
         (None, present)
     }
 
+    /// The field's `rename_from` name, unless it is this request's id cookie: that one is the session's,
+    /// never a field's to read or delete.
+    fn renamed_from(&self, spec: &CookieSpec) -> Option<&'static str> {
+        spec.rename_from.filter(|old| *old != *self.id_cookie_name())
+    }
+
     /// Tells the browser to delete the cookie the field had under its `rename_from` name, if it sent one.
     fn clear_renamed_cookie(&self, spec: &CookieSpec) {
-        let Some(old) = spec.rename_from else { return };
+        let Some(old) = self.renamed_from(spec) else { return };
         if self.0.cookie_header.contains(old) {
             let line = SetCookie { name: old, ..self.field_cookie(spec, "") };
             self.send(Cow::Borrowed(old), line.removal_header());
