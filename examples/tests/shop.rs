@@ -1,80 +1,24 @@
-//! The demo shop, driven request by request through `tower::ServiceExt::oneshot` by a browser that keeps
-//! its cookies.
+//! The demo shop, driven request by request by `session_core::testing::Browser`, which keeps its cookies
+//! as a browser does.
 
-use std::collections::BTreeMap;
+use axum::Router;
+use examples::shop::{app, app_with_layer, schema::Visitor, schema::VisitorSession, sessions, SESSION_COOKIE};
+use http::StatusCode;
+use session_core::{
+    testing::{assert_schema_lock, Reply},
+    Key, MemoryStore, Place, SessionSchema,
+};
 
-use axum::{body::Body, Router};
-use examples::shop::{app, schema::Visitor, SESSION_COOKIE};
-use http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
-use session_core::{Place, SessionSchema};
-use tower::ServiceExt;
+/// The shop's visitor: the test client apps use, keeping cookies as a browser does (no `Secure`: the shop
+/// speaks HTTP).
+type Browser = session_core::testing::Browser<Router>;
 
-/// One response, read in full.
-struct Reply {
-    status: StatusCode,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    body: String,
-}
-
-/// Sends requests with the cookies it was given, as a browser would (no `Secure`: the shop speaks HTTP).
-struct Browser {
-    app: Router,
-    cookies: BTreeMap<String, String>,
-    /// Every `Set-Cookie` header received, over all requests.
-    all_set_cookies: Vec<String>,
-}
-
-impl Browser {
-    fn new(app: Router) -> Self {
-        Browser { app, cookies: BTreeMap::new(), all_set_cookies: Vec::new() }
-    }
-
-    async fn get(&mut self, path: &str) -> Reply {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
-    }
-
-    /// POSTs an `application/x-www-form-urlencoded` body.
-    async fn post(&mut self, path: &str, form: &str) -> Reply {
-        let request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form.to_owned()))
-            .unwrap();
-        self.send(request).await
-    }
-
-    /// POSTs a form and checks it answers with a 303 to `back`.
-    async fn submit(&mut self, path: &str, form: &str, back: &str) {
-        let reply = self.post(path, form).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "POST {path}: {}", reply.body);
-        assert_eq!(reply.location.as_deref(), Some(back), "POST {path}");
-    }
-
-    async fn send(&mut self, mut request: Request<Body>) -> Reply {
-        let jar = self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>();
-        if !jar.is_empty() {
-            request.headers_mut().insert(header::COOKIE, jar.join("; ").parse().unwrap());
-        }
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let location = headers.get(header::LOCATION).map(|value| value.to_str().unwrap().to_owned());
-        let set_cookies: Vec<String> =
-            headers.get_all(header::SET_COOKIE).iter().map(|value| value.to_str().unwrap().to_owned()).collect();
-        for set_cookie in &set_cookies {
-            let (name, value) = name_value(set_cookie);
-            let removed = set_cookie.split(';').any(|attribute| attribute.trim().eq_ignore_ascii_case("Max-Age=0"));
-            if removed {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        self.all_set_cookies.extend(set_cookies.iter().cloned());
-        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        Reply { status, location, set_cookies, body }
-    }
+/// POSTs a form and checks it answers with a 303 to `back`.
+async fn submit(browser: &mut Browser, path: &str, form: &str, back: &str) -> Reply {
+    let reply = browser.post_form(path, form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "POST {path}: {}", reply.body);
+    assert_eq!(reply.location(), Some(back), "POST {path}");
+    reply
 }
 
 /// The `name` and `value` of a `Set-Cookie` header.
@@ -96,8 +40,8 @@ async fn login_shows_the_user_and_a_welcome_once() {
     let mut browser = Browser::new(app());
     assert!(home(&mut browser).await.contains("<p>Not signed in.</p>"));
 
-    browser.submit("/login", "user=alice", "/").await;
-    assert!(browser.cookies.contains_key(SESSION_COOKIE), "login creates a session");
+    submit(&mut browser, "/login", "user=alice", "/").await;
+    assert!(browser.cookie(SESSION_COOKIE).is_some(), "login creates a session");
 
     let page = home(&mut browser).await;
     assert!(page.contains("<p>Signed in as <strong>alice</strong> (roles: customer).</p>"), "{page}");
@@ -111,10 +55,10 @@ async fn login_shows_the_user_and_a_welcome_once() {
 #[tokio::test]
 async fn login_gets_a_new_session_id() {
     let mut browser = Browser::new(app());
-    browser.submit("/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
+    submit(&mut browser, "/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
     let before = browser.cookies[SESSION_COOKIE].clone();
 
-    browser.submit("/login", "user=alice", "/").await;
+    submit(&mut browser, "/login", "user=alice", "/").await;
     let after = browser.cookies[SESSION_COOKIE].clone();
     assert_ne!(before, after, "cycle_id on login");
 
@@ -122,7 +66,7 @@ async fn login_gets_a_new_session_id() {
     assert!(cart.contains("<tr class=\"item\"><td><code>A1</code></td><td>Apple</td><td>2</td></tr>"), "{cart}");
 
     // The id from before login is dead.
-    let mut stale = Browser::new(browser.app.clone());
+    let mut stale = Browser::new(browser.service().clone());
     stale.cookies.insert(SESSION_COOKIE.to_owned(), before);
     assert!(stale.get("/cart").await.body.contains("Your cart is empty"));
 }
@@ -130,19 +74,19 @@ async fn login_gets_a_new_session_id() {
 #[tokio::test]
 async fn invalid_names_are_refused_with_a_notice() {
     let mut browser = Browser::new(app());
-    browser.submit("/login", "user=+++", "/").await;
+    submit(&mut browser, "/login", "user=+++", "/").await;
     let page = home(&mut browser).await;
     assert!(page.contains("<p>Not signed in.</p>"));
     assert!(page.contains(&format!("{NOTICE}A name is 1 to 64 printable characters.</p>")), "{page}");
 
-    browser.submit("/login", &format!("user={}", "x".repeat(65)), "/").await;
+    submit(&mut browser, "/login", &format!("user={}", "x".repeat(65)), "/").await;
     assert!(home(&mut browser).await.contains("<p>Not signed in.</p>"));
 }
 
 #[tokio::test]
 async fn user_text_is_escaped() {
     let mut browser = Browser::new(app());
-    browser.submit("/login", "user=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/").await;
+    submit(&mut browser, "/login", "user=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/").await;
     let page = home(&mut browser).await;
     assert!(page.contains("<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>"), "{page}");
     assert!(page.contains("Welcome, &lt;script&gt;"));
@@ -152,7 +96,7 @@ async fn user_text_is_escaped() {
 #[tokio::test]
 async fn theme_is_a_plain_cookie_that_javascript_can_read() {
     let mut browser = Browser::new(app());
-    let reply = browser.post("/theme", "theme=dark").await;
+    let reply = browser.post_form("/theme", "theme=dark").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.set_cookies.len(), 1, "a cookie-only handler creates no session: {:?}", reply.set_cookies);
     let theme = &reply.set_cookies[0];
@@ -168,10 +112,10 @@ async fn theme_is_a_plain_cookie_that_javascript_can_read() {
 #[tokio::test]
 async fn a_locale_over_its_limit_becomes_a_notice() {
     let mut browser = Browser::new(app());
-    browser.submit("/locale", "locale=en-GB", "/").await;
+    submit(&mut browser, "/locale", "locale=en-GB", "/").await;
     assert!(home(&mut browser).await.contains("<strong>en-GB</strong>"));
 
-    browser.submit("/locale", "locale=de-DE-u-co-phonebook", "/").await;
+    submit(&mut browser, "/locale", "locale=de-DE-u-co-phonebook", "/").await;
     let page = home(&mut browser).await;
     assert!(page.contains("<strong>en-GB</strong>"), "the old locale is kept");
     assert!(
@@ -183,12 +127,18 @@ async fn a_locale_over_its_limit_becomes_a_notice() {
 #[tokio::test]
 async fn a_large_cart_lives_on_the_server_and_every_cookie_stays_small() {
     let mut browser = Browser::new(app());
-    browser.submit("/theme", "theme=light", "/").await;
-    browser.submit("/locale", "locale=en-GB", "/").await;
-    browser.submit("/login", "user=alice", "/").await;
-    browser.submit("/cart/add-many?count=200", "", "/cart").await;
+    let mut all_set_cookies = Vec::new();
+    for (path, form, back) in [
+        ("/theme", "theme=light", "/"),
+        ("/locale", "locale=en-GB", "/"),
+        ("/login", "user=alice", "/"),
+        ("/cart/add-many?count=200", "", "/cart"),
+    ] {
+        all_set_cookies.extend(submit(&mut browser, path, form, back).await.set_cookies);
+    }
 
     let cart = browser.get("/cart").await;
+    all_set_cookies.extend(cart.set_cookies.iter().cloned());
     assert_eq!(cart.status, StatusCode::OK);
     assert_eq!(cart.body.matches("<tr class=\"item\">").count(), 200);
     assert!(cart.body.contains("<td><code>DEMO-0001</code></td><td>Demo item number 1</td><td>1</td>"));
@@ -199,8 +149,8 @@ async fn a_large_cart_lives_on_the_server_and_every_cookie_stays_small() {
     assert!(cart.body.contains("more than a browser keeps in a cookie"));
     assert!(home(&mut browser).await.contains("<a href=\"/cart\">200 items</a>"));
 
-    assert!(browser.all_set_cookies.len() >= 3, "{:?}", browser.all_set_cookies);
-    for set_cookie in &browser.all_set_cookies {
+    assert!(all_set_cookies.len() >= 3, "{all_set_cookies:?}");
+    for set_cookie in &all_set_cookies {
         let (name, value) = name_value(set_cookie);
         assert!(name.len() + value.len() < 4096, "{set_cookie}");
         assert!(["theme", "locale", SESSION_COOKIE].contains(&name), "{set_cookie}");
@@ -212,21 +162,21 @@ async fn a_large_cart_lives_on_the_server_and_every_cookie_stays_small() {
 #[tokio::test]
 async fn cart_lines_merge_by_sku_and_bad_items_are_refused() {
     let mut browser = Browser::new(app());
-    browser.submit("/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
-    browser.submit("/cart/add", "sku=A1&name=Apple&qty=3", "/cart").await;
-    browser.submit("/cart/add", "sku=B2&name=Banana+%26+co&qty=1", "/cart").await;
+    submit(&mut browser, "/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
+    submit(&mut browser, "/cart/add", "sku=A1&name=Apple&qty=3", "/cart").await;
+    submit(&mut browser, "/cart/add", "sku=B2&name=Banana+%26+co&qty=1", "/cart").await;
     let cart = browser.get("/cart").await.body;
     assert_eq!(cart.matches("<tr class=\"item\">").count(), 2, "{cart}");
     assert!(cart.contains("<td><code>A1</code></td><td>Apple</td><td>5</td>"), "{cart}");
     assert!(cart.contains("<td><code>B2</code></td><td>Banana &amp; co</td><td>1</td>"), "{cart}");
     assert!(cart.contains(&format!("{NOTICE}Added 1 × Banana &amp; co</p>")), "{cart}");
 
-    browser.submit("/cart/add", "sku=C3&name=Cherry&qty=0", "/cart").await;
+    submit(&mut browser, "/cart/add", "sku=C3&name=Cherry&qty=0", "/cart").await;
     let cart = browser.get("/cart").await.body;
     assert_eq!(cart.matches("<tr class=\"item\">").count(), 2);
     assert!(cart.contains("a quantity from 1 to 99."), "{cart}");
 
-    browser.submit("/cart/clear", "", "/cart").await;
+    submit(&mut browser, "/cart/clear", "", "/cart").await;
     let cart = browser.get("/cart").await.body;
     assert!(cart.contains("<p>Your cart is empty.</p>"), "{cart}");
     assert!(cart.contains(&format!("{NOTICE}Cart cleared.</p>")));
@@ -235,17 +185,17 @@ async fn cart_lines_merge_by_sku_and_bad_items_are_refused() {
 #[tokio::test]
 async fn logout_ends_the_session_for_the_old_id() {
     let mut browser = Browser::new(app());
-    browser.submit("/login", "user=alice", "/").await;
+    submit(&mut browser, "/login", "user=alice", "/").await;
     home(&mut browser).await;
     let old_id = browser.cookies[SESSION_COOKIE].clone();
 
-    browser.submit("/logout", "", "/").await;
+    submit(&mut browser, "/logout", "", "/").await;
     let page = home(&mut browser).await;
     assert!(page.contains("<p>Not signed in.</p>"), "{page}");
     assert!(page.contains(&format!("{NOTICE}Signed out</p>")), "the notice survives destroy: {page}");
     assert!(!home(&mut browser).await.contains(NOTICE));
 
-    let mut replay = Browser::new(browser.app.clone());
+    let mut replay = Browser::new(browser.service().clone());
     replay.cookies.insert(SESSION_COOKIE.to_owned(), old_id);
     let reply = replay.get("/").await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -256,9 +206,9 @@ async fn logout_ends_the_session_for_the_old_id() {
 #[tokio::test]
 async fn data_page_reports_every_field_and_hides_protected_values() {
     let mut browser = Browser::new(app());
-    browser.submit("/theme", "theme=dark", "/").await;
-    browser.submit("/locale", "locale=fr-FR", "/").await;
-    browser.submit("/login", "user=alice", "/").await;
+    submit(&mut browser, "/theme", "theme=dark", "/").await;
+    submit(&mut browser, "/locale", "locale=fr-FR", "/").await;
+    submit(&mut browser, "/login", "user=alice", "/").await;
     let reply = browser.get("/data").await;
     assert_eq!(reply.status, StatusCode::OK);
     let page = reply.body;
@@ -289,6 +239,31 @@ async fn data_page_reports_every_field_and_hides_protected_values() {
     }
 }
 
+#[tokio::test]
+async fn the_session_holds_what_the_pages_say() {
+    let layer = sessions(MemoryStore::default(), Key::generate());
+    let mut browser = Browser::new(app_with_layer(layer.clone()));
+    submit(&mut browser, "/login", "user=alice", "/").await;
+    submit(&mut browser, "/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
+
+    let (user, roles, cart) = browser
+        .session(&layer, |visitor: VisitorSession| async move {
+            (visitor.user().await.unwrap(), visitor.roles().await.unwrap(), visitor.cart().await.unwrap())
+        })
+        .await;
+    assert_eq!(user.as_deref(), Some("alice"));
+    assert_eq!(roles, Some(vec!["customer".to_owned()]));
+    let cart = cart.expect("a cart");
+    assert_eq!((cart.len(), cart[0].sku.as_str(), cart[0].qty), (1, "A1", 2));
+}
+
+/// The shop's sessions as the last release stored them: a change that would strand them fails here, and
+/// `SESSION_SCHEMA_LOCK=overwrite` records one that is safe.
+#[test]
+fn the_schema_still_reads_what_the_last_release_stored() {
+    assert_schema_lock::<Visitor>(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/visitor.schema.lock"));
+}
+
 /// The text between `start` and `end` in `text`.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text.find(start).unwrap_or_else(|| panic!("no {start:?} in {text}")) + start.len();
@@ -306,17 +281,18 @@ async fn the_devices_page_signs_out_one_device_and_refuses_a_key_that_is_not_the
     let app = app();
     let (mut laptop, mut phone, mut tablet, mut bob) =
         (Browser::new(app.clone()), Browser::new(app.clone()), Browser::new(app.clone()), Browser::new(app));
+    let mut signed_in = Vec::new();
     for browser in [&mut laptop, &mut phone, &mut tablet] {
-        browser.submit("/login", "user=alice", "/").await;
+        signed_in.push(submit(browser, "/login", "user=alice", "/").await);
     }
-    bob.submit("/login", "user=bob&remember=on", "/").await;
-    let remembered = bob.all_set_cookies.iter().find(|line| line.starts_with(&format!("{SESSION_COOKIE}=")));
+    let bobs_sign_in = submit(&mut bob, "/login", "user=bob&remember=on", "/").await;
+    let remembered = bobs_sign_in.set_cookie(SESSION_COOKIE);
     assert!(
         remembered.is_some_and(|line| line.contains("Max-Age=604800")),
         "remember me, within the week: {remembered:?}"
     );
-    let mut laptop_ids = laptop.all_set_cookies.iter().filter(|line| line.starts_with(&format!("{SESSION_COOKIE}=")));
-    assert!(laptop_ids.all(|line| !line.contains("Max-Age")), "without remember me, a browser-session cookie");
+    let plain = signed_in[0].set_cookie(SESSION_COOKIE).expect("an id cookie");
+    assert!(!plain.contains("Max-Age"), "without remember me, a browser-session cookie: {plain}");
 
     let page = laptop.get("/devices").await.body;
     assert!(page.contains("<td>This device</td>"), "{page}");
@@ -326,17 +302,17 @@ async fn the_devices_page_signs_out_one_device_and_refuses_a_key_that_is_not_the
     // Bob's device, named by a key from his own page, is not alice's to end.
     let bobs = bob.get("/devices").await.body;
     assert!(device_keys(&bobs).is_empty(), "bob has one device: {bobs}");
-    laptop.submit("/devices/sign-out", "key=not-a-key", "/devices").await;
+    submit(&mut laptop, "/devices/sign-out", "key=not-a-key", "/devices").await;
     assert!(laptop.get("/devices").await.body.contains("No such device."));
 
-    laptop.submit("/devices/sign-out", &format!("key={}", others[0]), "/devices").await;
+    submit(&mut laptop, "/devices/sign-out", &format!("key={}", others[0]), "/devices").await;
     let page = laptop.get("/devices").await.body;
     assert!(page.contains("That device is signed out."), "{page}");
     assert_eq!(device_keys(&page), [others[1].clone()]);
     let signed_out = [home(&mut phone).await, home(&mut tablet).await];
     assert_eq!(signed_out.iter().filter(|page| page.contains("<p>Not signed in.</p>")).count(), 1, "one device ended");
 
-    laptop.submit("/devices/sign-out-others", "", "/devices").await;
+    submit(&mut laptop, "/devices/sign-out-others", "", "/devices").await;
     assert!(laptop.get("/devices").await.body.contains("Signed out 1 other device."));
     assert!(home(&mut phone).await.contains("<p>Not signed in.</p>"));
     assert!(home(&mut tablet).await.contains("<p>Not signed in.</p>"));

@@ -82,12 +82,16 @@
 //! - [`guide::rotation`]: `cycle_id` at login, `destroy` at logout, and replacing the [`Key`];
 //! - [`guide::owners`]: "sign out everywhere else" (`#[session(owner)]`), ids that change at every
 //!   sign-in (`#[session(privilege)]`), and "remember me" (`remember_for`);
+//! - [`guide::schema_changes`]: renames, type changes and the schema lock, for values stored by the last
+//!   release;
+//! - [`guide::testing`]: your app's tests, with a browser that keeps cookies;
 //! - [`guide::migrating_from_tower_sessions`]: `tower-sessions` calls beside these.
 //!
 //! # Main items
 //!
 //! - [`SessionSchema`]: the derive, and the trait it implements (with the schema's metadata);
-//!   [`report`] renders that metadata as a Markdown table.
+//!   [`report`] renders that metadata as a Markdown table, and [`schema_lock`] as the text a test keeps
+//!   beside the code so that CI catches changes that would strand stored sessions.
 //! - [`CookieValue`]: the derive for your own cookie types, and the trait with its worst-case length
 //!   ([`Bound`]). [`Secret`] wraps values that may never reach a cookie.
 //! - [`SessionLayer`]: the tower layer, configured with `with_*` methods; [`Key`] signs and encrypts.
@@ -109,6 +113,7 @@
 //! | `redis-tls` | | `rediss://` URLs for `RedisStore` |
 //! | `uuid`, `time` | | [`CookieValue`] for `uuid::Uuid` and `time::OffsetDateTime` |
 //! | `conformance` | | `store::conformance`, the test suite for your own store |
+//! | `testing` | | `session_core::testing`: a cookie-keeping test client and the schema lock check, for your app's tests |
 //!
 //! `ARCHITECTURE.md`, at the root of the repository, describes how a request flows through the layer.
 
@@ -125,9 +130,12 @@ mod key;
 mod layer;
 mod report;
 mod schema;
+mod schema_lock;
 mod secret;
 mod session;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod value;
 
 #[doc(hidden)]
@@ -139,7 +147,8 @@ pub use id::{SessionId, StoreKey};
 pub use key::Key;
 pub use layer::{ResponseFuture, SessionLayer, SessionService};
 pub use report::report;
-pub use schema::{FieldInfo, Place, SessionSchema};
+pub use schema::{FieldInfo, Migration, Place, SessionSchema};
+pub use schema_lock::schema_lock;
 pub use secret::Secret;
 pub use session::{RequestSessionExt, SessionHandle, SessionInfo};
 #[cfg(feature = "postgres")]

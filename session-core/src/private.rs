@@ -2,7 +2,7 @@
 //! pins its derive crate to the exact same version.
 
 pub use crate::cookie::{CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES};
-pub use crate::schema::{FieldInfo, Place};
+pub use crate::schema::{FieldInfo, Migration, Place};
 pub use crate::session::{revoke_owner, sessions_of, RawSession};
 pub use crate::value::{escape_into, unescape, Bound, CookieValue, SEPARATOR};
 pub use crate::SessionInfo;
@@ -38,6 +38,56 @@ pub trait SessionField {
     const OWNER: bool = false;
     /// `#[session(privilege)]`: writing the field gives the session a new id in the same commit.
     const PRIVILEGE: bool = false;
+    /// `rename_from`: the key an earlier release stored the field under.
+    const RENAMED_FROM: Option<&'static str> = None;
+
+    /// `migrate_from`: a stored value that no longer decodes as `Value`, read as the earlier type and
+    /// converted. `None` without `migrate_from`, or when it does not decode as the earlier type either.
+    fn migrate(stored: &[u8]) -> Option<Self::Value> {
+        let _ = stored;
+        None
+    }
+}
+
+/// What `#[session(migrate_from = Old)]` asks of the field's type: `From<Old>`. A trait of its own, so
+/// that a missing `From` is reported with the fix.
+#[diagnostic::on_unimplemented(
+    message = "`migrate_from = {Old}` needs `{Self}` to implement `From<{Old}>`",
+    label = "stored values of this earlier type cannot become the field's type",
+    note = "help: implement `From<{Old}> for {Self}`, converting a value the earlier release stored into the \
+            field's new type (if `{Self}` is not your own type, name a type of yours in `migrate_from`, such as \
+            a `#[serde(transparent)]` newtype around the earlier type)"
+)]
+pub trait MigrateFrom<Old>: Sized {
+    /// Converts a value of the earlier type.
+    fn migrate_from(old: Old) -> Self;
+}
+
+impl<Old, New: From<Old>> MigrateFrom<Old> for New {
+    fn migrate_from(old: Old) -> Self {
+        New::from(old)
+    }
+}
+
+/// Decodes `stored` as `Old` (the type named by `migrate_from`) and converts it to the field's type.
+pub fn migrate<Old: serde::de::DeserializeOwned, New: MigrateFrom<Old>>(stored: &[u8]) -> Option<New> {
+    crate::session::decode_stored::<Old>(stored).ok().map(New::migrate_from)
+}
+
+/// The stored form of a `#[session]` field's type, for [`FieldInfo::shape`].
+pub fn session_shape<F: SessionField>() -> String {
+    crate::schema_lock::serde_shape::<F::Value>()
+}
+
+/// The stored form of the type named by `migrate_from`.
+pub fn serde_shape<T: serde::de::DeserializeOwned>() -> String {
+    crate::schema_lock::serde_shape::<T>()
+}
+
+/// The encoding of a cookie field's type, for [`FieldInfo::shape`]: the type's own, whatever protects it,
+/// so that a change of protection is reported as that alone.
+pub fn cookie_shape<F: CookieField>() -> String {
+    crate::schema_lock::cookie_shape(<F::Value as CookieValue>::BOUND)
 }
 
 /// One field of a struct deriving `CookieValue`, as a marker type the derive generates per field. The

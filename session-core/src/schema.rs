@@ -24,6 +24,23 @@ pub struct FieldInfo {
     pub ty: &'static str,
     /// Where the value is stored.
     pub place: Place,
+    /// `rename_from`: the store key or cookie name an earlier release used. Values found only under it
+    /// are read and moved to the current one.
+    pub rename_from: Option<&'static str>,
+    /// `migrate_from`: the type an earlier release stored, for values that no longer decode as `ty`.
+    pub migrate_from: Option<Migration>,
+    /// The stored form of `ty`, as stable text: for a `#[session]` field its serde format, traced; for a
+    /// cookie field its `CookieValue` encoding. [`schema_lock`](crate::schema_lock()) records it.
+    pub shape: fn() -> String,
+}
+
+/// `#[session(migrate_from = Old)]`: the type whose stored values a field converts with `From<Old>`.
+#[derive(Clone, Copy, Debug)]
+pub struct Migration {
+    /// The earlier type, as written.
+    pub ty: &'static str,
+    /// Its stored form, as [`FieldInfo::shape`] gives it.
+    pub shape: fn() -> String,
 }
 
 /// Where a field's value is kept.

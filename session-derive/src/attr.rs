@@ -11,7 +11,8 @@ use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields,
 use crate::{
     ctxt::Ctxt,
     meta::{
-        flag, number, parse_keys, parse_max_age, reason, string, word, Located, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
+        flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, rename_from, string, type_value, word,
+        Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
     },
     names,
 };
@@ -69,6 +70,11 @@ impl Field<'_> {
         cookie.name.as_ref().map_or_else(|| self.name.clone(), |n| n.value.clone())
     }
 
+    /// The field's key in the session record: `name = "..."`, else the field's name.
+    pub(crate) fn store_key(&self, session: &SessionAttr) -> String {
+        session.name.as_ref().map_or_else(|| self.name.clone(), |n| n.value.clone())
+    }
+
     /// The accessors the field generates: reader (`take_*` for a flash field), writer and remover.
     pub(crate) fn accessor_names(&self) -> [String; 3] {
         let name = &self.name;
@@ -124,6 +130,8 @@ pub(crate) struct CookieAttr {
     pub(crate) sensitive: Option<Span>,
     /// `owner` or `privilege` written in `#[cookie]`: kept so `valid.rs` can say they need the server.
     pub(crate) server_only: Vec<Located<&'static str>>,
+    /// `rename_from = "..."`: the cookie's name in an earlier release.
+    pub(crate) rename_from: Option<Located<String>>,
 }
 
 impl CookieAttr {
@@ -146,6 +154,10 @@ pub(crate) struct SessionAttr {
     pub(crate) owner: Option<Span>,
     /// `privilege`: writing the field cycles the session id.
     pub(crate) privilege: Option<Span>,
+    /// `rename_from = "..."`: the field's store key in an earlier release.
+    pub(crate) rename_from: Option<Located<String>>,
+    /// `migrate_from = Type`: the type an earlier release stored.
+    pub(crate) migrate_from: Option<Type>,
 }
 
 impl<'a> Schema<'a> {
@@ -299,6 +311,7 @@ impl CookieAttr {
             allow_sensitive: None,
             sensitive: None,
             server_only: Vec::new(),
+            rename_from: None,
         };
         if matches!(attr.meta, syn::Meta::Path(_)) {
             return cookie;
@@ -418,6 +431,8 @@ impl CookieAttr {
                     }
                 }
                 "allow_sensitive" => cookie.allow_sensitive = reason(cx, meta)?,
+                "rename_from" => cookie.rename_from = rename_from(cx, meta, Place::Cookie)?,
+                "migrate_from" => migrate_from_on_cookie(cx, meta)?,
                 "sensitive" => {
                     word(cx, meta)?;
                     cookie.sensitive = Some(span);
@@ -445,6 +460,8 @@ impl SessionAttr {
             name: None,
             owner: None,
             privilege: None,
+            rename_from: None,
+            migrate_from: None,
         };
         if matches!(attr.meta, syn::Meta::Path(_)) {
             return session;
@@ -474,6 +491,8 @@ impl SessionAttr {
                         }
                     }
                 }
+                "rename_from" => session.rename_from = rename_from(cx, meta, Place::Session)?,
+                "migrate_from" => session.migrate_from = type_value(cx, meta)?,
                 _ => return Ok(false),
             }
             Ok(true)

@@ -5,7 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{spanned::Spanned, Ident};
 
-use crate::attr::{CookieAttr, Field, Protection, SameSite, Schema, SessionAttr, HANDLE_METHODS};
+use crate::{
+    attr::{CookieAttr, Field, Protection, SameSite, Schema, SessionAttr, HANDLE_METHODS},
+    history,
+};
 
 /// Whether accessors get their real bodies or, after errors, `unreachable!()` stubs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,7 +28,8 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
     for (index, field) in schema.fields.iter().enumerate() {
         let field_name = &field.name;
         let ty = field.ty;
-        let ty_name = type_name(field);
+        let ty_name = type_name(field.ty);
+        let stored_form = history::field_info(schema, field, &marker_ident(index));
         if let Some(cookie) = &field.cookie {
             let marker = marker_ident(index);
             let spec = quote!(<#marker as #private::CookieField>::SPEC);
@@ -34,6 +38,7 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
             let allow_sensitive = option(cookie.allow_sensitive.as_ref().map(|a| a.value.as_str()));
             infos.push(quote! {
                 #private::FieldInfo {
+                    #stored_form
                     field: #field_name,
                     ty: #ty_name,
                     place: #private::Place::Cookie { spec: #spec, max_bytes: #max, allow_sensitive: #allow_sensitive },
@@ -41,10 +46,11 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
             });
             max_bytes.push(max);
         } else if let Some(session) = &field.session {
-            let key = store_key(field, session);
+            let key = field.store_key(session);
             let marker = marker_ident(index);
             let value = quote_spanned!(ty.span()=> type Value = #ty;);
             let roles = session_roles(session);
+            let earlier = history::session_field_items(schema, session);
             checks.push(quote! {
                 struct #marker;
 
@@ -52,11 +58,13 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
                     #value
                     const KEY: &'static str = #key;
                     #roles
+                    #earlier
                 }
             });
             let (sensitive, flash) = (session.sensitive, session.flash);
             infos.push(quote! {
                 #private::FieldInfo {
+                    #stored_form
                     field: #field_name,
                     ty: #ty_name,
                     place: #private::Place::Session { key: #key, sensitive: #sensitive, flash: #flash },
@@ -284,7 +292,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
     } else if field.session.is_some() || bodies == Bodies::Stub {
         // After errors, an unrouted field still gets session accessors, so its uses raise no new errors.
         let (key, flash) =
-            field.session.as_ref().map_or_else(|| (field.name.clone(), false), |s| (store_key(field, s), s.flash));
+            field.session.as_ref().map_or_else(|| (field.name.clone(), false), |s| (field.store_key(s), s.flash));
         let marker = marker_ident(index);
         let reader = if flash { format_ident!("take_{}", ident) } else { ident.clone() };
         let place = if flash {
@@ -432,6 +440,7 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
     let path = cookie.path.as_ref().map_or("/", |p| p.value.as_str());
     let domain = option(cookie.domain.as_ref().map(|d| d.value.as_str()));
     let partitioned = cookie.partitioned.as_ref().is_some_and(|p| p.value);
+    let rename_from = option(cookie.rename_from.as_ref().map(|old| old.value.as_str()));
 
     let ident = field.ident;
     let too_large_span = cookie.max_len.as_ref().map_or(ty.span(), |m| m.span);
@@ -484,6 +493,7 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
             path: #path,
             domain: #domain,
             partitioned: #partitioned,
+            rename_from: #rename_from,
             };
         }
 
@@ -524,13 +534,9 @@ fn marker_ident(index: usize) -> Ident {
     format_ident!("__Field{}", index)
 }
 
-fn store_key(field: &Field, session: &SessionAttr) -> String {
-    session.name.as_ref().map_or_else(|| field.name.clone(), |n| n.value.clone())
-}
-
-/// The field's type as written, without the spaces `quote` puts around punctuation.
-fn type_name(field: &Field) -> String {
-    let mut text = field.ty.to_token_stream().to_string();
+/// A type as written, without the spaces `quote` puts around punctuation.
+pub(crate) fn type_name(ty: &syn::Type) -> String {
+    let mut text = ty.to_token_stream().to_string();
     for (from, to) in
         [(" < ", "<"), (" <", "<"), ("< ", "<"), (" >", ">"), (" :: ", "::"), (":: ", "::"), (" ,", ","), ("& ", "&")]
     {
@@ -539,7 +545,7 @@ fn type_name(field: &Field) -> String {
     text
 }
 
-fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
+pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
     match value {
         Some(value) => quote!(::core::option::Option::Some(#value)),
         None => quote!(::core::option::Option::None),

@@ -6,7 +6,8 @@
 //! The schema derive runs in three steps, one file each: `attr.rs` parses the attributes into a small AST
 //! (reading each key list with `meta.rs`, rejecting bad keys and values as it goes), `valid.rs` checks what
 //! spans several attributes or fields, and `expand.rs` emits the handle, its accessors and the `const`
-//! checks that need types. Every error of one derive is collected in a `Ctxt` (`ctxt.rs`) and reported
+//! checks that need types, with `history.rs` for what earlier releases stored (`rename_from`, `migrate_from`,
+//! each field's shape). Every error of one derive is collected in a `Ctxt` (`ctxt.rs`) and reported
 //! together; `fallback.rs` then emits a stub so the user sees only the real errors. `cookie_value.rs` is
 //! `#[derive(CookieValue)]`.
 
@@ -18,6 +19,7 @@ mod cookie_value;
 mod ctxt;
 mod expand;
 mod fallback;
+mod history;
 mod meta;
 mod names;
 mod valid;

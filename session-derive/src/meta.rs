@@ -10,12 +10,12 @@ use crate::{ctxt::Ctxt, names};
 
 /// The keys of each attribute, in the order the help lists them.
 pub(crate) const COOKIE_KEYS: &str = "plain, signed, private, name, max_len, max_age, http_only, secure, same_site, \
-                                      path, domain, partitioned, allow_sensitive";
-pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name, owner, privilege";
-pub(crate) const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
+                                      path, domain, partitioned, allow_sensitive, rename_from";
+pub(crate) const SESSION_KEYS: &str = "sensitive, flash, name, owner, privilege, rename_from, migrate_from";
 
-/// Keys of `#[session]` that `#[cookie]` recognises only to explain why a cookie cannot have them.
-pub(crate) const SERVER_ONLY_KEYS: &[&str] = &["sensitive", "owner", "privilege"];
+/// Keys that `#[cookie]` does not take but knows, to say why instead of listing the valid ones.
+const EXPLAINED_COOKIE_KEYS: &[&str] = &["sensitive", "migrate_from", "owner", "privilege"];
+pub(crate) const SCHEMA_KEYS: &str = "handle, cookie_budget, crate";
 
 /// The most bytes any attribute value may have (browsers ignore longer cookie attributes).
 const MAX_ATTRIBUTE_BYTES: usize = 1024;
@@ -56,10 +56,8 @@ pub(crate) fn parse_keys(
             return Ok(());
         }
         seen.push(key.clone());
-        // `sensitive`, `owner` and `privilege` are known in `#[cookie]` only to say that they do not
-        // belong there.
-        let known =
-            valid.split(", ").any(|k| k == key) || (attr_name == "cookie" && SERVER_ONLY_KEYS.contains(&key.as_str()));
+        let known = valid.split(", ").any(|k| k == key)
+            || (attr_name == "cookie" && EXPLAINED_COOKIE_KEYS.contains(&key.as_str()));
         if !known || !handle(&key, &meta)? {
             cx.error(
                 &meta.path,
@@ -109,11 +107,21 @@ pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 
 /// The `= value` after a key, or `None` (with an error naming the key and an example) when it is missing.
 pub(crate) fn value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Expr>> {
+    after_equals(cx, meta, "a value")
+}
+
+/// `key = Type`.
+pub(crate) fn type_value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<syn::Type>> {
+    after_equals(cx, meta, "a type")
+}
+
+/// What follows `key =`, parsed as `T`; `None`, with an error saying the key needs `what`, without `=`.
+fn after_equals<T: syn::parse::Parse>(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result<Option<T>> {
     if meta.input.peek(Token![=]) {
         return Ok(Some(meta.value()?.parse()?));
     }
     let key = key_name(meta);
-    cx.error(&meta.path, format!("`{key}` needs a value"), format!("write `{key} = {}`", example(&key)));
+    cx.error(&meta.path, format!("`{key}` needs {what}"), format!("write `{key} = {}`", example(&key)));
     skip_value(meta)?;
     Ok(None)
 }
@@ -228,8 +236,48 @@ fn example(key: &str) -> &'static str {
         "handle" => "\"VisitorSession\"",
         "crate" => "\"::session_core\"",
         "cookie_budget" => "8190",
+        "rename_from" => "\"old_name\"",
+        "migrate_from" => "OldType",
         _ => "...",
     }
+}
+
+/// Which field attribute a key is read for, where the rules differ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Cookie,
+    Session,
+}
+
+/// `rename_from = "old"`: a cookie name (an RFC 6265 token) or a store key (not empty).
+pub(crate) fn rename_from(cx: &Ctxt, meta: &ParseNestedMeta, place: Place) -> syn::Result<Option<Located<String>>> {
+    let Some(lit) = string(cx, meta)? else { return Ok(None) };
+    let old = lit.value();
+    match place {
+        Place::Cookie if !names::is_cookie_token(&old) => cx.error(
+            &lit,
+            format!("`rename_from = {old:?}` is not a valid cookie name"),
+            "give the name the cookie had in the earlier release: a non-empty RFC 6265 token",
+        ),
+        Place::Session if old.is_empty() => cx.error(
+            &lit,
+            "`rename_from` needs the store key the field had in the earlier release",
+            "write `rename_from = \"old_key\"`",
+        ),
+        Place::Cookie | Place::Session => return Ok(Some(Located { value: old, span: lit.span() })),
+    }
+    Ok(None)
+}
+
+/// `migrate_from` in `#[cookie]`: cookies are not migrated, and the error says what happens instead.
+pub(crate) fn migrate_from_on_cookie(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<()> {
+    cx.error(
+        &meta.path,
+        "`migrate_from` is not supported on cookie fields",
+        "a cookie that no longer decodes as the field's type reads as `None` and is replaced when next set; to \
+         convert stored values, keep the field on the server with `#[session(migrate_from = ...)]`",
+    );
+    skip_value(meta)
 }
 
 /// `"400d"`, `"12h"`, `"30m"` or `"45s"` in seconds.

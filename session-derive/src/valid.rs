@@ -81,6 +81,7 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
     }
 
     check_owner(cx, schema);
+    check_renames(cx, schema);
 
     if !generic_cookie_field && !schema.input.generics.params.is_empty() {
         cx.error(
@@ -121,6 +122,58 @@ fn check_owner(cx: &Ctxt, schema: &Schema) {
                 format!("field `{}` is both `owner` and `flash`: reading it once would end its ownership", field.ident),
                 "remove `flash`: an owner stays until it is changed or removed",
             );
+        }
+    }
+}
+
+/// `rename_from` names where an earlier release kept a value, which no current field may use: a value found
+/// there would be read as two fields at once, or moved away from the field that owns it.
+fn check_renames(cx: &Ctxt, schema: &Schema) {
+    // Store keys and cookie names in use now, by the field that uses them; then each old name once.
+    let mut current: HashMap<(bool, String), &Ident> = HashMap::new();
+    for field in &schema.fields {
+        match (&field.cookie, &field.session) {
+            (Some(cookie), _) => current.insert((true, field.cookie_name(cookie)), field.ident),
+            (None, Some(session)) => current.insert((false, field.store_key(session)), field.ident),
+            (None, None) => None,
+        };
+    }
+    let mut old_names: HashMap<(bool, String), &Ident> = HashMap::new();
+    for field in &schema.fields {
+        let (is_cookie, old, attribute) = match (&field.cookie, &field.session) {
+            (Some(cookie), _) => (true, &cookie.rename_from, "cookie"),
+            (None, Some(session)) => (false, &session.rename_from, "session"),
+            (None, None) => continue,
+        };
+        let Some(old) = old else { continue };
+        let what = if is_cookie { "cookie name" } else { "store key" };
+        let name = &old.value;
+        match current.get(&(is_cookie, name.clone())) {
+            Some(owner) if *owner == field.ident => cx.error_at(
+                old.span,
+                format!("`rename_from = {name:?}` is the {what} field `{}` has now", field.ident),
+                format!(
+                    "give the {what} the field had in the earlier release, or remove `rename_from` from its \
+                     `#[{attribute}(...)]`"
+                ),
+            ),
+            Some(owner) => cx.error_at(
+                old.span,
+                format!("`rename_from = {name:?}` is the {what} of field `{owner}`"),
+                format!(
+                    "values stored under `{name}` belong to `{owner}`: give the {what} this field had in the \
+                     earlier release, or rename `{owner}`'s {what} first"
+                ),
+            ),
+            None => {
+                if let Some(other) = old_names.insert((is_cookie, name.clone()), field.ident) {
+                    cx.error_at(
+                        old.span,
+                        format!("fields `{other}` and `{}` both have `rename_from = {name:?}`", field.ident),
+                        "a value stored under the old name can move to one field only: keep `rename_from` on one",
+                    );
+                }
+            }
         }
     }
 }

@@ -44,12 +44,21 @@ pub fn app() -> Router {
 
 /// The shop over a given store (a [`MemoryStore`], a `RedisStore`, ...) and key.
 pub fn app_with<S: SessionStore>(store: S, key: Key) -> Router {
-    let sessions = SessionLayer::new(store, key)
+    app_with_layer(sessions(store, key))
+}
+
+/// The shop behind a given session layer: tests keep the layer to read the sessions it holds.
+pub fn app_with_layer<S: SessionStore>(sessions: SessionLayer<S>) -> Router {
+    routes::router().layer(sessions)
+}
+
+/// The shop's session layer over `store`, signing with `key`.
+pub fn sessions<S: SessionStore>(store: S, key: Key) -> SessionLayer<S> {
+    SessionLayer::new(store, key)
         .with_cookie_name(SESSION_COOKIE)
         // The demo speaks plain HTTP, and browsers refuse `Secure` cookies from http:// origins (except
         // localhost): this drops `Secure` from every cookie, the fields' and the id's. Never in production.
-        .with_secure(false);
-    routes::router().layer(sessions)
+        .with_secure(false)
 }
 
 #[cfg(test)]

@@ -89,6 +89,10 @@ pub struct CookieSpec {
     pub domain: Option<&'static str>,
     /// `Partitioned` (CHIPS).
     pub partitioned: bool,
+    /// `rename_from`: the name an earlier release gave the cookie. When the browser has no cookie under
+    /// [`name`](Self::name), the value is read under this one (verified for this name), re-issued under the
+    /// new name and the old cookie cleared.
+    pub rename_from: Option<&'static str>,
 }
 
 impl CookieSpec {
@@ -106,6 +110,7 @@ impl CookieSpec {
             path: "/",
             domain: None,
             partitioned: false,
+            rename_from: None,
         }
     }
 

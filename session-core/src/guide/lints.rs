@@ -13,9 +13,10 @@
 //! The families follow the numbered list in the README: sensitive data ([1](#1-sensitive-fields-in-a-cookie),
 //! [2](#2-types-that-cannot-be-cookies), [3](#3-cookie-names-that-look-sensitive)), size
 //! ([4](#4-size)), cookie names and attributes ([5](#5-cookie-names-and-attributes)), the attribute language
-//! itself ([6](#6-unknown-duplicate-or-conflicting-keys)), and generics
-//! ([7](#7-generic-cookie-fields)); then the structural rules every schema follows
-//! ([routing](#every-field-routed-once), [owners and privileges](#owners-and-privileges)) and the run-time check that backs the size bound
+//! itself ([6](#6-unknown-duplicate-or-conflicting-keys)), generics ([7](#7-generic-cookie-fields)), and
+//! what an earlier release stored ([8](#8-schema-changes)); then the structural rules every schema follows
+//! ([routing](#every-field-routed-once), [owners and privileges](#owners-and-privileges)) and the run-time
+//! check that backs the size bound
 //! ([at run time](#at-run-time)).
 //!
 //! # 1. Sensitive fields in a cookie
@@ -752,7 +753,7 @@
 //! ```text
 //! error: unknown key `httponly` in `#[cookie]`
 //!
-//!        help: did you mean `http_only`? The valid keys are: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive
+//!        help: did you mean `http_only`? The valid keys are: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive, rename_from
 //!  --> ui/fail/unknown_cookie_key.rs:4:22
 //!   |
 //! 4 |     #[cookie(signed, httponly = false)]
@@ -777,7 +778,7 @@
 //! ```text
 //! error: unknown key `flash` in `#[cookie]`
 //!
-//!        help: `flash` is a key of `#[session]`: write `#[session(flash)]` instead, or use one of: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive
+//!        help: `flash` is a key of `#[session]`: write `#[session(flash)]` instead, or use one of: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive, rename_from
 //!  --> ui/fail/flash_cookie_key.rs:4:14
 //!   |
 //! 4 |     #[cookie(flash)]
@@ -905,6 +906,117 @@
 //!   |
 //! 5 |     theme: T,
 //!   |            ^
+//! ```
+//!
+//! # 8. Schema changes
+//!
+//! `rename_from` and `migrate_from` (see [`schema_changes`](super::schema_changes)) name what an earlier
+//! release stored. A migration needs `From<Old>` for the field's type:
+//!
+//! `tests/ui/fail/migrate_from_without_from.rs`:
+//!
+//! ```compile_fail
+//! use serde::{Deserialize, Serialize};
+//! use session_core::SessionSchema;
+//!
+//! #[derive(Serialize, Deserialize)]
+//! struct Item {
+//!     sku: String,
+//!     qty: u32,
+//! }
+//!
+//! #[derive(Deserialize)]
+//! #[serde(transparent)]
+//! struct SkuList(Vec<String>);
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(migrate_from = SkuList)]
+//!     cart: Vec<Item>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0277]: `migrate_from = SkuList` needs `Vec<Item>` to implement `From<SkuList>`
+//!   --> ui/fail/migrate_from_without_from.rs:16:30
+//!    |
+//! 16 |     #[session(migrate_from = SkuList)]
+//!    |                              ^^^^^^^ stored values of this earlier type cannot become the field's type
+//!    |
+//!    = help: the trait `From<SkuList>` is not implemented for `Vec<Item>`
+//!    = note: help: implement `From<SkuList> for Vec<Item>`, converting a value the earlier release stored into the field's new type (if `Vec<Item>` is not your own type, name a type of yours in `migrate_from`, such as a `#[serde(transparent)]` newtype around the earlier type)
+//!    = help: the following other types implement trait `From<T>`:
+//!              `Vec<T, A>` implements `From<BinaryHeap<T, A>>`
+//!              `Vec<T, A>` implements `From<Box<[T], A>>`
+//!              `Vec<T, A>` implements `From<VecDeque<T, A>>`
+//!              `Vec<T>` implements `From<&[T; N]>`
+//!              `Vec<T>` implements `From<&[T]>`
+//!              `Vec<T>` implements `From<&mut [T; N]>`
+//!              `Vec<T>` implements `From<&mut [T]>`
+//!              `Vec<T>` implements `From<Cow<'_, [T]>>`
+//!            and $N others
+//!    = note: required for `Vec<Item>` to implement `session_core::__private::MigrateFrom<SkuList>`
+//! note: required by a bound in `session_core::__private::migrate`
+//!   --> $WORKSPACE/session-core/src/private.rs
+//!    |
+//!    | pub fn migrate<Old: serde::de::DeserializeOwned, New: MigrateFrom<Old>>(stored: &[u8]) -> Option<New> {
+//!    |                                                       ^^^^^^^^^^^^^^^^ required by this bound in `migrate`
+//! ```
+//!
+//! An old name that a field of the schema uses now would hand its values to two fields:
+//!
+//! `tests/ui/fail/rename_from_another_fields_key.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session]
+//!     cart: Vec<String>,
+//!     #[session(rename_from = "cart")]
+//!     basket: Vec<String>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `rename_from = "cart"` is the store key of field `cart`
+//!
+//!        help: values stored under `cart` belong to `cart`: give the store key this field had in the earlier release, or rename `cart`'s store key first
+//!  --> ui/fail/rename_from_another_fields_key.rs:7:29
+//!   |
+//! 7 |     #[session(rename_from = "cart")]
+//!   |                             ^^^^^^
+//! ```
+//!
+//! Cookies are not migrated: one that no longer decodes reads as `None`.
+//!
+//! `tests/ui/fail/migrate_from_on_cookie.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 16, migrate_from = u8)]
+//!     locale: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `migrate_from` is not supported on cookie fields
+//!
+//!        help: a cookie that no longer decodes as the field's type reads as `None` and is replaced when next set; to convert stored values, keep the field on the server with `#[session(migrate_from = ...)]`
+//!  --> ui/fail/migrate_from_on_cookie.rs:5:28
+//!   |
+//! 5 |     #[cookie(max_len = 16, migrate_from = u8)]
+//!   |                            ^^^^^^^^^^^^
 //! ```
 //!
 //! # Every field routed once
@@ -1149,7 +1261,7 @@
 //! ```text
 //! error: unknown key `colour` in `#[cookie]`
 //!
-//!        help: the valid keys are: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive
+//!        help: the valid keys are: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive, rename_from
 //!  --> ui/fail/all_errors_reported_together.rs:6:14
 //!   |
 //! 6 |     #[cookie(colour)]

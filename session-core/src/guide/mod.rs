@@ -11,6 +11,8 @@
 //! | [`timeouts`] | idle and absolute timeouts, how reads refresh them, and cookie lifetimes |
 //! | [`rotation`] | a new session id on login with `cycle_id`, and rotating the signing key |
 //! | [`owners`] | who owns a session: "sign out everywhere else", privilege fields, "remember me" |
+//! | [`schema_changes`] | renaming fields and changing their types without losing what live sessions hold, and the schema lock that catches it in CI |
+//! | [`testing`] | your app's tests: a browser that keeps cookies, and reading the session state |
 //! | [`migrating_from_tower_sessions`] | `tower-sessions` calls beside their equivalents here |
 //!
 //! Read [`routing`] first: the other pages assume its vocabulary (a *schema* is the annotated struct, a
@@ -22,5 +24,7 @@ pub mod owners;
 pub mod protection;
 pub mod rotation;
 pub mod routing;
+pub mod schema_changes;
 pub mod stores;
+pub mod testing;
 pub mod timeouts;

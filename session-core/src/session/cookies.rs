@@ -29,6 +29,15 @@ pub(super) struct CookieLog {
     outgoing: SmallVec<[(Cow<'static, str>, HeaderValue); 1]>,
 }
 
+/// A cookie field's value as the browser sent it, verified and decoded.
+struct Verified<'s, T> {
+    value: T,
+    /// Its plain encoding, borrowed from the request where no decryption was needed.
+    plain: Cow<'s, str>,
+    /// The key that verified it: 0 is the current one.
+    key_index: usize,
+}
+
 /// The id cookie as the browser sent it.
 pub(super) enum IncomingId {
     Absent,
@@ -79,25 +88,26 @@ impl RawSession {
                 return written.as_deref().and_then(|plain| decode(spec, plain));
             }
         }
-        let keys = &self.0.shared.keys;
-        let mut present = false;
-        for sent in self.0.cookie_header.values(spec.name) {
-            present = true;
-            let Some((plain, key_index)) = unprotect_bytes(spec.protection, spec.name, sent, keys) else {
-                continue;
-            };
-            let Some(value) = decode::<T>(spec, &plain) else { continue };
-            // The setter refuses a longer value, so a client sent it: taken as it is, it could not even be
-            // written back.
-            if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
-                continue;
-            }
+        let (found, mut present) = self.verified_cookie::<T>(spec, spec.name);
+        if let Some(Verified { value, plain, key_index }) = found {
             if key_index > 0 {
                 // Verified by a previous key: re-issue under the current one, so the old key can retire.
                 // It fitted before, under the same bound, so it fits now.
                 let _ = self.queue_cookie(spec, plain.into_owned());
             }
             return Some(value);
+        }
+        // `rename_from`: only when the browser has nothing under the new name, the value an earlier release
+        // set under the old one, verified for the old name (the MAC and the AEAD bind the name).
+        if let Some(old) = self.renamed_from(spec).filter(|_| !present) {
+            let (found, old_present) = self.verified_cookie::<T>(spec, old);
+            if let Some(Verified { value, plain, .. }) = found {
+                tracing::debug!(cookie = spec.name, from = old, "moving a renamed cookie");
+                let _ = self.queue_cookie(spec, plain.into_owned());
+                self.clear_renamed_cookie(spec);
+                return Some(value);
+            }
+            present = old_present;
         }
         if present {
             let mut log = self.cookie_log();
@@ -112,6 +122,46 @@ impl RawSession {
         None
     }
 
+    /// The first value sent under `name` that verifies for `name` under one of the keys, decodes as `T`
+    /// and is within `max_len`; and whether anything was sent under `name` at all.
+    fn verified_cookie<T: CookieValue>(
+        &self,
+        spec: &CookieSpec,
+        name: &'static str,
+    ) -> (Option<Verified<'_, T>>, bool) {
+        let keys = &self.0.shared.keys;
+        let mut present = false;
+        for sent in self.0.cookie_header.values(name) {
+            present = true;
+            let Some((plain, key_index)) = unprotect_bytes(spec.protection, name, sent, keys) else {
+                continue;
+            };
+            let Some(value) = decode::<T>(spec, &plain) else { continue };
+            // The setter refuses a longer value, so a client sent it: taken as it is, it could not even be
+            // written back.
+            if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
+                continue;
+            }
+            return (Some(Verified { value, plain, key_index }), true);
+        }
+        (None, present)
+    }
+
+    /// The field's `rename_from` name, unless it is this request's id cookie: that one is the session's,
+    /// never a field's to read or delete.
+    fn renamed_from(&self, spec: &CookieSpec) -> Option<&'static str> {
+        spec.rename_from.filter(|old| *old != *self.id_cookie_name())
+    }
+
+    /// Tells the browser to delete the cookie the field had under its `rename_from` name, if it sent one.
+    fn clear_renamed_cookie(&self, spec: &CookieSpec) {
+        let Some(old) = self.renamed_from(spec) else { return };
+        if self.0.cookie_header.contains(old) {
+            let line = SetCookie { name: old, ..self.field_cookie(spec, "") };
+            self.send(Cow::Borrowed(old), line.removal_header());
+        }
+    }
+
     fn write_cookie<T: CookieValue>(&self, spec: &CookieSpec, value: &T) -> Result<(), Error> {
         if let Some(limit) = spec.max_len {
             let len = value.len_units();
@@ -119,7 +169,9 @@ impl RawSession {
                 return Err(Error::CookieTooLarge { cookie: spec.name, len, limit });
             }
         }
-        self.queue_cookie(spec, encode(spec, value))
+        self.queue_cookie(spec, encode(spec, value))?;
+        self.clear_renamed_cookie(spec);
+        Ok(())
     }
 
     fn remove_cookie(&self, spec: &CookieSpec) {
@@ -130,6 +182,7 @@ impl RawSession {
         if set_here || self.0.cookie_header.contains(spec.name) {
             self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, "").removal_header());
         }
+        self.clear_renamed_cookie(spec);
     }
 
     /// Queues the Set-Cookie of `plain` (the encoded value, kept for this request's own reads).

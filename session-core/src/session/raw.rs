@@ -8,12 +8,11 @@ use std::{
     },
 };
 
-use serde::de::DeserializeOwned;
-
 use super::{
     cookies::{CookieLog, IncomingId},
     record_state::{Changes, Loaded, Pending, RecordState},
     remember::{self, REMEMBER_FIELD},
+    stored_value,
 };
 use crate::{
     __private::SessionField,
@@ -86,37 +85,39 @@ impl RawSession {
         }
     }
 
-    /// Reads a `#[session]` field. A stored value that no longer decodes as `T` reads as `None`.
+    /// Reads a `#[session]` field. A stored value that no longer decodes as `T` (nor through its
+    /// `migrate_from` type) reads as `None`.
     pub async fn get<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
-        let field = F::KEY;
         self.ensure_loaded().await?;
-        let state = self.state();
-        Ok(state.current(field).and_then(|bytes| decode_field(field, bytes)))
+        stored_value::read::<F>(&mut self.state())
     }
 
     /// Sets a `#[session]` field; stored when the response leaves.
     pub async fn set<F: SessionField>(&self, value: &F::Value) -> Result<(), Error> {
-        let field = F::KEY;
-        let bytes = serde_json::to_vec(value).map_err(|source| Error::Serialize { field, source })?;
+        let bytes = stored_value::encode_stored::<F>(value)?;
         self.ensure_loaded().await?;
-        change_field::<F>(&mut self.state(), Some(bytes));
+        let mut state = self.state();
+        change_field::<F>(&mut state, Some(bytes));
+        stored_value::drop_old_key::<F>(&mut state);
         Ok(())
     }
 
     /// Removes a `#[session]` field.
     pub async fn remove<F: SessionField>(&self) -> Result<(), Error> {
         self.ensure_loaded().await?;
-        change_field::<F>(&mut self.state(), None);
+        let mut state = self.state();
+        change_field::<F>(&mut state, None);
+        stored_value::drop_old_key::<F>(&mut state);
         Ok(())
     }
 
     /// Reads a flash field and removes it, so it is seen once.
     pub async fn take<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
-        let field = F::KEY;
         self.ensure_loaded().await?;
         let mut state = self.state();
-        let value = state.current(field).and_then(|bytes| decode_field(field, bytes));
+        let value = stored_value::read::<F>(&mut state)?;
         change_field::<F>(&mut state, None);
+        stored_value::drop_old_key::<F>(&mut state);
         Ok(value)
     }
 
@@ -401,28 +402,6 @@ impl Drop for LoadInProgress<'_> {
         drop(state);
         if awaited {
             self.session.0.load_ended.notify_waiters();
-        }
-    }
-}
-
-fn decode_field<T: DeserializeOwned>(field: &'static str, bytes: &[u8]) -> Option<T> {
-    match serde_json::from_slice(bytes) {
-        Ok(value) => Some(value),
-        Err(error) => {
-            // serde_json's message can quote the stored value, which may be sensitive: log only what kind
-            // of mismatch it was and where.
-            let kind = match error.classify() {
-                serde_json::error::Category::Data => "a value of another type",
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "malformed JSON",
-                serde_json::error::Category::Io => "unreadable bytes",
-            };
-            tracing::warn!(
-                field,
-                found = kind,
-                column = error.column(),
-                "stored session field no longer decodes; reading it as absent"
-            );
-            None
         }
     }
 }

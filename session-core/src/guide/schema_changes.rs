@@ -1,0 +1,147 @@
+//! Changing your schema: what each change does to sessions that are live when you deploy, and what to write
+//! so that none of them is silently lost.
+//!
+//! Sessions outlive releases. A visitor who filled a cart this morning sends its id after your afternoon
+//! deploy, and the new release reads a record the old one wrote. A value the new schema cannot read is never
+//! an error page here: it reads as `None` and a warning is logged. That is safe, but a signed-in user who is
+//! suddenly signed out, or a cart that is suddenly empty, is still a loss. The attributes below read what the
+//! last release stored; the schema lock makes CI fail before a change that would lose it ships.
+//!
+//! # What each change does
+//!
+//! | change | values stored by the last release | what to write |
+//! |---|---|---|
+//! | a new field | absent: the reader returns `None` until it is set | nothing |
+//! | a field removed | never read again; they go when their sessions expire | nothing, once losing them is fine |
+//! | a store key or cookie name changed (also by renaming the field) | not read: the reader looks under the new name | `rename_from = "old"` |
+//! | a `#[session]` field's type changed | read as `None` if they no longer decode | `#[session(migrate_from = OldType)]` |
+//! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
+//! | a cookie's type changed, or its `max_len` lowered | `None` for values that no longer decode or fit | keep the type, or accept the loss |
+//! | a field moved between a cookie and the store | not read: they are in the other place | keep the place, or accept the loss |
+//!
+//! A type change that keeps the stored JSON the same (a struct renamed, a newtype added around the same
+//! content, a field made `#[serde(default)]`) reads as before: what matters is what the stored JSON holds,
+//! not the Rust name of the type.
+//!
+//! # Renaming: `rename_from`
+//!
+//! `rename_from` names the store key or cookie name the field had before. A read finds the value under the
+//! old name when the new one holds nothing, and moves it: the request's commit stores it under the new key
+//! and removes the old one, in the one write the request makes anyway. A cookie is re-issued under its new
+//! name and the old one cleared, in the same response. The old cookie must verify under its *old* name (a
+//! signed cookie's MAC, a private cookie's encryption, bind the name), so no other cookie can be passed off
+//! as it. Setting or removing the field also drops the old name.
+//!
+//! ```
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     /// Called `locale` before.
+//!     #[cookie(max_len = 16, rename_from = "locale")]
+//!     language: String,
+//!     /// Stored under `cart` before.
+//!     #[session(rename_from = "cart")]
+//!     basket: Vec<String>,
+//! }
+//! ```
+//!
+//! The old name may not be one a field uses now: its values would belong to two fields. A cookie's old name
+//! is never taken to be the session id cookie, which is read and cleared only as the session's own.
+//!
+//! # Changing a type: `migrate_from`
+//!
+//! `migrate_from = OldType` names a type that reads what the last release stored. A stored value that no
+//! longer decodes as the field's type is decoded as `OldType` and converted with `From<OldType>`; the
+//! converted value is what the reader returns, and the request's commit writes it back in the new shape, so
+//! each session is converted once. A value that decodes as neither still reads as `None`, and stays in the
+//! store as it was.
+//!
+//! When neither type is yours (`Vec<String>` to `Vec<Item>`), Rust does not let you implement `From` between
+//! them: name a `#[serde(transparent)]` newtype of yours around the old type instead. It stores exactly as
+//! the old type did.
+//!
+//! ```
+//! use serde::{Deserialize, Serialize};
+//! use session_core::SessionSchema;
+//!
+//! #[derive(Serialize, Deserialize)]
+//! struct Item {
+//!     sku: String,
+//!     qty: u32,
+//! }
+//!
+//! /// What the last release stored under `cart`: SKUs.
+//! #[derive(Deserialize)]
+//! #[serde(transparent)]
+//! struct SkuList(Vec<String>);
+//!
+//! impl From<SkuList> for Vec<Item> {
+//!     fn from(old: SkuList) -> Self {
+//!         old.0.into_iter().map(|sku| Item { sku, qty: 1 }).collect()
+//!     }
+//! }
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(migrate_from = SkuList)]
+//!     cart: Vec<Item>,
+//! }
+//! ```
+//!
+//! Without the `From` impl the schema does not compile, and the error says which impl to write. Both
+//! attributes can be given together, for a field renamed and retyped in one release. Cookies are not
+//! migrated.
+//!
+//! # How long to keep them
+//!
+//! Until every session the old release wrote has been read once or has ended: after the absolute timeout
+//! ([`SessionLayer::with_absolute_timeout`](crate::SessionLayer::with_absolute_timeout), seven days by
+//! default) no such session is left, and `rename_from` and `migrate_from` can go. For cookies, after the
+//! longest `max_age` the old cookie had.
+//!
+//! # The schema lock: catching it in CI
+//!
+//! [`schema_lock::<Visitor>()`](crate::schema_lock()) renders what a release needs to read the values of
+//! another: each field's place, store key or cookie name, a cookie's protection and `max_len`, the type as
+//! written, and its *shape*, which for a `#[session]` field is the serde format of its type, traced with
+//! `serde-reflection`:
+//!
+//! ```text
+//! [field cart]
+//! place = session
+//! key = cart
+//! type = Vec<Item>
+//! shape = [{sku: str, qty: u32}]
+//! migrate_from = SkuList
+//! migrate_shape = [str]
+//! ```
+//!
+//! Commit it, and check it in a test with `session_core::testing::assert_schema_lock` (feature `testing`;
+//! see [`testing`](super::testing)):
+//!
+//! ```no_run
+//! # use session_core::SessionSchema;
+//! # #[derive(SessionSchema)]
+//! # struct Visitor { #[session] cart: Vec<String> }
+//! #[test]
+//! fn sessions_stored_by_the_last_release_stay_readable() {
+//!     session_core::testing::assert_schema_lock::<Visitor>(
+//!         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/visitor.schema.lock"),
+//!     );
+//! }
+//! ```
+//!
+//! It passes while the schema reads everything the locked one stored: nothing changed, a new field, a rename
+//! with `rename_from`, a type change whose `migrate_from` type has the stored shape. Otherwise it fails,
+//! naming each field, what changed, and the attribute that makes the change safe:
+//!
+//! ```text
+//! field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` (`[{sku: str, qty: u32}]`), so the values stored no longer decode
+//!   help: add `migrate_from = Vec<String>` to its `#[session(...)]` and implement `From<Vec<String>> for Vec<Item>` (with a `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)
+//! ```
+//!
+//! Run the tests with `SESSION_SCHEMA_LOCK=overwrite` to write the file: to create it, to record compatible
+//! changes (the check lists them when it passes), and to accept a loss on purpose. The file then shows the
+//! change in review. The lock compares shapes as traced: a type whose `Deserialize` checks values, or reads
+//! any JSON (`serde_json::Value`), shows as `untraced (...)`, and only a change of that text is seen.

@@ -1,0 +1,218 @@
+//! Comparing a committed schema lock with the schema's current one: which differences leave stored values
+//! readable (a new field, a rename with `rename_from`, a type change with `migrate_from`) and which strand
+//! them, each with the field, the change and the attribute that would make it safe.
+
+use std::collections::BTreeMap;
+
+use super::keys;
+
+/// One `[field ...]` entry of a lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    field: String,
+    values: BTreeMap<String, String>,
+}
+
+impl Entry {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+
+    fn is_cookie(&self) -> bool {
+        self.get(keys::PLACE) == Some("cookie")
+    }
+
+    /// What a release reads the stored value under: the store key, or the cookie name.
+    fn stored_under(&self) -> &str {
+        let key = if self.is_cookie() { keys::NAME } else { keys::KEY };
+        self.get(key).unwrap_or_default()
+    }
+
+    /// How the field is described in messages: `field `cart` (store key `cart`)`.
+    fn describe(&self) -> String {
+        let what = if self.is_cookie() { "cookie" } else { "store key" };
+        format!("field `{}` ({what} `{}`)", self.field, self.stored_under())
+    }
+
+    fn attribute(&self) -> &'static str {
+        if self.is_cookie() {
+            "cookie"
+        } else {
+            "session"
+        }
+    }
+}
+
+/// What changed between a committed lock and the current schema.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LockComparison {
+    /// Changes that leave values stored under the committed lock unreadable, each naming the field, the
+    /// change, and (after `help:`) what makes it safe.
+    pub breaking: Vec<String>,
+    /// Changes that keep stored values readable: new fields, renames with `rename_from`, type changes with
+    /// `migrate_from`.
+    pub compatible: Vec<String>,
+}
+
+/// Parses a lock, refusing text that is not one.
+fn parse(text: &str) -> Result<Vec<Entry>, String> {
+    let mut entries: Vec<Entry> = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(field) = line.strip_prefix("[field ").and_then(|rest| rest.strip_suffix(']')) {
+            entries.push(Entry { field: field.to_owned(), values: BTreeMap::new() });
+            continue;
+        }
+        let (Some(entry), Some((key, value))) = (entries.last_mut(), line.split_once(" = ")) else {
+            return Err(format!("line {} is neither `[field name]` nor `key = value` in a field: {line:?}", index + 1));
+        };
+        entry.values.insert(key.to_owned(), value.to_owned());
+    }
+    Ok(entries)
+}
+
+/// Compares the `locked` text (committed) with the `current` one (from [`schema_lock`](crate::schema_lock())).
+pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, String> {
+    let locked = parse(locked).map_err(|error| format!("the lock file is not a schema lock: {error}"))?;
+    let current = parse(current)?;
+    let mut comparison = LockComparison::default();
+    let mut matched = vec![false; current.len()];
+    for old in &locked {
+        let same_place = |new: &&Entry| new.is_cookie() == old.is_cookie();
+        let found = current.iter().enumerate().filter(|(_, new)| same_place(new)).find(|(_, new)| {
+            new.stored_under() == old.stored_under() || new.get(keys::RENAME_FROM) == Some(old.stored_under())
+        });
+        match found {
+            Some((index, new)) => {
+                matched[index] = true;
+                compare_entry(old, new, &mut comparison);
+            }
+            None => comparison.breaking.push(lost(old, &current)),
+        }
+    }
+    for (new, _) in current.iter().zip(&matched).filter(|(_, matched)| !**matched) {
+        comparison.compatible.push(format!("{}: new", new.describe()));
+    }
+    Ok(comparison)
+}
+
+/// An old entry that no current field reads.
+fn lost(old: &Entry, current: &[Entry]) -> String {
+    let attribute = old.attribute();
+    let under = old.stored_under();
+    match current.iter().find(|new| new.field == old.field) {
+        Some(new) if new.is_cookie() == old.is_cookie() => {
+            let what = if old.is_cookie() { "cookie name" } else { "store key" };
+            format!(
+                "{}: the {what} changed from `{under}` to `{}` without `rename_from`, so values stored under \
+                 `{under}` are no longer read\n  help: add `rename_from = \"{under}\"` to its \
+                 `#[{attribute}(...)]`",
+                old.describe(),
+                new.stored_under(),
+            )
+        }
+        Some(new) => format!(
+            "{}: moved from {} to {}, so the values stored there are no longer read\n  help: keep \
+             `#[{attribute}]` on it; values do not move between cookies and the session store",
+            old.describe(),
+            place_words(old),
+            place_words(new),
+        ),
+        None => format!(
+            "{}: removed, so the values stored under `{under}` are lost\n  help: if another field replaces it, \
+             add `rename_from = \"{under}\"` to that field's `#[{attribute}(...)]` (and `migrate_from` if its type \
+             changed); if the values may go, rewrite the lock with SESSION_SCHEMA_LOCK=overwrite",
+            old.describe()
+        ),
+    }
+}
+
+fn place_words(entry: &Entry) -> &'static str {
+    if entry.is_cookie() {
+        "a cookie"
+    } else {
+        "the session store"
+    }
+}
+
+fn compare_entry(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+    let renamed = new.stored_under() != old.stored_under();
+    if renamed {
+        comparison.compatible.push(format!(
+            "{}: renamed from `{}`, read through `rename_from`",
+            new.describe(),
+            old.stored_under()
+        ));
+    }
+    if new.is_cookie() {
+        compare_cookie(old, new, comparison);
+    } else {
+        compare_session(old, new, comparison);
+    }
+}
+
+fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+    let (old_shape, new_shape) = (old.get(keys::SHAPE), new.get(keys::SHAPE));
+    if old_shape == new_shape {
+        return;
+    }
+    let old_type = old.get(keys::TYPE).unwrap_or_default();
+    let new_type = new.get(keys::TYPE).unwrap_or_default();
+    let old_shape = old_shape.unwrap_or_default();
+    let new_shape = new_shape.unwrap_or_default();
+    match (new.get(keys::MIGRATE_FROM), new.get(keys::MIGRATE_SHAPE)) {
+        (Some(from), Some(shape)) if shape == old_shape => comparison
+            .compatible
+            .push(format!("{}: type changed to `{new_type}`, read through `migrate_from = {from}`", new.describe())),
+        (Some(from), shape) => comparison.breaking.push(format!(
+            "{}: `migrate_from = {from}` reads `{}`, but the values stored are `{old_shape}` (type `{old_type}`)\n  \
+             help: name in `migrate_from` a type whose serde format is the stored one, such as the earlier \
+             `{old_type}`",
+            new.describe(),
+            shape.unwrap_or_default(),
+        )),
+        (None, _) => comparison.breaking.push(format!(
+            "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
+             stored no longer decode\n  help: add `migrate_from = {old_type}` to its `#[session(...)]` and \
+             implement `From<{old_type}> for {new_type}` (with a `#[serde(transparent)]` newtype of yours around \
+             the earlier type if neither is yours)",
+            new.describe()
+        )),
+    }
+}
+
+fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+    let name = new.stored_under();
+    let (old_protection, new_protection) =
+        (old.get(keys::PROTECTION).unwrap_or_default(), new.get(keys::PROTECTION).unwrap_or_default());
+    if old_protection != new_protection {
+        comparison.breaking.push(format!(
+            "{}: protection changed from `{old_protection}` to `{new_protection}`, so every `{name}` cookie \
+             browsers hold stops verifying and reads as absent\n  help: keep `#[cookie({old_protection})]`",
+            new.describe()
+        ));
+    }
+    if old.get(keys::SHAPE) != new.get(keys::SHAPE) || old.get(keys::TYPE) != new.get(keys::TYPE) {
+        let old_type = old.get(keys::TYPE).unwrap_or_default();
+        comparison.breaking.push(format!(
+            "{}: type changed from `{old_type}` to `{}`, so `{name}` cookies that no longer decode read as \
+             absent\n  help: keep the type `{old_type}`; if resetting the cookie is acceptable, rewrite the \
+             lock with SESSION_SCHEMA_LOCK=overwrite",
+            new.describe(),
+            new.get(keys::TYPE).unwrap_or_default(),
+        ));
+    }
+    let limit = |entry: &Entry| entry.get(keys::MAX_LEN).and_then(|n| n.parse::<usize>().ok());
+    if let (Some(old_limit), Some(new_limit)) = (limit(old), limit(new)) {
+        if new_limit < old_limit {
+            comparison.breaking.push(format!(
+                "{}: `max_len` lowered from {old_limit} to {new_limit}, so longer `{name}` cookies read as \
+                 absent\n  help: keep `max_len = {old_limit}`",
+                new.describe()
+            ));
+        }
+    }
+}

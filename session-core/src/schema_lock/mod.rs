@@ -1,0 +1,108 @@
+//! [`schema_lock`]: the stored form of every field of a schema, as stable text to commit beside the code,
+//! so that a change that would make live sessions unreadable shows up in review and fails in CI.
+
+#[cfg(feature = "testing")]
+pub(crate) mod compare;
+mod shape;
+
+use std::fmt::Write;
+
+use crate::{
+    schema::{FieldInfo, Place},
+    Bound, SessionSchema,
+};
+
+pub(crate) use shape::serde_shape;
+
+/// The keys of one field's entry, in the order they are written.
+pub(crate) mod keys {
+    pub(crate) const PLACE: &str = "place";
+    pub(crate) const KEY: &str = "key";
+    pub(crate) const NAME: &str = "name";
+    pub(crate) const PROTECTION: &str = "protection";
+    pub(crate) const MAX_LEN: &str = "max_len";
+    pub(crate) const TYPE: &str = "type";
+    pub(crate) const SHAPE: &str = "shape";
+    pub(crate) const RENAME_FROM: &str = "rename_from";
+    pub(crate) const MIGRATE_FROM: &str = "migrate_from";
+    pub(crate) const MIGRATE_SHAPE: &str = "migrate_shape";
+}
+
+/// Renders, for each field of `S`, what a later release needs to read the values this one stores: where
+/// the field lives, its store key or cookie name, a cookie's protection and `max_len`, the type as written,
+/// and its *shape*. A session field's shape is the serde format of its type, traced with
+/// `serde-reflection` (struct fields, enum variants, number widths: what the stored JSON holds); a cookie
+/// field's is the length bound of its `CookieValue` encoding. `rename_from` and `migrate_from` (with the
+/// shape of the earlier type) are listed where given.
+///
+/// Commit the text and check it in a test with `session_core::testing::assert_schema_lock` (feature
+/// `testing`): it fails when a change would strand stored values, and says which attribute makes the
+/// change safe.
+///
+/// ```
+/// use session_core::{schema_lock, SessionSchema};
+///
+/// #[derive(SessionSchema)]
+/// struct Visitor {
+///     #[cookie(plain, max_len = 8)]
+///     theme: String,
+///     #[session]
+///     cart: Vec<String>,
+/// }
+///
+/// let lock = schema_lock::<Visitor>();
+/// assert!(lock.contains("[field cart]\nplace = session\nkey = cart\ntype = Vec<String>\nshape = [str]\n"));
+/// assert!(lock.contains("[field theme]\nplace = cookie\nname = theme\nprotection = plain\nmax_len = 8\n"));
+/// ```
+pub fn schema_lock<S: SessionSchema>() -> String {
+    let mut out = format!(
+        "# The stored form of each field of `{}`, rendered by `session_core::schema_lock`.\n\
+         # A test compares it with the schema (`session_core::testing::assert_schema_lock`) and fails when a\n\
+         # change would leave stored values unreadable. Rewrite it with SESSION_SCHEMA_LOCK=overwrite.\n",
+        S::NAME
+    );
+    for field in S::FIELDS {
+        out.push('\n');
+        entry(&mut out, field);
+    }
+    out
+}
+
+fn entry(out: &mut String, field: &FieldInfo) {
+    let _ = writeln!(out, "[field {}]", field.field);
+    let mut line = |key: &str, value: &str| {
+        let _ = writeln!(out, "{key} = {value}");
+    };
+    match &field.place {
+        Place::Cookie { spec, .. } => {
+            line(keys::PLACE, "cookie");
+            line(keys::NAME, spec.name);
+            line(keys::PROTECTION, spec.protection.as_str());
+            line(keys::MAX_LEN, &spec.max_len.map_or_else(|| "none".to_owned(), |n| n.to_string()));
+        }
+        Place::Session { key, .. } => {
+            line(keys::PLACE, "session");
+            line(keys::KEY, key);
+        }
+    }
+    line(keys::TYPE, field.ty);
+    line(keys::SHAPE, &(field.shape)());
+    if let Some(old) = field.rename_from {
+        line(keys::RENAME_FROM, old);
+    }
+    if let Some(migration) = &field.migrate_from {
+        line(keys::MIGRATE_FROM, migration.ty);
+        line(keys::MIGRATE_SHAPE, &(migration.shape)());
+    }
+}
+
+/// A cookie field's shape: the bound of its encoding, which changes with the type's encoding.
+pub(crate) fn cookie_shape(bound: Bound) -> String {
+    match bound {
+        Bound::Fixed(bytes) => format!("cookie encoding of at most {bytes} bytes"),
+        Bound::Growing { per_unit: usize::MAX, .. } => "cookie encoding without a bound".to_owned(),
+        Bound::Growing { base, per_unit } => {
+            format!("cookie encoding of {base} bytes and at most {per_unit} per unit of max_len")
+        }
+    }
+}

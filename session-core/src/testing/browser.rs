@@ -1,0 +1,262 @@
+//! [`Browser`]: sends requests through a service and keeps the cookies it is given, as a browser would.
+
+use std::{
+    collections::BTreeMap,
+    convert::Infallible,
+    fmt::Debug,
+    future::Future,
+    marker::PhantomData,
+    pin::Pin,
+    sync::{Arc, Mutex},
+    task::{Context, Poll},
+};
+
+use http::{header, HeaderMap, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::{RequestSessionExt, SessionHandle, SessionLayer, SessionStore};
+
+/// What came back from one request, read in full.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The response status.
+    pub status: StatusCode,
+    /// Every response header, `Set-Cookie` included.
+    pub headers: HeaderMap,
+    /// The response body, as text (invalid UTF-8 replaced).
+    pub body: String,
+    /// The raw `Set-Cookie` header values, in order.
+    pub set_cookies: Vec<String>,
+}
+
+impl Reply {
+    /// The `Set-Cookie` value for the cookie `name`, if the response sent one.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.set_cookies.iter().map(String::as_str).find(|line| line.split('=').next() == Some(name))
+    }
+
+    /// The `Location` header, for a redirect.
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|value| value.to_str().ok())
+    }
+}
+
+/// A cookie jar in front of a tower service (an axum `Router`, or any `Service<http::Request<B>>`): each
+/// request carries the cookies earlier responses set, as a browser sends them, and a cookie a response
+/// deletes (`Max-Age=0`) leaves the jar.
+///
+/// It keeps cookies whatever their `Secure`, `Path` or `Domain` attributes say, as a browser on an HTTPS
+/// origin that sends every request to `/` would; the jar is public for tests that plant, forge or drop a
+/// cookie.
+///
+/// ```
+/// use axum::{routing::{get, post}, Router};
+/// use session_core::{testing::Browser, Key, MemoryStore, SessionLayer, SessionSchema};
+///
+/// #[derive(SessionSchema)]
+/// struct Visitor {
+///     #[session]
+///     user: String,
+/// }
+///
+/// async fn log_in(visitor: VisitorSession) -> Result<(), session_core::Error> {
+///     visitor.cycle_id().await?;
+///     visitor.set_user("alice".into()).await
+/// }
+///
+/// async fn home(visitor: VisitorSession) -> Result<String, session_core::Error> {
+///     Ok(visitor.user().await?.unwrap_or_default())
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let layer = SessionLayer::new(MemoryStore::default(), Key::generate());
+/// let app = Router::new().route("/", get(home)).route("/login", post(log_in)).layer(layer.clone());
+///
+/// let mut browser = Browser::new(app);
+/// browser.post("/login").await;
+/// assert_eq!(browser.get("/").await.body, "alice");
+/// // The session as the server holds it, through the same layer:
+/// let user = browser.session(&layer, |visitor: VisitorSession| async move { visitor.user().await }).await;
+/// assert_eq!(user.unwrap().as_deref(), Some("alice"));
+/// # });
+/// ```
+#[derive(Clone, Debug)]
+pub struct Browser<S> {
+    service: S,
+    /// Cookie name to value: what the next request sends.
+    pub cookies: BTreeMap<String, String>,
+}
+
+impl<S> Browser<S> {
+    /// A browser without cookies, in front of `service`.
+    pub fn new(service: S) -> Self {
+        Browser { service, cookies: BTreeMap::new() }
+    }
+
+    /// The service this browser sends to.
+    pub fn service(&self) -> &S {
+        &self.service
+    }
+
+    /// The value of the cookie `name` in the jar.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    /// The `Cookie` header the next request carries.
+    pub fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ")
+    }
+
+    /// Sends `request` with this browser's cookies, keeps what the response sets, and reads the whole
+    /// response.
+    ///
+    /// # Panics
+    ///
+    /// If the service or its response body fails (an axum `Router` never does), or sends a `Set-Cookie`
+    /// that does not parse.
+    pub async fn send<B, ResBody>(&mut self, request: Request<B>) -> Reply
+    where
+        S: Service<Request<B>, Response = Response<ResBody>> + Clone,
+        S::Error: Debug,
+        ResBody: http_body::Body,
+        ResBody::Error: Debug,
+    {
+        exchange(&mut self.cookies, self.service.clone(), request).await
+    }
+
+    /// GETs `path`.
+    pub async fn get<ResBody>(&mut self, path: &str) -> Reply
+    where
+        S: Service<Request<String>, Response = Response<ResBody>> + Clone,
+        S::Error: Debug,
+        ResBody: http_body::Body,
+        ResBody::Error: Debug,
+    {
+        self.send(request(http::Method::GET, path, None)).await
+    }
+
+    /// POSTs an empty body to `path`.
+    pub async fn post<ResBody>(&mut self, path: &str) -> Reply
+    where
+        S: Service<Request<String>, Response = Response<ResBody>> + Clone,
+        S::Error: Debug,
+        ResBody: http_body::Body,
+        ResBody::Error: Debug,
+    {
+        self.send(request(http::Method::POST, path, None)).await
+    }
+
+    /// POSTs `form`, already `application/x-www-form-urlencoded` (`user=alice&remember=on`), to `path`.
+    pub async fn post_form<ResBody>(&mut self, path: &str, form: &str) -> Reply
+    where
+        S: Service<Request<String>, Response = Response<ResBody>> + Clone,
+        S::Error: Debug,
+        ResBody: http_body::Body,
+        ResBody::Error: Debug,
+    {
+        self.send(request(http::Method::POST, path, Some(form))).await
+    }
+
+    /// Runs `read` on this browser's session as the server holds it, through `layer` (the one the app
+    /// uses: same store, same key), and returns what it returns. The request carries the jar's cookies and
+    /// the jar keeps what its response sets, so whatever `read` changes is committed as by any request.
+    ///
+    /// # Panics
+    ///
+    /// If the layer fails to commit (its store is down).
+    pub async fn session<Store, H, T, F, Fut>(&mut self, layer: &SessionLayer<Store>, read: F) -> T
+    where
+        Store: SessionStore,
+        H: SessionHandle,
+        F: FnOnce(H) -> Fut,
+        Fut: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        let slot = Arc::new(Mutex::new(None));
+        let probe = Probe { read: Some(read), slot: slot.clone(), handle: PhantomData };
+        let reply = exchange(&mut self.cookies, layer.layer(probe), request(http::Method::GET, "/", None)).await;
+        let value = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        value.unwrap_or_else(|| panic!("the session could not be read: {} {}", reply.status, reply.body))
+    }
+}
+
+fn request(method: http::Method, path: &str, form: Option<&str>) -> Request<String> {
+    let mut builder = Request::builder().method(method).uri(path);
+    if form.is_some() {
+        builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    builder.body(form.unwrap_or_default().to_owned()).unwrap_or_else(|error| panic!("request to {path:?}: {error}"))
+}
+
+/// Sends `request` through `service` with the cookies of `jar`, and updates `jar` from the response.
+async fn exchange<S, B, ResBody>(jar: &mut BTreeMap<String, String>, mut service: S, mut request: Request<B>) -> Reply
+where
+    S: Service<Request<B>, Response = Response<ResBody>>,
+    S::Error: Debug,
+    ResBody: http_body::Body,
+    ResBody::Error: Debug,
+{
+    if !jar.is_empty() {
+        let cookies = jar.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ");
+        let value = cookies.parse().unwrap_or_else(|error| panic!("Cookie header {cookies:?}: {error}"));
+        request.headers_mut().insert(header::COOKIE, value);
+    }
+    std::future::poll_fn(|cx| service.poll_ready(cx)).await.expect("the service is ready");
+    let response = service.call(request).await.expect("the service answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let set_cookies: Vec<String> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .collect();
+    for line in &set_cookies {
+        let cookie =
+            cookie::Cookie::parse(line.as_str()).unwrap_or_else(|error| panic!("Set-Cookie {line:?}: {error}"));
+        if cookie.max_age().is_some_and(|age| age.is_zero() || age.is_negative()) {
+            jar.remove(cookie.name());
+        } else {
+            jar.insert(cookie.name().to_owned(), cookie.value().to_owned());
+        }
+    }
+    let bytes = response.into_body().collect().await.expect("the response body is read").to_bytes();
+    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), set_cookies }
+}
+
+/// The service behind the layer in [`Browser::session`]: hands the request's session to `read` once.
+struct Probe<H, F, T> {
+    read: Option<F>,
+    slot: Arc<Mutex<Option<T>>>,
+    handle: PhantomData<fn() -> H>,
+}
+
+impl<H, F, Fut, T, B> Service<Request<B>> for Probe<H, F, T>
+where
+    H: SessionHandle,
+    F: FnOnce(H) -> Fut,
+    Fut: Future<Output = T> + 'static,
+    T: 'static,
+{
+    type Response = Response<String>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<String>, Infallible>>>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let read = self.read.take().zip(request.session::<H>().ok()).map(|(read, handle)| read(handle));
+        let slot = self.slot.clone();
+        Box::pin(async move {
+            if let Some(reading) = read {
+                let value = reading.await;
+                *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(value);
+            }
+            Ok(Response::new(String::new()))
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! [`assert_schema_lock`]: the committed schema lock against the schema as it is now.
+
+use std::path::Path;
+
+use crate::{schema_lock::compare::compare, schema_lock::compare::LockComparison, SessionSchema};
+
+/// The environment variable that makes [`assert_schema_lock`] write the current lock instead of checking
+/// it: `SESSION_SCHEMA_LOCK=overwrite cargo test`.
+pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
+
+/// Compares the lock file at `path` with [`schema_lock::<S>()`](crate::schema_lock()) and panics, naming
+/// each field, what changed and the attribute that makes the change safe, when a change would leave
+/// values stored by the release that wrote the file unreadable: a session field's type changed without
+/// `migrate_from`, a field removed, a store key or cookie name changed without `rename_from`, a cookie's
+/// protection or type changed, its `max_len` lowered. It passes when nothing changed, or when every change
+/// is compatible (a new field, a rename with `rename_from`, a type change with `migrate_from`), and then
+/// prints the compatible changes, which are recorded by rewriting the file.
+///
+/// With `SESSION_SCHEMA_LOCK=overwrite` in the environment it writes the current lock to `path` instead
+/// (also the way to create it). A missing file fails, so CI never passes without a lock.
+///
+/// ```no_run
+/// # use session_core::SessionSchema;
+/// # #[derive(SessionSchema)]
+/// # struct Visitor { #[session] user: String }
+/// #[test]
+/// fn sessions_stored_by_the_last_release_stay_readable() {
+///     session_core::testing::assert_schema_lock::<Visitor>(
+///         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/visitor.schema.lock"),
+///     );
+/// }
+/// ```
+///
+/// # Panics
+///
+/// When the check fails, the file is missing or unreadable, or it cannot be written under
+/// `SESSION_SCHEMA_LOCK=overwrite`.
+#[track_caller]
+pub fn assert_schema_lock<S: SessionSchema>(path: impl AsRef<Path>) {
+    let overwrite = std::env::var(LOCK_ENV).is_ok_and(|value| value == "overwrite");
+    if let Err(message) = check_lock_file(path.as_ref(), &crate::schema_lock::<S>(), overwrite) {
+        panic!("{message}");
+    }
+}
+
+/// The check of [`assert_schema_lock`], with the environment read by the caller: `Ok` with the compatible
+/// changes it found (none after an overwrite), or the failure's message.
+fn check_lock_file(path: &Path, current: &str, overwrite: bool) -> Result<Vec<String>, String> {
+    let shown = path.display();
+    if overwrite {
+        std::fs::write(path, current).map_err(|error| format!("cannot write the schema lock {shown}: {error}"))?;
+        return Ok(Vec::new());
+    }
+    let locked = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!("no schema lock at {shown}: create it with {LOCK_ENV}=overwrite, and commit it"))
+        }
+        Err(error) => return Err(format!("cannot read the schema lock {shown}: {error}")),
+    };
+    let comparison = compare(&locked, current)?;
+    if !comparison.breaking.is_empty() {
+        return Err(format!(
+            "the schema no longer reads what the release that wrote {shown} stored:\n\n{}\n\nOnce every change is \
+             safe for live sessions (or their loss is accepted), record the schema with {LOCK_ENV}=overwrite.",
+            comparison.breaking.join("\n\n")
+        ));
+    }
+    if !comparison.compatible.is_empty() {
+        eprintln!(
+            "schema lock {shown}: compatible changes, to record with {LOCK_ENV}=overwrite:\n  {}",
+            comparison.compatible.join("\n  ")
+        );
+    }
+    Ok(comparison.compatible)
+}
+
+/// Compares a committed lock (`locked`) with a current one, as [`assert_schema_lock`] does, without files:
+/// for tools of your own, and to see what a change would do.
+///
+/// ```
+/// use session_core::{schema_lock, testing::compare_schema_locks, SessionSchema};
+///
+/// #[derive(SessionSchema)]
+/// struct Before { #[session] cart: Vec<String> }
+/// #[derive(SessionSchema)]
+/// struct After { #[session] cart: Vec<u32> }
+///
+/// let comparison = compare_schema_locks(&schema_lock::<Before>(), &schema_lock::<After>()).unwrap();
+/// assert!(comparison.breaking[0].contains("add `migrate_from = Vec<String>`"));
+/// ```
+///
+/// # Errors
+///
+/// When `locked` is not a schema lock.
+pub fn compare_schema_locks(locked: &str, current: &str) -> Result<LockComparison, String> {
+    compare(locked, current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_lock_file;
+
+    const LOCK: &str = "[field cart]\nplace = session\nkey = cart\ntype = Vec<String>\nshape = [str]\n";
+
+    fn temp_path(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("session-core-lock-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("schema.lock")
+    }
+
+    #[test]
+    fn a_missing_lock_fails_until_overwrite_writes_it() {
+        let path = temp_path("missing");
+        let _ = std::fs::remove_file(&path);
+        let error = check_lock_file(&path, LOCK, false).unwrap_err();
+        assert!(error.contains("SESSION_SCHEMA_LOCK=overwrite"), "{error}");
+        assert_eq!(check_lock_file(&path, LOCK, true), Ok(Vec::new()));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), LOCK);
+        assert_eq!(check_lock_file(&path, LOCK, false), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn overwrite_records_a_breaking_change() {
+        let path = temp_path("overwrite");
+        std::fs::write(&path, LOCK).unwrap();
+        let changed = LOCK.replace("[str]", "[u32]").replace("Vec<String>", "Vec<u32>");
+        let error = check_lock_file(&path, &changed, false).unwrap_err();
+        assert!(error.contains("field `cart` (store key `cart`): type changed"), "{error}");
+        check_lock_file(&path, &changed, true).unwrap();
+        assert_eq!(check_lock_file(&path, &changed, false), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn text_that_is_not_a_lock_is_refused() {
+        let path = temp_path("garbage");
+        std::fs::write(&path, "cart: [str]\n").unwrap();
+        let error = check_lock_file(&path, LOCK, false).unwrap_err();
+        assert!(error.contains("not a schema lock"), "{error}");
+    }
+}

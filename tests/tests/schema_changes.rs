@@ -1,0 +1,337 @@
+//! Values stored by one release and read by the next: `rename_from` moves a session field or a cookie to
+//! its new name, `migrate_from` converts a session field whose type changed, each in the request's one
+//! commit.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    routing::{get, post},
+    Router,
+};
+use serde::{Deserialize, Serialize};
+use session_core::{Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
+use tests::{
+    browser::Browser,
+    stores::{CallCounts, CountingStore},
+};
+
+type Store = CountingStore<MemoryStore>;
+type Result<T = String> = std::result::Result<T, session_core::Error>;
+
+/// The release before: a signed `locale` cookie and a cart of SKUs.
+#[derive(SessionSchema)]
+struct Before {
+    #[cookie(max_len = 16)]
+    locale: String,
+    #[session]
+    cart: Vec<String>,
+}
+
+fn before_routes() -> Router {
+    Router::new().route(
+        "/fill",
+        post(|s: BeforeSession| async move {
+            s.set_locale("en-GB".into())?;
+            s.set_cart(vec!["apple".into(), "pear".into()]).await?;
+            Result::Ok("filled".to_owned())
+        }),
+    )
+}
+
+/// The release after, which renamed both.
+#[derive(SessionSchema)]
+struct Renamed {
+    #[cookie(max_len = 16, rename_from = "locale")]
+    language: String,
+    #[session(rename_from = "cart")]
+    basket: Vec<String>,
+}
+
+fn renamed_routes() -> Router {
+    Router::new()
+        .route(
+            "/basket",
+            get(|s: RenamedSession| async move { Result::Ok(s.basket().await?.unwrap_or_default().join(",")) }),
+        )
+        .route(
+            "/basket/empty",
+            post(|s: RenamedSession| async move {
+                s.set_basket(Vec::new()).await?;
+                Result::Ok("emptied".to_owned())
+            }),
+        )
+        .route("/language", get(|s: RenamedSession| async move { format!("{:?}", s.language()) }))
+        .route(
+            "/language/fr",
+            post(|s: RenamedSession| async move {
+                s.set_language("fr-FR".into())?;
+                Result::Ok("set".to_owned())
+            }),
+        )
+}
+
+/// One line of the cart of the release after `Before`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Item {
+    sku: String,
+    qty: u32,
+}
+
+/// What `Before` stored under `cart`, named so the conversion can be written: a list of SKUs.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct SkuList(Vec<String>);
+
+impl From<SkuList> for Vec<Item> {
+    fn from(old: SkuList) -> Self {
+        old.0.into_iter().map(|sku| Item { sku, qty: 1 }).collect()
+    }
+}
+
+/// The release after, whose cart lines carry a quantity.
+#[derive(SessionSchema)]
+struct Migrated {
+    #[session(migrate_from = SkuList)]
+    cart: Vec<Item>,
+}
+
+fn migrated_routes() -> Router {
+    Router::new().route(
+        "/cart",
+        get(|s: MigratedSession| async move {
+            let cart = s.cart().await?.unwrap_or_default();
+            Result::Ok(cart.iter().map(|item| format!("{}x{}", item.sku, item.qty)).collect::<Vec<_>>().join(","))
+        }),
+    )
+}
+
+/// The release after, which renamed the cart and gave its lines a quantity in one go.
+#[derive(SessionSchema)]
+struct RenamedAndMigrated {
+    #[session(rename_from = "cart", migrate_from = SkuList)]
+    basket: Vec<Item>,
+}
+
+fn renamed_and_migrated_routes() -> Router {
+    Router::new().route(
+        "/basket",
+        get(|s: RenamedAndMigratedSession| async move {
+            Result::Ok(
+                s.basket().await?.unwrap_or_default().iter().map(|item| item.sku.clone()).collect::<Vec<_>>().join(","),
+            )
+        }),
+    )
+}
+
+/// A cookie whose old name is the session id cookie's: the id cookie is never read or cleared for it.
+#[derive(SessionSchema)]
+struct RenamedFromTheIdCookie {
+    #[cookie(max_len = 16, rename_from = "__Host-id")]
+    language: String,
+    #[session]
+    cart: Vec<String>,
+}
+
+/// A release that stored a number under `cart`: neither the new type nor the migration reads it.
+#[derive(SessionSchema)]
+struct Unrelated {
+    #[session]
+    cart: u64,
+}
+
+/// Two releases over one store and key, and a visitor who used the first.
+struct Deploy {
+    store: Store,
+    key: Key,
+    visitor: Browser,
+}
+
+impl Deploy {
+    async fn after_filling() -> Self {
+        let store = CountingStore::new(MemoryStore::default());
+        let key = Key::generate();
+        let mut visitor = Browser::new(before_routes().layer(SessionLayer::new(store.clone(), key.clone())));
+        assert_eq!(visitor.post("/fill").await.body, "filled");
+        store.take_counts();
+        Deploy { store, key, visitor }
+    }
+
+    fn layer(&self) -> SessionLayer<Store> {
+        SessionLayer::new(self.store.clone(), self.key.clone())
+    }
+
+    /// The same visitor, cookies and all, in front of the next release.
+    fn next_release(&self, routes: Router) -> Browser {
+        let mut browser = Browser::new(routes.layer(self.layer()));
+        browser.cookies = self.visitor.cookies.clone();
+        browser
+    }
+
+    /// The visitor's stored record, field by field, as JSON text.
+    async fn record(&self, browser: &mut Browser) -> BTreeMap<String, String> {
+        let id = browser.session(&self.layer(), |s: RenamedSession| async move { s.id() }).await;
+        let id = id.expect("the visitor has a session");
+        let record = self.store.inner().load(&id.store_key()).await.unwrap().expect("the record is live");
+        record.fields.iter().map(|(key, value)| (key.clone(), String::from_utf8(value.clone()).unwrap())).collect()
+    }
+}
+
+fn json(fields: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fields.iter().map(|(key, value)| (key.to_string(), value.to_string())).collect()
+}
+
+const ONE_LOAD: CallCounts =
+    CallCounts { load: 1, create: 0, save: 0, delete: 0, cycle: 0, owner_sessions: 0, revoke_owner: 0 };
+const ONE_LOAD_ONE_SAVE: CallCounts =
+    CallCounts { load: 1, create: 0, save: 1, delete: 0, cycle: 0, owner_sessions: 0, revoke_owner: 0 };
+
+#[tokio::test]
+async fn a_renamed_session_field_is_read_under_its_old_key_and_moved_in_one_patch() {
+    let deploy = Deploy::after_filling().await;
+    let mut browser = deploy.next_release(renamed_routes());
+    assert_eq!(deploy.record(&mut browser).await, json(&[("cart", r#"["apple","pear"]"#)]));
+
+    assert_eq!(browser.get("/basket").await.body, "apple,pear");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE, "the move is one store write");
+    assert_eq!(deploy.record(&mut browser).await, json(&[("basket", r#"["apple","pear"]"#)]));
+
+    assert_eq!(browser.get("/basket").await.body, "apple,pear");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "once moved, a read writes nothing");
+}
+
+#[tokio::test]
+async fn setting_a_renamed_field_drops_its_old_key() {
+    let deploy = Deploy::after_filling().await;
+    let mut browser = deploy.next_release(renamed_routes());
+    assert_eq!(browser.post("/basket/empty").await.body, "emptied");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE);
+    assert_eq!(deploy.record(&mut browser).await, json(&[("basket", "[]")]));
+}
+
+#[tokio::test]
+async fn a_renamed_cookie_is_reissued_under_its_new_name_and_the_old_one_cleared() {
+    let deploy = Deploy::after_filling().await;
+    assert!(deploy.visitor.cookie("locale").is_some());
+    let mut browser = deploy.next_release(renamed_routes());
+
+    let reply = browser.get("/language").await;
+    assert_eq!(reply.body, r#"Some("en-GB")"#);
+    let reissued = reply.set_cookie("language").expect("re-issued under the new name");
+    assert!(reissued.ends_with("en-GB; HttpOnly; SameSite=Lax; Secure; Path=/"), "{reissued}");
+    let cleared = reply.set_cookie("locale").expect("the old cookie is cleared");
+    assert!(cleared.starts_with("locale=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(reply.set_cookies.len(), 2, "{:?}", reply.set_cookies);
+    assert_eq!(deploy.store.take_counts(), CallCounts::default(), "cookies need no store");
+
+    assert!(browser.cookie("locale").is_none());
+    let reply = browser.get("/language").await;
+    assert_eq!(reply.body, r#"Some("en-GB")"#);
+    assert!(reply.set_cookies.is_empty(), "moved once: {:?}", reply.set_cookies);
+}
+
+#[tokio::test]
+async fn a_renamed_cookie_verifies_only_under_the_name_it_was_signed_for() {
+    let deploy = Deploy::after_filling().await;
+    let old_value = deploy.visitor.cookie("locale").unwrap().to_owned();
+
+    // The old value under the new name: its MAC names `locale`, so it is no `language` cookie, and the
+    // old name is not consulted while the new one is present.
+    let mut planted = deploy.next_release(renamed_routes());
+    planted.cookies.insert("language".into(), old_value.clone());
+    assert_eq!(planted.get("/language").await.body, "None");
+
+    // A value signed for `language`, sent under the old name: not a `locale` cookie either.
+    let mut new_visitor = deploy.next_release(renamed_routes());
+    new_visitor.cookies.clear();
+    new_visitor.post("/language/fr").await;
+    let signed_for_new_name = new_visitor.cookie("language").unwrap().to_owned();
+    let mut forged = deploy.next_release(renamed_routes());
+    forged.cookies = BTreeMap::from([("locale".to_owned(), signed_for_new_name)]);
+    let reply = forged.get("/language").await;
+    assert_eq!(reply.body, "None");
+    assert!(reply.set_cookie("language").is_none(), "{:?}", reply.set_cookies);
+}
+
+#[tokio::test]
+async fn setting_a_renamed_cookie_clears_the_old_one() {
+    let deploy = Deploy::after_filling().await;
+    let mut browser = deploy.next_release(renamed_routes());
+    let reply = browser.post("/language/fr").await;
+    assert!(reply.set_cookie("language").is_some());
+    assert!(reply.set_cookie("locale").is_some_and(|line| line.contains("Max-Age=0")), "{:?}", reply.set_cookies);
+    assert_eq!(browser.get("/language").await.body, r#"Some("fr-FR")"#);
+}
+
+#[tokio::test]
+async fn a_cookie_renamed_from_the_id_cookie_never_touches_the_session() {
+    let deploy = Deploy::after_filling().await;
+    let routes = Router::new()
+        .route("/language", get(|s: RenamedFromTheIdCookieSession| async move { format!("{:?}", s.language()) }))
+        .route(
+            "/language/fr",
+            post(|s: RenamedFromTheIdCookieSession| async move {
+                s.set_language("fr-FR".into())?;
+                Result::Ok(s.cart().await?.unwrap_or_default().join(","))
+            }),
+        );
+    let mut browser = deploy.next_release(routes);
+    let id = browser.cookie("__Host-id").expect("a session").to_owned();
+
+    let reply = browser.get("/language").await;
+    assert_eq!((reply.body.as_str(), reply.set_cookies.len()), ("None", 0), "{:?}", reply.set_cookies);
+    let reply = browser.post("/language/fr").await;
+    assert_eq!(reply.body, "apple,pear");
+    assert_eq!(reply.set_cookies.len(), 1, "only the new cookie: {:?}", reply.set_cookies);
+    assert_eq!(browser.cookie("__Host-id"), Some(id.as_str()));
+}
+
+#[tokio::test]
+async fn a_migrated_field_is_read_through_its_old_type_and_written_back_in_the_new_shape() {
+    let deploy = Deploy::after_filling().await;
+    let mut browser = deploy.next_release(migrated_routes());
+
+    assert_eq!(browser.get("/cart").await.body, "applex1,pearx1");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE, "the conversion is written with the commit");
+    assert_eq!(
+        deploy.record(&mut browser).await,
+        json(&[("cart", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1}]"#)])
+    );
+
+    assert_eq!(browser.get("/cart").await.body, "applex1,pearx1");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "converted once");
+}
+
+#[tokio::test]
+async fn a_field_renamed_and_retyped_at_once_is_moved_and_converted_in_one_patch() {
+    let deploy = Deploy::after_filling().await;
+    let mut browser = deploy.next_release(renamed_and_migrated_routes());
+
+    assert_eq!(browser.get("/basket").await.body, "apple,pear");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE);
+    assert_eq!(
+        deploy.record(&mut browser).await,
+        json(&[("basket", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1}]"#)])
+    );
+}
+
+#[tokio::test]
+async fn a_value_that_decodes_as_neither_type_reads_as_absent_and_stays_as_it_was() {
+    let store = CountingStore::new(MemoryStore::default());
+    let key = Key::generate();
+    let unrelated = Router::new().route(
+        "/fill",
+        post(|s: UnrelatedSession| async move {
+            s.set_cart(7).await?;
+            Result::Ok("filled".to_owned())
+        }),
+    );
+    let mut visitor = Browser::new(unrelated.layer(SessionLayer::new(store.clone(), key.clone())));
+    visitor.post("/fill").await;
+    let deploy = Deploy { store, key, visitor };
+    deploy.store.take_counts();
+
+    let mut browser = deploy.next_release(migrated_routes());
+    assert_eq!(browser.get("/cart").await.body, "");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "nothing is written for a value that cannot be read");
+    assert_eq!(deploy.record(&mut browser).await, json(&[("cart", "7")]));
+}

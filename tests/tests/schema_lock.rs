@@ -1,0 +1,342 @@
+//! The schema lock: which changes between two releases of a schema leave stored values readable, and what
+//! the check says about those that do not. Each case compares the lock of one release with the next.
+
+use serde::{Deserialize, Serialize};
+use session_core::{
+    schema_lock,
+    testing::{assert_schema_lock, compare_schema_locks, LockComparison},
+    SessionSchema,
+};
+
+/// A release with a cookie of each protection and two session fields.
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie(plain, max_len = 16)]
+    theme: String,
+    #[cookie(max_len = 16)]
+    locale: String,
+    #[session]
+    user: String,
+    #[session]
+    cart: Vec<String>,
+}
+
+/// A release that stores a cart of SKUs.
+#[derive(SessionSchema)]
+struct Skus {
+    #[session]
+    cart: Vec<String>,
+}
+
+/// A release with a signed `locale` cookie.
+#[derive(SessionSchema)]
+struct Locale {
+    #[cookie(max_len = 16)]
+    locale: String,
+}
+
+/// What `Skus` stored under `cart`, as a type of this crate.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct SkuList(Vec<String>);
+
+#[derive(Serialize, Deserialize)]
+struct Item {
+    sku: String,
+    qty: u32,
+}
+
+impl From<SkuList> for Vec<Item> {
+    fn from(old: SkuList) -> Self {
+        old.0.into_iter().map(|sku| Item { sku, qty: 1 }).collect()
+    }
+}
+
+/// How the lock of `Old` compares with that of `New`.
+fn compare<Old: SessionSchema, New: SessionSchema>() -> LockComparison {
+    compare_schema_locks(&schema_lock::<Old>(), &schema_lock::<New>()).expect("a lock parses")
+}
+
+/// The one breaking change from `Old` to `New`.
+fn breaking<Old: SessionSchema, New: SessionSchema>() -> String {
+    let comparison = compare::<Old, New>();
+    assert_eq!(comparison.breaking.len(), 1, "{comparison:#?}");
+    comparison.breaking[0].clone()
+}
+
+/// The compatible changes from `Old` to `New`, which must have no breaking one.
+fn compatible<Old: SessionSchema, New: SessionSchema>() -> Vec<String> {
+    let comparison = compare::<Old, New>();
+    assert_eq!(comparison.breaking, Vec::<String>::new());
+    comparison.compatible
+}
+
+#[test]
+fn the_lock_lists_each_field_stored_form() {
+    assert_eq!(
+        schema_lock::<Visitor>(),
+        "# The stored form of each field of `Visitor`, rendered by `session_core::schema_lock`.
+# A test compares it with the schema (`session_core::testing::assert_schema_lock`) and fails when a
+# change would leave stored values unreadable. Rewrite it with SESSION_SCHEMA_LOCK=overwrite.
+
+[field theme]
+place = cookie
+name = theme
+protection = plain
+max_len = 16
+type = String
+shape = cookie encoding of 0 bytes and at most 3 per unit of max_len
+
+[field locale]
+place = cookie
+name = locale
+protection = signed
+max_len = 16
+type = String
+shape = cookie encoding of 0 bytes and at most 3 per unit of max_len
+
+[field user]
+place = session
+key = user
+type = String
+shape = str
+
+[field cart]
+place = session
+key = cart
+type = Vec<String>
+shape = [str]
+"
+    );
+}
+
+#[test]
+fn an_unchanged_schema_passes() {
+    assert_eq!(compare::<Visitor, Visitor>(), LockComparison::default());
+}
+
+#[test]
+fn a_session_type_changed_without_migrate_from_fails_and_names_the_fix() {
+    #[derive(SessionSchema)]
+    struct Items {
+        #[session]
+        cart: Vec<Item>,
+    }
+    assert_eq!(
+        breaking::<Skus, Items>(),
+        "field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` \
+         (`[{sku: str, qty: u32}]`), so the values stored no longer decode\n  help: add `migrate_from = \
+         Vec<String>` to its `#[session(...)]` and implement `From<Vec<String>> for Vec<Item>` (with a \
+         `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)"
+    );
+}
+
+#[test]
+fn a_type_change_with_migrate_from_passes() {
+    #[derive(SessionSchema)]
+    struct Items {
+        #[session(migrate_from = SkuList)]
+        cart: Vec<Item>,
+    }
+    assert_eq!(
+        compatible::<Skus, Items>(),
+        ["field `cart` (store key `cart`): type changed to `Vec<Item>`, read through `migrate_from = SkuList`"]
+    );
+}
+
+#[test]
+fn a_migrate_from_type_that_is_not_what_was_stored_fails() {
+    #[derive(Deserialize)]
+    struct Counts(Vec<u32>);
+    impl From<Counts> for Vec<Item> {
+        fn from(old: Counts) -> Self {
+            old.0.into_iter().map(|qty| Item { sku: String::new(), qty }).collect()
+        }
+    }
+    #[derive(SessionSchema)]
+    struct Items {
+        #[session(migrate_from = Counts)]
+        cart: Vec<Item>,
+    }
+    let message = breaking::<Skus, Items>();
+    assert!(
+        message.starts_with(
+            "field `cart` (store key `cart`): `migrate_from = Counts` reads `[u32]`, but the values stored are \
+             `[str]` (type `Vec<String>`)"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_removed_field_fails_and_points_at_rename_from() {
+    #[derive(SessionSchema)]
+    struct Emptied {
+        #[session]
+        user: String,
+    }
+    assert_eq!(
+        breaking::<Skus, Emptied>(),
+        "field `cart` (store key `cart`): removed, so the values stored under `cart` are lost\n  help: if another \
+         field replaces it, add `rename_from = \"cart\"` to that field's `#[session(...)]` (and `migrate_from` if \
+         its type changed); if the values may go, rewrite the lock with SESSION_SCHEMA_LOCK=overwrite"
+    );
+}
+
+#[test]
+fn a_store_key_changed_without_rename_from_fails() {
+    #[derive(SessionSchema)]
+    struct Rekeyed {
+        #[session(name = "basket")]
+        cart: Vec<String>,
+    }
+    assert_eq!(
+        breaking::<Skus, Rekeyed>(),
+        "field `cart` (store key `cart`): the store key changed from `cart` to `basket` without `rename_from`, so \
+         values stored under `cart` are no longer read\n  help: add `rename_from = \"cart\"` to its `#[session(...)]`"
+    );
+}
+
+#[test]
+fn a_cookie_name_changed_without_rename_from_fails() {
+    #[derive(SessionSchema)]
+    struct Renamed {
+        #[cookie(max_len = 16, name = "lang")]
+        locale: String,
+    }
+    assert_eq!(
+        breaking::<Locale, Renamed>(),
+        "field `locale` (cookie `locale`): the cookie name changed from `locale` to `lang` without \
+         `rename_from`, so values stored under `locale` are no longer read\n  help: add `rename_from = \
+         \"locale\"` to its `#[cookie(...)]`"
+    );
+}
+
+#[test]
+fn a_renamed_field_without_rename_from_is_a_removal_and_a_new_field() {
+    #[derive(SessionSchema)]
+    struct Language {
+        #[cookie(max_len = 16)]
+        language: String,
+    }
+    let comparison = compare::<Locale, Language>();
+    assert_eq!(comparison.breaking.len(), 1, "{comparison:#?}");
+    assert!(comparison.breaking[0].starts_with("field `locale` (cookie `locale`): removed"), "{comparison:#?}");
+    assert!(comparison.breaking[0].contains("add `rename_from = \"locale\"` to that field's `#[cookie(...)]`"));
+    assert_eq!(comparison.compatible, ["field `language` (cookie `language`): new"]);
+}
+
+#[test]
+fn renames_with_rename_from_pass() {
+    #[derive(SessionSchema)]
+    struct Renamed {
+        #[cookie(plain, max_len = 16)]
+        theme: String,
+        #[cookie(max_len = 16, rename_from = "locale")]
+        language: String,
+        #[session]
+        user: String,
+        #[session(rename_from = "cart")]
+        basket: Vec<String>,
+    }
+    assert_eq!(
+        compatible::<Visitor, Renamed>(),
+        [
+            "field `language` (cookie `language`): renamed from `locale`, read through `rename_from`",
+            "field `basket` (store key `basket`): renamed from `cart`, read through `rename_from`",
+        ]
+    );
+}
+
+#[test]
+fn a_cookie_protection_change_fails() {
+    #[derive(SessionSchema)]
+    struct Private {
+        #[cookie(private, max_len = 16)]
+        locale: String,
+    }
+    assert_eq!(
+        breaking::<Locale, Private>(),
+        "field `locale` (cookie `locale`): protection changed from `signed` to `private`, so every `locale` \
+         cookie browsers hold stops verifying and reads as absent\n  help: keep `#[cookie(signed)]`"
+    );
+}
+
+#[test]
+fn a_cookie_type_change_fails() {
+    #[derive(SessionSchema)]
+    struct Numbered {
+        #[cookie]
+        locale: u16,
+    }
+    let message = breaking::<Locale, Numbered>();
+    assert!(message.starts_with("field `locale` (cookie `locale`): type changed from `String` to `u16`"), "{message}");
+}
+
+#[test]
+fn a_lower_max_len_fails_and_a_higher_one_passes() {
+    #[derive(SessionSchema)]
+    struct Shorter {
+        #[cookie(max_len = 8)]
+        locale: String,
+    }
+    #[derive(SessionSchema)]
+    struct Longer {
+        #[cookie(max_len = 32)]
+        locale: String,
+    }
+    let message = breaking::<Locale, Shorter>();
+    assert!(message.starts_with("field `locale` (cookie `locale`): `max_len` lowered from 16 to 8"), "{message}");
+    assert_eq!(compare::<Locale, Longer>(), LockComparison::default());
+}
+
+#[test]
+fn a_new_field_passes() {
+    #[derive(SessionSchema)]
+    struct Wishing {
+        #[session]
+        cart: Vec<String>,
+        #[session]
+        wishlist: Vec<String>,
+    }
+    assert_eq!(compatible::<Skus, Wishing>(), ["field `wishlist` (store key `wishlist`): new"]);
+}
+
+#[test]
+fn a_field_moved_from_the_store_to_a_cookie_fails() {
+    #[derive(SessionSchema)]
+    struct InACookie {
+        #[cookie(max_len = 64)]
+        cart: Vec<u8>,
+    }
+    let message = breaking::<Skus, InACookie>();
+    assert!(
+        message.starts_with("field `cart` (store key `cart`): moved from the session store to a cookie"),
+        "{message}"
+    );
+}
+
+/// A lock file written by `Skus`, in a directory of its own.
+fn skus_lock_file(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("schema-lock-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("skus.schema.lock");
+    std::fs::write(&path, schema_lock::<Skus>()).unwrap();
+    path
+}
+
+#[test]
+fn the_committed_lock_passes_for_its_own_schema() {
+    assert_schema_lock::<Skus>(skus_lock_file("same"));
+}
+
+#[test]
+#[should_panic(expected = "field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `u64`")]
+fn the_committed_lock_fails_for_a_breaking_change() {
+    #[derive(SessionSchema)]
+    struct Counted {
+        #[session]
+        cart: u64,
+    }
+    assert_schema_lock::<Counted>(skus_lock_file("breaking"));
+}
