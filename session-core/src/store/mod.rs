@@ -57,19 +57,22 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     /// The record under `key`, or `None` if there is none or it has expired.
     fn load(&self, key: &StoreKey) -> impl Future<Output = Result<Option<Arc<Record>>, StoreError>> + Send;
 
-    /// Stores a new record under `key`. Returns `false`, changing nothing, if a live record is already there
-    /// (an id collision), so a session can never be taken over by creating over it.
+    /// Stores a new record under `key`, listed under its [`owner`](Record::owner) if it has one. Returns
+    /// `false`, changing nothing, if a live record is already there (an id collision), so a session can
+    /// never be taken over by creating over it. An ended record it replaces leaves its owner's list.
     fn create(&self, key: &StoreKey, record: &Arc<Record>) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Applies `patch` to the live record under `key`, touching only the fields it names, and sets its
-    /// times. Returns `false`, changing nothing, if there is no live record.
+    /// times and, unless the patch keeps it, its owner (moving it between owners' lists in the same step).
+    /// Returns `false`, changing nothing, if there is no live record.
     fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Deletes the record under `key`, if any.
+    /// Deletes the record under `key`, if any, and its entry in its owner's list.
     fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Moves the live record under `old` to `new`, applying `patch` on the way (as [`save`](Self::save)
-    /// would; its creation time stays), and deletes `old`, all at once. Returns `false`, changing
+    /// would; its creation time stays, and its owner unless the patch changes it, so the owner's list
+    /// names `new` instead of `old`), and deletes `old`, all at once. Returns `false`, changing
     /// nothing, if there is no live record under `old` (the session ended meanwhile: a logout, another
     /// request's cycle) or if `new` holds a live record. So an ended session is never brought back under a
     /// new id, and two requests that cycle one session at the same time cannot split it in two.
