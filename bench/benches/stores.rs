@@ -15,11 +15,11 @@
 //!
 //! Each server is private, started here as the tests start theirs, and a store whose server is not
 //! installed is skipped with the reason printed. Redis: one `redis-server` on a free port of 127.0.0.1,
-//! one multiplexed connection per library (redis-rs' `ConnectionManager`, fred's `Client`). PostgreSQL: one
-//! cluster on a unix socket, a table per library in one database. SQLite: a file per library in one
-//! temporary directory. The peer's SQL pools are set up as ours are (as many connections, the same wait for
-//! one, no ping before each use; for SQLite the same connection options and write-ahead logging), so the
-//! rows compare the stores and not the pool settings.
+//! one multiplexed connection per library (the redis-rs `MultiplexedConnection` that `RedisStore` keeps,
+//! fred's `Client`). PostgreSQL: one cluster on a unix socket, a table per library in one database.
+//! SQLite: a file per library in one temporary directory. The peer's SQL pools are set up as ours are (as
+//! many connections, the same wait for one, no ping before each use; for SQLite the same connection options
+//! and write-ahead logging), so the rows compare the stores and not the pool settings.
 //!
 //! Requests go straight into each router (`tower::ServiceExt::oneshot`), no HTTP, from `BENCH_CLIENTS`
 //! (default 16) concurrent tasks on a multi-thread runtime, each a returning visitor with a session of its
