@@ -3,8 +3,8 @@
 //! `PostgresStore` and `SqliteStore` beside tower-sessions with tower-sessions-sqlx-store's.
 //!
 //! ```sh
-//! cargo bench -p bench --bench stores                                      # 5 rounds of 2 s: about 2 minutes
-//! BENCH_SECONDS=0.5 BENCH_ROUNDS=1 cargo bench -p bench --bench stores     # a quick look
+//! cargo bench -p bench --bench stores                                      # 21 rounds of 0.5 s: about 3 minutes
+//! BENCH_ROUNDS=3 cargo bench -p bench --bench stores                       # a quick look
 //! BENCH_STORES=postgres BENCH_ROUNDS=1 cargo bench -p bench --bench stores # one store, to profile
 //! ```
 //!
@@ -15,19 +15,21 @@
 //!
 //! Each server is private, started here as the tests start theirs, and a store whose server is not
 //! installed is skipped with the reason printed. Redis: one `redis-server` on a free port of 127.0.0.1,
-//! one multiplexed connection per library (redis-rs' `ConnectionManager`, fred's `Client`). PostgreSQL: one
-//! cluster on a unix socket, a table per library in one database. SQLite: a file per library in one
-//! temporary directory. The peer's SQL pools are set up as ours are (as many connections, the same wait for
-//! one, no ping before each use; for SQLite the same connection options and write-ahead logging), so the
-//! rows compare the stores and not the pool settings.
+//! one multiplexed connection per library (the redis-rs `MultiplexedConnection` that `RedisStore` keeps,
+//! fred's `Client`). PostgreSQL: one cluster on a unix socket, a table per library in one database.
+//! SQLite: a file per library in one temporary directory. The peer's SQL pools are set up as ours are (as
+//! many connections, the same wait for one, no ping before each use; for SQLite the same connection options
+//! and write-ahead logging), so the rows compare the stores and not the pool settings.
 //!
 //! Requests go straight into each router (`tower::ServiceExt::oneshot`), no HTTP, from `BENCH_CLIENTS`
 //! (default 16) concurrent tasks on a multi-thread runtime, each a returning visitor with a session of its
 //! own (a counter and a user name). "read" reads the counter; "write" sets it to a value no request has
 //! written before, so neither library can skip the write. Each round measures both workloads for both
-//! libraries, `BENCH_SECONDS` (default 2) each, ours first in even rounds and the peer first in odd ones,
-//! so drift hits both alike; the tables show medians over `BENCH_ROUNDS` (default 5) rounds, and the
-//! ratio is the median of the rounds' own, beside the range the middle half of them fell in.
+//! libraries, `BENCH_SECONDS` (default 0.5) each, ours first in even rounds and the peer first in odd ones,
+//! so drift hits both alike; the tables show medians over `BENCH_ROUNDS` (default 21) rounds, and the
+//! ratio is the median of the rounds' own, beside the range the middle half of them fell in. Many short
+//! rounds rather than a few long ones: on a machine that other work shares, the load changes within
+//! seconds, and the two measurements a ratio compares should be as close in time as they can be.
 //!
 //! CPU time per request is read around each measurement: the server's (Redis by `INFO cpu`; the
 //! PostgreSQL cluster's processes from `/proc`), for SQLite the threads sqlx runs its connections on
@@ -459,11 +461,11 @@ impl Settings {
         fn setting<T: FromStr>(name: &str, default: T) -> T {
             std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
         }
-        let duration = Duration::from_secs_f64(setting("BENCH_SECONDS", 2.0_f64).max(0.01));
+        let duration = Duration::from_secs_f64(setting("BENCH_SECONDS", 0.5_f64).max(0.01));
         Settings {
             duration,
-            warm_up: duration / 4,
-            rounds: setting("BENCH_ROUNDS", 5_usize).max(1),
+            warm_up: (duration / 4).max(Duration::from_millis(500)),
+            rounds: setting("BENCH_ROUNDS", 21_usize).max(1),
             clients: setting("BENCH_CLIENTS", 16_usize).max(1),
             stores: setting("BENCH_STORES", "redis,postgres,sqlite".to_owned()),
         }
@@ -562,6 +564,25 @@ async fn postgres(settings: &Settings) {
     }
     .compare(settings)
     .await;
+    print_hot_updates(&url).await;
+}
+
+/// How many of each table's updates were HOT (the new row version on the same page, no index written),
+/// by PostgreSQL's own count: an update that changes an indexed column never is.
+async fn print_hot_updates(url: &str) {
+    // Backends report their counts to the statistics within about a second of going idle.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut connection = PgConnection::connect(url).await.expect("connects");
+    let tables: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT schemaname || '.' || relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables ORDER BY 1",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .expect("pg_stat_user_tables answers");
+    for (table, updates, hot) in tables {
+        let share = if updates > 0 { 100.0 * hot as f64 / updates as f64 } else { 0.0 };
+        println!("\n`{table}`: {updates} rows updated, {share:.1}% of them HOT.");
+    }
 }
 
 async fn sqlite(settings: &Settings) {

@@ -1,5 +1,6 @@
-//! [`RedisServer`]: a private `redis-server` for one test, and [`CommandCounter`], a proxy in front of it
-//! that counts the commands clients send (their round trips).
+//! [`RedisServer`]: a private `redis-server` for one test, which reports the commands it has run
+//! ([`RedisServer::command_calls`], its own count), and [`CommandCounter`], a proxy in front of it that
+//! counts the commands clients send (their round trips) on the wire.
 //!
 //! The server listens on a unix socket in its own temporary directory (no TCP port unless asked for one,
 //! and then only on 127.0.0.1), and is killed when the value is dropped. Without `redis-server` on the
@@ -7,6 +8,7 @@
 //! the environment variable `CI` set it panics instead, so CI never passes by skipping them.
 
 use std::{
+    collections::BTreeMap,
     io::{Read, Write},
     os::unix::net::UnixStream,
     path::{Path, PathBuf},
@@ -116,6 +118,26 @@ impl RedisServer {
     /// The PEM certificate of the authority that signed the TLS certificate of the server.
     pub fn ca_certificate(&self) -> Vec<u8> {
         std::fs::read(self.dir.join("ca.crt")).expect("the server was started with TLS")
+    }
+
+    /// The commands the server has run so far and how many times each, by its own count (`INFO
+    /// commandstats`): commands that scripts run included, each under its own name (an `EVALSHA` and the
+    /// `HSET` its script ran are two), and `INFO` left out, which reading the count runs.
+    pub fn command_calls(&self) -> BTreeMap<String, u64> {
+        let info = request(&self.socket, "INFO commandstats").expect("the server answers INFO");
+        let mut calls = BTreeMap::new();
+        for line in info.lines() {
+            // `cmdstat_<name>:calls=<n>,usec=...`
+            let Some((name, stats)) = line.strip_prefix("cmdstat_").and_then(|line| line.split_once(':')) else {
+                continue;
+            };
+            let count = stats.split(',').find_map(|stat| stat.strip_prefix("calls="));
+            let count = count.and_then(|count| count.parse().ok()).unwrap_or_else(|| panic!("no count: {line}"));
+            if name != "info" {
+                calls.insert(name.to_owned(), count);
+            }
+        }
+        calls
     }
 
     /// The server's socket.
@@ -238,6 +260,25 @@ fn make_certificates(dir: &Path) {
         "x509 -req -days 2 -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -extfile server.ext \
          -out server.crt",
     );
+}
+
+/// Sends the inline command `command` and returns the bulk string it answers with.
+fn request(socket: &Path, command: &str) -> Option<String> {
+    let mut stream = UnixStream::connect(socket).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream.write_all(format!("{command}\r\n").as_bytes()).ok()?;
+    let mut reply = Vec::new();
+    let mut chunk = [0; 4096];
+    loop {
+        let read = stream.read(&mut chunk).ok().filter(|read| *read > 0)?;
+        reply.extend_from_slice(&chunk[..read]);
+        if let Some((header, start)) = line(&reply, 0) {
+            let length = parse_number(header.strip_prefix(b"$")?)?;
+            if reply.len() >= start + length {
+                return String::from_utf8(reply[start..start + length].to_vec()).ok();
+            }
+        }
+    }
 }
 
 fn ping(socket: &Path) -> Option<String> {

@@ -132,12 +132,14 @@ impl Statements {
             revoke_owner: format!(
                 "DELETE FROM {table} WHERE owner = $1 AND expires_at > $2 AND key IS DISTINCT FROM $3"
             ),
-            // A bounded batch; rows another cleaner holds are skipped rather than waited for, and the
-            // deadline is checked again on the row deleted, in case a create took the key meanwhile.
+            // One step of `sql::delete_expired_by_key`: the `$2` keys after `$1`, and the ended rows among
+            // them deleted. A row that a save is changing meanwhile is deleted only if its deadline, read
+            // again once the save is done, has still passed.
             delete_expired: format!(
-                "DELETE FROM {table} WHERE expires_at <= $1 AND key IN (\
-                     SELECT key FROM {table} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED\
-                 )"
+                "WITH batch AS (SELECT key FROM {table} WHERE key > $1 ORDER BY key LIMIT $2), \
+                 gone AS (DELETE FROM {table} WHERE key IN (SELECT key FROM batch) AND expires_at <= $3 RETURNING 1) \
+                 SELECT (SELECT key FROM batch ORDER BY key DESC LIMIT 1), (SELECT count(*) FROM batch), \
+                 (SELECT count(*) FROM gone)"
             ),
             schema,
             name,
@@ -145,15 +147,17 @@ impl Statements {
         }
     }
 
-    /// The partial index of owned rows, for listing and revoking an owner's sessions.
+    /// The partial index of owned rows, for listing and revoking an owner's sessions. Saves leave `owner`
+    /// as it is unless the owner changes, so the index does not keep their updates from being HOT.
     fn owner_index(&self) -> String {
         let (table, name) = (&self.table, &self.name);
         format!("CREATE INDEX IF NOT EXISTS \"{name}_owner\" ON {table} (owner) WHERE owner IS NOT NULL;")
     }
 
-    /// The statements that create the table and its deadline index, for [`PostgresStore::migrate`].
+    /// The statements that create the table and its owner index, for [`PostgresStore::migrate`]. It has
+    /// no index on `expires_at`: see `sql::delete_expired_by_key` for why.
     fn create_table(&self) -> String {
-        let (table, name) = (&self.table, &self.name);
+        let table = &self.table;
         let schema = match &self.schema {
             Some(schema) => format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\";\n"),
             None => String::new(),
@@ -167,7 +171,6 @@ impl Statements {
              \x20   expires_at BIGINT NOT NULL,\n\
              \x20   owner BYTEA\n\
              );\n\
-             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON {table} (expires_at);\n\
              {}",
             self.owner_index()
         )
@@ -200,7 +203,7 @@ impl PostgresStore {
     /// How long one operation may take, waiting for a connection included, before it fails.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 
-    /// Rows [`delete_expired`](Self::delete_expired) deletes per statement, unless
+    /// Rows [`delete_expired`](Self::delete_expired) looks at per statement, unless
     /// [`with_cleanup_batch_size`](Self::with_cleanup_batch_size) says otherwise.
     pub const DEFAULT_CLEANUP_BATCH_SIZE: u32 = 1000;
 
@@ -273,8 +276,9 @@ impl PostgresStore {
         PostgresStore { timeout, ..self }
     }
 
-    /// Deletes at most `rows` ended sessions per statement in [`delete_expired`](Self::delete_expired),
-    /// so that no statement holds locks on a large part of the table (at least 1).
+    /// Looks at `rows` sessions per statement in [`delete_expired`](Self::delete_expired) instead of
+    /// [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE), so that no statement reads or locks a
+    /// large part of the table (at least 1).
     pub fn with_cleanup_batch_size(self, rows: u32) -> Self {
         PostgresStore { cleanup_batch: rows.max(1).into(), ..self }
     }
@@ -284,8 +288,7 @@ impl PostgresStore {
         &self.pool
     }
 
-    /// Creates the schema (if one was chosen), the table and its index on `expires_at`, unless the table
-    /// exists. Several instances starting at once are fine: they take turns on an advisory lock.
+    /// Creates the schema (if one was chosen) and the table, unless the table exists. Several instances starting at once are fine: they take turns on an advisory lock.
     ///
     /// The statement, for an app that puts it in its own migrations instead:
     ///
@@ -298,7 +301,6 @@ impl PostgresStore {
     ///     expires_at BIGINT NOT NULL,
     ///     owner BYTEA
     /// );
-    /// CREATE INDEX IF NOT EXISTS "sessions_expires_at" ON "sessions" (expires_at);
     /// CREATE INDEX IF NOT EXISTS "sessions_owner" ON "sessions" (owner) WHERE owner IS NOT NULL;
     /// ```
     ///
@@ -338,24 +340,22 @@ impl PostgresStore {
         transaction.commit().await.map_err(failure)
     }
 
-    /// Deletes the rows of ended sessions, [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
-    /// at a time, until none is left; returns how many it deleted.
+    /// Deletes the rows of ended sessions, walking the table [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
+    /// rows at a time (one statement each) in the order of their keys; returns how many it deleted.
     pub async fn delete_expired(&self) -> Result<u64, StoreError> {
-        let mut deleted = 0;
-        loop {
+        sql::delete_expired_by_key(self.cleanup_batch, |after| async move {
             let now = sql::to_sql_millis(now_millis());
-            let batch = sqlx::query(&self.statements.delete_expired)
-                .bind(now)
-                .bind(self.cleanup_batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failure)?
-                .rows_affected();
-            deleted += batch;
-            if batch < self.cleanup_batch.unsigned_abs() {
-                return Ok(deleted);
-            }
-        }
+            let (last_key, keys, deleted): (Option<Vec<u8>>, i64, i64) =
+                sqlx::query_as(&self.statements.delete_expired)
+                    .bind(&after)
+                    .bind(self.cleanup_batch)
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(failure)?;
+            Ok(sql::CleanupStep { last_key, keys, deleted: deleted.unsigned_abs() })
+        })
+        .await
     }
 
     /// Runs [`delete_expired`](Self::delete_expired) now and then every `period` in a background task,

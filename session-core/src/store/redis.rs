@@ -1,12 +1,15 @@
 //! [`RedisStore`]: sessions in Redis (or Valkey), for apps on several machines.
 //!
 //! Each session is one Redis hash under `session:<hex of the id's SHA-256>`: a field `f:<name>` per session
-//! field, `c` (created, ms since the epoch), `s` (last seen) and `e` (deadline). The key's own expiry is set to the deadline,
-//! so Redis reclaims ended sessions by itself. Every write is one Lua script: the existence check, the
-//! field-level change and the expiry happen atomically, in one round trip. (Lua passes a script's arguments
-//! on its stack, which caps one write at about 4000 fields.) The scripts touch one key, except `cycle`'s,
-//! which touches two: on Redis Cluster the two would need the same hash slot, so this store is for a
-//! single Redis (or Valkey) server or primary.
+//! field, and `t`, the record's times as decimal milliseconds since the epoch: `<expires> <last seen>
+//! <created>`. The times share one field because every pair of a hash is two values of the `HGETALL` reply
+//! for the client to parse, and that parsing is most of what a load costs this process; the deadline comes
+//! first so that a script reads it with one pattern. The key's own expiry is set to the deadline, so Redis
+//! reclaims ended sessions by itself. Every write is one Lua script: the existence check, the field-level
+//! change and the expiry happen atomically, in one round trip. (Lua passes a script's arguments on its
+//! stack, which caps one write at about 4000 fields.) The scripts touch one key, except `cycle`'s, which
+//! touches two: on Redis Cluster the two would need the same hash slot, so this store is for a single Redis
+//! (or Valkey) server or primary.
 //!
 //! An owned session's hash also holds `o`: the name of its owner's index, a set under
 //! `session:owner:<hex of the owner key>` whose members are the names of the owner's session hashes.
@@ -15,20 +18,21 @@
 //! session has ended, and the set goes when its last member does.
 
 use std::{
-    future::Future,
-    sync::{Arc, LazyLock},
+    io::Write,
+    sync::{Arc, LazyLock, Mutex, PoisonError},
     time::Duration,
 };
 
 use redis::{
-    aio::{ConnectionManager, ConnectionManagerConfig},
-    AsyncCommands, Script, ScriptInvocation,
+    aio::MultiplexedConnection, AsyncConnectionConfig, Cmd, ErrorKind, RedisResult, RedisWrite, Script,
+    ServerErrorKind, ToRedisArgs, Value,
 };
 
 use super::{now_millis, OwnedSession, OwnerChange, OwnerKey, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
 
-/// A session store in Redis: a cheap [`Clone`] handle over one multiplexed, self-reconnecting connection.
+/// A session store in Redis: a cheap [`Clone`] handle over one multiplexed connection, which it replaces
+/// when it breaks.
 ///
 /// Requests fail with a [`StoreError`] after [`RedisStore::DEFAULT_RESPONSE_TIMEOUT`] when Redis does not
 /// answer, and work again as soon as it is back, without restarting the app.
@@ -43,7 +47,7 @@ use crate::{id::StoreKey, StoreError};
 /// ```
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
+    connection: Arc<Connection>,
     prefix: String,
 }
 
@@ -53,57 +57,61 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
-const CREATED: &str = "c";
-const LAST_SEEN: &str = "s";
-const EXPIRES: &str = "e";
+const TIMES: &str = "t";
 const FIELD_PREFIX: &str = "f:";
 const OWNER: &str = "o";
 /// After the prefix, what names an owner's index rather than a session.
 const OWNER_INDEX: &str = "owner:";
 
-// Every script is given the app's clock (`now_millis`) and judges a record live by its own deadline, the
-// `e` field, against it: Redis's clock only reclaims keys, so a Redis whose clock lags the app's can never
-// keep a session alive that the app has ended.
+// Every script is given the app's clock (`now_millis`) as ARGV[1] and judges a record live by its own
+// deadline, the first number of `t`, against it: Redis's clock only reclaims keys, so a Redis whose clock
+// lags the app's can never keep a session alive that the app has ended.
 
-/// KEYS[1]: the session. ARGV: now, created, last seen, expires, the key's expiry, then field/value pairs.
+/// KEYS[1]: the session. ARGV: now, the record's `t`, the key's expiry, then field/value pairs.
 /// Refuses to overwrite a live record; an ended one that Redis has not reclaimed yet is replaced whole.
 const CREATE: &str = r"
-local e = redis.call('HGET', KEYS[1], 'e')
-if e and tonumber(e) > tonumber(ARGV[1]) then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'c', ARGV[2], 's', ARGV[3], 'e', ARGV[4], unpack(ARGV, 6))
-redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+local t = redis.call('HGET', KEYS[1], 't')
+local expires = t and tonumber(string.match(t, '^%d+'))
+if expires and expires > tonumber(ARGV[1]) then return 0 end
+redis.call('UNLINK', KEYS[1])
+redis.call('HSET', KEYS[1], 't', ARGV[2], unpack(ARGV, 4))
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 ";
 
-/// Applies a patch to KEYS[1]. ARGV from `first`: last seen, expires, the key's expiry, the number of
-/// fields set, their name/value pairs, then the names of the fields removed. Shared by SAVE and CYCLE.
-const APPLY_PATCH: &str = r"
-local function apply_patch(key, first)
-  local last_set = first + 3 + 2 * tonumber(ARGV[first + 3])
-  redis.call('HSET', key, 's', ARGV[first], 'e', ARGV[first + 1], unpack(ARGV, first + 4, last_set))
+/// Shared by SAVE and CYCLE, whose ARGV are: now, `<expires> <last seen>` (the new times but the creation,
+/// which stays), the key's expiry, the number of fields set, their name/value pairs, then the names of the
+/// fields removed.
+const PATCH: &str = r"
+local function created_if_live(key)
+  local t = redis.call('HGET', key, 't')
+  if not t then return nil end
+  local expires, created = string.match(t, '^(%d+) %d+ (%d+)$')
+  if expires and tonumber(expires) > tonumber(ARGV[1]) then return created end
+end
+local function apply_patch(key, created)
+  local last_set = 4 + 2 * tonumber(ARGV[4])
+  redis.call('HSET', key, 't', ARGV[2] .. ' ' .. created, unpack(ARGV, 5, last_set))
   if #ARGV > last_set then redis.call('HDEL', key, unpack(ARGV, last_set + 1)) end
-  redis.call('PEXPIREAT', key, ARGV[first + 2])
-end
-local function live(key)
-  local e = redis.call('HGET', key, 'e')
-  return e and tonumber(e) > tonumber(ARGV[1])
+  redis.call('PEXPIREAT', key, ARGV[3])
 end
 ";
 
-/// KEYS[1]: the session. ARGV: now, then the patch. Changes nothing if the record is gone or ended.
+/// KEYS[1]: the session. ARGV: as [`PATCH`] says. Changes nothing if the record is gone or ended.
 const SAVE: &str = r"
-if not live(KEYS[1]) then return 0 end
-apply_patch(KEYS[1], 2)
+local created = created_if_live(KEYS[1])
+if not created then return 0 end
+apply_patch(KEYS[1], created)
 return 1
 ";
 
-/// KEYS[1]: the old session, KEYS[2]: the new one. ARGV: now, then the patch. Changes nothing if the old
+/// KEYS[1]: the old session, KEYS[2]: the new one. ARGV: as [`PATCH`] says. Changes nothing if the old
 /// record is gone or ended, or the new key holds a live one. An owned record's index entry moves with it.
 const CYCLE: &str = r"
-if not live(KEYS[1]) or live(KEYS[2]) then return 0 end
+local created = created_if_live(KEYS[1])
+if not created or created_if_live(KEYS[2]) then return 0 end
 redis.call('RENAME', KEYS[1], KEYS[2])
-apply_patch(KEYS[2], 2)
+apply_patch(KEYS[2], created)
 local o = redis.call('HGET', KEYS[2], 'o')
 if o then
   redis.call('SREM', o, KEYS[1])
@@ -112,7 +120,7 @@ end
 return 1
 ";
 
-/// Gives the session KEYS[1] the owner index KEYS[2] (if given; none otherwise), leaving its former one.
+/// Gives the session `key` the owner index `index` (if given; none otherwise), leaving its former one.
 const SET_OWNER: &str = r"
 local function set_owner(key, index)
   local before = redis.call('HGET', key, 'o')
@@ -126,35 +134,39 @@ local function set_owner(key, index)
 end
 ";
 
-/// CREATE for an owned record: KEYS[2] is its owner's index, ARGV as CREATE's.
+/// CREATE for an owned record: KEYS[2] is its owner's index, ARGV as CREATE's. An ended record it
+/// replaces leaves its own owner's index.
 const CREATE_OWNED: &str = r"
-local e = redis.call('HGET', KEYS[1], 'e')
-if e and tonumber(e) > tonumber(ARGV[1]) then return 0 end
+local t = redis.call('HGET', KEYS[1], 't')
+local expires = t and tonumber(string.match(t, '^%d+'))
+if expires and expires > tonumber(ARGV[1]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
 if before then redis.call('SREM', before, KEYS[1]) end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'c', ARGV[2], 's', ARGV[3], 'e', ARGV[4], 'o', KEYS[2], unpack(ARGV, 6))
-redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+redis.call('UNLINK', KEYS[1])
+redis.call('HSET', KEYS[1], 't', ARGV[2], 'o', KEYS[2], unpack(ARGV, 4))
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 redis.call('SADD', KEYS[2], KEYS[1])
 return 1
 ";
 
 /// SAVE of a patch that changes the owner: KEYS[2], if given, is the new owner's index.
 const SAVE_OWNER: &str = r"
-if not live(KEYS[1]) then return 0 end
-apply_patch(KEYS[1], 2)
+local created = created_if_live(KEYS[1])
+if not created then return 0 end
+apply_patch(KEYS[1], created)
 set_owner(KEYS[1], KEYS[2])
 return 1
 ";
 
 /// CYCLE of a patch that changes the owner: KEYS[3], if given, is the new owner's index.
 const CYCLE_OWNER: &str = r"
-if not live(KEYS[1]) or live(KEYS[2]) then return 0 end
+local created = created_if_live(KEYS[1])
+if not created or created_if_live(KEYS[2]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
 if before then redis.call('SREM', before, KEYS[1]) end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('HDEL', KEYS[2], 'o')
-apply_patch(KEYS[2], 2)
+apply_patch(KEYS[2], created)
 set_owner(KEYS[2], KEYS[3])
 return 1
 ";
@@ -163,20 +175,20 @@ return 1
 const DELETE: &str = r"
 local o = redis.call('HGET', KEYS[1], 'o')
 if o then redis.call('SREM', o, KEYS[1]) end
-return redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1])
+return 1
 ";
 
-/// KEYS[1]: an owner's index. ARGV: now. Returns name, created, last seen, expires of each live session
-/// in it, dropping the members whose session has ended.
+/// KEYS[1]: an owner's index. ARGV: now. Returns name, `t` of each live session in it, dropping the members
+/// whose session has ended or belongs to another owner now.
 const LIST_OWNER: &str = r"
 local listed = {}
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local times = redis.call('HMGET', key, 'c', 's', 'e', 'o')
-  if times[3] and tonumber(times[3]) > tonumber(ARGV[1]) and times[4] == KEYS[1] then
+  local state = redis.call('HMGET', key, 't', 'o')
+  local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
+  if expires and expires > tonumber(ARGV[1]) and state[2] == KEYS[1] then
     table.insert(listed, key)
-    table.insert(listed, times[1])
-    table.insert(listed, times[2] or times[1])
-    table.insert(listed, times[3])
+    table.insert(listed, state[1])
   else
     redis.call('SREM', KEYS[1], key)
   end
@@ -184,15 +196,16 @@ end
 return listed
 ";
 
-/// KEYS[1]: an owner's index. ARGV: now, then the name of the session to keep (or nothing). Deletes every
-/// other session in it and returns how many were live.
+/// KEYS[1]: an owner's index. ARGV: now, then the name of the session to keep (or an empty string).
+/// Deletes every other session in it and returns how many were live.
 const REVOKE_OWNER: &str = r"
 local revoked = 0
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if key ~= ARGV[2] then
-    local state = redis.call('HMGET', key, 'e', 'o')
+    local state = redis.call('HMGET', key, 't', 'o')
     if state[2] == KEYS[1] then
-      if tonumber(state[1]) > tonumber(ARGV[1]) then revoked = revoked + 1 end
+      local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
+      if expires and expires > tonumber(ARGV[1]) then revoked = revoked + 1 end
       redis.call('DEL', key)
     end
     redis.call('SREM', KEYS[1], key)
@@ -202,22 +215,103 @@ return revoked
 ";
 
 /// The latest expiry Redis accepts (a signed 64-bit count of milliseconds). A record's own deadline can be
-/// later (`u64::MAX` when there is no timeout); it is kept exactly in the `e` field, and the key's expiry is
-/// capped here, some 292 million years out.
+/// later (`u64::MAX` when there is no timeout); it is kept exactly in `t`, and the key's expiry is capped
+/// here, some 292 million years out.
 const MAX_KEY_EXPIRY: u64 = i64::MAX as u64;
 
 // Compiled once: `Script` hashes its source, and calls go out as EVALSHA.
 static CREATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE));
-static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{APPLY_PATCH}{SAVE}")));
-static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{APPLY_PATCH}{CYCLE}")));
+static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SAVE}")));
+static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{CYCLE}")));
 static CREATE_OWNED_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE_OWNED));
-static SAVE_OWNER_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(&format!("{APPLY_PATCH}{SET_OWNER}{SAVE_OWNER}")));
+static SAVE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SET_OWNER}{SAVE_OWNER}")));
 static CYCLE_OWNER_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(&format!("{APPLY_PATCH}{SET_OWNER}{CYCLE_OWNER}")));
+    LazyLock::new(|| Script::new(&format!("{PATCH}{SET_OWNER}{CYCLE_OWNER}")));
 static DELETE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(DELETE));
 static LIST_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LIST_OWNER));
 static REVOKE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(REVOKE_OWNER));
+
+/// Every script of the store, loaded when it connects.
+fn scripts() -> [&'static Script; 9] {
+    [
+        &CREATE_SCRIPT,
+        &SAVE_SCRIPT,
+        &CYCLE_SCRIPT,
+        &CREATE_OWNED_SCRIPT,
+        &SAVE_OWNER_SCRIPT,
+        &CYCLE_OWNER_SCRIPT,
+        &DELETE_SCRIPT,
+        &LIST_OWNER_SCRIPT,
+        &REVOKE_OWNER_SCRIPT,
+    ]
+}
+
+/// The store's one connection to Redis, shared by its clones.
+///
+/// A multiplexed connection carries the commands of every concurrent request, so one is all a store
+/// needs. It is used directly rather than through redis-rs' `ConnectionManager`, whose shared future,
+/// atomic swap and boxed call per command cost this process more than the command's own sending did; what
+/// the manager is for, a new connection once the old one broke, is [`Connection::replace`] here.
+struct Connection {
+    client: redis::Client,
+    config: AsyncConnectionConfig,
+    /// The connection in use, and how many times it has been replaced.
+    current: Mutex<(u64, MultiplexedConnection)>,
+    /// Held while a broken connection is replaced, so that the requests that found it broken make one new
+    /// connection between them.
+    replacing: tokio::sync::Mutex<()>,
+}
+
+impl Connection {
+    async fn open(client: redis::Client, config: AsyncConnectionConfig) -> RedisResult<Self> {
+        let connection = client.get_multiplexed_async_connection_with_config(&config).await?;
+        Ok(Connection { client, config, current: Mutex::new((0, connection)), replacing: tokio::sync::Mutex::new(()) })
+    }
+
+    /// The connection in use (a clone: a handle onto the same one) and its generation.
+    fn current(&self) -> (u64, MultiplexedConnection) {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// A new connection in place of generation `broken`, or the one that already replaced it.
+    async fn replace(&self, broken: u64) -> RedisResult<MultiplexedConnection> {
+        let _turn = self.replacing.lock().await;
+        let (generation, connection) = self.current();
+        if generation != broken {
+            return Ok(connection);
+        }
+        let connection = self.client.get_multiplexed_async_connection_with_config(&self.config).await?;
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = (generation + 1, connection.clone());
+        Ok(connection)
+    }
+
+    /// Sends `command`, and once more on a new connection if the one in use turned out to be broken.
+    ///
+    /// After Redis comes back, the store still holds the connection of the outage: the first command fails
+    /// on it and is sent again on a new one, so the first request after an outage already succeeds.
+    /// Sending again never does harm: a load, save, delete, listing or revocation that did reach Redis does
+    /// the same again (a revocation sent twice counts only what the second one ended), and
+    /// a create or cycle that did is refused the second time (the key is taken, or the old record is gone),
+    /// so the request fails or ends its session rather than acting twice, and the copy it wrote expires
+    /// unreferenced. A timeout is not retried, so a hung server fails a request after one
+    /// [`RedisStore::DEFAULT_RESPONSE_TIMEOUT`]; a new connection must be made within one as well.
+    ///
+    /// An error that Redis answers with (`NOSCRIPT`, a script's own) comes back as an `Err` too.
+    async fn send(&self, command: &Cmd) -> RedisResult<Value> {
+        let (generation, mut connection) = self.current();
+        let reply = match connection.send_packed_command(command).await {
+            Err(error) if error.is_io_error() && !error.is_timeout() => {
+                tracing::debug!(%error, "Redis connection broken; retrying once on a new one");
+                let replaced = tokio::time::timeout(RedisStore::DEFAULT_RESPONSE_TIMEOUT, self.replace(generation))
+                    .await
+                    .map_err(|_| redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::TimedOut)))?;
+                replaced?.send_packed_command(command).await
+            }
+            reply => reply,
+        };
+        reply?.extract_error()
+    }
+}
 
 impl RedisStore {
     /// How long a command may wait for Redis before the request fails.
@@ -238,26 +332,14 @@ impl RedisStore {
     /// certificate authority, `redis::Client::build_with_tls(url, TlsCertificates { root_cert, .. })`
     /// (feature `redis-tls`).
     pub async fn with_client(client: redis::Client) -> Result<Self, StoreError> {
-        let config = ConnectionManagerConfig::new()
+        let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(Self::DEFAULT_RESPONSE_TIMEOUT))
-            .set_response_timeout(Some(Self::DEFAULT_RESPONSE_TIMEOUT))
-            .set_number_of_retries(2)
-            .set_max_delay(Duration::from_millis(500));
-        let mut connection = ConnectionManager::new_with_config(client, config).await.map_err(unavailable)?;
-        for script in [
-            &*CREATE_SCRIPT,
-            &*SAVE_SCRIPT,
-            &*CYCLE_SCRIPT,
-            &*CREATE_OWNED_SCRIPT,
-            &*SAVE_OWNER_SCRIPT,
-            &*CYCLE_OWNER_SCRIPT,
-            &*DELETE_SCRIPT,
-            &*LIST_OWNER_SCRIPT,
-            &*REVOKE_OWNER_SCRIPT,
-        ] {
-            script.load_async(&mut connection).await.map_err(unavailable)?;
+            .set_response_timeout(Some(Self::DEFAULT_RESPONSE_TIMEOUT));
+        let connection = Connection::open(client, config).await.map_err(unavailable)?;
+        for script in scripts() {
+            script.load_async(&mut connection.current().1).await.map_err(unavailable)?;
         }
-        Ok(RedisStore { connection, prefix: "session:".to_owned() })
+        Ok(RedisStore { connection: Arc::new(connection), prefix: "session:".to_owned() })
     }
 
     /// Files sessions under `prefix` instead of `session:`, to share one database between apps.
@@ -266,62 +348,46 @@ impl RedisStore {
         self
     }
 
-    /// Runs `command`, and once more if the connection turned out to be broken.
-    ///
-    /// After Redis comes back, the connection manager still holds the failed connection of the outage: the
-    /// first command fails on it, and starts a reconnection that the retry then waits for, so the first
-    /// request after an outage already succeeds. Retrying never does harm: a load, save or delete that did
-    /// reach Redis does the same again, and a create or cycle that did is refused the second time (the key
-    /// is taken, or the old record is gone), so the request fails or ends its session rather than acting
-    /// twice, and the copy it wrote expires unreferenced. A timeout is not retried, so
-    /// a hung server fails a request after one [`RedisStore::DEFAULT_RESPONSE_TIMEOUT`].
-    async fn run<T, F>(&self, command: impl Fn(ConnectionManager) -> F) -> Result<T, StoreError>
-    where
-        F: Future<Output = redis::RedisResult<T>>,
-    {
-        match command(self.connection.clone()).await {
-            Err(error) if error.is_io_error() && !error.is_timeout() => {
-                tracing::debug!(%error, "Redis connection broken; retrying once on a new one");
-                command(self.connection.clone()).await.map_err(unavailable)
+    /// The Redis key of the session under `key`, to put in a command.
+    fn key<'a>(&'a self, key: &'a StoreKey) -> RedisKey<'a> {
+        RedisKey { prefix: &self.prefix, kind: "", hash: key.as_bytes() }
+    }
+
+    /// The Redis key of `owner`'s index.
+    fn owner_index<'a>(&'a self, owner: &'a OwnerKey) -> RedisKey<'a> {
+        RedisKey { prefix: &self.prefix, kind: OWNER_INDEX, hash: owner.as_bytes() }
+    }
+
+    /// Runs a command of one of the store's scripts, which answer 1 for done and 0 for refused.
+    async fn eval(&self, script: &Script, command: &Cmd) -> Result<bool, StoreError> {
+        match self.run_script(script, command).await? {
+            Value::Int(done) => Ok(done == 1),
+            other => Err(StoreError::new(format!("a session script answered {other:?}"))),
+        }
+    }
+
+    /// Runs a command of one of the store's scripts; loads the script first if Redis has forgotten it (a
+    /// restart).
+    async fn run_script(&self, script: &Script, command: &Cmd) -> Result<Value, StoreError> {
+        let reply = match self.connection.send(command).await {
+            Err(error) if error.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+                script.load_async(&mut self.connection.current().1).await.map_err(unavailable)?;
+                self.connection.send(command).await
             }
-            result => result.map_err(unavailable),
-        }
-    }
-
-    /// The prefix and the key's hex digits, as [`StoreKey::to_hex`] writes them (without `fmt`: this is on
-    /// every request's path).
-    fn key(&self, key: &StoreKey) -> String {
-        const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut name = String::with_capacity(self.prefix.len() + 64);
-        name.push_str(&self.prefix);
-        for byte in key.as_bytes() {
-            name.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-            name.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
-        }
-        name
-    }
-
-    /// The name of `owner`'s index: the prefix, `owner:` and the owner key's hex digits.
-    fn owner_index(&self, owner: &OwnerKey) -> String {
-        format!("{}{OWNER_INDEX}{}", self.prefix, owner.to_hex())
-    }
-
-    /// The session hash under `key`, if it is there and live.
-    async fn hgetall(&self, key: &StoreKey) -> Result<Option<Hash>, StoreError> {
-        let key = &self.key(key);
-        let reply: Vec<(Vec<u8>, Vec<u8>)> =
-            self.run(|mut connection| async move { connection.hgetall(key).await }).await?;
-        Hash::parse(reply)
+            reply => reply,
+        };
+        reply.map_err(unavailable)
     }
 }
 
-impl RedisStore {
-    /// Runs one of the store's scripts, which answer 1 for done and 0 for refused.
-    async fn invoke(&self, invocation: &ScriptInvocation<'_>) -> Result<bool, StoreError> {
-        let done: i64 =
-            self.run(|mut connection| async move { invocation.invoke_async(&mut connection).await }).await?;
-        Ok(done == 1)
+/// An `EVALSHA` of `script` on `keys`, its arguments to be added.
+fn script_command(script: &Script, keys: &[RedisKey<'_>]) -> Cmd {
+    let mut command = redis::cmd("EVALSHA");
+    command.arg(script.get_hash()).arg(keys.len());
+    for key in keys {
+        command.arg(key);
     }
+    command
 }
 
 fn unavailable(error: redis::RedisError) -> StoreError {
@@ -337,181 +403,217 @@ fn key_expiry(expires_at: u64) -> u64 {
     expires_at.min(MAX_KEY_EXPIRY)
 }
 
-/// `now, created, last seen, expires, key expiry, f:name, value, ...`: the arguments of CREATE.
-fn record_args(record: &Record) -> Vec<Vec<u8>> {
-    let mut args = Vec::with_capacity(5 + 2 * record.fields.len());
-    for number in [now_millis(), record.created_at, record.last_seen, record.expires_at, key_expiry(record.expires_at)]
-    {
-        args.push(number.to_string().into_bytes());
-    }
-    for (name, value) in &record.fields {
-        args.push(format!("{FIELD_PREFIX}{name}").into_bytes());
-        args.push(value.clone());
-    }
-    args
+/// A key of this store, written straight into a command's buffer: a session's hash,
+/// `<prefix><hex of the store key>`, or an owner's index, `<prefix>owner:<hex of the owner key>`.
+struct RedisKey<'a> {
+    prefix: &'a str,
+    kind: &'static str,
+    hash: &'a [u8; 32],
 }
 
-/// Adds `now` and `patch` as SAVE and CYCLE take them: last seen, expires, the key's expiry, the number of
-/// fields set, their name/value pairs, the names of the fields removed.
-fn add_patch_args(invocation: &mut ScriptInvocation<'_>, patch: &Patch<'_>) {
-    let (set, removed): (Vec<_>, Vec<_>) = patch.changes.iter().partition(|(_, value)| value.is_some());
-    invocation.arg(now_millis()).arg(patch.last_seen).arg(patch.expires_at).arg(key_expiry(patch.expires_at));
-    invocation.arg(set.len());
-    for (name, value) in set {
-        invocation.arg(format!("{FIELD_PREFIX}{name}")).arg(value.as_deref().unwrap_or_default());
-    }
-    for (name, _) in removed {
-        invocation.arg(format!("{FIELD_PREFIX}{name}"));
-    }
-}
-
-/// A session hash as `HGETALL` returns it: its timestamps, and its other pairs as they came.
-struct Hash {
-    created_at: u64,
-    last_seen: u64,
-    expires_at: u64,
-    /// The owner, read from the name of its index in `o`.
-    owner: Option<OwnerKey>,
-    pairs: Vec<(Vec<u8>, Vec<u8>)>,
-}
-
-impl Hash {
-    /// `None` for an empty reply (no such key) and for a record past its deadline, which Redis has not
-    /// reclaimed yet.
-    fn parse(reply: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Option<Hash>, StoreError> {
-        if reply.is_empty() {
-            return Ok(None);
+impl ToRedisArgs for RedisKey<'_> {
+    fn write_redis_args<W: ?Sized + RedisWrite>(&self, out: &mut W) {
+        const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0; 64];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(self.hash) {
+            pair[0] = HEX_DIGITS[usize::from(byte >> 4)];
+            pair[1] = HEX_DIGITS[usize::from(byte & 0x0f)];
         }
-        let (mut created_at, mut last_seen, mut expires_at, mut owner) = (None, None, None, None);
-        let mut pairs = Vec::with_capacity(reply.len().saturating_sub(2));
-        for (name, value) in reply {
-            if name == CREATED.as_bytes() {
-                created_at = parse_millis(&value);
-            } else if name == LAST_SEEN.as_bytes() {
-                last_seen = parse_millis(&value);
-            } else if name == EXPIRES.as_bytes() {
-                expires_at = parse_millis(&value);
-            } else if name == OWNER.as_bytes() {
-                // The index name ends in the owner key's 64 hex digits.
-                let hex = value.len().checked_sub(64).and_then(|start| std::str::from_utf8(&value[start..]).ok());
-                owner = Some(hex.and_then(OwnerKey::from_hex).ok_or_else(|| {
-                    StoreError::new("session record with an owner index name that does not end in an owner key")
-                })?);
-            } else {
-                pairs.push((name, value));
-            }
-        }
-        let missing = |name: &str| StoreError::new(format!("session record without a valid `{name}` field"));
-        let created_at = created_at.ok_or_else(|| missing(CREATED))?;
-        let expires_at = expires_at.ok_or_else(|| missing(EXPIRES))?;
-        let last_seen = last_seen.unwrap_or(created_at);
-        let live = expires_at > now_millis();
-        Ok(live.then_some(Hash { created_at, last_seen, expires_at, owner, pairs }))
-    }
-
-    /// The session fields: the pairs under `f:`, by their names.
-    fn fields(&self) -> impl Iterator<Item = (&str, &[u8])> + Clone {
-        self.pairs.iter().filter_map(|(name, value)| {
-            let name = std::str::from_utf8(name.strip_prefix(FIELD_PREFIX.as_bytes())?).ok()?;
-            Some((name, value.as_slice()))
-        })
+        write_parts(out, &[self.prefix.as_bytes(), self.kind.as_bytes(), &hex]);
     }
 }
 
-fn parse_millis(bytes: &[u8]) -> Option<u64> {
-    std::str::from_utf8(bytes).ok()?.parse().ok()
+/// A session field's name as stored: `f:` and the name, written straight into a command's buffer.
+struct FieldName<'a>(&'a str);
+
+impl ToRedisArgs for FieldName<'_> {
+    fn write_redis_args<W: ?Sized + RedisWrite>(&self, out: &mut W) {
+        write_parts(out, &[FIELD_PREFIX.as_bytes(), self.0.as_bytes()]);
+    }
+}
+
+/// Times as `t` holds them: decimal numbers separated by spaces.
+struct Times<const N: usize>([u64; N]);
+
+impl<const N: usize> ToRedisArgs for Times<N> {
+    fn write_redis_args<W: ?Sized + RedisWrite>(&self, out: &mut W) {
+        let mut arg = out.writer_for_next_arg();
+        for (index, time) in self.0.iter().enumerate() {
+            // Into the command's own buffer, which cannot fail.
+            let _ = if index == 0 { write!(arg, "{time}") } else { write!(arg, " {time}") };
+        }
+    }
+}
+
+/// One argument made of `parts`.
+fn write_parts<W: ?Sized + RedisWrite>(out: &mut W, parts: &[&[u8]]) {
+    let mut arg = out.writer_for_next_arg();
+    for part in parts {
+        // Into the command's own buffer, which cannot fail.
+        let _ = arg.write_all(part);
+    }
+}
+
+/// The record in an `HGETALL` reply (a RESP2 array of names and values, or a RESP3 map), its buffers moved
+/// into it, not copied. `None` for an empty reply (no such key), for a hash without `t` (no record of this
+/// store) and for a record past its deadline, which Redis has not reclaimed yet.
+fn parse_record(reply: Value) -> Result<Option<Record>, StoreError> {
+    let pairs: Vec<(Value, Value)> = match reply {
+        Value::Array(items) => {
+            let mut items = items.into_iter();
+            std::iter::from_fn(|| Some((items.next()?, items.next()?))).collect()
+        }
+        Value::Map(pairs) => pairs,
+        Value::Nil => Vec::new(),
+        other => return Err(StoreError::new(format!("Redis answered HGETALL with {other:?}"))),
+    };
+    let (mut times, mut owner) = (None, None);
+    let mut fields = std::collections::HashMap::with_capacity(pairs.len().saturating_sub(1));
+    for pair in pairs {
+        let (Value::BulkString(name), Value::BulkString(value)) = pair else {
+            return Err(StoreError::new("Redis answered HGETALL with a value that is not a string"));
+        };
+        if name == TIMES.as_bytes() {
+            times = Some(parse_times(&value).ok_or_else(|| StoreError::new("a session record's `t` is malformed"))?);
+        } else if name == OWNER.as_bytes() {
+            owner = Some(owner_of_index(&value).ok_or_else(|| StoreError::new("a session record's `o` is malformed"))?);
+        } else if let Some(field) = field_name(name) {
+            fields.insert(field, value);
+        }
+    }
+    let Some([expires_at, last_seen, created_at]) = times else { return Ok(None) };
+    let record = Record { fields, created_at, last_seen, expires_at, owner };
+    Ok((!record.is_expired(now_millis())).then_some(record))
+}
+
+/// The session field a stored name holds, `f:` taken off in place: no copy.
+fn field_name(mut name: Vec<u8>) -> Option<String> {
+    if !name.starts_with(FIELD_PREFIX.as_bytes()) {
+        return None;
+    }
+    name.drain(..FIELD_PREFIX.len());
+    String::from_utf8(name).ok()
+}
+
+/// The key an index or session name ends in: its last 64 hex digits.
+fn hash_at_end(name: &[u8]) -> Option<&str> {
+    let start = name.len().checked_sub(64)?;
+    std::str::from_utf8(&name[start..]).ok()
+}
+
+/// The owner whose index is named `index`.
+fn owner_of_index(index: &[u8]) -> Option<OwnerKey> {
+    OwnerKey::from_hex(hash_at_end(index)?)
+}
+
+/// `<expires> <last seen> <created>`.
+fn parse_times(bytes: &[u8]) -> Option<[u64; 3]> {
+    let mut numbers = std::str::from_utf8(bytes).ok()?.split(' ').map(|number| number.parse().ok());
+    let times = [numbers.next()??, numbers.next()??, numbers.next()??];
+    numbers.next().is_none().then_some(times)
 }
 
 impl SessionStore for RedisStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
-        Ok(self.hgetall(key).await?.map(|hash| {
-            Arc::new(Record {
-                fields: hash.fields().map(|(name, value)| (name.to_owned(), value.to_vec())).collect(),
-                created_at: hash.created_at,
-                last_seen: hash.last_seen,
-                expires_at: hash.expires_at,
-                owner: hash.owner,
-            })
-        }))
+        let mut command = redis::cmd("HGETALL");
+        command.arg(self.key(key));
+        let reply = self.connection.send(&command).await.map_err(unavailable)?;
+        Ok(parse_record(reply)?.map(Arc::new))
     }
 
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
-        let mut invocation = match &record.owner {
-            None => CREATE_SCRIPT.key(self.key(key)),
+        let (script, mut command) = match &record.owner {
+            None => (&*CREATE_SCRIPT, script_command(&CREATE_SCRIPT, &[self.key(key)])),
             Some(owner) => {
-                let mut invocation = CREATE_OWNED_SCRIPT.key(self.key(key));
-                invocation.key(self.owner_index(owner));
-                invocation
+                (&*CREATE_OWNED_SCRIPT, script_command(&CREATE_OWNED_SCRIPT, &[self.key(key), self.owner_index(owner)]))
             }
         };
-        invocation.arg(record_args(record));
-        self.invoke(&invocation).await
+        command
+            .arg(now_millis())
+            .arg(Times([record.expires_at, record.last_seen, record.created_at]))
+            .arg(key_expiry(record.expires_at));
+        for (name, value) in &record.fields {
+            command.arg(FieldName(name)).arg(value.as_slice());
+        }
+        self.eval(script, &command).await
     }
 
     /// A patch that keeps the owner runs the plain SAVE script: only a change of owner touches an index.
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let mut invocation = match patch.owner {
-            OwnerChange::Keep => SAVE_SCRIPT.key(self.key(key)),
-            change => {
-                let mut invocation = SAVE_OWNER_SCRIPT.key(self.key(key));
-                if let OwnerChange::Set(owner) = change {
-                    invocation.key(self.owner_index(&owner));
-                }
-                invocation
+        let (script, command) = match &patch.owner {
+            OwnerChange::Keep => (&*SAVE_SCRIPT, patch_command(&SAVE_SCRIPT, &[self.key(key)], patch)),
+            OwnerChange::Set(owner) => {
+                let keys = [self.key(key), self.owner_index(owner)];
+                (&*SAVE_OWNER_SCRIPT, patch_command(&SAVE_OWNER_SCRIPT, &keys, patch))
             }
+            OwnerChange::Clear => (&*SAVE_OWNER_SCRIPT, patch_command(&SAVE_OWNER_SCRIPT, &[self.key(key)], patch)),
         };
-        add_patch_args(&mut invocation, patch);
-        self.invoke(&invocation).await
+        self.eval(script, &command).await
     }
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        let invocation = &DELETE_SCRIPT.key(self.key(key));
-        let _: i64 = self.run(|mut connection| async move { invocation.invoke_async(&mut connection).await }).await?;
-        Ok(())
+        self.eval(&DELETE_SCRIPT, &script_command(&DELETE_SCRIPT, &[self.key(key)])).await.map(drop)
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let mut invocation = match patch.owner {
-            OwnerChange::Keep => CYCLE_SCRIPT.key(self.key(old)),
-            _ => CYCLE_OWNER_SCRIPT.key(self.key(old)),
+        let (old, new) = (self.key(old), self.key(new));
+        let (script, command) = match &patch.owner {
+            OwnerChange::Keep => (&*CYCLE_SCRIPT, patch_command(&CYCLE_SCRIPT, &[old, new], patch)),
+            OwnerChange::Set(owner) => {
+                let keys = [old, new, self.owner_index(owner)];
+                (&*CYCLE_OWNER_SCRIPT, patch_command(&CYCLE_OWNER_SCRIPT, &keys, patch))
+            }
+            OwnerChange::Clear => (&*CYCLE_OWNER_SCRIPT, patch_command(&CYCLE_OWNER_SCRIPT, &[old, new], patch)),
         };
-        invocation.key(self.key(new));
-        if let OwnerChange::Set(owner) = patch.owner {
-            invocation.key(self.owner_index(&owner));
-        }
-        add_patch_args(&mut invocation, patch);
-        self.invoke(&invocation).await
+        self.eval(script, &command).await
     }
 
     async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
-        let mut invocation = LIST_OWNER_SCRIPT.key(self.owner_index(owner));
-        invocation.arg(now_millis());
-        let invocation = &invocation;
-        let listed: Vec<Vec<u8>> =
-            self.run(|mut connection| async move { invocation.invoke_async(&mut connection).await }).await?;
+        let mut command = script_command(&LIST_OWNER_SCRIPT, &[self.owner_index(owner)]);
+        command.arg(now_millis());
+        let listed = self.run_script(&LIST_OWNER_SCRIPT, &command).await?;
         let malformed = || StoreError::new("an owner's session listed without a valid key or times");
+        let Value::Array(listed) = listed else { return Err(malformed()) };
         listed
-            .chunks_exact(4)
+            .chunks_exact(2)
             .map(|session| {
-                let hex = session[0].len().checked_sub(64).map(|start| &session[0][start..]);
-                let key = hex.and_then(|hex| StoreKey::from_hex(std::str::from_utf8(hex).ok()?));
-                let time = |index: usize| parse_millis(&session[index]);
-                Ok(OwnedSession {
-                    key: key.ok_or_else(malformed)?,
-                    created_at: time(1).ok_or_else(malformed)?,
-                    last_seen: time(2).ok_or_else(malformed)?,
-                    expires_at: time(3).ok_or_else(malformed)?,
-                })
+                let [Value::BulkString(name), Value::BulkString(times)] = session else { return Err(malformed()) };
+                let key = hash_at_end(name).and_then(StoreKey::from_hex).ok_or_else(malformed)?;
+                let [expires_at, last_seen, created_at] = parse_times(times).ok_or_else(malformed)?;
+                Ok(OwnedSession { key, created_at, last_seen, expires_at })
             })
             .collect()
     }
 
     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
-        let mut invocation = REVOKE_OWNER_SCRIPT.key(self.owner_index(owner));
-        invocation.arg(now_millis()).arg(except.map(|key| self.key(key)).unwrap_or_default());
-        let invocation = &invocation;
-        let revoked: usize =
-            self.run(|mut connection| async move { invocation.invoke_async(&mut connection).await }).await?;
-        Ok(revoked)
+        let mut command = script_command(&REVOKE_OWNER_SCRIPT, &[self.owner_index(owner)]);
+        command.arg(now_millis());
+        match except {
+            Some(key) => command.arg(self.key(key)),
+            None => command.arg(""),
+        };
+        match self.run_script(&REVOKE_OWNER_SCRIPT, &command).await? {
+            Value::Int(revoked) => Ok(usize::try_from(revoked).unwrap_or_default()),
+            other => Err(StoreError::new(format!("the revoking script answered {other:?}"))),
+        }
     }
+}
+
+/// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, the number of fields set,
+/// their name/value pairs, the names of the fields removed.
+fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> Cmd {
+    let mut command = script_command(script, keys);
+    let set = patch.changes.iter().filter(|(_, value)| value.is_some());
+    command
+        .arg(now_millis())
+        .arg(Times([patch.expires_at, patch.last_seen]))
+        .arg(key_expiry(patch.expires_at))
+        .arg(set.clone().count());
+    for (name, value) in set {
+        command.arg(FieldName(name)).arg(value.as_deref().unwrap_or_default());
+    }
+    for (name, _) in patch.changes.iter().filter(|(_, value)| value.is_none()) {
+        command.arg(FieldName(name));
+    }
+    command
 }

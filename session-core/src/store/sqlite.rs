@@ -75,6 +75,7 @@ struct Statements {
     save: String,
     delete: String,
     cycle: String,
+    cleanup_batch: String,
     delete_expired: String,
     save_owner: String,
     cycle_owner: String,
@@ -111,9 +112,12 @@ impl Statements {
                  WHERE key = ?1 AND expires_at > ?6 \
                  AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
             ),
-            delete_expired: format!(
-                "DELETE FROM {table} WHERE key IN (SELECT key FROM {table} WHERE expires_at <= ?1 LIMIT ?2)"
+            // The two statements of a step of `sql::delete_expired_by_key`: the last of the `?2` keys after
+            // `?1` and how many there are, then the ended rows among them deleted.
+            cleanup_batch: format!(
+                "SELECT max(key), count(*) FROM (SELECT key FROM {table} WHERE key > ?1 ORDER BY key LIMIT ?2)"
             ),
+            delete_expired: format!("DELETE FROM {table} WHERE key > ?1 AND key <= ?2 AND expires_at <= ?3"),
             save_owner: format!(
                 "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = ?4, owner = ?6 \
                  WHERE key = ?1 AND expires_at > ?5"
@@ -133,7 +137,8 @@ impl Statements {
         }
     }
 
-    /// The statements that create the table and its deadline index, for [`SqliteStore::migrate`].
+    /// The statements that create the table, for [`SqliteStore::migrate`]. It has no index on `expires_at`:
+    /// see `sql::delete_expired_by_key` for why.
     fn create_table(&self) -> String {
         let name = &self.name;
         format!(
@@ -145,7 +150,6 @@ impl Statements {
              \x20   expires_at INTEGER NOT NULL,\n\
              \x20   owner BLOB\n\
              );\n\
-             CREATE INDEX IF NOT EXISTS \"{name}_expires_at\" ON \"{name}\" (expires_at);\n\
              {}",
             self.owner_index()
         )
@@ -163,7 +167,7 @@ impl SqliteStore {
     /// another) before it fails.
     pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
-    /// Rows [`delete_expired`](Self::delete_expired) deletes per statement, unless
+    /// Rows [`delete_expired`](Self::delete_expired) looks at per step, unless
     /// [`with_cleanup_batch_size`](Self::with_cleanup_batch_size) says otherwise.
     pub const DEFAULT_CLEANUP_BATCH_SIZE: u32 = 1000;
 
@@ -225,8 +229,9 @@ impl SqliteStore {
         Ok(SqliteStore { statements: Arc::new(Statements::new(name)), ..self })
     }
 
-    /// Deletes at most `rows` ended sessions per statement in [`delete_expired`](Self::delete_expired),
-    /// so that no statement holds the file's write lock for long (at least 1).
+    /// Looks at `rows` sessions per step of [`delete_expired`](Self::delete_expired) instead of
+    /// [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE), so that no `DELETE` holds the file's
+    /// write lock for long (at least 1).
     pub fn with_cleanup_batch_size(self, rows: u32) -> Self {
         SqliteStore { cleanup_batch: rows.max(1).into(), ..self }
     }
@@ -236,7 +241,7 @@ impl SqliteStore {
         &self.pool
     }
 
-    /// Creates the table and its index on `expires_at`, unless the table exists (so a read-only
+    /// Creates the table, unless it exists (so a read-only
     /// database with the table opens fine).
     ///
     /// The statement, for an app that puts it in its own migrations instead:
@@ -250,7 +255,6 @@ impl SqliteStore {
     ///     expires_at INTEGER NOT NULL,
     ///     owner BLOB
     /// );
-    /// CREATE INDEX IF NOT EXISTS "sessions_expires_at" ON "sessions" (expires_at);
     /// CREATE INDEX IF NOT EXISTS "sessions_owner" ON "sessions" (owner) WHERE owner IS NOT NULL;
     /// ```
     ///
@@ -280,24 +284,28 @@ impl SqliteStore {
         sqlx::query_scalar(question).bind(&self.statements.name).fetch_one(&self.pool).await.map_err(failure)
     }
 
-    /// Deletes the rows of ended sessions, [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
-    /// at a time, until none is left; returns how many it deleted.
+    /// Deletes the rows of ended sessions, walking the table [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
+    /// rows at a time (one `DELETE` each) in the order of their keys; returns how many it deleted.
     pub async fn delete_expired(&self) -> Result<u64, StoreError> {
-        let mut deleted = 0;
-        loop {
-            let now = sql::to_sql_millis(now_millis());
-            let batch = sqlx::query(&self.statements.delete_expired)
-                .bind(now)
+        sql::delete_expired_by_key(self.cleanup_batch, |after| async move {
+            let (last_key, keys): (Option<Vec<u8>>, i64) = sqlx::query_as(&self.statements.cleanup_batch)
+                .bind(&after)
                 .bind(self.cleanup_batch)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(failure)?;
+            let Some(last_key) = last_key else { return Ok(sql::CleanupStep { last_key, keys, deleted: 0 }) };
+            let deleted = sqlx::query(&self.statements.delete_expired)
+                .bind(&after)
+                .bind(&last_key)
+                .bind(sql::to_sql_millis(now_millis()))
                 .execute(&self.pool)
                 .await
                 .map_err(failure)?
                 .rows_affected();
-            deleted += batch;
-            if batch < self.cleanup_batch.unsigned_abs() {
-                return Ok(deleted);
-            }
-        }
+            Ok(sql::CleanupStep { last_key: Some(last_key), keys, deleted })
+        })
+        .await
     }
 
     /// Runs [`delete_expired`](Self::delete_expired) now and then every `period` in a background task,
