@@ -282,38 +282,6 @@ async fn a_chosen_schema_and_table_are_created_and_used() {
     assert_eq!(rows, 1);
 }
 
-#[tokio::test]
-async fn a_cycle_onto_an_ended_record_replaces_it() {
-    let Some(server) = PostgresServer::start() else { return };
-    let store = connect(&server).await;
-    let now = now_millis();
-    let (old, ended) = (StoreKey::from_bytes([1; 32]), StoreKey::from_bytes([2; 32]));
-    let live = Record {
-        fields: [("user_id".to_owned(), b"7".to_vec())].into(),
-        created_at: now - 5_000,
-        last_seen: now,
-        expires_at: now + 3_600_000,
-        owner: None,
-    };
-    assert!(store.create(&old, &Arc::new(live.clone())).await.unwrap());
-    let over = Record { fields: [("cart".to_owned(), b"[1]".to_vec())].into(), expires_at: now + 100, ..live.clone() };
-    assert!(store.create(&ended, &Arc::new(over)).await.unwrap());
-    tokio::time::sleep(Duration::from_millis(200)).await;
-
-    let changes = [("roles", Some(b"[]".to_vec()))];
-    let patch = session_core::store::Patch {
-        changes: &changes,
-        last_seen: now_millis(),
-        expires_at: now + 7_200_000,
-        owner: session_core::store::OwnerChange::Keep,
-    };
-    assert!(store.cycle(&old, &ended, &patch).await.unwrap(), "an ended record does not hold its key");
-    let mut expected = live;
-    expected.apply(&patch);
-    assert_eq!(store.load(&ended).await.unwrap().as_deref(), Some(&expected), "nothing of the ended record is left");
-    assert_eq!(store.load(&old).await.unwrap(), None);
-}
-
 /// Creates `count` sessions whose deadline is `expires_in` from now, directly through the store.
 async fn create_sessions(store: &PostgresStore, count: usize, expires_in: Duration) -> Vec<StoreKey> {
     let now = now_millis();

@@ -124,6 +124,7 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
         self.case("cycle_moves_the_record_and_keeps_its_data", cycle_moves_the_record_and_keeps_its_data).await;
         self.case("cycle_refuses_a_taken_key", cycle_refuses_a_taken_key).await;
         self.case("cycle_refuses_an_ended_record", cycle_refuses_an_ended_record).await;
+        self.case("cycle_takes_a_key_whose_record_ended", cycle_takes_a_key_whose_record_ended).await;
         self.case(
             "concurrent_cycles_of_one_session_leave_one_session",
             concurrent_cycles_of_one_session_leave_one_session,
@@ -450,6 +451,23 @@ async fn cycle_refuses_an_ended_record<S: SessionStore>(store: S) {
     let new = new_key();
     assert!(!ok("cycle", store.cycle(&new_key(), &new, &patch).await), "cycle of an unknown key returned true");
     assert_eq!(ok("load", store.load(&new).await), None, "cycle of an unknown key created a record");
+}
+
+/// A new key whose record has ended (expired, not yet reclaimed) is free: the cycle replaces that record
+/// whole, and nothing of it is left beside the moved session.
+async fn cycle_takes_a_key_whose_record_ended<S: SessionStore>(store: S) {
+    let (old, ended) = (new_key(), new_key());
+    let live = record(&[("user_id", b"7")], LONG);
+    let short = record(&[("cart", b"[1]")], Duration::from_millis(100));
+    assert!(ok("create", store.create(&old, &live).await));
+    assert!(ok("create", store.create(&ended, &short).await));
+    sleep_past(short.expires_at).await;
+    let changes = [("roles", Some(b"[]".to_vec()))];
+    let patch = patch(&changes, now_millis() + millis(LONG));
+    assert!(ok("cycle", store.cycle(&old, &ended, &patch).await), "an ended record kept its key from a cycle");
+    let expected = patched(&live, &patch);
+    assert_eq!(ok("load", store.load(&ended).await), Some(expected), "something of the ended record is left");
+    assert_eq!(ok("load", store.load(&old).await), None, "the old key still loads after cycle");
 }
 
 /// Two requests of one visitor that both cycle the session (two logins at once): one moves it, the other
