@@ -37,6 +37,20 @@ struct VisitorAfterDeploy {
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
+impl Captured {
+    /// Captures every event at every level that this thread logs while the guard lives.
+    fn everything_logged_here() -> (Captured, tracing::subscriber::DefaultGuard) {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        (captured, tracing::subscriber::set_default(subscriber))
+    }
+}
+
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.0.lock().unwrap().extend_from_slice(bytes);
@@ -83,14 +97,7 @@ fn routes() -> Router {
 
 #[tokio::test]
 async fn no_id_key_or_cookie_value_is_ever_logged() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::everything_logged_here();
 
     let key = Key::generate();
     let store = MemoryStore::default();
@@ -143,14 +150,7 @@ async fn no_id_key_or_cookie_value_is_ever_logged() {
 
 #[tokio::test]
 async fn a_value_too_large_for_its_cookie_is_logged_below_error() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::everything_logged_here();
 
     let routes = Router::new().route(
         "/too-large",
