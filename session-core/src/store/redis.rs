@@ -380,15 +380,25 @@ impl RedisStore {
     }
 }
 
-/// An `EVALSHA` of `script` on `keys`, its arguments to be added.
-fn script_command(script: &Script, keys: &[RedisKey<'_>]) -> Cmd {
-    let mut command = redis::cmd("EVALSHA");
-    command.arg(script.get_hash()).arg(keys.len());
+/// An `EVALSHA` of `script` on `keys`, its arguments to be added: `args` more of them, of `bytes` in all.
+///
+/// The command's buffers are sized for all of it up front, since growing them argument by argument
+/// reallocated them several times per command (BENCHMARKS.md has what that cost).
+fn script_command(script: &Script, keys: &[RedisKey<'_>], args: usize, bytes: usize) -> Cmd {
+    // The script's SHA-1 in hex, and the number of keys.
+    const HEAD_BYTES: usize = "EVALSHA".len() + 40 + 4;
+    let key_bytes: usize = keys.iter().map(RedisKey::len).sum();
+    let mut command = Cmd::with_capacity(3 + keys.len() + args, HEAD_BYTES + key_bytes + bytes);
+    command.arg("EVALSHA").arg(script.get_hash()).arg(keys.len());
     for key in keys {
         command.arg(key);
     }
     command
 }
+
+/// Bytes enough for the decimal times and counts a script's arguments start with (a `u64` has at most 20
+/// digits).
+const NUMBER_ARGS_BYTES: usize = 4 * 20;
 
 fn unavailable(error: redis::RedisError) -> StoreError {
     let message = if error.is_io_error() || error.is_timeout() || error.is_connection_dropped() {
@@ -409,6 +419,13 @@ struct RedisKey<'a> {
     prefix: &'a str,
     kind: &'static str,
     hash: &'a [u8; 32],
+}
+
+impl RedisKey<'_> {
+    /// Its length in a command.
+    fn len(&self) -> usize {
+        self.prefix.len() + self.kind.len() + 2 * self.hash.len()
+    }
 }
 
 impl ToRedisArgs for RedisKey<'_> {
@@ -515,17 +532,22 @@ fn parse_times(bytes: &[u8]) -> Option<[u64; 3]> {
 
 impl SessionStore for RedisStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
-        let mut command = redis::cmd("HGETALL");
-        command.arg(self.key(key));
+        let key = self.key(key);
+        let mut command = Cmd::with_capacity(2, "HGETALL".len() + key.len());
+        command.arg("HGETALL").arg(key);
         let reply = self.connection.send(&command).await.map_err(unavailable)?;
         Ok(parse_record(reply)?.map(Arc::new))
     }
 
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
+        let (args, bytes) = record.fields.iter().fold((3, NUMBER_ARGS_BYTES), |(args, bytes), (name, value)| {
+            (args + 2, bytes + FIELD_PREFIX.len() + name.len() + value.len())
+        });
         let (script, mut command) = match &record.owner {
-            None => (&*CREATE_SCRIPT, script_command(&CREATE_SCRIPT, &[self.key(key)])),
+            None => (&*CREATE_SCRIPT, script_command(&CREATE_SCRIPT, &[self.key(key)], args, bytes)),
             Some(owner) => {
-                (&*CREATE_OWNED_SCRIPT, script_command(&CREATE_OWNED_SCRIPT, &[self.key(key), self.owner_index(owner)]))
+                let keys = [self.key(key), self.owner_index(owner)];
+                (&*CREATE_OWNED_SCRIPT, script_command(&CREATE_OWNED_SCRIPT, &keys, args, bytes))
             }
         };
         command
@@ -552,7 +574,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        self.eval(&DELETE_SCRIPT, &script_command(&DELETE_SCRIPT, &[self.key(key)])).await.map(drop)
+        self.eval(&DELETE_SCRIPT, &script_command(&DELETE_SCRIPT, &[self.key(key)], 0, 0)).await.map(drop)
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
@@ -569,7 +591,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn owner_sessions(&self, owner: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> {
-        let mut command = script_command(&LIST_OWNER_SCRIPT, &[self.owner_index(owner)]);
+        let mut command = script_command(&LIST_OWNER_SCRIPT, &[self.owner_index(owner)], 1, NUMBER_ARGS_BYTES);
         command.arg(now_millis());
         let listed = self.run_script(&LIST_OWNER_SCRIPT, &command).await?;
         let malformed = || StoreError::new("an owner's session listed without a valid key or times");
@@ -586,7 +608,9 @@ impl SessionStore for RedisStore {
     }
 
     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
-        let mut command = script_command(&REVOKE_OWNER_SCRIPT, &[self.owner_index(owner)]);
+        let except_bytes = except.map_or(0, |key| self.key(key).len());
+        let mut command =
+            script_command(&REVOKE_OWNER_SCRIPT, &[self.owner_index(owner)], 2, NUMBER_ARGS_BYTES + except_bytes);
         command.arg(now_millis());
         match except {
             Some(key) => command.arg(self.key(key)),
@@ -602,7 +626,14 @@ impl SessionStore for RedisStore {
 /// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, the number of fields set,
 /// their name/value pairs, the names of the fields removed.
 fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> Cmd {
-    let mut command = script_command(script, keys);
+    let (args, bytes) = patch.changes.iter().fold((4, NUMBER_ARGS_BYTES), |(args, bytes), (name, value)| {
+        let name = FIELD_PREFIX.len() + name.len();
+        match value {
+            Some(value) => (args + 2, bytes + name + value.len()),
+            None => (args + 1, bytes + name),
+        }
+    });
+    let mut command = script_command(script, keys, args, bytes);
     let set = patch.changes.iter().filter(|(_, value)| value.is_some());
     command
         .arg(now_millis())
