@@ -23,8 +23,9 @@
 //!
 //! Requests go straight into each router (`tower::ServiceExt::oneshot`), no HTTP, from `BENCH_CLIENTS`
 //! (default 16) concurrent tasks on a multi-thread runtime, each a returning visitor with a session of its
-//! own (a counter and a user name). "read" reads the counter; "write" sets it to a value no request has
-//! written before, so neither library can skip the write. Each round measures both workloads for both
+//! own (a counter and a user name), and each store first holds `BENCH_OTHERS` (default 10,000) sessions of
+//! other visitors, as a server's store does. "read" reads the counter; "write" sets it to a value no request
+//! has written before, so neither library can skip the write. Each round measures both workloads for both
 //! libraries, `BENCH_SECONDS` (default 0.5) each, ours first in even rounds and the peer first in odd ones,
 //! so drift hits both alike; the tables show medians over `BENCH_ROUNDS` (default 21) rounds, and the
 //! ratio is the median of the rounds' own, beside the range the middle half of them fell in. Many short
@@ -173,16 +174,25 @@ struct Contender {
 }
 
 impl Contender {
-    /// Starts a session for each of `clients` visitors.
-    async fn start(app: Router, clients: usize) -> Self {
-        let mut cookies = Vec::with_capacity(clients);
-        for _ in 0..clients {
-            let start = Request::post("/start").body(Body::empty()).expect("a valid request");
-            let response = app.clone().oneshot(start).await.expect("infallible");
-            assert_eq!(response.status(), StatusCode::OK);
-            let set_cookie = response.headers().get(header::SET_COOKIE).expect("a session cookie");
-            let pair = set_cookie.to_str().expect("ASCII").split(';').next().expect("name=value");
-            cookies.push(HeaderValue::from_str(pair).expect("a valid Cookie header"));
+    /// Starts a session for each of `settings.clients` visitors, and `settings.others` sessions of other
+    /// visitors who do not come back during the run, so that the store holds as many as a server's does.
+    async fn start(app: Router, settings: &Settings) -> Self {
+        let mut cookies = Vec::with_capacity(settings.clients);
+        for _ in 0..settings.clients {
+            cookies.push(start_session(&app).await);
+        }
+        let mut starters = tokio::task::JoinSet::new();
+        for starter in 0..settings.clients {
+            let share = settings.others / settings.clients + usize::from(starter < settings.others % settings.clients);
+            let app = app.clone();
+            starters.spawn(async move {
+                for _ in 0..share {
+                    start_session(&app).await;
+                }
+            });
+        }
+        while let Some(starter) = starters.join_next().await {
+            starter.expect("a session could not be started");
         }
         Contender { app, cookies }
     }
@@ -229,6 +239,16 @@ impl Contender {
             );
         }
     }
+}
+
+/// A new visitor's first request: the cookie that names its session.
+async fn start_session(app: &Router) -> HeaderValue {
+    let start = Request::post("/start").body(Body::empty()).expect("a valid request");
+    let response = app.clone().oneshot(start).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    let set_cookie = response.headers().get(header::SET_COOKIE).expect("a session cookie");
+    let pair = set_cookie.to_str().expect("ASCII").split(';').next().expect("name=value");
+    HeaderValue::from_str(pair).expect("a valid Cookie header")
 }
 
 /// Where CPU time is read, before and after each measurement.
@@ -453,6 +473,7 @@ struct Settings {
     warm_up: Duration,
     rounds: usize,
     clients: usize,
+    others: usize,
     stores: String,
 }
 
@@ -467,6 +488,7 @@ impl Settings {
             warm_up: (duration / 4).max(Duration::from_millis(500)),
             rounds: setting("BENCH_ROUNDS", 21_usize).max(1),
             clients: setting("BENCH_CLIENTS", 16_usize).max(1),
+            others: setting("BENCH_OTHERS", 10_000_usize),
             stores: setting("BENCH_STORES", "redis,postgres,sqlite".to_owned()),
         }
     }
@@ -485,9 +507,10 @@ async fn run() {
     let settings = Settings::from_env();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     println!(
-        "{} concurrent clients on a tokio runtime of {threads} worker threads; {} round(s) of {:?} per workload \
-         and library, after {:?} each to warm up. Medians over the rounds; CPU time per request in µs.",
-        settings.clients, settings.rounds, settings.duration, settings.warm_up
+        "{} concurrent clients on a tokio runtime of {threads} worker threads, {} other sessions in each store; \
+         {} round(s) of {:?} per workload and library, after {:?} each to warm up. Medians over the rounds; CPU \
+         time per request in µs.",
+        settings.clients, settings.others, settings.rounds, settings.duration, settings.warm_up
     );
     println!("Peers: tower-sessions 0.14 with tower-sessions-redis-store 0.16 and tower-sessions-sqlx-store 0.15.");
     if settings.runs("redis") {
@@ -515,8 +538,8 @@ async fn redis(settings: &Settings) {
     let version = info_field(&info, "redis_version").unwrap_or("(version unknown)").to_owned();
     Pair {
         title: format!("Redis {version}: `RedisStore` beside tower-sessions-redis-store"),
-        ours: Contender::start(ours(our_store), settings.clients).await,
-        peer: Contender::start(peer(PeerRedisStore::new(client)), settings.clients).await,
+        ours: Contender::start(ours(our_store), settings).await,
+        peer: Contender::start(peer(PeerRedisStore::new(client)), settings).await,
         meters: vec![Meter::Redis(redis), Meter::Process],
     }
     .compare(settings)
@@ -554,8 +577,8 @@ async fn postgres(settings: &Settings) {
     }
     Pair {
         title: format!("PostgreSQL {version}: `PostgresStore` beside tower-sessions-sqlx-store's"),
-        ours: Contender::start(ours(our_store), settings.clients).await,
-        peer: Contender::start(peer(peer_store), settings.clients).await,
+        ours: Contender::start(ours(our_store), settings).await,
+        peer: Contender::start(peer(peer_store), settings).await,
         meters: postmaster
             .map(|postmaster| Meter::Postgres { postmaster })
             .into_iter()
@@ -611,8 +634,8 @@ async fn sqlite(settings: &Settings) {
         sqlx::query_scalar("SELECT sqlite_version()").fetch_one(our_store.pool()).await.expect("a version");
     Pair {
         title: format!("SQLite {version}: `SqliteStore` beside tower-sessions-sqlx-store's"),
-        ours: Contender::start(ours(our_store), settings.clients).await,
-        peer: Contender::start(peer(peer_store), settings.clients).await,
+        ours: Contender::start(ours(our_store), settings).await,
+        peer: Contender::start(peer(peer_store), settings).await,
         meters: vec![Meter::SqliteThreads, Meter::Process],
     }
     .compare(settings)
