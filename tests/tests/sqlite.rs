@@ -202,6 +202,40 @@ async fn a_locked_file_answers_writes_with_503_after_the_busy_timeout() {
     assert_eq!(browser.get("/user").await.body, "Some(7) Some([\"apple\"])");
 }
 
+/// A store's writes queue for their turn rather than meet at the file's write lock, and the queue is
+/// bounded: with the file locked by another process, five concurrent writes all answer 503 within the
+/// store's wait for a turn plus one wait for the lock, where waiting one after the other would take five
+/// waits for the lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_queued_behind_a_locked_file_answer_503_within_a_bound() {
+    let dir = TempDir::new("sqlite-queue");
+    open(&dir).await;
+    let url = dir.sqlite_url("sessions.db", "mode=rwc");
+    let lock_wait = Duration::from_millis(800);
+    let options = SqliteConnectOptions::from_str(&url).unwrap().busy_timeout(lock_wait);
+    let store = SqliteStore::from_pool(SqlitePoolOptions::new().connect_with(options).await.unwrap());
+    let app = app(SessionLayer::new(store, Key::generate()));
+    let mut browsers: Vec<Browser> = (0..5).map(|_| Browser::new(app.clone())).collect();
+    for (user, browser) in browsers.iter_mut().enumerate() {
+        assert_eq!(browser.post(&format!("/login/{user}")).await.status, StatusCode::OK);
+    }
+
+    let mut holder = SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("BEGIN EXCLUSIVE").execute(&mut holder).await.unwrap();
+    let started = Instant::now();
+    let writes = browsers.iter_mut().map(|browser| expect_unavailable(browser, "POST", "/cart/apple"));
+    futures::future::join_all(writes).await;
+    let took = started.elapsed();
+    println!("five writes queued behind a locked file answered 503 in {took:?}");
+    let bound = SqliteStore::DEFAULT_BUSY_TIMEOUT + lock_wait + Duration::from_millis(400);
+    assert!(took < bound, "took {took:?}, more than the bound {bound:?}");
+    sqlx::raw_sql("ROLLBACK").execute(&mut holder).await.unwrap();
+
+    for browser in &mut browsers {
+        assert_eq!(browser.post("/cart/apple").await.status, StatusCode::OK, "writes work again");
+    }
+}
+
 #[tokio::test]
 async fn names_that_are_not_plain_identifiers_are_refused_before_any_statement() {
     let dir = TempDir::new("sqlite-names");

@@ -5,7 +5,8 @@
 //! statement, and SQLite runs one writing statement at a time, so each is atomic: a save merges its
 //! fields into the stored object with `json_patch` (whose `null` removes a field), and a cycle moves the
 //! row to its new key with one `UPDATE`. Every statement that needs a live record compares the row's own
-//! deadline with the app's `now_millis()`, bound as a parameter.
+//! deadline with the app's `now_millis()`, bound as a parameter. The store's own writing statements take
+//! turns in the process (`SqliteStore::write` says why).
 //!
 //! The owner of a session is a column of its row (`owner`, the 32-byte [`OwnerKey`], `NULL` for none),
 //! with a partial index on the owned rows: the index from owners to sessions is the table itself, so
@@ -34,9 +35,12 @@ use crate::{id::StoreKey, StoreError};
 /// choose the table with [`with_table_name`](Self::with_table_name) and create it with
 /// [`migrate`](Self::migrate).
 ///
-/// A write that finds the file locked by another process waits up to
-/// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT) (2 seconds), then fails with a [`StoreError`], as
-/// does a write to a file opened read-only; the layer answers both with a 503.
+/// The writes of a store and its clones take turns, each starting as soon as the one before it has ended.
+/// A write waits up to [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT) (2 seconds) for its turn, and
+/// then, if another connection holds the file's lock (another process's, or one the app writes its own
+/// tables with), up to its connection's busy timeout (on the connections [`connect`](Self::connect) opens,
+/// `DEFAULT_BUSY_TIMEOUT` too); then it fails with a [`StoreError`], as does a write to a file opened
+/// read-only. The layer answers both with a 503.
 ///
 /// Ended sessions read as absent at once; their rows are deleted by [`delete_expired`](Self::delete_expired),
 /// which [`spawn_cleanup`](Self::spawn_cleanup) runs in the background.
@@ -58,6 +62,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     statements: Arc<Statements>,
     cleanup_batch: i64,
+    /// Taken by every statement that writes, by this store and its clones: see [`SqliteStore::write`].
+    writes: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -163,8 +169,9 @@ impl Statements {
 }
 
 impl SqliteStore {
-    /// How long a write waits for another connection's lock on the file (within this process or
-    /// another) before it fails.
+    /// How long a write waits for its turn among the store's writes, and, on the connections
+    /// [`connect`](Self::connect) opens, for a lock on the file that another connection holds, before it
+    /// fails.
     pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
     /// Rows [`delete_expired`](Self::delete_expired) looks at per step, unless
@@ -175,7 +182,7 @@ impl SqliteStore {
     /// if it is missing, `?mode=ro` to only read it) and creates the table `sessions` if it is missing.
     ///
     /// A database whose table this creates is switched to write-ahead logging, so that requests reading
-    /// sessions never wait for one that writes. Writes wait for a lock on the file up to
+    /// sessions never wait for one that writes. Writes wait for another connection's lock on the file up to
     /// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT).
     ///
     /// An in-memory database (`sqlite::memory:`) lasts only as long as its connections: use
@@ -219,6 +226,7 @@ impl SqliteStore {
             pool,
             statements: Arc::new(Statements::new("sessions".to_owned())),
             cleanup_batch: Self::DEFAULT_CLEANUP_BATCH_SIZE.into(),
+            writes: Arc::default(),
         }
     }
 
@@ -284,6 +292,24 @@ impl SqliteStore {
         sqlx::query_scalar(question).bind(&self.statements.name).fetch_one(&self.pool).await.map_err(failure)
     }
 
+    /// Runs a statement that writes, in its turn among this store's writes: they queue here, each starting
+    /// as soon as the one before it has ended, waiting at most
+    /// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT) for their turn.
+    ///
+    /// Without the queue they would meet at the file's write lock, where SQLite has a writer that finds the
+    /// lock taken sleep a millisecond or more before it tries again, and the lock would go unused while it
+    /// sleeps (BENCHMARKS.md has what that cost). Other connections' writers, in other processes or on the
+    /// app's own tables, still meet this store's there.
+    async fn write<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> Result<sqlx::sqlite::SqliteQueryResult, StoreError> {
+        let _turn = tokio::time::timeout(Self::DEFAULT_BUSY_TIMEOUT, self.writes.lock())
+            .await
+            .map_err(|_| StoreError::new("the SQLite database is locked: this store's writes are queued behind it"))?;
+        statement.execute(&self.pool).await.map_err(failure)
+    }
+
     /// Deletes the rows of ended sessions, walking the table [`DEFAULT_CLEANUP_BATCH_SIZE`](Self::DEFAULT_CLEANUP_BATCH_SIZE)
     /// rows at a time (one `DELETE` each) in the order of their keys; returns how many it deleted.
     pub async fn delete_expired(&self) -> Result<u64, StoreError> {
@@ -295,14 +321,11 @@ impl SqliteStore {
                 .await
                 .map_err(failure)?;
             let Some(last_key) = last_key else { return Ok(sql::CleanupStep { last_key, keys, deleted: 0 }) };
-            let deleted = sqlx::query(&self.statements.delete_expired)
+            let statement = sqlx::query(&self.statements.delete_expired)
                 .bind(&after)
                 .bind(&last_key)
-                .bind(sql::to_sql_millis(now_millis()))
-                .execute(&self.pool)
-                .await
-                .map_err(failure)?
-                .rows_affected();
+                .bind(sql::to_sql_millis(now_millis()));
+            let deleted = self.write(statement).await?.rows_affected();
             Ok(sql::CleanupStep { last_key: Some(last_key), keys, deleted })
         })
         .await
@@ -372,17 +395,15 @@ impl SessionStore for SqliteStore {
 
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
         let fields = sql::fields_json(record.fields.iter().map(|(name, value)| (name.as_str(), value.as_slice())));
-        let done = sqlx::query(&self.statements.create)
+        let statement = sqlx::query(&self.statements.create)
             .bind(&key.as_bytes()[..])
             .bind(fields)
             .bind(sql::to_sql_millis(record.created_at))
             .bind(sql::to_sql_millis(record.last_seen))
             .bind(sql::to_sql_millis(record.expires_at))
             .bind(sql::to_sql_millis(now_millis()))
-            .bind(record.owner.as_ref().map(|owner| &owner.as_bytes()[..]))
-            .execute(&self.pool)
-            .await
-            .map_err(failure)?;
+            .bind(record.owner.as_ref().map(|owner| &owner.as_bytes()[..]));
+        let done = self.write(statement).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -397,12 +418,12 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = bind_owner(done, patch.owner).execute(&self.pool).await.map_err(failure)?;
+        let done = self.write(bind_owner(done, patch.owner)).await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        sqlx::query(&self.statements.delete).bind(&key.as_bytes()[..]).execute(&self.pool).await.map_err(failure)?;
+        self.write(sqlx::query(&self.statements.delete).bind(&key.as_bytes()[..])).await?;
         Ok(())
     }
 
@@ -418,7 +439,7 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = bind_owner(done, patch.owner).execute(&self.pool).await.map_err(failure)?;
+        let done = self.write(bind_owner(done, patch.owner)).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -433,13 +454,11 @@ impl SessionStore for SqliteStore {
     }
 
     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
-        let done = sqlx::query(&self.statements.revoke_owner)
+        let statement = sqlx::query(&self.statements.revoke_owner)
             .bind(&owner.as_bytes()[..])
             .bind(sql::to_sql_millis(now_millis()))
-            .bind(except.map(|key| &key.as_bytes()[..]))
-            .execute(&self.pool)
-            .await
-            .map_err(failure)?;
+            .bind(except.map(|key| &key.as_bytes()[..]));
+        let done = self.write(statement).await?;
         Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
     }
 }
