@@ -79,9 +79,9 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 ";
 
-/// Shared by SAVE_REMOVING and CYCLE, whose ARGV are: now, `<expires> <last seen>` (the new times but the creation,
-/// which stays), the key's expiry, the number of fields set, their name/value pairs, then the names of the
-/// fields removed.
+/// Shared by SAVE_REMOVING and CYCLE (and their owner variants), whose ARGV are: now, `<expires> <last
+/// seen>` (the new times but the creation, which stays), the key's expiry, the number of fields set, their
+/// name/value pairs, then the names of the fields removed.
 const PATCH: &str = r"
 local function created_if_live(key)
   local t = redis.call('HGET', key, 't')

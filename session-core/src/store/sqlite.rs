@@ -306,7 +306,7 @@ impl SqliteStore {
     ) -> Result<sqlx::sqlite::SqliteQueryResult, StoreError> {
         let _turn = tokio::time::timeout(Self::DEFAULT_BUSY_TIMEOUT, self.writes.lock())
             .await
-            .map_err(|_| StoreError::new("the SQLite database is locked: this store's writes are queued behind it"))?;
+            .map_err(|_| StoreError::new("the SQLite database is locked: a write waited too long for its turn"))?;
         statement.execute(&self.pool).await.map_err(failure)
     }
 
