@@ -79,9 +79,9 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 ";
 
-/// Shared by SAVE_REMOVING and CYCLE (and their owner variants), whose ARGV are: now, `<expires> <last
-/// seen>` (the new times but the creation, which stays), the key's expiry, the number of fields set, their
-/// name/value pairs, then the names of the fields removed.
+/// Shared by SAVE and CYCLE, whose ARGV are: now, `<expires> <last seen>` (the new times but the creation,
+/// which stays), the key's expiry, the number of fields set, their name/value pairs, then the names of the
+/// fields removed.
 const PATCH: &str = r"
 local function created_if_live(key)
   local t = redis.call('HGET', key, 't')
@@ -97,22 +97,8 @@ local function apply_patch(key, created)
 end
 ";
 
-/// KEYS[1]: the session. ARGV: now, `<expires> <last seen>`, the key's expiry, then the name/value pairs of
-/// the fields set. Changes nothing if the record is gone or ended. The usual save: one that removes no
-/// field. It is [`SAVE_REMOVING`] written out for that case, without a count of the fields set and without
-/// [`PATCH`]'s functions, which Redis runs in 8% fewer instructions (BENCHMARKS.md).
-const SAVE: &str = r"
-local t = redis.call('HGET', KEYS[1], 't')
-if not t then return 0 end
-local expires, created = string.match(t, '^(%d+) %d+ (%d+)$')
-if not expires or tonumber(expires) <= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 't', ARGV[2] .. ' ' .. created, unpack(ARGV, 4))
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-return 1
-";
-
 /// KEYS[1]: the session. ARGV: as [`PATCH`] says. Changes nothing if the record is gone or ended.
-const SAVE_REMOVING: &str = r"
+const SAVE: &str = r"
 local created = created_if_live(KEYS[1])
 if not created then return 0 end
 apply_patch(KEYS[1], created)
@@ -163,8 +149,7 @@ redis.call('SADD', KEYS[2], KEYS[1])
 return 1
 ";
 
-/// A save of a patch that changes the owner, ARGV as [`PATCH`] says: KEYS[2], if given, is the new
-/// owner's index.
+/// SAVE of a patch that changes the owner: KEYS[2], if given, is the new owner's index.
 const SAVE_OWNER: &str = r"
 local created = created_if_live(KEYS[1])
 if not created then return 0 end
@@ -236,8 +221,7 @@ const MAX_KEY_EXPIRY: u64 = i64::MAX as u64;
 
 // Compiled once: `Script` hashes its source, and calls go out as EVALSHA.
 static CREATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE));
-static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(SAVE));
-static SAVE_REMOVING_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SAVE_REMOVING}")));
+static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SAVE}")));
 static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{CYCLE}")));
 static CREATE_OWNED_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE_OWNED));
 static SAVE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SET_OWNER}{SAVE_OWNER}")));
@@ -248,11 +232,10 @@ static LIST_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LIST_O
 static REVOKE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(REVOKE_OWNER));
 
 /// Every script of the store, loaded when it connects.
-fn scripts() -> [&'static Script; 10] {
+fn scripts() -> [&'static Script; 9] {
     [
         &CREATE_SCRIPT,
         &SAVE_SCRIPT,
-        &SAVE_REMOVING_SCRIPT,
         &CYCLE_SCRIPT,
         &CREATE_OWNED_SCRIPT,
         &SAVE_OWNER_SCRIPT,
@@ -577,16 +560,10 @@ impl SessionStore for RedisStore {
         self.eval(script, &command).await
     }
 
-    /// A patch that keeps the owner runs SAVE, or SAVE_REMOVING if it removes fields: only a change of
-    /// owner touches an index.
+    /// A patch that keeps the owner runs the plain SAVE script: only a change of owner touches an index.
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let (script, command) = match &patch.owner {
-            OwnerChange::Keep if patch.changes.iter().all(|(_, value)| value.is_some()) => {
-                (&*SAVE_SCRIPT, save_command(self.key(key), patch))
-            }
-            OwnerChange::Keep => {
-                (&*SAVE_REMOVING_SCRIPT, patch_command(&SAVE_REMOVING_SCRIPT, &[self.key(key)], patch))
-            }
+            OwnerChange::Keep => (&*SAVE_SCRIPT, patch_command(&SAVE_SCRIPT, &[self.key(key)], patch)),
             OwnerChange::Set(owner) => {
                 let keys = [self.key(key), self.owner_index(owner)];
                 (&*SAVE_OWNER_SCRIPT, patch_command(&SAVE_OWNER_SCRIPT, &keys, patch))
@@ -646,22 +623,8 @@ impl SessionStore for RedisStore {
     }
 }
 
-/// SAVE's command: now, `<expires> <last seen>`, the key's expiry, the name/value pairs of the fields set.
-/// For a patch that removes none.
-fn save_command(key: RedisKey<'_>, patch: &Patch<'_>) -> Cmd {
-    let (args, bytes) = patch.changes.iter().fold((3, NUMBER_ARGS_BYTES), |(args, bytes), (name, value)| {
-        (args + 2, bytes + FIELD_PREFIX.len() + name.len() + value.as_ref().map_or(0, Vec::len))
-    });
-    let mut command = script_command(&SAVE_SCRIPT, &[key], args, bytes);
-    command.arg(now_millis()).arg(Times([patch.expires_at, patch.last_seen])).arg(key_expiry(patch.expires_at));
-    for (name, value) in patch.changes {
-        command.arg(FieldName(name)).arg(value.as_deref().unwrap_or_default());
-    }
-    command
-}
-
-/// SAVE_REMOVING's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, the number of fields
-/// set, their name/value pairs, the names of the fields removed.
+/// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, the number of fields set,
+/// their name/value pairs, the names of the fields removed.
 fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> Cmd {
     let (args, bytes) = patch.changes.iter().fold((4, NUMBER_ARGS_BYTES), |(args, bytes), (name, value)| {
         let name = FIELD_PREFIX.len() + name.len();
