@@ -35,6 +35,11 @@
 //! CPU time per request is read around each measurement: the server's (Redis by `INFO cpu`; the
 //! PostgreSQL cluster's processes from `/proc`), for SQLite the threads sqlx runs its connections on
 //! (SQLite runs in them, in this process), and this whole process's (clients, layer, client library).
+//!
+//! By default Redis and PostgreSQL share the machine's CPUs with this process. `BENCH_SERVER_CPU=own` gives
+//! each server the last CPU to itself and this process the others (with `taskset`, for the server's section
+//! only), as a server on a machine of its own would be: then a library's throughput is bounded by the CPU it
+//! costs on the side where it costs most, and the two placements show which side that is.
 
 use std::{
     path::Path,
@@ -333,18 +338,75 @@ fn ticks(count: u64) -> Duration {
 /// The CPU time of the cluster whose postmaster is `postmaster`: every PostgreSQL process is its child.
 fn postgres_cpu(postmaster: u32) -> Option<Duration> {
     let own = ProcStat::read(&Path::new("/proc").join(postmaster.to_string()).join("stat"))?;
-    let mut total = own.cpu + own.children;
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let is_process = entry.file_name().to_str().is_some_and(|name| name.bytes().all(|b| b.is_ascii_digit()));
-        if !is_process {
-            continue;
-        }
-        // A process that ended since the listing was made has no stat: its time is in `own.children` next time.
-        if let Some(process) = ProcStat::read(&entry.path().join("stat")).filter(|p| p.parent == postmaster) {
-            total += process.cpu;
+    // A process that ended since `/proc` was listed is left out: its time is in `own.children` next time.
+    let running: u64 = children(postmaster).map(|(_, child)| child.cpu).sum();
+    Some(ticks(own.cpu + own.children + running))
+}
+
+/// The running processes whose parent is `parent`, with what their `stat` says.
+fn children(parent: u32) -> impl Iterator<Item = (u32, ProcStat)> {
+    let entries = std::fs::read_dir("/proc").into_iter().flatten().flatten();
+    entries.filter_map(move |entry| {
+        let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
+        Some((pid, ProcStat::read(&entry.path().join("stat")).filter(|process| process.parent == parent)?))
+    })
+}
+
+/// Which CPUs a server runs on, beside this process (`BENCH_SERVER_CPU`).
+#[derive(Clone, Copy, PartialEq)]
+enum Placement {
+    /// Wherever the kernel puts it, on the CPUs this process uses too.
+    Shared,
+    /// The last CPU to itself, this process on the others.
+    Own,
+}
+
+impl Placement {
+    fn describe(self, cpus: usize) -> String {
+        match self {
+            Placement::Own if cpus >= 2 => {
+                format!("Redis and PostgreSQL alone on CPU {}, this process on CPUs 0-{}", cpus - 1, cpus - 2)
+            }
+            Placement::Own => "one CPU only: Redis and PostgreSQL share it with this process".to_owned(),
+            Placement::Shared => "Redis and PostgreSQL share the CPUs with this process".to_owned(),
         }
     }
-    Some(ticks(total))
+
+    /// Moves the server's processes `server` (all their threads) to the last CPU and this process to the
+    /// others, until the returned guard is dropped; does nothing for `Shared`, on a machine of one CPU, or
+    /// when the server's processes are not known.
+    fn apply(self, server: &[u32]) -> Option<OwnCpu> {
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        if self == Placement::Shared || cpus < 2 || server.is_empty() {
+            return None;
+        }
+        for pid in server {
+            pin(*pid, &(cpus - 1).to_string());
+        }
+        pin(std::process::id(), &format!("0-{}", cpus - 2));
+        Some(OwnCpu { cpus })
+    }
+}
+
+/// This process kept off the CPU a server has to itself; dropped, it may use every CPU again.
+struct OwnCpu {
+    cpus: usize,
+}
+
+impl Drop for OwnCpu {
+    fn drop(&mut self) {
+        pin(std::process::id(), &format!("0-{}", self.cpus - 1));
+    }
+}
+
+/// Runs every thread of process `pid` on the CPUs `list` (`taskset`'s syntax).
+fn pin(pid: u32, list: &str) {
+    let status = Command::new("taskset")
+        .args(["--all-tasks", "--pid", "--cpu-list", list, &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("`taskset` (util-linux) runs, for BENCH_SERVER_CPU=own");
+    assert!(status.success(), "taskset could not move process {pid} to CPUs {list}");
 }
 
 /// The CPU time of this process's threads that sqlx named for SQLite connections.
@@ -475,6 +537,7 @@ struct Settings {
     clients: usize,
     others: usize,
     stores: String,
+    placement: Placement,
 }
 
 impl Settings {
@@ -490,6 +553,11 @@ impl Settings {
             clients: setting("BENCH_CLIENTS", 16_usize).max(1),
             others: setting("BENCH_OTHERS", 10_000_usize),
             stores: setting("BENCH_STORES", "redis,postgres,sqlite".to_owned()),
+            placement: match std::env::var("BENCH_SERVER_CPU").as_deref() {
+                Ok("own") => Placement::Own,
+                Ok("shared") | Err(_) => Placement::Shared,
+                Ok(other) => panic!("BENCH_SERVER_CPU={other}: expected `own` or `shared`"),
+            },
         }
     }
 
@@ -509,8 +577,13 @@ async fn run() {
     println!(
         "{} concurrent clients on a tokio runtime of {threads} worker threads, {} other sessions in each store; \
          {} round(s) of {:?} per workload and library, after {:?} each to warm up. Medians over the rounds; CPU \
-         time per request in µs.",
-        settings.clients, settings.others, settings.rounds, settings.duration, settings.warm_up
+         time per request in µs. {}.",
+        settings.clients,
+        settings.others,
+        settings.rounds,
+        settings.duration,
+        settings.warm_up,
+        settings.placement.describe(threads)
     );
     println!("Peers: tower-sessions 0.14 with tower-sessions-redis-store 0.16 and tower-sessions-sqlx-store 0.15.");
     if settings.runs("redis") {
@@ -536,6 +609,8 @@ async fn redis(settings: &Settings) {
     let mut redis = redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
     let info: String = redis::cmd("INFO").arg("server").query_async(&mut redis).await.expect("INFO server");
     let version = info_field(&info, "redis_version").unwrap_or("(version unknown)").to_owned();
+    let server_pid = info_field(&info, "process_id").and_then(|pid| pid.parse().ok()).expect("Redis's process id");
+    let _placement = settings.placement.apply(&[server_pid]);
     Pair {
         title: format!("Redis {version}: `RedisStore` beside tower-sessions-redis-store"),
         ours: Contender::start(ours(our_store), settings).await,
@@ -575,6 +650,12 @@ async fn postgres(settings: &Settings) {
     if postmaster.is_none() {
         println!("\n(PostgreSQL's processes cannot be read from /proc here: no server CPU column.)");
     }
+    // Backends started later are forked by the postmaster, and keep the CPUs it has.
+    let cluster: Vec<u32> = postmaster
+        .into_iter()
+        .flat_map(|postmaster| children(postmaster).map(|(pid, _)| pid).chain([postmaster]))
+        .collect();
+    let _placement = settings.placement.apply(&cluster);
     Pair {
         title: format!("PostgreSQL {version}: `PostgresStore` beside tower-sessions-sqlx-store's"),
         ours: Contender::start(ours(our_store), settings).await,
