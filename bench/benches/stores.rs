@@ -373,11 +373,15 @@ impl Placement {
     }
 
     /// Moves the server's processes `server` (all their threads) to the last CPU and this process to the
-    /// others, until the returned guard is dropped; does nothing for `Shared`, on a machine of one CPU, or
-    /// when the server's processes are not known.
+    /// others, until the returned guard is dropped; does nothing for `Shared` or on a machine of one CPU,
+    /// and says so when the server's processes are not known.
     fn apply(self, server: &[u32]) -> Option<OwnCpu> {
         let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-        if self == Placement::Shared || cpus < 2 || server.is_empty() {
+        if self == Placement::Shared || cpus < 2 {
+            return None;
+        }
+        if server.is_empty() {
+            println!("\n(The server's processes are not known here: it shares the CPUs with this process.)");
             return None;
         }
         for pid in server {
@@ -609,8 +613,8 @@ async fn redis(settings: &Settings) {
     let mut redis = redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
     let info: String = redis::cmd("INFO").arg("server").query_async(&mut redis).await.expect("INFO server");
     let version = info_field(&info, "redis_version").unwrap_or("(version unknown)").to_owned();
-    let server_pid = info_field(&info, "process_id").and_then(|pid| pid.parse().ok()).expect("Redis's process id");
-    let _placement = settings.placement.apply(&[server_pid]);
+    let server: Vec<u32> = info_field(&info, "process_id").and_then(|pid| pid.parse().ok()).into_iter().collect();
+    let _placement = settings.placement.apply(&server);
     Pair {
         title: format!("Redis {version}: `RedisStore` beside tower-sessions-redis-store"),
         ours: Contender::start(ours(our_store), settings).await,
