@@ -15,7 +15,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use http::{Request, StatusCode};
 use redis::AsyncCommands;
 use session_core::{
-    store::{now_millis, Patch, Record, RedisStore},
+    store::{now_millis, OwnerChange, OwnerKey, Patch, Record, RedisStore},
     Key, MemoryStore, SessionLayer, SessionStore, StoreKey,
 };
 use sha2::{Digest, Sha256};
@@ -340,13 +340,18 @@ async fn rediss_connects_over_tls() {
 
 /// Creates, through `store`, a one-field session under `key` whose own deadline is `ttl` from now.
 async fn create_short_lived(store: &RedisStore, key: &StoreKey, ttl: Duration) {
+    create(store, key, None, now_millis() + u64::try_from(ttl.as_millis()).unwrap()).await;
+}
+
+/// Creates, through `store`, a one-field session under `key`, owned by `owner`, that ends at `expires_at`.
+async fn create(store: &RedisStore, key: &StoreKey, owner: Option<OwnerKey>, expires_at: u64) {
     let now = now_millis();
     let record = Record {
         fields: [("user_id".to_owned(), b"7".to_vec())].into(),
         created_at: now,
         last_seen: now,
-        expires_at: now + u64::try_from(ttl.as_millis()).unwrap(),
-        owner: None,
+        expires_at,
+        owner,
     };
     assert!(store.create(key, &Arc::new(record)).await.unwrap(), "created");
 }
@@ -411,4 +416,51 @@ async fn a_cycle_after_the_records_own_deadline_moves_nothing_though_redis_still
     let cycled = store.cycle(&old, &new, &patch).await.unwrap();
     assert!(!cycled, "a record past its own deadline was moved to a new id");
     assert_eq!(store.load(&new).await.unwrap(), None, "the cycle revived the session under the new id");
+}
+
+/// An owner's index holds their live sessions, not every sign-in since their first: each way a session joins
+/// it (created owned, or given the owner by a save or a cycle) first drops the members whose session has
+/// ended, though nothing listed or revoked the owner's sessions in between.
+#[tokio::test]
+async fn a_sign_in_drops_the_owners_ended_sessions_from_their_index() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let mut redis = inspector(&server).await;
+    let owner = OwnerKey::of(b"7");
+    let index = format!("session:owner:{}", owner.to_hex());
+    let members = async |redis: &mut redis::aio::MultiplexedConnection| {
+        let members: BTreeSet<String> = redis.smembers(&index).await.unwrap();
+        members
+    };
+    let key = |byte: u8| StoreKey::from_bytes([byte; 32]);
+    let names = |bytes: &[u8]| -> BTreeSet<String> {
+        bytes.iter().map(|byte| format!("session:{}", key(*byte).to_hex())).collect()
+    };
+    let end_soon = async |bytes: std::ops::RangeInclusive<u8>| {
+        for byte in bytes {
+            create(&store, &key(byte), Some(owner), now_millis() + 300).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let give_owner =
+        Patch { changes: &[], last_seen: now_millis(), expires_at: an_hour_from_now(), owner: OwnerChange::Set(owner) };
+
+    end_soon(1..=3).await;
+    assert_eq!(members(&mut redis).await, names(&[1, 2, 3]), "ended sessions stay members until a sign-in");
+    create(&store, &key(10), Some(owner), an_hour_from_now()).await;
+    assert_eq!(members(&mut redis).await, names(&[10]), "a session created owned");
+
+    end_soon(4..=5).await;
+    create(&store, &key(11), None, an_hour_from_now()).await;
+    assert!(store.save(&key(11), &give_owner).await.unwrap());
+    assert_eq!(members(&mut redis).await, names(&[10, 11]), "a session given its owner by a save");
+
+    end_soon(6..=6).await;
+    create(&store, &key(12), None, an_hour_from_now()).await;
+    assert!(store.cycle(&key(12), &key(13), &give_owner).await.unwrap());
+    assert_eq!(members(&mut redis).await, names(&[10, 11, 13]), "a session given its owner by a cycle");
+
+    let listed: BTreeSet<StoreKey> = store.owner_sessions(&owner).await.unwrap().into_iter().map(|s| s.key).collect();
+    let live = [10, 11, 13].map(key);
+    assert_eq!(listed, BTreeSet::from(live), "the listing agrees");
 }

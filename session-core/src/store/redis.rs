@@ -13,9 +13,11 @@
 //!
 //! An owned session's hash also holds `o`: the name of its owner's index, a set under
 //! `session:owner:<hex of the owner key>` whose members are the names of the owner's session hashes.
-//! The scripts that write an owned session keep the set in step in the same script; the set has no
-//! expiry of its own (an idle refresh would outlive it), so listing and revoking drop members whose
-//! session has ended, and the set goes when its last member does.
+//! The scripts that write an owned session keep the set in step in the same script. The set has no
+//! expiry of its own (an idle refresh would outlive it), so the scripts that add a member (a sign-in), list
+//! or revoke drop the members whose session has ended first: an owner's set holds at most their live
+//! sessions and those that ended since their last sign-in, however often they sign in, and it goes when
+//! its last member does.
 
 use std::{
     io::Write,
@@ -120,12 +122,34 @@ end
 return 1
 ";
 
+/// Shared by the scripts that add to an owner's index and by LIST_OWNER: the names and `t` of the live
+/// sessions in `index`, with the members whose session has ended or belongs to another owner now dropped
+/// from it. ARGV[1]: now.
+const LIVE_MEMBERS: &str = r"
+local function live_members(index)
+  local listed = {}
+  for _, key in ipairs(redis.call('SMEMBERS', index)) do
+    local state = redis.call('HMGET', key, 't', 'o')
+    local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
+    if expires and expires > tonumber(ARGV[1]) and state[2] == index then
+      table.insert(listed, key)
+      table.insert(listed, state[1])
+    else
+      redis.call('SREM', index, key)
+    end
+  end
+  return listed
+end
+";
+
 /// Gives the session `key` the owner index `index` (if given; none otherwise), leaving its former one.
+/// Needs [`LIVE_MEMBERS`].
 const SET_OWNER: &str = r"
 local function set_owner(key, index)
   local before = redis.call('HGET', key, 'o')
   if before then redis.call('SREM', before, key) end
   if index then
+    live_members(index)
     redis.call('HSET', key, 'o', index)
     redis.call('SADD', index, key)
   else
@@ -135,7 +159,7 @@ end
 ";
 
 /// CREATE for an owned record: KEYS[2] is its owner's index, ARGV as CREATE's. An ended record it
-/// replaces leaves its own owner's index.
+/// replaces leaves its own owner's index. Needs [`LIVE_MEMBERS`].
 const CREATE_OWNED: &str = r"
 local t = redis.call('HGET', KEYS[1], 't')
 local expires = t and tonumber(string.match(t, '^%d+'))
@@ -143,6 +167,7 @@ if expires and expires > tonumber(ARGV[1]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
 if before then redis.call('SREM', before, KEYS[1]) end
 redis.call('UNLINK', KEYS[1])
+live_members(KEYS[2])
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'o', KEYS[2], unpack(ARGV, 4))
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 redis.call('SADD', KEYS[2], KEYS[1])
@@ -180,20 +205,9 @@ return 1
 ";
 
 /// KEYS[1]: an owner's index. ARGV: now. Returns name, `t` of each live session in it, dropping the members
-/// whose session has ended or belongs to another owner now.
+/// whose session has ended or belongs to another owner now. Needs [`LIVE_MEMBERS`].
 const LIST_OWNER: &str = r"
-local listed = {}
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local state = redis.call('HMGET', key, 't', 'o')
-  local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
-  if expires and expires > tonumber(ARGV[1]) and state[2] == KEYS[1] then
-    table.insert(listed, key)
-    table.insert(listed, state[1])
-  else
-    redis.call('SREM', KEYS[1], key)
-  end
-end
-return listed
+return live_members(KEYS[1])
 ";
 
 /// KEYS[1]: an owner's index. ARGV: now, then the name of the session to keep (or an empty string).
@@ -223,12 +237,13 @@ const MAX_KEY_EXPIRY: u64 = i64::MAX as u64;
 static CREATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE));
 static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SAVE}")));
 static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{CYCLE}")));
-static CREATE_OWNED_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE_OWNED));
-static SAVE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SET_OWNER}{SAVE_OWNER}")));
+static CREATE_OWNED_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{LIVE_MEMBERS}{CREATE_OWNED}")));
+static SAVE_OWNER_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(&format!("{PATCH}{LIVE_MEMBERS}{SET_OWNER}{SAVE_OWNER}")));
 static CYCLE_OWNER_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(&format!("{PATCH}{SET_OWNER}{CYCLE_OWNER}")));
+    LazyLock::new(|| Script::new(&format!("{PATCH}{LIVE_MEMBERS}{SET_OWNER}{CYCLE_OWNER}")));
 static DELETE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(DELETE));
-static LIST_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LIST_OWNER));
+static LIST_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{LIVE_MEMBERS}{LIST_OWNER}")));
 static REVOKE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(REVOKE_OWNER));
 
 /// Every script of the store, loaded when it connects.
