@@ -342,3 +342,21 @@ async fn connect_reports_a_bad_url_or_an_absent_server_promptly() {
     assert!(error.to_string().contains("PostgreSQL is unavailable"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
 }
+
+/// A row whose `fields` something else rewrote into what the store never writes reads as a clear error
+/// naming the fields, never a panic or a session with the wrong values.
+#[tokio::test]
+async fn fields_rewritten_outside_the_store_are_an_error_on_load() {
+    let Some(server) = PostgresServer::start() else { return };
+    let store = connect(&server).await;
+    let key = create_sessions(&store, 1, Duration::from_secs(3600)).await[0];
+    let pool = inspector(&server).await;
+    for fields in ["[]", "\"text\"", r#"{"user_id": 7}"#, r#"{"user_id": "not base64!"}"#, r#"{"user_id": "\u00e9"}"#] {
+        sqlx::query("UPDATE sessions SET fields = $1::jsonb").bind(fields).execute(&pool).await.unwrap();
+        let error = store.load(&key).await.expect_err(fields);
+        assert!(error.to_string().contains("fields"), "{fields}: {error}");
+    }
+    sqlx::query("UPDATE sessions SET fields = '{\"user_id\": \"Nw\"}'").execute(&pool).await.unwrap();
+    let record = store.load(&key).await.unwrap().expect("live");
+    assert_eq!(record.fields["user_id"], b"7", "a row put back in shape reads again");
+}

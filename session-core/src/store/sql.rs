@@ -62,9 +62,9 @@ pub(super) fn patch_json(patch: &Patch<'_>, removals_as_null: bool) -> String {
 }
 
 /// The fields of a stored record, from the JSON object [`fields_json`] wrote.
-pub(super) fn parse_fields(json: &str) -> Result<HashMap<String, Vec<u8>>, StoreError> {
+pub(super) fn parse_fields(json: &[u8]) -> Result<HashMap<String, Vec<u8>>, StoreError> {
     let malformed = |what: &str| StoreError::new(format!("a stored session's fields are malformed: {what}"));
-    let object: HashMap<String, String> = serde_json::from_str(json).map_err(|error| {
+    let object: HashMap<String, String> = serde_json::from_slice(json).map_err(|error| {
         StoreError::with_source("a stored session's fields are not a JSON object of strings", error)
     })?;
     object
@@ -75,9 +75,6 @@ pub(super) fn parse_fields(json: &str) -> Result<HashMap<String, Vec<u8>>, Store
         })
         .collect()
 }
-
-/// A session row as LOAD reads it: fields (JSON text), created, last seen, expires, owner.
-pub(super) type RecordRow = (String, i64, i64, i64, Option<Vec<u8>>);
 
 /// An owner as stored in the `owner` column: its 32 bytes.
 pub(super) fn parse_owner(bytes: Vec<u8>) -> Result<OwnerKey, StoreError> {
@@ -237,7 +234,7 @@ mod tests {
         let every_byte: Vec<u8> = (0..=255).collect();
         let fields = [("bytes", &every_byte[..]), ("empty", &[][..]), ("\u{e9}t\u{e9}", &b"\"x\""[..])];
         let json = fields_json(fields.iter().copied());
-        let parsed = parse_fields(&json).unwrap();
+        let parsed = parse_fields(json.as_bytes()).unwrap();
         assert_eq!(parsed, fields.iter().map(|(name, value)| ((*name).to_owned(), value.to_vec())).collect());
     }
 
@@ -254,7 +251,7 @@ mod tests {
     #[test]
     fn malformed_fields_are_an_error() {
         for json in ["[]", "{\"a\": 1}", "{\"a\": \"not base64!\"}", "nonsense"] {
-            assert!(parse_fields(json).is_err(), "{json}");
+            assert!(parse_fields(json.as_bytes()).is_err(), "{json}");
         }
     }
 }

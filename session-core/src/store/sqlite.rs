@@ -375,9 +375,12 @@ fn bind_owner<'q>(
     }
 }
 
+/// A session row as LOAD reads it: fields (JSON text), created, last seen, expires, owner.
+type RecordRow = (String, i64, i64, i64, Option<Vec<u8>>);
+
 impl SessionStore for SqliteStore {
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
-        let row: Option<sql::RecordRow> = sqlx::query_as(&self.statements.load)
+        let row: Option<RecordRow> = sqlx::query_as(&self.statements.load)
             .bind(&key.as_bytes()[..])
             .bind(sql::to_sql_millis(now_millis()))
             .fetch_optional(&self.pool)
@@ -385,7 +388,7 @@ impl SessionStore for SqliteStore {
             .map_err(failure)?;
         let Some((fields, created_at, last_seen, expires_at, owner)) = row else { return Ok(None) };
         Ok(Some(Arc::new(Record {
-            fields: sql::parse_fields(&fields)?,
+            fields: sql::parse_fields(fields.as_bytes())?,
             created_at: sql::from_sql_millis(created_at),
             last_seen: sql::from_sql_millis(last_seen),
             expires_at: sql::from_sql_millis(expires_at),
