@@ -63,8 +63,20 @@ fn expected_key(id: &str) -> String {
 
 /// The commands the store's scripts run inside the one round trip of their `EVALSHA`, which Redis counts
 /// under their own names; the store never sends them itself.
-const RUN_BY_SCRIPTS: [&str; 11] =
-    ["hget", "hmget", "hset", "hdel", "pexpireat", "unlink", "del", "rename", "sadd", "srem", "smembers"];
+const RUN_BY_SCRIPTS: [&str; 12] = [
+    "hget",
+    "hmget",
+    "hset",
+    "hdel",
+    "pexpireat",
+    "unlink",
+    "del",
+    "rename",
+    "sadd",
+    "srem",
+    "smembers",
+    "srandmember",
+];
 
 /// Round trips counted twice: on the wire, by a proxy between the store and Redis, and by Redis itself
 /// (`INFO commandstats`), where every command a client sent counts once, an `EVALSHA` as one whatever its
@@ -418,49 +430,79 @@ async fn a_cycle_after_the_records_own_deadline_moves_nothing_though_redis_still
     assert_eq!(store.load(&new).await.unwrap(), None, "the cycle revived the session under the new id");
 }
 
+/// The key of test session `byte`: 32 times that byte.
+fn key(byte: u8) -> StoreKey {
+    StoreKey::from_bytes([byte; 32])
+}
+
+/// The name of `owner`'s index: `session:owner:` and the hex of the owner key.
+fn owner_index(owner: &OwnerKey) -> String {
+    format!("session:owner:{}", owner.to_hex())
+}
+
+/// Creates test sessions `bytes`, owned by `owner`, and waits until they have ended.
+async fn create_owned_and_let_end(store: &RedisStore, owner: OwnerKey, bytes: impl IntoIterator<Item = u8>) {
+    for byte in bytes {
+        create(store, &key(byte), Some(owner), now_millis() + 300).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
 /// An owner's index holds their live sessions, not every sign-in since their first: each way a session joins
 /// it (created owned, or given the owner by a save or a cycle) first drops the members whose session has
-/// ended, though nothing listed or revoked the owner's sessions in between.
+/// ended among those it draws, all of them in a set this small, though nothing listed or revoked the
+/// owner's sessions in between.
 #[tokio::test]
 async fn a_sign_in_drops_the_owners_ended_sessions_from_their_index() {
     let Some(server) = RedisServer::start() else { return };
     let store = connect(&server.url()).await;
     let mut redis = inspector(&server).await;
     let owner = OwnerKey::of(b"7");
-    let index = format!("session:owner:{}", owner.to_hex());
+    let index = owner_index(&owner);
     let members = async |redis: &mut redis::aio::MultiplexedConnection| {
         let members: BTreeSet<String> = redis.smembers(&index).await.unwrap();
         members
     };
-    let key = |byte: u8| StoreKey::from_bytes([byte; 32]);
     let names = |bytes: &[u8]| -> BTreeSet<String> {
         bytes.iter().map(|byte| format!("session:{}", key(*byte).to_hex())).collect()
-    };
-    let end_soon = async |bytes: std::ops::RangeInclusive<u8>| {
-        for byte in bytes {
-            create(&store, &key(byte), Some(owner), now_millis() + 300).await;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
     };
     let give_owner =
         Patch { changes: &[], last_seen: now_millis(), expires_at: an_hour_from_now(), owner: OwnerChange::Set(owner) };
 
-    end_soon(1..=3).await;
+    create_owned_and_let_end(&store, owner, 1..=3).await;
     assert_eq!(members(&mut redis).await, names(&[1, 2, 3]), "ended sessions stay members until a sign-in");
     create(&store, &key(10), Some(owner), an_hour_from_now()).await;
     assert_eq!(members(&mut redis).await, names(&[10]), "a session created owned");
 
-    end_soon(4..=5).await;
+    create_owned_and_let_end(&store, owner, 4..=5).await;
     create(&store, &key(11), None, an_hour_from_now()).await;
     assert!(store.save(&key(11), &give_owner).await.unwrap());
     assert_eq!(members(&mut redis).await, names(&[10, 11]), "a session given its owner by a save");
 
-    end_soon(6..=6).await;
+    create_owned_and_let_end(&store, owner, [6]).await;
     create(&store, &key(12), None, an_hour_from_now()).await;
     assert!(store.cycle(&key(12), &key(13), &give_owner).await.unwrap());
     assert_eq!(members(&mut redis).await, names(&[10, 11, 13]), "a session given its owner by a cycle");
 
     let listed: BTreeSet<StoreKey> = store.owner_sessions(&owner).await.unwrap().into_iter().map(|s| s.key).collect();
-    let live = [10, 11, 13].map(key);
-    assert_eq!(listed, BTreeSet::from(live), "the listing agrees");
+    assert_eq!(listed, BTreeSet::from([10, 11, 13].map(key)), "the listing agrees");
+}
+
+/// A sign-in's work on the index is bounded, whatever the owner's sessions: it draws 16 members, and drops
+/// the ended ones among them.
+#[tokio::test]
+async fn a_sign_in_looks_at_sixteen_members_of_a_large_index() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let mut redis = inspector(&server).await;
+    let owner = OwnerKey::of(b"7");
+    create_owned_and_let_end(&store, owner, 0..40).await;
+
+    create(&store, &key(100), Some(owner), an_hour_from_now()).await;
+    let members: usize = redis.scard(owner_index(&owner)).await.unwrap();
+    assert_eq!(members, 40 - 16 + 1, "16 ended members dropped, the new one added");
+    let listed = store.owner_sessions(&owner).await.unwrap();
+    assert_eq!(listed.len(), 1, "the one live session listed");
+    let members: usize = redis.scard(owner_index(&owner)).await.unwrap();
+    assert_eq!(members, 1, "a listing drops every ended member");
 }

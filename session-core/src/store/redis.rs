@@ -14,10 +14,12 @@
 //! An owned session's hash also holds `o`: the name of its owner's index, a set under
 //! `session:owner:<hex of the owner key>` whose members are the names of the owner's session hashes.
 //! The scripts that write an owned session keep the set in step in the same script. The set has no
-//! expiry of its own (an idle refresh would outlive it), so the scripts that add a member (a sign-in), list
-//! or revoke drop the members whose session has ended first: an owner's set holds at most their live
-//! sessions and those that ended since their last sign-in, however often they sign in, and it goes when
-//! its last member does.
+//! expiry of its own (an idle refresh would outlive it), so the scripts that use it clear it of members
+//! whose session has ended: listing and revoking drop every such member, and a sign-in (a member added)
+//! those among [`DRAWN_PER_SIGN_IN`] members drawn at random, which bounds a sign-in's work however many
+//! sessions the owner has. For an owner who keeps signing in, the set holds their live sessions and, in
+//! expectation, about one ended one per `DRAWN_PER_SIGN_IN - 1` live ones; it goes when its last member
+//! does.
 
 use std::{
     io::Write,
@@ -122,34 +124,53 @@ end
 return 1
 ";
 
-/// Shared by the scripts that add to an owner's index and by LIST_OWNER: the names and `t` of the live
-/// sessions in `index`, with the members whose session has ended or belongs to another owner now dropped
-/// from it. ARGV[1]: now.
-const LIVE_MEMBERS: &str = r"
+/// How many members of an owner's index a sign-in draws at random, to drop those whose session has ended.
+const DRAWN_PER_SIGN_IN: u32 = 16;
+
+/// Shared by the scripts that read an owner's index, through [`members`]. ARGV[1]: now.
+///
+/// `live_t`: the `t` of the session `key` if it is live and still `index`'s owner's; nil otherwise.
+/// `live_members`: the names and `t` of the live sessions in `index`, dropping every other member.
+/// `drop_some_ended`: drops the ended ones among `DRAWN` members of `index` drawn at random.
+const MEMBERS: &str = r"
+local function live_t(index, key)
+  local state = redis.call('HMGET', key, 't', 'o')
+  local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
+  if expires and expires > tonumber(ARGV[1]) and state[2] == index then return state[1] end
+end
 local function live_members(index)
   local listed = {}
   for _, key in ipairs(redis.call('SMEMBERS', index)) do
-    local state = redis.call('HMGET', key, 't', 'o')
-    local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
-    if expires and expires > tonumber(ARGV[1]) and state[2] == index then
+    local t = live_t(index, key)
+    if t then
       table.insert(listed, key)
-      table.insert(listed, state[1])
+      table.insert(listed, t)
     else
       redis.call('SREM', index, key)
     end
   end
   return listed
 end
+local function drop_some_ended(index)
+  for _, key in ipairs(redis.call('SRANDMEMBER', index, DRAWN)) do
+    if not live_t(index, key) then redis.call('SREM', index, key) end
+  end
+end
 ";
 
+/// [`MEMBERS`], with `DRAWN` set to [`DRAWN_PER_SIGN_IN`].
+fn members() -> String {
+    format!("local DRAWN = {DRAWN_PER_SIGN_IN}\n{MEMBERS}")
+}
+
 /// Gives the session `key` the owner index `index` (if given; none otherwise), leaving its former one.
-/// Needs [`LIVE_MEMBERS`].
+/// Needs [`members`].
 const SET_OWNER: &str = r"
 local function set_owner(key, index)
   local before = redis.call('HGET', key, 'o')
   if before then redis.call('SREM', before, key) end
   if index then
-    live_members(index)
+    drop_some_ended(index)
     redis.call('HSET', key, 'o', index)
     redis.call('SADD', index, key)
   else
@@ -159,7 +180,7 @@ end
 ";
 
 /// CREATE for an owned record: KEYS[2] is its owner's index, ARGV as CREATE's. An ended record it
-/// replaces leaves its own owner's index. Needs [`LIVE_MEMBERS`].
+/// replaces leaves its own owner's index. Needs [`members`].
 const CREATE_OWNED: &str = r"
 local t = redis.call('HGET', KEYS[1], 't')
 local expires = t and tonumber(string.match(t, '^%d+'))
@@ -167,7 +188,7 @@ if expires and expires > tonumber(ARGV[1]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
 if before then redis.call('SREM', before, KEYS[1]) end
 redis.call('UNLINK', KEYS[1])
-live_members(KEYS[2])
+drop_some_ended(KEYS[2])
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'o', KEYS[2], unpack(ARGV, 4))
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 redis.call('SADD', KEYS[2], KEYS[1])
@@ -205,7 +226,7 @@ return 1
 ";
 
 /// KEYS[1]: an owner's index. ARGV: now. Returns name, `t` of each live session in it, dropping the members
-/// whose session has ended or belongs to another owner now. Needs [`LIVE_MEMBERS`].
+/// whose session has ended or belongs to another owner now. Needs [`members`].
 const LIST_OWNER: &str = r"
 return live_members(KEYS[1])
 ";
@@ -237,13 +258,13 @@ const MAX_KEY_EXPIRY: u64 = i64::MAX as u64;
 static CREATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE));
 static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SAVE}")));
 static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{CYCLE}")));
-static CREATE_OWNED_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{LIVE_MEMBERS}{CREATE_OWNED}")));
+static CREATE_OWNED_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{}{CREATE_OWNED}", members())));
 static SAVE_OWNER_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(&format!("{PATCH}{LIVE_MEMBERS}{SET_OWNER}{SAVE_OWNER}")));
+    LazyLock::new(|| Script::new(&format!("{PATCH}{}{SET_OWNER}{SAVE_OWNER}", members())));
 static CYCLE_OWNER_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(&format!("{PATCH}{LIVE_MEMBERS}{SET_OWNER}{CYCLE_OWNER}")));
+    LazyLock::new(|| Script::new(&format!("{PATCH}{}{SET_OWNER}{CYCLE_OWNER}", members())));
 static DELETE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(DELETE));
-static LIST_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{LIVE_MEMBERS}{LIST_OWNER}")));
+static LIST_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{}{LIST_OWNER}", members())));
 static REVOKE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(REVOKE_OWNER));
 
 /// Every script of the store, loaded when it connects.
