@@ -10,6 +10,7 @@ use syn::{GenericArgument, Ident, PathArguments, Type};
 use crate::{
     attr::{Field, Protection, SameSite, Schema, HANDLE_METHODS},
     ctxt::Ctxt,
+    expand::type_name,
     names,
 };
 
@@ -92,7 +93,8 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
     }
 }
 
-/// `owner` and `privilege`: server-side only, one owner, and an owner that a read cannot remove.
+/// `owner` and `privilege`: server-side only, one owner, and an owner that a read cannot remove and whose
+/// stored form does not change.
 fn check_owner(cx: &Ctxt, schema: &Schema) {
     let mut first_owner: Option<&Ident> = None;
     for field in &schema.fields {
@@ -121,6 +123,25 @@ fn check_owner(cx: &Ctxt, schema: &Schema) {
                 owner,
                 format!("field `{}` is both `owner` and `flash`: reading it once would end its ownership", field.ident),
                 "remove `flash`: an owner stays until it is changed or removed",
+            );
+        }
+        if let Some(earlier) = &session.migrate_from {
+            // The index is keyed by the hash of the owner's stored bytes, and a converted value is stored in
+            // the new type's form: sessions still holding the earlier form would stay indexed under it, so
+            // `revoke_owner` with a value of the new type would miss them (a password reset that leaves a
+            // stolen session signed in).
+            let earlier = type_name(earlier);
+            cx.error(
+                &session.migrate_from,
+                format!(
+                    "field `{}` is `owner` and `migrate_from = {earlier}`: sessions stored as `{earlier}` stay \
+                     indexed under that form, out of reach of `revoke_owner` with the new type",
+                    field.ident
+                ),
+                format!(
+                    "remove `migrate_from` and keep the stored form: `#[serde(from = \"{earlier}\", into = \
+                     \"{earlier}\")]` on the new type reads and writes what earlier releases stored"
+                ),
             );
         }
     }

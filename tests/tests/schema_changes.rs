@@ -1,6 +1,6 @@
 //! Values stored by one release and read by the next: `rename_from` moves a session field or a cookie to
 //! its new name, `migrate_from` converts a session field whose type changed, each in the request's one
-//! commit.
+//! commit; an owner whose type changed keeps its stored form, and with it its sessions' index.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +9,11 @@ use axum::{
     Router,
 };
 use serde::{Deserialize, Serialize};
-use session_core::{Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
+use session_core::{
+    schema_lock,
+    testing::{compare_schema_locks, LockComparison},
+    Key, MemoryStore, SessionLayer, SessionSchema, SessionStore,
+};
 use tests::{
     browser::Browser,
     stores::{CallCounts, CountingStore},
@@ -148,10 +152,15 @@ struct Deploy {
 
 impl Deploy {
     async fn after_filling() -> Self {
+        Self::after(before_routes(), "/fill", "filled").await
+    }
+
+    /// A visitor whose `POST path` to the release `routes` was answered with `reply`.
+    async fn after(routes: Router, path: &str, reply: &str) -> Self {
         let store = CountingStore::new(MemoryStore::default());
         let key = Key::generate();
-        let mut visitor = Browser::new(before_routes().layer(SessionLayer::new(store.clone(), key.clone())));
-        assert_eq!(visitor.post("/fill").await.body, "filled");
+        let mut visitor = Browser::new(routes.layer(SessionLayer::new(store.clone(), key.clone())));
+        assert_eq!(visitor.post(path).await.body, reply);
         store.take_counts();
         Deploy { store, key, visitor }
     }
@@ -316,8 +325,6 @@ async fn a_field_renamed_and_retyped_at_once_is_moved_and_converted_in_one_patch
 
 #[tokio::test]
 async fn a_value_that_decodes_as_neither_type_reads_as_absent_and_stays_as_it_was() {
-    let store = CountingStore::new(MemoryStore::default());
-    let key = Key::generate();
     let unrelated = Router::new().route(
         "/fill",
         post(|s: UnrelatedSession| async move {
@@ -325,13 +332,73 @@ async fn a_value_that_decodes_as_neither_type_reads_as_absent_and_stays_as_it_wa
             Result::Ok("filled".to_owned())
         }),
     );
-    let mut visitor = Browser::new(unrelated.layer(SessionLayer::new(store.clone(), key.clone())));
-    visitor.post("/fill").await;
-    let deploy = Deploy { store, key, visitor };
-    deploy.store.take_counts();
+    let deploy = Deploy::after(unrelated, "/fill", "filled").await;
 
     let mut browser = deploy.next_release(migrated_routes());
     assert_eq!(browser.get("/cart").await.body, "");
     assert_eq!(deploy.store.take_counts(), ONE_LOAD, "nothing is written for a value that cannot be read");
     assert_eq!(deploy.record(&mut browser).await, json(&[("cart", "7")]));
+}
+
+/// A release whose sessions belong to a numeric user id.
+#[derive(SessionSchema)]
+struct NumberedOwner {
+    #[session(owner)]
+    user_id: u64,
+}
+
+/// The release after, whose user id became a type of its own. An owner's index is keyed by its stored
+/// form, so `migrate_from` is refused on it; the type keeps the form through serde instead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "u64", into = "u64")]
+struct AccountId {
+    number: u64,
+}
+
+impl From<u64> for AccountId {
+    fn from(number: u64) -> Self {
+        AccountId { number }
+    }
+}
+
+impl From<AccountId> for u64 {
+    fn from(account: AccountId) -> Self {
+        account.number
+    }
+}
+
+#[derive(SessionSchema)]
+struct TypedOwner {
+    #[session(owner)]
+    user_id: AccountId,
+}
+
+#[tokio::test]
+async fn an_owner_whose_type_keeps_its_stored_form_is_still_found_and_revoked_by_the_new_type() {
+    let sign_in = Router::new().route(
+        "/sign-in",
+        post(|s: NumberedOwnerSession| async move {
+            s.set_user_id(7).await?;
+            Result::Ok("signed in".to_owned())
+        }),
+    );
+    let deploy = Deploy::after(sign_in, "/sign-in", "signed in").await;
+
+    let seven = AccountId { number: 7 };
+    assert_eq!(TypedOwnerSession::sessions_of(&deploy.store, &seven).await.unwrap().len(), 1);
+    deploy.store.take_counts();
+    let whoami = Router::new()
+        .route("/whoami", get(|s: TypedOwnerSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }));
+    let mut browser = deploy.next_release(whoami);
+    assert_eq!(browser.get("/whoami").await.body, "Some(AccountId { number: 7 })");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "the stored form is unchanged, so nothing is written back");
+
+    assert_eq!(TypedOwnerSession::revoke_owner(&deploy.store, &seven).await.unwrap(), 1);
+    assert_eq!(browser.get("/whoami").await.body, "None");
+}
+
+#[test]
+fn an_owner_whose_type_keeps_its_stored_form_is_no_change_to_the_schema_lock() {
+    let comparison = compare_schema_locks(&schema_lock::<NumberedOwner>(), &schema_lock::<TypedOwner>()).unwrap();
+    assert_eq!(comparison, LockComparison::default());
 }

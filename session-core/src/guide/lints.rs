@@ -1203,6 +1203,46 @@
 //!   |               ^^^^^
 //! ```
 //!
+//! The store indexes sessions by the hash of the owner's stored value, so sessions stored as an earlier type
+//! would stay indexed under its form, where `revoke_owner` with a value of the new type does not look. An
+//! owner keeps its stored form instead (see [guide::schema_changes](super::schema_changes#an-owners-type)):
+//!
+//! `tests/ui/fail/owner_with_migrate_from.rs`:
+//!
+//! ```compile_fail
+//! use serde::{Deserialize, Serialize};
+//! use session_core::SessionSchema;
+//!
+//! #[derive(Clone, Serialize, Deserialize)]
+//! struct AccountId {
+//!     number: u64,
+//! }
+//!
+//! impl From<u64> for AccountId {
+//!     fn from(number: u64) -> Self {
+//!         AccountId { number }
+//!     }
+//! }
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(owner, migrate_from = u64)]
+//!     user_id: AccountId,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `user_id` is `owner` and `migrate_from = u64`: sessions stored as `u64` stay indexed under that form, out of reach of `revoke_owner` with the new type
+//!
+//!        help: remove `migrate_from` and keep the stored form: `#[serde(from = "u64", into = "u64")]` on the new type reads and writes what earlier releases stored
+//!   --> ui/fail/owner_with_migrate_from.rs:17:37
+//!    |
+//! 17 |     #[session(owner, migrate_from = u64)]
+//!    |                                     ^^^
+//! ```
+//!
 //! Store keys starting with `@` are the runtime's own (it keeps "remember me" under one):
 //!
 //! `tests/ui/fail/reserved_store_key.rs`:

@@ -15,6 +15,7 @@
 //! | a field removed | never read again; they go when their sessions expire | nothing, once losing them is fine |
 //! | a store key or cookie name changed (also by renaming the field) | not read: the reader looks under the new name | `rename_from = "old"` |
 //! | a `#[session]` field's type changed | read as `None` if they no longer decode | `#[session(migrate_from = OldType)]` |
+//! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
 //! | a cookie's type changed, or its `max_len` lowered | `None` for values that no longer decode or fit | keep the type, or accept the loss |
 //! | a field moved between a cookie and the store | not read: they are in the other place | keep the place, or accept the loss |
@@ -92,6 +93,44 @@
 //! Without the `From` impl the schema does not compile, and the error says which impl to write. Both
 //! attributes can be given together, for a field renamed and retyped in one release. Cookies are not
 //! migrated.
+//!
+//! # An owner's type
+//!
+//! An `owner` field cannot take `migrate_from`. The store indexes sessions by the hash of the owner's stored
+//! value, and a session not yet converted would stay indexed under the earlier form, out of reach of
+//! `revoke_owner` with a value of the new type: a password reset would leave it signed in. Give the new type
+//! the stored form of the old one instead, with serde's `from` and `into`. Nothing is converted, and the
+//! schema lock sees no change, because the shape is the same:
+//!
+//! ```
+//! use serde::{Deserialize, Serialize};
+//! use session_core::SessionSchema;
+//!
+//! /// The user id, which the last release stored as a bare `u64`.
+//! #[derive(Clone, Serialize, Deserialize)]
+//! #[serde(from = "u64", into = "u64")]
+//! struct AccountId {
+//!     number: u64,
+//! }
+//!
+//! impl From<u64> for AccountId {
+//!     fn from(number: u64) -> Self {
+//!         AccountId { number }
+//!     }
+//! }
+//!
+//! impl From<AccountId> for u64 {
+//!     fn from(account: AccountId) -> Self {
+//!         account.number
+//!     }
+//! }
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(owner)]
+//!     user_id: AccountId,
+//! }
+//! ```
 //!
 //! # How long to keep them
 //!
