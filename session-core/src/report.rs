@@ -55,7 +55,7 @@ fn row(field: &FieldInfo) -> String {
                 spec.protection.as_str(),
             )
         }
-        Place::Session { key, sensitive, flash } => {
+        Place::Session { key, sensitive, flash, .. } => {
             let who = if *sensitive { "hidden; sensitive, redacted from logs" } else { "hidden from the user" };
             let lasts = if *flash {
                 "read once, within the session's idle and absolute timeouts"

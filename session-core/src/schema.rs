@@ -63,5 +63,7 @@ pub enum Place {
         sensitive: bool,
         /// `flash`: read once with `take_*`.
         flash: bool,
+        /// `owner`: the store indexes sessions by this field's stored value.
+        owner: bool,
     },
 }

@@ -61,13 +61,13 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
                     #earlier
                 }
             });
-            let (sensitive, flash) = (session.sensitive, session.flash);
+            let (sensitive, flash, owner) = (session.sensitive, session.flash, session.owner.is_some());
             infos.push(quote! {
                 #private::FieldInfo {
                     #stored_form
                     field: #field_name,
                     ty: #ty_name,
-                    place: #private::Place::Session { key: #key, sensitive: #sensitive, flash: #flash },
+                    place: #private::Place::Session { key: #key, sensitive: #sensitive, flash: #flash, owner: #owner },
                 }
             });
         }

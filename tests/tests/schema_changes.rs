@@ -402,3 +402,24 @@ fn an_owner_whose_type_keeps_its_stored_form_is_no_change_to_the_schema_lock() {
     let comparison = compare_schema_locks(&schema_lock::<NumberedOwner>(), &schema_lock::<TypedOwner>()).unwrap();
     assert_eq!(comparison, LockComparison::default());
 }
+
+#[test]
+fn an_owner_whose_stored_form_changed_fails_the_schema_lock_naming_serde_from_and_into() {
+    #[derive(Serialize, Deserialize)]
+    struct PlainAccount {
+        number: u64,
+    }
+    #[derive(SessionSchema)]
+    struct PlainOwner {
+        #[session(owner)]
+        user_id: PlainAccount,
+    }
+    let comparison = compare_schema_locks(&schema_lock::<NumberedOwner>(), &schema_lock::<PlainOwner>()).unwrap();
+    assert_eq!(
+        comparison.breaking,
+        ["field `user_id` (store key `user_id`): type changed from `u64` (`u64`) to `PlainAccount` (`{number: \
+          u64}`), so the values stored no longer decode, and their sessions stay indexed under the earlier form\n  \
+          help: this field is the owner: keep the stored form with `#[serde(from = \"u64\", into = \"u64\")]` on \
+          `PlainAccount`, or on a newtype of yours around it if it is not yours"]
+    );
+}

@@ -100,7 +100,8 @@
 //! value, and a session not yet converted would stay indexed under the earlier form, out of reach of
 //! `revoke_owner` with a value of the new type: a password reset would leave it signed in. Give the new type
 //! the stored form of the old one instead, with serde's `from` and `into`. Nothing is converted, and the
-//! schema lock sees no change, because the shape is the same:
+//! schema lock sees no change, because the shape is the same (it marks the owner with `owner = true`, and
+//! fails a change of the owner's shape naming this fix):
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};

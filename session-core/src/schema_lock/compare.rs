@@ -163,6 +163,18 @@ fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     let new_type = new.get(keys::TYPE).unwrap_or_default();
     let old_shape = old_shape.unwrap_or_default();
     let new_shape = new_shape.unwrap_or_default();
+    if new.get(keys::OWNER) == Some("true") {
+        // `migrate_from` is refused on an owner (sessions not yet converted would stay indexed under the
+        // earlier form), so the fix to name is the one that keeps the form.
+        comparison.breaking.push(format!(
+            "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
+             stored no longer decode, and their sessions stay indexed under the earlier form\n  help: this field \
+             is the owner: keep the stored form with `#[serde(from = \"{old_type}\", into = \"{old_type}\")]` on \
+             `{new_type}`, or on a newtype of yours around it if it is not yours",
+            new.describe()
+        ));
+        return;
+    }
     match (new.get(keys::MIGRATE_FROM), new.get(keys::MIGRATE_SHAPE)) {
         (Some(from), Some(shape)) if shape == old_shape => comparison
             .compatible

@@ -18,6 +18,7 @@ pub(crate) use shape::serde_shape;
 pub(crate) mod keys {
     pub(crate) const PLACE: &str = "place";
     pub(crate) const KEY: &str = "key";
+    pub(crate) const OWNER: &str = "owner";
     pub(crate) const NAME: &str = "name";
     pub(crate) const PROTECTION: &str = "protection";
     pub(crate) const MAX_LEN: &str = "max_len";
@@ -33,7 +34,7 @@ pub(crate) mod keys {
 /// and its *shape*. A session field's shape is the serde format of its type, traced with
 /// `serde-reflection` (struct fields, enum variants, number widths: what the stored JSON holds); a cookie
 /// field's is the length bound of its `CookieValue` encoding. `rename_from` and `migrate_from` (with the
-/// shape of the earlier type) are listed where given.
+/// shape of the earlier type) are listed where given, and `owner = true` on the owner field.
 ///
 /// Commit the text and check it in a test with `session_core::testing::assert_schema_lock` (feature
 /// `testing`): it fails when a change would strand stored values, and says which attribute makes the
@@ -80,9 +81,12 @@ fn entry(out: &mut String, field: &FieldInfo) {
             line(keys::PROTECTION, spec.protection.as_str());
             line(keys::MAX_LEN, &spec.max_len.map_or_else(|| "none".to_owned(), |n| n.to_string()));
         }
-        Place::Session { key, .. } => {
+        Place::Session { key, owner, .. } => {
             line(keys::PLACE, "session");
             line(keys::KEY, key);
+            if *owner {
+                line(keys::OWNER, "true");
+            }
         }
     }
     line(keys::TYPE, field.ty);
