@@ -347,6 +347,18 @@ struct NumberedOwner {
     user_id: u64,
 }
 
+fn numbered_owner_routes() -> Router {
+    Router::new()
+        .route("/whoami", get(|s: NumberedOwnerSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
+}
+
+/// The release before `NumberedOwner`, whose user id was not yet the owner.
+#[derive(SessionSchema)]
+struct NoOwner {
+    #[session]
+    user_id: u64,
+}
+
 /// The release after, whose user id became a type of its own. An owner's index is keyed by its stored
 /// form, so `migrate_from` is refused on it; the type keeps the form through serde instead.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -421,5 +433,42 @@ fn an_owner_whose_stored_form_changed_fails_the_schema_lock_naming_serde_from_an
           u64}`), so the values stored no longer decode, and their sessions stay indexed under the earlier form\n  \
           help: this field is the owner: keep the stored form with `#[serde(from = \"u64\", into = \"u64\")]` on \
           `PlainAccount`, or on a newtype of yours around it if it is not yours"]
+    );
+}
+
+#[tokio::test]
+async fn a_session_stored_before_its_user_id_was_the_owner_joins_the_index_when_a_request_reads_it() {
+    let sign_in = Router::new().route(
+        "/sign-in",
+        post(|s: NoOwnerSession| async move {
+            s.set_user_id(7).await?;
+            Result::Ok("signed in".to_owned())
+        }),
+    );
+    let deploy = Deploy::after(sign_in, "/sign-in", "signed in").await;
+    let listed = || async { NumberedOwnerSession::sessions_of(&deploy.store, &7).await.unwrap().len() };
+    assert_eq!(listed().await, 0, "not indexed before a request of the release that made it the owner");
+    deploy.store.take_counts();
+
+    let mut browser = deploy.next_release(numbered_owner_routes());
+    assert_eq!(browser.get("/whoami").await.body, "Some(7)");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE, "joining the index is the commit's one write");
+    assert_eq!(listed().await, 1);
+    deploy.store.take_counts();
+    assert_eq!(browser.get("/whoami").await.body, "Some(7)");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "indexed once");
+
+    assert_eq!(NumberedOwnerSession::revoke_owner(&deploy.store, &7).await.unwrap(), 1);
+    assert_eq!(browser.get("/whoami").await.body, "None");
+}
+
+#[test]
+fn a_field_that_became_the_owner_is_a_compatible_change_that_says_what_revoke_owner_misses() {
+    let comparison = compare_schema_locks(&schema_lock::<NoOwner>(), &schema_lock::<NumberedOwner>()).unwrap();
+    assert_eq!(comparison.breaking, Vec::<String>::new());
+    assert_eq!(
+        comparison.compatible,
+        ["field `user_id` (store key `user_id`): now the owner; a session stored before joins its owner's index \
+          when a request reads the field, and until then `revoke_owner` does not end it"]
     );
 }

@@ -24,6 +24,17 @@
 //! cannot write the session back, under its old id or a new one. A request that never changes the owner
 //! costs what it did before: one load to read, one write to change, nothing more.
 //!
+//! # Marking a field of a live app as the owner
+//!
+//! Sessions stored before a field became the owner are not in any owner's index yet. Each joins its
+//! owner's index in the first request that reads the field, in that request's one write, and `revoke_owner`
+//! does not end it before then. The schema lock notes the change. If a password reset right after the
+//! deploy must end every older session too, end all of them with the deploy: a new [`Key`](crate::Key)
+//! without [`with_previous_keys`](crate::SessionLayer::with_previous_keys) signs everyone out.
+//!
+//! The owner's stored form must not change either (the index is keyed by it): an owner's type changes as
+//! [guide::schema_changes](super::schema_changes#an-owners-type) shows, without `migrate_from`.
+//!
 //! # Privilege fields
 //!
 //! Mark with `privilege` the fields whose change must give the session a new id: who is signed in, their

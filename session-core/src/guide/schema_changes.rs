@@ -15,6 +15,7 @@
 //! | a field removed | never read again; they go when their sessions expire | nothing, once losing them is fine |
 //! | a store key or cookie name changed (also by renaming the field) | not read: the reader looks under the new name | `rename_from = "old"` |
 //! | a `#[session]` field's type changed | read as `None` if they no longer decode | `#[session(migrate_from = OldType)]` |
+//! | a field marked `owner` | readable; their sessions join the owner's index when a request reads the field ([guide::owners](super::owners#marking-a-field-of-a-live-app-as-the-owner)) | nothing |
 //! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
 //! | a cookie's type changed, or its `max_len` lowered | `None` for values that no longer decode or fit | keep the type, or accept the loss |

@@ -22,6 +22,10 @@ impl Entry {
         self.get(keys::PLACE) == Some("cookie")
     }
 
+    fn is_owner(&self) -> bool {
+        self.get(keys::OWNER) == Some("true")
+    }
+
     /// What a release reads the stored value under: the store key, or the cookie name.
     fn stored_under(&self) -> &str {
         let key = if self.is_cookie() { keys::NAME } else { keys::KEY };
@@ -50,7 +54,7 @@ pub struct LockComparison {
     /// change, and (after `help:`) what makes it safe.
     pub breaking: Vec<String>,
     /// Changes that keep stored values readable: new fields, renames with `rename_from`, type changes with
-    /// `migrate_from`.
+    /// `migrate_from`, a field that became the owner.
     pub compatible: Vec<String>,
 }
 
@@ -155,6 +159,13 @@ fn compare_entry(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
 }
 
 fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+    if new.is_owner() && !old.is_owner() {
+        comparison.compatible.push(format!(
+            "{}: now the owner; a session stored before joins its owner's index when a request reads the field, \
+             and until then `revoke_owner` does not end it",
+            new.describe()
+        ));
+    }
     let (old_shape, new_shape) = (old.get(keys::SHAPE), new.get(keys::SHAPE));
     if old_shape == new_shape {
         return;
@@ -163,7 +174,7 @@ fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     let new_type = new.get(keys::TYPE).unwrap_or_default();
     let old_shape = old_shape.unwrap_or_default();
     let new_shape = new_shape.unwrap_or_default();
-    if new.get(keys::OWNER) == Some("true") {
+    if new.is_owner() {
         // `migrate_from` is refused on an owner (sessions not yet converted would stay indexed under the
         // earlier form), so the fix to name is the one that keeps the form.
         comparison.breaking.push(format!(

@@ -229,7 +229,9 @@ impl RawSession {
         let clears_cookie = match (&state.pending, &state.loaded) {
             (Pending::None, None) => false,
             (Pending::None, Some(Loaded::Existing { record, loaded_at, .. }))
-                if state.changes.is_empty() && !self.0.shared.refresh_due(record, *loaded_at) =>
+                if state.changes.is_empty()
+                    && state.owner == OwnerChange::Keep
+                    && !self.0.shared.refresh_due(record, *loaded_at) =>
             {
                 false
             }
@@ -282,7 +284,7 @@ impl RawSession {
                 }
             }
             (_, Some(Loaded::Existing { id, key, record, .. })) => {
-                if changes.is_empty() && !shared.refresh_due(&record, now) {
+                if changes.is_empty() && owner == OwnerChange::Keep && !shared.refresh_due(&record, now) {
                     return Ok(());
                 }
                 let remembered = remembered_in(&changes).unwrap_or_else(|| shared.remembered(&record));

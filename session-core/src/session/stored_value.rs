@@ -2,12 +2,13 @@
 //! under the key it had before `rename_from`, or as the type named by `migrate_from`.
 //!
 //! Such a value is read as usual and queued among the request's changes in its current place and form,
-//! so the request's one commit moves or converts it, in the same patch as the handler's own changes.
+//! so the request's one commit moves or converts it, in the same patch as the handler's own changes. An
+//! owner stored before its field was marked `owner` joins the owner's index the same way.
 
 use serde::de::DeserializeOwned;
 
 use super::record_state::RecordState;
-use crate::{__private::SessionField, Error};
+use crate::{__private::SessionField, store::OwnerKey, Error};
 
 /// Decodes a stored field value: the one place that knows the store holds JSON.
 pub(crate) fn decode_stored<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
@@ -32,11 +33,15 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Result<Option<F:
     let moved = found_under != F::KEY;
     match decode_stored::<F::Value>(bytes) {
         Ok(value) => {
+            let owner = F::OWNER.then(|| OwnerKey::of(bytes));
             if moved {
                 let bytes = bytes.to_vec();
                 tracing::debug!(field = F::KEY, from = found_under, "moving a renamed session field");
                 state.change(F::KEY, Some(bytes));
                 state.change(found_under, None);
+            }
+            if let Some(owner) = owner {
+                index_owner(state, owner);
             }
             Ok(Some(value))
         }
@@ -54,6 +59,16 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Result<Option<F:
                 Ok(None)
             }
         },
+    }
+}
+
+/// A record whose owner field holds `owner` but that is not in `owner`'s index: stored before the field was
+/// marked `owner` (or under its `rename_from` key, by a field that was not). The commit adds it, once, so
+/// `revoke_owner` finds it from then on.
+fn index_owner(state: &mut RecordState, owner: OwnerKey) {
+    if state.current_owner() != Some(owner) {
+        tracing::debug!("indexing the owner of a session stored before its field was the owner");
+        state.change_owner(Some(owner));
     }
 }
 
