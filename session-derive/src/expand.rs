@@ -201,7 +201,8 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
                 /// "Remember me": makes this session's id cookie persistent for `duration`, within the
                 /// layer's absolute timeout, and lets the session go unused that long on the server (never
                 /// less than the layer's idle timeout). Kept through `cycle_id`; sessions that do not ask
-                /// keep a cookie that ends with the browser session.
+                /// keep a cookie that ends with the browser session, and `Duration::ZERO` (anything under a
+                /// second) forgets it again.
                 pub async fn remember_for(
                     &self,
                     duration: ::core::time::Duration,

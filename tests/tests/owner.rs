@@ -185,6 +185,37 @@ async fn remember_for_gives_this_session_a_persistent_cookie_and_a_matching_serv
 }
 
 #[tokio::test]
+async fn a_remembered_lifetime_shorter_than_the_idle_timeout_keeps_its_cookie_until_forgotten() {
+    let store = CountingStore::new(MemoryStore::default());
+    let layer = SessionLayer::new(store.clone(), Key::generate()).with_idle_timeout(3 * DAY);
+    let mut browser = Browser::new(owned_app(layer.with_absolute_timeout(ABSOLUTE)));
+    let two_days = Some(2 * 24 * 60 * 60);
+
+    let reply = browser.post("/login/7/remember/2").await;
+    assert_eq!(id_max_age(&reply), two_days);
+    assert_eq!(server_lifetime(&store).await, 3 * DAY, "the server keeps it at least the idle timeout");
+    let reply = browser.post("/cycle").await;
+    assert_eq!(id_max_age(&reply), two_days, "cycle_id forgot a lifetime shorter than the idle timeout");
+    let reply = browser.post("/cart/apple").await;
+    assert_eq!(id_max_age(&reply), two_days, "a write did not slide the cookie on");
+
+    // Zero forgets: the cookie ends with the browser session again, rather than being deleted on arrival.
+    let reply = browser.post("/login/7/remember/0").await;
+    assert_eq!(id_max_age(&reply), None);
+    assert_eq!(browser.get("/me").await.body, "Some(7)");
+    let reply = browser.post("/cycle").await;
+    assert_eq!(id_max_age(&reply), None, "a forgotten lifetime came back");
+}
+
+#[tokio::test]
+async fn remember_for_zero_at_sign_in_gives_a_browser_session_cookie() {
+    let (_, [mut browser, _, _]) = three_browsers();
+    let reply = browser.post("/login/7/remember/0").await;
+    assert_eq!(id_max_age(&reply), None);
+    assert_eq!(browser.get("/me").await.body, "Some(7)");
+}
+
+#[tokio::test]
 async fn a_plain_read_of_an_owned_session_costs_one_load_and_no_write() {
     let (store, [mut browser, _, _]) = three_browsers();
     browser.post("/login/7").await;

@@ -119,7 +119,8 @@
 //! becomes persistent (`Max-Age`) for `duration`, and the server keeps the session that long without a
 //! request (never less than the layer's idle timeout). The layer's absolute timeout still caps both. The
 //! choice is kept in the session, so it survives `cycle_id()`, and every write of the session slides the
-//! cookie on with its deadline. Sessions that do not ask keep browser-session cookies. Every schema has
+//! cookie on with its deadline. Sessions that do not ask keep browser-session cookies, and
+//! `remember_for(Duration::ZERO)` forgets: the cookie ends with the browser session again. Every schema has
 //! `remember_for`, owner or not.
 //!
 //! ```

@@ -203,13 +203,9 @@ impl Shared {
         remembered.map_or(self.idle_ms, |remembered| remembered.max(self.idle_ms))
     }
 
-    /// The lifetime `remember_for` gave `record`, where it matters. Only a record whose last write gave
-    /// it more than the layer's idle timeout can have been remembered for longer, so only such a record
-    /// is looked into: reading or writing any other costs nothing more.
+    /// The lifetime `remember_for` gave `record`, if it did. Also one no longer than the layer's idle
+    /// timeout: it does not lengthen the session on the server, but its id cookie stays persistent.
     pub(crate) fn remembered(&self, record: &Record) -> Option<u64> {
-        if record.expires_at.saturating_sub(record.last_seen) <= self.idle_ms {
-            return None;
-        }
         crate::session::remembered(&record.fields)
     }
 

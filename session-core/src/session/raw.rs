@@ -129,11 +129,14 @@ impl RawSession {
     }
 
     /// Makes this session's id cookie persistent for `duration` (within the absolute timeout), and its
-    /// idle timeout that long (never shorter than the layer's); kept through `cycle_id`.
+    /// idle timeout that long (never shorter than the layer's); kept through `cycle_id`. Under a second
+    /// (`Duration::ZERO`) it forgets: the cookie ends with the browser session again.
     pub async fn remember_for(&self, duration: std::time::Duration) -> Result<(), Error> {
         self.ensure_loaded().await?;
-        let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
-        self.state().change(REMEMBER_FIELD, Some(remember::encode(millis)));
+        // A `Max-Age` counts whole seconds: under one, the cookie would be deleted on arrival.
+        let lifetime =
+            (duration.as_secs() > 0).then(|| remember::encode(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)));
+        self.state().change(REMEMBER_FIELD, lifetime);
         Ok(())
     }
 
@@ -287,14 +290,16 @@ impl RawSession {
                 if changes.is_empty() && owner == OwnerChange::Keep && !shared.refresh_due(&record, now) {
                     return Ok(());
                 }
-                let remembered = remembered_in(&changes).unwrap_or_else(|| shared.remembered(&record));
+                let asked = remembered_in(&changes);
+                let remembered = asked.unwrap_or_else(|| shared.remembered(&record));
                 let created_at = record.created_at;
                 let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 drop(record);
                 let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
                 if store.save(&key, &patch).await? {
-                    if remembered.is_some() {
-                        // The persistent cookie slides with the server-side deadline it matches.
+                    if remembered.is_some() || asked.is_some() {
+                        // The persistent cookie slides with the server-side deadline it matches; a session
+                        // that stopped being remembered gets its browser-session cookie back.
                         self.set_id_cookie(&id, self.cookie_lifetime(created_at, now, remembered));
                     }
                 } else {
