@@ -204,7 +204,7 @@ impl<'a> Schema<'a> {
                 "handle" => {
                     if let Some(lit) = string(cx, meta)? {
                         match syn::parse_str::<Ident>(&lit.value()) {
-                            Ok(ident) => handle = Ident::new(&ident.to_string(), lit.span()),
+                            Ok(ident) => handle = respan(&ident, lit.span()),
                             Err(_) => cx.error(
                                 &lit,
                                 "`handle` must be a Rust identifier",
@@ -499,4 +499,11 @@ impl SessionAttr {
         });
         session
     }
+}
+
+/// `ident` (raw, like `r#Type`, or not) at `span`: the span of the string it was parsed from.
+fn respan(ident: &Ident, span: Span) -> Ident {
+    let mut ident = ident.clone();
+    ident.set_span(span);
+    ident
 }

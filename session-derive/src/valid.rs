@@ -26,8 +26,13 @@ const UNBOUNDED_TYPES: &[(&str, &str)] = &[
     ("BTreeSet", "elements"),
 ];
 
+/// The names the layer gives the session id cookie unless told otherwise (`SessionLayer::with_cookie_name`
+/// checks a chosen one at run time): on Secure cookies with and without a domain or path, and on plain HTTP.
+const DEFAULT_ID_COOKIE_NAMES: [&str; 3] = ["__Host-id", "__Secure-id", "id"];
+
 pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
     let mut cookie_names: HashSet<String> = HashSet::new();
+    let mut store_keys: HashMap<String, &Ident> = HashMap::new();
     let mut methods: HashMap<String, &Ident> = HashMap::new();
     let generics: Vec<&Ident> = schema.input.generics.type_params().map(|p| &p.ident).collect();
     let mut generic_cookie_field = false;
@@ -58,6 +63,17 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
                     format!(
                         "use a concrete type instead of `{param}`, or keep the field on the server with `#[session]`"
                     ),
+                );
+            }
+        } else if let Some(session) = &field.session {
+            let key = field.store_key(session);
+            let key_span = session.name.as_ref().map_or(field.ident.span(), |n| n.span);
+            if let Some(other) = store_keys.insert(key.clone(), field.ident) {
+                cx.error_at(
+                    key_span,
+                    format!("fields `{other}` and `{}` both use the store key `{key}`", field.ident),
+                    "give one of them another key with `#[session(name = \"...\")]`: each field's value, and \
+                     what marks it `sensitive`, `owner` or `privilege`, is kept under its own key",
                 );
             }
         }
@@ -269,6 +285,14 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             second.span,
             format!("`{}` and `{}` cannot both protect one cookie", first.value.as_str(), second.value.as_str()),
             "choose one: `plain` (readable and changeable), `signed` (readable, tamper-evident) or `private` (encrypted)",
+        );
+    }
+
+    if DEFAULT_ID_COOKIE_NAMES.contains(&name) {
+        cx.error_at(
+            name_span,
+            format!("cookie `{name}` has a name the session id cookie takes by default, so setting it would replace the visitor's session id"),
+            "give the field's cookie another name with `#[cookie(name = \"...\")]`",
         );
     }
 

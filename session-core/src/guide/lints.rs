@@ -683,6 +683,34 @@
 //!   |                     ^^^^^^^
 //! ```
 //!
+//! Nor a cookie with the session id cookie: the names the layer gives it by default (`__Host-id`, `__Secure-id`,
+//! `id`) are refused here, and one chosen with `SessionLayer::with_cookie_name` is refused by the field's
+//! setter at run time:
+//!
+//! `tests/ui/fail/cookie_named_like_the_id_cookie.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(name = "__Host-id")]
+//!     visits: u32,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `__Host-id` has a name the session id cookie takes by default, so setting it would replace the visitor's session id
+//!
+//!        help: give the field's cookie another name with `#[cookie(name = "...")]`
+//!  --> ui/fail/cookie_named_like_the_id_cookie.rs:5:21
+//!   |
+//! 5 |     #[cookie(name = "__Host-id")]
+//!   |                     ^^^^^^^^^^^
+//! ```
+//!
 //! Browsers cap `Max-Age` at 400 days:
 //!
 //! `tests/ui/fail/max_age_over_400_days.rs`:
@@ -1095,6 +1123,35 @@
 //!   |
 //! 5 |     id: u64,
 //!   |     ^^
+//! ```
+//!
+//! Two session fields cannot share a store key: writing one would change the other, and what marks one
+//! `sensitive` or `privilege` would not guard the value read through the other:
+//!
+//! `tests/ui/fail/two_fields_one_store_key.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(sensitive, privilege)]
+//!     roles: Vec<String>,
+//!     #[session(name = "roles")]
+//!     role_badges: Vec<String>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: fields `roles` and `role_badges` both use the store key `roles`
+//!
+//!        help: give one of them another key with `#[session(name = "...")]`: each field's value, and what marks it `sensitive`, `owner` or `privilege`, is kept under its own key
+//!  --> ui/fail/two_fields_one_store_key.rs:7:22
+//!   |
+//! 7 |     #[session(name = "roles")]
+//!   |                      ^^^^^^^
 //! ```
 //!
 //! # Owners and privileges

@@ -83,6 +83,9 @@ impl RawSession {
     }
 
     fn read_cookie<T: CookieValue>(&self, spec: &CookieSpec) -> Option<T> {
+        if self.is_id_cookie(spec) {
+            return None;
+        }
         if self.cookies_changed() {
             if let Some((_, written)) = self.cookie_log().written.iter().rev().find(|(name, _)| *name == spec.name) {
                 return written.as_deref().and_then(|plain| decode(spec, plain));
@@ -149,6 +152,13 @@ impl RawSession {
 
     /// The field's `rename_from` name, unless it is this request's id cookie: that one is the session's,
     /// never a field's to read or delete.
+    /// A field cookie under the name this layer gives the session id cookie (`with_cookie_name`; the
+    /// derive refuses the default names): never read, written or removed as the field's, so it cannot
+    /// replace or clear the session.
+    fn is_id_cookie(&self, spec: &CookieSpec) -> bool {
+        spec.name == *self.id_cookie_name()
+    }
+
     fn renamed_from(&self, spec: &CookieSpec) -> Option<&'static str> {
         spec.rename_from.filter(|old| *old != *self.id_cookie_name())
     }
@@ -163,6 +173,14 @@ impl RawSession {
     }
 
     fn write_cookie<T: CookieValue>(&self, spec: &CookieSpec, value: &T) -> Result<(), Error> {
+        if self.is_id_cookie(spec) {
+            return Err(Error::Config(format!(
+                "cookie field `{0}` has the session id cookie's name: setting it would replace the visitor's \
+                 session id; rename one of them (`#[cookie(name = \"...\")]` on the field, or \
+                 `SessionLayer::with_cookie_name`)",
+                spec.name
+            )));
+        }
         if let Some(limit) = spec.max_len {
             let len = value.len_units();
             if len > limit {
@@ -175,6 +193,9 @@ impl RawSession {
     }
 
     fn remove_cookie(&self, spec: &CookieSpec) {
+        if self.is_id_cookie(spec) {
+            return;
+        }
         let mut log = self.cookie_log_to_change();
         let set_here = log.written.iter().any(|(name, _)| *name == spec.name);
         log.written.push((spec.name, None));

@@ -1,4 +1,4 @@
-//! `#[schema(handle = "...", crate = "...")]`, and a private schema in a module.
+//! `#[schema(handle = "...", crate = "...")]` (also a raw identifier), and a private schema in a module.
 #![deny(warnings, missing_docs, unused_qualifications)]
 
 extern crate session_core as sessions;
@@ -19,8 +19,21 @@ mod account {
         let _ = account.currency();
         account.balance().await
     }
+
+    /// A handle named with a raw identifier, as a keyword would need.
+    #[derive(SessionSchema)]
+    #[schema(handle = "r#Ledger", crate = "sessions")]
+    pub(crate) struct LedgerState {
+        #[session]
+        entries: u32,
+    }
+
+    pub(crate) async fn entries(ledger: Ledger) -> Result<Option<u32>, sessions::Error> {
+        ledger.entries().await
+    }
 }
 
 fn main() {
     let _ = account::balance;
+    let _ = account::entries;
 }
