@@ -440,7 +440,7 @@ fn owner_index(owner: &OwnerKey) -> String {
     format!("session:owner:{}", owner.to_hex())
 }
 
-/// Creates test sessions `bytes`, owned by `owner`, and waits until they have ended.
+/// Creates test sessions `bytes`, owned by `owner`, and waits until they have ended and their keys expired.
 async fn create_owned_and_let_end(store: &RedisStore, owner: OwnerKey, bytes: impl IntoIterator<Item = u8>) {
     for byte in bytes {
         create(store, &key(byte), Some(owner), now_millis() + 300).await;
@@ -505,4 +505,31 @@ async fn a_sign_in_looks_at_sixteen_members_of_a_large_index() {
     assert_eq!(listed.len(), 1, "the one live session listed");
     let members: usize = redis.scard(owner_index(&owner)).await.unwrap();
     assert_eq!(members, 1, "a listing drops every ended member");
+}
+
+/// App servers' clocks differ a little. A session that one server's clock has just ended may be saved, and
+/// so extended, by another whose clock is behind; a save does not rejoin the owner's index, so a listing on
+/// the first server must not drop it from the index, or a later password reset would miss a live session.
+#[tokio::test]
+async fn a_session_ended_by_one_servers_clock_alone_stays_in_its_owners_index() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let mut redis = inspector(&server).await;
+    let owner = OwnerKey::of(b"7");
+    create(&store, &key(1), Some(owner), an_hour_from_now()).await;
+    let hash = format!("session:{}", key(1).to_hex());
+    let times: String = redis.hget(&hash, "t").await.unwrap();
+
+    // As a server whose clock is past the deadline sees it: the record's own deadline is behind.
+    let (_, rest) = times.split_once(' ').unwrap();
+    let () = redis.hset(&hash, "t", format!("{} {rest}", now_millis() - 1)).await.unwrap();
+    assert_eq!(store.owner_sessions(&owner).await.unwrap(), Vec::new(), "an ended session was listed");
+    let member: bool = redis.sismember(owner_index(&owner), &hash).await.unwrap();
+    assert!(member, "a listing dropped a session that Redis still holds");
+
+    // A server whose clock is behind saved it meanwhile, an hour on.
+    let () = redis.hset(&hash, "t", times).await.unwrap();
+    assert_eq!(store.owner_sessions(&owner).await.unwrap().len(), 1);
+    assert_eq!(store.revoke_owner(&owner, None).await.unwrap(), 1, "the password reset missed it");
+    assert_eq!(store.load(&key(1)).await.unwrap(), None);
 }

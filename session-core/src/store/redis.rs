@@ -15,11 +15,11 @@
 //! `session:owner:<hex of the owner key>` whose members are the names of the owner's session hashes.
 //! The scripts that write an owned session keep the set in step in the same script. The set has no
 //! expiry of its own (an idle refresh would outlive it), so the scripts that use it clear it of members
-//! whose session has ended: listing and revoking drop every such member, and a sign-in (a member added)
-//! those among [`DRAWN_PER_SIGN_IN`] members drawn at random, which bounds a sign-in's work however many
-//! sessions the owner has. For an owner who keeps signing in, the set holds their live sessions and, in
-//! expectation, about one ended one per `DRAWN_PER_SIGN_IN - 1` live ones; it goes when its last member
-//! does.
+//! whose session is gone (Redis reclaimed the key at its expiry, or another owner has it now): listing and
+//! revoking drop every such member, and a sign-in (a member added) those among [`DRAWN_PER_SIGN_IN`]
+//! members drawn at random, which bounds a sign-in's work however many sessions the owner has. For an owner
+//! who keeps signing in, the set holds their live sessions and, in expectation, about one gone one per
+//! `DRAWN_PER_SIGN_IN - 1` live ones; it goes when its last member does.
 
 use std::{
     io::Write,
@@ -124,36 +124,41 @@ end
 return 1
 ";
 
-/// How many members of an owner's index a sign-in draws at random, to drop those whose session has ended.
+/// How many members of an owner's index a sign-in draws at random, to drop those whose session is gone.
 const DRAWN_PER_SIGN_IN: u32 = 16;
 
 /// Shared by the scripts that read an owner's index, through [`members`]. ARGV[1]: now.
 ///
-/// `live_t`: the `t` of the session `key` if it is live and still `index`'s owner's; nil otherwise.
-/// `live_members`: the names and `t` of the live sessions in `index`, dropping every other member.
-/// `drop_some_ended`: drops the ended ones among `DRAWN` members of `index` drawn at random.
+/// A member leaves the index only once its record is gone (Redis reclaimed or deleted it) or belongs to
+/// another owner: never for a deadline passed by this app's clock alone. Another app server whose clock is
+/// a little behind may still save that session, extending it, and a save does not rejoin the index, so
+/// dropping it here would hide a live session from `revoke_owner`.
+///
+/// `owned_t`: the `t` of the session `key` if Redis holds it and it is still `index`'s owner's.
+/// `live_members`: the names and `t` of the live sessions in `index`, dropping the members gone.
+/// `drop_some_gone`: drops the gone ones among `DRAWN` members of `index` drawn at random.
 const MEMBERS: &str = r"
-local function live_t(index, key)
+local function owned_t(index, key)
   local state = redis.call('HMGET', key, 't', 'o')
-  local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
-  if expires and expires > tonumber(ARGV[1]) and state[2] == index then return state[1] end
+  if state[1] and state[2] == index then return state[1] end
 end
 local function live_members(index)
   local listed = {}
   for _, key in ipairs(redis.call('SMEMBERS', index)) do
-    local t = live_t(index, key)
-    if t then
+    local t = owned_t(index, key)
+    local expires = t and tonumber(string.match(t, '^%d+'))
+    if not t then
+      redis.call('SREM', index, key)
+    elseif expires and expires > tonumber(ARGV[1]) then
       table.insert(listed, key)
       table.insert(listed, t)
-    else
-      redis.call('SREM', index, key)
     end
   end
   return listed
 end
-local function drop_some_ended(index)
+local function drop_some_gone(index)
   for _, key in ipairs(redis.call('SRANDMEMBER', index, DRAWN)) do
-    if not live_t(index, key) then redis.call('SREM', index, key) end
+    if not owned_t(index, key) then redis.call('SREM', index, key) end
   end
 end
 ";
@@ -170,7 +175,7 @@ local function set_owner(key, index)
   local before = redis.call('HGET', key, 'o')
   if before then redis.call('SREM', before, key) end
   if index then
-    drop_some_ended(index)
+    drop_some_gone(index)
     redis.call('HSET', key, 'o', index)
     redis.call('SADD', index, key)
   else
@@ -188,7 +193,7 @@ if expires and expires > tonumber(ARGV[1]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
 if before then redis.call('SREM', before, KEYS[1]) end
 redis.call('UNLINK', KEYS[1])
-drop_some_ended(KEYS[2])
+drop_some_gone(KEYS[2])
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'o', KEYS[2], unpack(ARGV, 4))
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 redis.call('SADD', KEYS[2], KEYS[1])
@@ -226,7 +231,7 @@ return 1
 ";
 
 /// KEYS[1]: an owner's index. ARGV: now. Returns name, `t` of each live session in it, dropping the members
-/// whose session has ended or belongs to another owner now. Needs [`members`].
+/// whose session is gone or belongs to another owner now. Needs [`members`].
 const LIST_OWNER: &str = r"
 return live_members(KEYS[1])
 ";
