@@ -14,7 +14,7 @@ use axum::body::Body;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use http::{Request, StatusCode};
 use session_core::{
-    store::{now_millis, Record},
+    store::{now_millis, OwnerChange, OwnerKey, Patch, Record},
     Key, PostgresStore, SessionLayer, SessionStore, StoreKey,
 };
 use sha2::{Digest, Sha256};
@@ -359,4 +359,44 @@ async fn fields_rewritten_outside_the_store_are_an_error_on_load() {
     sqlx::query("UPDATE sessions SET fields = '{\"user_id\": \"Nw\"}'").execute(&pool).await.unwrap();
     let record = store.load(&key).await.unwrap().expect("live");
     assert_eq!(record.fields["user_id"], b"7", "a row put back in shape reads again");
+}
+
+/// Apps build their store where they like, a spawned task included, so its futures must be `Send`.
+#[test]
+fn connecting_and_migrating_can_run_in_a_spawned_task() {
+    fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+    spawnable(PostgresStore::connect("postgres://localhost/app"));
+    spawnable(async { PostgresStore::connect("postgres://localhost/app").await?.migrate().await });
+}
+
+/// `revoke_owner` locks the table against writes, and every session's writes queue behind that lock while
+/// it is awaited. Behind a long transaction with a conflicting lock (the one `VACUUM` takes), it gives up
+/// after a quarter of the store's timeout with an error to retry, and the writes queued behind it go on.
+#[tokio::test]
+async fn a_revocation_behind_a_long_lock_fails_soon_and_does_not_stall_other_sessions() {
+    let Some(server) = PostgresServer::start() else { return };
+    let store = connect(&server).await;
+    let [owned, other] = create_sessions(&store, 2, Duration::from_secs(3600)).await[..] else { unreachable!() };
+    let owner = OwnerKey::of(b"7");
+    let patch = |owner| Patch { changes: &[], last_seen: now_millis(), expires_at: now_millis() + 3_600_000, owner };
+    assert!(store.save(&owned, &patch(OwnerChange::Set(owner))).await.unwrap());
+
+    let pool = inspector(&server).await;
+    let mut vacuum = pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE sessions IN SHARE UPDATE EXCLUSIVE MODE").execute(&mut *vacuum).await.unwrap();
+    let started = Instant::now();
+    let (revoked, saved) = tokio::join!(store.revoke_owner(&owner, None), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        store.save(&other, &patch(OwnerChange::Keep)).await
+    });
+    let error = revoked.expect_err("revoked behind the lock");
+    assert!(error.to_string().contains("another transaction holds a lock"), "{error}");
+    assert!(saved.unwrap(), "the other session's write was lost");
+    let waited = started.elapsed();
+    assert!(waited < PostgresStore::DEFAULT_TIMEOUT, "writes stalled for {waited:?}");
+    assert!(store.load(&owned).await.unwrap().is_some(), "a failed revocation ended the session");
+
+    vacuum.rollback().await.unwrap();
+    assert_eq!(store.revoke_owner(&owner, None).await.unwrap(), 1);
+    assert_eq!(store.load(&owned).await.unwrap(), None);
 }

@@ -15,7 +15,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions, PgRow},
-    PgPool, Row,
+    Executor, PgPool, Row,
 };
 
 use super::{
@@ -307,10 +307,16 @@ impl PostgresStore {
     /// CREATE INDEX IF NOT EXISTS "sessions_owner" ON "sessions" (owner) WHERE owner IS NOT NULL;
     /// ```
     ///
-    /// A table created before sessions had owners gets the `owner` column and its index here.
+    /// A table created before sessions had owners gets the `owner` column and its index here. Its locks
+    /// are awaited the store's timeout at most, so an upgrade behind a long transaction fails with an error
+    /// rather than holding up the running instances' session writes queued behind it.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let statements = &self.statements;
         let mut transaction = self.pool.begin().await.map_err(failure)?;
+        // Running instances' session writes would queue behind the `ALTER TABLE` of an upgrade while it
+        // waits for its lock: it waits the store's timeout at most, and `connect` fails with a clear error.
+        let lock_timeout = format!("SET LOCAL lock_timeout = {}", self.timeout.as_millis().max(1));
+        (&mut *transaction).execute(lock_timeout.as_str()).await.map_err(failure)?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
             .bind(&statements.table)
             .execute(&mut *transaction)
@@ -323,7 +329,7 @@ impl PostgresStore {
             .await
             .map_err(failure)?;
         if !exists {
-            sqlx::raw_sql(&statements.create_table()).execute(&mut *transaction).await.map_err(failure)?;
+            (&mut *transaction).execute(statements.create_table().as_str()).await.map_err(failure)?;
         } else {
             // A table from before sessions had owners gets the column and its index.
             let has_owner: bool = sqlx::query_scalar(
@@ -337,7 +343,7 @@ impl PostgresStore {
             if !has_owner {
                 let add =
                     format!("ALTER TABLE {} ADD COLUMN owner BYTEA;\n{}", statements.table, statements.owner_index());
-                sqlx::raw_sql(&add).execute(&mut *transaction).await.map_err(failure)?;
+                (&mut *transaction).execute(add.as_str()).await.map_err(failure)?;
             }
         }
         transaction.commit().await.map_err(failure)
@@ -348,14 +354,16 @@ impl PostgresStore {
     pub async fn delete_expired(&self) -> Result<u64, StoreError> {
         sql::delete_expired_by_key(self.cleanup_batch, |after| async move {
             let now = sql::to_sql_millis(now_millis());
-            let (last_key, keys, deleted): (Option<Vec<u8>>, i64, i64) =
-                sqlx::query_as(&self.statements.delete_expired)
-                    .bind(&after)
-                    .bind(self.cleanup_batch)
-                    .bind(now)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(failure)?;
+            let after = &after;
+            let (last_key, keys, deleted): (Option<Vec<u8>>, i64, i64) = self
+                .run(|| {
+                    sqlx::query_as(&self.statements.delete_expired)
+                        .bind(after)
+                        .bind(self.cleanup_batch)
+                        .bind(now)
+                        .fetch_one(&self.pool)
+                })
+                .await?;
             Ok(sql::CleanupStep { last_key, keys, deleted: deleted.unsigned_abs() })
         })
         .await
@@ -433,6 +441,11 @@ fn failure(error: sqlx::Error) -> StoreError {
     let message = match &error {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => "PostgreSQL is unavailable",
         error if connection_closed(error) => "PostgreSQL is unavailable",
+        // 55P03: a `lock_timeout` ran out.
+        sqlx::Error::Database(error) if error.code().as_deref() == Some("55P03") => {
+            "PostgreSQL: another transaction holds a lock on the sessions table (a manual VACUUM or an index \
+             build, say); nothing was changed, retry once it is done"
+        }
         _ => "PostgreSQL refused a session statement",
     };
     StoreError::with_source(message, error)
@@ -548,16 +561,26 @@ impl SessionStore for PostgresStore {
     /// In a transaction that first locks the table against writes (`SHARE ROW EXCLUSIVE`, which waits for
     /// the writes under way): a cycle that committed just before would otherwise have written a row that
     /// the delete's snapshot cannot see, and that session would outlive its revocation.
+    ///
+    /// Every session's writes queue behind that lock while it is awaited, so it is awaited a quarter of the
+    /// store's timeout at most (`lock_timeout`): a long transaction holding a conflicting lock (a manual
+    /// `VACUUM`, an index build) fails the revocation with an error to retry, rather than stalling every
+    /// request for as long as it runs.
     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
         let (owner, now) = (&owner.as_bytes()[..], sql::to_sql_millis(now_millis()));
         let except = except.map(|key| &key.as_bytes()[..]);
         let statements = &self.statements;
+        let lock = format!(
+            "SET LOCAL lock_timeout = {}; LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE",
+            (self.timeout / 4).as_millis().max(1),
+            statements.table
+        );
+        let lock = lock.as_str();
         let revoked = self
             .run(|| async move {
                 let mut transaction = self.pool.begin().await?;
-                sqlx::query(&format!("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE", statements.table))
-                    .execute(&mut *transaction)
-                    .await?;
+                // Both in one round trip: text without parameters goes as one simple query.
+                (&mut *transaction).execute(lock).await?;
                 let done = sqlx::query(&statements.revoke_owner)
                     .bind(owner)
                     .bind(now)
