@@ -29,7 +29,8 @@ const RECORD_OVERHEAD: usize = 256;
 /// ([`with_max_sessions`](Self::with_max_sessions)) and in bytes ([`with_max_bytes`](Self::with_max_bytes)):
 /// when a new or growing session would pass a bound, the sessions closest to expiry make room, so a
 /// flood of new visitors can end the oldest idle sessions but never grows the process past the bounds.
-/// A single session larger than a sixteenth of the byte bound is refused with a [`StoreError`].
+/// A create, save or cycle that would make one session larger than a sixteenth of the byte bound is
+/// refused with a [`StoreError`], changing nothing.
 ///
 /// Requests share the stored record when they load it (one reference count, no copy); a save changes
 /// the stored record in place unless a request still holds it. Every operation is one hash lookup however
@@ -57,6 +58,19 @@ struct Inner {
 struct Limits {
     sessions: usize,
     bytes: usize,
+}
+
+impl Limits {
+    /// Refuses a session of `bytes`, as [`counted_bytes`] counts them, over the bound of one session.
+    fn check_session(self, bytes: usize) -> Result<(), StoreError> {
+        if bytes > self.bytes {
+            return Err(StoreError::new(format!(
+                "a session of {bytes} bytes is over the memory store's bound of {} bytes per session",
+                self.bytes
+            )));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -195,12 +209,7 @@ impl MemoryStore {
     fn insert(&self, to: &mut Shard, key: StoreKey, record: Arc<Record>, now: u64) -> Result<bool, StoreError> {
         let entry = Entry::new(record);
         let limits = self.inner.limits;
-        if entry.bytes > limits.bytes {
-            return Err(StoreError::new(format!(
-                "a session of {} bytes is over the memory store's bound of {} bytes per session",
-                entry.bytes, limits.bytes
-            )));
-        }
+        limits.check_session(entry.bytes)?;
         if to.records.len() >= limits.sessions || to.bytes + entry.bytes > limits.bytes {
             // Full: look first, so that a refused create evicts nobody.
             if to.live(&key, now).is_some() {
@@ -342,11 +351,13 @@ impl Shard {
         }
     }
 
-    /// Applies `patch` to the live entry under `key`, making room if it grows. False if there is none.
-    fn patch(&mut self, key: &StoreKey, patch: &Patch<'_>, limits: Limits, now: u64) -> bool {
+    /// Applies `patch` to the live entry under `key`, making room if it grows. False if there is none;
+    /// refused, changing nothing, if it would grow the session past the bound of one.
+    fn patch(&mut self, key: &StoreKey, patch: &Patch<'_>, limits: Limits, now: u64) -> Result<bool, StoreError> {
         let Some(entry) = self.live(key, now) else {
-            return false;
+            return Ok(false);
         };
+        limits.check_session(RECORD_OVERHEAD + entry.record.payload_len_after(patch))?;
         // In place unless a request still holds the record; then the request keeps reading its copy.
         let record = Arc::make_mut(&mut entry.record);
         let owner_before = record.owner;
@@ -377,7 +388,7 @@ impl Shard {
         if grown {
             self.make_room(limits.sessions, limits.bytes, Some(key));
         }
-        true
+        Ok(true)
     }
 }
 
@@ -400,7 +411,7 @@ impl SessionStore for MemoryStore {
 
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let now = now_millis();
-        Ok(self.shard(shard_index(key), now).patch(key, patch, self.inner.limits, now))
+        self.shard(shard_index(key), now).patch(key, patch, self.inner.limits, now)
     }
 
     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
@@ -423,9 +434,11 @@ impl SessionStore for MemoryStore {
         if to_shard.as_deref_mut().unwrap_or(&mut *from_shard).live(new, now).is_some() {
             return Ok(false);
         }
-        if from_shard.live(old, now).is_none() {
+        let Some(entry) = from_shard.live(old, now) else {
             return Ok(false);
-        }
+        };
+        // Checked before the old record is taken, so that a refused move leaves the session where it was.
+        self.inner.limits.check_session(RECORD_OVERHEAD + entry.record.payload_len_after(patch))?;
         let Some(Entry { mut record, .. }) = from_shard.take(old) else {
             return Ok(false);
         };
@@ -546,6 +559,33 @@ mod tests {
         let mut huge = Record::clone(&record(60_000));
         huge.fields.insert("cart".to_owned(), vec![0; max_bytes]);
         assert!(store.create(&SessionId::generate().store_key(), &Arc::new(huge)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_save_or_cycle_past_the_bound_of_one_session_is_refused_and_changes_nothing() {
+        let per_session = 20_000;
+        let store = MemoryStore::default().with_max_bytes(SHARDS * per_session);
+        let key = SessionId::generate().store_key();
+        store.create(&key, &record(60_000)).await.unwrap();
+        let held = store.bytes();
+        let too_large = [("cart", Some(vec![b'x'; per_session]))];
+
+        let error = store.save(&key, &patch(&too_large, 60_000)).await.unwrap_err();
+        assert!(error.to_string().contains("bytes per session"), "{error}");
+        assert_eq!(store.load(&key).await.unwrap().unwrap().fields.len(), 1, "the refused save changed the session");
+        assert_eq!(store.bytes(), held);
+
+        let new = SessionId::generate().store_key();
+        assert!(store.cycle(&key, &new, &patch(&too_large, 60_000)).await.is_err());
+        assert!(store.load(&key).await.unwrap().is_some(), "a refused cycle ended the session");
+        assert!(store.load(&new).await.unwrap().is_none());
+        assert_eq!(store.bytes(), held);
+
+        // Within the bound, both go through; a patch that replaces or removes fields is counted as such.
+        let fits = [("cart", Some(vec![b'x'; per_session / 2])), ("a", None)];
+        assert!(store.save(&key, &patch(&fits, 60_000)).await.unwrap());
+        assert!(store.cycle(&key, &new, &patch(&fits, 60_000)).await.unwrap());
+        assert_eq!(store.bytes(), RECORD_OVERHEAD + "cart".len() + per_session / 2);
     }
 
     #[tokio::test]
