@@ -318,13 +318,9 @@ async fn ended_sessions_are_deleted_in_bounded_batches_and_in_the_background() {
     assert_eq!(rows().await, 5, "a dropped cleanup deletes nothing more");
 }
 
-/// A table made before sessions had owners gets the `owner` column and its index from `migrate`, keeps
-/// its sessions, and indexes owners from then on.
-#[tokio::test]
-async fn migrate_gives_an_older_table_its_owner_column() {
-    let dir = TempDir::new("sqlite-owner-migration");
-    let url = dir.sqlite_url("old.db", "mode=rwc");
-    let pool = SqlitePool::connect(&url).await.unwrap();
+/// A table as the release before sessions had owners made it, in the file at `url`.
+async fn create_older_table(url: &str) -> SqlitePool {
+    let pool = SqlitePool::connect(url).await.unwrap();
     sqlx::raw_sql(
         "CREATE TABLE sessions (key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32), fields TEXT NOT NULL, \
          created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL); \
@@ -333,6 +329,16 @@ async fn migrate_gives_an_older_table_its_owner_column() {
     .execute(&pool)
     .await
     .unwrap();
+    pool
+}
+
+/// A table made before sessions had owners gets the `owner` column and its index from `migrate`, keeps
+/// its sessions, and indexes owners from then on.
+#[tokio::test]
+async fn migrate_gives_an_older_table_its_owner_column() {
+    let dir = TempDir::new("sqlite-owner-migration");
+    let url = dir.sqlite_url("old.db", "mode=rwc");
+    let pool = create_older_table(&url).await;
     let now = now_millis();
     let (old, owned) = (StoreKey::from_bytes([1; 32]), StoreKey::from_bytes([2; 32]));
     sqlx::query("INSERT INTO sessions VALUES (?1, '{\"cart\":\"W10\"}', ?2, ?2, ?3)")
@@ -360,4 +366,18 @@ async fn migrate_gives_an_older_table_its_owner_column() {
             .await
             .unwrap();
     assert_eq!(indexes, ["sessions_owner"]);
+}
+
+/// Instances of an app starting at once on one file (a restart of several workers) take turns migrating
+/// it: each starts, and the table gets its `owner` column once.
+#[tokio::test]
+async fn instances_starting_at_once_on_an_older_file_all_start() {
+    let dir = TempDir::new("sqlite-concurrent-migration");
+    let url = dir.sqlite_url("old.db", "mode=rwc");
+    create_older_table(&url).await.close().await;
+    let started = futures::future::join_all((0..8).map(|_| SqliteStore::connect(&url))).await;
+    for store in started {
+        let store = store.expect("an instance failed to start");
+        assert!(store.load(&StoreKey::from_bytes([1; 32])).await.unwrap().is_none());
+    }
 }

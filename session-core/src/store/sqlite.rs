@@ -17,8 +17,8 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
-    sqlite::{SqliteConnectOptions, SqlitePoolOptions},
-    SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePoolOptions},
+    Executor, SqlitePool,
 };
 
 use super::{
@@ -272,24 +272,32 @@ impl SqliteStore {
     }
 
     /// [`migrate`](Self::migrate), saying whether it created the table.
+    ///
+    /// The look and the change are one `IMMEDIATE` transaction, which holds the file's write lock from its
+    /// start: instances starting at once on one file take turns, and each later one finds the table done.
     async fn create_table(&self) -> Result<bool, StoreError> {
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(failure)?;
+        let name = &self.statements.name;
+        let has = async |transaction: &mut SqliteConnection, question: &str| -> Result<bool, StoreError> {
+            sqlx::query_scalar(question).bind(name).fetch_one(transaction).await.map_err(failure)
+        };
         let table = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)";
-        if !self.table_has(table).await? {
-            sqlx::raw_sql(&self.statements.create_table()).execute(&self.pool).await.map_err(failure)?;
-            return Ok(true);
+        let owner = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'owner')";
+        let created = !has(&mut transaction, table).await?;
+        let change = if created {
+            Some(self.statements.create_table())
+        } else if !has(&mut transaction, owner).await? {
+            // A table from before sessions had owners gets the column and its index.
+            Some(format!("ALTER TABLE \"{name}\" ADD COLUMN owner BLOB;\n{}", self.statements.owner_index()))
+        } else {
+            None
+        };
+        if let Some(change) = &change {
+            // Text without parameters runs as a script, all of its statements.
+            (&mut *transaction).execute(change.as_str()).await.map_err(failure)?;
         }
-        // A table from before sessions had owners gets the column and its index.
-        if !self.table_has("SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'owner')").await? {
-            let name = &self.statements.name;
-            let add = format!("ALTER TABLE \"{name}\" ADD COLUMN owner BLOB;\n{}", self.statements.owner_index());
-            sqlx::raw_sql(&add).execute(&self.pool).await.map_err(failure)?;
-        }
-        Ok(false)
-    }
-
-    /// The answer of `question`, an `EXISTS` query about the table named by its one parameter.
-    async fn table_has(&self, question: &str) -> Result<bool, StoreError> {
-        sqlx::query_scalar(question).bind(&self.statements.name).fetch_one(&self.pool).await.map_err(failure)
+        transaction.commit().await.map_err(failure)?;
+        Ok(created)
     }
 
     /// Runs a statement that writes, in its turn among this store's writes: they queue here, each starting
