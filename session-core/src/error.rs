@@ -35,6 +35,14 @@ pub enum Error {
     /// The session store failed; the request's session changes were not saved.
     #[error("session store failed: {0}")]
     Store(#[from] StoreError),
+    /// The session ended, or another request gave it a new id, while this request ran (a sign-out, a
+    /// revocation, a concurrent sign-in): its changes belong to a session that is over, so they were not
+    /// saved. The client can retry with the cookies it holds now.
+    #[error(
+        "the session ended or was given a new id by another request while this one ran (a sign-out, a \
+         revocation, a concurrent sign-in): its changes were not saved"
+    )]
+    EndedDuringRequest,
     /// A session handle was asked for on a request that did not pass through `SessionLayer`.
     #[error("no session on this request: add `SessionLayer::new(store, key)` as a layer around this handler")]
     MissingLayer,
@@ -45,10 +53,12 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status this error answers with: 400 for a value too large for its cookie (it came with the
-    /// request), 503 when the store is down, 500 otherwise.
+    /// request), 409 for changes to a session that ended during the request, 503 when the store is down,
+    /// 500 otherwise.
     pub fn status(&self) -> http::StatusCode {
         match self {
             Error::CookieTooLarge { .. } => http::StatusCode::BAD_REQUEST,
+            Error::EndedDuringRequest => http::StatusCode::CONFLICT,
             Error::Store(_) => http::StatusCode::SERVICE_UNAVAILABLE,
             _ => http::StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -59,6 +69,9 @@ impl Error {
     pub fn to_response<B: From<String>>(&self) -> http::Response<B> {
         let body = match self {
             Error::CookieTooLarge { .. } => "a value is too large for its cookie".to_owned(),
+            Error::EndedDuringRequest => {
+                "the session changed during this request; its changes were not saved, please retry".to_owned()
+            }
             Error::Store(_) => "session storage is unavailable, please retry".to_owned(),
             _ => "session error".to_owned(),
         };

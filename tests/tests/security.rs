@@ -394,6 +394,69 @@ async fn a_logout_is_not_undone_by_a_request_in_flight_that_cycles_the_id() {
     assert_eq!(store.len(), 0, "the logged-out session's data is stored again");
 }
 
+/// The routes, with `POST /cycle` (a sign-in's new id) and `POST /user/held`, which loads the session, waits
+/// for `gate`, then sets the user id to 8: a request in flight while another changes the session.
+fn racing_app(gate: Arc<Gate>) -> Browser {
+    let racing = Router::new()
+        .route(
+            "/user/held",
+            post(|s: VisitorSession, Extension(gate): Extension<Arc<Gate>>| async move {
+                s.user_id().await?;
+                gate.loaded.notify_one();
+                gate.go.notified().await;
+                s.set_user_id(8).await?;
+                Result::Ok("ok")
+            }),
+        )
+        .route(
+            "/cycle",
+            post(|s: VisitorSession| async move {
+                s.cycle_id().await?;
+                Result::Ok("ok")
+            }),
+        )
+        .merge(routes())
+        .layer(Extension(gate))
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    Browser::new(racing)
+}
+
+/// A request that loaded the session before a concurrent sign-in moved it to a new id cannot save into the
+/// old one. It answers 409, saying its changes were not saved, and leaves the id cookie alone: clearing it
+/// would sign the browser out whenever this response lands after the sign-in's.
+#[tokio::test]
+async fn a_write_to_a_session_a_concurrent_sign_in_moved_answers_409_and_keeps_the_new_id() {
+    let gate = Arc::new(Gate::default());
+    let mut browser = racing_app(gate.clone());
+    browser.post("/user/set").await;
+
+    let (mut held, mut sign_in) = (browser.clone(), browser.clone());
+    let (held_reply, ()) = tokio::join!(held.post("/user/held"), async {
+        gate.loaded.notified().await;
+        assert_eq!(sign_in.post("/cycle").await.status, StatusCode::OK);
+        gate.go.notify_one();
+    });
+    assert_eq!(held_reply.status, StatusCode::CONFLICT, "{held_reply:?}");
+    assert!(held_reply.body.contains("not saved"), "{}", held_reply.body);
+    assert!(held_reply.set_cookie("__Host-id").is_none(), "the id cookie was touched: {held_reply:?}");
+    assert_eq!(sign_in.get("/user").await.body, "Some(7)", "the session under its new id changed or ended");
+}
+
+/// A request sent with the id a concurrent sign-in has just replaced finds no session, and must not clear
+/// the id cookie: by the time its response lands, the browser may hold the new id.
+#[tokio::test]
+async fn a_read_with_the_id_a_concurrent_sign_in_replaced_leaves_the_id_cookie_alone() {
+    let mut browser = racing_app(Arc::new(Gate::default()));
+    browser.post("/user/set").await;
+    let mut sent_before = browser.clone();
+    assert!(browser.post("/cycle").await.set_cookie("__Host-id").is_some());
+
+    let reply = sent_before.get("/user").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "None"));
+    assert!(reply.set_cookie("__Host-id").is_none(), "the id cookie was touched: {reply:?}");
+    assert_eq!(browser.get("/user").await.body, "Some(7)");
+}
+
 /// Two requests that loaded one session and both call `cycle_id` (two logins racing) must not split it
 /// into two live sessions: a logout on one would leave the other copy, with the same data, alive.
 #[tokio::test]

@@ -53,7 +53,10 @@
 //! - a visitor gets a session id (and the store a record) only when a request sets a `#[session]` field;
 //! - reading, or writing back the value already stored, costs no write;
 //! - a handler that answers with a 5xx status saves nothing, so a half-done change is never stored;
-//! - if the store fails while saving, the response becomes a 503 instead of losing the write silently.
+//! - if the store fails while saving, the response becomes a 503 instead of losing the write silently;
+//! - if the session ended or got a new id while the request ran (a sign-out, a revocation, a sign-in
+//!   alongside), its changes are not saved and the response becomes a 409
+//!   ([`Error::EndedDuringRequest`](crate::Error::EndedDuringRequest)), which the client can retry.
 //!
 //! A reader returns `None` when the value is absent, when a cookie fails verification or holds more than
 //! its `max_len`, and when a stored or cookie value no longer decodes as `T` (a deploy changed the type). It never panics and never fails

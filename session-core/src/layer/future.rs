@@ -85,7 +85,11 @@ fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, com
             }
         }
         Err(error) => {
-            tracing::error!(%error, "session changes could not be saved");
+            if error.status().is_server_error() {
+                tracing::error!(%error, "session changes could not be saved");
+            } else {
+                tracing::warn!(%error, "session changes were not saved");
+            }
             // None of the request's cookies go out either: the response says nothing was saved.
             *response = error.to_response();
         }

@@ -212,8 +212,11 @@ impl RawSession {
                 Ok(Loaded::Fresh { rejected_cookie: true, expired: Some(key) })
             }
             None => {
+                // Not cleared: another request may have just moved this session to a new id (a sign-in
+                // running alongside), whose cookie the browser may hold by the time this response lands.
+                // A dead id costs its browser one load per request until a new session replaces it.
                 tracing::debug!(session = %id.short_hash(), "unknown or expired session id; starting a new session");
-                Ok(Loaded::Fresh { rejected_cookie: true, expired: None })
+                Ok(Loaded::Fresh { rejected_cookie: false, expired: None })
             }
         }
     }
@@ -282,8 +285,8 @@ impl RawSession {
                 } else {
                     // Ended meanwhile (a logout, another request's cycle): its changes belong to a session
                     // that is over, and must not bring it back under a new id.
-                    tracing::warn!(session = %old.short_hash(), "session ended during the request; changes dropped");
-                    self.clear_id_cookie();
+                    tracing::debug!(session = %old.short_hash(), "session ended during the request; changes dropped");
+                    return Err(Error::EndedDuringRequest);
                 }
             }
             (_, Some(Loaded::Existing { id, key, record, .. })) => {
@@ -302,11 +305,16 @@ impl RawSession {
                         // that stopped being remembered gets its browser-session cookie back.
                         self.set_id_cookie(&id, self.cookie_lifetime(created_at, now, remembered));
                     }
+                } else if !changes.is_empty() || owner != OwnerChange::Keep {
+                    // The record vanished during the request (destroyed, revoked, or moved to a new id by
+                    // another): its changes belong to a session that has ended, so they are dropped rather
+                    // than resurrecting it, and the response says so. The id cookie is left alone: the
+                    // browser may hold the new id of a concurrent sign-in by now, which clearing would end.
+                    tracing::debug!(session = %id.short_hash(), "session ended during the request; changes dropped");
+                    return Err(Error::EndedDuringRequest);
                 } else {
-                    // The record vanished during the request (destroyed or expired by another): its changes
-                    // belong to a session that has ended, so they are dropped rather than resurrecting it.
-                    tracing::warn!(session = %id.short_hash(), "session ended during the request; changes dropped");
-                    self.clear_id_cookie();
+                    // Only the idle refresh was refused: nothing the handler did is lost.
+                    tracing::debug!(session = %id.short_hash(), "session ended during the request");
                 }
             }
             (_, Some(Loaded::Fresh { rejected_cookie, expired })) => {
