@@ -135,7 +135,18 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
             );
             continue;
         }
-        let mut encoding = names::snake_case(&variant.ident.to_string());
+        let mut encoding = names::snake_case(&variant.ident.unraw().to_string());
+        let renamed = variant.attrs.iter().any(|a| a.path().is_ident("cookie_value"));
+        if !renamed && !is_plain_cookie_word(&encoding) {
+            cx.error(
+                &variant.ident,
+                format!(
+                    "variant `{}` would be stored as `{encoding}`, which a cookie cannot hold as it is",
+                    variant.ident
+                ),
+                "give it an ASCII name in the cookie with `#[cookie_value(rename = \"...\")]`",
+            );
+        }
         for attr in variant.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {

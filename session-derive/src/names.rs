@@ -34,18 +34,33 @@ const SENSITIVE_WORDS: &[&str] = &[
 const SENSITIVE_PAIRS: &[(&str, &str)] =
     &[("api", "key"), ("credit", "card"), ("card", "number"), ("private", "key"), ("session", "id"), ("access", "key")];
 
+/// Endings that mark a word run together from others (`accesstoken`, `clientsecret`, `newpassword`).
+const SENSITIVE_ENDINGS: &[&str] = &["token", "password", "passwd", "secret", "credential"];
+
 /// Words that start like `auth` but are not about authentication.
 const AUTH_LOOKALIKES: &[&str] = &["author", "authors", "authored", "authoring", "authorship"];
 
-/// The part of `name` that makes it look sensitive, if any: a word such as `password`, `token` or `pin`, a
-/// pair such as `api_key`, or any word starting with `auth` (but not `author`).
+/// The part of `name` that makes it look sensitive, if any: a word such as `password`, `token` or `pin`
+/// (also plural, numbered or run together with others, as `tokens`, `password2`, `accesstoken`), a pair
+/// such as `api_key`, or any word starting with `auth` (but not `author`).
 pub(crate) fn sensitive_part(name: &str) -> Option<String> {
     let words = words(name);
     let sensitive = |index: usize| {
         let word = words[index].as_str();
-        SENSITIVE_WORDS.contains(&word) || (word.starts_with("auth") && !AUTH_LOOKALIKES.contains(&word))
+        let forms = forms(word);
+        forms
+            .iter()
+            .any(|form| SENSITIVE_WORDS.contains(form) || SENSITIVE_ENDINGS.iter().any(|ending| form.ends_with(ending)))
+            || (word.starts_with("auth") && !AUTH_LOOKALIKES.contains(&word))
     };
     matching_part(&words, sensitive, SENSITIVE_PAIRS)
+}
+
+/// The forms of `word` a list is searched for: the word without trailing digits (`password2`), and that
+/// without a plural `s` (`tokens`).
+fn forms(word: &str) -> [&str; 2] {
+    let numbered = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    [numbered, numbered.strip_suffix('s').unwrap_or(numbered)]
 }
 
 /// Words that say a value decides who the visitor is or what they may do: a user who can change it can
@@ -114,19 +129,20 @@ pub(crate) fn authorization_part(name: &str) -> Option<String> {
         let word = words[index].as_str();
         let lookalike =
             words.get(index + 1).is_some_and(|next| AUTHORIZATION_LOOKALIKES.contains(&(word, next.as_str())));
-        AUTHORIZATION_WORDS.contains(&word) && !lookalike
+        forms(word).iter().any(|form| AUTHORIZATION_WORDS.contains(form)) && !lookalike
     };
     matching_part(&words, authorization, AUTHORIZATION_PAIRS)
 }
 
 /// The first word for which `matches` (given its index) holds, else the first adjacent pair listed in
-/// `pairs`, written `first_second`.
+/// `pairs` (its second word in any of its [`forms`], as `api_keys`), written `first_second`.
 fn matching_part(words: &[String], matches: impl Fn(usize) -> bool, pairs: &[(&str, &str)]) -> Option<String> {
     if let Some(index) = (0..words.len()).find(|&index| matches(index)) {
         return Some(words[index].clone());
     }
     words.windows(2).find_map(|pair| {
-        pairs.contains(&(pair[0].as_str(), pair[1].as_str())).then(|| format!("{}_{}", pair[0], pair[1]))
+        let listed = forms(&pair[1]).iter().any(|second| pairs.contains(&(pair[0].as_str(), *second)));
+        listed.then(|| format!("{}_{}", pair[0], pair[1]))
     })
 }
 
@@ -197,6 +213,14 @@ mod tests {
             "authorization",
             "Session_ID",
             "__Host-sid",
+            "tokens",
+            "passwords",
+            "secrets",
+            "api_keys",
+            "password2",
+            "accesstoken",
+            "refreshtoken",
+            "clientSecret2",
         ] {
             assert!(sensitive_part(name).is_some(), "{name}");
         }
@@ -240,6 +264,8 @@ mod tests {
             ("tenant_id", "tenant_id"),
             ("access_level", "access_level"),
             ("__Host-role", "role"),
+            ("role2", "role2"),
+            ("user_ids", "user_ids"),
         ] {
             assert_eq!(authorization_part(name).as_deref(), Some(part), "{name}");
         }

@@ -14,17 +14,9 @@ use crate::{
     names,
 };
 
-/// Types whose length has no bound, by their last path segment, and what `max_len` counts for them.
-const UNBOUNDED_TYPES: &[(&str, &str)] = &[
-    ("String", "bytes"),
-    ("str", "bytes"),
-    ("Vec", "elements"),
-    ("VecDeque", "elements"),
-    ("HashMap", "entries"),
-    ("BTreeMap", "entries"),
-    ("HashSet", "elements"),
-    ("BTreeSet", "elements"),
-];
+/// Cookie value types whose length has no bound, by their last path segment, and what `max_len` counts
+/// for them. (Other collections are no `CookieValue` at all, which the trait bound reports.)
+const UNBOUNDED_TYPES: &[(&str, &str)] = &[("String", "bytes"), ("Vec", "elements")];
 
 /// The names the layer gives the session id cookie unless told otherwise (`SessionLayer::with_cookie_name`
 /// checks a chosen one at run time): on Secure cookies with and without a domain or path, and on plain HTTP.
@@ -288,6 +280,14 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
         );
     }
 
+    if cookie.name.is_none() && !names::is_cookie_token(name) {
+        // An explicit `name = "..."` is checked where it is parsed; this is the field's own name.
+        cx.error_at(
+            name_span,
+            format!("field `{}` would name its cookie `{name}`, which is not a valid cookie name", field.ident),
+            "give the cookie an ASCII name with `#[cookie(name = \"...\")]`",
+        );
+    }
     if DEFAULT_ID_COOKIE_NAMES.contains(&name) {
         cx.error_at(
             name_span,
@@ -339,11 +339,23 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
 
     if cookie.max_len.is_none() {
         if let Some((ty, counts)) = unbounded_type(field.ty) {
-            cx.error(
-                ty,
-                format!("cookie field `{}` has no length bound, so it could outgrow the 4096 bytes a browser keeps", field.ident),
-                format!("add `max_len = N` (the most {counts} it may hold) to `#[cookie(...)]`, or keep it on the server with `#[session]`"),
-            );
+            match growing_element(ty) {
+                // `max_len` counts the elements, and cannot bound each one as well.
+                Some(element) => cx.error(
+                    ty,
+                    format!(
+                        "cookie field `{}` holds growing values (`{}`) that no `max_len` can bound, so it could outgrow the 4096 bytes a browser keeps",
+                        field.ident,
+                        type_name(element)
+                    ),
+                    "give the elements a fixed size (numbers, `[u8; N]`, `#[derive(CookieValue)]` enums), or keep the field on the server with `#[session]`",
+                ),
+                None => cx.error(
+                    ty,
+                    format!("cookie field `{}` has no length bound, so it could outgrow the 4096 bytes a browser keeps", field.ident),
+                    format!("add `max_len = N` (the most {counts} it may hold) to `#[cookie(...)]`, or keep it on the server with `#[session]`"),
+                ),
+            }
         }
     }
 }
@@ -367,6 +379,12 @@ fn unbounded_type(ty: &Type) -> Option<(&Type, &'static str)> {
         return first_type_argument(segment).and_then(unbounded_type);
     }
     UNBOUNDED_TYPES.iter().find(|(name, _)| segment.ident == name).map(|(_, counts)| (ty, *counts))
+}
+
+/// The element type of `ty`, a `Vec`, when it is itself of unbounded length (`Vec<String>`).
+fn growing_element(ty: &Type) -> Option<&Type> {
+    let segment = last_segment(ty).filter(|segment| segment.ident == "Vec")?;
+    first_type_argument(segment).filter(|element| unbounded_type(element).is_some())
 }
 
 fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {

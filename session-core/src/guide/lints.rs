@@ -524,6 +524,32 @@
 //!   |             ^^^ evaluation of `_::_` failed here
 //! ```
 //!
+//! Without `max_len`, such a `Vec` is refused for the same reason before the size is computed:
+//!
+//! `tests/ui/fail/vec_of_strings_without_max_len.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie]
+//!     recent: Vec<String>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie field `recent` holds growing values (`String`) that no `max_len` can bound, so it could outgrow the 4096 bytes a browser keeps
+//!
+//!        help: give the elements a fixed size (numbers, `[u8; N]`, `#[derive(CookieValue)]` enums), or keep the field on the server with `#[session]`
+//!  --> ui/fail/vec_of_strings_without_max_len.rs:6:13
+//!   |
+//! 6 |     recent: Vec<String>,
+//!   |             ^^^^^^^^^^^
+//! ```
+//!
 //! Every cookie a schema declares travels in one `Cookie` header, which servers and proxies limit (8190 bytes
 //! for common ones). The sum of the worst cases of all cookie fields, plus the id cookie, must fit
 //! `cookie_budget` (default 8190):
@@ -580,6 +606,58 @@
 //!   |
 //! 4 |     #[cookie(name = "my theme")]
 //!   |                     ^^^^^^^^^^
+//! ```
+//!
+//! So must the field's name, when it names the cookie:
+//!
+//! `tests/ui/fail/non_ascii_field_cookie_name.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie]
+//!     thème: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: field `thème` would name its cookie `thème`, which is not a valid cookie name
+//!
+//!        help: give the cookie an ASCII name with `#[cookie(name = "...")]`
+//!  --> ui/fail/non_ascii_field_cookie_name.rs:6:5
+//!   |
+//! 6 |     thème: u8,
+//!   |     ^^^^^
+//! ```
+//!
+//! And a derived enum's variants, which are stored by name:
+//!
+//! `tests/ui/fail/cookie_value_non_ascii_variant.rs`:
+//!
+//! ```compile_fail
+//! use session_core::CookieValue;
+//!
+//! #[derive(Clone, CookieValue)]
+//! enum Season {
+//!     Spring,
+//!     Été,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: variant `Été` would be stored as `été`, which a cookie cannot hold as it is
+//!
+//!        help: give it an ASCII name in the cookie with `#[cookie_value(rename = "...")]`
+//!  --> ui/fail/cookie_value_non_ascii_variant.rs:6:5
+//!   |
+//! 6 |     Été,
+//!   |     ^^^
 //! ```
 //!
 //! The `__Host-` and `__Secure-` prefixes promise the browser a cookie that is `Secure` (and for `__Host-`,

@@ -1,0 +1,9 @@
+use session_core::SessionSchema;
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[cookie]
+    recent: Vec<String>,
+}
+
+fn main() {}
