@@ -4,7 +4,7 @@
 pub use crate::cookie::{CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES};
 pub use crate::schema::{FieldInfo, Migration, Place};
 pub use crate::session::{revoke_owner, sessions_of, RawSession};
-pub use crate::value::{escape_into, unescape, Bound, CookieValue, SEPARATOR};
+pub use crate::value::{escape_into, first_reason, unescape, Bound, CookieValue, SEPARATOR};
 pub use crate::SessionInfo;
 pub use crate::{Error, SessionHandle, SessionId, SessionSchema, SessionStore, StoreKey};
 pub use core;
@@ -26,6 +26,8 @@ pub trait CookieField {
         Protection::Private => <Self::Value as CookieValue>::PRIVATE_BOUND,
         Protection::Plain | Protection::Signed => <Self::Value as CookieValue>::BOUND,
     };
+    /// The field's [`CookieValue::NOT_FOR_PLAIN_COOKIES`].
+    const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = <Self::Value as CookieValue>::NOT_FOR_PLAIN_COOKIES;
 }
 
 /// A `#[session]` field, as a marker type the derive generates per field.
@@ -98,6 +100,8 @@ pub trait CookiePart {
     type Value: CookieValue;
     /// The field's bound as one part of a composite (escaped unless separator-free).
     const BOUND: Bound = <Self::Value as CookieValue>::BOUND.embedded(<Self::Value as CookieValue>::SEPARATOR_FREE);
+    /// The field's [`CookieValue::NOT_FOR_PLAIN_COOKIES`].
+    const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = <Self::Value as CookieValue>::NOT_FOR_PLAIN_COOKIES;
 }
 
 /// [`encode_part`] for the field behind the marker `P`.

@@ -11,6 +11,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::{
     ctxt::Ctxt,
+    expand::option,
     meta::{parse_keys, reason},
     names,
     valid::mentions,
@@ -91,8 +92,9 @@ fn is_plain_cookie_word(text: &str) -> bool {
 }
 
 /// Refuses a named field of `ident` whose name looks sensitive, unless `#[cookie_value(allow_sensitive =
-/// "reason")]` says why it is harmless.
-fn check_field_name(cx: &Ctxt, ident: &syn::Ident, field: &syn::Field) {
+/// "reason")]` says why it is harmless. Returns, for a field named like authorization or identity data
+/// (unless so allowed), why the value must not go in a `plain` cookie, which the schema derive checks.
+fn check_field_name(cx: &Ctxt, ident: &syn::Ident, field: &syn::Field) -> Option<String> {
     let mut allowed = None;
     let mut seen = Vec::new();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
@@ -105,9 +107,9 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, field: &syn::Field) {
         });
     }
     if allowed.is_some() {
-        return;
+        return None;
     }
-    let Some(name) = &field.ident else { return };
+    let name = field.ident.as_ref()?;
     let name_text = name.unraw().to_string();
     if let Some(part) = names::sensitive_part(&name_text) {
         cx.error(
@@ -115,7 +117,15 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, field: &syn::Field) {
             format!("field `{name_text}` of `{ident}` looks like it holds sensitive data (`{part}`), and a `CookieValue` goes in a cookie"),
             format!("move `{name_text}` out of `{ident}`, into a `#[session(sensitive)]` field of the schema; if it is truly harmless, say why with `#[cookie_value(allow_sensitive = \"...\")]` on `{name_text}`"),
         );
+        return None;
     }
+    let part = names::authorization_part(&name_text)?;
+    Some(format!(
+        "a `plain` cookie would let the user change `{name_text}` of `{ident}`, which looks like authorization or \
+         identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) is tamper-evident; or \
+         keep the field on the server with `#[session]`; if changing `{name_text}` grants nothing, say why with \
+         `#[cookie_value(allow_sensitive = \"...\")]` on it"
+    ))
 }
 
 fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::DataEnum) -> TokenStream {
@@ -212,10 +222,10 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
 
 fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Fields) -> TokenStream {
     let ident = &input.ident;
-    for field in fields {
-        check_field_name(cx, ident, field);
-    }
     let private = quote!(#krate::__private);
+    // Why a user must not change the value: a field of its own, else one of a field's type.
+    let own: Vec<String> = fields.iter().filter_map(|field| check_field_name(cx, ident, field)).collect();
+    let mut reasons = vec![option(own.into_iter().next())];
     let members: Vec<syn::Member> = fields
         .iter()
         .enumerate()
@@ -238,6 +248,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
         let ty = &field.ty;
         if generics.iter().any(|param| mentions(ty, param)) {
             where_clause.predicates.push(syn::parse_quote!(#ty: #private::CookieValue));
+            reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_PLAIN_COOKIES));
             bounds.push(
                 quote!(<#ty as #private::CookieValue>::BOUND.embedded(<#ty as #private::CookieValue>::SEPARATOR_FREE)),
             );
@@ -254,6 +265,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
                 }
             });
             bounds.push(quote!(<#marker as #private::CookiePart>::BOUND));
+            reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_PLAIN_COOKIES));
             encoders.push(quote!(#private::encode_field::<#marker>));
             decoders.push(quote!(#private::decode_field::<#marker>));
         }
@@ -287,6 +299,8 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             #[automatically_derived]
             impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
                 const BOUND: #private::Bound = #private::Bound::join(&[#(#bounds),*]);
+                const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static str> =
+                    #private::first_reason(&[#(#reasons),*]);
 
                 fn encode(&self, out: &mut #private::String) {
                     #(#encode)*

@@ -468,6 +468,18 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
          a browser keeps\n\nhelp: add `max_len = N` to `#[cookie(...)]`, or keep the field on the server with \
          `#[session]`"
     );
+    // A value with a field named like authorization data (`#[derive(CookieValue)]` says which) must not be
+    // changeable by the user; the field's own name was checked in `valid.rs`.
+    let plain_check = (cookie.protection() == Protection::Plain && cookie.allow_sensitive.is_none()).then(|| {
+        let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", __reason));
+        quote! {
+            const _: () = if let ::core::option::Option::Some(__reason) =
+                <#marker as #private::CookieField>::NOT_FOR_PLAIN_COOKIES
+            {
+                #panic
+            };
+        }
+    });
     let value = quote_spanned!(ty.span()=> type Value = #ty;);
     let panic_too_large = quote_spanned!(too_large_span=> ::core::panic!(#too_large));
     let panic_cannot_bound = quote_spanned!(ty.span()=> ::core::panic!(#cannot_bound));
@@ -518,6 +530,8 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
             #add_max_len_arm
             ::core::option::Option::None => #panic_cannot_bound,
         };
+
+        #plain_check
     }
 }
 

@@ -409,6 +409,39 @@
 //!   |                            ^^^^^^^^
 //! ```
 //!
+//! The same holds for the fields of a `#[derive(CookieValue)]` struct in a plain cookie, looked for through
+//! `Option`, `Vec`, arrays, tuples and nested structs:
+//!
+//! `tests/ui/fail/plain_cookie_with_admin_inside.rs`:
+//!
+//! ```compile_fail
+//! use session_core::{CookieValue, SessionSchema};
+//!
+//! #[derive(Clone, CookieValue)]
+//! struct Prefs {
+//!     theme: u8,
+//!     is_admin: bool,
+//! }
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(plain)]
+//!     prefs: Option<Prefs>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0080]: evaluation panicked: a `plain` cookie would let the user change `is_admin` of `Prefs`, which looks like authorization or identity data (`admin`)
+//!
+//!               help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep the field on the server with `#[session]`; if changing `is_admin` grants nothing, say why with `#[cookie_value(allow_sensitive = "...")]` on it
+//!   --> ui/fail/plain_cookie_with_admin_inside.rs:12:12
+//!    |
+//! 12 |     prefs: Option<Prefs>,
+//!    |            ^^^^^^ evaluation of `_::_` failed here
+//! ```
+//!
 //! A `signed` cookie (the default) or a `private` one with these names compiles: the user can no longer
 //! change the value without the cookie failing to verify. When a plain one is harmless (a UI setting that
 //! grants nothing), `allow_sensitive = "reason"` says so, as for the names above; the reason shows in

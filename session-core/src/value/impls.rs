@@ -1,6 +1,6 @@
 //! [`CookieValue`] for the standard types.
 
-use super::{escape_into, unescape, Bound, CookieValue, ESCAPE_GROWTH, SEPARATOR, UNBOUNDED};
+use super::{escape_into, first_reason, unescape, Bound, CookieValue, ESCAPE_GROWTH, SEPARATOR, UNBOUNDED};
 
 /// Decimal digits of `n`, plus one for a sign when `negative`.
 const fn decimal_len(mut n: u128, negative: bool) -> usize {
@@ -109,6 +109,7 @@ impl<T: CookieValue> CookieValue for Option<T> {
         Bound::Growing { base, per_unit } => Bound::Growing { base: base.saturating_add(1), per_unit },
     };
     const SEPARATOR_FREE: bool = T::SEPARATOR_FREE;
+    const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
 
     fn len_units(&self) -> usize {
         self.as_ref().map_or(0, T::len_units)
@@ -175,6 +176,7 @@ impl<T: CookieValue> CookieValue for Vec<T> {
         Bound::Growing { .. } => UNBOUNDED,
     };
     const SEPARATOR_FREE: bool = false;
+    const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
 
     fn len_units(&self) -> usize {
         self.len()
@@ -200,6 +202,7 @@ impl<T: CookieValue, const N: usize> CookieValue for [T; N] {
         Bound::Fixed(n) => Bound::Fixed(n.saturating_mul(N).saturating_add(N.saturating_sub(1))),
         Bound::Growing { .. } => UNBOUNDED,
     };
+    const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
 
     fn encode(&self, out: &mut String) {
         for (i, item) in self.iter().enumerate() {
@@ -223,6 +226,8 @@ macro_rules! tuples {
     ($(($($name:ident $index:tt),+))*) => {$(
         impl<$($name: CookieValue),+> CookieValue for ($($name,)+) {
             const BOUND: Bound = Bound::join(&[$($name::BOUND.embedded($name::SEPARATOR_FREE)),+]);
+            const NOT_FOR_PLAIN_COOKIES: Option<&'static str> =
+                first_reason(&[$($name::NOT_FOR_PLAIN_COOKIES),+]);
 
             fn encode(&self, out: &mut String) {
                 let mut first = true;

@@ -151,4 +151,23 @@ pub trait CookieValue: Sized {
     fn decode_private(encoded: &str) -> Option<Self> {
         Self::decode(encoded)
     }
+
+    /// Why a user must not be able to change this value, if they must not: `#[derive(CookieValue)]` sets it
+    /// for a struct with a field named like authorization or identity data (`is_admin`, `user_id`), and
+    /// `Option`, `Vec`, arrays and tuples pass on their elements'. `#[derive(SessionSchema)]` refuses such a
+    /// value in a `plain` cookie, with this as the message. `None` for hand-written impls.
+    const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = None;
+}
+
+/// The first of `reasons` that is given: a composite's [`CookieValue::NOT_FOR_PLAIN_COOKIES`], from its
+/// parts'.
+pub const fn first_reason(reasons: &[Option<&'static str>]) -> Option<&'static str> {
+    let mut index = 0;
+    while index < reasons.len() {
+        if reasons[index].is_some() {
+            return reasons[index];
+        }
+        index += 1;
+    }
+    None
 }

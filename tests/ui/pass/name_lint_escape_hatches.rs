@@ -14,6 +14,24 @@ pub struct Keypad {
     pub size: u8,
 }
 
+/// Who is looking, and which view of theirs.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub struct Viewer {
+    /// Changing it fails verification unless the cookie is `plain`.
+    pub is_admin: bool,
+    /// Which group of rows is open.
+    #[cookie_value(allow_sensitive = "which rows are open; it grants nothing")]
+    pub group: u8,
+}
+
+/// The view alone, which the user may change.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub struct View {
+    /// Which group of rows is open.
+    #[cookie_value(allow_sensitive = "which rows are open; it grants nothing")]
+    pub group: u8,
+}
+
 /// What we keep about a visitor.
 #[derive(SessionSchema)]
 pub struct Visitor {
@@ -35,6 +53,15 @@ pub struct Visitor {
     /// A struct with an allowed field.
     #[cookie]
     pub keypad: Keypad,
+    /// A struct with a field like authorization data, in a cookie the user cannot change.
+    #[cookie]
+    pub viewer: Viewer,
+    /// Plain, with the only such field allowed.
+    #[cookie(plain)]
+    pub view: Option<View>,
+    /// Plain, allowed on the schema's field.
+    #[cookie(plain, allow_sensitive = "a preview of what an admin sees; the server checks the real role")]
+    pub preview: Viewer,
 }
 
 fn main() {
