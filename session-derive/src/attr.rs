@@ -204,6 +204,12 @@ impl<'a> Schema<'a> {
                 "handle" => {
                     if let Some(lit) = string(cx, meta)? {
                         match syn::parse_str::<Ident>(&lit.value()) {
+                            // The handle is a type beside the schema's, so it cannot take its name.
+                            Ok(ident) if ident.unraw() == input.ident.unraw() => cx.error(
+                                &lit,
+                                format!("the handle cannot be named `{ident}`, the name of the schema itself"),
+                                format!("choose another name, such as `{handle}` (the default)"),
+                            ),
                             Ok(ident) => handle = respan(&ident, lit.span()),
                             Err(_) => cx.error(
                                 &lit,

@@ -234,12 +234,22 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             None => syn::Member::Unnamed(index.into()),
         })
         .collect();
-    let generics: Vec<&syn::Ident> = input.generics.type_params().map(|param| &param.ident).collect();
+    // Every parameter a field's type can mention: types, consts (`[u8; N]`) and lifetimes.
+    let generics: Vec<&syn::Ident> = input
+        .generics
+        .params
+        .iter()
+        .map(|param| match param {
+            syn::GenericParam::Type(param) => &param.ident,
+            syn::GenericParam::Const(param) => &param.ident,
+            syn::GenericParam::Lifetime(param) => &param.lifetime.ident,
+        })
+        .collect();
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     let mut where_clause = where_clause.cloned().unwrap_or_else(|| syn::parse_quote!(where));
     // A field of a concrete type goes through a marker (`CookiePart`), so a type that is not a
-    // `CookieValue` is reported once, on the field. A field that mentions a type parameter cannot (the
-    // marker cannot name the parameter); it gets a `where` bound instead, which callers must satisfy.
+    // `CookieValue` is reported once, on the field. A field that mentions a parameter cannot (the marker
+    // cannot name the parameter); it gets a `where` bound instead, which callers must satisfy.
     let mut markers = Vec::new();
     let mut bounds = Vec::new();
     let mut encoders = Vec::new();

@@ -13,7 +13,8 @@ use crate::{
 
 pub(crate) fn schema(input: &DeriveInput, schema: Option<&Schema>, errors: Vec<syn::Error>) -> TokenStream {
     let errors = to_compile_errors(errors);
-    let Some(schema) = schema else {
+    // A lifetime of the struct would be undeclared in the stub's accessors, a follow-on error of its own.
+    let Some(schema) = schema.filter(|_| input.generics.lifetimes().next().is_none()) else {
         return errors;
     };
     let Schema { ident, handle, krate, .. } = schema;

@@ -21,6 +21,14 @@ pub struct Tagged<T> {
     pub value: T,
 }
 
+/// Digits of a fixed count, a const parameter.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+#[cookie_value(crate = "sc")]
+pub struct Digits<const N: usize> {
+    /// The digits.
+    pub digits: [u8; N],
+}
+
 /// Nothing but a marker.
 #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
 #[cookie_value(crate = "sc")]
@@ -56,6 +64,9 @@ pub struct Prefs {
     /// Shown the banner.
     #[cookie]
     pub banner: Seen,
+    /// The last code entered.
+    #[cookie]
+    pub code: Digits<6>,
     /// Row density, with an array of pairs next to it.
     #[cookie]
     pub layout: (Density, [(u8, char); 2]),
@@ -98,7 +109,10 @@ fn main() {
     out.clear();
     Seen.encode(&mut out);
     assert_eq!(Seen::decode(&out), Some(Seen));
+    out.clear();
+    Digits { digits: [1, 2, 3] }.encode(&mut out);
+    assert_eq!(Digits::<3>::decode(&out), Some(Digits { digits: [1, 2, 3] }));
     let fields = <Prefs as SessionSchema>::FIELDS;
-    assert_eq!(fields.len(), 10);
+    assert_eq!(fields.len(), 11);
     assert!(fields.iter().any(|field| field.field == "type"));
 }
