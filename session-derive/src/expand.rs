@@ -480,6 +480,19 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
             };
         }
     });
+    // `max_len` on a type of fixed length would be ignored, so the user's bound would mean nothing.
+    let fixed_check = cookie.max_len.as_ref().map(|max_len| {
+        let message = format!(
+            "cookie `{name}` (field `{ident}`) has `max_len`, but its type has a fixed length, which `max_len` \
+             does not change\n\nhelp: remove `max_len`"
+        );
+        let panic = quote_spanned!(max_len.span=> ::core::panic!(#message));
+        quote! {
+            const _: () = if let #private::Bound::Fixed(_) = <#marker as #private::CookieField>::BOUND {
+                #panic
+            };
+        }
+    });
     let value = quote_spanned!(ty.span()=> type Value = #ty;);
     let panic_too_large = quote_spanned!(too_large_span=> ::core::panic!(#too_large));
     let panic_cannot_bound = quote_spanned!(ty.span()=> ::core::panic!(#cannot_bound));
@@ -532,6 +545,7 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
         };
 
         #plain_check
+        #fixed_check
     }
 }
 

@@ -327,6 +327,13 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             "remove `secure = false`: browsers refuse `__Secure-` cookies without Secure",
         );
     }
+    if let Some(partitioned) = cookie.partitioned.as_ref().filter(|p| p.value && !secure) {
+        cx.error_at(
+            partitioned.span,
+            format!("cookie `{name}` is `partitioned` but not `secure`"),
+            "remove `secure = false`: browsers refuse partitioned cookies without Secure",
+        );
+    }
     if let Some(same_site) = cookie.same_site.as_ref().filter(|s| s.value == SameSite::None) {
         if !secure {
             cx.error_at(

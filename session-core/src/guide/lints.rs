@@ -583,6 +583,32 @@
 //!   |             ^^^^^^^^^^^
 //! ```
 //!
+//! And a `max_len` that could not bound anything, on a type of fixed length, is refused rather than ignored:
+//!
+//! `tests/ui/fail/max_len_on_a_fixed_length_type.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_len = 16)]
+//!     visits: u32,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0080]: evaluation panicked: cookie `visits` (field `visits`) has `max_len`, but its type has a fixed length, which `max_len` does not change
+//!
+//!               help: remove `max_len`
+//!  --> ui/fail/max_len_on_a_fixed_length_type.rs:5:24
+//!   |
+//! 5 |     #[cookie(max_len = 16)]
+//!   |                        ^^ evaluation of `_::_` failed here
+//! ```
+//!
 //! Every cookie a schema declares travels in one `Cookie` header, which servers and proxies limit (8190 bytes
 //! for common ones). The sum of the worst cases of all cookie fields, plus the id cookie, must fit
 //! `cookie_budget` (default 8190):
@@ -765,6 +791,32 @@
 //!   |
 //! 4 |     #[cookie(same_site = "none", secure = false)]
 //!   |                          ^^^^^^
+//! ```
+//!
+//! Nor do they keep a partitioned cookie (CHIPS) that is not `Secure`:
+//!
+//! `tests/ui/fail/partitioned_without_secure.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(partitioned, secure = false)]
+//!     embed_theme: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `embed_theme` is `partitioned` but not `secure`
+//!
+//!        help: remove `secure = false`: browsers refuse partitioned cookies without Secure
+//!  --> ui/fail/partitioned_without_secure.rs:5:14
+//!   |
+//! 5 |     #[cookie(partitioned, secure = false)]
+//!   |              ^^^^^^^^^^^
 //! ```
 //!
 //! Two fields cannot share a cookie:
