@@ -6,6 +6,12 @@ pub(crate) fn is_cookie_token(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
 }
 
+/// Whether `name` starts with the cookie prefix `prefix`, which browsers match without regard to case
+/// (RFC 6265bis): `__host-theme` makes the same promises as `__Host-theme`.
+pub(crate) fn has_prefix(name: &str, prefix: &str) -> bool {
+    name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+}
+
 /// Words that mark a name as sensitive wherever they stand in it.
 const SENSITIVE_WORDS: &[&str] = &[
     "password",

@@ -298,7 +298,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
 
     let secure = cookie.secure();
     let secure_span = cookie.secure.as_ref().map_or(cookie.span, |s| s.span);
-    if name.starts_with("__Host-") {
+    if names::has_prefix(name, "__Host-") {
         if !secure {
             cx.error_at(
                 secure_span,
@@ -320,7 +320,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
                 "remove `path` (or use \"/\"): `__Host-` cookies must have Path=/",
             );
         }
-    } else if name.starts_with("__Secure-") && !secure {
+    } else if names::has_prefix(name, "__Secure-") && !secure {
         cx.error_at(
             secure_span,
             format!("cookie `{name}` has the `__Secure-` prefix but is not `secure`"),

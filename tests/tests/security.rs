@@ -293,6 +293,9 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         (layer().with_cookie_name("__Host-id").with_cookie_domain("example.com"), "cannot have a domain"),
         (layer().with_cookie_name("__Host-id").with_cookie_path("/app"), "must have the path `/`"),
         (layer().with_cookie_name("__Secure-id").with_secure(false), "needs `Secure`"),
+        // Browsers match the prefixes without regard to case.
+        (layer().with_cookie_name("__host-id").with_cookie_domain("example.com"), "cannot have a domain"),
+        (layer().with_cookie_name("__SECURE-id").with_secure(false), "needs `Secure`"),
         (layer().with_same_site(SameSite::None).with_secure(false), "`SameSite=None` needs `Secure`"),
         (layer().with_cookie_name("my id"), "not a valid cookie name"),
         // A domain or path that would smuggle an attribute of its own into the Set-Cookie line.

@@ -251,17 +251,17 @@ impl Shared {
         let name = cookie.custom_name.as_deref().unwrap_or("id");
         let problem = if !is_cookie_token(name) {
             Some(format!("`{}` is not a valid cookie name", name.escape_debug()))
-        } else if name.starts_with("__Host-") && !self.transport.may_be_secure() {
+        } else if has_prefix(name, "__Host-") && !self.transport.may_be_secure() {
             Some(format!("the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Host-` prefix"))
-        } else if name.starts_with("__Host-") && cookie.domain.is_some() {
+        } else if has_prefix(name, "__Host-") && cookie.domain.is_some() {
             Some(format!(
                 "the id cookie `{name}` cannot have a domain: remove `with_cookie_domain` or the `__Host-` prefix"
             ))
-        } else if name.starts_with("__Host-") && cookie.path != "/" {
+        } else if has_prefix(name, "__Host-") && cookie.path != "/" {
             Some(format!(
                 "the id cookie `{name}` must have the path `/`: remove `with_cookie_path` or the `__Host-` prefix"
             ))
-        } else if name.starts_with("__Secure-") && !self.transport.may_be_secure() {
+        } else if has_prefix(name, "__Secure-") && !self.transport.may_be_secure() {
             Some(format!(
                 "the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Secure-` prefix"
             ))
@@ -293,6 +293,12 @@ fn is_host_name(domain: &str) -> bool {
         && domain.len() <= 253
         && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
         && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// Whether `name` starts with the cookie prefix `prefix`, which browsers match without regard to case
+/// (RFC 6265bis): `__host-id` makes the same promises as `__Host-id`.
+fn has_prefix(name: &str, prefix: &str) -> bool {
+    name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
 }
 
 /// True if `name` is a non-empty RFC 6265 token.
