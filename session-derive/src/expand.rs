@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::{spanned::Spanned, Ident};
+use syn::{ext::IdentExt, spanned::Spanned, Ident};
 
 use crate::{
     attr::{CookieAttr, Field, Protection, SameSite, Schema, SessionAttr, HANDLE_METHODS},
@@ -20,7 +20,7 @@ pub(crate) enum Bodies {
 pub(crate) fn schema(schema: &Schema) -> TokenStream {
     let Schema { ident, handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
-    let name = ident.to_string();
+    let name = ident.unraw().to_string();
 
     let mut checks = Vec::new();
     let mut infos = Vec::new();
@@ -153,7 +153,7 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
         })
         .map(|(index, field)| accessors(schema, index, field, bodies))
         .collect();
-    let name = handle.to_string();
+    let name = handle.unraw().to_string();
     let (id, cycle_id, destroy, remember_for) = match bodies {
         Bodies::Real => (
             quote!(self.__raw.id()),

@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::DeriveInput;
+use syn::{ext::IdentExt, DeriveInput};
 
 use crate::{
     attr::Schema,
@@ -19,7 +19,7 @@ pub(crate) fn schema(input: &DeriveInput, schema: Option<&Schema>, errors: Vec<s
     };
     let Schema { ident, handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
-    let name = ident.to_string();
+    let name = ident.unraw().to_string();
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Stub);
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();

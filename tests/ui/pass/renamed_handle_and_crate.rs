@@ -31,9 +31,18 @@ mod account {
     pub(crate) async fn entries(ledger: Ledger) -> Result<Option<u32>, sessions::Error> {
         ledger.entries().await
     }
+
+    /// A schema named with a raw identifier.
+    #[derive(SessionSchema)]
+    #[schema(crate = "sessions")]
+    pub(crate) struct r#RawState {
+        #[session]
+        pub(crate) seen: bool,
+    }
 }
 
 fn main() {
     let _ = account::balance;
     let _ = account::entries;
+    assert_eq!(<account::RawState as sessions::SessionSchema>::NAME, "RawState", "named without `r#`");
 }
