@@ -150,8 +150,6 @@ impl RawSession {
         (None, present)
     }
 
-    /// The field's `rename_from` name, unless it is this request's id cookie: that one is the session's,
-    /// never a field's to read or delete.
     /// A field cookie under the name this layer gives the session id cookie (`with_cookie_name`; the
     /// derive refuses the default names): never read, written or removed as the field's, so it cannot
     /// replace or clear the session.
@@ -159,6 +157,8 @@ impl RawSession {
         spec.name == *self.id_cookie_name()
     }
 
+    /// The field's `rename_from` name, unless it is this request's id cookie: that one is the session's,
+    /// never a field's to read or delete.
     fn renamed_from(&self, spec: &CookieSpec) -> Option<&'static str> {
         spec.rename_from.filter(|old| *old != *self.id_cookie_name())
     }
