@@ -376,8 +376,15 @@ async fn instances_starting_at_once_on_an_older_file_all_start() {
     let url = dir.sqlite_url("old.db", "mode=rwc");
     create_older_table(&url).await.close().await;
     let started = futures::future::join_all((0..8).map(|_| SqliteStore::connect(&url))).await;
-    for store in started {
-        let store = store.expect("an instance failed to start");
+    let stores: Vec<SqliteStore> =
+        started.into_iter().map(|store| store.expect("an instance failed to start")).collect();
+    let owner_columns: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'owner'")
+            .fetch_one(stores[0].pool())
+            .await
+            .unwrap();
+    assert_eq!(owner_columns, 1);
+    for store in &stores {
         assert!(store.load(&StoreKey::from_bytes([1; 32])).await.unwrap().is_none());
     }
 }
