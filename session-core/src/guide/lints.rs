@@ -793,7 +793,7 @@
 //!   |                          ^^^^^^
 //! ```
 //!
-//! Nor do they keep a partitioned cookie (CHIPS) that is not `Secure`:
+//! Browsers do not keep a partitioned cookie (CHIPS) that is not `Secure` either:
 //!
 //! `tests/ui/fail/partitioned_without_secure.rs`:
 //!
@@ -846,9 +846,9 @@
 //!   |                     ^^^^^^^
 //! ```
 //!
-//! Nor a cookie with the session id cookie: the names the layer gives it by default (`__Host-id`, `__Secure-id`,
-//! `id`) are refused here, and one chosen with `SessionLayer::with_cookie_name` is refused by the field's
-//! setter at run time:
+//! Nor can a field's cookie take the session id cookie's name: the names the layer gives that cookie by
+//! default (`__Host-id`, `__Secure-id`, `id`) are refused here, and one chosen with
+//! `SessionLayer::with_cookie_name` is refused by the field's setter at run time:
 //!
 //! `tests/ui/fail/cookie_named_like_the_id_cookie.rs`:
 //!
