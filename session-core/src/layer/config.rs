@@ -203,15 +203,9 @@ impl Shared {
         remembered.map_or(self.idle_ms, |remembered| remembered.max(self.idle_ms))
     }
 
-    /// The lifetime `remember_for` gave `record`, if it did. Also one no longer than the layer's idle
-    /// timeout: it does not lengthen the session on the server, but its id cookie stays persistent.
-    pub(crate) fn remembered(&self, record: &Record) -> Option<u64> {
-        crate::session::remembered(&record.fields)
-    }
-
     /// The idle timeout of `record`: the layer's, or the longer one `remember_for` gave it.
     fn idle_ms_of(&self, record: &Record) -> u64 {
-        self.idle_ms(self.remembered(record))
+        self.idle_ms(crate::session::remembered(record))
     }
 
     /// The `Max-Age`, in seconds, of the id cookie of a session created at `created_at` and remembered

@@ -202,7 +202,7 @@ impl RawSession {
         match self.0.shared.loader.load(&key).await? {
             Some(record) if self.0.shared.is_live(&record, now) => {
                 if reissue {
-                    let remembered = self.0.shared.remembered(&record);
+                    let remembered = remember::remembered(&record);
                     self.set_id_cookie(&id, self.cookie_lifetime(record.created_at, now, remembered));
                 }
                 Ok(Loaded::Existing { id, key, record, loaded_at: now })
@@ -272,7 +272,7 @@ impl RawSession {
                 }
             }
             (Pending::Cycle { old }, Some(Loaded::Existing { record, .. })) => {
-                let remembered = remembered_in(&changes).unwrap_or_else(|| shared.remembered(&record));
+                let remembered = remembered_in(&changes).unwrap_or_else(|| remember::remembered(&record));
                 let created_at = record.created_at;
                 let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 // Let go of the loaded record first, so a store that shares it may change its own in place.
@@ -294,7 +294,7 @@ impl RawSession {
                     return Ok(());
                 }
                 let asked = remembered_in(&changes);
-                let remembered = asked.unwrap_or_else(|| shared.remembered(&record));
+                let remembered = asked.unwrap_or_else(|| remember::remembered(&record));
                 let created_at = record.created_at;
                 let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 drop(record);
