@@ -57,15 +57,6 @@ impl Record {
     pub fn payload_len(&self) -> usize {
         self.fields.iter().map(|(name, value)| name.len() + value.len()).sum()
     }
-
-    /// What [`payload_len`](Self::payload_len) would be once `patch` is applied, without applying it.
-    pub(crate) fn payload_len_after(&self, patch: &Patch<'_>) -> usize {
-        patch.changes.iter().fold(self.payload_len(), |len, (field, value)| {
-            let before = self.fields.get(*field).map_or(0, |stored| field.len() + stored.len());
-            let after = value.as_ref().map_or(0, |bytes| field.len() + bytes.len());
-            len - before + after
-        })
-    }
 }
 
 impl std::fmt::Debug for Record {

@@ -119,6 +119,16 @@ impl Entry {
         let bucket = bucket_of(record.expires_at);
         Entry { bytes: counted_bytes(&record), record, bucket }
     }
+
+    /// What the record will count for once `patch` is applied: this count, changed by the fields the patch
+    /// names (at most once each, as `Patch` promises), without looking at the others.
+    fn bytes_after(&self, patch: &Patch<'_>) -> usize {
+        patch.changes.iter().fold(self.bytes, |bytes, (field, value)| {
+            let before = self.record.fields.get(*field).map_or(0, |stored| field.len() + stored.len());
+            let after = value.as_ref().map_or(0, |new| field.len() + new.len());
+            (bytes + after).saturating_sub(before)
+        })
+    }
 }
 
 fn counted_bytes(record: &Record) -> usize {
@@ -357,7 +367,7 @@ impl Shard {
         let Some(entry) = self.live(key, now) else {
             return Ok(false);
         };
-        limits.check_session(RECORD_OVERHEAD + entry.record.payload_len_after(patch))?;
+        limits.check_session(entry.bytes_after(patch))?;
         // In place unless a request still holds the record; then the request keeps reading its copy.
         let record = Arc::make_mut(&mut entry.record);
         let owner_before = record.owner;
@@ -438,7 +448,7 @@ impl SessionStore for MemoryStore {
             return Ok(false);
         };
         // Checked before the old record is taken, so that a refused move leaves the session where it was.
-        self.inner.limits.check_session(RECORD_OVERHEAD + entry.record.payload_len_after(patch))?;
+        self.inner.limits.check_session(entry.bytes_after(patch))?;
         let Some(Entry { mut record, .. }) = from_shard.take(old) else {
             return Ok(false);
         };
