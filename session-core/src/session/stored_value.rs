@@ -33,7 +33,11 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Result<Option<F:
     let moved = found_under != F::KEY;
     match decode_stored::<F::Value>(bytes) {
         Ok(value) => {
-            let owner = F::OWNER.then(|| OwnerKey::of(bytes));
+            // A session with an owner got it from this field's write, which indexed it: only one without
+            // (stored before the field was the owner) needs the hash, so reading a signed-in user's id
+            // costs no SHA-256.
+            let unindexed = F::OWNER && state.current_owner().is_none();
+            let owner = unindexed.then(|| OwnerKey::of(bytes));
             if moved {
                 let bytes = bytes.to_vec();
                 tracing::debug!(field = F::KEY, from = found_under, "moving a renamed session field");
@@ -41,7 +45,11 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Result<Option<F:
                 state.change(found_under, None);
             }
             if let Some(owner) = owner {
-                index_owner(state, owner);
+                tracing::debug!(
+                    field = F::KEY,
+                    "indexing the owner of a session stored before its field was the owner"
+                );
+                state.change_owner(Some(owner));
             }
             Ok(Some(value))
         }
@@ -59,16 +67,6 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Result<Option<F:
                 Ok(None)
             }
         },
-    }
-}
-
-/// A record whose owner field holds `owner` but that is not in `owner`'s index: stored before the field was
-/// marked `owner` (or under its `rename_from` key, by a field that was not). The commit adds it, once, so
-/// `revoke_owner` finds it from then on.
-fn index_owner(state: &mut RecordState, owner: OwnerKey) {
-    if state.current_owner() != Some(owner) {
-        tracing::debug!("indexing the owner of a session stored before its field was the owner");
-        state.change_owner(Some(owner));
     }
 }
 
