@@ -45,13 +45,15 @@ fn row(field: &FieldInfo) -> String {
                 None => "until the browser closes".to_owned(),
             };
             let who = match allow_sensitive {
-                Some(reason) => format!("{} (sensitive name allowed: {reason})", spec.protection.exposure()),
+                Some(reason) => {
+                    format!("{} (sensitive name allowed: {})", spec.protection.exposure(), text(reason))
+                }
                 None => spec.protection.exposure().to_owned(),
             };
             format!(
-                "| `{}` | browser cookie `{}` ({}) | {max_bytes} of {MAX_COOKIE_BYTES} bytes, worst case | {who} | {lasts} |",
-                field.field,
-                spec.name,
+                "| {} | browser cookie {} ({}) | {max_bytes} of {MAX_COOKIE_BYTES} bytes, worst case | {who} | {lasts} |",
+                code(field.field),
+                code(spec.name),
                 spec.protection.as_str(),
             )
         }
@@ -62,9 +64,34 @@ fn row(field: &FieldInfo) -> String {
             } else {
                 "until the session's idle or absolute timeout"
             };
-            format!("| `{}` | server store, key `{key}` | the store's | {who} | {lasts} |", field.field)
+            format!("| {} | server store, key {} | the store's | {who} | {lasts} |", code(field.field), code(key))
         }
     }
+}
+
+/// `name` as a code span that stays within its table cell, whatever it holds: a cookie name may contain `|`
+/// (an RFC 6265 token), and a store key anything at all. A backtick in it lengthens the span's fences, a
+/// `|` is escaped (GitHub's tables split cells on it even inside code), and a control character is written
+/// as its Rust escape so that a line break cannot end the row.
+fn code(name: &str) -> String {
+    let escaped = text(name);
+    let longest_run = escaped.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    // A span that starts or ends with a backtick needs a space between it and the fence.
+    let pad = if escaped.starts_with('`') || escaped.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{escaped}{pad}{fence}")
+}
+
+/// `prose` made safe for a table cell: `|` escaped and control characters written as Rust escapes.
+fn text(prose: &str) -> String {
+    prose
+        .chars()
+        .map(|c| match c {
+            '|' => "\\|".to_owned(),
+            c if c.is_control() => c.escape_debug().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn human_duration(secs: u64) -> String {
