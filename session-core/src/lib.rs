@@ -99,7 +99,8 @@
 //!   `RedisStore` (each also under [`store`]).
 //! - [`RequestSessionExt`]: a handle from a plain `http::Request`, for tower services without axum.
 //! - [`Error`]: what can fail; with the feature `axum` it is a response (400 for a value too large for its
-//!   cookie, 503 when the store is down, 500 otherwise).
+//!   cookie, 409 when the session ended or got a new id while the request ran, 503 when the store is
+//!   down, 500 otherwise).
 //!
 //! # Features
 //!

@@ -62,8 +62,9 @@
 //! | `session.set_expiry(..)` | nothing per session: timeouts are set on the layer |
 //! | `tower_sessions::MemoryStore::default()` | `MemoryStore::default()` |
 //! | `tower_sessions_redis_store::RedisStore::new(fred_pool)` | `store::RedisStore::connect("redis://...").await?` (feature `redis`) |
-//! | `ExpiredDeletion::continuously_delete_expired` | nothing to run: `MemoryStore` reclaims expired sessions as it is used, Redis by key expiry |
-//! | `impl SessionStore` with `create(&mut Record)`, `save`, `load`, `delete` over `Id` | [`SessionStore`](crate::SessionStore) with `load`, `create`, `save` (a field-level [`Patch`](crate::store::Patch)), `delete`, `cycle` over [`StoreKey`](crate::StoreKey) (see [`stores`](super::stores)) |
+//! | `tower_sessions_sqlx_store::{SqliteStore, PostgresStore}` | `store::SqliteStore::connect("sqlite://sessions.db?mode=rwc").await?`, `store::PostgresStore::connect("postgres://...").await?` (features `sqlite`, `postgres`) |
+//! | `ExpiredDeletion::continuously_delete_expired` | for `SqliteStore` and `PostgresStore`, `store.spawn_cleanup(period)` (or `delete_expired` from a job of your own); nothing to run for `MemoryStore`, which reclaims expired sessions as it is used, nor for Redis, whose keys expire |
+//! | `impl SessionStore` with `create(&mut Record)`, `save`, `load`, `delete` over `Id` | [`SessionStore`](crate::SessionStore) with `load`, `create`, `save` (a field-level [`Patch`](crate::store::Patch)), `delete`, `cycle`, `owner_sessions` and `revoke_owner` over [`StoreKey`](crate::StoreKey) (see [`stores`](super::stores)) |
 //! | `tower_sessions::session::Error` | [`session_core::Error`](crate::Error), which is an axum response |
 //!
 //! # A handler, before and after

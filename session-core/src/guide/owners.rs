@@ -9,8 +9,8 @@
 //! destroyed, and dropped when a session expires. The index holds hashes only: the hash of the owner's
 //! value and the store key of each session (itself a hash of the id), so a dump of it signs nobody in.
 //!
-//! The handle gains four methods, and the schema two associated functions for code that has the store
-//! but no request (a password reset job, an admin page):
+//! The handle gains three methods, and two associated functions for code that has the store but no
+//! request (a password reset job, an admin page):
 //!
 //! | method | what it does |
 //! |---|---|

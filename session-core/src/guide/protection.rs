@@ -123,7 +123,9 @@
 //! | `name = "..."` | the field name | `__Host-` and `__Secure-` prefixes are checked |
 //!
 //! [`SessionLayer::with_secure`](crate::SessionLayer::with_secure)`(false)` drops `Secure` from every
-//! cookie, the fields' and the id's, for development over plain HTTP; it logs a warning.
+//! cookie, the fields' and the id's, for development over plain HTTP; it logs a warning. A `partitioned`
+//! cookie keeps it: browsers refuse a partitioned cookie without `Secure`, and accept a `Secure` one from
+//! `localhost` over plain HTTP.
 //! [`SessionLayer::with_secure_detected`](crate::SessionLayer::with_secure_detected) sets it only on
 //! responses to requests that arrived over HTTPS.
 //!

@@ -91,8 +91,9 @@
 //! - each one that is read is re-issued under the current key in the same response;
 //! - new cookies are always written with the current key.
 //!
-//! Once the longest-lived cookie has had time to come back (the idle timeout for the id cookie, the
-//! largest `max_age` for cookie fields), drop the old key. Dropping a key at once instead revokes every
+//! Once the longest-lived cookie has had time to come back (for the id cookie the idle timeout, or the
+//! longest `remember_for` in use, at most the absolute timeout; for cookie fields the largest `max_age`),
+//! drop the old key. Dropping a key at once instead revokes every
 //! cookie it protected: that is the response to a leaked key.
 //!
 //! [`SessionLayer::with_previous_keys`]: crate::SessionLayer::with_previous_keys

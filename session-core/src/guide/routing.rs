@@ -6,7 +6,7 @@
 //!   survives server restarts and store outages, but it travels with every request, the browser keeps at
 //!   most 4096 bytes of it, and the user can see it unless it is `private` (see [`protection`]).
 //! - `#[session(...)]`: the value lives in the server-side store, in one record per visitor filed under a
-//!   random session id that travels in one signed cookie (`id` by default). It can be large, is never
+//!   random session id that travels in one signed cookie (`__Host-id` by default). It can be large, is never
 //!   shown to the user, and ends when the server says so (logout, timeouts), whatever the browser keeps.
 //!
 //! A field with neither attribute, or with both, does not compile (see [`lints`]).

@@ -55,8 +55,9 @@
 //! `PostgresStore` (feature `postgres`) keeps the same rows in PostgreSQL, the fields in a `JSONB`
 //! column merged by the server (`(fields || $set) - $removed`), so concurrent requests that set different
 //! fields all survive. Every operation is one statement (a new id too: one statement locks the old row,
-//! writes the new one and deletes the old), without a transaction around it, and the pool does not ping
-//! before each use, so a request costs the round trips of its statements. An operation that has not
+//! writes the new one and deletes the old), without a transaction around it, except `revoke_owner`,
+//! which locks the table in a short transaction so that no save or new id slips past it. The pool does
+//! not ping before each use, so a request costs the round trips of its statements. An operation that has not
 //! finished within `PostgresStore::DEFAULT_TIMEOUT` (2 seconds) answers 503; a stopped server answers at
 //! once, and after a restart the connections it closed are replaced on first use, without restarting the
 //! app.
@@ -120,9 +121,9 @@
 //!
 //! # Your own store
 //!
-//! Implement [`SessionStore`](crate::SessionStore): `load`, `create`, `save`, `delete` and `cycle`, and
-//! for sessions with an owner ([`guide::owners`](super::owners)) `owner_sessions` and `revoke_owner`. They
-//! are everything the layer will ever call. The rules the trait documents are what the layer relies on:
+//! Implement all seven methods of [`SessionStore`](crate::SessionStore): `load`, `create`, `save`,
+//! `delete` and `cycle`, and `owner_sessions` and `revoke_owner`, which serve sessions with an owner
+//! ([`guide::owners`](super::owners)). They are everything the layer will ever call. The rules the trait documents are what the layer relies on:
 //! a record past its `expires_at` reads as absent and no write brings it back; `create` refuses a key that
 //! holds a live record, so a session can never be taken over; `save` applies a
 //! [`Patch`](crate::store::Patch) atomically, touching only the fields it names, so concurrent requests

@@ -5,8 +5,11 @@
 //! A session ends at the earlier of two deadlines, both enforced by the server from the record's own
 //! timestamps, whatever cookie the client sends and however long the browser keeps it:
 //!
-//! - the **idle timeout** ([`SessionLayer::with_idle_timeout`], default 24 hours): this long without a
-//!   request that loads the session;
+//! - the **idle timeout** ([`SessionLayer::with_idle_timeout`], default 24 hours): this long after the
+//!   session was last written or had its deadline refreshed. A request that only reads it refreshes the
+//!   deadline once a fraction of the timeout has passed (half by default, see
+//!   [`SessionLayer::with_idle_refresh`]), so a session that is only read may end as soon as the rest of
+//!   the timeout after its last request;
 //! - the **absolute timeout** ([`SessionLayer::with_absolute_timeout`], default 7 days): this long after
 //!   the session was created, however active it is. Moving the session to a new id with `cycle_id` keeps
 //!   its creation time, so the absolute timeout still counts from the first login.
@@ -96,8 +99,9 @@
 //! # How long cookies last
 //!
 //! The id cookie is, by default, a browser-session cookie: it goes when the browser closes, even if the
-//! server would keep the session longer. [`SessionLayer::with_cookie_max_age`] makes it persistent (set it
-//! to the absolute timeout for a "remember me" login); the server's timeouts apply either way.
+//! server would keep the session longer. [`SessionLayer::with_cookie_max_age`] makes it persistent for every
+//! visitor; for a "remember me" box at sign-in, call `remember_for` on that one session instead (see
+//! [`owners`](super::owners)). The server's timeouts apply either way.
 //!
 //! A `#[cookie]` field is a browser-session cookie too unless it has `max_age` (`"400d"`, `"12h"`, `"30m"`,
 //! `"45s"`; at most 400 days, the most browsers keep). These are client state: the browser, not the

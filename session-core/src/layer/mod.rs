@@ -54,10 +54,11 @@ impl<S: SessionStore> SessionLayer<S> {
         self
     }
 
-    /// Ends a session after this long without a request that loads it. Enforced on the server, whatever
-    /// cookie the client replays. Reading a session pushes its deadline back only once the fraction set
-    /// by [`with_idle_refresh`](Self::with_idle_refresh) (default one half) of the timeout has passed, so
-    /// reads do not write on every request.
+    /// Ends a session after this long without a request that writes it or refreshes its deadline.
+    /// Enforced on the server, whatever cookie the client replays. Reading a session pushes its deadline
+    /// back only once the fraction set by [`with_idle_refresh`](Self::with_idle_refresh) (default one
+    /// half) of the timeout has passed, so reads do not write on every request: a session that is only
+    /// read may end as soon as the rest of the timeout (by default half of it) after its last request.
     pub fn with_idle_timeout(self, timeout: Duration) -> Self {
         self.configure(|shared| shared.set_idle_timeout(timeout))
     }
@@ -84,7 +85,8 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only (it logs
-    /// a warning). The default, `true`, sets it on every cookie.
+    /// a warning), except a partitioned one, which browsers refuse without it (and accept from
+    /// `localhost` over plain HTTP). The default, `true`, sets it on every cookie.
     pub fn with_secure(self, secure: bool) -> Self {
         if !secure {
             tracing::warn!("session cookies are sent without `Secure`: use this for plain-HTTP development only");

@@ -1,10 +1,11 @@
 //! [`PostgresStore`]: sessions in PostgreSQL, for apps on several machines that already run it.
 //!
 //! Each session is one row keyed by the 32-byte [`StoreKey`] (`BYTEA`), its fields one `JSONB` object of
-//! base64url strings, its times `BIGINT` milliseconds on the app's clock. Every operation is one statement,
-//! so one round trip: a save merges its fields into the object on the server (`fields || $set - $removed`),
-//! which is what keeps concurrent requests' fields, and every statement that needs a live record compares
-//! the row's own deadline with the app's `now_millis()`, bound as a parameter.
+//! base64url strings, its times `BIGINT` milliseconds on the app's clock. Every operation but
+//! `revoke_owner` is one statement, so one round trip: a save merges its fields into the object on the
+//! server (`(fields || $set) - $removed`), which is what keeps concurrent requests' fields, and every
+//! statement that needs a live record compares the row's own deadline with the app's `now_millis()`, bound
+//! as a parameter.
 //!
 //! The owner of a session is a column of its row (`owner BYTEA`, the [`OwnerKey`], `NULL` for none) with a
 //! partial index on the owned rows: every write keeps it in step in its one statement, a cycle copies it
