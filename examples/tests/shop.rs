@@ -56,10 +56,10 @@ async fn login_shows_the_user_and_a_welcome_once() {
 async fn login_gets_a_new_session_id() {
     let mut browser = Browser::new(app());
     submit(&mut browser, "/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
-    let before = browser.cookies[SESSION_COOKIE].clone();
+    let before = browser.cookies[SESSION_COOKIE].to_owned();
 
     submit(&mut browser, "/login", "user=alice", "/").await;
-    let after = browser.cookies[SESSION_COOKIE].clone();
+    let after = browser.cookies[SESSION_COOKIE].to_owned();
     assert_ne!(before, after, "cycle_id on login");
 
     let cart = browser.get("/cart").await.body;
@@ -67,7 +67,7 @@ async fn login_gets_a_new_session_id() {
 
     // The id from before login is dead.
     let mut stale = Browser::new(browser.service().clone());
-    stale.cookies.insert(SESSION_COOKIE.to_owned(), before);
+    stale.cookies.insert(SESSION_COOKIE, before);
     assert!(stale.get("/cart").await.body.contains("Your cart is empty"));
 }
 
@@ -187,7 +187,7 @@ async fn logout_ends_the_session_for_the_old_id() {
     let mut browser = Browser::new(app());
     submit(&mut browser, "/login", "user=alice", "/").await;
     home(&mut browser).await;
-    let old_id = browser.cookies[SESSION_COOKIE].clone();
+    let old_id = browser.cookies[SESSION_COOKIE].to_owned();
 
     submit(&mut browser, "/logout", "", "/").await;
     let page = home(&mut browser).await;
@@ -196,7 +196,7 @@ async fn logout_ends_the_session_for_the_old_id() {
     assert!(!home(&mut browser).await.contains(NOTICE));
 
     let mut replay = Browser::new(browser.service().clone());
-    replay.cookies.insert(SESSION_COOKIE.to_owned(), old_id);
+    replay.cookies.insert(SESSION_COOKIE, old_id);
     let reply = replay.get("/").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("<p>Not signed in.</p>"), "{}", reply.body);
@@ -230,11 +230,11 @@ async fn data_page_reports_every_field_and_hides_protected_values() {
     assert!(page.contains("field <code>theme</code>, plain cookie; value <code>dark</code>"));
     assert!(page.contains("field <code>locale</code>, signed cookie; value hidden"));
     assert!(page.contains("<td><code>id</code></td>"));
-    for (name, value) in &browser.cookies {
+    for (name, value) in browser.cookies.iter() {
         let bytes = name.len() + value.len();
         assert!(page.contains(&format!("<td><code>{name}</code></td><td>{bytes} of 4096</td>")), "{name}");
         if name != "theme" {
-            assert!(!page.contains(value.as_str()), "the value of `{name}` is not shown");
+            assert!(!page.contains(value), "the value of `{name}` is not shown");
         }
     }
 }

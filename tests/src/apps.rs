@@ -158,10 +158,9 @@ pub fn wide_app<S: SessionStore>(store: S) -> Router {
 
 /// Sends `paths` (POSTs) all at once with the browser's cookies, and checks every one succeeded.
 async fn post_concurrently(app: &Router, browser: &Browser, paths: Vec<String>) {
-    let cookie = browser.cookie_header();
     let mut requests = tokio::task::JoinSet::new();
     for path in paths {
-        let (app, cookie) = (app.clone(), cookie.clone());
+        let (app, cookie) = (app.clone(), browser.cookie_header(&path));
         requests.spawn(async move {
             let request = Request::post(&path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
             (path, send(&app, request).await)

@@ -64,6 +64,6 @@ async fn the_design_example_runs() {
     assert!(reply.set_cookie("__Host-id").is_some());
     assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
 
-    browser.cookies.insert("theme".into(), "dark".into()); // what the page's JavaScript may write
+    browser.cookies.insert("theme", "dark"); // what the page's JavaScript may write
     assert_eq!(browser.get("/").await.body, "Dark None");
 }

@@ -205,22 +205,22 @@ async fn a_new_visitors_first_write_is_one_store_write_and_one_hardened_id_cooki
 async fn tampered_or_moved_signed_cookies_read_as_absent() {
     let (_, mut browser) = counting();
     browser.post("/locale/en-GB").await;
-    let signed = browser.cookies["locale"].clone();
+    let signed = browser.cookies["locale"].to_owned();
     assert!(signed.ends_with("en-GB"), "signed values stay readable: {signed}");
 
-    browser.cookies.insert("locale".into(), signed.replace("en-GB", "fr-FR"));
+    browser.cookies.insert("locale", signed.replace("en-GB", "fr-FR"));
     assert_eq!(browser.get("/locale").await.body, "None");
 
     // A valid signature, moved under another cookie name.
-    browser.cookies.insert("locale".into(), signed.clone());
+    browser.cookies.insert("locale", signed.clone());
     browser.post("/nickname/bob").await;
-    let private = browser.cookies["nickname"].clone();
+    let private = browser.cookies["nickname"].to_owned();
     assert!(!private.contains("bob"), "private values are hidden");
     assert_eq!(browser.get("/nickname").await.body, "Some(\"bob\")");
-    browser.cookies.insert("nickname".into(), signed);
+    browser.cookies.insert("nickname", signed);
     assert_eq!(browser.get("/nickname").await.body, "None");
-    browser.cookies.insert("nickname".into(), private.clone());
-    browser.cookies.insert("locale".into(), private);
+    browser.cookies.insert("nickname", private.clone());
+    browser.cookies.insert("locale", private);
     assert_eq!(browser.get("/locale").await.body, "None");
 }
 
@@ -240,17 +240,17 @@ async fn unknown_malformed_or_forged_ids_are_never_adopted() {
     let store = CountingStore::new(MemoryStore::default());
     let mut genuine = Browser::new(app(store.clone(), key.clone()));
     genuine.post("/user/7").await;
-    let real_id = genuine.cookies["__Host-id"].clone();
+    let real_id = genuine.cookies["__Host-id"].to_owned();
 
     // Forged: the id part changed, signature kept. Malformed: garbage. Unknown: a well-formed, correctly
     // signed id the store has never seen, minted by another deployment with the same key.
     let mut other = Browser::new(app(MemoryStore::default(), key.clone()));
     other.post("/user/1").await;
-    let unknown = other.cookies["__Host-id"].clone();
+    let unknown = other.cookies["__Host-id"].to_owned();
     let forged = format!("{}{}", &real_id[..43], "A".repeat(22));
     for (what, sent) in [("forged", forged), ("malformed", "not-an-id".to_owned()), ("unknown", unknown)] {
         let mut browser = Browser::new(app(store.clone(), key.clone()));
-        browser.cookies.insert("__Host-id".into(), sent.clone());
+        browser.cookies.insert("__Host-id", sent.clone());
         store.take_counts();
         assert_eq!(browser.get("/user").await.body, "None", "{what}");
         let reply = browser.post("/user/9").await;
@@ -269,11 +269,11 @@ async fn unknown_malformed_or_forged_ids_are_never_adopted() {
 async fn cycle_id_gives_a_new_id_keeps_the_data_and_kills_the_old_id() {
     let (store, mut browser) = counting();
     browser.post("/cart/apple").await;
-    let old = browser.cookies["__Host-id"].clone();
+    let old = browser.cookies["__Host-id"].to_owned();
     store.take_counts();
 
     let reply = browser.post("/login/42").await;
-    let new = browser.cookies["__Host-id"].clone();
+    let new = browser.cookies["__Host-id"].to_owned();
     assert_ne!(new, old);
     assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
     assert_eq!(store.counts(), CallCounts { load: 1, cycle: 1, ..Default::default() }, "one write moves the session");
@@ -281,7 +281,7 @@ async fn cycle_id_gives_a_new_id_keeps_the_data_and_kills_the_old_id() {
     assert_eq!(browser.get("/user").await.body, "Some(42)");
 
     let mut attacker = browser.clone();
-    attacker.cookies.insert("__Host-id".into(), old);
+    attacker.cookies.insert("__Host-id", old);
     assert_eq!(attacker.get("/user").await.body, "None");
     assert_eq!(attacker.get("/cart").await.body, "None");
 }
@@ -291,7 +291,7 @@ async fn destroy_deletes_the_record_and_clears_the_id_cookie() {
     let (store, mut browser) = counting();
     browser.post("/user/7").await;
     browser.post("/theme/dark").await;
-    let old = browser.cookies["__Host-id"].clone();
+    let old = browser.cookies["__Host-id"].to_owned();
     assert_eq!(store.inner().len(), 1);
 
     let reply = browser.post("/logout").await;
@@ -300,10 +300,10 @@ async fn destroy_deletes_the_record_and_clears_the_id_cookie() {
     assert_eq!(removal.max_age(), Some(cookie::time::Duration::ZERO));
     assert_eq!(removal.path(), Some("/"));
     assert_eq!(store.inner().len(), 0, "the record is gone");
-    assert!(!browser.cookies.contains_key("__Host-id"));
+    assert!(!browser.cookies.contains("__Host-id"));
     assert_eq!(browser.get("/theme").await.body, "Some(Dark)", "cookie fields are untouched");
 
-    browser.cookies.insert("__Host-id".into(), old);
+    browser.cookies.insert("__Host-id", old);
     assert_eq!(browser.get("/user").await.body, "None", "replay after logout gets no session");
 }
 
@@ -316,13 +316,13 @@ async fn idle_timeout_expires_a_session_even_when_the_cookie_is_replayed() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(browser.get("/user").await.body, "Some(7)");
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let id = browser.cookies["__Host-id"].clone();
+    let id = browser.cookies["__Host-id"].to_owned();
     let reply = browser.get("/user").await;
     assert_eq!(reply.body, "None");
     // Left in place rather than cleared: a dead id is indistinguishable from one a concurrent sign-in has
     // just replaced, whose new cookie a removal could delete.
     assert!(reply.set_cookie("__Host-id").is_none(), "{reply:?}");
-    browser.cookies.insert("__Host-id".into(), id);
+    browser.cookies.insert("__Host-id", id);
     assert_eq!(browser.get("/user").await.body, "None");
 }
 

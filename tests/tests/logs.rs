@@ -106,22 +106,24 @@ async fn no_id_key_or_cookie_value_is_ever_logged() {
     let mut secrets = Vec::new();
 
     browser.post("/login").await; // created
-    secrets.extend(browser.cookies.values().cloned());
+    secrets.extend(browser.cookies.iter().map(|(_, value)| value.to_owned()));
     browser.post("/login").await; // cycled
-    secrets.extend(browser.cookies.values().cloned());
+    secrets.extend(browser.cookies.iter().map(|(_, value)| value.to_owned()));
     browser.get("/read").await;
     browser.get("/read-after-deploy").await;
     // Tampered cookies and a forged id.
     let mut tampered = browser.clone();
-    for value in tampered.cookies.values_mut() {
-        *value = value.replace('A', "B");
+    let sent: Vec<(String, String)> =
+        browser.cookies.iter().map(|(name, value)| (name.to_owned(), value.replace('A', "B"))).collect();
+    for (name, value) in sent {
         secrets.push(value.clone());
+        tampered.cookies.insert(name, value);
     }
     tampered.get("/read").await;
     browser.post("/logout").await; // destroyed
                                    // An expired id.
     browser.post("/login").await;
-    secrets.extend(browser.cookies.values().cloned());
+    secrets.extend(browser.cookies.iter().map(|(_, value)| value.to_owned()));
     tokio::time::sleep(Duration::from_millis(250)).await;
     browser.get("/read").await;
 

@@ -89,7 +89,7 @@ async fn the_owners_list_follows_cycle_id() {
     let before = here.get("/devices").await.body;
     let current_before = before.lines().find(|line| line.ends_with(" current")).unwrap().to_owned();
 
-    let old_cookie = here.cookies["__Host-id"].clone();
+    let old_cookie = here.cookies["__Host-id"].to_owned();
     assert_eq!(here.post("/cycle").await.status, StatusCode::OK);
     assert_ne!(here.cookies["__Host-id"], old_cookie, "cycle_id gave no new id");
 
@@ -111,17 +111,17 @@ async fn the_owners_list_follows_cycle_id() {
 async fn a_privilege_write_changes_the_id_cookie_and_kills_the_old_id_in_the_same_response() {
     let (store, [mut browser, _, _]) = three_browsers();
     browser.post("/cart/apple").await;
-    let anonymous = browser.cookies["__Host-id"].clone();
+    let anonymous = browser.cookies["__Host-id"].to_owned();
 
     store.take_counts();
     let reply = browser.post("/login/7").await;
-    let signed_in = browser.cookies["__Host-id"].clone();
+    let signed_in = browser.cookies["__Host-id"].to_owned();
     assert_ne!(signed_in, anonymous, "signing in kept the pre-login id");
     assert_eq!(reply.set_cookies.len(), 1);
     assert_eq!(store.counts(), CallCounts { load: 1, cycle: 1, ..Default::default() }, "one write moves it");
 
     let mut attacker = browser.clone();
-    attacker.cookies.insert("__Host-id".into(), anonymous);
+    attacker.cookies.insert("__Host-id", anonymous);
     assert_eq!(attacker.get("/me").await.body, "None", "the pre-login id still works");
     assert_eq!(browser.get("/me").await.body, "Some(7)");
 
@@ -131,7 +131,7 @@ async fn a_privilege_write_changes_the_id_cookie_and_kills_the_old_id_in_the_sam
     assert!(reply.set_cookies.is_empty(), "a read cycled the id: {reply:?}");
     browser.post("/roles").await;
     assert_ne!(browser.cookies["__Host-id"], signed_in, "a change of roles kept the id");
-    let with_roles = browser.cookies["__Host-id"].clone();
+    let with_roles = browser.cookies["__Host-id"].to_owned();
     assert!(browser.post("/roles").await.set_cookies.is_empty(), "an unchanged privilege cycled the id");
     assert_eq!(browser.cookies["__Host-id"], with_roles);
     assert_eq!(browser.get("/roles").await.body, "Some([\"admin\"])");

@@ -110,7 +110,7 @@ async fn cookies_of_a_previous_key_verify_and_come_back_under_the_current_key() 
     assert_eq!(reply.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
     for name in ["locale", "nickname"] {
         let reissued = parse(reply.set_cookie(name).unwrap_or_else(|| panic!("{name} is re-issued")));
-        assert_ne!(reissued.value(), old_cookies[name], "{name} changed key");
+        assert_ne!(reissued.value(), &old_cookies[name], "{name} changed key");
     }
     assert!(reply.set_cookie("theme").is_none(), "plain cookies have no key to rotate");
     let reply = rotating.get("/user").await;
@@ -153,10 +153,10 @@ async fn an_unknown_but_well_formed_id_gets_a_different_id_back() {
     let key = Key::generate();
     let mut elsewhere = app(SessionLayer::new(MemoryStore::default(), key.clone()));
     elsewhere.post("/user/set").await;
-    let unknown = elsewhere.cookies["__Host-id"].clone();
+    let unknown = elsewhere.cookies["__Host-id"].to_owned();
 
     let mut browser = app(SessionLayer::new(MemoryStore::default(), key));
-    browser.cookies.insert("__Host-id".into(), unknown.clone());
+    browser.cookies.insert("__Host-id", unknown.clone());
     let reply = browser.post("/user/set").await;
     assert_ne!(parse(reply.set_cookie("__Host-id").unwrap()).value(), unknown);
 }
@@ -166,7 +166,7 @@ async fn a_malformed_id_cookie_is_answered_with_a_removal_cookie_and_a_200() {
     let store = CountingStore::new(MemoryStore::default());
     for path in ["/nothing", "/cookies", "/user"] {
         let mut browser = app(SessionLayer::new(store.clone(), Key::generate()));
-        browser.cookies.insert("__Host-id".into(), "%%not-an-id%%".into());
+        browser.cookies.insert("__Host-id", "%%not-an-id%%");
         let reply = browser.get(path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
         let removal = parse(reply.set_cookie("__Host-id").unwrap_or_else(|| panic!("{path}: removal cookie")));
@@ -181,11 +181,11 @@ async fn an_expired_id_yields_a_new_session_and_the_expired_record_is_gone() {
     let layer = SessionLayer::new(store.clone(), Key::generate()).with_idle_timeout(Duration::from_millis(100));
     let mut browser = app(layer);
     browser.post("/user/set").await;
-    let expired = browser.cookies["__Host-id"].clone();
+    let expired = browser.cookies["__Host-id"].to_owned();
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(browser.get("/user").await.body, "None");
     assert_eq!(store.len(), 0, "the expired record is gone");
-    browser.cookies.insert("__Host-id".into(), expired.clone());
+    browser.cookies.insert("__Host-id", expired.clone());
     let reply = browser.post("/user/set").await;
     assert_ne!(parse(reply.set_cookie("__Host-id").unwrap()).value(), expired);
     assert_eq!(store.len(), 1);
@@ -206,19 +206,29 @@ async fn the_id_cookie_is_a_browser_session_cookie_unless_a_lifetime_is_configur
 
 #[tokio::test]
 async fn destroy_sends_a_removal_cookie_that_keeps_path_domain_and_secure() {
+    // Each layer with the site and the paths its cookie is sent to.
     let configured = [
-        SessionLayer::new(MemoryStore::default(), Key::generate()).with_cookie_name("__Host-id"),
-        SessionLayer::new(MemoryStore::default(), Key::generate())
-            .with_cookie_name("sid")
-            .with_cookie_domain("example.com")
-            .with_cookie_path("/app")
-            .with_same_site(SameSite::Strict)
-            .with_partitioned(true),
+        (
+            SessionLayer::new(MemoryStore::default(), Key::generate()).with_cookie_name("__Host-id"),
+            "https://localhost",
+            "",
+        ),
+        (
+            SessionLayer::new(MemoryStore::default(), Key::generate())
+                .with_cookie_name("sid")
+                .with_cookie_domain("example.com")
+                .with_cookie_path("/app")
+                .with_same_site(SameSite::Strict)
+                .with_partitioned(true),
+            "https://shop.example.com",
+            "/app",
+        ),
     ];
-    for layer in configured {
-        let mut browser = app(layer);
-        let set = parse(browser.post("/user/set").await.set_cookies[0].as_str());
-        let reply = browser.post("/logout").await;
+    for (layer, origin, prefix) in configured {
+        let routes = if prefix.is_empty() { routes() } else { Router::new().nest(prefix, routes()) };
+        let mut browser = Browser::new(routes.layer(layer)).with_origin(origin);
+        let set = parse(browser.post(&format!("{prefix}/user/set")).await.set_cookies[0].as_str());
+        let reply = browser.post(&format!("{prefix}/logout")).await;
         let removal = parse(reply.set_cookie(set.name()).expect("a removal cookie"));
         assert_eq!(removal.value(), "");
         assert_eq!(removal.max_age(), Some(cookie::time::Duration::ZERO));
@@ -273,7 +283,7 @@ async fn the_layer_works_beside_tower_cookies() {
         routes.layer(CookieManagerLayer::new()).layer(SessionLayer::new(MemoryStore::default(), Key::generate())),
     ] {
         let mut browser = Browser::new(app);
-        browser.cookies.insert("analytics".into(), "off".into());
+        browser.cookies.insert("analytics", "off");
         let reply = browser.post("/both").await;
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.body, "Some(\"off\")", "tower-cookies reads the request's cookies");
@@ -281,7 +291,7 @@ async fn the_layer_works_beside_tower_cookies() {
             assert!(reply.set_cookie(name).is_some(), "{name} was not set");
         }
         assert_eq!(browser.get("/").await.status, StatusCode::NOT_FOUND);
-        assert_eq!(browser.cookies.get("analytics").map(String::as_str), Some("on"));
+        assert_eq!(browser.cookies.get("analytics"), Some("on"));
     }
 }
 
@@ -584,7 +594,7 @@ async fn a_field_named_like_a_chosen_id_cookie_neither_reads_replaces_nor_mints_
     let (store, key) = (MemoryStore::default(), Key::generate());
     let mut owner = lookalike_app(store.clone(), key.clone());
     owner.post("/user/set").await;
-    let id_cookie = owner.cookies["visit"].clone();
+    let id_cookie = owner.cookies["visit"].to_owned();
     let id_text = id_cookie[43..].to_owned();
     assert_eq!(owner.get("/user").await.body, "Some(7)");
 
@@ -609,7 +619,7 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
     victim.post("/user/set").await;
     let mut planter = app(SessionLayer::new(store.clone(), key.clone()));
     planter.post("/user/set").await;
-    let (theirs, ours) = (planter.cookies["__Host-id"].clone(), victim.cookies["__Host-id"].clone());
+    let (theirs, ours) = (planter.cookies["__Host-id"].to_owned(), victim.cookies["__Host-id"].to_owned());
     assert_ne!(theirs, ours);
 
     let routes = routes().layer(SessionLayer::new(store, key));
@@ -674,10 +684,10 @@ async fn a_cookie_longer_than_its_max_len_reads_as_absent() {
         encoded
     };
 
-    browser.cookies.insert("recent".into(), sent(4));
+    browser.cookies.insert("recent", sent(4));
     assert_eq!(browser.get("/recent").await.body, "Some([0, 1, 2, 3])");
     for len in [5, 1000] {
-        browser.cookies.insert("recent".into(), sent(len));
+        browser.cookies.insert("recent", sent(len));
         assert_eq!(browser.get("/recent").await.body, "None", "{len} elements");
         let reply = browser.post("/recent/again").await;
         assert_eq!(reply.status, StatusCode::OK, "{len} elements read back and written again");

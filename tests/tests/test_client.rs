@@ -65,5 +65,146 @@ async fn a_browser_only_sends_what_it_holds() {
     assert_eq!(alice.get("/").await.body, "1");
     assert_eq!(alice.get("/").await.body, "2");
     assert_eq!(bob.get("/").await.body, "1", "a clone made before is another visitor");
-    assert_eq!(alice.cookie_header().matches("__Host-id=").count(), 1, "{}", alice.cookie_header());
+    assert_eq!(alice.cookie_header("/").matches("__Host-id=").count(), 1, "{}", alice.cookie_header("/"));
+}
+
+/// Answers with the `Cookie` header it got, and sets each cookie the request lists in `x-set-cookie`
+/// headers: a site whose responses a test writes line by line.
+async fn echo(request: Request<String>) -> Result<Response<String>, Infallible> {
+    let sent = request.headers().get(http::header::COOKIE).map(|value| value.to_str().unwrap().to_owned());
+    let mut response = Response::new(sent.unwrap_or_default());
+    for line in request.headers().get_all("x-set-cookie") {
+        response.headers_mut().append(http::header::SET_COOKIE, line.clone());
+    }
+    Ok(response)
+}
+
+type EchoBrowser = Browser<tower::util::ServiceFn<fn(Request<String>) -> EchoFuture>>;
+type EchoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<String>, Infallible>> + Send>>;
+
+fn echo_browser(origin: &str) -> EchoBrowser {
+    let boxed: fn(Request<String>) -> EchoFuture = |request| Box::pin(echo(request));
+    Browser::new(service_fn(boxed)).with_origin(origin)
+}
+
+/// Requests `path` on the browser's site, with the response setting `set_cookies`; returns the `Cookie`
+/// header the request carried.
+async fn visit(browser: &mut EchoBrowser, path: &str, set_cookies: &[&str]) -> String {
+    let mut request = Request::get(path);
+    for line in set_cookies {
+        request = request.header("x-set-cookie", *line);
+    }
+    browser.send(request.body(String::new()).unwrap()).await.body
+}
+
+#[tokio::test]
+async fn cookies_go_only_to_their_path_longest_path_first() {
+    let mut browser = echo_browser("https://shop.example");
+    visit(&mut browser, "/", &["t=root; Path=/", "adm=1; Path=/admin", "t=shop; Path=/shop"]).await;
+    // No `Path`: the directory of the request that set it.
+    visit(&mut browser, "/account/login", &["acct=1"]).await;
+
+    assert_eq!(visit(&mut browser, "/", &[]).await, "t=root");
+    assert_eq!(visit(&mut browser, "/admin/users", &[]).await, "adm=1; t=root");
+    assert_eq!(visit(&mut browser, "/administrator", &[]).await, "t=root", "a path matches whole segments");
+    assert_eq!(visit(&mut browser, "/shop/cart", &[]).await, "t=shop; t=root", "two cookies of one name");
+    assert_eq!(visit(&mut browser, "/account", &[]).await, "acct=1; t=root");
+    assert_eq!(browser.cookie("t"), Some("shop"), "the one sent first");
+
+    // Deleting one path's cookie leaves the other path's.
+    visit(&mut browser, "/", &["t=; Path=/shop; Max-Age=0"]).await;
+    assert_eq!(visit(&mut browser, "/shop/cart", &[]).await, "t=root");
+}
+
+#[tokio::test]
+async fn cookies_expire_as_max_age_or_expires_says() {
+    let mut browser = echo_browser("https://shop.example");
+    let past = "Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+    let future = "Expires=Fri, 01 Jan 2100 00:00:00 GMT";
+    visit(&mut browser, "/", &["a=1", "b=1", "short=1; Max-Age=1", &format!("long=1; {future}")]).await;
+    visit(&mut browser, "/", &[&format!("a=; {past}"), &format!("b=2; Max-Age=60; {past}")]).await;
+    assert_eq!(
+        visit(&mut browser, "/", &[]).await,
+        "b=2; short=1; long=1",
+        "an Expires in the past deletes; Max-Age wins"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(visit(&mut browser, "/", &[]).await, "b=2; long=1", "Max-Age=1 has run out");
+    assert_eq!(browser.cookies.len(), 2);
+}
+
+#[tokio::test]
+async fn cookies_a_browser_refuses_are_not_kept() {
+    let mut browser = echo_browser("https://shop.example");
+    let refused = [
+        "other=1; Domain=evil.example",
+        "sub=1; Domain=www.shop.example",
+        "__Secure-s=1",
+        "__Host-h=1; Secure; Domain=shop.example; Path=/",
+        "__Host-p=1; Secure; Path=/app",
+        "__host-n=1; Secure",
+        "none=1; SameSite=None",
+        "no-equals-sign",
+        "=nameless",
+    ];
+    let kept = [
+        "d=1; Domain=shop.example",
+        "__Secure-s=2; Secure",
+        "__Host-h=2; Secure; Path=/",
+        "none=2; SameSite=None; Secure",
+    ];
+    visit(&mut browser, "/", &[refused.as_slice(), kept.as_slice()].concat()).await;
+    assert_eq!(visit(&mut browser, "/", &[]).await, "d=1; __Secure-s=2; __Host-h=2; none=2");
+}
+
+#[tokio::test]
+async fn domain_cookies_reach_subdomains_and_host_only_ones_do_not() {
+    let mut browser = echo_browser("https://shop.example");
+    visit(&mut browser, "/", &["wide=1; Domain=.Shop.Example", "narrow=1"]).await;
+    let request = Request::get("https://www.shop.example/").body(String::new()).unwrap();
+    assert_eq!(browser.send(request).await.body, "wide=1");
+    let request = Request::get("https://elsewhere.example/").body(String::new()).unwrap();
+    assert_eq!(browser.send(request).await.body, "");
+}
+
+#[tokio::test]
+async fn secure_cookies_need_https_except_on_localhost() {
+    let mut plain = echo_browser("http://shop.example");
+    visit(&mut plain, "/", &["s=1; Secure", "p=1"]).await;
+    assert_eq!(visit(&mut plain, "/", &[]).await, "p=1", "a Secure cookie from plain HTTP is refused");
+
+    let mut local = echo_browser("http://localhost:3000");
+    visit(&mut local, "/", &["s=1; Secure"]).await;
+    assert_eq!(visit(&mut local, "/", &[]).await, "s=1", "localhost counts as secure");
+
+    let mut https = echo_browser("https://shop.example");
+    visit(&mut https, "/", &["s=1; Secure", "p=1"]).await;
+    let request = Request::get("http://shop.example/").body(String::new()).unwrap();
+    assert_eq!(https.send(request).await.body, "p=1", "a Secure cookie is not sent over plain HTTP");
+}
+
+#[tokio::test]
+async fn a_cookie_header_the_test_wrote_is_kept_before_the_jars() {
+    let mut browser = echo_browser("https://shop.example");
+    visit(&mut browser, "/", &["a=1"]).await;
+    let request = Request::get("/").header(http::header::COOKIE, "planted=x").body(String::new()).unwrap();
+    assert_eq!(browser.send(request).await.body, "planted=x; a=1");
+}
+
+#[tokio::test]
+async fn a_cookie_scoped_to_a_path_is_read_only_there() {
+    #[derive(SessionSchema)]
+    struct Account {
+        #[cookie(plain, path = "/account", max_len = 8)]
+        colour: String,
+    }
+    let app = axum::Router::new()
+        .route("/account/colour", axum::routing::post(|s: AccountSession| async move { s.set_colour("teal".into()) }))
+        .route("/account", axum::routing::get(|s: AccountSession| async move { format!("{:?}", s.colour()) }))
+        .route("/", axum::routing::get(|s: AccountSession| async move { format!("{:?}", s.colour()) }))
+        .layer(SessionLayer::new(MemoryStore::default(), Key::generate()));
+    let mut browser = Browser::new(app);
+    browser.post("/account/colour").await;
+    assert_eq!(browser.get("/account").await.body, "Some(\"teal\")");
+    assert_eq!(browser.get("/").await.body, "None", "a browser does not send it outside its path");
 }

@@ -2,12 +2,14 @@
 
 mod codec;
 mod header;
+mod prefix;
 mod set_cookie;
 mod spec;
 
 pub use codec::{protect, unprotect};
 pub(crate) use codec::{protect_in, sign_id, unprotect_bytes, verify_id};
 pub(crate) use header::CookieHeader;
+pub(crate) use prefix::has_prefix;
 pub(crate) use set_cookie::{LineTemplate, SetCookie};
 pub use spec::{CookieSpec, Protection, SameSite};
 

@@ -14,8 +14,7 @@
 //! [`Browser`](crate::testing::Browser) sends requests straight into your axum `Router` (or any tower
 //! `Service<http::Request<B>>`), without a socket, and keeps the cookies the responses set, as a browser
 //! would: the next request sends them back, and a deleted cookie leaves the jar. Each answer is a
-//! [`Reply`](crate::testing::Reply) with the status, headers, `Set-Cookie` lines and body. The jar is a public
-//! map, for tests that plant, forge or drop a cookie.
+//! [`Reply`](crate::testing::Reply) with the status, headers, `Set-Cookie` lines and body.
 //!
 //! [`Browser::session`](crate::testing::Browser::session) reads the session as the server holds it: pass the
 //! layer your app uses (same store, same key) and a closure that takes the handle.
@@ -70,10 +69,13 @@
 //! # });
 //! ```
 //!
-//! The browser sends every cookie it holds whatever its `Secure`, `Path` and `Domain`, as one on an HTTPS
-//! origin that only requests `/` would. A second visitor is a second `Browser` over a clone of the router
-//! (clones share the store). `send` takes any `http::Request` for what the shortcuts (`get`, `post`,
-//! `post_form`) do not cover.
+//! The browser is on `https://localhost` (another site with `with_origin`) and keeps and sends cookies by
+//! browsers' rules: a cookie goes only to its `Path` and `Domain`, a `Secure` one only over HTTPS (or to
+//! `localhost`), and one that has expired or broken its `__Host-` or `__Secure-` prefix's rules not at
+//! all, so a test passes only where a browser would. `browser.cookies` is the
+//! [`Jar`](crate::testing::Jar), for tests that plant, forge or drop a cookie. A second visitor is a
+//! second `Browser` over a clone of the router (clones share the store). `send` takes any `http::Request`
+//! for what the shortcuts (`get`, `post`, `post_form`) do not cover.
 //!
 //! # The schema lock
 //!

@@ -5,7 +5,7 @@ use std::{borrow::Cow, sync::Arc, time::Duration};
 use http::HeaderValue;
 
 use crate::{
-    cookie::{LineTemplate, SameSite, SetCookie},
+    cookie::{has_prefix, LineTemplate, SameSite, SetCookie},
     store::{LoadRecord, Record},
     Error, Key,
 };
@@ -287,12 +287,6 @@ fn is_host_name(domain: &str) -> bool {
         && domain.len() <= 253
         && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
         && domain.split('.').all(|label| !label.is_empty())
-}
-
-/// Whether `name` starts with the cookie prefix `prefix`, which browsers match without regard to case
-/// (RFC 6265bis): `__host-id` makes the same promises as `__Host-id`.
-fn has_prefix(name: &str, prefix: &str) -> bool {
-    name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
 }
 
 /// True if `name` is a non-empty RFC 6265 token.

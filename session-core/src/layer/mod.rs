@@ -47,6 +47,13 @@ impl<S: SessionStore> SessionLayer<S> {
         SessionLayer { store, shared: Arc::new(shared) }
     }
 
+    /// The path the id cookie is sent to, where [`Browser::session`](crate::testing::Browser::session)
+    /// sends its request.
+    #[cfg(feature = "testing")]
+    pub(crate) fn id_cookie_path(&self) -> &str {
+        &self.shared.id_cookie.path
+    }
+
     fn configure(mut self, change: impl FnOnce(&mut Shared)) -> Self {
         let shared = Arc::make_mut(&mut self.shared);
         change(shared);

@@ -1,7 +1,6 @@
 //! [`Browser`]: sends requests through a service and keeps the cookies it is given, as a browser would.
 
 use std::{
-    collections::BTreeMap,
     convert::Infallible,
     fmt::Debug,
     future::Future,
@@ -11,11 +10,12 @@ use std::{
     task::{Context, Poll},
 };
 
-use http::{header, HeaderMap, Request, Response, StatusCode};
+use http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use tower_layer::Layer;
 use tower_service::Service;
 
+use super::jar::{Jar, Origin};
 use crate::{RequestSessionExt, SessionHandle, SessionLayer, SessionStore};
 
 /// What came back from one request, read in full.
@@ -45,11 +45,12 @@ impl Reply {
 
 /// A cookie jar in front of a tower service (an axum `Router`, or any `Service<http::Request<B>>`): each
 /// request carries the cookies earlier responses set, as a browser sends them, and a cookie a response
-/// deletes (`Max-Age=0`) leaves the jar.
+/// deletes or lets expire leaves the jar.
 ///
-/// It keeps cookies whatever their `Secure`, `Path` or `Domain` attributes say, as a browser on an HTTPS
-/// origin that sends every request to `/` would; the jar is public for tests that plant, forge or drop a
-/// cookie.
+/// The browser is on `https://localhost` unless [`with_origin`](Browser::with_origin) says otherwise, and
+/// follows browsers' rules for `Path`, `Domain`, `Secure`, expiry and the cookie prefixes (see [`Jar`]):
+/// a cookie set for `/account` is not sent to `/`, so a test passes only where a browser would. The jar
+/// is public for tests that plant, forge or drop a cookie.
 ///
 /// ```
 /// use axum::{routing::{get, post}, Router};
@@ -85,14 +86,27 @@ impl Reply {
 #[derive(Clone, Debug)]
 pub struct Browser<S> {
     service: S,
-    /// Cookie name to value: what the next request sends.
-    pub cookies: BTreeMap<String, String>,
+    /// The cookies the browser holds, which the next requests send where their domain and path match.
+    pub cookies: Jar,
 }
 
 impl<S> Browser<S> {
-    /// A browser without cookies, in front of `service`.
+    /// A browser without cookies, on `https://localhost`, in front of `service`.
     pub fn new(service: S) -> Self {
-        Browser { service, cookies: BTreeMap::new() }
+        Browser { service, cookies: Jar::default() }
+    }
+
+    /// The browser on the site `origin` instead (`http://localhost:3000`, `https://shop.example.com`), with
+    /// an empty jar: the site's host decides which `Domain` attributes it accepts, and its scheme whether
+    /// it keeps and sends `Secure` cookies (browsers do over HTTPS, and over plain HTTP to `localhost`).
+    /// A request whose URI names its own scheme and host goes to that site instead.
+    ///
+    /// # Panics
+    ///
+    /// If `origin` is not an `http` or `https` URL with a host.
+    pub fn with_origin(self, origin: &str) -> Self {
+        let origin = Origin::parse(origin).unwrap_or_else(|| panic!("{origin:?} is not an http or https origin"));
+        Browser { service: self.service, cookies: Jar::on(origin) }
     }
 
     /// The service this browser sends to.
@@ -100,23 +114,22 @@ impl<S> Browser<S> {
         &self.service
     }
 
-    /// The value of the cookie `name` in the jar.
+    /// The value of the cookie `name` in the jar (see [`Jar::get`]).
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies.get(name).map(String::as_str)
+        self.cookies.get(name)
     }
 
-    /// The `Cookie` header the next request carries.
-    pub fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ")
+    /// The `Cookie` header a request for `path` carries (empty when it carries none).
+    pub fn cookie_header(&self, path: &str) -> String {
+        self.cookies.header_for(self.cookies.origin(), path).unwrap_or_default()
     }
 
-    /// Sends `request` with this browser's cookies, keeps what the response sets, and reads the whole
-    /// response.
+    /// Sends `request` with the cookies that go with it, keeps what the response sets, and reads the whole
+    /// response. A `Cookie` header the request already has comes first, followed by the jar's cookies.
     ///
     /// # Panics
     ///
-    /// If the service or its response body fails (an axum `Router` never does), or sends a `Set-Cookie`
-    /// that does not parse.
+    /// If the service or its response body fails (an axum `Router` never does).
     pub async fn send<B, ResBody>(&mut self, request: Request<B>) -> Reply
     where
         S: Service<Request<B>, Response = Response<ResBody>> + Clone,
@@ -177,7 +190,9 @@ impl<S> Browser<S> {
     {
         let slot = Arc::new(Mutex::new(None));
         let probe = Probe { read: Some(read), slot: slot.clone(), handle: PhantomData };
-        let reply = exchange(&mut self.cookies, layer.layer(probe), request(http::Method::GET, "/", None)).await;
+        // The layer's cookie path, so that the request carries the id cookie.
+        let path = layer.id_cookie_path().to_owned();
+        let reply = exchange(&mut self.cookies, layer.layer(probe), request(http::Method::GET, &path, None)).await;
         let value = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         value.unwrap_or_else(|| panic!("the session could not be read: {} {}", reply.status, reply.body))
     }
@@ -191,17 +206,26 @@ fn request(method: http::Method, path: &str, form: Option<&str>) -> Request<Stri
     builder.body(form.unwrap_or_default().to_owned()).unwrap_or_else(|error| panic!("request to {path:?}: {error}"))
 }
 
-/// Sends `request` through `service` with the cookies of `jar`, and updates `jar` from the response.
-async fn exchange<S, B, ResBody>(jar: &mut BTreeMap<String, String>, mut service: S, mut request: Request<B>) -> Reply
+/// Sends `request` through `service` with the cookies of `jar` that go with it, and updates `jar` from the
+/// response.
+async fn exchange<S, B, ResBody>(jar: &mut Jar, mut service: S, mut request: Request<B>) -> Reply
 where
     S: Service<Request<B>, Response = Response<ResBody>>,
     S::Error: Debug,
     ResBody: http_body::Body,
     ResBody::Error: Debug,
 {
-    if !jar.is_empty() {
-        let cookies = jar.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ");
-        let value = cookies.parse().unwrap_or_else(|error| panic!("Cookie header {cookies:?}: {error}"));
+    let origin = jar.origin().of(request.uri());
+    let path = request.uri().path().to_owned();
+    if let Some(cookies) = jar.header_for(&origin, &path) {
+        let mut bytes = Vec::new();
+        if let Some(own) = request.headers().get(header::COOKIE) {
+            bytes.extend_from_slice(own.as_bytes());
+            bytes.extend_from_slice(b"; ");
+        }
+        bytes.extend_from_slice(cookies.as_bytes());
+        let value =
+            HeaderValue::from_bytes(&bytes).unwrap_or_else(|error| panic!("Cookie header {cookies:?}: {error}"));
         request.headers_mut().insert(header::COOKIE, value);
     }
     std::future::poll_fn(|cx| service.poll_ready(cx)).await.expect("the service is ready");
@@ -214,13 +238,7 @@ where
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
         .collect();
     for line in &set_cookies {
-        let cookie =
-            cookie::Cookie::parse(line.as_str()).unwrap_or_else(|error| panic!("Set-Cookie {line:?}: {error}"));
-        if cookie.max_age().is_some_and(|age| age.is_zero() || age.is_negative()) {
-            jar.remove(cookie.name());
-        } else {
-            jar.insert(cookie.name().to_owned(), cookie.value().to_owned());
-        }
+        jar.receive(&origin, &path, line);
     }
     let bytes = response.into_body().collect().await.expect("the response body is read").to_bytes();
     Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), set_cookies }

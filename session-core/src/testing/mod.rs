@@ -12,8 +12,10 @@
 //! The guide's [`testing`](crate::guide::testing) page walks through both.
 
 mod browser;
+mod jar;
 mod lock_file;
 
 pub use crate::schema_lock::compare::LockComparison;
 pub use browser::{Browser, Reply};
+pub use jar::Jar;
 pub use lock_file::{assert_schema_lock, compare_schema_locks, LOCK_ENV};

@@ -1,0 +1,341 @@
+//! [`Jar`]: the cookies a [`Browser`](super::Browser) holds, kept and sent by the rules browsers follow
+//! (RFC 6265bis): by name, domain and path, until they expire, and `Secure` ones only over HTTPS.
+
+use std::{fmt, ops::Index};
+
+use cookie::{time::OffsetDateTime, Cookie, Expiration, SameSite};
+use http::Uri;
+
+use crate::cookie::has_prefix;
+
+/// The site a [`Browser`](super::Browser) visits: whether it is reached over HTTPS, and its host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    https: bool,
+    host: String,
+}
+
+impl Origin {
+    /// `https://localhost`, the origin a browser starts on.
+    pub(crate) fn localhost() -> Self {
+        Origin { https: true, host: "localhost".to_owned() }
+    }
+
+    /// The origin of `url` (`https://shop.example`, `http://localhost:3000`), or `None` if it has no
+    /// `http` or `https` scheme and a host.
+    pub(crate) fn parse(url: &str) -> Option<Self> {
+        let uri: Uri = url.parse().ok()?;
+        let https = match uri.scheme_str()? {
+            "https" => true,
+            "http" => false,
+            _ => return None,
+        };
+        Some(Origin { https, host: uri.host()?.to_ascii_lowercase() })
+    }
+
+    /// The origin a request for `uri` goes to: its own scheme and host if it is absolute, else this one.
+    pub(crate) fn of(&self, uri: &Uri) -> Self {
+        match (uri.scheme_str(), uri.host()) {
+            (Some(scheme), Some(host)) => {
+                Origin { https: scheme.eq_ignore_ascii_case("https"), host: host.to_ascii_lowercase() }
+            }
+            _ => self.clone(),
+        }
+    }
+
+    /// Whether browsers treat the origin as secure: HTTPS, or this machine over plain HTTP, where they
+    /// keep and send `Secure` cookies so that development works without certificates.
+    fn is_secure(&self) -> bool {
+        self.https || matches!(self.host.as_str(), "localhost" | "127.0.0.1" | "[::1]")
+    }
+}
+
+/// One cookie as the jar keeps it.
+#[derive(Clone, Debug)]
+struct Stored {
+    name: String,
+    value: String,
+    /// The host it was set by, or its `Domain` attribute.
+    domain: String,
+    /// No `Domain` attribute: sent to exactly that host, not to its subdomains.
+    host_only: bool,
+    path: String,
+    secure: bool,
+    /// `None` for a browser-session cookie.
+    expires: Option<OffsetDateTime>,
+    /// The order cookies were first set in, which breaks ties when they are sent.
+    created: u64,
+}
+
+impl Stored {
+    fn is_expired(&self, now: OffsetDateTime) -> bool {
+        self.expires.is_some_and(|expires| expires <= now)
+    }
+
+    fn is_sent_to(&self, origin: &Origin, path: &str) -> bool {
+        let domain_matches =
+            if self.host_only { origin.host == self.domain } else { domain_match(&origin.host, &self.domain) };
+        domain_matches && path_match(path, &self.path) && (!self.secure || origin.is_secure())
+    }
+}
+
+/// The cookies a [`Browser`](super::Browser) holds: what earlier responses set, less what they deleted
+/// and what has expired.
+///
+/// A response's `Set-Cookie` is kept, replaced or deleted as browsers do: a cookie is one per name,
+/// domain and path; a missing `Path` defaults to the request path's directory; `Max-Age` wins over
+/// `Expires`, and a time in the past deletes; a cookie for another domain, a `Secure` one from a plain
+/// HTTP site other than `localhost`, a `__Secure-` or `__Host-` cookie that breaks its prefix's rules,
+/// `SameSite=None` without `Secure`, and a line that does not parse are all ignored. A request carries
+/// the cookies whose domain and path match it, longest path first, then oldest first.
+///
+/// Tests can also plant, read and drop cookies by name, as a page's script or an attacker would:
+///
+/// ```
+/// use session_core::testing::Jar;
+///
+/// let mut jar = Jar::default();
+/// jar.insert("theme", "dark");
+/// assert_eq!(jar.get("theme"), Some("dark"));
+/// assert_eq!(&jar["theme"], "dark");
+/// jar.remove("theme");
+/// assert!(jar.is_empty());
+/// ```
+#[derive(Clone)]
+pub struct Jar {
+    /// The site the browser is on: what a planted cookie belongs to.
+    origin: Origin,
+    cookies: Vec<Stored>,
+    next_created: u64,
+}
+
+impl Default for Jar {
+    /// An empty jar of a browser on `https://localhost`.
+    fn default() -> Self {
+        Jar::on(Origin::localhost())
+    }
+}
+
+impl Jar {
+    /// An empty jar of a browser on `origin`.
+    pub(crate) fn on(origin: Origin) -> Self {
+        Jar { origin, cookies: Vec::new(), next_created: 0 }
+    }
+
+    /// The site the browser is on.
+    pub(crate) fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The value of the cookie `name`. Of several (set for different paths or domains), the one a request
+    /// to their paths sends first: the longest path, then the oldest.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let now = OffsetDateTime::now_utc();
+        let mut named: Vec<&Stored> = self.cookies.iter().filter(|c| c.name == name && !c.is_expired(now)).collect();
+        named.sort_by_key(|c| (std::cmp::Reverse(c.path.len()), c.created));
+        named.first().map(|c| c.value.as_str())
+    }
+
+    /// True if the jar holds a cookie `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets the cookie `name` as a page's script would with `document.cookie = "name=value; path=/"`: for
+    /// the browser's host only, every path, until the browser closes. It replaces the cookie of that name
+    /// set the same way, or by a response without `Domain` and with `Path=/`.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.store(Stored {
+            name: name.into(),
+            value: value.into(),
+            domain: self.origin.host.clone(),
+            host_only: true,
+            path: "/".to_owned(),
+            secure: false,
+            expires: None,
+            created: 0,
+        });
+    }
+
+    /// Drops every cookie called `name`, whatever its domain and path.
+    pub fn remove(&mut self, name: &str) {
+        self.cookies.retain(|c| c.name != name);
+    }
+
+    /// Drops every cookie.
+    pub fn clear(&mut self) {
+        self.cookies.clear();
+    }
+
+    /// How many cookies the jar holds, expired ones not counted.
+    pub fn len(&self) -> usize {
+        let now = OffsetDateTime::now_utc();
+        self.cookies.iter().filter(|c| !c.is_expired(now)).count()
+    }
+
+    /// True if the jar holds no cookie.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every cookie's name and value, expired ones left out, in the order they were first set.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let now = OffsetDateTime::now_utc();
+        self.cookies.iter().filter(move |c| !c.is_expired(now)).map(|c| (c.name.as_str(), c.value.as_str()))
+    }
+
+    /// The `Cookie` header of a request for `path` on `origin`, or `None` when no cookie goes with it.
+    pub(crate) fn header_for(&self, origin: &Origin, path: &str) -> Option<String> {
+        let now = OffsetDateTime::now_utc();
+        let mut sent: Vec<&Stored> =
+            self.cookies.iter().filter(|c| !c.is_expired(now) && c.is_sent_to(origin, path)).collect();
+        sent.sort_by_key(|c| (std::cmp::Reverse(c.path.len()), c.created));
+        let pairs: Vec<String> = sent.iter().map(|c| format!("{}={}", c.name, c.value)).collect();
+        (!pairs.is_empty()).then(|| pairs.join("; "))
+    }
+
+    /// Keeps, replaces or deletes what the `Set-Cookie` line `line` says, received from `origin` in answer
+    /// to a request for `request_path`; ignores it where a browser would.
+    pub(crate) fn receive(&mut self, origin: &Origin, request_path: &str, line: &str) {
+        let Ok(cookie) = Cookie::parse(line) else { return };
+        if cookie.name().is_empty() {
+            return;
+        }
+        let secure = cookie.secure() == Some(true);
+        if secure && !origin.is_secure() {
+            return;
+        }
+        if cookie.same_site() == Some(SameSite::None) && !secure {
+            return;
+        }
+        let (domain, host_only) = match cookie.domain().map(str::to_ascii_lowercase) {
+            Some(domain) if domain_match(&origin.host, &domain) => (domain, false),
+            Some(_) => return,
+            None => (origin.host.clone(), true),
+        };
+        let path = match cookie.path() {
+            Some(path) if path.starts_with('/') => path.to_owned(),
+            _ => default_path(request_path),
+        };
+        let name = cookie.name();
+        if has_prefix(name, "__Secure-") && !secure {
+            return;
+        }
+        if has_prefix(name, "__Host-") && !(secure && host_only && cookie.path() == Some("/")) {
+            return;
+        }
+        let now = OffsetDateTime::now_utc();
+        // `Max-Age` wins over `Expires`; either in the past deletes the cookie.
+        let expires = match (cookie.max_age(), cookie.expires()) {
+            (Some(age), _) => Some(now.checked_add(age).unwrap_or(if age.is_negative() { now } else { max_time() })),
+            (None, Some(Expiration::DateTime(at))) => Some(at),
+            _ => None,
+        };
+        let stored = Stored {
+            name: name.to_owned(),
+            value: cookie.value().to_owned(),
+            domain,
+            host_only,
+            path,
+            secure,
+            expires,
+            created: 0,
+        };
+        if stored.is_expired(now) {
+            self.cookies.retain(|c| !(c.name == stored.name && c.domain == stored.domain && c.path == stored.path));
+        } else {
+            self.store(stored);
+        }
+    }
+
+    /// Adds `cookie`, or replaces the one with its name, domain and path, keeping that one's creation order.
+    fn store(&mut self, mut cookie: Stored) {
+        let same = |c: &Stored| c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path;
+        match self.cookies.iter().position(same) {
+            Some(index) => {
+                cookie.created = self.cookies[index].created;
+                self.cookies[index] = cookie;
+            }
+            None => {
+                cookie.created = self.next_created;
+                self.next_created += 1;
+                self.cookies.push(cookie);
+            }
+        }
+    }
+}
+
+impl Index<&str> for Jar {
+    type Output = str;
+
+    /// The value of the cookie `name`, as [`get`](Jar::get) finds it.
+    ///
+    /// # Panics
+    ///
+    /// If the jar holds no cookie `name`.
+    fn index(&self, name: &str) -> &str {
+        self.get(name).unwrap_or_else(|| panic!("no cookie `{name}` in the jar: {self:?}"))
+    }
+}
+
+impl fmt::Debug for Jar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for c in &self.cookies {
+            list.entry(&format_args!("{}={} (domain {}, path {})", c.name, c.value, c.domain, c.path));
+        }
+        list.finish()
+    }
+}
+
+/// The latest time the `time` crate can hold, for a `Max-Age` too large to add to now.
+fn max_time() -> OffsetDateTime {
+    cookie::time::PrimitiveDateTime::MAX.assume_utc()
+}
+
+/// RFC 6265's domain-match: `host` is `domain`, or a name under it (never an IP address under another).
+fn domain_match(host: &str, domain: &str) -> bool {
+    let is_ip = host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[');
+    host == domain || (!is_ip && host.strip_suffix(domain).is_some_and(|rest| rest.ends_with('.')))
+}
+
+/// RFC 6265's path-match: `path` is `cookie_path` or lies under it.
+fn path_match(path: &str, cookie_path: &str) -> bool {
+    path == cookie_path
+        || path.strip_prefix(cookie_path).is_some_and(|rest| cookie_path.ends_with('/') || rest.starts_with('/'))
+}
+
+/// RFC 6265's default-path: the directory of `request_path`, `/` for one at the top.
+fn default_path(request_path: &str) -> String {
+    match request_path.rfind('/') {
+        Some(0) | None => "/".to_owned(),
+        Some(last) => request_path[..last].to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_as_rfc_6265_says() {
+        assert!(path_match("/", "/"));
+        assert!(path_match("/app", "/app"));
+        assert!(path_match("/app/cart", "/app"));
+        assert!(path_match("/app/cart", "/app/"));
+        assert!(!path_match("/application", "/app"));
+        assert!(!path_match("/", "/app"));
+        assert_eq!(default_path("/account/login"), "/account");
+        assert_eq!(default_path("/login"), "/");
+        assert_eq!(default_path(""), "/");
+    }
+
+    #[test]
+    fn domains_match_as_rfc_6265_says() {
+        assert!(domain_match("shop.example.com", "example.com"));
+        assert!(domain_match("example.com", "example.com"));
+        assert!(!domain_match("badexample.com", "example.com"));
+        assert!(!domain_match("example.com", "shop.example.com"));
+        assert!(!domain_match("10.0.0.1", "0.0.1"));
+    }
+}
