@@ -340,3 +340,181 @@ fn the_committed_lock_fails_for_a_breaking_change() {
     }
     assert_schema_lock::<Counted>(skus_lock_file("breaking"));
 }
+
+/// A release that renamed `cart` to `basket`: sessions written before it may still hold `cart`.
+#[derive(SessionSchema)]
+struct Basket {
+    #[session(rename_from = "cart")]
+    basket: Vec<String>,
+}
+
+#[test]
+fn a_dropped_rename_from_fails_until_sessions_written_before_the_locked_release_have_ended() {
+    #[derive(SessionSchema)]
+    struct Dropped {
+        #[session]
+        basket: Vec<String>,
+    }
+    assert_eq!(
+        breaking::<Basket, Dropped>(),
+        "field `basket` (store key `basket`): no longer reads `cart`, which the locked release read through \
+         `rename_from = \"cart\"`, so what sessions written before that release still hold under `cart` is lost\n  \
+         help: keep `rename_from = \"cart\"` until every session written before the locked release has ended (its \
+         absolute timeout), then record the lock again with SESSION_SCHEMA_LOCK=overwrite"
+    );
+}
+
+#[test]
+fn a_dropped_cookie_rename_from_fails_until_the_old_cookies_have_expired() {
+    #[derive(SessionSchema)]
+    struct Language {
+        #[cookie(max_len = 16, rename_from = "locale")]
+        language: String,
+    }
+    #[derive(SessionSchema)]
+    struct Dropped {
+        #[cookie(max_len = 16)]
+        language: String,
+    }
+    assert_eq!(
+        breaking::<Language, Dropped>(),
+        "field `language` (cookie `language`): no longer reads `locale`, which the locked release read through \
+         `rename_from = \"locale\"`, so `locale` cookies set before that release are no longer read\n  help: keep \
+         `rename_from = \"locale\"` until every `locale` cookie set before the locked release has expired, then \
+         record the lock again with SESSION_SCHEMA_LOCK=overwrite"
+    );
+}
+
+#[test]
+fn a_rename_chained_onto_a_rename_strands_the_first_name() {
+    #[derive(SessionSchema)]
+    struct Items {
+        #[session(rename_from = "basket")]
+        items: Vec<String>,
+    }
+    let comparison = compare::<Basket, Items>();
+    assert_eq!(
+        comparison.breaking,
+        ["field `items` (store key `items`): no longer reads `cart`, which the locked release read through \
+          `rename_from = \"cart\"`, so what sessions written before that release still hold under `cart` is lost\n  \
+          help: a field reads one earlier name: keep the store key `basket` with `rename_from = \"cart\"` until \
+          every session written before the locked release has ended (its absolute timeout), record the lock again \
+          with SESSION_SCHEMA_LOCK=overwrite, and rename the key in a later release"]
+    );
+    assert_eq!(
+        comparison.compatible,
+        ["field `items` (store key `items`): renamed from `basket`, read through `rename_from`"]
+    );
+}
+
+#[test]
+fn an_earlier_name_still_read_passes() {
+    /// Back to `cart`, reading `basket`: both names the locked release knew are still read.
+    #[derive(SessionSchema)]
+    struct Back {
+        #[session(rename_from = "basket")]
+        cart: Vec<String>,
+    }
+    assert_eq!(compare::<Basket, Basket>(), LockComparison::default());
+    assert_eq!(
+        compatible::<Basket, Back>(),
+        ["field `cart` (store key `cart`): renamed from `basket`, read through `rename_from`"]
+    );
+}
+
+/// A release that converts the SKUs `Skus` stored: sessions written before it may still hold them.
+#[derive(SessionSchema)]
+struct Converting {
+    #[session(migrate_from = SkuList)]
+    cart: Vec<Item>,
+}
+
+#[test]
+fn a_dropped_migrate_from_fails_until_sessions_written_before_the_locked_release_have_ended() {
+    #[derive(SessionSchema)]
+    struct Dropped {
+        #[session]
+        cart: Vec<Item>,
+    }
+    assert_eq!(
+        breaking::<Converting, Dropped>(),
+        "field `cart` (store key `cart`): no longer reads `[str]` (type `SkuList`), which the locked release \
+         converted through `migrate_from = SkuList`, so values that sessions written before that release still hold \
+         in that form read as `None`\n  help: keep `migrate_from = SkuList` until every session written before the \
+         locked release has ended (its absolute timeout), then record the lock again with \
+         SESSION_SCHEMA_LOCK=overwrite"
+    );
+    assert_eq!(compare::<Converting, Converting>(), LockComparison::default());
+}
+
+/// What a release before stored under `cart`: a label.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct Label(#[allow(dead_code)] String);
+
+impl From<Label> for u64 {
+    fn from(_: Label) -> Self {
+        1
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Count {
+    items: u64,
+}
+
+impl From<u64> for Count {
+    fn from(items: u64) -> Self {
+        Count { items }
+    }
+}
+
+#[test]
+fn a_rename_and_a_type_change_chained_onto_the_locked_ones_strand_the_first_name_and_form() {
+    /// Renamed from `cart` and converted from a label.
+    #[derive(SessionSchema)]
+    struct Counted {
+        #[session(name = "basket", rename_from = "cart", migrate_from = Label)]
+        cart: u64,
+    }
+    /// Renamed and converted once more, reading only what `Counted` wrote.
+    #[derive(SessionSchema)]
+    struct Recounted {
+        #[session(name = "items", rename_from = "basket", migrate_from = u64)]
+        cart: Count,
+    }
+    let comparison = compare::<Counted, Recounted>();
+    assert_eq!(comparison.breaking.len(), 2, "{comparison:#?}");
+    assert!(comparison.breaking[0].starts_with("field `cart` (store key `items`): no longer reads `cart`"));
+    assert_eq!(
+        comparison.breaking[1],
+        "field `cart` (store key `items`): no longer reads `str` (type `Label`), which the locked release \
+         converted through `migrate_from = Label`, so values that sessions written before that release still hold \
+         in that form read as `None`\n  help: a field converts from one earlier type: keep the type `u64` with \
+         `migrate_from = Label` until every session written before the locked release has ended (its absolute \
+         timeout), record the lock again with SESSION_SCHEMA_LOCK=overwrite, and change the type in a later release"
+    );
+}
+
+#[test]
+fn a_field_still_converting_cannot_become_the_owner_yet() {
+    #[derive(SessionSchema)]
+    struct Converting {
+        #[session(migrate_from = Label)]
+        user: u64,
+    }
+    #[derive(SessionSchema)]
+    struct Owned {
+        #[session(owner)]
+        user: u64,
+    }
+    let message = breaking::<Converting, Owned>();
+    assert!(
+        message.ends_with(
+            "help: an owner cannot take `migrate_from`: keep `migrate_from = Label` without `owner` until every \
+             session written before the locked release has ended (its absolute timeout), record the lock again with \
+             SESSION_SCHEMA_LOCK=overwrite, and make the field the owner in a later release"
+        ),
+        "{message}"
+    );
+}

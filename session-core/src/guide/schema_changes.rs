@@ -141,6 +141,14 @@
 //! default) no such session is left, and `rename_from` and `migrate_from` can go. For cookies, after the
 //! longest `max_age` the old cookie had.
 //!
+//! The schema lock holds you to this. A value is moved or converted only when a request reads its field, so
+//! sessions written before the locked release may still hold the name or form it read through `rename_from`
+//! or `migrate_from`; dropping either fails the check, which cannot know when the last of those sessions
+//! ended. Once they have, drop the attribute and record the lock again with `SESSION_SCHEMA_LOCK=overwrite`.
+//! A field reads one earlier name and one earlier type, so a second rename or type change waits as long:
+//! renaming `basket`, which still reads `cart`, to `items` with `rename_from = "basket"` fails, because
+//! the sessions that hold `cart` would lose it.
+//!
 //! # The schema lock: catching it in CI
 //!
 //! [`schema_lock::<Visitor>()`](crate::schema_lock()) renders what a release needs to read the values of
@@ -173,8 +181,9 @@
 //! }
 //! ```
 //!
-//! It passes while the schema reads everything the locked one stored: nothing changed, a new field, a rename
-//! with `rename_from`, a type change whose `migrate_from` type has the stored shape. Otherwise it fails,
+//! It passes while the schema reads everything the locked one stored, and what it still read through
+//! `rename_from` and `migrate_from`: nothing changed, a new field, a rename with `rename_from`, a type change
+//! whose `migrate_from` type has the stored shape. Otherwise it fails,
 //! naming each field, what changed, and the attribute that makes the change safe:
 //!
 //! ```text

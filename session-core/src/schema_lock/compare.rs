@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 
 use super::keys;
 
+/// How a user records the current schema as the lock.
+const OVERWRITE: &str = "SESSION_SCHEMA_LOCK=overwrite";
+
 /// One `[field ...]` entry of a lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
@@ -38,12 +41,45 @@ impl Entry {
         format!("field `{}` ({what} `{}`)", self.field, self.stored_under())
     }
 
+    /// The form a value is stored in: the type as written and its shape.
+    fn form(&self) -> Form<'_> {
+        Form { ty: self.get(keys::TYPE).unwrap_or_default(), shape: self.get(keys::SHAPE).unwrap_or_default() }
+    }
+
+    /// The earlier form `migrate_from` converts, if it is given.
+    fn migrate_form(&self) -> Option<Form<'_>> {
+        Some(Form { ty: self.get(keys::MIGRATE_FROM)?, shape: self.get(keys::MIGRATE_SHAPE).unwrap_or_default() })
+    }
+
+    /// Whether the field reads values stored in `form`, as its own type or through `migrate_from`.
+    fn reads_form(&self, form: &Form<'_>) -> bool {
+        self.form().reads(form) || self.migrate_form().is_some_and(|migrate| migrate.reads(form))
+    }
+
+    /// Whether the field reads values stored under `name`, as its own or through `rename_from`.
+    fn reads_name(&self, name: &str) -> bool {
+        self.stored_under() == name || self.get(keys::RENAME_FROM) == Some(name)
+    }
+
     fn attribute(&self) -> &'static str {
         if self.is_cookie() {
             "cookie"
         } else {
             "session"
         }
+    }
+}
+
+/// A form values are stored in.
+struct Form<'a> {
+    ty: &'a str,
+    shape: &'a str,
+}
+
+impl Form<'_> {
+    /// Whether a value stored in `stored` decodes as this form.
+    fn reads(&self, stored: &Form<'_>) -> bool {
+        self.shape == stored.shape
     }
 }
 
@@ -86,9 +122,11 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
     let mut matched = vec![false; current.len()];
     for old in &locked {
         let same_place = |new: &&Entry| new.is_cookie() == old.is_cookie();
-        let found = current.iter().enumerate().filter(|(_, new)| same_place(new)).find(|(_, new)| {
-            new.stored_under() == old.stored_under() || new.get(keys::RENAME_FROM) == Some(old.stored_under())
-        });
+        let found = current
+            .iter()
+            .enumerate()
+            .filter(|(_, new)| same_place(new))
+            .find(|(_, new)| new.reads_name(old.stored_under()));
         match found {
             Some((index, new)) => {
                 matched[index] = true;
@@ -155,6 +193,70 @@ fn compare_entry(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
         compare_cookie(old, new, comparison);
     } else {
         compare_session(old, new, comparison);
+    }
+    compare_earlier_reads(old, new, comparison);
+}
+
+/// What the locked release read from the release before it, through `rename_from` and `migrate_from`, the
+/// schema must still read: sessions written before the locked release may hold the earlier name or form
+/// until they end, since only a request that reads the field moves or converts its value.
+fn compare_earlier_reads(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+    let until = if new.is_cookie() {
+        let earlier = old.get(keys::RENAME_FROM).unwrap_or_default();
+        format!("every `{earlier}` cookie set before the locked release has expired")
+    } else {
+        "every session written before the locked release has ended (its absolute timeout)".to_owned()
+    };
+    if let Some(earlier) = old.get(keys::RENAME_FROM).filter(|earlier| !new.reads_name(earlier)) {
+        let lost = if new.is_cookie() {
+            format!("`{earlier}` cookies set before that release are no longer read")
+        } else {
+            format!("what sessions written before that release still hold under `{earlier}` is lost")
+        };
+        let help = if new.stored_under() == old.stored_under() {
+            format!("keep `rename_from = \"{earlier}\"` until {until}, then record the lock again with {OVERWRITE}")
+        } else {
+            let what = if new.is_cookie() { "cookie name" } else { "store key" };
+            format!(
+                "a field reads one earlier name: keep the {what} `{}` with `rename_from = \"{earlier}\"` until \
+                 {until}, record the lock again with {OVERWRITE}, and rename the {} in a later release",
+                old.stored_under(),
+                if new.is_cookie() { "cookie" } else { "key" },
+            )
+        };
+        comparison.breaking.push(format!(
+            "{}: no longer reads `{earlier}`, which the locked release read through `rename_from = \"{earlier}\"`, \
+             so {lost}\n  help: {help}",
+            new.describe()
+        ));
+    }
+    if let Some(earlier) = old.migrate_form().filter(|earlier| !new.reads_form(earlier)) {
+        let help = if !new.form().reads(&old.form()) {
+            format!(
+                "a field converts from one earlier type: keep the type `{}` with `migrate_from = {}` until {until}, \
+                 record the lock again with {OVERWRITE}, and change the type in a later release",
+                old.form().ty,
+                earlier.ty
+            )
+        } else if new.is_owner() {
+            // An owner cannot take `migrate_from`, so the field becomes the owner once it needs none.
+            format!(
+                "an owner cannot take `migrate_from`: keep `migrate_from = {}` without `owner` until {until}, record \
+                 the lock again with {OVERWRITE}, and make the field the owner in a later release",
+                earlier.ty
+            )
+        } else {
+            format!("keep `migrate_from = {}` until {until}, then record the lock again with {OVERWRITE}", earlier.ty)
+        };
+        comparison.breaking.push(format!(
+            "{}: no longer reads `{}` (type `{}`), which the locked release converted through `migrate_from = {}`, \
+             so values that sessions written before that release still hold in that form read as `None`\n  help: \
+             {help}",
+            new.describe(),
+            earlier.shape,
+            earlier.ty,
+            earlier.ty,
+        ));
     }
 }
 

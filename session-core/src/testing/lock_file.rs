@@ -12,7 +12,9 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 /// each field, what changed and the attribute that makes the change safe, when a change would leave
 /// values stored by the release that wrote the file unreadable: a session field's type changed without
 /// `migrate_from`, a field removed, a store key or cookie name changed without `rename_from`, a cookie's
-/// protection or type changed, its `max_len` lowered. It passes when nothing changed, or when every change
+/// protection or type changed, its `max_len` lowered, or a `rename_from` or `migrate_from` of the locked
+/// release dropped (sessions written before that release may still hold the earlier name or form until
+/// they end). It passes when nothing changed, or when every change
 /// is compatible (a new field, a rename with `rename_from`, a type change with `migrate_from`), and then
 /// prints the compatible changes, which are recorded by rewriting the file.
 ///
