@@ -518,3 +518,49 @@ fn a_field_still_converting_cannot_become_the_owner_yet() {
         "{message}"
     );
 }
+
+/// Why the lock of `Skus`, edited by `edit`, cannot be compared.
+fn refused(edit: impl FnOnce(String) -> String) -> String {
+    compare_schema_locks(&edit(schema_lock::<Skus>()), &schema_lock::<Skus>()).expect_err("an edited lock is refused")
+}
+
+const REGENERATE: &str = "  help: regenerate it with SESSION_SCHEMA_LOCK=overwrite, and check the diff before \
+                          committing it: an overwrite records the schema as it is now, so the diff must show the \
+                          repair and no field whose stored form changed since the lock was written";
+
+#[test]
+fn a_misspelled_or_missing_key_is_refused_naming_its_line() {
+    assert_eq!(
+        refused(|lock| lock.replace("place = session", "plase = session").replace("shape = [str]\n", "")),
+        format!(
+            "the committed lock is not a schema lock:\n  line 6: unknown key `plase` in `[field cart]`; the keys are \
+             place, key, owner, name, protection, max_len, type, shape, rename_from, migrate_from, migrate_shape\n  \
+             `[field cart]` (line 5): no `place`\n{REGENERATE}"
+        )
+    );
+    assert_eq!(
+        refused(|lock| lock.replace("shape = [str]\n", "")),
+        format!(
+            "the committed lock is not a schema lock:\n  `[field cart]` (line 5): no `shape`, which every session \
+             field has\n{REGENERATE}"
+        )
+    );
+}
+
+#[test]
+fn a_lock_without_entries_is_refused() {
+    let no_entries = format!(
+        "the committed lock is not a schema lock:\n  no `[field ...]` entry at all (the schema's fields: `cart`)\n\
+         {REGENERATE}"
+    );
+    assert_eq!(refused(|_| String::new()), no_entries);
+    assert_eq!(refused(|lock| lock.lines().filter(|line| line.starts_with('#')).collect()), no_entries);
+}
+
+#[test]
+#[should_panic(expected = "comments.schema.lock: the committed lock is not a schema lock:\n  no `[field ...]` entry")]
+fn the_committed_lock_fails_when_it_holds_only_comments() {
+    let path = skus_lock_file("comments").with_file_name("comments.schema.lock");
+    std::fs::write(&path, "# The stored form of each field of `Skus`.\n").unwrap();
+    assert_schema_lock::<Skus>(path);
+}

@@ -193,5 +193,10 @@
 //!
 //! Run the tests with `SESSION_SCHEMA_LOCK=overwrite` to write the file: to create it, to record compatible
 //! changes (the check lists them when it passes), and to accept a loss on purpose. The file then shows the
-//! change in review. The lock compares shapes as traced: a type whose `Deserialize` checks values, or reads
-//! any JSON (`serde_json::Value`), shows as `untraced (...)`, and only a change of that text is seen.
+//! change in review. A file the check cannot read as a lock (a key misspelled or missing, no entry at all,
+//! as an edit by hand or a bad merge may leave it) fails naming each line or entry. Write it again with
+//! `SESSION_SCHEMA_LOCK=overwrite`, and check in the diff that no field's stored form changed: the overwrite
+//! records the schema as it is now.
+//!
+//! The lock compares shapes as traced: a type whose `Deserialize` checks values, or reads any JSON
+//! (`serde_json::Value`), shows as `untraced (...)`, and only a change of that text is seen.

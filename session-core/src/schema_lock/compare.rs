@@ -2,25 +2,12 @@
 //! readable (a new field, a rename with `rename_from`, a type change with `migrate_from`) and which strand
 //! them, each with the field, the change and the attribute that would make it safe.
 
-use std::collections::BTreeMap;
-
-use super::keys;
+use super::{keys, parse::parse, parse::Entry};
 
 /// How a user records the current schema as the lock.
 const OVERWRITE: &str = "SESSION_SCHEMA_LOCK=overwrite";
 
-/// One `[field ...]` entry of a lock.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Entry {
-    field: String,
-    values: BTreeMap<String, String>,
-}
-
 impl Entry {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.values.get(key).map(String::as_str)
-    }
-
     fn is_cookie(&self) -> bool {
         self.get(keys::PLACE) == Some("cookie")
     }
@@ -94,30 +81,15 @@ pub struct LockComparison {
     pub compatible: Vec<String>,
 }
 
-/// Parses a lock, refusing text that is not one.
-fn parse(text: &str) -> Result<Vec<Entry>, String> {
-    let mut entries: Vec<Entry> = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(field) = line.strip_prefix("[field ").and_then(|rest| rest.strip_suffix(']')) {
-            entries.push(Entry { field: field.to_owned(), values: BTreeMap::new() });
-            continue;
-        }
-        let (Some(entry), Some((key, value))) = (entries.last_mut(), line.split_once(" = ")) else {
-            return Err(format!("line {} is neither `[field name]` nor `key = value` in a field: {line:?}", index + 1));
-        };
-        entry.values.insert(key.to_owned(), value.to_owned());
-    }
-    Ok(entries)
-}
-
 /// Compares the `locked` text (committed) with the `current` one (from [`schema_lock`](crate::schema_lock())).
 pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, String> {
-    let locked = parse(locked).map_err(|error| format!("the lock file is not a schema lock: {error}"))?;
-    let current = parse(current)?;
+    let locked = parse(locked).map_err(|problems| not_a_lock("the committed lock", &problems, REGENERATE))?;
+    let current = parse(current).map_err(|problems| not_a_lock("the current lock", &problems, RENDER))?;
+    if locked.is_empty() && !current.is_empty() {
+        let fields: Vec<String> = current.iter().map(|entry| format!("`{}`", entry.field)).collect();
+        let problem = format!("no `[field ...]` entry at all (the schema's fields: {})", fields.join(", "));
+        return Err(not_a_lock("the committed lock", &[problem], REGENERATE));
+    }
     let mut comparison = LockComparison::default();
     let mut matched = vec![false; current.len()];
     for old in &locked {
@@ -139,6 +111,19 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
         comparison.compatible.push(format!("{}: new", new.describe()));
     }
     Ok(comparison)
+}
+
+/// How to repair a committed lock that does not parse.
+const REGENERATE: &str = "regenerate it with SESSION_SCHEMA_LOCK=overwrite, and check the diff before committing it: \
+                          an overwrite records the schema as it is now, so the diff must show the repair and no \
+                          field whose stored form changed since the lock was written";
+
+/// Where a current lock comes from.
+const RENDER: &str = "compare the text `session_core::schema_lock` renders";
+
+/// Why `which` lock cannot be compared: every problem found, then the repair.
+fn not_a_lock(which: &str, problems: &[String], help: &str) -> String {
+    format!("{which} is not a schema lock:\n  {}\n  help: {help}", problems.join("\n  "))
 }
 
 /// An old entry that no current field reads.

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "testing")]
 pub(crate) mod compare;
+#[cfg(feature = "testing")]
+mod parse;
 mod shape;
 
 use std::fmt::Write;
@@ -27,6 +29,23 @@ pub(crate) mod keys {
     pub(crate) const RENAME_FROM: &str = "rename_from";
     pub(crate) const MIGRATE_FROM: &str = "migrate_from";
     pub(crate) const MIGRATE_SHAPE: &str = "migrate_shape";
+
+    /// Every key, in the order they are written.
+    #[cfg(feature = "testing")]
+    pub(crate) const ALL: &[&str] =
+        &[PLACE, KEY, OWNER, NAME, PROTECTION, MAX_LEN, TYPE, SHAPE, RENAME_FROM, MIGRATE_FROM, MIGRATE_SHAPE];
+
+    // What `entry` writes for each place: the keys of every field of it, and those written only when the
+    // field has them. Reading a lock back holds each entry to them; since every check also reads the lock
+    // rendered now, a key `entry` writes that is not listed here fails every check at once.
+    #[cfg(feature = "testing")]
+    pub(crate) const COOKIE_ALWAYS: &[&str] = &[PLACE, NAME, PROTECTION, MAX_LEN, TYPE, SHAPE];
+    #[cfg(feature = "testing")]
+    pub(crate) const COOKIE_WHEN_GIVEN: &[&str] = &[RENAME_FROM];
+    #[cfg(feature = "testing")]
+    pub(crate) const SESSION_ALWAYS: &[&str] = &[PLACE, KEY, TYPE, SHAPE];
+    #[cfg(feature = "testing")]
+    pub(crate) const SESSION_WHEN_GIVEN: &[&str] = &[OWNER, RENAME_FROM, MIGRATE_FROM, MIGRATE_SHAPE];
 }
 
 /// Renders, for each field of `S`, what a later release needs to read the values this one stores: where

@@ -35,8 +35,8 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 ///
 /// # Panics
 ///
-/// When the check fails, the file is missing or unreadable, or it cannot be written under
-/// `SESSION_SCHEMA_LOCK=overwrite`.
+/// When the check fails, the file is missing, unreadable or not a schema lock (see
+/// [`compare_schema_locks`]), or it cannot be written under `SESSION_SCHEMA_LOCK=overwrite`.
 #[track_caller]
 pub fn assert_schema_lock<S: SessionSchema>(path: impl AsRef<Path>) {
     let overwrite = std::env::var(LOCK_ENV).is_ok_and(|value| value == "overwrite");
@@ -60,7 +60,7 @@ fn check_lock_file(path: &Path, current: &str, overwrite: bool) -> Result<Vec<St
         }
         Err(error) => return Err(format!("cannot read the schema lock {shown}: {error}")),
     };
-    let comparison = compare(&locked, current)?;
+    let comparison = compare(&locked, current).map_err(|error| format!("{shown}: {error}"))?;
     if !comparison.breaking.is_empty() {
         return Err(format!(
             "the schema no longer reads what the release that wrote {shown} stored:\n\n{}\n\nOnce every change is \
@@ -94,7 +94,10 @@ fn check_lock_file(path: &Path, current: &str, overwrite: bool) -> Result<Vec<St
 ///
 /// # Errors
 ///
-/// When `locked` is not a schema lock.
+/// When either text is not a schema lock as [`schema_lock`](crate::schema_lock()) writes it: a line that
+/// is neither `[field name]` nor `key = value`, an unknown key, a key twice, an entry without a key every
+/// field of its place has, or no entry at all while the current lock has some. The message names each
+/// line or entry.
 pub fn compare_schema_locks(locked: &str, current: &str) -> Result<LockComparison, String> {
     compare(locked, current)
 }
