@@ -564,3 +564,60 @@ fn the_committed_lock_fails_when_it_holds_only_comments() {
     std::fs::write(&path, "# The stored form of each field of `Skus`.\n").unwrap();
     assert_schema_lock::<Skus>(path);
 }
+
+/// A release that stores any JSON: its shape cannot be traced.
+#[derive(SessionSchema)]
+struct Notes {
+    #[session]
+    notes: serde_json::Value,
+}
+
+/// Reads a string or a number, whichever the JSON holds: its shape cannot be traced either.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Note {
+    Text(String),
+    Count(u64),
+}
+
+impl From<serde_json::Value> for Note {
+    fn from(value: serde_json::Value) -> Self {
+        Note::Text(value.to_string())
+    }
+}
+
+#[test]
+fn a_type_change_between_untraced_types_fails() {
+    #[derive(SessionSchema)]
+    struct Untagged {
+        #[session]
+        notes: Note,
+    }
+    let message = breaking::<Notes, Untagged>();
+    let untraced = schema_lock::<Notes>().lines().find_map(|line| line.strip_prefix("shape = ")).unwrap().to_owned();
+    assert!(untraced.starts_with("untraced ("), "{untraced}");
+    assert_eq!(
+        message,
+        format!(
+            "field `notes` (store key `notes`): type changed from `serde_json::Value` (`{untraced}`) to `Note` \
+             (`{untraced}`), so the values stored no longer decode\n  help: add `migrate_from = serde_json::Value` \
+             to its `#[session(...)]` and implement `From<serde_json::Value> for Note` (with a \
+             `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)\n  help: the \
+             serde format of `serde_json::Value` cannot be traced, so the lock compares the types as written: if \
+             every value stored still decodes as `Note`, record the lock again with SESSION_SCHEMA_LOCK=overwrite"
+        )
+    );
+}
+
+#[test]
+fn an_untraced_type_change_with_migrate_from_the_stored_type_passes() {
+    #[derive(SessionSchema)]
+    struct Untagged {
+        #[session(migrate_from = serde_json::Value)]
+        notes: Note,
+    }
+    assert_eq!(
+        compatible::<Notes, Untagged>(),
+        ["field `notes` (store key `notes`): type changed to `Note`, read through `migrate_from = serde_json::Value`"]
+    );
+}

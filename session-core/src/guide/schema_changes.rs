@@ -198,5 +198,9 @@
 //! `SESSION_SCHEMA_LOCK=overwrite`, and check in the diff that no field's stored form changed: the overwrite
 //! records the schema as it is now.
 //!
-//! The lock compares shapes as traced: a type whose `Deserialize` checks values, or reads any JSON
-//! (`serde_json::Value`), shows as `untraced (...)`, and only a change of that text is seen.
+//! The lock compares shapes as traced. A type whose `Deserialize` checks values, or reads any JSON
+//! (`serde_json::Value`, an untagged enum), shows as `untraced (...)`; two such types look alike, so for them
+//! the lock compares the types as written too. Changing one fails, as renaming it or naming it by another
+//! path does: the lock cannot see what the stored JSON holds. Name the stored type in `migrate_from`, or, if
+//! every value stored still decodes as the new type, record the lock again with
+//! `SESSION_SCHEMA_LOCK=overwrite`.

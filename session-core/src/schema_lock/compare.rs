@@ -2,7 +2,7 @@
 //! readable (a new field, a rename with `rename_from`, a type change with `migrate_from`) and which strand
 //! them, each with the field, the change and the attribute that would make it safe.
 
-use super::{keys, parse::parse, parse::Entry};
+use super::{keys, parse::parse, parse::Entry, shape::UNTRACED};
 
 /// How a user records the current schema as the lock.
 const OVERWRITE: &str = "SESSION_SCHEMA_LOCK=overwrite";
@@ -64,9 +64,16 @@ struct Form<'a> {
 }
 
 impl Form<'_> {
-    /// Whether a value stored in `stored` decodes as this form.
+    /// Whether a value stored in `stored` decodes as this form. The same traced shape means the same JSON;
+    /// two untraced ones say nothing of the types (`serde_json::Value` and an untagged enum look alike), so
+    /// then the type as written must be the same too.
     fn reads(&self, stored: &Form<'_>) -> bool {
-        self.shape == stored.shape
+        self.shape == stored.shape && (self.ty == stored.ty || !(self.is_untraced() || stored.is_untraced()))
+    }
+
+    /// Whether the shape is `untraced (...)`: a type `serde-reflection` cannot follow.
+    fn is_untraced(&self) -> bool {
+        self.shape.starts_with(UNTRACED)
     }
 }
 
@@ -253,45 +260,57 @@ fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
             new.describe()
         ));
     }
-    let (old_shape, new_shape) = (old.get(keys::SHAPE), new.get(keys::SHAPE));
-    if old_shape == new_shape {
+    let (stored, current) = (old.form(), new.form());
+    if current.reads(&stored) {
         return;
     }
-    let old_type = old.get(keys::TYPE).unwrap_or_default();
-    let new_type = new.get(keys::TYPE).unwrap_or_default();
-    let old_shape = old_shape.unwrap_or_default();
-    let new_shape = new_shape.unwrap_or_default();
-    if new.is_owner() {
+    let Form { ty: old_type, shape: old_shape } = stored;
+    let Form { ty: new_type, shape: new_shape } = current;
+    let mut message = if new.is_owner() {
         // `migrate_from` is refused on an owner (sessions not yet converted would stay indexed under the
         // earlier form), so the fix to name is the one that keeps the form.
-        comparison.breaking.push(format!(
+        format!(
             "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
              stored no longer decode, and their sessions stay indexed under the earlier form\n  help: this field \
              is the owner: keep the stored form with `#[serde(from = \"{old_type}\", into = \"{old_type}\")]` on \
              `{new_type}`, or on a newtype of yours around it if it is not yours",
             new.describe()
+        )
+    } else {
+        match new.migrate_form() {
+            Some(migrate) if migrate.reads(&stored) => {
+                comparison.compatible.push(format!(
+                    "{}: type changed to `{new_type}`, read through `migrate_from = {}`",
+                    new.describe(),
+                    migrate.ty
+                ));
+                return;
+            }
+            Some(migrate) => format!(
+                "{}: `migrate_from = {}` reads `{}`, but the values stored are `{old_shape}` (type `{old_type}`)\n  \
+                 help: name in `migrate_from` a type whose serde format is the stored one, such as the earlier \
+                 `{old_type}`",
+                new.describe(),
+                migrate.ty,
+                migrate.shape,
+            ),
+            None => format!(
+                "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
+                 stored no longer decode\n  help: add `migrate_from = {old_type}` to its `#[session(...)]` and \
+                 implement `From<{old_type}> for {new_type}` (with a `#[serde(transparent)]` newtype of yours around \
+                 the earlier type if neither is yours)",
+                new.describe()
+            ),
+        }
+    };
+    if let Some(untraced) = [&stored, &current].into_iter().find(|form| form.is_untraced()) {
+        message.push_str(&format!(
+            "\n  help: the serde format of `{}` cannot be traced, so the lock compares the types as written: if \
+             every value stored still decodes as `{new_type}`, record the lock again with {OVERWRITE}",
+            untraced.ty
         ));
-        return;
     }
-    match (new.get(keys::MIGRATE_FROM), new.get(keys::MIGRATE_SHAPE)) {
-        (Some(from), Some(shape)) if shape == old_shape => comparison
-            .compatible
-            .push(format!("{}: type changed to `{new_type}`, read through `migrate_from = {from}`", new.describe())),
-        (Some(from), shape) => comparison.breaking.push(format!(
-            "{}: `migrate_from = {from}` reads `{}`, but the values stored are `{old_shape}` (type `{old_type}`)\n  \
-             help: name in `migrate_from` a type whose serde format is the stored one, such as the earlier \
-             `{old_type}`",
-            new.describe(),
-            shape.unwrap_or_default(),
-        )),
-        (None, _) => comparison.breaking.push(format!(
-            "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
-             stored no longer decode\n  help: add `migrate_from = {old_type}` to its `#[session(...)]` and \
-             implement `From<{old_type}> for {new_type}` (with a `#[serde(transparent)]` newtype of yours around \
-             the earlier type if neither is yours)",
-            new.describe()
-        )),
-    }
+    comparison.breaking.push(message);
 }
 
 fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {

@@ -13,12 +13,15 @@ use serde_reflection::{ContainerFormat, Format, FormatHolder, Named, Registry, T
 /// How often tracing restarts to reach enum variants hidden inside other types.
 const MAX_ROUNDS: usize = 16;
 
+/// How the shape of a type serde-reflection cannot follow begins; the reason follows.
+pub(crate) const UNTRACED: &str = "untraced (";
+
 /// The stored form of `T`, or `untraced (reason)` for a type serde-reflection cannot follow (one that
 /// deserializes through `deserialize_any`, or checks values as it reads them).
 pub(crate) fn serde_shape<T: DeserializeOwned>() -> String {
     match trace::<T>() {
         Ok((format, registry)) => render(&format, &registry, &mut Vec::new()),
-        Err(error) => format!("untraced ({error})"),
+        Err(error) => format!("{UNTRACED}{error})"),
     }
 }
 
