@@ -431,9 +431,11 @@ fn an_owner_whose_stored_form_changed_fails_the_schema_lock_naming_serde_from_an
     assert_eq!(
         comparison.breaking,
         ["field `user_id` (store key `user_id`): type changed from `u64` (`u64`) to `PlainAccount` (`{number: \
-          u64}`), so the values stored no longer decode, and their sessions stay indexed under the earlier form\n  \
-          help: this field is the owner: keep the stored form with `#[serde(from = \"u64\", into = \"u64\")]` on \
-          `PlainAccount`, or on a newtype of yours around it if it is not yours"]
+          u64}`), so the values stored may no longer decode, and their sessions may stay indexed under the earlier \
+          form\n  help: this field is the owner: keep the stored form with `#[serde(from = \"u64\", into = \
+          \"u64\")]` on `PlainAccount`, or on a newtype of yours around it if it is not yours\n  help: if every \
+          value stored still decodes as `PlainAccount` and serializes as the same JSON (a variant added to an \
+          enum), record the lock again with SESSION_SCHEMA_LOCK=overwrite"]
     );
 }
 

@@ -125,9 +125,11 @@ fn a_session_type_changed_without_migrate_from_fails_and_names_the_fix() {
     assert_eq!(
         breaking::<Skus, Items>(),
         "field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` \
-         (`[{sku: str, qty: u32}]`), so the values stored no longer decode\n  help: add `migrate_from = \
+         (`[{sku: str, qty: u32}]`), so the values stored may no longer decode\n  help: add `migrate_from = \
          Vec<String>` to its `#[session(...)]` and implement `From<Vec<String>> for Vec<Item>` (with a \
-         `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)"
+         `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)\n  help: if every \
+         value stored still decodes as `Vec<Item>` (a variant added to an enum, a new `Option` field), record the \
+         lock again with SESSION_SCHEMA_LOCK=overwrite"
     );
 }
 
@@ -600,7 +602,7 @@ fn a_type_change_between_untraced_types_fails() {
         message,
         format!(
             "field `notes` (store key `notes`): type changed from `serde_json::Value` (`{untraced}`) to `Note` \
-             (`{untraced}`), so the values stored no longer decode\n  help: add `migrate_from = serde_json::Value` \
+             (`{untraced}`), so the values stored may no longer decode\n  help: add `migrate_from = serde_json::Value` \
              to its `#[session(...)]` and implement `From<serde_json::Value> for Note` (with a \
              `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)\n  help: the \
              serde format of `serde_json::Value` cannot be traced, so the lock compares the types as written: if \
@@ -619,5 +621,39 @@ fn an_untraced_type_change_with_migrate_from_the_stored_type_passes() {
     assert_eq!(
         compatible::<Notes, Untagged>(),
         ["field `notes` (store key `notes`): type changed to `Note`, read through `migrate_from = serde_json::Value`"]
+    );
+}
+
+#[test]
+fn a_type_change_that_old_values_still_decode_as_names_overwrite_after_migrate_from() {
+    #[derive(Serialize, Deserialize)]
+    enum Size {
+        Small,
+        Large,
+    }
+    #[derive(Serialize, Deserialize)]
+    enum SizeWithMedium {
+        Small,
+        Medium,
+        Large,
+    }
+    #[derive(SessionSchema)]
+    struct Sized {
+        #[session]
+        size: Size,
+    }
+    #[derive(SessionSchema)]
+    struct Resized {
+        #[session]
+        size: SizeWithMedium,
+    }
+    assert_eq!(
+        breaking::<Sized, Resized>(),
+        "field `size` (store key `size`): type changed from `Size` (`enum {Small | Large}`) to `SizeWithMedium` \
+         (`enum {Small | Medium | Large}`), so the values stored may no longer decode\n  help: add `migrate_from = \
+         Size` to its `#[session(...)]` and implement `From<Size> for SizeWithMedium` (with a \
+         `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)\n  help: if every \
+         value stored still decodes as `SizeWithMedium` (a variant added to an enum, a new `Option` field), record \
+         the lock again with SESSION_SCHEMA_LOCK=overwrite"
     );
 }

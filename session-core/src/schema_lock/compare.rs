@@ -271,9 +271,9 @@ fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
         // earlier form), so the fix to name is the one that keeps the form.
         format!(
             "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
-             stored no longer decode, and their sessions stay indexed under the earlier form\n  help: this field \
-             is the owner: keep the stored form with `#[serde(from = \"{old_type}\", into = \"{old_type}\")]` on \
-             `{new_type}`, or on a newtype of yours around it if it is not yours",
+             stored may no longer decode, and their sessions may stay indexed under the earlier form\n  help: this \
+             field is the owner: keep the stored form with `#[serde(from = \"{old_type}\", into = \"{old_type}\")]` \
+             on `{new_type}`, or on a newtype of yours around it if it is not yours",
             new.describe()
         )
     } else {
@@ -296,20 +296,35 @@ fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
             ),
             None => format!(
                 "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
-                 stored no longer decode\n  help: add `migrate_from = {old_type}` to its `#[session(...)]` and \
+                 stored may no longer decode\n  help: add `migrate_from = {old_type}` to its `#[session(...)]` and \
                  implement `From<{old_type}> for {new_type}` (with a `#[serde(transparent)]` newtype of yours around \
                  the earlier type if neither is yours)",
                 new.describe()
             ),
         }
     };
-    if let Some(untraced) = [&stored, &current].into_iter().find(|form| form.is_untraced()) {
-        message.push_str(&format!(
-            "\n  help: the serde format of `{}` cannot be traced, so the lock compares the types as written: if \
-             every value stored still decodes as `{new_type}`, record the lock again with {OVERWRITE}",
+    // A change the lock sees can still read every stored value, which only the user can know. An owner's
+    // values must also serialize as before: the owner index holds the hash of their JSON.
+    let (still_read, for_example) = if new.is_owner() {
+        (
+            format!("every value stored still decodes as `{new_type}` and serializes as the same JSON"),
+            "a variant added to an enum",
+        )
+    } else {
+        (
+            format!("every value stored still decodes as `{new_type}`"),
+            "a variant added to an enum, a new `Option` field",
+        )
+    };
+    let escape = match [&stored, &current].into_iter().find(|form| form.is_untraced()) {
+        Some(untraced) => format!(
+            "the serde format of `{}` cannot be traced, so the lock compares the types as written: if {still_read}, \
+             record the lock again with {OVERWRITE}",
             untraced.ty
-        ));
-    }
+        ),
+        None => format!("if {still_read} ({for_example}), record the lock again with {OVERWRITE}"),
+    };
+    message.push_str(&format!("\n  help: {escape}"));
     comparison.breaking.push(message);
 }
 
