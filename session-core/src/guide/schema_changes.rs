@@ -183,8 +183,8 @@
 //!
 //! It passes while the schema reads everything the locked one stored, and what it still read through
 //! `rename_from` and `migrate_from`: nothing changed, a new field, a rename with `rename_from`, a type change
-//! whose `migrate_from` type has the stored shape. Otherwise it fails,
-//! naming each field, what changed, and the attribute that makes the change safe:
+//! whose `migrate_from` type has the stored shape. Otherwise it fails, naming each field, what changed, and
+//! the attribute that makes the change safe:
 //!
 //! ```text
 //! field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` (`[{sku: str, qty: u32}]`), so the values stored may no longer decode
@@ -195,8 +195,9 @@
 //! Run the tests with `SESSION_SCHEMA_LOCK=overwrite` to write the file: to create it, to record compatible
 //! changes (the check lists them when it passes), to record a type change whose stored JSON still decodes as
 //! the new type (a variant added to an enum, a new `Option` field: the shape changed, but nothing stored
-//! needs converting), and to accept a loss on purpose. The file then shows the change in review. A file the check cannot read as a lock (a key misspelled or missing, no entry at all,
-//! as an edit by hand or a bad merge may leave it) fails naming each line or entry. Write it again with
+//! needs converting), and to accept a loss on purpose. The file then shows the change in review. A file the
+//! check cannot read as a lock (a key misspelled or missing, no entry at all, as an edit by hand or a bad
+//! merge may leave it) fails naming each line or entry. Write it again with
 //! `SESSION_SCHEMA_LOCK=overwrite`, and check in the diff that no field's stored form changed: the overwrite
 //! records the schema as it is now.
 //!
