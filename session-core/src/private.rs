@@ -9,7 +9,7 @@ pub use crate::SessionInfo;
 pub use crate::{Error, SessionHandle, SessionId, SessionSchema, SessionStore, StoreKey};
 pub use core;
 pub use http;
-pub use std::{borrow::ToOwned, string::String, vec::Vec};
+pub use std::{borrow::ToOwned, format, string::String, vec::Vec};
 
 #[cfg(feature = "axum")]
 pub use axum;
@@ -89,7 +89,7 @@ pub fn serde_shape<T: serde::de::DeserializeOwned>() -> String {
 /// The encoding of a cookie field's type, for [`FieldInfo::shape`]: the type's own, whatever protects it,
 /// so that a change of protection is reported as that alone.
 pub fn cookie_shape<F: CookieField>() -> String {
-    crate::schema_lock::cookie_shape(<F::Value as CookieValue>::BOUND)
+    <F::Value as CookieValue>::shape()
 }
 
 /// One field of a struct deriving `CookieValue`, as a marker type the derive generates per field. The
@@ -102,6 +102,11 @@ pub trait CookiePart {
     const BOUND: Bound = <Self::Value as CookieValue>::BOUND.embedded(<Self::Value as CookieValue>::SEPARATOR_FREE);
     /// The field's [`CookieValue::NOT_FOR_PLAIN_COOKIES`].
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = <Self::Value as CookieValue>::NOT_FOR_PLAIN_COOKIES;
+
+    /// The field's [`CookieValue::shape`].
+    fn shape() -> String {
+        <Self::Value as CookieValue>::shape()
+    }
 }
 
 /// [`encode_part`] for the field behind the marker `P`.

@@ -195,6 +195,7 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
         cx.error(ident, "an enum without variants has no value to store", "add at least one variant");
     }
     let longest = encodings.iter().map(String::len).max().unwrap_or(0);
+    let shape = format!("enum {{{}}}", encodings.join(" | "));
     quote! {
         #[doc(hidden)]
         const _: () = {
@@ -202,6 +203,10 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
             impl #private::CookieValue for #ident {
                 const BOUND: #private::Bound = #private::Bound::Fixed(#longest);
                 const SEPARATOR_FREE: bool = true;
+
+                fn shape() -> #private::String {
+                    #private::String::from(#shape)
+                }
 
                 fn encode(&self, out: &mut #private::String) {
                     out.push_str(match self {
@@ -254,6 +259,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
     let mut bounds = Vec::new();
     let mut encoders = Vec::new();
     let mut decoders = Vec::new();
+    let mut shapes = Vec::new();
     for (index, field) in fields.iter().enumerate() {
         let ty = &field.ty;
         if generics.iter().any(|param| mentions(ty, param)) {
@@ -264,6 +270,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             );
             encoders.push(quote!(#private::encode_part::<#ty>));
             decoders.push(quote!(#private::decode_part::<#ty>));
+            shapes.push(quote!(<#ty as #private::CookieValue>::shape()));
         } else {
             let marker = format_ident!("__Part{}", index);
             let value = quote_spanned!(ty.span()=> type Value = #ty;);
@@ -278,6 +285,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_PLAIN_COOKIES));
             encoders.push(quote!(#private::encode_field::<#marker>));
             decoders.push(quote!(#private::decode_field::<#marker>));
+            shapes.push(quote!(<#marker as #private::CookiePart>::shape()));
         }
     }
     let construct = match fields {
@@ -311,6 +319,12 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
                 const BOUND: #private::Bound = #private::Bound::join(&[#(#bounds),*]);
                 const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static str> =
                     #private::first_reason(&[#(#reasons),*]);
+
+                // Its fields joined like a tuple's, so the shape is the tuple's.
+                fn shape() -> #private::String {
+                    let parts: &[#private::String] = &[#(#shapes),*];
+                    #private::format!("({})", parts.join(", "))
+                }
 
                 fn encode(&self, out: &mut #private::String) {
                     #(#encode)*

@@ -85,7 +85,7 @@ name = theme
 protection = plain
 max_len = 16
 type = String
-shape = cookie encoding of 0 bytes and at most 3 per unit of max_len
+shape = str
 
 [field locale]
 place = cookie
@@ -93,7 +93,7 @@ name = locale
 protection = signed
 max_len = 16
 type = String
-shape = cookie encoding of 0 bytes and at most 3 per unit of max_len
+shape = str
 
 [field user]
 place = session
@@ -271,8 +271,108 @@ fn a_cookie_type_change_fails() {
         #[cookie]
         locale: u16,
     }
-    let message = breaking::<Locale, Numbered>();
-    assert!(message.starts_with("field `locale` (cookie `locale`): type changed from `String` to `u16`"), "{message}");
+    assert_eq!(
+        breaking::<Locale, Numbered>(),
+        "field `locale` (cookie `locale`): encoding changed from `str` (type `String`) to `u16` (type `u16`), so \
+         `locale` cookies that no longer decode read as absent\n  help: keep the type `String`, or one that \
+         encodes as `str`; if resetting the cookie is acceptable, record the lock again with \
+         SESSION_SCHEMA_LOCK=overwrite"
+    );
+}
+
+#[test]
+fn a_cookie_type_spelled_another_way_passes() {
+    #[derive(SessionSchema)]
+    struct Spelled {
+        #[cookie(max_len = 16)]
+        locale: std::string::String,
+    }
+    assert_eq!(compatible::<Locale, Spelled>(), Vec::<String>::new());
+}
+
+mod themes {
+    use session_core::{CookieValue, SessionSchema};
+
+    pub mod before {
+        use super::*;
+
+        /// `Light` and `Dark`, encoded as `light` and `dark`.
+        pub use tests::apps::Theme;
+
+        #[derive(SessionSchema)]
+        pub struct Visitor {
+            #[cookie(plain)]
+            theme: Theme,
+        }
+    }
+
+    pub mod renamed {
+        use super::*;
+
+        #[derive(CookieValue)]
+        pub enum Theme {
+            Light,
+            Dusk,
+        }
+
+        #[derive(SessionSchema)]
+        pub struct Visitor {
+            #[cookie(plain)]
+            theme: Theme,
+        }
+    }
+
+    pub mod renamed_keeping_its_encoding {
+        use super::*;
+
+        #[derive(CookieValue)]
+        pub enum Theme {
+            Light,
+            #[cookie_value(rename = "dark")]
+            Dusk,
+        }
+
+        #[derive(SessionSchema)]
+        pub struct Visitor {
+            #[cookie(plain)]
+            theme: Theme,
+        }
+    }
+
+    pub mod extended {
+        use super::*;
+
+        #[derive(CookieValue)]
+        pub enum Theme {
+            Light,
+            Dark,
+            Sepia,
+        }
+
+        #[derive(SessionSchema)]
+        pub struct Visitor {
+            #[cookie(plain)]
+            theme: Theme,
+        }
+    }
+}
+
+#[test]
+fn a_cookie_enum_variant_renamed_fails_unless_its_encoding_is_kept() {
+    use themes::*;
+    assert_eq!(
+        breaking::<before::Visitor, renamed::Visitor>(),
+        "field `theme` (cookie `theme`): `Theme` no longer decodes `dark`, so `theme` cookies that hold it read \
+         as absent\n  help: give the variant that replaces it `#[cookie_value(rename = \"dark\")]`, or keep the \
+         variant; if resetting those cookies is acceptable, record the lock again with \
+         SESSION_SCHEMA_LOCK=overwrite"
+    );
+    assert_eq!(compatible::<before::Visitor, renamed_keeping_its_encoding::Visitor>(), Vec::<String>::new());
+    assert_eq!(
+        compatible::<before::Visitor, extended::Visitor>(),
+        ["field `theme` (cookie `theme`): variants added to `Theme`"]
+    );
+    assert_eq!(breaking::<extended::Visitor, before::Visitor>().lines().next().unwrap(), "field `theme` (cookie `theme`): `Theme` no longer decodes `sepia`, so `theme` cookies that hold it read as absent");
 }
 
 #[test]
@@ -656,4 +756,21 @@ fn a_type_change_that_old_values_still_decode_as_names_overwrite_after_migrate_f
          value stored still decodes as `SizeWithMedium` (a variant added to an enum, a new `Option` field), record \
          the lock again with SESSION_SCHEMA_LOCK=overwrite"
     );
+}
+
+#[test]
+fn a_cookie_shape_describes_its_encoding() {
+    use session_core::CookieValue;
+
+    #[derive(CookieValue)]
+    struct Preference {
+        #[allow(dead_code)]
+        size: u8,
+        #[allow(dead_code)]
+        theme: themes::before::Theme,
+    }
+    assert_eq!(<Option<(u8, Vec<String>)>>::shape(), "option<(u8, [str])>");
+    assert_eq!(<[bool; 2]>::shape(), "[bool; 2]");
+    assert_eq!(Preference::shape(), "(u8, enum {light | dark})");
+    assert_eq!(Preference::shape(), <(u8, themes::before::Theme)>::shape(), "a struct encodes as a tuple");
 }

@@ -18,7 +18,7 @@
 //! | a field marked `owner` | readable; their sessions join the owner's index when a request reads the field ([guide::owners](super::owners#marking-a-field-of-a-live-app-as-the-owner)) | nothing |
 //! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
-//! | a cookie's type changed, or its `max_len` lowered | `None` for values that no longer decode or fit | keep the type, or accept the loss |
+//! | a cookie's encoding changed (another type, a variant of a derived enum renamed), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
 //! | a field moved between a cookie and the store | not read: they are in the other place | keep the place, or accept the loss |
 //!
 //! A type change that keeps the stored JSON the same (a struct renamed, a newtype added around the same
@@ -153,8 +153,10 @@
 //!
 //! [`schema_lock::<Visitor>()`](crate::schema_lock()) renders what a release needs to read the values of
 //! another: each field's place, store key or cookie name, a cookie's protection and `max_len`, the type as
-//! written, and its *shape*, which for a `#[session]` field is the serde format of its type, traced with
-//! `serde-reflection`:
+//! written, and its *shape*. For a `#[cookie]` field the shape is its type's cookie encoding, as
+//! [`CookieValue::shape`](crate::CookieValue::shape) describes it (`str`, `option<u8>`, `enum {light |
+//! dark}`): a cookie changes only when its encoding does, and a derived enum may gain variants. For a
+//! `#[session]` field it is the serde format of its type, traced with `serde-reflection`:
 //!
 //! ```text
 //! [field cart]

@@ -328,6 +328,48 @@ fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     comparison.breaking.push(message);
 }
 
+/// The encodings of a cookie field's type in the two releases, as [`CookieValue::shape`] describes them.
+/// The types as written do not matter (`String` or `std::string::String`), only whether the cookies
+/// browsers hold still decode.
+///
+/// [`CookieValue::shape`]: crate::CookieValue::shape
+fn compare_cookie_encoding(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+    let name = new.stored_under();
+    let (Form { ty: old_type, shape: old_shape }, Form { ty: new_type, shape: new_shape }) = (old.form(), new.form());
+    if old_shape == new_shape {
+        return;
+    }
+    if let (Some(before), Some(after)) = (unit_enum_encodings(old_shape), unit_enum_encodings(new_shape)) {
+        let lost: Vec<&str> = before.iter().copied().filter(|variant| !after.contains(variant)).collect();
+        if lost.is_empty() {
+            comparison.compatible.push(format!("{}: variants added to `{new_type}`", new.describe()));
+            return;
+        }
+        let lost_list = lost.iter().map(|variant| format!("`{variant}`")).collect::<Vec<_>>().join(", ");
+        comparison.breaking.push(format!(
+            "{}: `{new_type}` no longer decodes {lost_list}, so `{name}` cookies that hold {} read as absent\n  \
+             help: give the variant that replaces it `#[cookie_value(rename = \"{}\")]`, or keep the variant; if \
+             resetting those cookies is acceptable, record the lock again with {OVERWRITE}",
+            new.describe(),
+            if lost.len() == 1 { "it" } else { "one of them" },
+            lost[0],
+        ));
+        return;
+    }
+    comparison.breaking.push(format!(
+        "{}: encoding changed from `{old_shape}` (type `{old_type}`) to `{new_shape}` (type `{new_type}`), so \
+         `{name}` cookies that no longer decode read as absent\n  help: keep the type `{old_type}`, or one that \
+         encodes as `{old_shape}`; if resetting the cookie is acceptable, record the lock again with {OVERWRITE}",
+        new.describe(),
+    ));
+}
+
+/// The encodings of a derived unit enum's variants, from its shape `enum {light | dark}`.
+fn unit_enum_encodings(shape: &str) -> Option<Vec<&str>> {
+    let variants = shape.strip_prefix("enum {")?.strip_suffix('}')?;
+    Some(variants.split(" | ").collect())
+}
+
 fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     let name = new.stored_under();
     let (old_protection, new_protection) =
@@ -339,16 +381,7 @@ fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
             new.describe()
         ));
     }
-    if old.get(keys::SHAPE) != new.get(keys::SHAPE) || old.get(keys::TYPE) != new.get(keys::TYPE) {
-        let old_type = old.get(keys::TYPE).unwrap_or_default();
-        comparison.breaking.push(format!(
-            "{}: type changed from `{old_type}` to `{}`, so `{name}` cookies that no longer decode read as \
-             absent\n  help: keep the type `{old_type}`; if resetting the cookie is acceptable, rewrite the \
-             lock with SESSION_SCHEMA_LOCK=overwrite",
-            new.describe(),
-            new.get(keys::TYPE).unwrap_or_default(),
-        ));
-    }
+    compare_cookie_encoding(old, new, comparison);
     let limit = |entry: &Entry| entry.get(keys::MAX_LEN).and_then(|n| n.parse::<usize>().ok());
     if let (Some(old_limit), Some(new_limit)) = (limit(old), limit(new)) {
         if new_limit < old_limit {

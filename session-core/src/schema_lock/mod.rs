@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use crate::{
     schema::{FieldInfo, Place},
-    Bound, SessionSchema,
+    SessionSchema,
 };
 
 pub(crate) use shape::serde_shape;
@@ -116,16 +116,5 @@ fn entry(out: &mut String, field: &FieldInfo) {
     if let Some(migration) = &field.migrate_from {
         line(keys::MIGRATE_FROM, migration.ty);
         line(keys::MIGRATE_SHAPE, &(migration.shape)());
-    }
-}
-
-/// A cookie field's shape: the bound of its encoding, which changes with the type's encoding.
-pub(crate) fn cookie_shape(bound: Bound) -> String {
-    match bound {
-        Bound::Fixed(bytes) => format!("cookie encoding of at most {bytes} bytes"),
-        Bound::Growing { per_unit: usize::MAX, .. } => "cookie encoding without a bound".to_owned(),
-        Bound::Growing { base, per_unit } => {
-            format!("cookie encoding of {base} bytes and at most {per_unit} per unit of max_len")
-        }
     }
 }

@@ -12,10 +12,10 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 /// each field, what changed and the attribute that makes the change safe, when a change would leave
 /// values stored by the release that wrote the file unreadable: a session field's type changed without
 /// `migrate_from`, a field removed, a store key or cookie name changed without `rename_from`, a cookie's
-/// protection or type changed, its `max_len` lowered, or a `rename_from` or `migrate_from` of the locked
+/// protection or encoding changed, its `max_len` lowered, or a `rename_from` or `migrate_from` of the locked
 /// release dropped (sessions written before that release may still hold the earlier name or form until
-/// they end). It passes when nothing changed, or when every change
-/// is compatible (a new field, a rename with `rename_from`, a type change with `migrate_from`), and then
+/// they end). It passes when nothing changed, or when every change is compatible (a new field, a rename
+/// with `rename_from`, a type change with `migrate_from`, a variant added to a cookie's enum), and then
 /// prints the compatible changes, which are recorded by rewriting the file.
 ///
 /// With `SESSION_SCHEMA_LOCK=overwrite` in the environment it writes the current lock to `path` instead

@@ -9,6 +9,10 @@ impl CookieValue for uuid::Uuid {
     const BOUND: Bound = Bound::Fixed(uuid::fmt::Hyphenated::LENGTH);
     const SEPARATOR_FREE: bool = true;
 
+    fn shape() -> String {
+        "uuid".to_owned()
+    }
+
     fn encode(&self, out: &mut String) {
         out.push_str(self.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()));
     }
@@ -25,6 +29,10 @@ impl CookieValue for uuid::Uuid {
 impl CookieValue for time::OffsetDateTime {
     const BOUND: Bound = <i128 as CookieValue>::BOUND;
     const SEPARATOR_FREE: bool = true;
+
+    fn shape() -> String {
+        "timestamp".to_owned()
+    }
 
     fn encode(&self, out: &mut String) {
         self.unix_timestamp_nanos().encode(out);

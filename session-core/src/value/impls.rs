@@ -23,6 +23,10 @@ macro_rules! integers {
             };
             const SEPARATOR_FREE: bool = true;
 
+            fn shape() -> String {
+                stringify!($t).to_owned()
+            }
+
             fn encode(&self, out: &mut String) {
                 use std::fmt::Write;
                 // Writing to a `String` cannot fail.
@@ -46,6 +50,10 @@ impl CookieValue for bool {
     const BOUND: Bound = Bound::Fixed(5);
     const SEPARATOR_FREE: bool = true;
 
+    fn shape() -> String {
+        "bool".to_owned()
+    }
+
     fn encode(&self, out: &mut String) {
         out.push_str(if *self { "true" } else { "false" });
     }
@@ -61,6 +69,10 @@ impl CookieValue for bool {
 
 impl CookieValue for char {
     const BOUND: Bound = Bound::Fixed(4 * ESCAPE_GROWTH);
+
+    fn shape() -> String {
+        "char".to_owned()
+    }
 
     fn encode(&self, out: &mut String) {
         escape_into(self.encode_utf8(&mut [0; 4]), out);
@@ -78,6 +90,10 @@ impl CookieValue for char {
 
 impl CookieValue for String {
     const BOUND: Bound = Bound::Growing { base: 0, per_unit: ESCAPE_GROWTH };
+
+    fn shape() -> String {
+        "str".to_owned()
+    }
 
     fn len_units(&self) -> usize {
         self.len()
@@ -110,6 +126,10 @@ impl<T: CookieValue> CookieValue for Option<T> {
     };
     const SEPARATOR_FREE: bool = T::SEPARATOR_FREE;
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
+
+    fn shape() -> String {
+        format!("option<{}>", T::shape())
+    }
 
     fn len_units(&self) -> usize {
         self.as_ref().map_or(0, T::len_units)
@@ -178,6 +198,10 @@ impl<T: CookieValue> CookieValue for Vec<T> {
     const SEPARATOR_FREE: bool = false;
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
 
+    fn shape() -> String {
+        format!("[{}]", T::shape())
+    }
+
     fn len_units(&self) -> usize {
         self.len()
     }
@@ -204,6 +228,10 @@ impl<T: CookieValue, const N: usize> CookieValue for [T; N] {
     };
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
 
+    fn shape() -> String {
+        format!("[{}; {N}]", T::shape())
+    }
+
     fn encode(&self, out: &mut String) {
         for (i, item) in self.iter().enumerate() {
             if i > 0 {
@@ -228,6 +256,10 @@ macro_rules! tuples {
             const BOUND: Bound = Bound::join(&[$($name::BOUND.embedded($name::SEPARATOR_FREE)),+]);
             const NOT_FOR_PLAIN_COOKIES: Option<&'static str> =
                 first_reason(&[$($name::NOT_FOR_PLAIN_COOKIES),+]);
+
+            fn shape() -> String {
+                format!("({})", [$($name::shape()),+].join(", "))
+            }
 
             fn encode(&self, out: &mut String) {
                 let mut first = true;

@@ -152,6 +152,15 @@ pub trait CookieValue: Sized {
         Self::decode(encoded)
     }
 
+    /// What the encoding looks like, for the [schema lock](crate::schema_lock()): two types of one shape
+    /// read each other's cookies, and a change of shape between releases is reported. The standard impls
+    /// and the derive describe their encodings (`str`, `u8`, `option<str>`, `[u16]`, `(bool, char)`,
+    /// `enum {light | dark}`); the default names the type, so that the lock reports any change of a
+    /// hand-written impl's type.
+    fn shape() -> String {
+        format!("hand-written `{}`", std::any::type_name::<Self>())
+    }
+
     /// Why a user must not be able to change this value, if they must not: `#[derive(CookieValue)]` sets it
     /// for a struct with a field named like authorization or identity data (`is_admin`, `user_id`), and
     /// `Option`, `Vec`, arrays and tuples pass on their elements'. `#[derive(SessionSchema)]` refuses such a
