@@ -184,6 +184,41 @@ async fn secure_cookies_need_https_except_on_localhost() {
 }
 
 #[tokio::test]
+async fn a_host_only_cookie_and_a_domain_cookie_of_one_name_are_two() {
+    let mut browser = echo_browser("https://shop.example");
+    visit(&mut browser, "/", &["sid=host", "sid=wide; Domain=shop.example"]).await;
+    assert_eq!(visit(&mut browser, "/", &[]).await, "sid=host; sid=wide");
+    visit(&mut browser, "/", &["sid=; Domain=shop.example; Max-Age=0"]).await;
+    assert_eq!(visit(&mut browser, "/", &[]).await, "sid=host", "deleting the domain cookie leaves the other");
+}
+
+#[tokio::test]
+async fn plain_http_cannot_replace_a_secure_cookie() {
+    let mut browser = echo_browser("https://shop.example");
+    visit(&mut browser, "/", &["tok=secure; Secure"]).await;
+    let request = Request::get("http://shop.example/").header("x-set-cookie", "tok=evil").body(String::new());
+    browser.send(request.unwrap()).await;
+    assert_eq!(visit(&mut browser, "/", &[]).await, "tok=secure");
+}
+
+#[tokio::test]
+async fn loopback_names_and_addresses_count_as_secure() {
+    for origin in ["http://app.localhost:3000", "http://127.0.0.2", "http://[::1]:8080"] {
+        let mut browser = echo_browser(origin);
+        visit(&mut browser, "/", &["s=1; Secure"]).await;
+        assert_eq!(visit(&mut browser, "/", &[]).await, "s=1", "{origin}");
+    }
+}
+
+#[tokio::test]
+async fn the_cookie_header_of_a_path_ignores_its_query() {
+    let mut browser = echo_browser("https://shop.example");
+    visit(&mut browser, "/", &["p=1; Path=/acct"]).await;
+    assert_eq!(browser.cookie_header("/acct?tab=1"), "p=1");
+    assert_eq!(visit(&mut browser, "/acct?tab=1", &[]).await, "p=1");
+}
+
+#[tokio::test]
 async fn a_cookie_header_the_test_wrote_is_kept_before_the_jars() {
     let mut browser = echo_browser("https://shop.example");
     visit(&mut browser, "/", &["a=1"]).await;

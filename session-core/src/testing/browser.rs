@@ -119,8 +119,10 @@ impl<S> Browser<S> {
         self.cookies.get(name)
     }
 
-    /// The `Cookie` header a request for `path` carries (empty when it carries none).
+    /// The `Cookie` header a request for `path` (a query after it is left out of the match) carries, empty
+    /// when it carries none.
     pub fn cookie_header(&self, path: &str) -> String {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
         self.cookies.header_for(self.cookies.origin(), path).unwrap_or_default()
     }
 

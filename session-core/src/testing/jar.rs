@@ -43,10 +43,16 @@ impl Origin {
         }
     }
 
-    /// Whether browsers treat the origin as secure: HTTPS, or this machine over plain HTTP, where they
-    /// keep and send `Secure` cookies so that development works without certificates.
+    /// Whether browsers treat the origin as secure: HTTPS, or this machine over plain HTTP (`localhost`, a
+    /// name under it, a loopback address), where they keep and send `Secure` cookies so that development
+    /// works without certificates.
     fn is_secure(&self) -> bool {
-        self.https || matches!(self.host.as_str(), "localhost" | "127.0.0.1" | "[::1]")
+        let host = self.host.as_str();
+        let loopback = match host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+            Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback()),
+            None => host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback()),
+        };
+        self.https || host == "localhost" || host.ends_with(".localhost") || loopback
     }
 }
 
@@ -72,6 +78,15 @@ impl Stored {
         self.expires.is_some_and(|expires| expires <= now)
     }
 
+    /// Whether `other` is this cookie again, to be replaced: the same name, domain, kind of domain and path.
+    /// A host-only cookie and a `Domain` one of the same name and host are two cookies, as in browsers.
+    fn is_same_as(&self, other: &Stored) -> bool {
+        self.name == other.name
+            && self.domain == other.domain
+            && self.host_only == other.host_only
+            && self.path == other.path
+    }
+
     fn is_sent_to(&self, origin: &Origin, path: &str) -> bool {
         let domain_matches =
             if self.host_only { origin.host == self.domain } else { domain_match(&origin.host, &self.domain) };
@@ -83,13 +98,15 @@ impl Stored {
 /// and what has expired.
 ///
 /// A response's `Set-Cookie` is kept, replaced or deleted as browsers do: a cookie is one per name,
-/// domain and path; a missing `Path` defaults to the request path's directory; `Max-Age` wins over
-/// `Expires`, and a time in the past deletes; a cookie for another domain, a `Secure` one from a plain
-/// HTTP site other than `localhost`, a `__Secure-` or `__Host-` cookie that breaks its prefix's rules,
-/// `SameSite=None` without `Secure`, and a line that does not parse are all ignored. A request carries
-/// the cookies whose domain and path match it, longest path first, then oldest first.
+/// domain (host-only or `Domain`) and path; a missing `Path` defaults to the request path's directory;
+/// `Max-Age` wins over `Expires`, and a time in the past deletes. Ignored, as browsers ignore them: a
+/// cookie for another domain; a `Secure` one from plain HTTP (but for `localhost`); one from plain HTTP
+/// that would shadow a `Secure` cookie; a `__Secure-` or `__Host-` cookie that breaks its prefix's rules;
+/// `SameSite=None` without `Secure`; a line that does not parse. A request carries the cookies whose
+/// domain and path match it, longest path first, then oldest first. (Not modelled: the public suffix
+/// list, `SameSite` on cross-site requests, and the limits on cookie count and size.)
 ///
-/// Tests can also plant, read and drop cookies by name, as a page's script or an attacker would:
+/// Tests can also plant, read and drop cookies by name, as a forged request or an attacker would:
 ///
 /// ```
 /// use session_core::testing::Jar;
@@ -141,9 +158,9 @@ impl Jar {
         self.get(name).is_some()
     }
 
-    /// Sets the cookie `name` as a page's script would with `document.cookie = "name=value; path=/"`: for
-    /// the browser's host only, every path, until the browser closes. It replaces the cookie of that name
-    /// set the same way, or by a response without `Domain` and with `Path=/`.
+    /// Sets the cookie `name`, as `Set-Cookie: name=value; Path=/` would: for the browser's host only, every
+    /// path, until the browser closes. It replaces the cookie of that name set the same way, or by a
+    /// response without `Domain` and with `Path=/`, `HttpOnly` or not (which a page's script could not).
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.store(Stored {
             name: name.into(),
@@ -241,8 +258,19 @@ impl Jar {
             expires,
             created: 0,
         };
+        // A plain-HTTP response may not set or delete a cookie that shadows a `Secure` one: otherwise a
+        // network attacker could replace a session cookie the site set over HTTPS.
+        let shadows_secure = |c: &Stored| {
+            c.secure
+                && c.name == stored.name
+                && (domain_match(&c.domain, &stored.domain) || domain_match(&stored.domain, &c.domain))
+                && path_match(&stored.path, &c.path)
+        };
+        if !origin.is_secure() && !stored.secure && self.cookies.iter().any(shadows_secure) {
+            return;
+        }
         if stored.is_expired(now) {
-            self.cookies.retain(|c| !(c.name == stored.name && c.domain == stored.domain && c.path == stored.path));
+            self.cookies.retain(|c| !c.is_same_as(&stored));
         } else {
             self.store(stored);
         }
@@ -250,8 +278,7 @@ impl Jar {
 
     /// Adds `cookie`, or replaces the one with its name, domain and path, keeping that one's creation order.
     fn store(&mut self, mut cookie: Stored) {
-        let same = |c: &Stored| c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path;
-        match self.cookies.iter().position(same) {
+        match self.cookies.iter().position(|c| c.is_same_as(&cookie)) {
             Some(index) => {
                 cookie.created = self.cookies[index].created;
                 self.cookies[index] = cookie;
