@@ -86,10 +86,13 @@ pub fn serde_shape<T: serde::de::DeserializeOwned>() -> String {
     crate::schema_lock::serde_shape::<T>()
 }
 
-/// The encoding of a cookie field's type, for [`FieldInfo::shape`]: the type's own, whatever protects it,
-/// so that a change of protection is reported as that alone.
+/// The encoding of a cookie field's type, for [`FieldInfo::shape`]: the one its protection stores (a
+/// `private` cookie seals [`CookieValue::encode_private`]'s).
 pub fn cookie_shape<F: CookieField>() -> String {
-    <F::Value as CookieValue>::shape()
+    match F::SPEC.protection {
+        Protection::Private => <F::Value as CookieValue>::private_shape(),
+        Protection::Plain | Protection::Signed => <F::Value as CookieValue>::shape(),
+    }
 }
 
 /// One field of a struct deriving `CookieValue`, as a marker type the derive generates per field. The

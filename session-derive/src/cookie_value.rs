@@ -195,7 +195,10 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
         cx.error(ident, "an enum without variants has no value to store", "add at least one variant");
     }
     let longest = encodings.iter().map(String::len).max().unwrap_or(0);
-    let shape = format!("enum {{{}}}", encodings.join(" | "));
+    // Quoted: an encoding never holds `"`, so the schema lock can read the variants back whatever else
+    // they hold.
+    let quoted: Vec<String> = encodings.iter().map(|encoding| format!("\"{encoding}\"")).collect();
+    let shape = format!("enum {{{}}}", quoted.join(" | "));
     quote! {
         #[doc(hidden)]
         const _: () = {

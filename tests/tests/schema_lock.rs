@@ -274,10 +274,74 @@ fn a_cookie_type_change_fails() {
     assert_eq!(
         breaking::<Locale, Numbered>(),
         "field `locale` (cookie `locale`): encoding changed from `str` (type `String`) to `u16` (type `u16`), so \
-         `locale` cookies that no longer decode read as absent\n  help: keep the type `String`, or one that \
-         encodes as `str`; if resetting the cookie is acceptable, record the lock again with \
-         SESSION_SCHEMA_LOCK=overwrite"
+         `locale` cookies read as absent where their value does not decode as `u16`\n  help: keep the type \
+         `String`, or one that encodes as `str`; if every cookie browsers hold still decodes as `u16` (a wider \
+         integer), or resetting them is acceptable, record the lock again with SESSION_SCHEMA_LOCK=overwrite"
     );
+}
+
+#[test]
+fn a_protection_change_is_reported_alone() {
+    #[derive(SessionSchema)]
+    struct Sealed {
+        #[cookie(private, max_len = 16)]
+        locale: String,
+    }
+    let message = breaking::<Locale, Sealed>();
+    assert!(message.contains("protection changed from `signed` to `private`"), "{message}");
+}
+
+/// A hand-written value that delegates its cookie encoding to `String`'s, but not its sealed one.
+struct Memo(String);
+
+impl session_core::CookieValue for Memo {
+    const BOUND: session_core::Bound = String::BOUND;
+
+    fn shape() -> String {
+        String::shape()
+    }
+
+    fn encode(&self, out: &mut String) {
+        self.0.encode(out)
+    }
+
+    fn decode(encoded: &str) -> Option<Self> {
+        String::decode(encoded).map(Memo)
+    }
+}
+
+#[test]
+fn a_private_cookie_is_compared_by_what_it_seals() {
+    use session_core::CookieValue;
+
+    #[derive(SessionSchema)]
+    struct Plain {
+        #[cookie(private, max_len = 16)]
+        note: String,
+    }
+    #[derive(SessionSchema)]
+    struct Delegated {
+        #[cookie(private, max_len = 16)]
+        note: Memo,
+    }
+    assert_eq!(String::private_shape(), "str as written");
+    assert_eq!(Memo::private_shape(), "str", "the default: what `encode` writes");
+    let message = breaking::<Plain, Delegated>();
+    assert!(
+        message.contains("encoding changed from `str as written` (type `String`) to `str` (type `Memo`)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_store_key_with_a_line_break_keeps_the_lock_readable() {
+    #[derive(SessionSchema)]
+    struct Odd {
+        #[session(name = "cart\nitems")]
+        cart: Vec<String>,
+    }
+    assert!(schema_lock::<Odd>().contains("key = cart\\nitems\n"), "{}", schema_lock::<Odd>());
+    assert_eq!(compare::<Odd, Odd>(), LockComparison::default());
 }
 
 #[test]
@@ -303,6 +367,12 @@ mod themes {
         pub struct Visitor {
             #[cookie(plain)]
             theme: Theme,
+        }
+
+        #[derive(SessionSchema)]
+        pub struct Wrapped {
+            #[cookie(plain)]
+            theme: Option<(u8, Theme)>,
         }
     }
 
@@ -354,6 +424,12 @@ mod themes {
             #[cookie(plain)]
             theme: Theme,
         }
+
+        #[derive(SessionSchema)]
+        pub struct Wrapped {
+            #[cookie(plain)]
+            theme: Option<(u8, Theme)>,
+        }
     }
 }
 
@@ -373,6 +449,12 @@ fn a_cookie_enum_variant_renamed_fails_unless_its_encoding_is_kept() {
         ["field `theme` (cookie `theme`): variants added to `Theme`"]
     );
     assert_eq!(breaking::<extended::Visitor, before::Visitor>().lines().next().unwrap(), "field `theme` (cookie `theme`): `Theme` no longer decodes `sepia`, so `theme` cookies that hold it read as absent");
+    // Inside another type as well.
+    assert_eq!(
+        compatible::<before::Wrapped, extended::Wrapped>(),
+        ["field `theme` (cookie `theme`): variants added to `Option<(u8, Theme)>`"]
+    );
+    assert!(breaking::<extended::Wrapped, before::Wrapped>().contains("no longer decodes `sepia`"));
 }
 
 #[test]
@@ -771,6 +853,6 @@ fn a_cookie_shape_describes_its_encoding() {
     }
     assert_eq!(<Option<(u8, Vec<String>)>>::shape(), "option<(u8, [str])>");
     assert_eq!(<[bool; 2]>::shape(), "[bool; 2]");
-    assert_eq!(Preference::shape(), "(u8, enum {light | dark})");
+    assert_eq!(Preference::shape(), r#"(u8, enum {"light" | "dark"})"#);
     assert_eq!(Preference::shape(), <(u8, themes::before::Theme)>::shape(), "a struct encodes as a tuple");
 }

@@ -154,9 +154,11 @@
 //! [`schema_lock::<Visitor>()`](crate::schema_lock()) renders what a release needs to read the values of
 //! another: each field's place, store key or cookie name, a cookie's protection and `max_len`, the type as
 //! written, and its *shape*. For a `#[cookie]` field the shape is its type's cookie encoding, as
-//! [`CookieValue::shape`](crate::CookieValue::shape) describes it (`str`, `option<u8>`, `enum {light |
-//! dark}`): a cookie changes only when its encoding does, and a derived enum may gain variants. For a
-//! `#[session]` field it is the serde format of its type, traced with `serde-reflection`:
+//! [`CookieValue::shape`](crate::CookieValue::shape) describes it (`str`, `option<u8>`,
+//! `enum {"light" | "dark"}`; a `private` cookie's, what it seals): a cookie changes only when its encoding
+//! does, and a derived enum, alone or inside another type, may gain variants. A hand-written `CookieValue`
+//! is known by its type's path unless its `shape` says more. For a `#[session]` field it is the serde
+//! format of its type, traced with `serde-reflection`:
 //!
 //! ```text
 //! [field cart]

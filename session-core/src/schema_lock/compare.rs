@@ -2,7 +2,8 @@
 //! readable (a new field, a rename with `rename_from`, a type change with `migrate_from`) and which strand
 //! them, each with the field, the change and the attribute that would make it safe.
 
-use super::{keys, parse::parse, parse::Entry, shape::UNTRACED};
+use super::{encoding::lost_variants, keys, parse::parse, parse::Entry, shape::UNTRACED};
+use crate::value::HAND_WRITTEN;
 
 /// How a user records the current schema as the lock.
 const OVERWRITE: &str = "SESSION_SCHEMA_LOCK=overwrite";
@@ -339,35 +340,39 @@ fn compare_cookie_encoding(old: &Entry, new: &Entry, comparison: &mut LockCompar
     if old_shape == new_shape {
         return;
     }
-    if let (Some(before), Some(after)) = (unit_enum_encodings(old_shape), unit_enum_encodings(new_shape)) {
-        let lost: Vec<&str> = before.iter().copied().filter(|variant| !after.contains(variant)).collect();
-        if lost.is_empty() {
+    match lost_variants(old_shape, new_shape) {
+        Some(lost) if lost.is_empty() => {
             comparison.compatible.push(format!("{}: variants added to `{new_type}`", new.describe()));
-            return;
         }
-        let lost_list = lost.iter().map(|variant| format!("`{variant}`")).collect::<Vec<_>>().join(", ");
-        comparison.breaking.push(format!(
-            "{}: `{new_type}` no longer decodes {lost_list}, so `{name}` cookies that hold {} read as absent\n  \
-             help: give the variant that replaces it `#[cookie_value(rename = \"{}\")]`, or keep the variant; if \
-             resetting those cookies is acceptable, record the lock again with {OVERWRITE}",
-            new.describe(),
-            if lost.len() == 1 { "it" } else { "one of them" },
-            lost[0],
-        ));
-        return;
+        Some(lost) => {
+            let lost_list = lost.iter().map(|variant| format!("`{variant}`")).collect::<Vec<_>>().join(", ");
+            comparison.breaking.push(format!(
+                "{}: `{new_type}` no longer decodes {lost_list}, so `{name}` cookies that hold {} read as \
+                 absent\n  help: give the variant that replaces it `#[cookie_value(rename = \"{}\")]`, or keep \
+                 the variant; if resetting those cookies is acceptable, record the lock again with {OVERWRITE}",
+                new.describe(),
+                if lost.len() == 1 { "it" } else { "one of them" },
+                lost[0],
+            ));
+        }
+        None => {
+            // A hand-written impl that keeps the default shape is known by its type's path alone.
+            let hand_written = if old_shape.starts_with(HAND_WRITTEN) || new_shape.starts_with(HAND_WRITTEN) {
+                " (a hand-written `CookieValue` is known by its type's path unless it describes its encoding in \
+                 `shape()`)"
+            } else {
+                ""
+            };
+            comparison.breaking.push(format!(
+                "{}: encoding changed from `{old_shape}` (type `{old_type}`) to `{new_shape}` (type `{new_type}`), \
+                 so `{name}` cookies read as absent where their value does not decode as `{new_type}`{hand_written}\n  \
+                 help: keep the type `{old_type}`, or one that encodes as `{old_shape}`; if every cookie browsers \
+                 hold still decodes as `{new_type}` (a wider integer), or resetting them is acceptable, record the \
+                 lock again with {OVERWRITE}",
+                new.describe(),
+            ));
+        }
     }
-    comparison.breaking.push(format!(
-        "{}: encoding changed from `{old_shape}` (type `{old_type}`) to `{new_shape}` (type `{new_type}`), so \
-         `{name}` cookies that no longer decode read as absent\n  help: keep the type `{old_type}`, or one that \
-         encodes as `{old_shape}`; if resetting the cookie is acceptable, record the lock again with {OVERWRITE}",
-        new.describe(),
-    ));
-}
-
-/// The encodings of a derived unit enum's variants, from its shape `enum {light | dark}`.
-fn unit_enum_encodings(shape: &str) -> Option<Vec<&str>> {
-    let variants = shape.strip_prefix("enum {")?.strip_suffix('}')?;
-    Some(variants.split(" | ").collect())
 }
 
 fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
@@ -380,8 +385,10 @@ fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
              browsers hold stops verifying and reads as absent\n  help: keep `#[cookie({old_protection})]`",
             new.describe()
         ));
+    } else {
+        // After a change of protection no cookie is read, whatever its encoding: that says it all.
+        compare_cookie_encoding(old, new, comparison);
     }
-    compare_cookie_encoding(old, new, comparison);
     let limit = |entry: &Entry| entry.get(keys::MAX_LEN).and_then(|n| n.parse::<usize>().ok());
     if let (Some(old_limit), Some(new_limit)) = (limit(old), limit(new)) {
         if new_limit < old_limit {

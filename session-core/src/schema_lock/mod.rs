@@ -4,6 +4,8 @@
 #[cfg(feature = "testing")]
 pub(crate) mod compare;
 #[cfg(feature = "testing")]
+mod encoding;
+#[cfg(feature = "testing")]
 mod parse;
 mod shape;
 
@@ -52,7 +54,8 @@ pub(crate) mod keys {
 /// the field lives, its store key or cookie name, a cookie's protection and `max_len`, the type as written,
 /// and its *shape*. A session field's shape is the serde format of its type, traced with
 /// `serde-reflection` (struct fields, enum variants, number widths: what the stored JSON holds); a cookie
-/// field's is the length bound of its `CookieValue` encoding. `rename_from` and `migrate_from` (with the
+/// field's is its `CookieValue` encoding, as [`CookieValue::shape`](crate::CookieValue::shape) (or, in a
+/// `private` cookie, `private_shape`) describes it. `rename_from` and `migrate_from` (with the
 /// shape of the earlier type) are listed where given, and `owner = true` on the owner field.
 ///
 /// Commit the text and check it in a test with `session_core::testing::assert_schema_lock` (feature
@@ -90,7 +93,11 @@ pub fn schema_lock<S: SessionSchema>() -> String {
 
 fn entry(out: &mut String, field: &FieldInfo) {
     let _ = writeln!(out, "[field {}]", field.field);
+    // A store key may hold anything, a line break included: control characters are written as Rust
+    // escapes, so that every value stays on its line and reads back as written.
     let mut line = |key: &str, value: &str| {
+        let value: String =
+            value.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect();
         let _ = writeln!(out, "{key} = {value}");
     };
     match &field.place {

@@ -113,6 +113,10 @@ impl CookieValue for String {
         out.push_str(self);
     }
 
+    fn private_shape() -> String {
+        "str as written".to_owned()
+    }
+
     fn decode_private(encoded: &str) -> Option<Self> {
         Some(encoded.to_owned())
     }
@@ -153,6 +157,10 @@ impl<T: CookieValue> CookieValue for Option<T> {
         Bound::Fixed(n) => Bound::Fixed(n.saturating_add(1)),
         Bound::Growing { base, per_unit } => Bound::Growing { base: base.saturating_add(1), per_unit },
     };
+
+    fn private_shape() -> String {
+        format!("option<{}>", T::private_shape())
+    }
 
     fn encode_private(&self, out: &mut String) {
         if let Some(value) = self {

@@ -152,13 +152,21 @@ pub trait CookieValue: Sized {
         Self::decode(encoded)
     }
 
-    /// What the encoding looks like, for the [schema lock](crate::schema_lock()): two types of one shape
-    /// read each other's cookies, and a change of shape between releases is reported. The standard impls
-    /// and the derive describe their encodings (`str`, `u8`, `option<str>`, `[u16]`, `(bool, char)`,
-    /// `enum {light | dark}`); the default names the type, so that the lock reports any change of a
-    /// hand-written impl's type.
+    /// What [`encode`](Self::encode) writes, for the [schema lock](crate::schema_lock()): two types of one
+    /// shape read each other's cookies, and a change of shape between releases is reported. The standard
+    /// impls and the derive describe their encodings (`str`, `u8`, `option<str>`, `[u16]`, `(bool, char)`,
+    /// `enum {"light" | "dark"}`). The default names the type, so that the lock reports any change of a
+    /// hand-written impl's type, a move to another module included: an impl that delegates to another
+    /// type's encoding, or keeps its own stable, can say so here.
     fn shape() -> String {
-        format!("hand-written `{}`", std::any::type_name::<Self>())
+        format!("{HAND_WRITTEN}`{}`", std::any::type_name::<Self>())
+    }
+
+    /// What [`encode_private`](Self::encode_private) writes, described as [`shape`](Self::shape) describes
+    /// `encode`: what a `private` cookie of this type holds. The default is `shape`'s, as the default
+    /// `encode_private` is `encode`.
+    fn private_shape() -> String {
+        Self::shape()
     }
 
     /// Why a user must not be able to change this value, if they must not: `#[derive(CookieValue)]` sets it
@@ -167,6 +175,9 @@ pub trait CookieValue: Sized {
     /// value in a `plain` cookie, with this as the message. `None` for hand-written impls.
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = None;
 }
+
+/// How the default [`CookieValue::shape`] begins, so that the schema lock can say what it means.
+pub(crate) const HAND_WRITTEN: &str = "hand-written ";
 
 /// The first of `reasons` that is given: a composite's [`CookieValue::NOT_FOR_PLAIN_COOKIES`], from its
 /// parts'.
