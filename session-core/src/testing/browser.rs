@@ -176,8 +176,10 @@ impl<S> Browser<S> {
     }
 
     /// Runs `read` on this browser's session as the server holds it, through `layer` (the one the app
-    /// uses: same store, same key), and returns what it returns. The request carries the jar's cookies and
-    /// the jar keeps what its response sets, so whatever `read` changes is committed as by any request.
+    /// uses: same store, same key), and returns what it returns. The request goes to the layer's cookie
+    /// path and carries the jar's cookies for it, and the jar keeps what its response sets, so whatever
+    /// `read` changes is committed as by any request. For a layer `with_cookie_domain`, put the browser on
+    /// that domain with [`with_origin`](Self::with_origin): a browser elsewhere never keeps the id cookie.
     ///
     /// # Panics
     ///

@@ -276,7 +276,8 @@ impl Jar {
         }
     }
 
-    /// Adds `cookie`, or replaces the one with its name, domain and path, keeping that one's creation order.
+    /// Adds `cookie`, or replaces the one it is the same as (`Stored::is_same_as`), keeping that one's
+    /// creation order.
     fn store(&mut self, mut cookie: Stored) {
         match self.cookies.iter().position(|c| c.is_same_as(&cookie)) {
             Some(index) => {
