@@ -354,82 +354,62 @@ fn a_cookie_type_spelled_another_way_passes() {
     assert_eq!(compatible::<Locale, Spelled>(), Vec::<String>::new());
 }
 
+/// Four releases of a `Theme` cookie, each a module with the same two schemas over its own `Theme`.
 mod themes {
-    use session_core::{CookieValue, SessionSchema};
+    /// `Visitor` keeps the theme in a cookie of its own; `Wrapped` keeps it inside another type.
+    macro_rules! schemas_over_theme {
+        () => {
+            #[derive(session_core::SessionSchema)]
+            pub struct Visitor {
+                #[cookie(plain)]
+                theme: Theme,
+            }
+
+            #[derive(session_core::SessionSchema)]
+            pub struct Wrapped {
+                #[cookie(plain)]
+                theme: Option<(u8, Theme)>,
+            }
+        };
+    }
 
     pub mod before {
-        use super::*;
-
         /// `Light` and `Dark`, encoded as `light` and `dark`.
         pub use tests::apps::Theme;
 
-        #[derive(SessionSchema)]
-        pub struct Visitor {
-            #[cookie(plain)]
-            theme: Theme,
-        }
-
-        #[derive(SessionSchema)]
-        pub struct Wrapped {
-            #[cookie(plain)]
-            theme: Option<(u8, Theme)>,
-        }
+        schemas_over_theme!();
     }
 
     pub mod renamed {
-        use super::*;
-
-        #[derive(CookieValue)]
+        #[derive(session_core::CookieValue)]
         pub enum Theme {
             Light,
             Dusk,
         }
 
-        #[derive(SessionSchema)]
-        pub struct Visitor {
-            #[cookie(plain)]
-            theme: Theme,
-        }
+        schemas_over_theme!();
     }
 
     pub mod renamed_keeping_its_encoding {
-        use super::*;
-
-        #[derive(CookieValue)]
+        #[derive(session_core::CookieValue)]
         pub enum Theme {
             Light,
             #[cookie_value(rename = "dark")]
             Dusk,
         }
 
-        #[derive(SessionSchema)]
-        pub struct Visitor {
-            #[cookie(plain)]
-            theme: Theme,
-        }
+        schemas_over_theme!();
     }
 
     pub mod extended {
-        use super::*;
-
-        #[derive(CookieValue)]
+        #[derive(session_core::CookieValue)]
         pub enum Theme {
             Light,
             Dark,
             Sepia,
         }
 
-        #[derive(SessionSchema)]
-        pub struct Visitor {
-            #[cookie(plain)]
-            theme: Theme,
-        }
-
-        #[derive(SessionSchema)]
-        pub struct Wrapped {
-            #[cookie(plain)]
-            theme: Option<(u8, Theme)>,
-        }
+        schemas_over_theme!();
     }
 }
 
