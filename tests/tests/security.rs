@@ -313,6 +313,9 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         (layer().with_cookie_domain("example.com\r\nSet-Cookie: a=b"), "not a valid cookie domain"),
         (layer().with_cookie_domain(""), "not a valid cookie domain"),
         (layer().with_cookie_path("/; Domain=evil.example"), "not a valid cookie path"),
+        // Browsers would drop the cookie, or ignore its path.
+        (layer().with_cookie_name("n".repeat(4096 - 64)), "choose a shorter name"),
+        (layer().with_cookie_path(format!("/{}", "p".repeat(1024))), "choose a shorter path"),
     ];
     for (layer, message) in refused {
         let error = layer.validate().unwrap_err().to_string();
@@ -323,6 +326,8 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         assert!(panic.is_err(), "applying the layer fails at start-up: {message}");
     }
     assert!(layer().with_cookie_name("__Host-id").validate().is_ok());
+    assert!(layer().with_cookie_name("n".repeat(4096 - 65)).validate().is_ok());
+    assert!(layer().with_cookie_path(format!("/{}", "p".repeat(1023))).validate().is_ok());
     assert!(layer().with_cookie_domain("shop.example.com").validate().is_ok());
 }
 

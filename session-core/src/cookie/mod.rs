@@ -15,3 +15,6 @@ pub use spec::{CookieSpec, Protection, SameSite};
 
 /// The most bytes of name and value a browser keeps for one cookie.
 pub const MAX_COOKIE_BYTES: usize = 4096;
+
+/// The most bytes of an attribute's value (`Path`, `Domain`) a browser reads; a longer one is ignored.
+pub(crate) const MAX_ATTRIBUTE_BYTES: usize = 1024;

@@ -5,7 +5,8 @@ use std::{borrow::Cow, sync::Arc, time::Duration};
 use http::HeaderValue;
 
 use crate::{
-    cookie::{has_prefix, LineTemplate, SameSite, SetCookie},
+    cookie::{has_prefix, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES, MAX_COOKIE_BYTES},
+    id::ID_COOKIE_VALUE_LEN,
     store::{LoadRecord, Record},
     Error, Key,
 };
@@ -245,6 +246,19 @@ impl Shared {
         let name = cookie.custom_name.as_deref().unwrap_or("id");
         let problem = if !is_cookie_token(name) {
             Some(format!("`{}` is not a valid cookie name", name.escape_debug()))
+        } else if name.len() + ID_COOKIE_VALUE_LEN > MAX_COOKIE_BYTES {
+            // Browsers drop the whole cookie, so every session would be lost without a word.
+            Some(format!(
+                "the id cookie's name is {} bytes long: with its {ID_COOKIE_VALUE_LEN}-byte value it passes the \
+                 {MAX_COOKIE_BYTES} bytes browsers keep for a cookie; choose a shorter name",
+                name.len()
+            ))
+        } else if cookie.path.len() > MAX_ATTRIBUTE_BYTES {
+            Some(format!(
+                "the id cookie's path is {} bytes long; browsers ignore an attribute longer than \
+                 {MAX_ATTRIBUTE_BYTES} bytes: choose a shorter path",
+                cookie.path.len()
+            ))
         } else if has_prefix(name, "__Host-") && !self.transport.may_be_secure() {
             Some(format!("the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Host-` prefix"))
         } else if has_prefix(name, "__Host-") && cookie.domain.is_some() {

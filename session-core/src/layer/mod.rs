@@ -143,8 +143,9 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.id_cookie.partitioned = partitioned)
     }
 
-    /// Checks the id cookie settings: a valid cookie name, the rules of the `__Host-` and `__Secure-`
-    /// prefixes, and `SameSite=None` only with `Secure`. [`Layer::layer`] calls it and panics on an error,
+    /// Checks the id cookie settings: a valid cookie name short enough for the cookie to fit the 4096
+    /// bytes browsers keep, the rules of the `__Host-` and `__Secure-` prefixes, `SameSite=None` only with
+    /// `Secure`, and a path and domain browsers accept. [`Layer::layer`] calls it and panics on an error,
     /// at start-up, like a conflicting axum route; call it first to handle the error yourself.
     pub fn validate(&self) -> Result<(), Error> {
         self.shared.validate()
