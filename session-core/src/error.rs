@@ -34,7 +34,12 @@ pub enum Error {
     },
     /// The session store failed; the request's session changes were not saved.
     #[error("session store failed: {0}")]
-    Store(#[from] StoreError),
+    Store(#[source] StoreError),
+    /// The request's changes would make the session larger than its store keeps for one session
+    /// ([`MemoryStore::with_max_bytes`](crate::MemoryStore::with_max_bytes)); they were not saved, and
+    /// the session is as it was. Retrying cannot help: keep less in the session, or raise the bound.
+    #[error("session too large for its store: {0}")]
+    SessionTooLarge(#[source] StoreError),
     /// The session ended, or another request gave it a new id, while this request ran (a sign-out, a
     /// revocation, a concurrent sign-in): its changes belong to a session that is over, so they were not
     /// saved. The client can retry with the cookies it holds now.
@@ -52,12 +57,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status this error answers with: 400 for a value too large for its cookie (it came with the
-    /// request), 409 for changes to a session that ended during the request, 503 when the store is down,
-    /// 500 otherwise.
+    /// The HTTP status this error answers with: 400 for a value too large for its cookie or a session too
+    /// large for its store (the request brought it), 409 for changes to a session that ended during the
+    /// request, 503 when the store is down, 500 otherwise.
     pub fn status(&self) -> http::StatusCode {
         match self {
-            Error::CookieTooLarge { .. } => http::StatusCode::BAD_REQUEST,
+            Error::CookieTooLarge { .. } | Error::SessionTooLarge(_) => http::StatusCode::BAD_REQUEST,
             Error::EndedDuringRequest => http::StatusCode::CONFLICT,
             Error::Store(_) => http::StatusCode::SERVICE_UNAVAILABLE,
             _ => http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -69,6 +74,7 @@ impl Error {
     pub fn to_response<B: From<String>>(&self) -> http::Response<B> {
         let body = match self {
             Error::CookieTooLarge { .. } => "a value is too large for its cookie".to_owned(),
+            Error::SessionTooLarge(_) => "the session is too large to store; nothing was saved".to_owned(),
             Error::EndedDuringRequest => {
                 "the session changed during this request; its changes were not saved, please retry".to_owned()
             }
@@ -87,6 +93,18 @@ impl Error {
     }
 }
 
+impl From<StoreError> for Error {
+    /// [`Error::SessionTooLarge`] for a store's refusal of a session over its bound
+    /// ([`StoreError::too_large`]), [`Error::Store`] for any other store failure.
+    fn from(error: StoreError) -> Self {
+        if error.too_large {
+            Error::SessionTooLarge(error)
+        } else {
+            Error::Store(error)
+        }
+    }
+}
+
 /// A failure reported by a [`SessionStore`](crate::SessionStore).
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -94,17 +112,31 @@ pub struct StoreError {
     message: String,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// Set by [`StoreError::too_large`]: the store works, the write asked too much of it.
+    too_large: bool,
 }
 
 impl StoreError {
     /// A store failure described by `message`.
     pub fn new(message: impl Into<String>) -> Self {
-        StoreError { message: message.into(), source: None }
+        StoreError { message: message.into(), source: None, too_large: false }
     }
 
     /// A store failure caused by `source`.
     pub fn with_source(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        StoreError { message: message.into(), source: Some(Box::new(source)) }
+        StoreError { message: message.into(), source: Some(Box::new(source)), too_large: false }
+    }
+
+    /// A write refused, changing nothing, because it would make one session larger than the store keeps
+    /// for a session. The store itself is fine and a retry would be refused the same way, so the layer
+    /// answers [`Error::SessionTooLarge`] (400, logged as a warning) rather than a 503 inviting a retry.
+    pub fn too_large(message: impl Into<String>) -> Self {
+        StoreError { too_large: true, ..StoreError::new(message) }
+    }
+
+    /// True for [`StoreError::too_large`].
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
     }
 }
 
@@ -136,5 +168,13 @@ mod tests {
         let response: http::Response<String> = too_large.to_response();
         assert_eq!(response.status(), http::StatusCode::BAD_REQUEST);
         assert!(!response.body().contains("locale"), "the body names no cookie");
+
+        // A session over its store's bound came with the request too, and a retry cannot help.
+        let session_too_large = Error::from(StoreError::too_large("a session of 9 bytes is over the bound of 8"));
+        assert!(matches!(session_too_large, Error::SessionTooLarge(_)), "{session_too_large:?}");
+        let response: http::Response<String> = session_too_large.to_response();
+        assert_eq!(response.status(), http::StatusCode::BAD_REQUEST);
+        assert!(response.headers().get(http::header::RETRY_AFTER).is_none());
+        assert!(matches!(Error::from(StoreError::new("down")), Error::Store(_)));
     }
 }

@@ -462,6 +462,21 @@ async fn a_store_failure_is_a_clear_error_response_and_cookie_fields_still_work(
 }
 
 #[tokio::test]
+async fn a_session_grown_past_its_stores_bound_is_refused_with_a_400_and_kept_as_it_was() {
+    // A bound of some kilobytes per session: the store shares `with_max_bytes` among its shards.
+    let store = MemoryStore::default().with_max_bytes(64 << 10);
+    let mut browser = Browser::new(app(store, Key::generate()));
+    assert_eq!(browser.post("/cart/apple").await.status, StatusCode::OK);
+
+    let reply = browser.post(&format!("/cart/{}", "a".repeat(8 << 10))).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "the request grew the session; the store is fine");
+    assert_eq!(reply.body, "the session is too large to store; nothing was saved");
+    assert!(reply.headers.get(header::RETRY_AFTER).is_none(), "a retry would be refused the same way");
+    assert!(reply.set_cookies.is_empty());
+    assert_eq!(browser.get("/cart").await.body, "Some([\"apple\"])", "the session is as it was");
+}
+
+#[tokio::test]
 async fn a_value_over_max_len_is_refused_with_a_400_and_sets_no_cookie() {
     let (_, mut browser) = counting();
     let reply = browser.post(&format!("/locale/{}", "a".repeat(17))).await;

@@ -216,7 +216,9 @@
 //!
 //! Report failures as a [`StoreError`](crate::StoreError) (with its cause, through
 //! [`StoreError::with_source`](crate::StoreError::with_source)); the layer answers them with a 503 and
-//! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request.
+//! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request. A write you
+//! refuse because it would make one session larger than your store keeps is no outage: report it with
+//! [`StoreError::too_large`](crate::StoreError::too_large), and the layer answers it with a 400 instead.
 //!
 //! Then check it with the conformance suite (feature `conformance`), the cases every store here
 //! passes: loading what was stored, exact times, field-level and concurrent saves, `delete`,

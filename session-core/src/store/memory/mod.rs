@@ -30,7 +30,8 @@ const RECORD_OVERHEAD: usize = 256;
 /// when a new or growing session would pass a bound, the sessions closest to expiry make room, so a
 /// flood of new visitors can end the oldest idle sessions but never grows the process past the bounds.
 /// A create, save or cycle that would make one session larger than a sixteenth of the byte bound is
-/// refused with a [`StoreError`], changing nothing.
+/// refused with [`StoreError::too_large`], changing nothing: the request gets a 400
+/// ([`Error::SessionTooLarge`](crate::Error::SessionTooLarge)), not a 503 inviting a retry.
 ///
 /// Requests share the stored record when they load it (one reference count, no copy); a save changes
 /// the stored record in place unless a request still holds it. Every operation is one hash lookup however
@@ -64,7 +65,7 @@ impl Limits {
     /// Refuses a session of `bytes`, as [`counted_bytes`] counts them, over the bound of one session.
     fn check_session(self, bytes: usize) -> Result<(), StoreError> {
         if bytes > self.bytes {
-            return Err(StoreError::new(format!(
+            return Err(StoreError::too_large(format!(
                 "a session of {bytes} bytes is over the memory store's bound of {} bytes per session",
                 self.bytes
             )));
@@ -582,6 +583,7 @@ mod tests {
 
         let error = store.save(&key, &patch(&too_large, 60_000)).await.unwrap_err();
         assert!(error.to_string().contains("bytes per session"), "{error}");
+        assert!(error.is_too_large(), "a refusal, not an outage");
         assert_eq!(store.load(&key).await.unwrap().unwrap().fields.len(), 1, "the refused save changed the session");
         assert_eq!(store.bytes(), held);
 
