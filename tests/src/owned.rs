@@ -111,21 +111,27 @@ pub fn owned_app<S: SessionStore>(layer: SessionLayer<S>) -> Router {
 
 /// A user signs in on a laptop and a phone of `app` (an [`owned_app`]) and uses both, and each request
 /// must make exactly the round trips given, as `round_trips` counts them so far: owned sessions cost what
-/// others do. Returns the two browsers, laptop first.
+/// others do. A write the phone sent before its sign-in, run after it, is refused without signing the
+/// phone out. Returns the two browsers, laptop first.
 pub async fn expect_round_trips(app: Router, mut round_trips: impl AsyncFnMut() -> usize) -> [Browser; 2] {
     const LAPTOP: usize = 0;
     const PHONE: usize = 1;
     let mut browsers = [Browser::new(app.clone()), Browser::new(app)];
     let mut steps = Vec::new();
+    // The phone as it was before its sign-in: a request it sent then, still running when the sign-in ends.
+    let mut in_flight = None;
     for (which, method, path, expected, what) in [
         (LAPTOP, "POST", "/login/7", 1, "a sign-in of a new visitor: one create, index included"),
         (PHONE, "POST", "/cart/apple", 1, "another visitor's first write"),
-        (PHONE, "POST", "/login/7", 2, "a sign-in that cycles the id: one load, one cycle"),
+        (PHONE, "POST", "/login/7", 3, "a sign-in that cycles the id: one load, the old id's marker, one cycle"),
         (LAPTOP, "GET", "/me", 1, "a plain read of an owned session: one load"),
         (LAPTOP, "POST", "/cart/pear", 2, "read and write: one load, one save"),
-        (LAPTOP, "POST", "/cycle", 2, "a new id: one load, one cycle that carries the owner along"),
+        (LAPTOP, "POST", "/cycle", 3, "a new id: one load, the old id's marker, one cycle that carries the owner"),
         (LAPTOP, "GET", "/devices", 2, "the owner's sessions: one load, one listing"),
     ] {
+        if (which, path) == (PHONE, "/login/7") {
+            in_flight = Some(browsers[PHONE].clone());
+        }
         let before = round_trips().await;
         let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
         let reply = browsers[which].send(request).await;
@@ -134,6 +140,13 @@ pub async fn expect_round_trips(app: Router, mut round_trips: impl AsyncFnMut() 
         steps.push(format!("{method} {path}: {made}"));
         assert_eq!(made, expected, "{what} ({method} {path}) made {made} round trips; so far: {steps:?}");
     }
+    let mut in_flight: Browser = in_flight.expect("the phone signs in");
+    let before = round_trips().await;
+    let reply = in_flight.post("/cart/plum").await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "a write with the id the sign-in moved: {}", reply.body);
+    assert!(reply.set_cookies.is_empty(), "no new session's cookie replaces the signed-in one");
+    assert_eq!(round_trips().await - before, 2, "the moved id's load, then its marker's");
+
     let [laptop, phone] = &mut browsers;
     assert_eq!(laptop.get("/devices").await.body.lines().count(), 2);
     assert_eq!(phone.get("/me").await.body, "Some(7)");

@@ -276,7 +276,11 @@ async fn cycle_id_gives_a_new_id_keeps_the_data_and_kills_the_old_id() {
     let new = browser.cookies["__Host-id"].to_owned();
     assert_ne!(new, old);
     assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
-    assert_eq!(store.counts(), CallCounts { load: 1, cycle: 1, ..Default::default() }, "one write moves the session");
+    assert_eq!(
+        store.counts(),
+        CallCounts { load: 1, create: 1, cycle: 1, ..Default::default() },
+        "one write moves the session, after one that marks the old id as moved"
+    );
     assert_eq!(browser.get("/cart").await.body, "Some([\"apple\"])");
     assert_eq!(browser.get("/user").await.body, "Some(42)");
 
@@ -284,6 +288,36 @@ async fn cycle_id_gives_a_new_id_keeps_the_data_and_kills_the_old_id() {
     attacker.cookies.insert("__Host-id", old);
     assert_eq!(attacker.get("/user").await.body, "None");
     assert_eq!(attacker.get("/cart").await.body, "None");
+}
+
+#[tokio::test]
+async fn a_request_sent_before_a_sign_in_and_run_after_it_cannot_sign_the_visitor_out() {
+    let (store, mut browser) = counting();
+    browser.post("/cart/apple").await;
+    // The browser sends a write, then signs in; the write is still in flight with the old id when the
+    // sign-in's response gives the browser the new one.
+    let mut in_flight = browser.clone();
+    assert_eq!(browser.post("/login/42").await.status, StatusCode::OK);
+    store.take_counts();
+
+    let reply = in_flight.post("/cart/pear").await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert!(reply.set_cookies.is_empty(), "no new session's cookie replaces the signed-in one");
+    assert_eq!(store.counts(), CallCounts { load: 2, ..Default::default() }, "the old id, then the marker of its move");
+    assert_eq!(in_flight.get("/cart").await.status, StatusCode::OK, "a read is answered, as for an unknown id");
+
+    assert_eq!(browser.get("/user").await.body, "Some(42)", "still signed in");
+    assert_eq!(browser.get("/cart").await.body, "Some([\"apple\"])");
+
+    // An id the store never knew (or forgot as it expired) still starts a new session on a write.
+    let key = Key::generate();
+    let mut forgotten = Browser::new(app(MemoryStore::default(), key.clone()));
+    forgotten.post("/cart/apple").await;
+    let mut restarted = Browser::new(app(MemoryStore::default(), key));
+    restarted.cookies.insert("__Host-id", forgotten.cookies["__Host-id"].to_owned());
+    let reply = restarted.post("/cart/pear").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.set_cookie("__Host-id").is_some(), "a new session's id");
 }
 
 #[tokio::test]

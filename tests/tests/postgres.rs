@@ -51,7 +51,7 @@ fn store_key(id: &str) -> Vec<u8> {
 /// which is not a statement; every request here runs on a connection that has already prepared its
 /// statements after the first requests, and the counts hold either way.
 #[tokio::test]
-async fn statements_on_the_server_are_one_per_read_and_at_most_two_per_write() {
+async fn statements_on_the_server_are_one_per_read_two_per_write_and_three_for_a_new_id() {
     let Some(server) = PostgresServer::start() else { return };
     let mut browser = Browser::new(app(SessionLayer::new(connect(&server).await, Key::generate())));
 
@@ -65,7 +65,7 @@ async fn statements_on_the_server_are_one_per_read_and_at_most_two_per_write() {
         ("POST", "/cart/apple", 2, "read and write: one select, one update"),
         ("POST", "/cart/pear", 2, "again, on prepared statements"),
         ("GET", "/theme", 0, "a cookie-only read with a session"),
-        ("POST", "/cycle", 2, "a new id: one select, one cycle statement"),
+        ("POST", "/cycle", 3, "a new id: one select, the old id's marker, one cycle statement"),
         ("GET", "/user", 1, "a read under the new id"),
         ("POST", "/logout", 1, "destroy: one delete"),
     ] {
@@ -112,8 +112,15 @@ async fn the_table_holds_the_hash_of_the_id_and_base64_fields_never_the_id() {
             .fetch_all(&inspector(&server).await)
             .await
             .unwrap();
-    assert_eq!(rows.len(), 1, "one row, the live session's");
-    let (key, fields, created_at, last_seen, expires_at) = &rows[0];
+    assert_eq!(rows.len(), 2, "the live session's row and the marker of the old id's move: {rows:?}");
+    let (marker, live): (Vec<_>, Vec<_>) = rows.iter().partition(|row| row.1 == "{}");
+    let [(key, fields, created_at, last_seen, expires_at)] = live[..] else { panic!("one live session: {rows:?}") };
+    let [(marker_key, _, moved_at, _, marker_expires)] = marker[..] else { panic!("one marker: {rows:?}") };
+    assert!(
+        ![store_key(&first_id), store_key(&live_id)].contains(marker_key),
+        "a marker is keyed by neither id's hash"
+    );
+    assert_eq!(marker_expires - moved_at, 60_000, "a marker lasts a minute");
     assert_eq!(key, &store_key(&live_id), "keyed by the hash of the live id");
     let fields: serde_json::Value = serde_json::from_str(fields).unwrap();
     let cart = URL_SAFE_NO_PAD.decode(fields["cart"].as_str().unwrap()).unwrap();

@@ -91,7 +91,7 @@ async fn open(dir: &TempDir) -> SqliteStore {
 }
 
 #[tokio::test]
-async fn statements_are_one_per_read_and_at_most_two_per_write() {
+async fn statements_are_one_per_read_two_per_write_and_three_for_a_new_id() {
     let log = StatementLog::global();
     let dir = TempDir::new("sqlite-counted");
     let pool = SqlitePool::connect(&dir.sqlite_url("sessions.db", "mode=rwc")).await.unwrap();
@@ -108,7 +108,7 @@ async fn statements_are_one_per_read_and_at_most_two_per_write() {
         ("GET", "/user", 1, "another read"),
         ("POST", "/cart/apple", 2, "read and write: one select, one update"),
         ("GET", "/theme", 0, "a cookie-only read with a session"),
-        ("POST", "/cycle", 2, "a new id: one select, one update"),
+        ("POST", "/cycle", 3, "a new id: one select, the old id's marker, one update"),
         ("GET", "/user", 1, "a read under the new id"),
         ("POST", "/logout", 1, "destroy: one delete"),
     ] {

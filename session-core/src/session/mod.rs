@@ -2,6 +2,7 @@
 
 mod cookies;
 mod handle;
+mod moved;
 mod owner;
 mod raw;
 mod record_state;

@@ -10,6 +10,7 @@ use std::{
 
 use super::{
     cookies::{CookieLog, IncomingId},
+    moved,
     record_state::{Changes, Loaded, Pending, RecordState},
     remember::{self, REMEMBER_FIELD},
     stored_value,
@@ -155,7 +156,7 @@ impl RawSession {
         };
         let rejected_cookie = old.is_some() || self.has_id_cookie();
         state.pending = old.map_or(Pending::None, |old| Pending::Destroy { old });
-        state.loaded = Some(Loaded::Fresh { rejected_cookie, expired: None });
+        state.loaded = Some(Loaded::Fresh { rejected_cookie, expired: None, unknown: None });
         state.changes.clear();
         state.owner = OwnerChange::Keep;
         state.new_id = None;
@@ -190,10 +191,10 @@ impl RawSession {
 
     async fn load(&self) -> Result<Loaded, Error> {
         let (id, reissue) = match self.incoming_id() {
-            IncomingId::Absent => return Ok(Loaded::Fresh { rejected_cookie: false, expired: None }),
+            IncomingId::Absent => return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None }),
             IncomingId::Rejected => {
                 tracing::debug!("session id cookie failed verification; starting a new session");
-                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None });
+                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None });
             }
             IncomingId::Valid { id, verified_with_previous_key } => (id, verified_with_previous_key),
         };
@@ -209,14 +210,14 @@ impl RawSession {
             }
             Some(_) => {
                 tracing::debug!(session = %id.short_hash(), "session expired");
-                Ok(Loaded::Fresh { rejected_cookie: true, expired: Some(key) })
+                Ok(Loaded::Fresh { rejected_cookie: true, expired: Some(key), unknown: None })
             }
             None => {
                 // Not cleared: another request may have just moved this session to a new id (a sign-in
                 // running alongside), whose cookie the browser may hold by the time this response lands.
                 // A dead id costs its browser one load per request until a new session replaces it.
                 tracing::debug!(session = %id.short_hash(), "unknown or expired session id; starting a new session");
-                Ok(Loaded::Fresh { rejected_cookie: false, expired: None })
+                Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: Some(key) })
             }
         }
     }
@@ -241,7 +242,7 @@ impl RawSession {
             {
                 false
             }
-            (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None }))
+            (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None, .. }))
                 if state.changes.iter().all(|(_, value)| value.is_none()) =>
             {
                 *rejected_cookie
@@ -257,7 +258,8 @@ impl RawSession {
     }
 
     /// Writes what the handler changed, in at most one store write (plus a delete when the session ends
-    /// or is found expired), and queues the id cookie.
+    /// or is found expired, and before a new id the marker of the move, see `moved`), and queues the id
+    /// cookie.
     pub(crate) async fn commit<S: SessionStore>(&self, store: &S) -> Result<(), Error> {
         let state = std::mem::take(&mut *self.state());
         let shared = &self.0.shared;
@@ -279,12 +281,17 @@ impl RawSession {
                 drop(record);
                 let new_id = new_id.unwrap_or_else(SessionId::generate);
                 let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
+                // First, so that no request can find the old id gone without finding it moved.
+                let marked = moved::mark(store, &old.store_key(), now).await?;
                 if store.cycle(&old.store_key(), &new_id.store_key(), &patch).await? {
                     tracing::info!(from = %old.short_hash(), to = %new_id.short_hash(), "session id cycled");
                     self.set_id_cookie(&new_id, self.cookie_lifetime(created_at, now, remembered));
                 } else {
                     // Ended meanwhile (a logout, another request's cycle): its changes belong to a session
                     // that is over, and must not bring it back under a new id.
+                    if marked {
+                        moved::unmark(store, &old.store_key()).await?;
+                    }
                     tracing::debug!(session = %old.short_hash(), "session ended during the request; changes dropped");
                     return Err(Error::EndedDuringRequest);
                 }
@@ -317,9 +324,18 @@ impl RawSession {
                     tracing::debug!(session = %id.short_hash(), "session ended during the request");
                 }
             }
-            (_, Some(Loaded::Fresh { rejected_cookie, expired })) => {
+            (_, Some(Loaded::Fresh { rejected_cookie, expired, unknown })) => {
                 if let Some(key) = expired {
                     store.delete(&key).await?;
+                }
+                let starts_a_session = changes.iter().any(|(_, value)| value.is_some());
+                if let Some(key) = unknown.filter(|_| starts_a_session) {
+                    if moved::was_moved(store, &key).await? {
+                        // The browser holds, or is about to, the new id of a sign-in that moved this one:
+                        // a new session's cookie would replace it and sign the visitor out.
+                        tracing::debug!(session = %key.to_hex()[..8], "id moved by a sign-in alongside; changes dropped");
+                        return Err(Error::EndedDuringRequest);
+                    }
                 }
                 if !self.create(store, changes, owner, now).await? && rejected_cookie {
                     self.clear_id_cookie();

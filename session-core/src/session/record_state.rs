@@ -54,6 +54,9 @@ pub(super) enum Loaded {
         rejected_cookie: bool,
         /// A record the store still returned although it has expired: delete it.
         expired: Option<StoreKey>,
+        /// The key of an authentic id the store did not know: perhaps one a sign-in alongside has just
+        /// moved (see `moved`), which a write must not replace.
+        unknown: Option<StoreKey>,
     },
 }
 

@@ -1,0 +1,85 @@
+//! What a request gets when it carries an id that a sign-in running alongside has just moved to a new
+//! one: a browser that sent a request, then a sign-in, has both in flight with the old id. Once the
+//! sign-in's cycle has committed, the store no longer knows the old id, and a write would start a new
+//! session whose cookie replaces the signed-in one in the browser: a sign-out nobody asked for.
+//!
+//! So before a cycle, the commit leaves a marker under a key derived from the old one, for
+//! [`GRACE_MS`]. A request whose authentic id the store does not know looks for it only when it would
+//! start a session in its place, and finding it answers 409
+//! ([`Error::EndedDuringRequest`](crate::Error::EndedDuringRequest)), setting no cookie. Reads cost
+//! nothing extra: a request that only reads starts no session and replaces no cookie.
+
+use std::{collections::HashMap, sync::Arc};
+
+use sha2::{Digest, Sha256};
+
+use crate::{
+    store::{Record, SessionStore},
+    StoreError, StoreKey,
+};
+
+/// How long a moved id is recognised as moved: longer than a request that set out before the sign-in
+/// takes to arrive and run. After it, the old id is unknown like any other.
+pub(super) const GRACE_MS: u64 = 60_000;
+
+/// Where the marker of a move away from `old` is kept: a hash of the old key, under a label of its own so
+/// that it can never be the key of a session.
+fn marker_key(old: &StoreKey) -> StoreKey {
+    let mut hash = Sha256::new();
+    hash.update(b"session-core moved id\0");
+    hash.update(old.as_bytes());
+    StoreKey::from_bytes(hash.finalize().into())
+}
+
+/// Records, before the session under `old` moves to a new id at `now`, that it moved. A marker already
+/// there (left by a cycle of the same id alongside) is left as it is. Returns whether this call left it.
+pub(super) async fn mark<S: SessionStore>(store: &S, old: &StoreKey, now: u64) -> Result<bool, StoreError> {
+    let marker = Record {
+        fields: HashMap::new(),
+        created_at: now,
+        last_seen: now,
+        expires_at: now.saturating_add(GRACE_MS),
+        owner: None,
+    };
+    store.create(&marker_key(old), &Arc::new(marker)).await
+}
+
+/// Takes back the marker [`mark`] left when the move did not happen after all (the session ended first):
+/// only an id that moved is reported as moved.
+pub(super) async fn unmark<S: SessionStore>(store: &S, old: &StoreKey) -> Result<(), StoreError> {
+    store.delete(&marker_key(old)).await
+}
+
+/// True if the session under `old` moved to a new id within the last [`GRACE_MS`].
+pub(super) async fn was_moved<S: SessionStore>(store: &S, old: &StoreKey) -> Result<bool, StoreError> {
+    Ok(store.load(&marker_key(old)).await?.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MemoryStore, SessionId};
+
+    #[tokio::test]
+    async fn a_marker_is_found_under_its_own_key_only() {
+        let store = MemoryStore::default();
+        let (moved, other) = (SessionId::generate().store_key(), SessionId::generate().store_key());
+        assert_ne!(marker_key(&moved), moved, "a marker never takes the place of a session");
+        assert!(mark(&store, &moved, crate::store::now_millis()).await.unwrap());
+        assert!(!mark(&store, &moved, crate::store::now_millis()).await.unwrap(), "the first marker stays");
+        assert!(was_moved(&store, &moved).await.unwrap());
+        assert!(!was_moved(&store, &other).await.unwrap());
+        assert!(store.load(&moved).await.unwrap().is_none());
+        unmark(&store, &moved).await.unwrap();
+        assert!(!was_moved(&store, &moved).await.unwrap());
+        assert!(store.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_marker_lasts_its_grace_period() {
+        let store = MemoryStore::default();
+        let moved = SessionId::generate().store_key();
+        mark(&store, &moved, crate::store::now_millis() - GRACE_MS - 1).await.unwrap();
+        assert!(!was_moved(&store, &moved).await.unwrap());
+    }
+}
