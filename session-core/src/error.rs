@@ -41,8 +41,9 @@ pub enum Error {
     #[error("session too large for its store: {0}")]
     SessionTooLarge(#[source] StoreError),
     /// The session ended, or another request gave it a new id, while this request ran (a sign-out, a
-    /// revocation, a concurrent sign-in): its changes belong to a session that is over, so they were not
-    /// saved. The client can retry with the cookies it holds now.
+    /// revocation, a concurrent sign-in), or a sign-in gave it a new id less than a minute before this
+    /// request arrived with the old one: its changes belong to a session that is over, so they were not
+    /// saved, and no cookie was changed. The client can retry with the cookies it holds now.
     #[error(
         "the session ended or was given a new id by another request while this one ran (a sign-out, a \
          revocation, a concurrent sign-in): its changes were not saved"
