@@ -266,9 +266,10 @@ async fn create_refuses_a_live_key<S: SessionStore>(store: S) {
     let key = new_key();
     let first = record(&[("user_id", b"1")], LONG);
     assert!(ok("create", store.create(&key, &first).await));
+    // Created, it says, a day on, past the first one's deadline: the store judges the first by its clock.
     let second = Arc::new(Record {
-        created_at: first.created_at + 1,
-        ..Record::clone(&record(&[("roles", b"[\"admin\"]")], LONG * 2))
+        created_at: first.created_at + 86_400_000,
+        ..Record::clone(&record(&[("roles", b"[\"admin\"]")], LONG * 48))
     });
     assert!(!ok("create", store.create(&key, &second).await), "create over a live record returned true");
     assert_eq!(ok("load", store.load(&key).await), Some(first), "create over a live record changed it");

@@ -415,7 +415,8 @@ impl SessionStore for MemoryStore {
     /// layer makes it, on the app's clock, so no second reading of the clock is needed. An earlier time
     /// could only count an ended record as live, which refuses the create: never a takeover.
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
-        let now = record.created_at;
+        // The clock, not the record's creation time: a record is not live or ended by what another says.
+        let now = now_millis();
         let mut shard = self.shard(shard_index(key), now);
         self.insert(&mut shard, *key, record.clone(), now)
     }
