@@ -368,6 +368,27 @@ async fn migrate_gives_an_older_table_its_owner_column() {
     assert_eq!(indexes, ["sessions_owner"]);
 }
 
+/// SQLite matches table names without regard to case, and so does `migrate`: a store configured as
+/// `Sessions` upgrades the older table `sessions` instead of taking it for missing.
+#[tokio::test]
+async fn migrate_finds_an_older_table_named_in_another_case() {
+    let dir = TempDir::new("sqlite-owner-migration-case");
+    let pool = create_older_table(&dir.sqlite_url("old.db", "mode=rwc")).await;
+    let store = SqliteStore::from_pool(pool).with_table_name("Sessions").unwrap();
+    store.migrate().await.expect("the older table gets its owner column");
+    let owner = session_core::store::OwnerKey::of(b"7");
+    let now = now_millis();
+    let record = Record {
+        fields: Default::default(),
+        created_at: now,
+        last_seen: now,
+        expires_at: now + 60_000,
+        owner: Some(owner),
+    };
+    assert!(store.create(&StoreKey::from_bytes([3; 32]), &Arc::new(record)).await.unwrap());
+    assert_eq!(store.owner_sessions(&owner).await.unwrap().len(), 1);
+}
+
 /// Instances of an app starting at once on one file (a restart of several workers) take turns migrating
 /// it: each starts, and the table gets its `owner` column once.
 #[tokio::test]

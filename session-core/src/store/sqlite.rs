@@ -281,7 +281,8 @@ impl SqliteStore {
         let has = async |transaction: &mut SqliteConnection, question: &str| -> Result<bool, StoreError> {
             sqlx::query_scalar(question).bind(name).fetch_one(transaction).await.map_err(failure)
         };
-        let table = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)";
+        // SQLite matches names without regard to ASCII case: `Sessions` is the table `sessions`.
+        let table = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE)";
         let owner = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'owner')";
         let created = !has(&mut transaction, table).await?;
         let change = if created {
