@@ -14,7 +14,7 @@ use crate::{
     expand::option,
     meta::{parse_keys, reason},
     names,
-    valid::mentions,
+    valid::{mentions, type_names},
 };
 
 /// The keys of `#[cookie_value]` on a struct field.
@@ -91,10 +91,11 @@ fn is_plain_cookie_word(text: &str) -> bool {
         && text.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%' | b':'))
 }
 
-/// Refuses a named field of `ident` whose name looks sensitive, unless `#[cookie_value(allow_sensitive =
-/// "reason")]` says why it is harmless. Returns, for a field named like authorization or identity data
-/// (unless so allowed), why the value must not go in a `plain` cookie, which the schema derive checks.
-fn check_field_name(cx: &Ctxt, ident: &syn::Ident, field: &syn::Field) -> Option<String> {
+/// Refuses a field of `ident` whose name, or the name of a type in its type (`last_login: Password`), looks
+/// sensitive, unless `#[cookie_value(allow_sensitive = "reason")]` says why it is harmless. Returns, for a
+/// field so named like authorization or identity data (unless so allowed), why the value must not go in a
+/// `plain` cookie, which the schema derive checks.
+fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Field) -> Option<String> {
     let mut allowed = None;
     let mut seen = Vec::new();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
@@ -109,22 +110,32 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, field: &syn::Field) -> Option
     if allowed.is_some() {
         return None;
     }
-    let name = field.ident.as_ref()?;
-    let name_text = name.unraw().to_string();
-    if let Some(part) = names::sensitive_part(&name_text) {
-        cx.error(
-            name,
-            format!("field `{name_text}` of `{ident}` looks like it holds sensitive data (`{part}`), and a `CookieValue` goes in a cookie"),
+    let name_text = field.ident.as_ref().map_or_else(|| index.to_string(), |name| name.unraw().to_string());
+    let types = type_names(&field.ty);
+    // The field's name first, then the names in its type, each with what to say about the type.
+    let found = |part_of: fn(&str) -> Option<String>| {
+        let own =
+            field.ident.as_ref().and_then(|name| part_of(&name_text).map(|part| (part, name.span(), String::new())));
+        own.or_else(|| {
+            types
+                .iter()
+                .find_map(|ty| part_of(&ty.unraw().to_string()).map(|part| (part, ty.span(), format!(" (a `{ty}`)"))))
+        })
+    };
+    if let Some((part, span, holds)) = found(names::sensitive_part) {
+        cx.error_at(
+            span,
+            format!("field `{name_text}`{holds} of `{ident}` looks like it holds sensitive data (`{part}`), and a `CookieValue` goes in a cookie"),
             format!("move `{name_text}` out of `{ident}`, into a `#[session(sensitive)]` field of the schema; if it is truly harmless, say why with `#[cookie_value(allow_sensitive = \"...\")]` on `{name_text}`"),
         );
         return None;
     }
-    let part = names::authorization_part(&name_text)?;
+    let (part, _, holds) = found(names::authorization_part)?;
     Some(format!(
-        "a `plain` cookie would let the user change `{name_text}` of `{ident}`, which looks like authorization or \
-         identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) is tamper-evident; or \
-         keep the field on the server with `#[session]`; if changing `{name_text}` grants nothing, say why with \
-         `#[cookie_value(allow_sensitive = \"...\")]` on it"
+        "a `plain` cookie would let the user change `{name_text}`{holds} of `{ident}`, which looks like \
+         authorization or identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) is \
+         tamper-evident; or keep the field on the server with `#[session]`; if changing `{name_text}` grants \
+         nothing, say why with `#[cookie_value(allow_sensitive = \"...\")]` on it"
     ))
 }
 
@@ -232,7 +243,8 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
     let ident = &input.ident;
     let private = quote!(#krate::__private);
     // Why a user must not change the value: a field of its own, else one of a field's type.
-    let own: Vec<String> = fields.iter().filter_map(|field| check_field_name(cx, ident, field)).collect();
+    let own: Vec<String> =
+        fields.iter().enumerate().filter_map(|(index, field)| check_field_name(cx, ident, index, field)).collect();
     let mut reasons = vec![option(own.into_iter().next())];
     let members: Vec<syn::Member> = fields
         .iter()

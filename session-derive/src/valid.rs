@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use quote::ToTokens;
-use syn::{GenericArgument, Ident, PathArguments, Type};
+use syn::{ext::IdentExt, spanned::Spanned, GenericArgument, Ident, PathArguments, Type};
 
 use crate::{
     attr::{Field, Protection, SameSite, Schema, HANDLE_METHODS},
@@ -246,26 +246,39 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
         );
     }
     if cookie.allow_sensitive.is_none() {
-        // The cookie name is what leaks; the field name says what the value is.
+        // The cookie name is what leaks; the field name says what the value is, and so does its type's
+        // (`remember: AuthToken`). A `Secret` is refused above already.
+        let types = if secret_type(field.ty).is_some() { Vec::new() } else { type_names(field.ty) };
         let found = |part_of: fn(&str) -> Option<String>| {
             part_of(name)
-                .map(|part| (part, name_span))
-                .or_else(|| part_of(&field.name).map(|part| (part, field.ident.span())))
+                .map(|part| (part, name_span, None))
+                .or_else(|| part_of(&field.name).map(|part| (part, field.ident.span(), None)))
+                .or_else(|| {
+                    types.iter().find_map(|ty| part_of(&ty.unraw().to_string()).map(|part| (part, ty.span(), Some(ty))))
+                })
         };
-        if let Some((part, span)) = found(names::sensitive_part) {
+        if let Some((part, span, ty)) = found(names::sensitive_part) {
+            let message = match ty {
+                Some(ty) => format!("cookie `{name}` holds `{ty}`, which looks like sensitive data (`{part}`)"),
+                None => format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
+            };
             cx.error_at(
                 span,
-                format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
+                message,
                 "keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = \"...\")]`",
             );
-        } else if let Some((part, span)) =
+        } else if let Some((part, span, ty)) =
             found(names::authorization_part).filter(|_| cookie.protection() == Protection::Plain)
         {
             // Signed and private cookies are tamper-evident, so only a plain one lets the user raise their
             // own privileges or become someone else.
+            let message = match ty {
+                Some(ty) => format!("plain cookie `{name}` holds `{ty}`, which looks like authorization or identity data (`{part}`) that the user can change"),
+                None => format!("plain cookie `{name}` looks like it holds authorization or identity data (`{part}`), which the user can change"),
+            };
             cx.error_at(
                 span,
-                format!("plain cookie `{name}` looks like it holds authorization or identity data (`{part}`), which the user can change"),
+                message,
                 "remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
             );
         }
@@ -412,6 +425,41 @@ fn first_type_argument(segment: &syn::PathSegment) -> Option<&Type> {
     }
 }
 
+/// The names of the types in `ty`, outermost first: the last segment of every path in it, and of the paths
+/// in their generic arguments, tuples, arrays and references (`Option<(AuthToken, u8)>` gives `Option`,
+/// `AuthToken` and `u8`). Module segments are left out: `auth::Theme` is a theme.
+pub(crate) fn type_names(ty: &Type) -> Vec<&Ident> {
+    fn walk<'a>(ty: &'a Type, names: &mut Vec<&'a Ident>) {
+        match ty {
+            Type::Path(path) => {
+                if let Some(qself) = &path.qself {
+                    walk(&qself.ty, names);
+                }
+                names.extend(path.path.segments.last().map(|segment| &segment.ident));
+                for segment in &path.path.segments {
+                    if let PathArguments::AngleBracketed(args) = &segment.arguments {
+                        for arg in &args.args {
+                            if let GenericArgument::Type(ty) = arg {
+                                walk(ty, names);
+                            }
+                        }
+                    }
+                }
+            }
+            Type::Tuple(tuple) => tuple.elems.iter().for_each(|elem| walk(elem, names)),
+            Type::Array(array) => walk(&array.elem, names),
+            Type::Slice(slice) => walk(&slice.elem, names),
+            Type::Reference(reference) => walk(&reference.elem, names),
+            Type::Paren(paren) => walk(&paren.elem, names),
+            Type::Group(group) => walk(&group.elem, names),
+            _ => {}
+        }
+    }
+    let mut names = Vec::new();
+    walk(ty, &mut names);
+    names
+}
+
 /// True if `ty` mentions the type parameter `param` anywhere.
 pub(crate) fn mentions(ty: &Type, param: &Ident) -> bool {
     fn walk(stream: proc_macro2::TokenStream, ident: &Ident) -> bool {
@@ -422,4 +470,47 @@ pub(crate) fn mentions(ty: &Type, param: &Ident) -> bool {
         })
     }
     walk(ty.to_token_stream(), param)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_names;
+    use crate::names::{authorization_part, sensitive_part};
+
+    fn names_of(ty: &str) -> Vec<String> {
+        let ty: syn::Type = syn::parse_str(ty).unwrap();
+        type_names(&ty).iter().map(|ident| ident.to_string()).collect()
+    }
+
+    #[test]
+    fn type_names_are_the_types_not_their_modules() {
+        assert_eq!(names_of("Option<AuthToken>"), ["Option", "AuthToken"]);
+        assert_eq!(names_of("auth::Theme"), ["Theme"]);
+        assert_eq!(names_of("&'static [(u8, Role); 2]"), ["u8", "Role"]);
+        assert_eq!(names_of("Vec<std::string::String>"), ["Vec", "String"]);
+    }
+
+    #[test]
+    fn common_harmless_types_pass() {
+        for ty in [
+            "String",
+            "u64",
+            "bool",
+            "Theme",
+            "Locale",
+            "Option<Vec<u8>>",
+            "chrono::DateTime<chrono::Utc>",
+            "chrono::NaiveDate",
+            "time::OffsetDateTime",
+            "std::time::Duration",
+            "uuid::Uuid",
+            "[u8; 16]",
+            "(u16, char)",
+        ] {
+            for name in names_of(ty) {
+                assert_eq!(sensitive_part(&name), None, "{ty}");
+                assert_eq!(authorization_part(&name), None, "{ty}");
+            }
+        }
+    }
 }

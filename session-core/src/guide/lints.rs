@@ -208,8 +208,10 @@
 //! `password`, `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `credential(s)`, `ssn`, `cvv`,
 //! `cvc`, `pin` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent words make `api_key`,
 //! `access_key`, `credit_card`, `card_number`, `private_key` or `session_id` (so `apiKey` and `api-key` match
-//! too). The name checked is the cookie's: the field name, or the one given with `name = "..."`. Signing or
-//! encrypting the cookie does not help: the value still leaves the server.
+//! too). The names checked are the cookie's (the field name, or the one given with `name = "..."`), then the
+//! field's, then those of the types in the field's type: the last segment of each path, through generic
+//! arguments, tuples and arrays (`Option<AuthToken>` is checked as `Option` and `AuthToken`; the module in
+//! `auth::Theme` is not). Signing or encrypting the cookie does not help: the value still leaves the server.
 //!
 //! `tests/ui/fail/sensitive_name_password.rs`:
 //!
@@ -257,6 +259,34 @@
 //!   |                     ^^^^^^^^
 //! ```
 //!
+//! `tests/ui/fail/cookie_type_named_like_a_token.rs`:
+//!
+//! ```compile_fail
+//! use session_core::{CookieValue, SessionSchema};
+//!
+//! #[derive(Clone, CookieValue)]
+//! struct AuthToken([u8; 16]);
+//!
+//! // The field's name says nothing; the name of its type does.
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_age = "30d")]
+//!     remember: Option<AuthToken>,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `remember` holds `AuthToken`, which looks like sensitive data (`auth`)
+//!
+//!        help: keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = "...")]`
+//!   --> ui/fail/cookie_type_named_like_a_token.rs:10:22
+//!    |
+//! 10 |     remember: Option<AuthToken>,
+//!    |                      ^^^^^^^^^
+//! ```
+//!
 //! When the name is a false alarm, say why with `allow_sensitive`; the reason is kept in the schema's
 //! metadata and shown by [`report`](crate::report()), where a reviewer sees it:
 //!
@@ -277,8 +307,8 @@
 //! ## Inside a cookie value
 //!
 //! A struct that derives [`CookieValue`](crate::CookieValue) exists to be put in a cookie, and the schema
-//! that stores it sees only the type's name. So the derive itself checks the names of the struct's fields
-//! with the same words, and refuses the field:
+//! that stores it sees only the type's name. So the derive itself checks the names of the struct's fields,
+//! and of the types in them, with the same words, and refuses the field:
 //!
 //! `tests/ui/fail/sensitive_field_inside_cookie_value.rs`:
 //!
@@ -339,6 +369,8 @@
 //! `super_user`, `user_type`, `user_level`, `account_type` or `access_level` (so `userId` and `user-id`
 //! match too). Whole words only: `telescope`, `console`, `fluid` and `grouped_view` pass, and so does
 //! `group_by`, which groups rows rather than naming a group.
+//! The names of the types in the field's type are checked the same way, so a plain `UserId` or `Role` is
+//! refused whatever the field is called; `Uuid`, `Theme` or `String` are not such names.
 //!
 //! `tests/ui/fail/plain_cookie_named_like_a_role.rs`:
 //!
@@ -409,8 +441,36 @@
 //!   |                            ^^^^^^^^
 //! ```
 //!
-//! The same holds for the fields of a `#[derive(CookieValue)]` struct in a plain cookie, looked for through
-//! `Option`, `Vec`, arrays, tuples and nested structs:
+//! `tests/ui/fail/plain_cookie_type_like_a_user_id.rs`:
+//!
+//! ```compile_fail
+//! use session_core::{CookieValue, SessionSchema};
+//!
+//! #[derive(Clone, CookieValue)]
+//! struct UserId(u64);
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(plain)]
+//!     who: UserId,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: plain cookie `who` holds `UserId`, which looks like authorization or identity data (`user_id`) that the user can change
+//!
+//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!  --> ui/fail/plain_cookie_type_like_a_user_id.rs:9:10
+//!   |
+//! 9 |     who: UserId,
+//!   |          ^^^^^^
+//! ```
+//!
+//! The same holds for the fields of a `#[derive(CookieValue)]` struct in a plain cookie, by their names and
+//! the names of their types (`level: Role`), looked for through `Option`, `Vec`, arrays, tuples and nested
+//! structs:
 //!
 //! `tests/ui/fail/plain_cookie_with_admin_inside.rs`:
 //!

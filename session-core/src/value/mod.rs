@@ -170,9 +170,10 @@ pub trait CookieValue: Sized {
     }
 
     /// Why a user must not be able to change this value, if they must not: `#[derive(CookieValue)]` sets it
-    /// for a struct with a field named like authorization or identity data (`is_admin`, `user_id`), and
-    /// `Option`, `Vec`, arrays and tuples pass on their elements'. `#[derive(SessionSchema)]` refuses such a
-    /// value in a `plain` cookie, with this as the message. `None` for hand-written impls.
+    /// for a struct with a field named or typed like authorization or identity data (`is_admin`, `user_id`,
+    /// `level: Role`), and `Option`, `Vec`, arrays and tuples pass on their elements'.
+    /// `#[derive(SessionSchema)]` refuses such a value in a `plain` cookie, with this as the message. `None`
+    /// for hand-written impls.
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = None;
 }
 

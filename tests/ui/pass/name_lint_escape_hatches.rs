@@ -32,6 +32,23 @@ pub struct View {
     pub group: u8,
 }
 
+/// Which people a visitor is shown, by their user ids: identity data by its type's name.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub struct UserId(pub u64);
+
+/// A remembered sign-in: sensitive by its type's name.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub struct AuthToken(pub [u8; 8]);
+
+/// A colour scheme: no name in `Option<(Theme, u8)>` looks sensitive.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub enum Theme {
+    /// Dark text on light.
+    Light,
+    /// Light text on dark.
+    Dark,
+}
+
 /// What we keep about a visitor.
 #[derive(SessionSchema)]
 pub struct Visitor {
@@ -62,6 +79,21 @@ pub struct Visitor {
     /// Plain, allowed on the schema's field.
     #[cookie(plain, allow_sensitive = "a preview of what an admin sees; the server checks the real role")]
     pub preview: Viewer,
+    /// Signed: a user id of a type so named, in a cookie the user cannot change.
+    #[cookie]
+    pub last_author: UserId,
+    /// A type named like a credential, allowed on the field.
+    #[cookie(private, allow_sensitive = "a test fixture, not a real credential")]
+    pub fixture: AuthToken,
+    /// Harmless type names, in a plain cookie.
+    #[cookie(plain)]
+    pub scheme: Option<(Theme, u8, bool)>,
+    /// More harmless type names.
+    #[cookie(plain, max_len = 16)]
+    pub locale: Option<String>,
+    /// A time and an id that is not a user's.
+    #[cookie(plain)]
+    pub seen: Option<(time::OffsetDateTime, uuid::Uuid)>,
 }
 
 fn main() {
