@@ -252,6 +252,22 @@ impl<'a> Schema<'a> {
             });
         }
 
+        // rustc accepts a derive's helper attributes anywhere on the item, so one in the wrong place would
+        // be ignored without a word.
+        for attr in &input.attrs {
+            for (name, place) in [("cookie", "kept in a cookie"), ("session", "kept on the server")] {
+                if attr.path().is_ident(name) {
+                    cx.error(
+                        attr,
+                        format!("`#[{name}]` on the struct is not read"),
+                        format!(
+                            "`#[{name}]` goes on each field {place}; the struct itself takes `#[schema(...)]` ({SCHEMA_KEYS})"
+                        ),
+                    );
+                }
+            }
+        }
+
         let fields = fields
             .iter()
             .map(|field| {
@@ -269,6 +285,12 @@ impl<'a> Schema<'a> {
                         } else {
                             cookie = Some(CookieAttr::parse(cx, attr));
                         }
+                    } else if attr.path().is_ident("schema") {
+                        cx.error(
+                            attr,
+                            "`#[schema]` on a field is not read",
+                            "`#[schema(...)]` goes on the struct; a field takes `#[cookie(...)]` or `#[session(...)]`",
+                        );
                     } else if attr.path().is_ident("session") {
                         if session.is_some() {
                             cx.error(

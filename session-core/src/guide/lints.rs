@@ -1131,6 +1131,36 @@
 //!   |                                      ^^
 //! ```
 //!
+//! An attribute in the wrong place is refused too, though the compiler would accept it: `#[cookie]` and
+//! `#[session]` go on fields, `#[schema]` on the struct.
+//!
+//! `tests/ui/fail/field_attribute_on_the_struct.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! #[cookie(plain)]
+//! struct Visitor {
+//!     #[cookie]
+//!     theme: u8,
+//!     #[session]
+//!     user_id: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `#[cookie]` on the struct is not read
+//!
+//!        help: `#[cookie]` goes on each field kept in a cookie; the struct itself takes `#[schema(...)]` (handle, cookie_budget, crate)
+//!  --> ui/fail/field_attribute_on_the_struct.rs:4:1
+//!   |
+//! 4 | #[cookie(plain)]
+//!   | ^^^^^^^^^^^^^^^^
+//! ```
+//!
 //! # 7. Generic cookie fields
 //!
 //! The size of a generic field cannot be checked when the schema is compiled, so generic cookie fields are
