@@ -11,8 +11,8 @@ use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields,
 use crate::{
     ctxt::Ctxt,
     meta::{
-        flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, rename_from, string, type_value, word,
-        Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
+        flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, rename_from, reserved_store_key,
+        string, type_value, word, Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
     },
     names,
 };
@@ -505,16 +505,7 @@ impl SessionAttr {
                     if let Some(lit) = string(cx, meta)? {
                         if lit.value().is_empty() {
                             cx.error(&lit, "a store key cannot be empty", "omit `name` to use the field name");
-                        } else if lit.value().starts_with('@') {
-                            cx.error(
-                                &lit,
-                                format!(
-                                    "the store key `{}` starts with `@`, which the runtime keeps for itself",
-                                    lit.value()
-                                ),
-                                "choose a name that does not start with `@`",
-                            );
-                        } else {
+                        } else if !reserved_store_key(cx, &lit) {
                             session.name = Some(Located { value: lit.value(), span: lit.span() });
                         }
                     }

@@ -264,9 +264,26 @@ pub(crate) fn rename_from(cx: &Ctxt, meta: &ParseNestedMeta, place: Place) -> sy
             "`rename_from` needs the store key the field had in the earlier release",
             "write `rename_from = \"old_key\"`",
         ),
+        // A value the runtime stored under its own key would be moved into the field.
+        Place::Session if reserved_store_key(cx, &lit) => {}
         Place::Cookie | Place::Session => return Ok(Some(Located { value: old, span: lit.span() })),
     }
     Ok(None)
+}
+
+/// Refuses a store key starting with `@`, which the runtime keeps for its own fields (`@remember_for`), and
+/// says whether it did.
+pub(crate) fn reserved_store_key(cx: &Ctxt, lit: &LitStr) -> bool {
+    let key = lit.value();
+    if !key.starts_with('@') {
+        return false;
+    }
+    cx.error(
+        lit,
+        format!("the store key `{key}` starts with `@`, which the runtime keeps for itself"),
+        "choose a name that does not start with `@`",
+    );
+    true
 }
 
 /// `migrate_from` in `#[cookie]`: cookies are not migrated, and the error says what happens instead.

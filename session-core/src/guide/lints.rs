@@ -1553,7 +1553,8 @@
 //!    |                                     ^^^
 //! ```
 //!
-//! Store keys starting with `@` are the runtime's own (it keeps "remember me" under one):
+//! Store keys starting with `@` are the runtime's own (it keeps "remember me" under one), in `name` and in
+//! `rename_from` alike:
 //!
 //! `tests/ui/fail/reserved_store_key.rs`:
 //!
