@@ -193,7 +193,8 @@ impl<'a> Schema<'a> {
             }
         };
 
-        let mut handle = format_ident!("{}Session", input.ident);
+        // Spanned on the schema's name, so a clash with another type of that name (E0428) points there.
+        let mut handle = format_ident!("{}Session", input.ident, span = input.ident.span());
         let mut krate: Path = syn::parse_quote!(::session_core);
         let mut cookie_budget = DEFAULT_COOKIE_BUDGET;
         let mut cookie_budget_span = None;

@@ -125,7 +125,9 @@ pub(crate) fn handle_struct(schema: &Schema) -> TokenStream {
          through `SessionLayer` with `RequestSessionExt::session`. Cookie accessors do no I/O; the first \
          session accessor loads the record once."
     );
-    quote! {
+    // Spanned on the schema's name, as the handle's name is, so that a clash with another type of that name
+    // (E0428) points at the schema rather than at the derive.
+    quote_spanned! {ident.span()=>
         #[doc = #doc]
         #vis struct #handle {
             __raw: #krate::__private::RawSession,

@@ -29,6 +29,10 @@ use syn::{parse_macro_input, DeriveInput};
 
 /// Turns a struct whose fields are marked `#[cookie(...)]` or `#[session(...)]` into a typed session
 /// handle (`VisitorSession` for `struct Visitor`). See the `session-core` documentation.
+///
+/// The handle is a type beside the struct: when another type in the module has its name, the compiler
+/// reports E0428 on the struct's name (with two errors about the handle's field `__raw` after it); name the
+/// handle with `#[schema(handle = "...")]`.
 #[proc_macro_derive(SessionSchema, attributes(cookie, session, schema))]
 pub fn derive_session_schema(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -15,7 +15,8 @@
 //! ([4](#4-size)), cookie names and attributes ([5](#5-cookie-names-and-attributes)), the attribute language
 //! itself ([6](#6-unknown-duplicate-or-conflicting-keys)), generics ([7](#7-generic-cookie-fields)), and
 //! what an earlier release stored ([8](#8-schema-changes)); then the structural rules every schema follows
-//! ([routing](#every-field-routed-once), [owners and privileges](#owners-and-privileges)) and the run-time
+//! ([routing](#every-field-routed-once), [owners and privileges](#owners-and-privileges),
+//! [the handle's name](#the-handles-name)) and the run-time
 //! check that backs the size bound
 //! ([at run time](#at-run-time)).
 //!
@@ -1578,6 +1579,77 @@
 //!   |
 //! 5 |     #[session(name = "@remember_for")]
 //!   |                      ^^^^^^^^^^^^^^^
+//! ```
+//!
+//! # The handle's name
+//!
+//! The handle is a type beside the schema, named after it (`VisitorSession` for `Visitor`), so no other type
+//! in the module may have that name. The compiler reports the clash on the schema's name, followed by two
+//! errors about the handle's field `__raw`, which the derive's code looks for in the other type; all three
+//! go when the handle gets another name with `#[schema(handle = "...")]`:
+//!
+//! `tests/ui/fail/handle_name_taken.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! pub struct UserSession {
+//!     pub started: u64,
+//! }
+//!
+//! #[derive(SessionSchema)]
+//! struct User {
+//!     #[session]
+//!     id_number: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error[E0428]: the name `UserSession` is defined multiple times
+//!  --> ui/fail/handle_name_taken.rs:8:8
+//!   |
+//! 3 | pub struct UserSession {
+//!   | ---------------------- previous definition of the type `UserSession` here
+//! ...
+//! 8 | struct User {
+//!   |        ^^^^ `UserSession` redefined here
+//!   |
+//!   = note: `UserSession` must be defined only once in the type namespace of this module
+//!
+//! error[E0609]: no field `__raw` on type `&UserSession`
+//!  --> ui/fail/handle_name_taken.rs:7:10
+//!   |
+//! 7 | #[derive(SessionSchema)]
+//!   |          ^^^^^^^^^^^^^ unknown field
+//!   |
+//!   = note: this error originates in the derive macro `SessionSchema` (in Nightly builds, run with -Z macro-backtrace for more info)
+//!
+//! error[E0560]: struct `UserSession` has no field named `__raw`
+//!  --> ui/fail/handle_name_taken.rs:7:10
+//!   |
+//! 7 | #[derive(SessionSchema)]
+//!   |          ^^^^^^^^^^^^^ `UserSession` does not have this field
+//!   |
+//!   = note: all struct fields are already assigned
+//!   = note: this error originates in the derive macro `SessionSchema` (in Nightly builds, run with -Z macro-backtrace for more info)
+//! ```
+//!
+//! ```
+//! use session_core::SessionSchema;
+//!
+//! pub struct UserSession {
+//!     pub started: u64,
+//! }
+//!
+//! #[derive(SessionSchema)]
+//! #[schema(handle = "UserHandle")]
+//! struct User {
+//!     #[session]
+//!     id_number: u64,
+//! }
+//! # fn _uses(_: UserHandle) {}
 //! ```
 //!
 //! # All at once

@@ -32,7 +32,8 @@
 //! # What the derive generates
 //!
 //! `#[derive(SessionSchema)]` on `struct Visitor` generates a handle, `VisitorSession`, with the struct's
-//! visibility and one documented accessor per field (rename the handle with `#[schema(handle = "Name")]`).
+//! visibility and one documented accessor per field (rename the handle with `#[schema(handle = "Name")]`,
+//! as when another type in the module already has the name).
 //! For a field `x: T`:
 //!
 //! | field | reader | writer | remover |
