@@ -110,8 +110,20 @@ pub(crate) fn value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Exp
     after_equals(cx, meta, "a value")
 }
 
-/// `key = Type`.
+/// `key = Type`. A quoted type, as serde's attributes take them, is refused with the type unquoted as the
+/// help, rather than with syn's bare "expected type".
 pub(crate) fn type_value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<syn::Type>> {
+    if meta.input.peek(Token![=]) && meta.input.peek2(LitStr) {
+        let lit: LitStr = meta.value()?.parse()?;
+        let key = key_name(meta);
+        let written = lit.parse::<syn::Type>().map_or_else(|_| example(&key).to_owned(), |_| lit.value());
+        cx.error(
+            &lit,
+            format!("`{key}` takes a type, not a string"),
+            format!("write the type without quotes: `{key} = {}`", written.trim()),
+        );
+        return Ok(None);
+    }
     after_equals(cx, meta, "a type")
 }
 

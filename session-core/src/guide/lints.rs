@@ -1247,6 +1247,32 @@
 //!    |                                                       ^^^^^^^^^^^^^^^^ required by this bound in `migrate`
 //! ```
 //!
+//! `migrate_from` takes the type as Rust code, not in quotes as serde's attributes do:
+//!
+//! `tests/ui/fail/migrate_from_in_quotes.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(migrate_from = "u32")]
+//!     visits: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: `migrate_from` takes a type, not a string
+//!
+//!        help: write the type without quotes: `migrate_from = u32`
+//!  --> ui/fail/migrate_from_in_quotes.rs:5:30
+//!   |
+//! 5 |     #[session(migrate_from = "u32")]
+//!   |                              ^^^^^
+//! ```
+//!
 //! An old name that a field of the schema uses now would hand its values to two fields:
 //!
 //! `tests/ui/fail/rename_from_another_fields_key.rs`:
