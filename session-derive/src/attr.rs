@@ -132,6 +132,9 @@ pub(crate) struct CookieAttr {
     pub(crate) server_only: Vec<Located<&'static str>>,
     /// `rename_from = "..."`: the cookie's name in an earlier release.
     pub(crate) rename_from: Option<Located<String>>,
+    /// An unknown key or a syntax error left keys unread: `valid.rs` skips the checks that fire on a missing
+    /// key (`max_len`, `allow_sensitive`, `name`), which would only repeat the mistake.
+    pub(crate) incomplete: bool,
 }
 
 impl CookieAttr {
@@ -341,12 +344,13 @@ impl CookieAttr {
             sensitive: None,
             server_only: Vec::new(),
             rename_from: None,
+            incomplete: false,
         };
         if matches!(attr.meta, syn::Meta::Path(_)) {
             return cookie;
         }
         let mut seen = Vec::new();
-        parse_keys(cx, attr, COOKIE_KEYS, &mut seen, |key, meta| {
+        let all_read = parse_keys(cx, attr, COOKIE_KEYS, &mut seen, |key, meta| {
             let span = meta.path.span();
             match key {
                 "plain" | "signed" | "private" if word(cx, meta)? => {
@@ -476,6 +480,7 @@ impl CookieAttr {
             }
             Ok(true)
         });
+        cookie.incomplete = !all_read;
         cookie
     }
 }

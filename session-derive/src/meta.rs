@@ -27,27 +27,30 @@ pub(crate) struct Located<T> {
 }
 
 /// Runs `handle` for each `key` or `key = value` of `attr`, reporting unknown keys (with `valid`, the list
-/// of valid ones) and duplicates, and going on after each error.
+/// of valid ones) and duplicates, and going on after each error. Returns whether every key was read: after
+/// an unknown key or a syntax error, a key the user meant may be missing, and checks that fire on a missing
+/// key would only repeat the mistake.
 pub(crate) fn parse_keys(
     cx: &Ctxt,
     attr: &Attribute,
     valid: &str,
     seen: &mut Vec<String>,
     mut handle: impl FnMut(&str, &ParseNestedMeta) -> syn::Result<bool>,
-) {
+) -> bool {
     let attr_name = attr.path().get_ident().map(Ident::to_string).unwrap_or_default();
     match &attr.meta {
         syn::Meta::List(_) => {}
-        syn::Meta::Path(_) => return,
+        syn::Meta::Path(_) => return true,
         syn::Meta::NameValue(name_value) => {
             cx.error(
                 name_value,
                 format!("`#[{attr_name}]` takes a list of keys, not a value"),
                 format!("write `#[{attr_name}]` alone or `#[{attr_name}(key = value, ...)]`"),
             );
-            return;
+            return false;
         }
     }
+    let mut all_read = true;
     let result = attr.parse_nested_meta(|meta| {
         let key = key_name(&meta);
         if seen.contains(&key) {
@@ -59,6 +62,7 @@ pub(crate) fn parse_keys(
         let known = valid.split(", ").any(|k| k == key)
             || (attr_name == "cookie" && EXPLAINED_COOKIE_KEYS.contains(&key.as_str()));
         if !known || !handle(&key, &meta)? {
+            all_read = false;
             cx.error(
                 &meta.path,
                 format!("unknown key `{key}` in `#[{attr_name}]`"),
@@ -78,8 +82,14 @@ pub(crate) fn parse_keys(
         Ok(())
     });
     if let Err(error) = result {
-        cx.syn_error(error);
+        cx.error_at(
+            error.span(),
+            error,
+            format!("write the keys as `#[{attr_name}(key, key = value, ...)]`, separated by commas"),
+        );
+        all_read = false;
     }
+    all_read
 }
 
 /// The other field attribute that accepts `key`, for a key given to the wrong one (`#[cookie(flash)]`).

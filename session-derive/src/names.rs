@@ -178,13 +178,26 @@ pub(crate) fn snake_case(ident: &str) -> String {
     words(ident).join("_")
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo; else the
+/// longest candidate that `word` spells out further (`max_length` and `maxlength` for `max_len`,
+/// `same_site_policy` for `same_site`), underscores aside.
 pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.collect();
+    let squashed = |text: &str| text.replace('_', "");
     candidates
-        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .iter()
+        .map(|candidate| (edit_distance(word, candidate), *candidate))
         .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+        .or_else(|| {
+            // Four letters at least, so that a short key does not claim every word it begins.
+            candidates
+                .iter()
+                .copied()
+                .filter(|candidate| candidate.len() >= 4 && squashed(word).starts_with(&squashed(candidate)))
+                .max_by_key(|candidate| candidate.len())
+        })
 }
 
 /// Levenshtein distance, by the usual two-row dynamic programme.
@@ -318,6 +331,10 @@ mod tests {
         assert_eq!(closest("httponly", keys.into_iter()), Some("http_only"));
         assert_eq!(closest("maxlen", keys.into_iter()), Some("max_len"));
         assert_eq!(closest("colour", keys.into_iter()), None);
+        assert_eq!(closest("max_length", keys.into_iter()), Some("max_len"));
+        assert_eq!(closest("maxlength", keys.into_iter()), Some("max_len"));
+        assert_eq!(closest("same_site_policy", keys.into_iter()), Some("same_site"));
+        assert_eq!(closest("max", keys.into_iter()), None);
     }
 
     #[test]

@@ -245,7 +245,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             "route it to the server with `#[session(sensitive)]`",
         );
     }
-    if cookie.allow_sensitive.is_none() {
+    if cookie.allow_sensitive.is_none() && !cookie.incomplete {
         // The cookie name is what leaks; the field name says what the value is, and so does its type's
         // (`remember: AuthToken`). A `Secret` is refused above already.
         let types = if secret_type(field.ty).is_some() { Vec::new() } else { type_names(field.ty) };
@@ -293,7 +293,9 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
         );
     }
 
-    if cookie.name.is_none() && !names::is_cookie_token(name) {
+    // The name a misspelt `name` key would have given is unknown, so the field's own is not judged.
+    let default_name_unsure = cookie.name.is_none() && cookie.incomplete;
+    if cookie.name.is_none() && !default_name_unsure && !names::is_cookie_token(name) {
         // An explicit `name = "..."` is checked where it is parsed; this is the field's own name.
         cx.error_at(
             name_span,
@@ -301,7 +303,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             "give the cookie an ASCII name with `#[cookie(name = \"...\")]`",
         );
     }
-    if DEFAULT_ID_COOKIE_NAMES.contains(&name) {
+    if DEFAULT_ID_COOKIE_NAMES.contains(&name) && !default_name_unsure {
         cx.error_at(
             name_span,
             format!("cookie `{name}` has a name the session id cookie takes by default, so setting it would replace the visitor's session id"),
@@ -357,7 +359,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
         }
     }
 
-    if cookie.max_len.is_none() {
+    if cookie.max_len.is_none() && !cookie.incomplete {
         if let Some((ty, counts)) = unbounded_type(field.ty) {
             match growing_element(ty) {
                 // `max_len` counts the elements, and cannot bound each one as well.

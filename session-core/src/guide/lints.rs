@@ -1012,6 +1012,35 @@
 //!   |                      ^^^^^^^^
 //! ```
 //!
+//! A key spelled out further than the one it means (`max_length`, `maxlength`) suggests that one. The
+//! attribute's checks that would fire on a key the mistake left missing (here `max_len`; likewise
+//! `allow_sensitive` and `name`) are left out, as after a syntax error, so the mistake is reported once:
+//!
+//! `tests/ui/fail/cookie_key_spelled_out.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! // The misspelt key is the one mistake: the field is not also reported as lacking `max_len`.
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(max_length = 16)]
+//!     locale: String,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: unknown key `max_length` in `#[cookie]`
+//!
+//!        help: did you mean `max_len`? The valid keys are: plain, signed, private, name, max_len, max_age, http_only, secure, same_site, path, domain, partitioned, allow_sensitive, rename_from
+//!  --> ui/fail/cookie_key_spelled_out.rs:6:14
+//!   |
+//! 6 |     #[cookie(max_length = 16)]
+//!   |              ^^^^^^^^^^
+//! ```
+//!
 //! A key of the other attribute says where it belongs:
 //!
 //! `tests/ui/fail/flash_cookie_key.rs`:
