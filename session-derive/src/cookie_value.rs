@@ -12,7 +12,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use crate::{
     ctxt::Ctxt,
     expand::option,
-    meta::{parse_keys, reason},
+    meta::{key_name, parse_keys, reason, skip_value},
     names,
     valid::{mentions, type_names},
 };
@@ -45,8 +45,12 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
 /// same override as `#[schema(crate = "...")]`).
 fn krate(cx: &Ctxt, input: &DeriveInput) -> TokenStream {
     let mut krate = quote!(::session_core);
+    let mut seen = Vec::new();
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
         let result = attr.parse_nested_meta(|meta| {
+            if duplicate_key(cx, &meta, &mut seen)? {
+                return Ok(());
+            }
             if meta.path.is_ident("crate") {
                 let lit: LitStr = meta.value()?.parse()?;
                 match lit.parse::<syn::Path>() {
@@ -72,6 +76,19 @@ fn krate(cx: &Ctxt, input: &DeriveInput) -> TokenStream {
         }
     }
     krate
+}
+
+/// Reports a key given twice to one type or variant (across its `#[cookie_value]` attributes too), and skips
+/// its value; otherwise notes it in `seen`. A second `rename` would otherwise silently win over the first.
+fn duplicate_key(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta, seen: &mut Vec<String>) -> syn::Result<bool> {
+    let key = key_name(meta);
+    if !seen.contains(&key) {
+        seen.push(key);
+        return Ok(false);
+    }
+    cx.error(&meta.path, format!("duplicate key `{key}` in `#[cookie_value]`"), "give each key once");
+    skip_value(meta)?;
+    Ok(true)
 }
 
 /// Reports an unknown key of `#[cookie_value]` and skips its value, so parsing goes on.
@@ -168,8 +185,12 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
                 "give it an ASCII name in the cookie with `#[cookie_value(rename = \"...\")]`",
             );
         }
+        let mut seen = Vec::new();
         for attr in variant.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
             let result = attr.parse_nested_meta(|meta| {
+                if duplicate_key(cx, &meta, &mut seen)? {
+                    return Ok(());
+                }
                 if meta.path.is_ident("rename") {
                     let lit: LitStr = meta.value()?.parse()?;
                     let value = lit.value();
