@@ -7,12 +7,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{ext::IdentExt, spanned::Spanned};
-use syn::{Data, DeriveInput, Fields, LitStr};
+use syn::{Data, DeriveInput, Fields};
 
 use crate::{
     ctxt::Ctxt,
     expand::option,
-    meta::{key_name, parse_keys, reason, skip_value},
+    meta::{key_name, parse_keys, reason, skip_value, string},
     names,
     valid::{mentions, type_names},
 };
@@ -52,7 +52,7 @@ fn krate(cx: &Ctxt, input: &DeriveInput) -> TokenStream {
                 return Ok(());
             }
             if meta.path.is_ident("crate") {
-                let lit: LitStr = meta.value()?.parse()?;
+                let Some(lit) = string(cx, &meta)? else { return Ok(()) };
                 match lit.parse::<syn::Path>() {
                     Ok(path) => krate = quote!(#path),
                     Err(_) => cx.error(
@@ -192,7 +192,7 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
                     return Ok(());
                 }
                 if meta.path.is_ident("rename") {
-                    let lit: LitStr = meta.value()?.parse()?;
+                    let Some(lit) = string(cx, &meta)? else { return Ok(()) };
                     let value = lit.value();
                     // Separator-free and escape-free, so the variant can sit in a composite unescaped.
                     if is_plain_cookie_word(&value) {

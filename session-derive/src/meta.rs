@@ -153,7 +153,13 @@ pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Li
     let Some(expr) = value(cx, meta)? else { return Ok(None) };
     let key = key_name(meta);
     let Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) = expr else {
-        cx.error(&expr, format!("`{key}` takes a string"), format!("write `{key} = {}`", example(&key)));
+        // A bare word or number is most likely the string meant, without its quotes.
+        let quoted = match &expr {
+            Expr::Path(path) => format!("\"{}\"", path.to_token_stream().to_string().replace(' ', "")),
+            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => format!("\"{}\"", int.base10_digits()),
+            _ => example(&key).to_owned(),
+        };
+        cx.error(&expr, format!("`{key}` takes a string"), format!("write `{key} = {quoted}`"));
         return Ok(None);
     };
     if lit.value().len() > MAX_ATTRIBUTE_BYTES {
@@ -259,6 +265,7 @@ fn example(key: &str) -> &'static str {
         "crate" => "\"::session_core\"",
         "cookie_budget" => "8190",
         "rename_from" => "\"old_name\"",
+        "rename" => "\"dark\"",
         "migrate_from" => "OldType",
         _ => "...",
     }

@@ -1,0 +1,10 @@
+use session_core::CookieValue;
+
+#[derive(CookieValue)]
+enum Theme {
+    Light,
+    #[cookie_value(rename = night)]
+    Dark,
+}
+
+fn main() {}
