@@ -391,13 +391,11 @@ fn secret_type(ty: &Type) -> Option<&Type> {
     (segment.ident == "Option").then(|| first_type_argument(segment).and_then(secret_type)).flatten()
 }
 
-/// The unbounded collection in `ty` (looking through `Option`), and what its `max_len` counts.
+/// The unbounded collection in `ty` (looking through `Option`), and what its `max_len` counts. Not through
+/// `Box` or `&`: neither is a `CookieValue`, so `max_len` would not help, and the trait bound says so.
 fn unbounded_type(ty: &Type) -> Option<(&Type, &'static str)> {
-    if let Type::Reference(reference) = ty {
-        return unbounded_type(&reference.elem);
-    }
     let segment = last_segment(ty)?;
-    if segment.ident == "Option" || segment.ident == "Box" {
+    if segment.ident == "Option" {
         return first_type_argument(segment).and_then(unbounded_type);
     }
     UNBOUNDED_TYPES.iter().find(|(name, _)| segment.ident == name).map(|(_, counts)| (ty, *counts))
