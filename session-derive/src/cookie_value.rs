@@ -231,11 +231,13 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
     // they hold.
     let quoted: Vec<String> = encodings.iter().map(|encoding| format!("\"{encoding}\"")).collect();
     let shape = format!("enum {{{}}}", quoted.join(" | "));
+    // A unit enum may still have parameters (`const N: usize`) that its variants do not use.
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #[doc(hidden)]
         const _: () = {
             #[automatically_derived]
-            impl #private::CookieValue for #ident {
+            impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
                 const BOUND: #private::Bound = #private::Bound::Fixed(#longest);
                 const SEPARATOR_FREE: bool = true;
 
@@ -245,13 +247,13 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
 
                 fn encode(&self, out: &mut #private::String) {
                     out.push_str(match self {
-                        #(#ident::#variants => #encodings,)*
+                        #(Self::#variants => #encodings,)*
                     });
                 }
 
                 fn decode(encoded: &str) -> ::core::option::Option<Self> {
                     match encoded {
-                        #(#encodings => ::core::option::Option::Some(#ident::#variants),)*
+                        #(#encodings => ::core::option::Option::Some(Self::#variants),)*
                         _ => ::core::option::Option::None,
                     }
                 }
