@@ -5,6 +5,7 @@
 
 pub mod apps;
 pub mod browser;
+pub mod captured_logs;
 pub mod fuzzing;
 pub mod owned;
 pub mod postgres_server;

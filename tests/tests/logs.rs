@@ -1,17 +1,13 @@
 //! No session id, key or cookie value ever reaches the logs, at any level.
 
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
 use axum::{
     routing::{get, post},
     Router,
 };
 use session_core::{Key, MemoryStore, SessionLayer, SessionSchema};
-use tests::browser::Browser;
+use tests::{browser::Browser, captured_logs::CapturedLogs};
 
 #[derive(SessionSchema)]
 struct Visitor {
@@ -31,35 +27,6 @@ struct Visitor {
 struct VisitorAfterDeploy {
     #[session]
     user: u64,
-}
-
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    /// Captures every event at every level that this thread logs while the guard lives.
-    fn everything_logged_here() -> (Captured, tracing::subscriber::DefaultGuard) {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        (captured, tracing::subscriber::set_default(subscriber))
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 type Result<T = &'static str> = std::result::Result<T, session_core::Error>;
@@ -97,7 +64,7 @@ fn routes() -> Router {
 
 #[tokio::test]
 async fn no_id_key_or_cookie_value_is_ever_logged() {
-    let (captured, _guard) = Captured::everything_logged_here();
+    let (captured, _guard) = CapturedLogs::everything_logged_here();
 
     let key = Key::generate();
     let store = MemoryStore::default();
@@ -127,7 +94,7 @@ async fn no_id_key_or_cookie_value_is_ever_logged() {
     tokio::time::sleep(Duration::from_millis(250)).await;
     browser.get("/read").await;
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     for expected in [
         "session created",
         "session id cycled",
@@ -152,7 +119,7 @@ async fn no_id_key_or_cookie_value_is_ever_logged() {
 
 #[tokio::test]
 async fn a_value_too_large_for_its_cookie_is_logged_below_error() {
-    let (captured, _guard) = Captured::everything_logged_here();
+    let (captured, _guard) = CapturedLogs::everything_logged_here();
 
     let routes = Router::new().route(
         "/too-large",
@@ -164,7 +131,7 @@ async fn a_value_too_large_for_its_cookie_is_logged_below_error() {
     let mut browser = Browser::new(routes.layer(SessionLayer::new(MemoryStore::default(), Key::generate())));
     assert_eq!(browser.post("/too-large").await.status, http::StatusCode::BAD_REQUEST);
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     let line = logs.lines().find(|line| line.contains("over its limit")).unwrap_or_else(|| panic!("logged:\n{logs}"));
     assert!(line.contains(" WARN "), "a client's oversized value is not a server error:\n{logs}");
     assert!(!logs.contains("ERROR"), "{logs}");

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use tests::{
     apps::{app, expect_unavailable, no_lost_updates},
     browser::Browser,
+    captured_logs::CapturedLogs,
     owned::{expect_round_trips, owned_app},
     redis_server::{CommandCounter, RedisServer},
 };
@@ -552,4 +553,56 @@ async fn a_session_ended_by_one_servers_clock_alone_stays_in_its_owners_index() 
     assert_eq!(store.owner_sessions(&owner).await.unwrap().len(), 1);
     assert_eq!(store.revoke_owner(&owner, None).await.unwrap(), 1, "the password reset missed it");
     assert_eq!(store.load(&key(1)).await.unwrap(), None);
+}
+
+/// Redis's Lua passes at most some 8,000 values to one command, and a script that fails midway keeps what
+/// it did before: a write of more fields than one command takes is refused before it is sent, changing
+/// nothing, where a cycle used to move the session and then fail.
+#[tokio::test]
+async fn a_write_of_more_fields_than_one_command_takes_is_refused_changing_nothing() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let names: Vec<&'static str> = (0..3_501).map(|i| &*Box::leak(format!("field{i}").into_boxed_str())).collect();
+    let now = now_millis();
+    let record = |count: usize| {
+        let fields = names[..count].iter().map(|name| ((*name).to_owned(), b"1".to_vec())).collect();
+        Arc::new(Record { fields, created_at: now, last_seen: now, expires_at: now + 60_000, owner: None })
+    };
+    let (old, new) = (StoreKey::from_bytes([1; 32]), StoreKey::from_bytes([2; 32]));
+    assert!(store.create(&old, &record(3_500)).await.unwrap(), "as many fields as one write takes");
+    let refused = store.create(&new, &record(3_501)).await.unwrap_err();
+    assert!(refused.is_too_large(), "{refused}");
+
+    let changes: Vec<(&'static str, Option<Vec<u8>>)> = names.iter().map(|name| (*name, Some(b"2".to_vec()))).collect();
+    let patch = Patch { changes: &changes, last_seen: now, expires_at: now + 60_000, owner: OwnerChange::Keep };
+    assert!(store.cycle(&old, &new, &patch).await.unwrap_err().is_too_large());
+    assert!(store.save(&old, &patch).await.unwrap_err().is_too_large());
+    let kept = store.load(&old).await.unwrap().expect("the session stays under its key");
+    assert_eq!(kept.fields.len(), 3_500);
+    assert!(kept.fields.values().all(|value| value == b"1"), "a refused write changed a field");
+    assert!(store.load(&new).await.unwrap().is_none());
+}
+
+/// A Redis that may evict any key when its memory is full could evict an owner's index while its sessions
+/// stay, and `revoke_owner` would miss them: connecting to one logs a warning that names the setting to use.
+#[tokio::test]
+async fn connecting_to_a_redis_that_evicts_any_key_warns_naming_the_policy_to_use() {
+    let Some(server) = RedisServer::start() else { return };
+    let (logs, _guard) = CapturedLogs::everything_logged_here();
+    connect(&server.url()).await;
+    assert!(!logs.text().contains("maxmemory-policy"), "Redis's default, noeviction, is fine:\n{}", logs.text());
+
+    let mut redis = inspector(&server).await;
+    let () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory-policy")
+        .arg("allkeys-lru")
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    connect(&server.url()).await;
+    let text = logs.text();
+    let warning =
+        text.lines().find(|line| line.contains("maxmemory-policy allkeys-lru")).unwrap_or_else(|| panic!("{text}"));
+    assert!(warning.contains(" WARN ") && warning.contains("volatile-lru"), "{warning}");
 }

@@ -6,8 +6,9 @@
 //! for the client to parse, and that parsing is most of what a load costs this process; the deadline comes
 //! first so that a script reads it with one pattern. The key's own expiry is set to the deadline, so Redis
 //! reclaims ended sessions by itself. Every write is one Lua script: the existence check, the field-level
-//! change and the expiry happen atomically, in one round trip. (Lua passes a script's arguments on its
-//! stack, which caps one write at about 4000 fields.) The scripts touch one key, except `cycle`'s, which
+//! change and the expiry happen atomically, in one round trip. (Lua hands a command its arguments on its
+//! stack, which caps one write at 3,500 fields; a larger one is refused before it is sent, with
+//! [`StoreError::too_large`].) The scripts touch one key, except `cycle`'s, which
 //! touches two: on Redis Cluster the two would need the same hash slot, so this store is for a single Redis
 //! (or Valkey) server or primary.
 //!
@@ -19,7 +20,9 @@
 //! revoking drop every such member, and a sign-in (a member added) those among [`DRAWN_PER_SIGN_IN`]
 //! members drawn at random, which bounds a sign-in's work however many sessions the owner has. For an owner
 //! who keeps signing in, the set holds their live sessions and, in expectation, about one gone one per
-//! `DRAWN_PER_SIGN_IN - 1` live ones; it goes when its last member does.
+//! `DRAWN_PER_SIGN_IN - 1` live ones; it goes when its last member does. Under a `maxmemory-policy` of
+//! `allkeys-*`, Redis may evict the set while its sessions stay, out of `revoke_owner`'s reach; the store
+//! warns when it connects to such a Redis (`volatile-*` policies evict only keys with an expiry, sessions).
 
 use std::{
     io::Write,
@@ -380,6 +383,7 @@ impl RedisStore {
         for script in scripts() {
             script.load_async(&mut connection.current().1).await.map_err(unavailable)?;
         }
+        warn_if_owner_indexes_may_be_evicted(&mut connection.current().1).await;
         Ok(RedisStore { connection: Arc::new(connection), prefix: "session:".to_owned() })
     }
 
@@ -421,6 +425,24 @@ impl RedisStore {
     }
 }
 
+/// Warns when Redis may evict keys that have no expiry (`maxmemory-policy allkeys-*`): an owner's index is
+/// such a key, and once it is evicted while its sessions stay, `revoke_owner` no longer finds them. A Redis
+/// that does not let this client read its configuration (a managed one) is taken as it is.
+async fn warn_if_owner_indexes_may_be_evicted(connection: &mut MultiplexedConnection) {
+    let policy: RedisResult<(String, String)> =
+        redis::cmd("CONFIG").arg("GET").arg("maxmemory-policy").query_async(connection).await;
+    match policy {
+        Ok((_, policy)) if policy.starts_with("allkeys-") => tracing::warn!(
+            policy,
+            "Redis may evict any key when its memory is full (maxmemory-policy {policy}), an owner's index of \
+             sessions included, after which revoke_owner misses that owner's sessions: set maxmemory-policy \
+             to volatile-lru (or another volatile- policy, which evicts only sessions) or noeviction"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::debug!(%error, "Redis's maxmemory-policy could not be read"),
+    }
+}
+
 /// An `EVALSHA` of `script` on `keys`, its arguments to be added: `args` more of them, of `bytes` in all.
 ///
 /// The command's buffers are sized for all of it up front, since growing them argument by argument
@@ -440,6 +462,24 @@ fn script_command(script: &Script, keys: &[RedisKey<'_>], args: usize, bytes: us
 /// Bytes enough for the decimal times and counts a script's arguments start with (a `u64` has at most 20
 /// digits).
 const NUMBER_ARGS_BYTES: usize = 4 * 20;
+
+/// The most field names and values one write passes on to a Redis command. Redis's Lua hands a command at
+/// most some 8,000 values, and a script that asks for more fails where it asks, after the commands before
+/// it ran: a cycle would have moved the record and not patched it. So a larger write is refused before it
+/// is sent, changing nothing.
+const MAX_FIELD_ARGS: usize = 7_000;
+
+/// Refuses a write whose fields would pass `field_args` names and values to one command.
+fn check_field_args(field_args: usize) -> Result<(), StoreError> {
+    if field_args > MAX_FIELD_ARGS {
+        return Err(StoreError::too_large(format!(
+            "a write of {} fields is more than RedisStore writes at once ({} at most)",
+            field_args / 2,
+            MAX_FIELD_ARGS / 2
+        )));
+    }
+    Ok(())
+}
 
 fn unavailable(error: redis::RedisError) -> StoreError {
     let message = if error.is_io_error() || error.is_timeout() || error.is_connection_dropped() {
@@ -581,6 +621,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
+        check_field_args(2 * record.fields.len())?;
         let (args, bytes) = record.fields.iter().fold((3, NUMBER_ARGS_BYTES), |(args, bytes), (name, value)| {
             (args + 2, bytes + FIELD_PREFIX.len() + name.len() + value.len())
         });
@@ -603,6 +644,7 @@ impl SessionStore for RedisStore {
 
     /// A patch that keeps the owner runs the plain SAVE script: only a change of owner touches an index.
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        check_patch(patch)?;
         let (script, command) = match &patch.owner {
             OwnerChange::Keep => (&*SAVE_SCRIPT, patch_command(&SAVE_SCRIPT, &[self.key(key)], patch)),
             OwnerChange::Set(owner) => {
@@ -619,6 +661,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        check_patch(patch)?;
         let (old, new) = (self.key(old), self.key(new));
         let (script, command) = match &patch.owner {
             OwnerChange::Keep => (&*CYCLE_SCRIPT, patch_command(&CYCLE_SCRIPT, &[old, new], patch)),
@@ -662,6 +705,13 @@ impl SessionStore for RedisStore {
             other => Err(StoreError::new(format!("the revoking script answered {other:?}"))),
         }
     }
+}
+
+/// Refuses a patch that sets, or removes, more fields than one command of a script takes.
+fn check_patch(patch: &Patch<'_>) -> Result<(), StoreError> {
+    let set = patch.changes.iter().filter(|(_, value)| value.is_some()).count();
+    check_field_args(2 * set)?;
+    check_field_args(2 * (patch.changes.len() - set))
 }
 
 /// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, the number of fields set,
