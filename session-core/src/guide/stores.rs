@@ -119,6 +119,12 @@
 //! primary: moving a session to a new id touches two keys in one script, which Redis Cluster allows only
 //! within one hash slot.
 //!
+//! Give Redis a `maxmemory-policy` of `noeviction` (its default) or a `volatile-` one, such as
+//! `volatile-lru`, which evicts only keys with an expiry, sessions, signing their visitors out. An
+//! `allkeys-` policy may also evict an owner's index of sessions (a set without an expiry) while the
+//! sessions stay, and `revoke_owner` would no longer find them; the store warns when it connects to such
+//! a Redis.
+//!
 //! # Your own store
 //!
 //! Implement all seven methods of [`SessionStore`](crate::SessionStore): `load`, `create`, `save`,
