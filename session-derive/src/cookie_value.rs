@@ -134,9 +134,10 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Fi
         let own =
             field.ident.as_ref().and_then(|name| part_of(&name_text).map(|part| (part, name.span(), String::new())));
         own.or_else(|| {
-            types
-                .iter()
-                .find_map(|ty| part_of(&ty.unraw().to_string()).map(|part| (part, ty.span(), format!(" (a `{ty}`)"))))
+            types.iter().find_map(|ty| {
+                names::part_of_type_name(part_of, &ty.unraw().to_string())
+                    .map(|part| (part, ty.span(), format!(" (of type `{ty}`)")))
+            })
         })
     };
     if let Some((part, span, holds)) = found(names::sensitive_part) {

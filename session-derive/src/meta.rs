@@ -82,11 +82,16 @@ pub(crate) fn parse_keys(
         Ok(())
     });
     if let Err(error) = result {
-        cx.error_at(
-            error.span(),
-            error,
-            format!("write the keys as `#[{attr_name}(key, key = value, ...)]`, separated by commas"),
-        );
+        // Between keys, what syn expected was a comma; within a value, syn's own message says what it wanted.
+        if error.to_string() == "expected `,`" {
+            cx.error_at(
+                error.span(),
+                error,
+                format!("write the keys as `#[{attr_name}(key, key = value, ...)]`, separated by commas"),
+            );
+        } else {
+            cx.syn_error(error);
+        }
         all_read = false;
     }
     all_read
@@ -265,7 +270,7 @@ fn example(key: &str) -> &'static str {
         "crate" => "\"::session_core\"",
         "cookie_budget" => "8190",
         "rename_from" => "\"old_name\"",
-        "rename" => "\"dark\"",
+        "rename" => "\"name\"",
         "migrate_from" => "OldType",
         _ => "...",
     }

@@ -152,6 +152,16 @@ fn matching_part(words: &[String], matches: impl Fn(usize) -> bool, pairs: &[(&s
     })
 }
 
+/// Words that mark a field's name but are too common in the names of types to mark them: `Pin` is
+/// `std::pin::Pin`, and a `MapPin`, `TabGroup`, `SearchScope` or `StaffPick` holds nothing of the kind.
+const TOO_COMMON_IN_TYPE_NAMES: &[&str] = &["pin", "sid", "group", "scope", "staff"];
+
+/// `part_of` ([`sensitive_part`] or [`authorization_part`]) of the name of a type, but for the words too
+/// common in type names to mark one.
+pub(crate) fn part_of_type_name(part_of: fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    part_of(name).filter(|part| !forms(part).iter().any(|form| TOO_COMMON_IN_TYPE_NAMES.contains(form)))
+}
+
 /// Lowercase words of a name split at `_`, `-`, `.` and camelCase boundaries.
 fn words(name: &str) -> Vec<String> {
     let mut words = Vec::new();

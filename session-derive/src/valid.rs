@@ -254,7 +254,10 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
                 .map(|part| (part, name_span, None))
                 .or_else(|| part_of(&field.name).map(|part| (part, field.ident.span(), None)))
                 .or_else(|| {
-                    types.iter().find_map(|ty| part_of(&ty.unraw().to_string()).map(|part| (part, ty.span(), Some(ty))))
+                    types.iter().find_map(|ty| {
+                        names::part_of_type_name(part_of, &ty.unraw().to_string())
+                            .map(|part| (part, ty.span(), Some(ty)))
+                    })
                 })
         };
         if let Some((part, span, ty)) = found(names::sensitive_part) {
@@ -475,7 +478,7 @@ pub(crate) fn mentions(ty: &Type, param: &Ident) -> bool {
 #[cfg(test)]
 mod tests {
     use super::type_names;
-    use crate::names::{authorization_part, sensitive_part};
+    use crate::names::{authorization_part, part_of_type_name, sensitive_part};
 
     fn names_of(ty: &str) -> Vec<String> {
         let ty: syn::Type = syn::parse_str(ty).unwrap();
@@ -506,11 +509,26 @@ mod tests {
             "uuid::Uuid",
             "[u8; 16]",
             "(u16, char)",
+            // Words that would mark a field's name, but not a type's.
+            "MapPin",
+            "TabGroup",
+            "SearchScope",
+            "StaffPick",
+            // Names that only look like the words.
+            "PinnedTab",
+            "AuthorProfile",
+            "KeyboardLayout",
+            "PassportCountry",
+            "SessionTheme",
         ] {
             for name in names_of(ty) {
-                assert_eq!(sensitive_part(&name), None, "{ty}");
-                assert_eq!(authorization_part(&name), None, "{ty}");
+                assert_eq!(part_of_type_name(sensitive_part, &name), None, "{ty}");
+                assert_eq!(part_of_type_name(authorization_part, &name), None, "{ty}");
             }
         }
+        // The words that mark a type still do.
+        assert!(part_of_type_name(sensitive_part, "AuthToken").is_some());
+        assert!(part_of_type_name(authorization_part, "Role").is_some());
+        assert!(part_of_type_name(authorization_part, "UserId").is_some());
     }
 }
