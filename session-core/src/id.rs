@@ -9,6 +9,8 @@ const ID_BYTES: usize = 16;
 /// Characters of an id in base64url.
 pub(crate) const ID_TEXT_LEN: usize = 22;
 /// Characters of the id cookie's value: the signature and the id.
+/// The longest name the id cookie may have: what every schema's `cookie_budget` keeps room for.
+pub(crate) const ID_COOKIE_NAME_MAX_LEN: usize = 32;
 pub(crate) const ID_COOKIE_VALUE_LEN: usize = crate::cookie::Protection::Signed.protected_len(ID_TEXT_LEN);
 
 /// True if `value` has the length and the base64url alphabet of an id cookie's value: the check that

@@ -130,7 +130,7 @@ pub const fn max_len_can_bound(bound: Bound) -> bool {
 
 /// Bytes reserved in `cookie_budget` for the session id cookie: a name of up to 32 bytes, `=`, the
 /// signed id, and the `; ` separator.
-pub const ID_COOKIE_RESERVE: usize = 32 + 1 + crate::id::ID_COOKIE_VALUE_LEN + 2;
+pub const ID_COOKIE_RESERVE: usize = crate::id::ID_COOKIE_NAME_MAX_LEN + 1 + crate::id::ID_COOKIE_VALUE_LEN + 2;
 
 /// Bytes one cookie adds to the request's `Cookie` header besides its name and value (`=` and `; `).
 pub const HEADER_OVERHEAD_PER_COOKIE: usize = 3;

@@ -5,8 +5,8 @@ use std::{borrow::Cow, sync::Arc, time::Duration};
 use http::HeaderValue;
 
 use crate::{
-    cookie::{has_prefix, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES, MAX_COOKIE_BYTES},
-    id::ID_COOKIE_VALUE_LEN,
+    cookie::{has_prefix, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES},
+    id::ID_COOKIE_NAME_MAX_LEN,
     store::{LoadRecord, Record},
     Error, Key,
 };
@@ -246,11 +246,11 @@ impl Shared {
         let name = cookie.custom_name.as_deref().unwrap_or("id");
         let problem = if !is_cookie_token(name) {
             Some(format!("`{}` is not a valid cookie name", name.escape_debug()))
-        } else if name.len() + ID_COOKIE_VALUE_LEN > MAX_COOKIE_BYTES {
-            // Browsers drop the whole cookie, so every session would be lost without a word.
+        } else if name.len() > ID_COOKIE_NAME_MAX_LEN {
+            // Every schema's `cookie_budget` keeps this much room for it, and no more.
             Some(format!(
-                "the id cookie's name is {} bytes long: with its {ID_COOKIE_VALUE_LEN}-byte value it passes the \
-                 {MAX_COOKIE_BYTES} bytes browsers keep for a cookie; choose a shorter name",
+                "the id cookie's name is {} bytes long, over the {ID_COOKIE_NAME_MAX_LEN} that every schema's \
+                 `cookie_budget` keeps room for; choose a shorter name",
                 name.len()
             ))
         } else if cookie.path.len() > MAX_ATTRIBUTE_BYTES {

@@ -113,7 +113,8 @@ impl<S: SessionStore> SessionLayer<S> {
     /// keeps only when this host set it without a domain on `/`, so a sibling subdomain cannot plant a
     /// session id (`__Secure-id` with `with_cookie_domain` or `with_cookie_path`, and `id` when cookies are
     /// not Secure). A chosen `__Host-` name requires `Secure`, no domain and the path `/`; a `__Secure-`
-    /// name requires `Secure`. The layer checks this when it is applied.
+    /// name requires `Secure`. A name has at most 32 bytes, the room every schema's `cookie_budget` keeps
+    /// for the id cookie. The layer checks this when it is applied.
     pub fn with_cookie_name(self, name: impl Into<Cow<'static, str>>) -> Self {
         self.configure(|shared| shared.id_cookie.rename(name.into()))
     }
@@ -143,8 +144,8 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.id_cookie.partitioned = partitioned)
     }
 
-    /// Checks the id cookie settings: a valid cookie name short enough for the cookie to fit the 4096
-    /// bytes browsers keep, the rules of the `__Host-` and `__Secure-` prefixes, `SameSite=None` only with
+    /// Checks the id cookie settings: a valid cookie name of at most 32 bytes (the room every schema's
+    /// `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-` prefixes, `SameSite=None` only with
     /// `Secure`, and a path and domain browsers accept. [`Layer::layer`] calls it and panics on an error,
     /// at start-up, like a conflicting axum route; call it first to handle the error yourself.
     pub fn validate(&self) -> Result<(), Error> {
