@@ -463,18 +463,19 @@ fn script_command(script: &Script, keys: &[RedisKey<'_>], args: usize, bytes: us
 /// digits).
 const NUMBER_ARGS_BYTES: usize = 4 * 20;
 
-/// The most field names and values one write passes on to a Redis command. Redis's Lua hands a command at
+/// The most field names and values one write passes on to one Redis command. Redis's Lua hands a command at
 /// most some 8,000 values, and a script that asks for more fails where it asks, after the commands before
 /// it ran: a cycle would have moved the record and not patched it. So a larger write is refused before it
 /// is sent, changing nothing.
 const MAX_FIELD_ARGS: usize = 7_000;
 
-/// Refuses a write whose fields would pass `field_args` names and values to one command.
-fn check_field_args(field_args: usize) -> Result<(), StoreError> {
-    if field_args > MAX_FIELD_ARGS {
+/// Refuses a write that sets `set` fields (a name and a value each) or removes `removed` (a name each):
+/// each is one command's arguments.
+fn check_field_args(set: usize, removed: usize) -> Result<(), StoreError> {
+    if 2 * set > MAX_FIELD_ARGS || removed > MAX_FIELD_ARGS {
         return Err(StoreError::too_large(format!(
-            "a write of {} fields is more than RedisStore writes at once ({} at most)",
-            field_args / 2,
+            "a write that sets {set} fields and removes {removed} is more than RedisStore writes at once \
+             ({} set, {MAX_FIELD_ARGS} removed at most)",
             MAX_FIELD_ARGS / 2
         )));
     }
@@ -621,7 +622,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
-        check_field_args(2 * record.fields.len())?;
+        check_field_args(record.fields.len(), 0)?;
         let (args, bytes) = record.fields.iter().fold((3, NUMBER_ARGS_BYTES), |(args, bytes), (name, value)| {
             (args + 2, bytes + FIELD_PREFIX.len() + name.len() + value.len())
         });
@@ -710,8 +711,7 @@ impl SessionStore for RedisStore {
 /// Refuses a patch that sets, or removes, more fields than one command of a script takes.
 fn check_patch(patch: &Patch<'_>) -> Result<(), StoreError> {
     let set = patch.changes.iter().filter(|(_, value)| value.is_some()).count();
-    check_field_args(2 * set)?;
-    check_field_args(2 * (patch.changes.len() - set))
+    check_field_args(set, patch.changes.len() - set)
 }
 
 /// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, the number of fields set,
