@@ -45,8 +45,8 @@ pub enum Error {
     /// request arrived with the old one: its changes belong to a session that is over, so they were not
     /// saved, and no cookie was changed. The client can retry with the cookies it holds now.
     #[error(
-        "the session ended or was given a new id by another request while this one ran (a sign-out, a \
-         revocation, a concurrent sign-in): its changes were not saved"
+        "the session ended or was given a new id by another request (a sign-out, a revocation, a \
+         concurrent sign-in) while this one ran or a moment before it arrived: its changes were not saved"
     )]
     EndedDuringRequest,
     /// A session handle was asked for on a request that did not pass through `SessionLayer`.

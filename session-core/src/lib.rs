@@ -99,8 +99,8 @@
 //!   `RedisStore` (each also under [`store`]).
 //! - [`RequestSessionExt`]: a handle from a plain `http::Request`, for tower services without axum.
 //! - [`Error`]: what can fail; with the feature `axum` it is a response (400 for a value too large for its
-//!   cookie, 409 when the session ended or got a new id while the request ran, 503 when the store is
-//!   down, 500 otherwise).
+//!   cookie or a session too large for its store, 409 when the session ended or got a new id while the
+//!   request ran or a moment before it arrived, 503 when the store is down, 500 otherwise).
 //!
 //! # Features
 //!

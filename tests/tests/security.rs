@@ -314,7 +314,7 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         (layer().with_cookie_domain(""), "not a valid cookie domain"),
         (layer().with_cookie_path("/; Domain=evil.example"), "not a valid cookie path"),
         // Browsers would drop the cookie, or ignore its path.
-        (layer().with_cookie_name("n".repeat(4096 - 64)), "choose a shorter name"),
+        (layer().with_cookie_name("n".repeat(33)), "choose a shorter name"),
         (layer().with_cookie_path(format!("/{}", "p".repeat(1024))), "choose a shorter path"),
     ];
     for (layer, message) in refused {
@@ -326,7 +326,7 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         assert!(panic.is_err(), "applying the layer fails at start-up: {message}");
     }
     assert!(layer().with_cookie_name("__Host-id").validate().is_ok());
-    assert!(layer().with_cookie_name("n".repeat(4096 - 65)).validate().is_ok());
+    assert!(layer().with_cookie_name("n".repeat(32)).validate().is_ok());
     assert!(layer().with_cookie_path(format!("/{}", "p".repeat(1023))).validate().is_ok());
     assert!(layer().with_cookie_domain("shop.example.com").validate().is_ok());
 }
@@ -409,7 +409,9 @@ async fn a_logout_is_not_undone_by_a_request_in_flight_that_cycles_the_id() {
         held_reply.set_cookies
     );
     assert_eq!(held.get("/user").await.body, "None", "the logged-out session's data is reachable again");
-    assert_eq!(store.len(), 0, "the logged-out session's data is stored again");
+    // The sign-in marked the id as moved before its move was refused: one record, holding no field (a
+    // record counts 256 bytes besides its fields).
+    assert_eq!((store.len(), store.bytes()), (1, 256), "the logged-out session's data is stored again");
 }
 
 /// The routes, with `POST /cycle` (a sign-in's new id) and `POST /user/held`, which loads the session, waits

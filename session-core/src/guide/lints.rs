@@ -1710,7 +1710,10 @@
 //! # All at once
 //!
 //! One build reports every mistake of a schema, without follow-on errors, and code that uses the handle
-//! keeps compiling:
+//! keeps compiling. (Two exceptions: after an unknown key or a syntax error in a `#[cookie]`, the checks
+//! that a misspelt key could have silenced, `max_len`, `allow_sensitive` and `name`, wait for the next
+//! build; and a handle name taken by another type brings two errors about the handle after the first,
+//! see [The handle's name](#the-handles-name).)
 //!
 //! `tests/ui/fail/all_errors_reported_together.rs`:
 //!

@@ -48,7 +48,8 @@
 //! value this request set), a writer encodes, signs or encrypts and queues a `Set-Cookie`. Session
 //! accessors are `async` because the first one in a request loads the record from the store; later ones
 //! read the request's copy. Writers only record the change: when the handler has answered, the layer
-//! applies all of them in at most one store write. So:
+//! applies all of them in at most one store write (a new id adds, before it, a short-lived marker of the
+//! move, see below). So:
 //!
 //! - a handler that uses only cookie fields never touches the store;
 //! - a visitor gets a session id (and the store a record) only when a request sets a `#[session]` field;
@@ -57,7 +58,11 @@
 //! - if the store fails while saving, the response becomes a 503 instead of losing the write silently;
 //! - if the session ended or got a new id while the request ran (a sign-out, a revocation, a sign-in
 //!   alongside), its changes are not saved and the response becomes a 409
-//!   ([`Error::EndedDuringRequest`](crate::Error::EndedDuringRequest)), which the client can retry.
+//!   ([`Error::EndedDuringRequest`](crate::Error::EndedDuringRequest)), which the client can retry; so
+//!   does a write that arrives, within a minute, with an id a sign-in has moved (sent before the sign-in's
+//!   answer came back), instead of starting a new session whose cookie would sign the browser out;
+//! - a write that would make the session larger than its store keeps for one answers 400
+//!   ([`Error::SessionTooLarge`](crate::Error::SessionTooLarge)), changing nothing.
 //!
 //! A reader returns `None` when the value is absent, when a cookie fails verification or holds more than
 //! its `max_len`, and when a stored or cookie value no longer decodes as `T` (a deploy changed the type). It never panics and never fails

@@ -258,8 +258,8 @@ impl RawSession {
     }
 
     /// Writes what the handler changed, in at most one store write (plus a delete when the session ends
-    /// or is found expired, and before a new id the marker of the move, see `moved`), and queues the id
-    /// cookie.
+    /// or is found expired; before a new id, the marker of the move; and before a write with an authentic
+    /// id the store does not know, a look for such a marker: see `moved`), and queues the id cookie.
     pub(crate) async fn commit<S: SessionStore>(&self, store: &S) -> Result<(), Error> {
         let state = std::mem::take(&mut *self.state());
         let shared = &self.0.shared;
@@ -281,17 +281,16 @@ impl RawSession {
                 drop(record);
                 let new_id = new_id.unwrap_or_else(SessionId::generate);
                 let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
-                // First, so that no request can find the old id gone without finding it moved.
-                let marked = moved::mark(store, &old.store_key(), now).await?;
+                // First, so that no request can find the old id gone without finding it moved. A move the
+                // store then refuses leaves its marker: writes with that id, dead either way, answer 409
+                // for the marker's minute instead of starting a session.
+                moved::mark(store, &old.store_key(), now).await?;
                 if store.cycle(&old.store_key(), &new_id.store_key(), &patch).await? {
                     tracing::info!(from = %old.short_hash(), to = %new_id.short_hash(), "session id cycled");
                     self.set_id_cookie(&new_id, self.cookie_lifetime(created_at, now, remembered));
                 } else {
                     // Ended meanwhile (a logout, another request's cycle): its changes belong to a session
                     // that is over, and must not bring it back under a new id.
-                    if marked {
-                        moved::unmark(store, &old.store_key()).await?;
-                    }
                     tracing::debug!(session = %old.short_hash(), "session ended during the request; changes dropped");
                     return Err(Error::EndedDuringRequest);
                 }
@@ -333,7 +332,7 @@ impl RawSession {
                     if moved::was_moved(store, &key).await? {
                         // The browser holds, or is about to, the new id of a sign-in that moved this one:
                         // a new session's cookie would replace it and sign the visitor out.
-                        tracing::debug!(session = %key.to_hex()[..8], "id moved by a sign-in alongside; changes dropped");
+                        tracing::debug!(session = %key.to_hex()[..8], "id moved to a new one moments ago; changes dropped");
                         return Err(Error::EndedDuringRequest);
                     }
                 }

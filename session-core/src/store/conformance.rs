@@ -111,6 +111,7 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
     pub async fn run(mut self) {
         self.case("unknown_keys_load_as_none", unknown_keys_load_as_none).await;
         self.case("a_created_record_loads_as_stored", a_created_record_loads_as_stored).await;
+        self.case("a_record_without_fields_loads_as_stored", a_record_without_fields_loads_as_stored).await;
         self.case("create_refuses_a_live_key", create_refuses_a_live_key).await;
         self.case("create_takes_an_expired_key", create_takes_an_expired_key).await;
         self.case("save_changes_only_the_fields_it_names", save_changes_only_the_fields_it_names).await;
@@ -260,6 +261,13 @@ async fn a_created_record_loads_as_stored<S: SessionStore>(store: S) {
     let key = new_key();
     assert!(ok("create", store.create(&key, &stored).await), "create on a new key returned false");
     assert_eq!(ok("load", store.load(&key).await), Some(stored), "the record did not load as stored");
+}
+
+/// The layer's marker of a moved id is such a record.
+async fn a_record_without_fields_loads_as_stored<S: SessionStore>(store: S) {
+    let (key, empty) = (new_key(), record(&[], Duration::from_secs(60)));
+    assert!(ok("create", store.create(&key, &empty).await), "create of a record without fields returned false");
+    assert_eq!(ok("load", store.load(&key).await), Some(empty), "a record without fields did not load as stored");
 }
 
 async fn create_refuses_a_live_key<S: SessionStore>(store: S) {

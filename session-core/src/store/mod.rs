@@ -53,6 +53,10 @@ use crate::{id::StoreKey, StoreError};
 ///
 /// Records travel behind an [`Arc`]: a store that keeps them in memory can hand out the one it holds,
 /// and one that reads them from elsewhere wraps what it read (`Arc::new(record)`).
+///
+/// A record may have no fields at all: before it gives a session a new id, the layer stores such a record
+/// for a minute under a key derived from the old one, to recognise requests still carrying the old id.
+/// It must load as stored, like any other.
 pub trait SessionStore: Clone + Send + Sync + 'static {
     /// The record under `key`, or `None` if there is none or it has expired.
     fn load(&self, key: &StoreKey) -> impl Future<Output = Result<Option<Arc<Record>>, StoreError>> + Send;

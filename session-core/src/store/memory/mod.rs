@@ -31,7 +31,8 @@ const RECORD_OVERHEAD: usize = 256;
 /// flood of new visitors can end the oldest idle sessions but never grows the process past the bounds.
 /// A create, save or cycle that would make one session larger than a sixteenth of the byte bound is
 /// refused with [`StoreError::too_large`], changing nothing: the request gets a 400
-/// ([`Error::SessionTooLarge`](crate::Error::SessionTooLarge)), not a 503 inviting a retry.
+/// ([`Error::SessionTooLarge`](crate::Error::SessionTooLarge)), not a 503 inviting a retry. The
+/// minute-long marker the layer stores before a new id is a record too, and counts against the bounds.
 ///
 /// Requests share the stored record when they load it (one reference count, no copy); a save changes
 /// the stored record in place unless a request still holds it. Every operation is one hash lookup however
@@ -411,11 +412,9 @@ impl SessionStore for MemoryStore {
         Ok(shard.live(key, now).map(|entry| entry.record.clone()))
     }
 
-    /// Judges a record already under `key` live or ended at the new record's `created_at`: the moment the
-    /// layer makes it, on the app's clock, so no second reading of the clock is needed. An earlier time
-    /// could only count an ended record as live, which refuses the create: never a takeover.
+    /// Judges a record already under `key` live or ended by the clock, not by the new record's
+    /// `created_at`: a record claiming a later creation must not count a live one as ended.
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
-        // The clock, not the record's creation time: a record is not live or ended by what another says.
         let now = now_millis();
         let mut shard = self.shard(shard_index(key), now);
         self.insert(&mut shard, *key, record.clone(), now)
