@@ -222,12 +222,13 @@
 //!
 //! Report failures as a [`StoreError`](crate::StoreError) (with its cause, through
 //! [`StoreError::with_source`](crate::StoreError::with_source)); the layer answers them with a 503 and
-//! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request. Records
-//! without fields must load as stored: before a new id, the layer keeps one for a minute under a key derived
-//! from the old id, to answer requests still carrying it (so a store that never reclaims ended records, as
-//! above, gains one per sign-in). A write you
+//! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request. A write you
 //! refuse because it would make one session larger than your store keeps is no outage: report it with
 //! [`StoreError::too_large`](crate::StoreError::too_large), and the layer answers it with a 400 instead.
+//!
+//! Records without fields must load as stored: before a new id, the layer keeps one for a minute under a
+//! key derived from the old id, to answer requests still carrying it (so a store that never reclaims ended
+//! records, as above, gains one per sign-in).
 //!
 //! Then check it with the conformance suite (feature `conformance`), the cases every store here
 //! passes: loading what was stored, exact times, field-level and concurrent saves, `delete`,

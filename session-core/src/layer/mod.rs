@@ -145,9 +145,10 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// Checks the id cookie settings: a valid cookie name of at most 32 bytes (the room every schema's
-    /// `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-` prefixes, `SameSite=None` only with
-    /// `Secure`, and a path and domain browsers accept. [`Layer::layer`] calls it and panics on an error,
-    /// at start-up, like a conflicting axum route; call it first to handle the error yourself.
+    /// `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-` prefixes,
+    /// `SameSite=None` only with `Secure`, and a path and domain browsers accept. [`Layer::layer`] calls it
+    /// and panics on an error, at start-up, like a conflicting axum route; call it first to handle the error
+    /// yourself.
     pub fn validate(&self) -> Result<(), Error> {
         self.shared.validate()
     }
