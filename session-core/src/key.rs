@@ -95,8 +95,14 @@ impl Key {
     /// as the output of `openssl rand -base64 48`), as [`Key::from_master_secret`] does. Fails with
     /// [`Error::Config`] if the variable is not set or not UTF-8, and [`Error::KeyTooShort`] if it is short.
     pub fn from_env(name: &str) -> Result<Self, Error> {
-        let secret = std::env::var(name)
-            .map_err(|error| Error::Config(format!("the session key variable `{name}` cannot be read: {error}")))?;
+        let secret = std::env::var(name).map_err(|error| {
+            // Not `VarError`'s own message: for a value that is not UTF-8 it quotes the value, the secret.
+            let problem = match error {
+                std::env::VarError::NotPresent => "is not set",
+                std::env::VarError::NotUnicode(_) => "is not UTF-8 (give the secret as text, such as base64)",
+            };
+            Error::Config(format!("the session key variable `{name}` {problem}"))
+        })?;
         Self::from_master_secret(secret.trim().as_bytes())
     }
 

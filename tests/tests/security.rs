@@ -145,7 +145,18 @@ async fn keys_come_from_bytes_a_master_secret_or_the_environment_with_clear_erro
     second.cookies = first.cookies.clone();
     assert_eq!(second.get("/cookies").await.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
     let missing = Key::from_env("SECURITY_TEST_UNSET_VARIABLE").unwrap_err().to_string();
-    assert!(missing.contains("SECURITY_TEST_UNSET_VARIABLE"), "{missing}");
+    assert!(missing.contains("SECURITY_TEST_UNSET_VARIABLE") && missing.contains("is not set"), "{missing}");
+
+    // A secret set as raw bytes is refused without being quoted: the error may well be logged.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let raw = std::ffi::OsString::from_vec(b"\xffTOP-SECRET-master-key-material-0123456789".to_vec());
+        std::env::set_var("SECURITY_TEST_RAW_SESSION_KEY", raw);
+        let not_text = Key::from_env("SECURITY_TEST_RAW_SESSION_KEY").unwrap_err();
+        let shown = format!("{not_text} {not_text:?}");
+        assert!(shown.contains("is not UTF-8") && !shown.contains("TOP-SECRET"), "{shown}");
+    }
 }
 
 #[tokio::test]
