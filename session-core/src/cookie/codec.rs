@@ -34,11 +34,17 @@ const NONCE_LEN: usize = 12;
 ///
 /// # Panics
 ///
-/// For [`Protection::Private`], if the operating system refuses randomness for the nonce.
+/// For [`Protection::Private`], if the operating system refuses randomness for the nonce. For
+/// [`Protection::Signed`], if `name` holds `=`, which no cookie name may (see [`is_unambiguous`]).
 pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> String {
     match protection {
         Protection::Plain => value.to_owned(),
         Protection::Signed => {
+            assert!(
+                is_unambiguous(name),
+                "the cookie name `{}` holds `=`, which no cookie name may",
+                name.escape_debug()
+            );
             let mut out = String::with_capacity(SIGNATURE_LEN + value.len());
             base64url::encode_append(&signature(Purpose::Field, name, value.as_bytes(), key), &mut out);
             out.push_str(value);
@@ -116,14 +122,25 @@ pub(crate) fn protect_in<'a>(
 }
 
 /// Verifies (and decrypts) `protected` with each key in turn. Returns the plain value and the index of
-/// the key that verified it (0 is the current key), or `None` if no key does.
+/// the key that verified it (0 is the current key), or `None` if no key does, or if `name` holds `=`,
+/// which no cookie name may.
 pub fn unprotect<'v>(
     protection: Protection,
     name: &str,
     protected: &'v str,
     keys: &[Key],
 ) -> Option<(Cow<'v, str>, usize)> {
+    if !is_unambiguous(name) {
+        return None;
+    }
     unprotect_bytes(protection, name, protected.as_bytes(), keys)
+}
+
+/// True if `name` holds no `=`, as no cookie name does. A signature covers `name=value`, so a name holding
+/// `=` could hand part of itself to the value: `a=b` signing `c` would verify as `a` signing `b=c`. The
+/// derive and the layer only ever use cookie names; these public functions check for themselves.
+fn is_unambiguous(name: &str) -> bool {
+    !name.contains('=')
 }
 
 /// [`unprotect`] for a value straight from the request, which may not be text: only what is returned
@@ -252,6 +269,16 @@ mod tests {
             let sealed = protect(protection, "locale", "en", &key);
             assert!(unprotect(protection, "theme", &sealed, std::slice::from_ref(&key)).is_none());
         }
+    }
+
+    #[test]
+    fn a_name_holding_an_equals_sign_is_refused_so_no_name_hands_part_of_itself_to_the_value() {
+        let key = Key::generate();
+        // Were `a=b` signable, its tag over `a=b=c` would verify as the cookie `a` holding `b=c`.
+        assert!(std::panic::catch_unwind(|| protect(Protection::Signed, "a=b", "c", &key)).is_err());
+        let tag = &protect(Protection::Signed, "a", "b=c", &key)[..SIGNATURE_LEN];
+        assert_eq!(unprotect(Protection::Signed, "a=b", &format!("{tag}c"), std::slice::from_ref(&key)), None);
+        assert!(unprotect(Protection::Signed, "a", &format!("{tag}b=c"), &[key]).is_some());
     }
 
     #[test]
