@@ -32,9 +32,10 @@ impl SessionId {
     pub(crate) fn generate() -> Self {
         // rand's thread-local CSPRNG (ChaCha12, seeded from the OS and reseeded as it goes), as the Rust
         // session libraries draw their ids: a system call per id is most of a new visitor's cost where
-        // the C library has no vDSO for `getrandom`. A process that forks after drawing ids gives its
-        // child the same generator state; stores refuse to create a session under a live id, so two such
-        // processes sharing a store cannot share a session: the second create fails with an error.
+        // the C library has no vDSO for `getrandom` (BENCHMARKS.md). A thread that draws ids and then
+        // forks gives the child its generator state, so both would draw the same ids until the next
+        // reseed; tokio's worker threads are not carried into a child, so only a process that forks from
+        // a thread that served requests (a current-thread runtime) is exposed.
         let mut bytes = [0; ID_BYTES];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         SessionId(bytes)
@@ -90,14 +91,20 @@ impl StoreKey {
         StoreKey(bytes)
     }
 
-    /// A key from the 64 hex digits of [`StoreKey::to_hex`]; `None` for anything else.
+    /// A key from the 64 lowercase hex digits of [`StoreKey::to_hex`]; `None` for anything else.
     pub fn from_hex(hex: &str) -> Option<Self> {
         if hex.len() != 64 {
             return None;
         }
+        // Lowercase digits only, as `to_hex` writes them: `from_str_radix` alone would also take a `+`.
+        let digit = |byte: u8| match byte {
+            b'0'..=b'9' => Some(byte - b'0'),
+            b'a'..=b'f' => Some(byte - b'a' + 10),
+            _ => None,
+        };
         let mut bytes = [0; 32];
         for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
-            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+            *byte = digit(pair[0])? << 4 | digit(pair[1])?;
         }
         Some(StoreKey(bytes))
     }
@@ -164,6 +171,9 @@ mod tests {
         assert_eq!(StoreKey::from_bytes(*key.as_bytes()), key);
         assert_eq!(StoreKey::from_hex("zz"), None);
         assert_eq!(StoreKey::from_hex(&"g".repeat(64)), None);
+        // One text per key: no sign, no uppercase.
+        assert_eq!(StoreKey::from_hex(&"+a".repeat(32)), None);
+        assert_eq!(StoreKey::from_hex(&key.to_hex().to_uppercase()), None);
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl OwnerKey {
         StoreKey::from_bytes(self.0).to_hex()
     }
 
-    /// A key from the 64 hex digits of [`OwnerKey::to_hex`]; `None` for anything else.
+    /// A key from the 64 lowercase hex digits of [`OwnerKey::to_hex`]; `None` for anything else.
     pub fn from_hex(hex: &str) -> Option<Self> {
         StoreKey::from_hex(hex).map(|key| OwnerKey(*key.as_bytes()))
     }

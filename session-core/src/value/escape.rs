@@ -35,7 +35,8 @@ pub fn escape_into(input: &str, out: &mut String) {
 }
 
 /// Reverses [`escape_into`]. Returns `None` for a malformed escape, a byte that [`escape_into`] would
-/// have escaped, or a result that is not UTF-8.
+/// have escaped, an escape it would not have written (of a safe byte, or in lowercase hex), or a result
+/// that is not UTF-8: each value has one escaped form, as each has one encoding.
 pub fn unescape(input: &str) -> Option<String> {
     let bytes = input.as_bytes();
     // Most values escaped nothing: then they are the string itself, already checked UTF-8.
@@ -49,7 +50,11 @@ pub fn unescape(input: &str) -> Option<String> {
         if byte == b'%' {
             let high = hex_digit(*bytes.get(i + 1)?)?;
             let low = hex_digit(*bytes.get(i + 2)?)?;
-            out.push(high << 4 | low);
+            let escaped = high << 4 | low;
+            if is_safe(escaped) {
+                return None;
+            }
+            out.push(escaped);
             i += 3;
         } else if is_safe(byte) {
             out.push(byte);
@@ -61,11 +66,11 @@ pub fn unescape(input: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A digit of [`HEX`]: uppercase only, as [`escape_into`] writes them.
 fn hex_digit(byte: u8) -> Option<u8> {
     match byte {
         b'0'..=b'9' => Some(byte - b'0'),
         b'A'..=b'F' => Some(byte - b'A' + 10),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
         _ => None,
     }
 }
@@ -91,7 +96,8 @@ mod tests {
 
     #[test]
     fn malformed_escapes_are_refused() {
-        for bad in ["%", "%4", "%zz", "a b", "%FF", "a:b"] {
+        // Lowercase hex and escapes of safe bytes are refused too: `escape_into` writes neither.
+        for bad in ["%", "%4", "%zz", "a b", "%FF", "a:b", "%3a", "%41", "%c3%a9"] {
             assert_eq!(unescape(bad), None, "{bad:?}");
         }
     }
