@@ -35,7 +35,8 @@ const NONCE_LEN: usize = 12;
 /// # Panics
 ///
 /// For [`Protection::Private`], if the operating system refuses randomness for the nonce. For
-/// [`Protection::Signed`], if `name` holds `=`, which no cookie name may (see [`is_unambiguous`]).
+/// [`Protection::Signed`], if `name` holds `=`, which no cookie name may: the signature covers
+/// `name=value`, so such a name could hand part of itself to the value.
 pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> String {
     match protection {
         Protection::Plain => value.to_owned(),
