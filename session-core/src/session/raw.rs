@@ -284,8 +284,9 @@ impl RawSession {
                 // First, so that no request can find the old id gone without finding it moved. A move the
                 // store then refuses leaves its marker: writes with that id, dead either way, answer 409
                 // for the marker's minute instead of starting a session.
-                moved::mark(store, &old.store_key(), now).await?;
-                if store.cycle(&old.store_key(), &new_id.store_key(), &patch).await? {
+                let old_key = old.store_key();
+                moved::mark(store, &old_key, now).await?;
+                if store.cycle(&old_key, &new_id.store_key(), &patch).await? {
                     tracing::info!(from = %old.short_hash(), to = %new_id.short_hash(), "session id cycled");
                     self.set_id_cookie(&new_id, self.cookie_lifetime(created_at, now, remembered));
                 } else {
