@@ -1,12 +1,14 @@
-//! Values stored by one release and read by the next: `rename_from` moves a session field or a cookie to
-//! its new name, `migrate_from` converts a session field whose type changed, each in the request's one
-//! commit; an owner whose type changed keeps its stored form, and with it its sessions' index.
+//! Values stored by one release and read by the next: `rename_from` reads a session field or a cookie under
+//! its old name, `migrate_from` converts a session field whose type changed; a session field moves to its
+//! new name and form when it is set, never for a read, and a cookie is re-issued under its new name; an
+//! owner whose type changed keeps its stored form, and with it its sessions' index.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{
+    http::StatusCode,
     routing::{get, post},
-    Router,
+    Extension, Router,
 };
 use serde::{Deserialize, Serialize};
 use session_core::{
@@ -18,6 +20,7 @@ use tests::{
     browser::Browser,
     stores::{CallCounts, CountingStore},
 };
+use tokio::sync::Notify;
 
 type Store = CountingStore<MemoryStore>;
 type Result<T = String> = std::result::Result<T, session_core::Error>;
@@ -100,13 +103,23 @@ struct Migrated {
 }
 
 fn migrated_routes() -> Router {
-    Router::new().route(
-        "/cart",
-        get(|s: MigratedSession| async move {
-            let cart = s.cart().await?.unwrap_or_default();
-            Result::Ok(cart.iter().map(|item| format!("{}x{}", item.sku, item.qty)).collect::<Vec<_>>().join(","))
-        }),
-    )
+    Router::new()
+        .route(
+            "/cart",
+            get(|s: MigratedSession| async move {
+                let cart = s.cart().await?.unwrap_or_default();
+                Result::Ok(cart.iter().map(|item| format!("{}x{}", item.sku, item.qty)).collect::<Vec<_>>().join(","))
+            }),
+        )
+        .route(
+            "/cart/kiwi",
+            post(|s: MigratedSession| async move {
+                let mut cart = s.cart().await?.unwrap_or_default();
+                cart.push(Item { sku: "kiwi".into(), qty: 2 });
+                s.set_cart(cart).await?;
+                Result::Ok("added".to_owned())
+            }),
+        )
 }
 
 /// The release after, which renamed the cart and gave its lines a quantity in one go.
@@ -117,14 +130,30 @@ struct RenamedAndMigrated {
 }
 
 fn renamed_and_migrated_routes() -> Router {
-    Router::new().route(
-        "/basket",
-        get(|s: RenamedAndMigratedSession| async move {
-            Result::Ok(
-                s.basket().await?.unwrap_or_default().iter().map(|item| item.sku.clone()).collect::<Vec<_>>().join(","),
-            )
-        }),
-    )
+    Router::new()
+        .route(
+            "/basket",
+            get(|s: RenamedAndMigratedSession| async move {
+                Result::Ok(
+                    s.basket()
+                        .await?
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|item| item.sku.clone())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
+            }),
+        )
+        .route(
+            "/basket/kiwi",
+            post(|s: RenamedAndMigratedSession| async move {
+                let mut basket = s.basket().await?.unwrap_or_default();
+                basket.push(Item { sku: "kiwi".into(), qty: 2 });
+                s.set_basket(basket).await?;
+                Result::Ok("added".to_owned())
+            }),
+        )
 }
 
 /// A cookie whose old name is the session id cookie's: the id cookie is never read or cleared for it.
@@ -195,17 +224,14 @@ const ONE_LOAD_ONE_SAVE: CallCounts =
     CallCounts { load: 1, create: 0, save: 1, delete: 0, cycle: 0, owner_sessions: 0, revoke_owner: 0 };
 
 #[tokio::test]
-async fn a_renamed_session_field_is_read_under_its_old_key_and_moved_in_one_patch() {
+async fn a_renamed_session_field_is_read_under_its_old_key_and_a_read_writes_nothing() {
     let deploy = Deploy::after_filling().await;
     let mut browser = deploy.next_release(renamed_routes());
-    assert_eq!(deploy.record(&mut browser).await, json(&[("cart", r#"["apple","pear"]"#)]));
-
-    assert_eq!(browser.get("/basket").await.body, "apple,pear");
-    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE, "the move is one store write");
-    assert_eq!(deploy.record(&mut browser).await, json(&[("basket", r#"["apple","pear"]"#)]));
-
-    assert_eq!(browser.get("/basket").await.body, "apple,pear");
-    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "once moved, a read writes nothing");
+    for _ in 0..2 {
+        assert_eq!(browser.get("/basket").await.body, "apple,pear");
+        assert_eq!(deploy.store.take_counts(), ONE_LOAD, "a read writes nothing");
+        assert_eq!(deploy.record(&mut browser).await, json(&[("cart", r#"["apple","pear"]"#)]));
+    }
 }
 
 #[tokio::test]
@@ -296,31 +322,70 @@ async fn a_cookie_renamed_from_the_id_cookie_never_touches_the_session() {
 }
 
 #[tokio::test]
-async fn a_migrated_field_is_read_through_its_old_type_and_written_back_in_the_new_shape() {
+async fn a_migrated_field_is_read_through_its_old_type_and_stored_in_the_new_shape_once_set() {
     let deploy = Deploy::after_filling().await;
     let mut browser = deploy.next_release(migrated_routes());
 
     assert_eq!(browser.get("/cart").await.body, "applex1,pearx1");
-    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE, "the conversion is written with the commit");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "a read writes nothing");
+    assert_eq!(deploy.record(&mut browser).await, json(&[("cart", r#"["apple","pear"]"#)]));
+
+    assert_eq!(browser.post("/cart/kiwi").await.body, "added");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE);
     assert_eq!(
         deploy.record(&mut browser).await,
-        json(&[("cart", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1}]"#)])
+        json(&[("cart", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1},{"sku":"kiwi","qty":2}]"#)])
     );
-
-    assert_eq!(browser.get("/cart").await.body, "applex1,pearx1");
-    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "converted once");
+    assert_eq!(browser.get("/cart").await.body, "applex1,pearx1,kiwix2");
 }
 
 #[tokio::test]
-async fn a_field_renamed_and_retyped_at_once_is_moved_and_converted_in_one_patch() {
+async fn a_field_renamed_and_retyped_at_once_is_moved_and_converted_in_one_patch_once_set() {
     let deploy = Deploy::after_filling().await;
     let mut browser = deploy.next_release(renamed_and_migrated_routes());
 
     assert_eq!(browser.get("/basket").await.body, "apple,pear");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "a read writes nothing");
+    assert_eq!(browser.post("/basket/kiwi").await.body, "added");
     assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE);
     assert_eq!(
         deploy.record(&mut browser).await,
-        json(&[("basket", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1}]"#)])
+        json(&[("basket", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1},{"sku":"kiwi","qty":2}]"#)])
+    );
+}
+
+/// The first requests after a deploy, a page and its script at once: one only reads the field through its
+/// earlier name and type, the other sets it meanwhile. Writing back what the reader converted would put the
+/// cart as it was before the other's write back in the store.
+#[tokio::test]
+async fn a_read_through_an_earlier_name_and_type_never_undoes_a_write_made_meanwhile() {
+    let (read, go) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+    let routes = renamed_and_migrated_routes()
+        .route(
+            "/basket/slowly",
+            get(|s: RenamedAndMigratedSession, Extension((read, go)): Extension<(Arc<Notify>, Arc<Notify>)>| async move {
+                let basket = s.basket().await?.unwrap_or_default();
+                read.notify_one();
+                go.notified().await;
+                Result::Ok(basket.len().to_string())
+            }),
+        )
+        .layer(Extension((read.clone(), go.clone())));
+    let deploy = Deploy::after_filling().await;
+    let browser = deploy.next_release(routes);
+    let (mut page, mut script) = (browser.clone(), browser.clone());
+
+    let (slow, added) = tokio::join!(page.get("/basket/slowly"), async {
+        read.notified().await;
+        let added = script.post("/basket/kiwi").await;
+        go.notify_one();
+        added
+    });
+    assert_eq!((slow.status, added.body.as_str()), (StatusCode::OK, "added"));
+    assert_eq!(slow.body, "2", "the slow request read the basket before the kiwi");
+    assert_eq!(
+        deploy.record(&mut page).await,
+        json(&[("basket", r#"[{"sku":"apple","qty":1},{"sku":"pear","qty":1},{"sku":"kiwi","qty":2}]"#)])
     );
 }
 
@@ -339,6 +404,40 @@ async fn a_value_that_decodes_as_neither_type_reads_as_absent_and_stays_as_it_wa
     assert_eq!(browser.get("/cart").await.body, "");
     assert_eq!(deploy.store.take_counts(), ONE_LOAD, "nothing is written for a value that cannot be read");
     assert_eq!(deploy.record(&mut browser).await, json(&[("cart", "7")]));
+}
+
+/// A release that showed a text notice once, and the one after, whose notice is a message number.
+#[derive(SessionSchema)]
+struct TextNotice {
+    #[session(flash)]
+    notice: String,
+}
+
+#[derive(SessionSchema)]
+struct NumberedNotice {
+    #[session(flash)]
+    notice: u64,
+}
+
+#[tokio::test]
+async fn taking_a_flash_value_that_no_longer_decodes_leaves_it_stored() {
+    let flash = Router::new().route(
+        "/save",
+        post(|s: TextNoticeSession| async move {
+            s.set_notice("saved!".into()).await?;
+            Result::Ok("shown".to_owned())
+        }),
+    );
+    let deploy = Deploy::after(flash, "/save", "shown").await;
+    let take = Router::new().route(
+        "/notice",
+        get(|s: NumberedNoticeSession| async move { Result::Ok(format!("{:?}", s.take_notice().await?)) }),
+    );
+    let mut browser = deploy.next_release(take);
+
+    assert_eq!(browser.get("/notice").await.body, "None");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD, "nothing is removed for a value that cannot be read");
+    assert_eq!(deploy.record(&mut browser).await, json(&[("notice", r#""saved!""#)]));
 }
 
 /// A release whose sessions belong to a numeric user id.
@@ -463,6 +562,38 @@ async fn a_session_stored_before_its_user_id_was_the_owner_joins_the_index_when_
 
     assert_eq!(NumberedOwnerSession::revoke_owner(&deploy.store, &7).await.unwrap(), 1);
     assert_eq!(browser.get("/whoami").await.body, "None");
+}
+
+/// The release after `NumberedOwner`, whose sessions belong to an email address instead.
+#[derive(SessionSchema)]
+struct EmailOwner {
+    #[session]
+    user_id: u64,
+    #[session(owner)]
+    email: String,
+}
+
+/// What `NumberedOwner` locked, with the email it did not yet have: the owner moves from one field to the
+/// other.
+#[derive(SessionSchema)]
+struct NumberedOwnerWithEmail {
+    #[session(owner)]
+    user_id: u64,
+    #[session]
+    email: String,
+}
+
+#[test]
+fn the_owner_moving_to_another_field_fails_the_schema_lock_saying_what_revoke_owner_misses() {
+    let comparison =
+        compare_schema_locks(&schema_lock::<NumberedOwnerWithEmail>(), &schema_lock::<EmailOwner>()).unwrap();
+    assert_eq!(
+        comparison.breaking,
+        ["field `email` (store key `email`): now the owner in place of field `user_id` (store key `user_id`); a \
+          session stored before stays indexed under its `user_id`, so `revoke_owner` with the new owner does not \
+          end it\n  help: keep `user_id` the owner, or end every session with the deploy (a new `Key` without \
+          `with_previous_keys` signs everyone out) and record the lock again with SESSION_SCHEMA_LOCK=overwrite"]
+    );
 }
 
 #[test]

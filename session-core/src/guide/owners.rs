@@ -31,6 +31,9 @@
 //! does not end it before then. The schema lock notes the change. If a password reset right after the
 //! deploy must end every older session too, end all of them with the deploy: a new [`Key`](crate::Key)
 //! without [`with_previous_keys`](crate::SessionLayer::with_previous_keys) signs everyone out.
+//! Moving the owner from one field to another is different: a session stored before is indexed under the
+//! earlier field's value already, and stays there until it ends, out of reach of `revoke_owner` with the
+//! new owner. The schema lock fails that change, naming these two ways out.
 //!
 //! The owner's stored form must not change either (the index is keyed by it): an owner's type changes as
 //! [guide::schema_changes](super::schema_changes#an-owners-type) shows, without `migrate_from`.

@@ -16,6 +16,7 @@
 //! | a store key or cookie name changed (also by renaming the field) | not read: the reader looks under the new name | `rename_from = "old"` |
 //! | a `#[session]` field's type changed | read as `None` if they no longer decode | `#[session(migrate_from = OldType)]` |
 //! | a field marked `owner` | readable; their sessions join the owner's index when a request reads the field ([guide::owners](super::owners#marking-a-field-of-a-live-app-as-the-owner)) | nothing |
+//! | the owner moved to another field | readable; their sessions stay indexed under the earlier owner field's value, out of reach of `revoke_owner` with the new one | keep the owner, or sign everyone out with the deploy |
 //! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
 //! | a cookie's encoding changed (another type, a variant of a derived enum renamed), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
@@ -28,11 +29,14 @@
 //! # Renaming: `rename_from`
 //!
 //! `rename_from` names the store key or cookie name the field had before. A read finds the value under the
-//! old name when the new one holds nothing, and moves it: the request's commit stores it under the new key
-//! and removes the old one, in the one write the request makes anyway. A cookie is re-issued under its new
-//! name and the old one cleared, in the same response. The old cookie must verify under its *old* name (a
-//! signed cookie's MAC, a private cookie's encryption, bind the name), so no other cookie can be passed off
-//! as it. Setting or removing the field also drops the old name.
+//! old name when the new one holds nothing. A session field stays there until a request sets or removes
+//! it: then its commit stores it under the new key and removes the old one, in one write. A read writes
+//! nothing, because a write made for a read would put back the value as that request loaded it, over
+//! whatever another request committed meanwhile (a page and its script, the first requests after a
+//! deploy). A cookie is re-issued under its new name and the old one cleared, in the same response. The
+//! old cookie must verify under its *old* name (a signed cookie's MAC, a private cookie's encryption, bind
+//! the name), so no other cookie can be passed off as it. Setting or removing the field also drops the
+//! old name.
 //!
 //! ```
 //! use session_core::SessionSchema;
@@ -55,9 +59,10 @@
 //!
 //! `migrate_from = OldType` names a type that reads what the last release stored. A stored value that no
 //! longer decodes as the field's type is decoded as `OldType` and converted with `From<OldType>`; the
-//! converted value is what the reader returns, and the request's commit writes it back in the new shape, so
-//! each session is converted once. A value that decodes as neither still reads as `None`, and stays in the
-//! store as it was.
+//! converted value is what the reader returns. It is stored in the new shape when a request sets the
+//! field; until then each read converts it again, and writes nothing, for the reason above. A value that
+//! decodes as neither still reads as `None`, and stays in the store as it was (`take_*` of a flash field
+//! leaves it too).
 //!
 //! When neither type is yours (`Vec<String>` to `Vec<Item>`), Rust does not let you implement `From` between
 //! them: name a `#[serde(transparent)]` newtype of yours around the old type instead. It stores exactly as
@@ -136,12 +141,12 @@
 //!
 //! # How long to keep them
 //!
-//! Until every session the old release wrote has been read once or has ended: after the absolute timeout
+//! Until every session the old release wrote has ended: after the absolute timeout
 //! ([`SessionLayer::with_absolute_timeout`](crate::SessionLayer::with_absolute_timeout), seven days by
 //! default) no such session is left, and `rename_from` and `migrate_from` can go. For cookies, after the
 //! longest `max_age` the old cookie had.
 //!
-//! The schema lock holds you to this. A value is moved or converted only when a request reads its field, so
+//! The schema lock holds you to this. A value is moved or converted only when a request sets its field, so
 //! sessions written before the locked release may still hold the name or form it read through `rename_from`
 //! or `migrate_from`; dropping either fails the check, which cannot know when the last of those sessions
 //! ended. Once they have, drop the attribute and record the lock again with `SESSION_SCHEMA_LOCK=overwrite`.

@@ -100,6 +100,7 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
     }
     let mut comparison = LockComparison::default();
     let mut matched = vec![false; current.len()];
+    let locked_owner = locked.iter().find(|entry| entry.is_owner());
     for old in &locked {
         let same_place = |new: &&Entry| new.is_cookie() == old.is_cookie();
         let found = current
@@ -110,7 +111,7 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
         match found {
             Some((index, new)) => {
                 matched[index] = true;
-                compare_entry(old, new, &mut comparison);
+                compare_entry(old, new, locked_owner, &mut comparison);
             }
             None => comparison.breaking.push(lost(old, &current)),
         }
@@ -173,7 +174,8 @@ fn place_words(entry: &Entry) -> &'static str {
     }
 }
 
-fn compare_entry(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+/// `locked_owner`: the field that was the owner in the locked release, if any.
+fn compare_entry(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, comparison: &mut LockComparison) {
     let renamed = new.stored_under() != old.stored_under();
     if renamed {
         comparison.compatible.push(format!(
@@ -185,14 +187,14 @@ fn compare_entry(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     if new.is_cookie() {
         compare_cookie(old, new, comparison);
     } else {
-        compare_session(old, new, comparison);
+        compare_session(old, new, locked_owner, comparison);
     }
     compare_earlier_reads(old, new, comparison);
 }
 
 /// What the locked release read from the release before it, through `rename_from` and `migrate_from`, the
 /// schema must still read: sessions written before the locked release may hold the earlier name or form
-/// until they end, since only a request that reads the field moves or converts its value.
+/// until they end, since only a request that sets the field moves or converts its value.
 fn compare_earlier_reads(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     let until = if new.is_cookie() {
         let earlier = old.get(keys::RENAME_FROM).unwrap_or_default();
@@ -253,8 +255,21 @@ fn compare_earlier_reads(old: &Entry, new: &Entry, comparison: &mut LockComparis
     }
 }
 
-fn compare_session(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
-    if new.is_owner() && !old.is_owner() {
+fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, comparison: &mut LockComparison) {
+    if let Some(earlier) = locked_owner.filter(|_| new.is_owner() && !old.is_owner()) {
+        // A session stored before already has an owner, from the other field, so reading this one does not
+        // index it: it stays where the earlier owner's value put it until it ends.
+        comparison.breaking.push(format!(
+            "{}: now the owner in place of {}; a session stored before stays indexed under its `{}`, so \
+             `revoke_owner` with the new owner does not end it\n  help: keep `{}` the owner, or end every \
+             session with the deploy (a new `Key` without `with_previous_keys` signs everyone out) and record the \
+             lock again with {OVERWRITE}",
+            new.describe(),
+            earlier.describe(),
+            earlier.field,
+            earlier.field,
+        ));
+    } else if new.is_owner() && !old.is_owner() {
         comparison.compatible.push(format!(
             "{}: now the owner; a session stored before joins its owner's index when a request reads the field, \
              and until then `revoke_owner` does not end it",

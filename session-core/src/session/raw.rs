@@ -90,7 +90,7 @@ impl RawSession {
     /// `migrate_from` type) reads as `None`.
     pub async fn get<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
         self.ensure_loaded().await?;
-        stored_value::read::<F>(&mut self.state())
+        Ok(stored_value::read::<F>(&mut self.state()))
     }
 
     /// Sets a `#[session]` field; stored when the response leaves.
@@ -112,13 +112,16 @@ impl RawSession {
         Ok(())
     }
 
-    /// Reads a flash field and removes it, so it is seen once.
+    /// Reads a flash field and removes it, so it is seen once. A stored value that no longer decodes reads
+    /// as `None` and stays, as it does for any field: a release that reads it may follow.
     pub async fn take<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
         self.ensure_loaded().await?;
         let mut state = self.state();
-        let value = stored_value::read::<F>(&mut state)?;
-        change_field::<F>(&mut state, None);
-        stored_value::drop_old_key::<F>(&mut state);
+        let value = stored_value::read::<F>(&mut state);
+        if value.is_some() {
+            change_field::<F>(&mut state, None);
+            stored_value::drop_old_key::<F>(&mut state);
+        }
         Ok(value)
     }
 

@@ -1,9 +1,12 @@
 //! Reading a `#[session]` field's stored bytes, including what an earlier release of the schema stored:
 //! under the key it had before `rename_from`, or as the type named by `migrate_from`.
 //!
-//! Such a value is read as usual and queued among the request's changes in its current place and form,
-//! so the request's one commit moves or converts it, in the same patch as the handler's own changes. An
-//! owner stored before its field was marked `owner` joins the owner's index the same way.
+//! Such a value is read where and as it is, every time, and nothing is written for reading it: it moves to
+//! the field's key, in the field's form, when a request sets the field. A write made for a read would
+//! carry the value as this request loaded it, unconditionally, over whatever another request committed
+//! meanwhile (a page and its script, both the first requests after a deploy): a lost update. An owner
+//! stored before its field was marked `owner` is the exception, because `revoke_owner` must find its
+//! session: reading the field indexes it (see [`read`]).
 
 use serde::de::DeserializeOwned;
 
@@ -20,53 +23,36 @@ pub(super) fn encode_stored<F: SessionField>(value: &F::Value) -> Result<Vec<u8>
     serde_json::to_vec(value).map_err(|source| Error::Serialize { field: F::KEY, source })
 }
 
-/// The value of `F` as the handler sees it. A value found only under the field's `rename_from` key is
-/// moved to its key; one that decodes only through `migrate_from` is converted and written back. A
-/// value that does not decode at all reads as `None`, and is left in the store as it is.
-pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Result<Option<F::Value>, Error> {
-    let found = match (state.current(F::KEY), F::RENAMED_FROM) {
-        (Some(bytes), _) => Some((F::KEY, bytes)),
-        (None, Some(old)) => state.current(old).map(|bytes| (old, bytes)),
-        (None, None) => None,
+/// The value of `F` as the handler sees it: under the field's key, or else under its `rename_from` key;
+/// as the field's type, or else converted from its `migrate_from` type. A value that does not decode at all
+/// reads as `None`. Either way the stored value is left as it is.
+pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Option<F::Value> {
+    let bytes = match (state.current(F::KEY), F::RENAMED_FROM) {
+        (Some(bytes), _) => bytes,
+        (None, Some(old)) => state.current(old)?,
+        (None, None) => return None,
     };
-    let Some((found_under, bytes)) = found else { return Ok(None) };
-    let moved = found_under != F::KEY;
     match decode_stored::<F::Value>(bytes) {
         Ok(value) => {
             // A session with an owner got it from this field's write, which indexed it: only one without
             // (stored before the field was the owner) needs the hash, so reading a signed-in user's id
             // costs no SHA-256.
-            let unindexed = F::OWNER && state.current_owner().is_none();
-            let owner = unindexed.then(|| OwnerKey::of(bytes));
-            if moved {
-                let bytes = bytes.to_vec();
-                tracing::debug!(field = F::KEY, from = found_under, "moving a renamed session field");
-                state.change(F::KEY, Some(bytes));
-                state.change(found_under, None);
-            }
-            if let Some(owner) = owner {
+            if F::OWNER && state.current_owner().is_none() {
                 tracing::debug!(
                     field = F::KEY,
                     "indexing the owner of a session stored before its field was the owner"
                 );
-                state.change_owner(Some(owner));
+                state.change_owner(Some(OwnerKey::of(bytes)));
             }
-            Ok(Some(value))
+            Some(value)
         }
-        Err(error) => match F::migrate(bytes) {
-            Some(value) => {
-                tracing::debug!(field = F::KEY, "converting a session field stored as its earlier type");
-                state.change(F::KEY, Some(encode_stored::<F>(&value)?));
-                if moved {
-                    state.change(found_under, None);
-                }
-                Ok(Some(value))
-            }
-            None => {
+        Err(error) => {
+            let migrated = F::migrate(bytes);
+            if migrated.is_none() {
                 warn_undecodable(F::KEY, &error);
-                Ok(None)
             }
-        },
+            migrated
+        }
     }
 }
 
