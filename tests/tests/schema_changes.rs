@@ -194,6 +194,18 @@ impl Deploy {
         Deploy { store, key, visitor }
     }
 
+    /// A visitor signed in as user 7 by `NoOwner`, the release before `user_id` was the owner.
+    async fn signed_in_before_user_id_was_the_owner() -> Self {
+        let sign_in = Router::new().route(
+            "/sign-in",
+            post(|s: NoOwnerSession| async move {
+                s.set_user_id(7).await?;
+                Result::Ok("signed in".to_owned())
+            }),
+        );
+        Self::after(sign_in, "/sign-in", "signed in").await
+    }
+
     fn layer(&self) -> SessionLayer<Store> {
         SessionLayer::new(self.store.clone(), self.key.clone())
     }
@@ -540,14 +552,7 @@ fn an_owner_whose_stored_form_changed_fails_the_schema_lock_naming_serde_from_an
 
 #[tokio::test]
 async fn a_session_stored_before_its_user_id_was_the_owner_joins_the_index_when_a_request_reads_it() {
-    let sign_in = Router::new().route(
-        "/sign-in",
-        post(|s: NoOwnerSession| async move {
-            s.set_user_id(7).await?;
-            Result::Ok("signed in".to_owned())
-        }),
-    );
-    let deploy = Deploy::after(sign_in, "/sign-in", "signed in").await;
+    let deploy = Deploy::signed_in_before_user_id_was_the_owner().await;
     let listed = || async { NumberedOwnerSession::sessions_of(&deploy.store, &7).await.unwrap().len() };
     assert_eq!(listed().await, 0, "not indexed before a request of the release that made it the owner");
     deploy.store.take_counts();
@@ -594,6 +599,47 @@ fn the_owner_moving_to_another_field_fails_the_schema_lock_saying_what_revoke_ow
           end it\n  help: keep `user_id` the owner, or end every session with the deploy (a new `Key` without \
           `with_previous_keys` signs everyone out) and record the lock again with SESSION_SCHEMA_LOCK=overwrite"]
     );
+}
+
+/// A request that reads the owner of a session stored before its field was the owner indexes it; another
+/// request that signs the session in as someone else meanwhile has the last word, whichever commits last.
+#[tokio::test]
+async fn indexing_an_owner_read_never_undoes_a_sign_in_made_meanwhile() {
+    let deploy = Deploy::signed_in_before_user_id_was_the_owner().await;
+    let (read, go) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+    let routes = numbered_owner_routes()
+        .route(
+            "/whoami/slowly",
+            get(|s: NumberedOwnerSession, Extension((read, go)): Extension<(Arc<Notify>, Arc<Notify>)>| async move {
+                let user = s.user_id().await?;
+                read.notify_one();
+                go.notified().await;
+                Result::Ok(format!("{user:?}"))
+            }),
+        )
+        .route(
+            "/sign-in/8",
+            post(|s: NumberedOwnerSession| async move {
+                s.set_user_id(8).await?;
+                Result::Ok("signed in".to_owned())
+            }),
+        )
+        .layer(Extension((read.clone(), go.clone())));
+    let browser = deploy.next_release(routes);
+    let (mut page, mut other_tab) = (browser.clone(), browser.clone());
+
+    let (slow, signed_in) = tokio::join!(page.get("/whoami/slowly"), async {
+        read.notified().await;
+        let signed_in = other_tab.post("/sign-in/8").await;
+        go.notify_one();
+        signed_in
+    });
+    assert_eq!((slow.status, slow.body.as_str(), signed_in.body.as_str()), (StatusCode::OK, "Some(7)", "signed in"));
+    let store = &deploy.store;
+    let listed = |user| async move { NumberedOwnerSession::sessions_of(store, &user).await.unwrap().len() };
+    assert_eq!((listed(7).await, listed(8).await), (0, 1), "the session is indexed under its user id, 8");
+    assert_eq!(NumberedOwnerSession::revoke_owner(&deploy.store, &8).await.unwrap(), 1);
+    assert_eq!(page.get("/whoami").await.body, "None");
 }
 
 #[test]

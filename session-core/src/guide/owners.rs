@@ -27,8 +27,9 @@
 //! # Marking a field of a live app as the owner
 //!
 //! Sessions stored before a field became the owner are not in any owner's index yet. Each joins its
-//! owner's index in the first request that reads the field, in that request's one write, and `revoke_owner`
-//! does not end it before then. The schema lock notes the change. If a password reset right after the
+//! owner's index in the first request that reads the field, in that request's one write (unless a request
+//! that set the field meanwhile indexed it already: that one's value wins), and `revoke_owner` does not
+//! end it before then. The schema lock notes the change. If a password reset right after the
 //! deploy must end every older session too, end all of them with the deploy: a new [`Key`](crate::Key)
 //! without [`with_previous_keys`](crate::SessionLayer::with_previous_keys) signs everyone out.
 //! Moving the owner from one field to another is different: a session stored before is indexed under the

@@ -315,7 +315,7 @@ impl RawSession {
                         // that stopped being remembered gets its browser-session cookie back.
                         self.set_id_cookie(&id, self.cookie_lifetime(created_at, now, remembered));
                     }
-                } else if !changes.is_empty() || owner != OwnerChange::Keep {
+                } else if !changes.is_empty() || owner.asked_by_handler() {
                     // The record vanished during the request (destroyed, revoked, or moved to a new id by
                     // another): its changes belong to a session that has ended, so they are dropped rather
                     // than resurrecting it, and the response says so. The id cookie is left alone: the
@@ -323,7 +323,8 @@ impl RawSession {
                     tracing::debug!(session = %id.short_hash(), "session ended during the request; changes dropped");
                     return Err(Error::EndedDuringRequest);
                 } else {
-                    // Only the idle refresh was refused: nothing the handler did is lost.
+                    // Only the idle refresh (or the indexing of an owner read) was refused: nothing the
+                    // handler did is lost.
                     tracing::debug!(session = %id.short_hash(), "session ended during the request");
                 }
             }

@@ -125,6 +125,14 @@ impl RecordState {
         };
     }
 
+    /// Indexes the loaded record under `owner` if it has none, unless the handler changes the owner
+    /// anyway: see [`OwnerChange::Adopt`].
+    pub(super) fn adopt_owner(&mut self, owner: OwnerKey) {
+        if self.owner == OwnerChange::Keep && self.stored_owner().is_none() {
+            self.owner = OwnerChange::Adopt(owner);
+        }
+    }
+
     /// The store key of the live session, if the request has one.
     pub(super) fn existing_key(&self) -> Option<StoreKey> {
         match &self.loaded {

@@ -6,7 +6,8 @@
 //! carry the value as this request loaded it, unconditionally, over whatever another request committed
 //! meanwhile (a page and its script, both the first requests after a deploy): a lost update. An owner
 //! stored before its field was marked `owner` is the exception, because `revoke_owner` must find its
-//! session: reading the field indexes it (see [`read`]).
+//! session: reading the field indexes it, if the session still has no owner when the write applies
+//! ([`OwnerChange::Adopt`](crate::store::OwnerChange::Adopt)).
 
 use serde::de::DeserializeOwned;
 
@@ -42,7 +43,7 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Option<F::Value>
                     field = F::KEY,
                     "indexing the owner of a session stored before its field was the owner"
                 );
-                state.change_owner(Some(OwnerKey::of(bytes)));
+                state.adopt_owner(OwnerKey::of(bytes));
             }
             Some(value)
         }

@@ -59,6 +59,11 @@ pub enum OwnerChange {
     /// The record belongs to nobody any more (a sign-out that keeps the session): it leaves its owner's
     /// index.
     Clear,
+    /// The record joins this owner's index only if it has no owner when the patch applies; one that has
+    /// an owner by then keeps it. A request that read an owner stored before its field was marked
+    /// `owner` indexes it so: another request that signed the session in as someone else meanwhile has
+    /// the last word, where a `Set` from the value read before would undo it.
+    Adopt(OwnerKey),
 }
 
 impl OwnerChange {
@@ -68,7 +73,15 @@ impl OwnerChange {
             OwnerChange::Keep => before,
             OwnerChange::Set(owner) => Some(owner),
             OwnerChange::Clear => None,
+            OwnerChange::Adopt(owner) => before.or(Some(owner)),
         }
+    }
+
+    /// Whether a handler's write of the owner field asked for this change, rather than a read that
+    /// indexes an owner stored before its field was the owner ([`Adopt`](Self::Adopt)): a refused save
+    /// loses only the former.
+    pub(crate) fn asked_by_handler(self) -> bool {
+        matches!(self, OwnerChange::Set(_) | OwnerChange::Clear)
     }
 }
 

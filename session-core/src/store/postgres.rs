@@ -10,7 +10,8 @@
 //! The owner of a session is a column of its row (`owner BYTEA`, the [`OwnerKey`], `NULL` for none) with a
 //! partial index on the owned rows: every write keeps it in step in its one statement, a cycle copies it
 //! to the new row, and an ended row drops out of a listing by its deadline. Patches that change the owner
-//! use their own statements (`save_owner`, `cycle_owner`); the others are the plain ones.
+//! use their own statements (`save_owner`, `cycle_owner`, and `save_adopt` and `cycle_adopt` for
+//! [`OwnerChange::Adopt`]); the others are the plain ones.
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
@@ -87,8 +88,18 @@ struct Statements {
     delete_expired: String,
     save_owner: String,
     cycle_owner: String,
+    save_adopt: String,
+    cycle_adopt: String,
     owner_sessions: String,
     revoke_owner: String,
+}
+
+/// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `$7`.
+fn save_owner(table: &str, owner: &str) -> String {
+    format!(
+        "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, expires_at = $5, \
+         owner = {owner} WHERE key = $1 AND expires_at > $6"
+    )
 }
 
 impl Statements {
@@ -123,10 +134,10 @@ impl Statements {
             // session queue on the lock, and the second finds the old row gone.
             cycle: cycle(&table, "old.owner"),
             cycle_owner: cycle(&table, "$8"),
-            save_owner: format!(
-                "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, expires_at = $5, \
-                 owner = $7 WHERE key = $1 AND expires_at > $6"
-            ),
+            save_owner: save_owner(&table, "$7"),
+            // `OwnerChange::Adopt`: the owner given only to a row that has none when the statement runs.
+            cycle_adopt: cycle(&table, "COALESCE(old.owner, $8)"),
+            save_adopt: save_owner(&table, "COALESCE(owner, $7)"),
             owner_sessions: format!(
                 "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = $1 AND expires_at > $2"
             ),
@@ -498,6 +509,7 @@ impl SessionStore for PostgresStore {
             .run(|| {
                 let (statement, owner) = match patch.owner {
                     OwnerChange::Keep => (&self.statements.save, None),
+                    change @ OwnerChange::Adopt(_) => (&self.statements.save_adopt, Some(change.applied_to(None))),
                     change => (&self.statements.save_owner, Some(change.applied_to(None))),
                 };
                 let query = sqlx::query(statement)
@@ -531,6 +543,7 @@ impl SessionStore for PostgresStore {
             .run(|| {
                 let (statement, owner) = match patch.owner {
                     OwnerChange::Keep => (&self.statements.cycle, None),
+                    change @ OwnerChange::Adopt(_) => (&self.statements.cycle_adopt, Some(change.applied_to(None))),
                     change => (&self.statements.cycle_owner, Some(change.applied_to(None))),
                 };
                 let query = sqlx::query_scalar(statement)

@@ -112,18 +112,28 @@ apply_patch(KEYS[1], created)
 return 1
 ";
 
-/// KEYS[1]: the old session, KEYS[2]: the new one. ARGV: as [`PATCH`] says. Changes nothing if the old
-/// record is gone or ended, or the new key holds a live one. An owned record's index entry moves with it.
-const CYCLE: &str = r"
-local created = created_if_live(KEYS[1])
-if not created or created_if_live(KEYS[2]) then return 0 end
-redis.call('RENAME', KEYS[1], KEYS[2])
-apply_patch(KEYS[2], created)
-local o = redis.call('HGET', KEYS[2], 'o')
-if o then
-  redis.call('SREM', o, KEYS[1])
-  redis.call('SADD', o, KEYS[2])
+/// Shared by CYCLE and CYCLE_ADOPT, whose KEYS[1] is the old session and KEYS[2] the new one, ARGV as
+/// [`PATCH`] says. `cycle_keeping_owner` moves the record unless the old one is gone or ended or the new
+/// key holds a live one (then it returns nil), with its owner's index entry if it has an owner (then it
+/// returns the index's name; false if it has none).
+const CYCLE_KEEPING_OWNER: &str = r"
+local function cycle_keeping_owner()
+  local created = created_if_live(KEYS[1])
+  if not created or created_if_live(KEYS[2]) then return nil end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  apply_patch(KEYS[2], created)
+  local o = redis.call('HGET', KEYS[2], 'o')
+  if o then
+    redis.call('SREM', o, KEYS[1])
+    redis.call('SADD', o, KEYS[2])
+  end
+  return o or false
 end
+";
+
+/// A cycle that keeps the owner. Needs [`CYCLE_KEEPING_OWNER`].
+const CYCLE: &str = r"
+if cycle_keeping_owner() == nil then return 0 end
 return 1
 ";
 
@@ -225,6 +235,26 @@ set_owner(KEYS[2], KEYS[3])
 return 1
 ";
 
+/// SAVE of a patch that adopts an owner ([`OwnerChange::Adopt`]): KEYS[2] is that owner's index, which the
+/// session joins only if it has no owner by now.
+const SAVE_ADOPT: &str = r"
+local created = created_if_live(KEYS[1])
+if not created then return 0 end
+apply_patch(KEYS[1], created)
+if redis.call('HEXISTS', KEYS[1], 'o') == 0 then set_owner(KEYS[1], KEYS[2]) end
+return 1
+";
+
+/// CYCLE of a patch that adopts an owner: KEYS[3] is that owner's index, which the session joins only if
+/// it has no owner by now; one that has moves its index entry, as CYCLE does. Needs
+/// [`CYCLE_KEEPING_OWNER`].
+const CYCLE_ADOPT: &str = r"
+local owner = cycle_keeping_owner()
+if owner == nil then return 0 end
+if not owner then set_owner(KEYS[2], KEYS[3]) end
+return 1
+";
+
 /// KEYS[1]: a session. Deletes it and its owner index entry.
 const DELETE: &str = r"
 local o = redis.call('HGET', KEYS[1], 'o')
@@ -265,18 +295,22 @@ const MAX_KEY_EXPIRY: u64 = i64::MAX as u64;
 // Compiled once: `Script` hashes its source, and calls go out as EVALSHA.
 static CREATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(CREATE));
 static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{SAVE}")));
-static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{CYCLE}")));
+static CYCLE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{PATCH}{CYCLE_KEEPING_OWNER}{CYCLE}")));
 static CREATE_OWNED_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{}{CREATE_OWNED}", members())));
 static SAVE_OWNER_SCRIPT: LazyLock<Script> =
     LazyLock::new(|| Script::new(&format!("{PATCH}{}{SET_OWNER}{SAVE_OWNER}", members())));
 static CYCLE_OWNER_SCRIPT: LazyLock<Script> =
     LazyLock::new(|| Script::new(&format!("{PATCH}{}{SET_OWNER}{CYCLE_OWNER}", members())));
+static SAVE_ADOPT_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(&format!("{PATCH}{}{SET_OWNER}{SAVE_ADOPT}", members())));
+static CYCLE_ADOPT_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(&format!("{PATCH}{CYCLE_KEEPING_OWNER}{}{SET_OWNER}{CYCLE_ADOPT}", members())));
 static DELETE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(DELETE));
 static LIST_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(&format!("{}{LIST_OWNER}", members())));
 static REVOKE_OWNER_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(REVOKE_OWNER));
 
 /// Every script of the store, loaded when it connects.
-fn scripts() -> [&'static Script; 9] {
+fn scripts() -> [&'static Script; 11] {
     [
         &CREATE_SCRIPT,
         &SAVE_SCRIPT,
@@ -284,6 +318,8 @@ fn scripts() -> [&'static Script; 9] {
         &CREATE_OWNED_SCRIPT,
         &SAVE_OWNER_SCRIPT,
         &CYCLE_OWNER_SCRIPT,
+        &SAVE_ADOPT_SCRIPT,
+        &CYCLE_ADOPT_SCRIPT,
         &DELETE_SCRIPT,
         &LIST_OWNER_SCRIPT,
         &REVOKE_OWNER_SCRIPT,
@@ -653,6 +689,10 @@ impl SessionStore for RedisStore {
                 (&*SAVE_OWNER_SCRIPT, patch_command(&SAVE_OWNER_SCRIPT, &keys, patch))
             }
             OwnerChange::Clear => (&*SAVE_OWNER_SCRIPT, patch_command(&SAVE_OWNER_SCRIPT, &[self.key(key)], patch)),
+            OwnerChange::Adopt(owner) => {
+                let keys = [self.key(key), self.owner_index(owner)];
+                (&*SAVE_ADOPT_SCRIPT, patch_command(&SAVE_ADOPT_SCRIPT, &keys, patch))
+            }
         };
         self.eval(script, &command).await
     }
@@ -671,6 +711,10 @@ impl SessionStore for RedisStore {
                 (&*CYCLE_OWNER_SCRIPT, patch_command(&CYCLE_OWNER_SCRIPT, &keys, patch))
             }
             OwnerChange::Clear => (&*CYCLE_OWNER_SCRIPT, patch_command(&CYCLE_OWNER_SCRIPT, &[old, new], patch)),
+            OwnerChange::Adopt(owner) => {
+                let keys = [old, new, self.owner_index(owner)];
+                (&*CYCLE_ADOPT_SCRIPT, patch_command(&CYCLE_ADOPT_SCRIPT, &keys, patch))
+            }
         };
         self.eval(script, &command).await
     }

@@ -11,8 +11,8 @@
 //! The owner of a session is a column of its row (`owner`, the 32-byte [`OwnerKey`], `NULL` for none),
 //! with a partial index on the owned rows: the index from owners to sessions is the table itself, so
 //! every write keeps it in step, a cycle carries it along, and an ended row drops out of a listing by
-//! its deadline. Patches that change the owner use their own statements (`save_owner`, `cycle_owner`);
-//! the others are the plain ones.
+//! its deadline. Patches that change the owner use their own statements (`save_owner`, `cycle_owner`,
+//! and `save_adopt` and `cycle_adopt` for [`OwnerChange::Adopt`]); the others are the plain ones.
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
@@ -85,8 +85,28 @@ struct Statements {
     delete_expired: String,
     save_owner: String,
     cycle_owner: String,
+    save_adopt: String,
+    cycle_adopt: String,
     owner_sessions: String,
     revoke_owner: String,
+}
+
+/// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `?6`.
+fn save_owner(table: &str, owner: &str) -> String {
+    format!(
+        "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = ?4, owner = {owner} \
+         WHERE key = ?1 AND expires_at > ?5"
+    )
+}
+
+/// CYCLE of a patch that changes the owner to `owner`, an expression of the parameter `?7`.
+fn cycle_owner(table: &str, owner: &str) -> String {
+    format!(
+        "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
+         expires_at = ?5, owner = {owner} \
+         WHERE key = ?1 AND expires_at > ?6 \
+         AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
+    )
 }
 
 impl Statements {
@@ -124,16 +144,11 @@ impl Statements {
                 "SELECT max(key), count(*) FROM (SELECT key FROM {table} WHERE key > ?1 ORDER BY key LIMIT ?2)"
             ),
             delete_expired: format!("DELETE FROM {table} WHERE key > ?1 AND key <= ?2 AND expires_at <= ?3"),
-            save_owner: format!(
-                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = ?4, owner = ?6 \
-                 WHERE key = ?1 AND expires_at > ?5"
-            ),
-            cycle_owner: format!(
-                "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
-                 expires_at = ?5, owner = ?7 \
-                 WHERE key = ?1 AND expires_at > ?6 \
-                 AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
-            ),
+            save_owner: save_owner(&table, "?6"),
+            cycle_owner: cycle_owner(&table, "?7"),
+            // `OwnerChange::Adopt`: the owner given only to a row that has none when the statement runs.
+            save_adopt: save_owner(&table, "coalesce(owner, ?6)"),
+            cycle_adopt: cycle_owner(&table, "coalesce(owner, ?7)"),
             owner_sessions: format!(
                 "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = ?1 AND expires_at > ?2"
             ),
@@ -372,8 +387,9 @@ fn failure(error: sqlx::Error) -> StoreError {
     StoreError::with_source(message, error)
 }
 
-/// Binds the new owner of a patch that changes it, as the statement's last parameter (`save_owner` and
-/// `cycle_owner`); a patch that keeps it runs the plain statement, which has no such parameter.
+/// Binds the new owner of a patch that changes it, as the statement's last parameter (`save_owner`,
+/// `cycle_owner` and their `adopt` forms); a patch that keeps it runs the plain statement, which has no
+/// such parameter.
 fn bind_owner<'q>(
     query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
     change: OwnerChange,
@@ -422,7 +438,8 @@ impl SessionStore for SqliteStore {
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let statement = match patch.owner {
             OwnerChange::Keep => &self.statements.save,
-            _ => &self.statements.save_owner,
+            OwnerChange::Adopt(_) => &self.statements.save_adopt,
+            OwnerChange::Set(_) | OwnerChange::Clear => &self.statements.save_owner,
         };
         let done = sqlx::query(statement)
             .bind(&key.as_bytes()[..])
@@ -442,7 +459,8 @@ impl SessionStore for SqliteStore {
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let statement = match patch.owner {
             OwnerChange::Keep => &self.statements.cycle,
-            _ => &self.statements.cycle_owner,
+            OwnerChange::Adopt(_) => &self.statements.cycle_adopt,
+            OwnerChange::Set(_) | OwnerChange::Clear => &self.statements.cycle_owner,
         };
         let done = sqlx::query(statement)
             .bind(&old.as_bytes()[..])

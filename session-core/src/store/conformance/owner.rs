@@ -102,6 +102,32 @@ pub(super) async fn cycle_keeps_the_owners_list_right<S: SessionStore>(store: S)
     assert_eq!(listed(&store, &alice).await, BTreeSet::new(), "a refused cycle indexed a session");
 }
 
+/// `OwnerChange::Adopt`, which a request that read an owner stored before its field was the owner sends:
+/// it indexes a record that has no owner, through `save` and `cycle`, and leaves one that has.
+pub(super) async fn adopt_indexes_only_a_record_without_an_owner<S: SessionStore>(store: S) {
+    let (alice, bob) = (new_owner(), new_owner());
+    let (unowned, owned_by_bob, unowned_cycled, owned_cycled) = (new_key(), new_key(), new_key(), new_key());
+    let created = record(&[("user_id", b"1")], LONG);
+    assert!(ok("create", store.create(&unowned, &created).await));
+    assert!(ok("create", store.create(&owned_by_bob, &owned(bob, LONG)).await));
+    let expires_at = created.expires_at + 1_000;
+    let adopt = Patch { owner: OwnerChange::Adopt(alice), ..patch(&[], expires_at) };
+
+    assert!(ok("save", store.save(&unowned, &adopt).await));
+    assert!(ok("save", store.save(&owned_by_bob, &adopt).await));
+    assert_eq!(listed(&store, &alice).await, BTreeSet::from([unowned]), "adopt indexed the wrong records");
+    assert_eq!(listed(&store, &bob).await, BTreeSet::from([owned_by_bob]), "adopt took a record from its owner");
+    assert_eq!(ok("load", store.load(&owned_by_bob).await).and_then(|record| record.owner), Some(bob));
+
+    let other = new_key();
+    assert!(ok("create", store.create(&other, &created).await));
+    assert!(ok("cycle", store.cycle(&other, &unowned_cycled, &adopt).await));
+    assert!(ok("cycle", store.cycle(&owned_by_bob, &owned_cycled, &adopt).await));
+    assert_eq!(listed(&store, &alice).await, BTreeSet::from([unowned, unowned_cycled]), "adopt through a cycle");
+    assert_eq!(listed(&store, &bob).await, BTreeSet::from([owned_cycled]), "a cycle that adopts left bob's list");
+    assert_eq!(ok("load", store.load(&owned_cycled).await).and_then(|record| record.owner), Some(bob));
+}
+
 pub(super) async fn delete_and_expiry_remove_entries<S: SessionStore>(store: S) {
     let alice = new_owner();
     let (deleted, expiring, kept) = (new_key(), new_key(), new_key());
