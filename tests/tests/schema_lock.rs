@@ -214,6 +214,44 @@ fn a_cookie_name_changed_without_rename_from_fails() {
     );
 }
 
+/// `Locale`, its cookie scoped to the shop's pages and to every subdomain.
+#[derive(SessionSchema)]
+struct ShopLocale {
+    #[cookie(max_len = 16, path = "/shop", domain = "example.com")]
+    locale: String,
+}
+
+#[test]
+fn a_cookie_path_or_domain_is_locked_only_where_given() {
+    let lock = schema_lock::<ShopLocale>();
+    assert!(lock.contains("max_len = 16\npath = /shop\ndomain = example.com\ntype = String\n"), "{lock}");
+    assert!(!schema_lock::<Locale>().contains("path ="), "the default path is not written");
+}
+
+#[test]
+fn a_cookie_path_or_domain_changed_fails_saying_the_old_cookie_stays_beside_the_new() {
+    let comparison = compare::<ShopLocale, Locale>();
+    assert_eq!(
+        comparison.breaking,
+        [
+            "field `locale` (cookie `locale`): path changed from `/shop` to `/`, so browsers keep each `locale` \
+             cookie set with the earlier path beside the new one until it expires, may send it first, and the \
+             field then reads its old value; removing the field deletes only the new one\n  help: keep `path = \
+             \"/shop\"`; if the old values showing until those cookies expire is acceptable, record the lock again \
+             with SESSION_SCHEMA_LOCK=overwrite",
+            "field `locale` (cookie `locale`): domain changed from `example.com` to none, so browsers keep each \
+             `locale` cookie set with the earlier domain beside the new one until it expires, may send it first, \
+             and the field then reads its old value; removing the field deletes only the new one\n  help: keep \
+             `domain = \"example.com\"`; if the old values showing until those cookies expire is acceptable, \
+             record the lock again with SESSION_SCHEMA_LOCK=overwrite",
+        ]
+    );
+    let back = compare::<Locale, ShopLocale>().breaking;
+    assert!(back[0].contains("path changed from `/` to `/shop`"), "{back:?}");
+    assert!(back[1].contains("domain changed from none to `example.com`"), "{back:?}");
+    assert_eq!(compare::<ShopLocale, ShopLocale>(), LockComparison::default());
+}
+
 #[test]
 fn a_renamed_field_without_rename_from_is_a_removal_and_a_new_field() {
     #[derive(SessionSchema)]
@@ -698,7 +736,7 @@ fn a_misspelled_or_missing_key_is_refused_naming_its_line() {
         refused(|lock| lock.replace("place = session", "plase = session").replace("shape = [str]\n", "")),
         format!(
             "the committed lock is not a schema lock:\n  line 6: unknown key `plase` in `[field cart]`; the keys are \
-             place, key, owner, name, protection, max_len, type, shape, rename_from, migrate_from, migrate_shape\n  \
+             place, key, owner, name, protection, max_len, path, domain, type, shape, rename_from, migrate_from, migrate_shape\n  \
              `[field cart]` (line 5): no `place`\n{REGENERATE}"
         )
     );

@@ -20,6 +20,7 @@
 //! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
 //! | a cookie's encoding changed (another type, a variant of a derived enum renamed), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
+//! | a cookie's `path` or `domain` changed | still held by browsers beside the new cookie until they expire, sent first on some pages, where the field reads the old value | keep them, or accept old values showing until then |
 //! | a field moved between a cookie and the store | not read: they are in the other place | keep the place, or accept the loss |
 //!
 //! A type change that keeps the stored JSON the same (a struct renamed, a newtype added around the same

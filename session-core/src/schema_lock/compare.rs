@@ -390,6 +390,34 @@ fn compare_cookie_encoding(old: &Entry, new: &Entry, comparison: &mut LockCompar
     }
 }
 
+/// A cookie's `path` or `domain` (`attribute`, which is `default` when the lock omits it): a browser keeps
+/// a cookie set with the earlier one beside the new, as another cookie of the same name, until it expires
+/// (a cookie without a domain and one with are two cookies too).
+fn compare_cookie_scope(
+    old: &Entry,
+    new: &Entry,
+    attribute: &str,
+    default: Option<&str>,
+    comparison: &mut LockComparison,
+) {
+    let (before, after) = (old.get(attribute).or(default), new.get(attribute).or(default));
+    if before == after {
+        return;
+    }
+    let shown = |value: Option<&str>| value.map_or_else(|| "none".to_owned(), |value| format!("`{value}`"));
+    let keep = before.map_or_else(|| format!("no `{attribute}`"), |value| format!("`{attribute} = \"{value}\"`"));
+    comparison.breaking.push(format!(
+        "{}: {attribute} changed from {} to {}, so browsers keep each `{}` cookie set with the earlier \
+         {attribute} beside the new one until it expires, may send it first, and the field then reads its old \
+         value; removing the field deletes only the new one\n  help: keep {keep}; if the old values showing \
+         until those cookies expire is acceptable, record the lock again with {OVERWRITE}",
+        new.describe(),
+        shown(before),
+        shown(after),
+        new.stored_under(),
+    ));
+}
+
 fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     let name = new.stored_under();
     let (old_protection, new_protection) =
@@ -404,6 +432,8 @@ fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
         // After a change of protection no cookie is read, whatever its encoding: that says it all.
         compare_cookie_encoding(old, new, comparison);
     }
+    compare_cookie_scope(old, new, keys::PATH, Some(super::DEFAULT_PATH), comparison);
+    compare_cookie_scope(old, new, keys::DOMAIN, None, comparison);
     let limit = |entry: &Entry| entry.get(keys::MAX_LEN).and_then(|n| n.parse::<usize>().ok());
     if let (Some(old_limit), Some(new_limit)) = (limit(old), limit(new)) {
         if new_limit < old_limit {

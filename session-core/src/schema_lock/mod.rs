@@ -26,6 +26,8 @@ pub(crate) mod keys {
     pub(crate) const NAME: &str = "name";
     pub(crate) const PROTECTION: &str = "protection";
     pub(crate) const MAX_LEN: &str = "max_len";
+    pub(crate) const PATH: &str = "path";
+    pub(crate) const DOMAIN: &str = "domain";
     pub(crate) const TYPE: &str = "type";
     pub(crate) const SHAPE: &str = "shape";
     pub(crate) const RENAME_FROM: &str = "rename_from";
@@ -34,8 +36,21 @@ pub(crate) mod keys {
 
     /// Every key, in the order they are written.
     #[cfg(feature = "testing")]
-    pub(crate) const ALL: &[&str] =
-        &[PLACE, KEY, OWNER, NAME, PROTECTION, MAX_LEN, TYPE, SHAPE, RENAME_FROM, MIGRATE_FROM, MIGRATE_SHAPE];
+    pub(crate) const ALL: &[&str] = &[
+        PLACE,
+        KEY,
+        OWNER,
+        NAME,
+        PROTECTION,
+        MAX_LEN,
+        PATH,
+        DOMAIN,
+        TYPE,
+        SHAPE,
+        RENAME_FROM,
+        MIGRATE_FROM,
+        MIGRATE_SHAPE,
+    ];
 
     // What `entry` writes for each place: the keys of every field of it, and those written only when the
     // field has them. Reading a lock back holds each entry to them; since every check also reads the lock
@@ -43,15 +58,19 @@ pub(crate) mod keys {
     #[cfg(feature = "testing")]
     pub(crate) const COOKIE_ALWAYS: &[&str] = &[PLACE, NAME, PROTECTION, MAX_LEN, TYPE, SHAPE];
     #[cfg(feature = "testing")]
-    pub(crate) const COOKIE_WHEN_GIVEN: &[&str] = &[RENAME_FROM];
+    pub(crate) const COOKIE_WHEN_GIVEN: &[&str] = &[PATH, DOMAIN, RENAME_FROM];
     #[cfg(feature = "testing")]
     pub(crate) const SESSION_ALWAYS: &[&str] = &[PLACE, KEY, TYPE, SHAPE];
     #[cfg(feature = "testing")]
     pub(crate) const SESSION_WHEN_GIVEN: &[&str] = &[OWNER, RENAME_FROM, MIGRATE_FROM, MIGRATE_SHAPE];
 }
 
+/// A cookie's `Path` when the field does not set one.
+pub(crate) const DEFAULT_PATH: &str = "/";
+
 /// Renders, for each field of `S`, what a later release needs to read the values this one stores: where
-/// the field lives, its store key or cookie name, a cookie's protection and `max_len`, the type as written,
+/// the field lives, its store key or cookie name, a cookie's protection, `max_len`, and its `path` and
+/// `domain` where given (a browser keeps a cookie set with other ones beside the new), the type as written,
 /// and its *shape*. A session field's shape is the serde format of its type, traced with
 /// `serde-reflection` (struct fields, enum variants, number widths: what the stored JSON holds); a cookie
 /// field's is its `CookieValue` encoding, as [`CookieValue::shape`](crate::CookieValue::shape) (or, in a
@@ -106,6 +125,13 @@ fn entry(out: &mut String, field: &FieldInfo) {
             line(keys::NAME, spec.name);
             line(keys::PROTECTION, spec.protection.as_str());
             line(keys::MAX_LEN, &spec.max_len.map_or_else(|| "none".to_owned(), |n| n.to_string()));
+            // Only where not the default, so that the lock of a schema that never sets them stays as it was.
+            if spec.path != DEFAULT_PATH {
+                line(keys::PATH, spec.path);
+            }
+            if let Some(domain) = spec.domain {
+                line(keys::DOMAIN, domain);
+            }
         }
         Place::Session { key, owner, .. } => {
             line(keys::PLACE, "session");

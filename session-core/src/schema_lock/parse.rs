@@ -143,7 +143,7 @@ mod tests {
             parse(text).unwrap_err(),
             [
                 "line 2: unknown key `plase` in `[field cart]`; the keys are place, key, owner, name, protection, \
-                 max_len, type, shape, rename_from, migrate_from, migrate_shape",
+                 max_len, path, domain, type, shape, rename_from, migrate_from, migrate_shape",
                 "line 4: a second `key` in `[field cart]`",
                 "`[field cart]` (line 1): no `place`",
                 "line 8: a second entry for field `cart`",
