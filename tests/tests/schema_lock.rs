@@ -142,7 +142,8 @@ fn a_type_change_with_migrate_from_passes() {
     }
     assert_eq!(
         compatible::<Skus, Items>(),
-        ["field `cart` (store key `cart`): type changed to `Vec<Item>`, read through `migrate_from = SkuList`"]
+        ["field `cart` (store key `cart`): type changed to `Vec<Item>`, read through `migrate_from = SkuList` where a \
+          stored value does not decode as `Vec<Item>` (one that does is read as it is, not converted)"]
     );
 }
 
@@ -250,6 +251,41 @@ fn a_cookie_path_or_domain_changed_fails_saying_the_old_cookie_stays_beside_the_
     assert!(back[0].contains("path changed from `/` to `/shop`"), "{back:?}");
     assert!(back[1].contains("domain changed from none to `example.com`"), "{back:?}");
     assert_eq!(compare::<ShopLocale, ShopLocale>(), LockComparison::default());
+}
+
+/// A user name that must be lower case: its `Deserialize` checks values, yet accepts the empty string
+/// the tracer builds it from, so it traces as `str`.
+#[derive(Serialize, Deserialize)]
+#[serde(try_from = "String")]
+struct Username(String);
+
+impl TryFrom<String> for Username {
+    type Error = &'static str;
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        if name.chars().any(char::is_uppercase) {
+            return Err("a user name is lower case");
+        }
+        Ok(Username(name))
+    }
+}
+
+#[test]
+fn a_type_changed_to_one_stored_the_same_way_is_listed_saying_what_a_checking_deserialize_does() {
+    #[derive(SessionSchema)]
+    struct Plain {
+        #[session]
+        user: String,
+    }
+    #[derive(SessionSchema)]
+    struct Checked {
+        #[session]
+        user: Username,
+    }
+    assert_eq!(
+        compatible::<Plain, Checked>(),
+        ["field `user` (store key `user`): type changed from `String` to `Username`, stored the same way (`str`); \
+          a stored value that `Username` refuses to decode (one whose `Deserialize` checks values) reads as absent"]
+    );
 }
 
 #[test]
@@ -820,7 +856,8 @@ fn an_untraced_type_change_with_migrate_from_the_stored_type_passes() {
     }
     assert_eq!(
         compatible::<Notes, Untagged>(),
-        ["field `notes` (store key `notes`): type changed to `Note`, read through `migrate_from = serde_json::Value`"]
+        ["field `notes` (store key `notes`): type changed to `Note`, read through `migrate_from = serde_json::Value` where a \
+          stored value does not decode as `Note` (one that does is read as it is, not converted)"]
     );
 }
 

@@ -107,8 +107,8 @@
 //! value, and a session not yet converted would stay indexed under the earlier form, out of reach of
 //! `revoke_owner` with a value of the new type: a password reset would leave it signed in. Give the new type
 //! the stored form of the old one instead, with serde's `from` and `into`. Nothing is converted, and the
-//! schema lock sees no change, because the shape is the same (it marks the owner with `owner = true`, and
-//! fails a change of the owner's shape naming this fix):
+//! schema lock lists the new type as a compatible change, because the shape is the same (it marks the owner
+//! with `owner = true`, and fails a change of the owner's shape naming this fix):
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
@@ -211,9 +211,12 @@
 //! `SESSION_SCHEMA_LOCK=overwrite`, and check in the diff that no field's stored form changed: the overwrite
 //! records the schema as it is now.
 //!
-//! The lock compares shapes as traced. A type whose `Deserialize` checks values, or reads any JSON
-//! (`serde_json::Value`, an untagged enum), shows as `untraced (...)`; two such types look alike, so for them
-//! the lock compares the types as written too. Changing one fails, as renaming it or naming it by another
+//! The lock compares shapes as traced. A type whose `Deserialize` checks values and refuses the sample the
+//! tracer builds it from (`""`, `0`), or reads any JSON (`serde_json::Value`, an untagged enum), shows as
+//! `untraced (...)`; two such types look alike, so for them the lock compares the types as written too. One
+//! whose check accepts the sample traces like the type it checks: a change to it is listed as compatible,
+//! saying that stored values it refuses read as absent. A type with `migrate_from` is tried first, as
+//! itself: a stored value that it decodes too (an integer for a float) is not converted. Changing one fails, as renaming it or naming it by another
 //! path does: the lock cannot see what the stored JSON holds. Name the stored type in `migrate_from`, or, if
 //! every value stored still decodes as the new type, record the lock again with
 //! `SESSION_SCHEMA_LOCK=overwrite`.

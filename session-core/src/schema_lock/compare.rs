@@ -278,6 +278,19 @@ fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, compa
     }
     let (stored, current) = (old.form(), new.form());
     if current.reads(&stored) {
+        if current.ty != stored.ty {
+            // The tracer builds each type from a sample value (`""`, `0`): a `Deserialize` that checks
+            // values and accepts the sample traces like the plain type, yet may refuse what was stored.
+            comparison.compatible.push(format!(
+                "{}: type changed from `{}` to `{}`, stored the same way (`{}`); a stored value that `{}` refuses \
+                 to decode (one whose `Deserialize` checks values) reads as absent",
+                new.describe(),
+                stored.ty,
+                current.ty,
+                current.shape,
+                current.ty,
+            ));
+        }
         return;
     }
     let Form { ty: old_type, shape: old_shape } = stored;
@@ -295,8 +308,11 @@ fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, compa
     } else {
         match new.migrate_form() {
             Some(migrate) if migrate.reads(&stored) => {
+                // The field's own type is tried first, so a stored value that it also decodes (an integer
+                // for a float, a struct for one with a `#[serde(default)]` field more) is never converted.
                 comparison.compatible.push(format!(
-                    "{}: type changed to `{new_type}`, read through `migrate_from = {}`",
+                    "{}: type changed to `{new_type}`, read through `migrate_from = {}` where a stored value does \
+                     not decode as `{new_type}` (one that does is read as it is, not converted)",
                     new.describe(),
                     migrate.ty
                 ));
