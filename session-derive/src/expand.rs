@@ -204,7 +204,8 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
                 /// layer's absolute timeout, and lets the session go unused that long on the server (never
                 /// less than the layer's idle timeout). Kept through `cycle_id`; sessions that do not ask
                 /// keep a cookie that ends with the browser session, and `Duration::ZERO` (anything under a
-                /// second) forgets it again.
+                /// second) forgets it again. Like `cycle_id`, it starts no session: a visitor without one
+                /// gets it only if the request also sets a `#[session]` field.
                 pub async fn remember_for(
                     &self,
                     duration: ::core::time::Duration,
@@ -262,7 +263,8 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
         let place = format!("Stored in the {} cookie `{name}`: read on demand, no I/O.", cookie.protection().as_str());
         let set_doc = format!(
             "Sets [`Self::{ident}`]: queues a `Set-Cookie` for `{name}`. Fails with `Error::CookieTooLarge`, \
-             setting nothing, when the value is over its `max_len`."
+             setting nothing, when the value is over its `max_len` or the cookie over the 4096 bytes a browser \
+             keeps."
         );
         let remove_doc = format!("Removes [`Self::{ident}`]: the browser is told to delete the cookie `{name}`.");
         let (get, set, remove) = if real {

@@ -52,8 +52,10 @@ pub fn derive_session_schema(input: TokenStream) -> TokenStream {
 
 /// Implements `CookieValue` for a unit enum (each variant encoded as its snake_case name, or
 /// `#[cookie_value(rename = "...")]`) or for a struct whose fields are all `CookieValue`s. A struct field
-/// whose name looks sensitive is refused, as a cookie with that name would be, unless
-/// `#[cookie_value(allow_sensitive = "reason")]` on the field says why it is harmless.
+/// whose name, or the name of a type in its type, looks sensitive is refused, as a cookie with that name
+/// would be; one that looks like authorization or identity data is refused in a `plain` cookie, by the
+/// schema that puts the struct there. `#[cookie_value(allow_sensitive = "reason")]` on the field says why
+/// it is harmless, and lifts both.
 #[proc_macro_derive(CookieValue, attributes(cookie_value))]
 pub fn derive_cookie_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

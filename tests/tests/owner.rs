@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use axum::Router;
+use axum::{routing::post, Router};
 use http::StatusCode;
 use session_core::{Key, MemoryStore, SessionLayer};
 use tests::{
@@ -216,6 +216,25 @@ async fn remember_for_zero_at_sign_in_gives_a_browser_session_cookie() {
     let reply = browser.post("/login/7/remember/0").await;
     assert_eq!(id_max_age(&reply), None);
     assert_eq!(browser.get("/me").await.body, "Some(7)");
+}
+
+/// "Remember me" ticked on a page that signs nobody in: like `cycle_id`, `remember_for` applies to the
+/// session the request has or starts, and alone starts none.
+#[tokio::test]
+async fn remember_for_alone_starts_no_session() {
+    let store = CountingStore::new(MemoryStore::default());
+    let remember_only = Router::new().route(
+        "/remember",
+        post(|s: AccountSession| async move {
+            s.remember_for(DAY).await?;
+            Ok::<_, session_core::Error>("remembered")
+        }),
+    );
+    let mut visitor = Browser::new(remember_only.layer(SessionLayer::new(store.clone(), Key::generate())));
+    let reply = visitor.post("/remember").await;
+    assert_eq!((reply.status, reply.set_cookies.len()), (StatusCode::OK, 0), "{reply:?}");
+    assert_eq!(store.inner().len(), 0, "a record was stored");
+    assert_eq!(store.counts().create, 0);
 }
 
 #[tokio::test]

@@ -209,10 +209,14 @@
 //! `password`, `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `credential(s)`, `ssn`, `cvv`,
 //! `cvc`, `pin` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent words make `api_key`,
 //! `access_key`, `credit_card`, `card_number`, `private_key` or `session_id` (so `apiKey` and `api-key` match
-//! too). The names checked are the cookie's (the field name, or the one given with `name = "..."`), then the
-//! field's, then those of the types in the field's type: the last segment of each path, through generic
-//! arguments, tuples and arrays (`Option<AuthToken>` is checked as `Option` and `AuthToken`; the module in
-//! `auth::Theme` is not). Signing or encrypting the cookie does not help: the value still leaves the server.
+//! too). A word also matches as a plural (`tokens`), numbered (`password2`), or run together with others
+//! when it ends them: `accesstoken`, `newpassword`, `clientsecret` (words ending in `token`, `password`,
+//! `passwd`, `secret` or `credential`). The names checked are the cookie's (the field name, or the one given
+//! with `name = "..."`), then the field's, then those of the types in the field's type: the last segment of
+//! each path, through generic arguments, tuples and arrays (`Option<AuthToken>` is checked as `Option` and
+//! `AuthToken`; the module in `auth::Theme` is not). In type names, `pin`, `sid`, `group`, `scope` and
+//! `staff` do not count: they are too common there (`std::pin::Pin`, a `MapPin`, a `TabGroup`). Signing or
+//! encrypting the cookie does not help: the value still leaves the server.
 //!
 //! `tests/ui/fail/sensitive_name_password.rs`:
 //!
@@ -370,8 +374,9 @@
 //! `super_user`, `user_type`, `user_level`, `account_type` or `access_level` (so `userId` and `user-id`
 //! match too). Whole words only: `telescope`, `console`, `fluid` and `grouped_view` pass, and so does
 //! `group_by`, which groups rows rather than naming a group.
-//! The names of the types in the field's type are checked the same way, so a plain `UserId` or `Role` is
-//! refused whatever the field is called; `Uuid`, `Theme` or `String` are not such names.
+//! The names of the types in the field's type are checked the same way (but for `group`, `scope` and
+//! `staff`, too common in type names), so a plain `UserId` or `Role` is refused whatever the field is
+//! called; `Uuid`, `Theme` or `String` are not such names.
 //!
 //! `tests/ui/fail/plain_cookie_named_like_a_role.rs`:
 //!

@@ -7,7 +7,7 @@
 //! | [`routing`] | which fields go to a cookie and which to the server store, and what the derive generates for each |
 //! | [`lints`] | every compile-time check, with the code that trips it and the compiler's output |
 //! | [`protection`] | `plain`, `signed` and `private` cookies, their size cost, and the cookie attributes |
-//! | [`stores`] | [`MemoryStore`](crate::MemoryStore), `RedisStore`, and writing your own store |
+//! | [`stores`] | [`MemoryStore`](crate::MemoryStore), `SqliteStore`, `PostgresStore`, `RedisStore`, and writing your own store |
 //! | [`timeouts`] | idle and absolute timeouts, how reads refresh them, and cookie lifetimes |
 //! | [`rotation`] | a new session id on login with `cycle_id`, and rotating the signing key |
 //! | [`owners`] | who owns a session: "sign out everywhere else", privilege fields, "remember me" |

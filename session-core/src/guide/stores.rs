@@ -32,9 +32,10 @@
 //! (`json_patch`), a new id moves the row with one `UPDATE`, and each statement compares the row's
 //! deadline with the app's clock, passed as a parameter. `SqliteStore::connect` creates
 //! the table when it is missing and puts a new database in write-ahead-log mode, so requests that read
-//! never wait for one that writes. A write that finds the file locked waits up to
-//! `SqliteStore::DEFAULT_BUSY_TIMEOUT` (2 seconds); that, or a file opened read-only (`?mode=ro`), answers
-//! the request with a 503.
+//! never wait for one that writes. The store's writes take turns: a write waits up to
+//! `SqliteStore::DEFAULT_BUSY_TIMEOUT` (2 seconds) for its turn, then, if another connection holds the
+//! file's lock, up to its connection's busy timeout (2 seconds more on the connections `connect` opens);
+//! that, or a file opened read-only (`?mode=ro`), answers the request with a 503.
 //!
 //! ```no_run
 //! # #[cfg(feature = "sqlite")]

@@ -134,7 +134,8 @@ impl RawSession {
 
     /// Makes this session's id cookie persistent for `duration` (within the absolute timeout), and its
     /// idle timeout that long (never shorter than the layer's); kept through `cycle_id`. Under a second
-    /// (`Duration::ZERO`) it forgets: the cookie ends with the browser session again.
+    /// (`Duration::ZERO`) it forgets: the cookie ends with the browser session again. Like `cycle_id`, it
+    /// starts no session: a visitor without one gets it only if the request also sets a `#[session]` field.
     pub async fn remember_for(&self, duration: std::time::Duration) -> Result<(), Error> {
         self.ensure_loaded().await?;
         // A `Max-Age` counts whole seconds: under one, the cookie would be deleted on arrival.
@@ -246,7 +247,7 @@ impl RawSession {
                 false
             }
             (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None, .. }))
-                if state.changes.iter().all(|(_, value)| value.is_none()) =>
+                if !sets_a_schema_field(&state.changes) =>
             {
                 *rejected_cookie
             }
@@ -332,7 +333,7 @@ impl RawSession {
                 if let Some(key) = expired {
                     store.delete(&key).await?;
                 }
-                let starts_a_session = changes.iter().any(|(_, value)| value.is_some());
+                let starts_a_session = sets_a_schema_field(&changes);
                 if let Some(key) = unknown.filter(|_| starts_a_session) {
                     if moved::was_moved(store, &key).await? {
                         // The browser holds, or is about to, the new id of a sign-in that moved this one:
@@ -359,12 +360,12 @@ impl RawSession {
         owner: OwnerChange,
         now: u64,
     ) -> Result<bool, Error> {
+        if !sets_a_schema_field(&changes) {
+            return Ok(false);
+        }
         let remembered = remembered_in(&changes).flatten();
         let fields: HashMap<String, Vec<u8>> =
             changes.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value?))).collect();
-        if fields.is_empty() {
-            return Ok(false);
-        }
         let shared = &self.0.shared;
         let expires_at = shared.deadline(now, now, shared.idle_ms(remembered));
         let owner = owner.applied_to(None);
@@ -408,6 +409,12 @@ fn schedule_cycle(state: &mut RecordState) {
         }
         state.new_id = Some(SessionId::generate());
     }
+}
+
+/// Whether `changes` set a field of the schema: what starts a session. `remember_for` sets only its
+/// reserved field, so alone it starts none, as `cycle_id` does not.
+fn sets_a_schema_field(changes: &Changes) -> bool {
+    changes.iter().any(|(name, value)| value.is_some() && *name != REMEMBER_FIELD)
 }
 
 /// The lifetime `remember_for` gave the session in this request (`Some(None)`: a lifetime that does not
