@@ -213,10 +213,13 @@
 //!
 //! The lock compares shapes as traced. A type whose `Deserialize` checks values and refuses the sample the
 //! tracer builds it from (`""`, `0`), or reads any JSON (`serde_json::Value`, an untagged enum), shows as
-//! `untraced (...)`; two such types look alike, so for them the lock compares the types as written too. One
-//! whose check accepts the sample traces like the type it checks: a change to it is listed as compatible,
-//! saying that stored values it refuses read as absent. A type with `migrate_from` is tried first, as
-//! itself: a stored value that it decodes too (an integer for a float) is not converted. Changing one fails, as renaming it or naming it by another
-//! path does: the lock cannot see what the stored JSON holds. Name the stored type in `migrate_from`, or, if
-//! every value stored still decodes as the new type, record the lock again with
-//! `SESSION_SCHEMA_LOCK=overwrite`.
+//! `untraced (...)`; two such types look alike, so for them the lock compares the types as written too.
+//! Changing one fails, as renaming it or naming it by another path does: the lock cannot see what the
+//! stored JSON holds. Name the stored type in `migrate_from`, or, if every value stored still decodes as the
+//! new type, record the lock again with `SESSION_SCHEMA_LOCK=overwrite`. A type whose check accepts the
+//! sample traces like the type it checks: changing to it is listed as compatible, saying that stored values
+//! it refuses read as absent.
+//!
+//! A field with `migrate_from` decodes a stored value as its own type first, and converts only what that
+//! refuses: a value its own type also decodes (an integer where the field is now a float) is read as it is.
+//! The lock's compatible change says so.
