@@ -43,7 +43,8 @@ pub enum Error {
     /// The session ended, or another request gave it a new id, while this request ran (a sign-out, a
     /// revocation, a concurrent sign-in), or a sign-in gave it a new id less than a minute before this
     /// request arrived with the old one: its changes belong to a session that is over, so they were not
-    /// saved, and no cookie was changed. The client can retry with the cookies it holds now.
+    /// saved, and no cookie was changed. A `destroy` gets it too when the session it meant to end has moved
+    /// to a new id, which it cannot end. The client can retry with the cookies it holds now.
     #[error(
         "the session ended or was given a new id by another request (a sign-out, a revocation, a \
          concurrent sign-in) while this one ran or a moment before it arrived: its changes were not saved"

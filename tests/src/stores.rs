@@ -123,7 +123,7 @@ impl<S: SessionStore> SessionStore for CountingStore<S> {
         self.inner.save(key, patch).await
     }
 
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+    async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
         self.calls.delete.fetch_add(1, Ordering::SeqCst);
         self.inner.delete(key).await
     }
@@ -187,7 +187,7 @@ impl<S: SessionStore> SessionStore for FaultyStore<S> {
         self.inner.save(key, patch).await
     }
 
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+    async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
         self.check()?;
         self.inner.delete(key).await
     }
@@ -237,7 +237,7 @@ impl<S: SessionStore> SessionStore for SlowStore<S> {
         self.inner.save(key, patch).await
     }
 
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+    async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
         self.inner.delete(key).await
     }
 

@@ -119,7 +119,7 @@ macro_rules! forward {
         }
     };
     (delete) => {
-        async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+        async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
             self.0.delete(key).await
         }
     };

@@ -473,6 +473,26 @@ async fn a_write_to_a_session_a_concurrent_sign_in_moved_answers_409_and_keeps_t
     assert_eq!(sign_in.get("/user").await.body, "Some(7)", "the session under its new id changed or ended");
 }
 
+/// A logout sent with the id a sign-in has just moved (sent before the sign-in's answer came back) cannot
+/// end the session under its new id. A success would leave the visitor signed in, so it answers 409 and
+/// leaves the id cookie alone; sent again, with the new id, it ends the session.
+#[tokio::test]
+async fn a_logout_with_the_id_a_concurrent_sign_in_moved_answers_409_and_leaves_the_new_id() {
+    let mut browser = racing_app(Arc::new(Gate::default()));
+    browser.post("/user/set").await;
+    let mut sent_before = browser.clone();
+    assert!(browser.post("/cycle").await.set_cookie("__Host-id").is_some());
+
+    let reply = sent_before.post("/logout").await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{reply:?}");
+    assert!(reply.set_cookie("__Host-id").is_none(), "the id cookie was touched: {reply:?}");
+    assert_eq!(browser.get("/user").await.body, "Some(7)", "the moved session is untouched");
+
+    let reply = browser.post("/logout").await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
+    assert_eq!(browser.get("/user").await.body, "None", "the logout with the new id did not end the session");
+}
+
 /// A request sent with the id a concurrent sign-in has just replaced finds no session, and must not clear
 /// the id cookie: by the time its response lands, the browser may hold the new id.
 #[tokio::test]

@@ -177,9 +177,8 @@
 //!         Ok(record.map(|record| Arc::make_mut(record).apply(patch)).is_some())
 //!     }
 //!
-//!     async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-//!         self.0.lock().unwrap().remove(key);
-//!         Ok(())
+//!     async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
+//!         Ok(self.0.lock().unwrap().remove(key).is_some())
 //!     }
 //!
 //!     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
@@ -244,7 +243,7 @@
 //! #     async fn load(&self, _: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> { Ok(None) }
 //! #     async fn create(&self, _: &StoreKey, _: &Arc<Record>) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn save(&self, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
-//! #     async fn delete(&self, _: &StoreKey) -> Result<(), StoreError> { Ok(()) }
+//! #     async fn delete(&self, _: &StoreKey) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn cycle(&self, _: &StoreKey, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn owner_sessions(&self, _: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> { Ok(Vec::new()) }
 //! #     async fn revoke_owner(&self, _: &OwnerKey, _: Option<&StoreKey>) -> Result<usize, StoreError> { Ok(0) }

@@ -7,7 +7,9 @@
 //! [`GRACE_MS`]. A request whose authentic id the store does not know looks for it only when it would
 //! start a session in its place, and finding it answers 409
 //! ([`Error::EndedDuringRequest`](crate::Error::EndedDuringRequest)), setting no cookie. Reads cost
-//! nothing extra: a request that only reads starts no session and replaces no cookie.
+//! nothing extra: a request that only reads starts no session and replaces no cookie. A logout whose
+//! delete finds nothing looks too: the session it meant to end lives on under the new id, so it answers
+//! 409 rather than a success that leaves the visitor signed in.
 
 use std::{collections::HashMap, sync::Arc};
 

@@ -263,7 +263,8 @@ impl RawSession {
 
     /// Writes what the handler changed, in at most one store write (plus a delete when the session ends
     /// or is found expired; before a new id, the marker of the move; and before a write with an authentic
-    /// id the store does not know, a look for such a marker: see `moved`), and queues the id cookie.
+    /// id the store does not know, or after a delete that found nothing, a look for such a marker: see
+    /// `moved`), and queues the id cookie.
     pub(crate) async fn commit<S: SessionStore>(&self, store: &S) -> Result<(), Error> {
         let state = std::mem::take(&mut *self.state());
         let shared = &self.0.shared;
@@ -271,7 +272,13 @@ impl RawSession {
         let RecordState { loaded, changes, pending, new_id, owner, .. } = state;
         match (pending, loaded) {
             (Pending::Destroy { old }, _) => {
-                store.delete(&old).await?;
+                // Nothing to delete may mean that a sign-in running alongside moved the session to a new id,
+                // which this request cannot end and the browser may hold by now: a logout that said it
+                // succeeded would leave it signed in. Such a move left its marker (see `moved`).
+                if !store.delete(&old).await? && moved::was_moved(store, &old).await? {
+                    tracing::debug!(session = %old.to_hex()[..8], "id moved to a new one moments ago; not destroyed");
+                    return Err(Error::EndedDuringRequest);
+                }
                 tracing::info!(session = %old.to_hex()[..8], "session destroyed");
                 if !self.create(store, changes, owner, now).await? {
                     self.clear_id_cookie();

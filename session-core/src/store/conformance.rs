@@ -352,11 +352,17 @@ async fn delete_removes_only_its_record<S: SessionStore>(store: S) {
     let kept_record = record(&[("a", b"1")], LONG);
     assert!(ok("create", store.create(&doomed, &record(&[("a", b"1")], LONG)).await));
     assert!(ok("create", store.create(&kept, &kept_record).await));
-    ok("delete", store.delete(&doomed).await);
+    assert!(ok("delete", store.delete(&doomed).await), "delete of a live record returned false");
     assert_eq!(ok("load", store.load(&doomed).await), None, "a deleted record still loads");
     assert_eq!(ok("load", store.load(&kept).await), Some(kept_record), "delete touched another record");
-    ok("delete of a deleted key", store.delete(&doomed).await);
-    ok("delete of an unknown key", store.delete(&new_key()).await);
+    // False for nothing there: the layer then looks whether a cycle moved the session away.
+    assert!(!ok("delete of a deleted key", store.delete(&doomed).await), "delete of a deleted key returned true");
+    assert!(!ok("delete of an unknown key", store.delete(&new_key()).await), "delete of an unknown key returned true");
+    let moved = new_key();
+    let moving = record(&[("a", b"1")], LONG);
+    assert!(ok("create", store.create(&moved, &moving).await));
+    assert!(ok("cycle", store.cycle(&moved, &new_key(), &patch(&[], moving.expires_at)).await));
+    assert!(!ok("delete of a moved key", store.delete(&moved).await), "delete of a moved key returned true");
 }
 
 /// The idle timeout: each request that saves pushes the deadline back, so a busy session outlives its

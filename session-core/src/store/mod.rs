@@ -71,8 +71,11 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     /// Returns `false`, changing nothing, if there is no live record.
     fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Deletes the record under `key`, if any, and its entry in its owner's list.
-    fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Deletes the record under `key`, if any, and its entry in its owner's list. Returns whether there was
+    /// one (an ended record the store still held may count either way): `false` after a `cycle` moved it or
+    /// another delete took it, which tells a logout that lost a race with a sign-in from one that ended the
+    /// session.
+    fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Moves the live record under `old` to `new`, applying `patch` on the way (as [`save`](Self::save)
     /// would; its creation time stays, and its owner unless the patch changes it, so the owner's list
@@ -119,7 +122,7 @@ pub(crate) trait LoadRecord: Send + Sync {
         except: Option<&'a StoreKey>,
     ) -> BoxFuture<'a, Result<usize, StoreError>>;
 
-    fn delete<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn delete<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<bool, StoreError>>;
 }
 
 impl<S: SessionStore> LoadRecord for S {
@@ -139,7 +142,7 @@ impl<S: SessionStore> LoadRecord for S {
         Box::pin(SessionStore::revoke_owner(self, owner, except))
     }
 
-    fn delete<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<(), StoreError>> {
+    fn delete<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(SessionStore::delete(self, key))
     }
 }

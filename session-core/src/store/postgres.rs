@@ -529,10 +529,10 @@ impl SessionStore for PostgresStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
+    async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
         let key = &key.as_bytes()[..];
-        self.run(|| sqlx::query(&self.statements.delete).bind(key).execute(&self.pool)).await?;
-        Ok(())
+        let done = self.run(|| sqlx::query(&self.statements.delete).bind(key).execute(&self.pool)).await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {

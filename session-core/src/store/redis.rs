@@ -255,12 +255,11 @@ if not owner then set_owner(KEYS[2], KEYS[3]) end
 return 1
 ";
 
-/// KEYS[1]: a session. Deletes it and its owner index entry.
+/// KEYS[1]: a session. Deletes it and its owner index entry; 1 if it was there, 0 if not.
 const DELETE: &str = r"
 local o = redis.call('HGET', KEYS[1], 'o')
 if o then redis.call('SREM', o, KEYS[1]) end
-redis.call('DEL', KEYS[1])
-return 1
+return redis.call('DEL', KEYS[1])
 ";
 
 /// KEYS[1]: an owner's index. ARGV: now. Returns name, `t` of each live session in it, dropping the members
@@ -697,8 +696,8 @@ impl SessionStore for RedisStore {
         self.eval(script, &command).await
     }
 
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        self.eval(&DELETE_SCRIPT, &script_command(&DELETE_SCRIPT, &[self.key(key)], 0, 0)).await.map(drop)
+    async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
+        self.eval(&DELETE_SCRIPT, &script_command(&DELETE_SCRIPT, &[self.key(key)], 0, 0)).await
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {

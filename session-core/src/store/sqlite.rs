@@ -451,9 +451,9 @@ impl SessionStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        self.write(sqlx::query(&self.statements.delete).bind(&key.as_bytes()[..])).await?;
-        Ok(())
+    async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
+        let done = self.write(sqlx::query(&self.statements.delete).bind(&key.as_bytes()[..])).await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {

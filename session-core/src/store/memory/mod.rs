@@ -425,9 +425,8 @@ impl SessionStore for MemoryStore {
         self.shard(shard_index(key), now).patch(key, patch, self.inner.limits, now)
     }
 
-    async fn delete(&self, key: &StoreKey) -> Result<(), StoreError> {
-        self.shard(shard_index(key), now_millis()).take(key);
-        Ok(())
+    async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
+        Ok(self.shard(shard_index(key), now_millis()).take(key).is_some())
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
