@@ -104,12 +104,12 @@ impl RawSession {
 
     /// Ends the session `key` of this session's owner (from its [`SessionInfo`]), now: "sign out that
     /// device". False, ending nothing, if it is not one of the owner's live sessions, so a key from
-    /// elsewhere ends nobody else's session.
+    /// elsewhere ends nobody else's session; false too if that session moved to a new id since it was
+    /// listed (list again to end it).
     pub async fn revoke_session(&self, key: &StoreKey) -> Result<bool, Error> {
         if !self.owner_sessions().await?.iter().any(|session| session.key == *key) {
             return Ok(false);
         }
-        self.0.shared.loader.delete(key).await?;
-        Ok(true)
+        Ok(self.0.shared.loader.delete(key).await?)
     }
 }
