@@ -18,9 +18,9 @@ use session_core::{
 };
 use tests::{
     browser::Browser,
+    gate::Gate,
     stores::{CallCounts, CountingStore},
 };
-use tokio::sync::Notify;
 
 type Store = CountingStore<MemoryStore>;
 type Result<T = String> = std::result::Result<T, session_core::Error>;
@@ -371,28 +371,22 @@ async fn a_field_renamed_and_retyped_at_once_is_moved_and_converted_in_one_patch
 /// cart as it was before the other's write back in the store.
 #[tokio::test]
 async fn a_read_through_an_earlier_name_and_type_never_undoes_a_write_made_meanwhile() {
-    let (read, go) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+    let gate = Arc::new(Gate::default());
     let routes = renamed_and_migrated_routes()
         .route(
             "/basket/slowly",
-            get(|s: RenamedAndMigratedSession, Extension((read, go)): Extension<(Arc<Notify>, Arc<Notify>)>| async move {
+            get(|s: RenamedAndMigratedSession, Extension(gate): Extension<Arc<Gate>>| async move {
                 let basket = s.basket().await?.unwrap_or_default();
-                read.notify_one();
-                go.notified().await;
+                gate.hold().await;
                 Result::Ok(basket.len().to_string())
             }),
         )
-        .layer(Extension((read.clone(), go.clone())));
+        .layer(Extension(gate.clone()));
     let deploy = Deploy::after_filling().await;
     let browser = deploy.next_release(routes);
     let (mut page, mut script) = (browser.clone(), browser.clone());
 
-    let (slow, added) = tokio::join!(page.get("/basket/slowly"), async {
-        read.notified().await;
-        let added = script.post("/basket/kiwi").await;
-        go.notify_one();
-        added
-    });
+    let (slow, added) = gate.one_in_between(page.get("/basket/slowly"), script.post("/basket/kiwi")).await;
     assert_eq!((slow.status, added.body.as_str()), (StatusCode::OK, "added"));
     assert_eq!(slow.body, "2", "the slow request read the basket before the kiwi");
     assert_eq!(
@@ -615,14 +609,13 @@ fn the_owner_moving_to_another_field_fails_the_schema_lock_saying_what_revoke_ow
 #[tokio::test]
 async fn indexing_an_owner_read_never_undoes_a_sign_in_made_meanwhile() {
     let deploy = Deploy::signed_in_before_user_id_was_the_owner().await;
-    let (read, go) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+    let gate = Arc::new(Gate::default());
     let routes = numbered_owner_routes()
         .route(
             "/whoami/slowly",
-            get(|s: NumberedOwnerSession, Extension((read, go)): Extension<(Arc<Notify>, Arc<Notify>)>| async move {
+            get(|s: NumberedOwnerSession, Extension(gate): Extension<Arc<Gate>>| async move {
                 let user = s.user_id().await?;
-                read.notify_one();
-                go.notified().await;
+                gate.hold().await;
                 Result::Ok(format!("{user:?}"))
             }),
         )
@@ -633,16 +626,11 @@ async fn indexing_an_owner_read_never_undoes_a_sign_in_made_meanwhile() {
                 Result::Ok("signed in".to_owned())
             }),
         )
-        .layer(Extension((read.clone(), go.clone())));
+        .layer(Extension(gate.clone()));
     let browser = deploy.next_release(routes);
     let (mut page, mut other_tab) = (browser.clone(), browser.clone());
 
-    let (slow, signed_in) = tokio::join!(page.get("/whoami/slowly"), async {
-        read.notified().await;
-        let signed_in = other_tab.post("/sign-in/8").await;
-        go.notify_one();
-        signed_in
-    });
+    let (slow, signed_in) = gate.one_in_between(page.get("/whoami/slowly"), other_tab.post("/sign-in/8")).await;
     assert_eq!((slow.status, slow.body.as_str(), signed_in.body.as_str()), (StatusCode::OK, "Some(7)", "signed in"));
     let store = &deploy.store;
     let listed = |user| async move { NumberedOwnerSession::sessions_of(store, &user).await.unwrap().len() };

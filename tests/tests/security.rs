@@ -15,9 +15,10 @@ use http::{header, StatusCode};
 use session_core::{cookie::SameSite, CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
 use tests::{
     browser::Browser,
+    gate::Gate,
     stores::{CallCounts, CountingStore},
 };
-use tokio::sync::{Barrier, Notify};
+use tokio::sync::Barrier;
 
 #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
 enum Theme {
@@ -372,16 +373,6 @@ async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_w
     assert!(!secure_flag(behind_proxy(), "/user/set", Some("http")).await);
 }
 
-/// Two points in a request held open inside its handler, so that a test can run another request of the
-/// same session in between, in a fixed order.
-#[derive(Default)]
-struct Gate {
-    /// Notified by the held request once it has loaded the session.
-    loaded: Notify,
-    /// Notified by the test to let the held request go on.
-    go: Notify,
-}
-
 /// A request that loaded the session before a logout and calls `cycle_id` after it (a login or privilege
 /// change still in flight) must not bring the logged-out session back under a new id and hand that id out.
 #[tokio::test]
@@ -393,8 +384,7 @@ async fn a_logout_is_not_undone_by_a_request_in_flight_that_cycles_the_id() {
             "/login/held",
             post(|s: VisitorSession, Extension(gate): Extension<Arc<Gate>>| async move {
                 s.user_id().await?;
-                gate.loaded.notify_one();
-                gate.go.notified().await;
+                gate.hold().await;
                 s.cycle_id().await?;
                 Result::Ok("ok")
             }),
@@ -406,12 +396,8 @@ async fn a_logout_is_not_undone_by_a_request_in_flight_that_cycles_the_id() {
     browser.post("/user/set").await;
 
     let (mut held, mut logout) = (browser.clone(), browser.clone());
-    let (held_reply, ()) = tokio::join!(held.post("/login/held"), async {
-        gate.loaded.notified().await;
-        let reply = logout.post("/logout").await;
-        assert_eq!(reply.status, StatusCode::OK, "the logout went through");
-        gate.go.notify_one();
-    });
+    let (held_reply, logout_reply) = gate.one_in_between(held.post("/login/held"), logout.post("/logout")).await;
+    assert_eq!(logout_reply.status, StatusCode::OK, "the logout went through");
 
     let live_id = held_reply.set_cookie("__Host-id").map(parse).filter(|cookie| !cookie.value().is_empty());
     assert!(
@@ -433,8 +419,7 @@ fn racing_app(gate: Arc<Gate>) -> Browser {
             "/user/held",
             post(|s: VisitorSession, Extension(gate): Extension<Arc<Gate>>| async move {
                 s.user_id().await?;
-                gate.loaded.notify_one();
-                gate.go.notified().await;
+                gate.hold().await;
                 s.set_user_id(8).await?;
                 Result::Ok("ok")
             }),
@@ -462,11 +447,8 @@ async fn a_write_to_a_session_a_concurrent_sign_in_moved_answers_409_and_keeps_t
     browser.post("/user/set").await;
 
     let (mut held, mut sign_in) = (browser.clone(), browser.clone());
-    let (held_reply, ()) = tokio::join!(held.post("/user/held"), async {
-        gate.loaded.notified().await;
-        assert_eq!(sign_in.post("/cycle").await.status, StatusCode::OK);
-        gate.go.notify_one();
-    });
+    let (held_reply, signed_in) = gate.one_in_between(held.post("/user/held"), sign_in.post("/cycle")).await;
+    assert_eq!(signed_in.status, StatusCode::OK);
     assert_eq!(held_reply.status, StatusCode::CONFLICT, "{held_reply:?}");
     assert!(held_reply.body.contains("not saved"), "{}", held_reply.body);
     assert!(held_reply.set_cookie("__Host-id").is_none(), "the id cookie was touched: {held_reply:?}");
