@@ -266,32 +266,24 @@ impl Visitor {
 
 /// A directory of this test's own, removed when dropped.
 struct TempDir {
-    path: PathBuf,
+    dir: tempfile::TempDir,
     logs: Cell<usize>,
 }
 
 impl TempDir {
     fn new(test: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("shop-binary-{test}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("a temporary directory");
-        TempDir { path, logs: Cell::new(0) }
+        let dir = tempfile::Builder::new().prefix(&format!("shop-binary-{test}-")).tempdir();
+        TempDir { dir: dir.expect("a temporary directory"), logs: Cell::new(0) }
     }
 
     fn path(&self) -> &Path {
-        &self.path
+        self.dir.path()
     }
 
     /// The path of a log file not used before.
     fn new_log(&self) -> PathBuf {
         let n = self.logs.get();
         self.logs.set(n + 1);
-        self.path.join(format!("shop-{n}.log"))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
+        self.path().join(format!("shop-{n}.log"))
     }
 }

@@ -14,10 +14,11 @@ use std::{
     io::Write,
     path::{Path, PathBuf},
     process::{Command, Stdio},
-    sync::atomic::{AtomicUsize, Ordering},
 };
 
 use sqlx::{Connection, PgConnection};
+
+use crate::temp_dir::TempDir;
 
 /// Where Debian's `postgresql-NN` packages put their programs.
 const DEBIAN_BINARIES: &str = "/usr/lib/postgresql";
@@ -29,7 +30,7 @@ pub const APP_DATABASE: &str = "app";
 #[derive(Debug)]
 pub struct PostgresServer {
     bin: PathBuf,
-    dir: PathBuf,
+    dir: TempDir,
     /// Run the programs as the `postgres` user: we are root.
     as_postgres: bool,
     running: bool,
@@ -41,10 +42,10 @@ impl PostgresServer {
     pub fn start() -> Option<Self> {
         let bin = find_binaries()?;
         let as_postgres = is_root();
-        let dir = unique_temp_dir();
+        let dir = TempDir::new("pg");
         let server = PostgresServer { bin, dir, as_postgres, running: false };
         if as_postgres {
-            server.succeed(Command::new("chown").args(["postgres:postgres"]).arg(&server.dir), "chown");
+            server.succeed(Command::new("chown").args(["postgres:postgres"]).arg(server.dir.path()), "chown");
         }
         let mut initdb = server.command("initdb");
         initdb.arg("-D").arg(server.data()).args([
@@ -69,7 +70,7 @@ impl PostgresServer {
             config,
             "listen_addresses = ''\nunix_socket_directories = '{}'\nfsync = off\nfull_page_writes = off\n\
              shared_preload_libraries = 'pg_stat_statements'\nmax_connections = 50\n",
-            server.dir.display()
+            server.dir.path().display()
         )
         .expect("writes postgresql.conf");
         let mut server = server;
@@ -87,7 +88,7 @@ impl PostgresServer {
 
     /// The URL of `database` on the socket.
     pub fn database_url(&self, database: &str) -> String {
-        format!("postgres://postgres@localhost/{database}?host={}", self.dir.display())
+        format!("postgres://postgres@localhost/{database}?host={}", self.dir.path().display())
     }
 
     /// Stops the server at once (`-m immediate`: no checkpoint, like a crash; what was acknowledged is in
@@ -146,17 +147,26 @@ impl PostgresServer {
     }
 
     fn data(&self) -> PathBuf {
-        self.dir.join("data")
+        self.dir.path().join("data")
     }
 
     fn log_file(&self) -> PathBuf {
-        self.dir.join("server.log")
+        self.dir.path().join("server.log")
     }
 
     /// Runs `sql` in `database` with the cluster's own `psql`, as its superuser.
     fn psql(&self, database: &str, sql: &str) {
         let mut psql = Command::new(self.bin.join("psql"));
-        psql.arg("-h").arg(&self.dir).args(["-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qc", sql]);
+        psql.arg("-h").arg(self.dir.path()).args([
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qc",
+            sql,
+        ]);
         self.succeed(&mut psql, "psql");
     }
 
@@ -186,7 +196,7 @@ impl PostgresServer {
 
     /// The server's own directory, removed on drop.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir.path()
     }
 }
 
@@ -197,7 +207,6 @@ impl Drop for PostgresServer {
             stop.arg("-D").arg(self.data()).args(["-m", "immediate", "-w", "stop"]);
             let _ = stop.stdout(Stdio::null()).stderr(Stdio::null()).status();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -231,14 +240,4 @@ fn is_root() -> bool {
 
 fn has_postgres_user() -> bool {
     Command::new("id").arg("postgres").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
-}
-
-/// A new, empty directory under the system's temporary directory; short, as unix socket paths must be.
-fn unique_temp_dir() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
-    let name = format!("pg-{}-{}-{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let dir = std::env::temp_dir().join(name);
-    std::fs::create_dir_all(&dir).expect("a temporary directory for PostgreSQL");
-    dir
 }

@@ -26,6 +26,8 @@ use tokio::{
     task::JoinHandle,
 };
 
+use crate::temp_dir::TempDir;
+
 /// How long a starting server may take to answer PING.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -41,7 +43,7 @@ pub enum Persistence {
 /// A `redis-server` process of this test's own, killed on drop.
 #[derive(Debug)]
 pub struct RedisServer {
-    dir: PathBuf,
+    dir: TempDir,
     socket: PathBuf,
     /// Set for a server reachable on 127.0.0.1 as well.
     port: Option<u16>,
@@ -78,7 +80,7 @@ impl RedisServer {
         if !installed("openssl", "version") {
             return None;
         }
-        make_certificates(&server.dir);
+        make_certificates(server.dir.path());
         server.tls_port = Some(free_loopback_port());
         server.restart();
         Some(server)
@@ -95,9 +97,9 @@ impl RedisServer {
         if !installed("redis-server", "--version") {
             return None;
         }
-        let dir = unique_temp_dir();
+        let dir = TempDir::new("redis");
         let port = tcp.then(free_loopback_port);
-        Some(RedisServer { socket: dir.join("redis.sock"), dir, port, tls_port: None, persistence, child: None })
+        Some(RedisServer { socket: dir.path().join("redis.sock"), dir, port, tls_port: None, persistence, child: None })
     }
 
     /// The URL to connect to: `unix://` for the socket.
@@ -117,7 +119,7 @@ impl RedisServer {
 
     /// The PEM certificate of the authority that signed the TLS certificate of the server.
     pub fn ca_certificate(&self) -> Vec<u8> {
-        std::fs::read(self.dir.join("ca.crt")).expect("the server was started with TLS")
+        std::fs::read(self.dir.path().join("ca.crt")).expect("the server was started with TLS")
     }
 
     /// The commands the server has run so far and how many times each, by its own count (`INFO
@@ -147,7 +149,7 @@ impl RedisServer {
 
     /// The server's own directory, removed on drop.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir.path()
     }
 
     /// Kills the server (SIGKILL: no chance to save anything on the way out) and waits for it to die.
@@ -184,15 +186,15 @@ impl RedisServer {
             .arg(&self.socket)
             .args(["--unixsocketperm", "700", "--save", "", "--daemonize", "no"])
             .arg("--dir")
-            .arg(&self.dir)
+            .arg(self.dir.path())
             .arg("--logfile")
-            .arg(self.dir.join("redis.log"));
+            .arg(self.dir.path().join("redis.log"));
         if let Some(port) = self.tls_port {
             command.args(["--tls-port", &port.to_string(), "--tls-auth-clients", "no"]);
             for (option, file) in
                 [("--tls-cert-file", "server.crt"), ("--tls-key-file", "server.key"), ("--tls-ca-cert-file", "ca.crt")]
             {
-                command.arg(option).arg(self.dir.join(file));
+                command.arg(option).arg(self.dir.path().join(file));
             }
         }
         match self.persistence {
@@ -220,14 +222,13 @@ impl RedisServer {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("redis.log")).unwrap_or_default()
+        std::fs::read_to_string(self.dir.path().join("redis.log")).unwrap_or_default()
     }
 }
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.kill();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -288,16 +289,6 @@ fn ping(socket: &Path) -> Option<String> {
     let mut reply = [0; 64];
     let read = stream.read(&mut reply).ok()?;
     Some(String::from_utf8_lossy(&reply[..read]).into_owned())
-}
-
-/// A new, empty directory under the system's temporary directory; short, as unix socket paths must be.
-fn unique_temp_dir() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
-    let name = format!("redis-{}-{}-{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let dir = std::env::temp_dir().join(name);
-    std::fs::create_dir_all(&dir).expect("a temporary directory for redis-server");
-    dir
 }
 
 /// A port of 127.0.0.1 that was free a moment ago.

@@ -1,39 +1,25 @@
-//! [`TempDir`]: a directory of one test's own, removed on drop (for SQLite files).
+//! [`TempDir`]: a directory of one test's own, removed on drop (for SQLite files and server sockets).
 
-use std::{
-    path::{Path, PathBuf},
-    sync::atomic::{AtomicUsize, Ordering},
-};
+use std::path::Path;
 
 /// A new, empty directory under the system's temporary directory, removed with its contents on drop.
 #[derive(Debug)]
-pub struct TempDir(PathBuf);
+pub struct TempDir(tempfile::TempDir);
 
 impl TempDir {
-    /// Creates one, its name starting with `prefix`.
+    /// Creates one, its name starting with `prefix` (kept short: unix socket paths must be).
     pub fn new(prefix: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
-        let name = format!("{prefix}-{}-{}-{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        let dir = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        TempDir(dir)
+        let dir = tempfile::Builder::new().prefix(&format!("{prefix}-")).tempdir();
+        TempDir(dir.expect("a temporary directory"))
     }
 
     /// The directory.
     pub fn path(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 
     /// An `sqlite://` URL for the file `name` in the directory, with `query` (`mode=rwc`, ...).
     pub fn sqlite_url(&self, name: &str, query: &str) -> String {
-        format!("sqlite://{}?{query}", self.0.join(name).display())
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        format!("sqlite://{}?{query}", self.path().join(name).display())
     }
 }

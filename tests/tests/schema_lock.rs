@@ -7,6 +7,7 @@ use session_core::{
     testing::{assert_schema_lock, compare_schema_locks, LockComparison},
     SessionSchema,
 };
+use tests::temp_dir::TempDir;
 
 /// A release with a cookie of each protection and two session fields.
 #[derive(SessionSchema)]
@@ -554,18 +555,18 @@ fn a_field_moved_from_the_store_to_a_cookie_fails() {
     );
 }
 
-/// A lock file written by `Skus`, in a directory of its own.
-fn skus_lock_file(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("schema-lock-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("skus.schema.lock");
+/// A lock file written by `Skus`, in a directory of its own that is removed when the first value is dropped.
+fn skus_lock_file() -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new("schema-lock");
+    let path = dir.path().join("skus.schema.lock");
     std::fs::write(&path, schema_lock::<Skus>()).unwrap();
-    path
+    (dir, path)
 }
 
 #[test]
 fn the_committed_lock_passes_for_its_own_schema() {
-    assert_schema_lock::<Skus>(skus_lock_file("same"));
+    let (_dir, path) = skus_lock_file();
+    assert_schema_lock::<Skus>(path);
 }
 
 #[test]
@@ -576,7 +577,8 @@ fn the_committed_lock_fails_for_a_breaking_change() {
         #[session]
         cart: u64,
     }
-    assert_schema_lock::<Counted>(skus_lock_file("breaking"));
+    let (_dir, path) = skus_lock_file();
+    assert_schema_lock::<Counted>(path);
 }
 
 /// A release that renamed `cart` to `basket`: sessions written before it may still hold `cart`.
@@ -798,7 +800,8 @@ fn a_lock_without_entries_is_refused() {
 #[test]
 #[should_panic(expected = "comments.schema.lock: the committed lock is not a schema lock:\n  no `[field ...]` entry")]
 fn the_committed_lock_fails_when_it_holds_only_comments() {
-    let path = skus_lock_file("comments").with_file_name("comments.schema.lock");
+    let dir = TempDir::new("schema-lock");
+    let path = dir.path().join("comments.schema.lock");
     std::fs::write(&path, "# The stored form of each field of `Skus`.\n").unwrap();
     assert_schema_lock::<Skus>(path);
 }

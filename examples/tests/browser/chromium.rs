@@ -11,10 +11,7 @@ use std::{
     os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        mpsc::{self, RecvTimeoutError},
-    },
+    sync::mpsc::{self, RecvTimeoutError},
     time::Duration,
 };
 
@@ -188,12 +185,9 @@ fn listening_port(driver: &mut Child) -> u16 {
     }
 }
 
-/// A new, empty directory under the system's temporary directory, for one browser profile.
+/// A new, empty directory under the system's temporary directory, for one browser profile. Kept when the
+/// value goes: [`kill_group`] removes it once no process of the browser still writes to it.
 fn unique_temp_dir() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
-    let name = format!("chromium-{}-{}-{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let dir = std::env::temp_dir().join(name);
-    std::fs::create_dir_all(&dir).expect("a temporary directory for the browser profile");
-    dir
+    let dir = tempfile::Builder::new().prefix("chromium-").tempdir();
+    dir.expect("a temporary directory for the browser profile").keep()
 }

@@ -108,16 +108,15 @@ mod tests {
 
     const LOCK: &str = "[field cart]\nplace = session\nkey = cart\ntype = Vec<String>\nshape = [str]\n";
 
-    fn temp_path(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("session-core-lock-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join("schema.lock")
+    /// A directory of the test's own, removed when dropped.
+    fn temp_dir() -> tempfile::TempDir {
+        tempfile::Builder::new().prefix("session-core-lock-").tempdir().unwrap()
     }
 
     #[test]
     fn a_missing_lock_fails_until_overwrite_writes_it() {
-        let path = temp_path("missing");
-        let _ = std::fs::remove_file(&path);
+        let dir = temp_dir();
+        let path = dir.path().join("schema.lock");
         let error = check_lock_file(&path, LOCK, false).unwrap_err();
         assert!(error.contains("SESSION_SCHEMA_LOCK=overwrite"), "{error}");
         assert_eq!(check_lock_file(&path, LOCK, true), Ok(Vec::new()));
@@ -127,7 +126,8 @@ mod tests {
 
     #[test]
     fn overwrite_records_a_breaking_change() {
-        let path = temp_path("overwrite");
+        let dir = temp_dir();
+        let path = dir.path().join("schema.lock");
         std::fs::write(&path, LOCK).unwrap();
         let changed = LOCK.replace("[str]", "[u32]").replace("Vec<String>", "Vec<u32>");
         let error = check_lock_file(&path, &changed, false).unwrap_err();
@@ -138,7 +138,8 @@ mod tests {
 
     #[test]
     fn text_that_is_not_a_lock_is_refused() {
-        let path = temp_path("garbage");
+        let dir = temp_dir();
+        let path = dir.path().join("schema.lock");
         std::fs::write(&path, "cart: [str]\n").unwrap();
         let error = check_lock_file(&path, LOCK, false).unwrap_err();
         assert!(error.contains("not a schema lock"), "{error}");

@@ -113,29 +113,13 @@ fn warn_if_others_can_read(_: &Path) {}
 
 #[cfg(test)]
 mod tests {
-    use std::{
-        fs,
-        path::{Path, PathBuf},
-    };
+    use std::{fs, path::Path};
 
     use super::{file_beside, kept_in};
 
     /// A directory of this test's own, removed when dropped.
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(name: &str) -> Self {
-            let path = std::env::temp_dir().join(format!("shop-key-{name}-{}", std::process::id()));
-            let _ = fs::remove_dir_all(&path);
-            fs::create_dir_all(&path).unwrap();
-            TempDir(path)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
+    fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new().prefix(&format!("shop-key-{name}-")).tempdir().unwrap()
     }
 
     #[test]
@@ -146,8 +130,8 @@ mod tests {
 
     #[test]
     fn a_key_file_is_made_once_owner_only_and_read_after() {
-        let dir = TempDir::new("made-once");
-        let path = dir.0.join("sessions.db.key");
+        let dir = temp_dir("made-once");
+        let path = dir.path().join("sessions.db.key");
         kept_in(&path).unwrap();
         let secret = fs::read_to_string(&path).unwrap();
         assert_eq!(secret.trim().len(), 64, "{secret}");
@@ -160,15 +144,15 @@ mod tests {
         kept_in(&path).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), secret, "the second start reads, never rewrites");
 
-        let other = dir.0.join("other.db.key");
+        let other = dir.path().join("other.db.key");
         kept_in(&other).unwrap();
         assert_ne!(fs::read_to_string(&other).unwrap(), secret, "each database gets a secret of its own");
     }
 
     #[test]
     fn a_key_file_without_a_usable_secret_is_refused_with_the_fix() {
-        let dir = TempDir::new("unusable");
-        let path = dir.0.join("sessions.db.key");
+        let dir = temp_dir("unusable");
+        let path = dir.path().join("sessions.db.key");
         fs::write(&path, "short\n").unwrap();
         let error = kept_in(&path).unwrap_err();
         assert!(error.contains("holds no usable key") && error.contains("delete it"), "{error}");
