@@ -373,6 +373,48 @@ async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_w
     assert!(!secure_flag(behind_proxy(), "/user/set", Some("http")).await);
 }
 
+/// Browsers keep a `__Host-` or `__Secure-` cookie only if it is `Secure`, and accept such a cookie from
+/// `localhost` over plain HTTP. So a prefixed cookie keeps `Secure` where the others lose it: a chosen id
+/// cookie name under `with_secure_detected` answering a plain-HTTP request, and a prefixed field cookie
+/// under `with_secure(false)`. Without it, development on `http://localhost` loses the session and the
+/// cookie on every request.
+#[tokio::test]
+async fn a_prefixed_cookie_keeps_secure_on_plain_http_so_a_local_browser_keeps_it() {
+    #[derive(SessionSchema)]
+    struct Prefixed {
+        #[cookie(name = "__Host-pref", max_len = 8)]
+        pref: String,
+        #[session]
+        visits: u32,
+    }
+    let routes = || {
+        Router::new()
+            .route(
+                "/",
+                get(|s: PrefixedSession| async move { Result::Ok(format!("{:?} {:?}", s.pref(), s.visits().await?)) }),
+            )
+            .route(
+                "/set",
+                post(|s: PrefixedSession| async move {
+                    s.set_pref("x".into())?;
+                    s.set_visits(1).await?;
+                    Result::Ok("ok")
+                }),
+            )
+    };
+    let layer = || SessionLayer::new(MemoryStore::default(), Key::generate());
+    for layer in [layer().with_secure_detected(false).with_cookie_name("__Host-sid"), layer().with_secure(false)] {
+        let mut browser = Browser::new(routes().layer(layer)).with_origin("http://localhost:3000");
+        let set = browser.post("/set").await;
+        assert!(
+            set.set_cookies.iter().filter(|line| line.starts_with("__Host-")).all(|line| line.contains("; Secure")),
+            "{:?}",
+            set.set_cookies
+        );
+        assert_eq!(browser.get("/").await.body, r#"Some("x") Some(1)"#, "{:?}", set.set_cookies);
+    }
+}
+
 /// A request that loaded the session before a logout and calls `cycle_id` after it (a login or privilege
 /// change still in flight) must not bring the logged-out session back under a new id and hand that id out.
 #[tokio::test]

@@ -3,7 +3,7 @@
 use cookie::{time::Duration, Cookie};
 use http::HeaderValue;
 
-use super::SameSite;
+use super::{prefix::has_prefix, SameSite};
 
 /// The attributes of one `Set-Cookie` line.
 #[derive(Clone, Copy, Debug)]
@@ -15,6 +15,7 @@ pub(crate) struct SetCookie<'a> {
     pub(crate) same_site: SameSite,
     /// CHIPS; implies `Secure`, which browsers require of it.
     pub(crate) partitioned: bool,
+    /// Implied as well by a name starting with `__Host-` or `__Secure-`, which browsers refuse without it.
     pub(crate) secure: bool,
     pub(crate) path: &'a str,
     pub(crate) domain: Option<&'a str>,
@@ -48,12 +49,14 @@ impl SetCookie<'_> {
             SameSite::None => cookie::SameSite::None,
         };
         // `Secure` is always said outright: left unset, the crate would add it to `SameSite=None` on its
-        // own, and `with_secure(false)` must mean what it says.
+        // own, and `with_secure(false)` must mean what it says. Browsers drop a partitioned or prefixed
+        // cookie without it (and accept it from `localhost` over plain HTTP), so those keep it.
+        let prefixed = has_prefix(self.name, "__Host-") || has_prefix(self.name, "__Secure-");
         let mut cookie = Cookie::build((self.name, value))
             .http_only(self.http_only)
             .same_site(same_site)
             .partitioned(self.partitioned)
-            .secure(self.secure || self.partitioned)
+            .secure(self.secure || self.partitioned || prefixed)
             .path(self.path)
             .build();
         if let Some(domain) = self.domain {
@@ -184,11 +187,17 @@ mod tests {
     }
 
     #[test]
-    fn secure_is_written_only_when_asked_for_or_partitioned() {
+    fn secure_is_written_only_when_asked_for_partitioned_or_prefixed() {
         let unsecured = SetCookie { secure: false, same_site: SameSite::None, ..lax("id", "abc") };
         assert_eq!(unsecured.header().unwrap(), "id=abc; HttpOnly; SameSite=None; Path=/");
         let partitioned = SetCookie { partitioned: true, ..unsecured };
         assert_eq!(partitioned.header().unwrap(), "id=abc; HttpOnly; SameSite=None; Partitioned; Secure; Path=/");
+        for name in ["__Host-id", "__secure-id"] {
+            let prefixed = SetCookie { name, ..unsecured };
+            assert_eq!(prefixed.header().unwrap(), format!("{name}=abc; HttpOnly; SameSite=None; Secure; Path=/"));
+            let removal = prefixed.removal_header().unwrap();
+            assert!(removal.to_str().unwrap().contains("; Secure;"), "{removal:?}");
+        }
     }
 
     #[test]
@@ -199,7 +208,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_cookie_crate_reads_back_what_we_wrote(
-            name in "[A-Za-z0-9_-]{1,20}",
+            name in "(__Host-|__Secure-)?[A-Za-z0-9_-]{1,20}",
             value in "[!#-+./-:<-\\[\\]-~]{0,60}",
             http_only: bool,
             same_site in 0..3_u8,
@@ -220,7 +229,8 @@ mod tests {
             proptest::prop_assert_eq!(parsed.name(), name.as_str());
             proptest::prop_assert_eq!(parsed.value(), if removal { "" } else { value.as_str() });
             proptest::prop_assert_eq!(parsed.http_only(), http_only.then_some(true));
-            proptest::prop_assert_eq!(parsed.secure(), (secure || partitioned).then_some(true));
+            let prefixed = super::has_prefix(&name, "__Host-") || super::has_prefix(&name, "__Secure-");
+            proptest::prop_assert_eq!(parsed.secure(), (secure || partitioned || prefixed).then_some(true));
             proptest::prop_assert_eq!(parsed.partitioned(), partitioned.then_some(true));
             proptest::prop_assert_eq!(parsed.path(), Some(path.as_str()));
             proptest::prop_assert_eq!(parsed.domain(), domain.as_deref());

@@ -92,8 +92,9 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only (it logs
-    /// a warning), except a partitioned one, which browsers refuse without it (and accept from
-    /// `localhost` over plain HTTP). The default, `true`, sets it on every cookie.
+    /// a warning), except a partitioned one or one named `__Host-...` or `__Secure-...`, which browsers
+    /// refuse without it (and accept from `localhost` over plain HTTP). The default, `true`, sets it on
+    /// every cookie.
     pub fn with_secure(self, secure: bool) -> Self {
         if !secure {
             tracing::warn!("session cookies are sent without `Secure`: use this for plain-HTTP development only");
@@ -103,8 +104,9 @@ impl<S: SessionStore> SessionLayer<S> {
 
     /// Sets `Secure` only on cookies answering requests that arrived over HTTPS: an `https` request URI or,
     /// when `trust_proxy` is true, an `X-Forwarded-Proto: https` header. Trust that header only behind a
-    /// reverse proxy you control that always overwrites it: a client can send it too. Off by default, like
-    /// express-session's `secure: "auto"` with `proxy`.
+    /// reverse proxy you control that always overwrites it: a client can send it too. A partitioned or
+    /// prefixed cookie keeps `Secure` on plain HTTP too, as with [`with_secure(false)`](Self::with_secure).
+    /// Off by default, like express-session's `secure: "auto"` with `proxy`.
     pub fn with_secure_detected(self, trust_proxy: bool) -> Self {
         self.configure(|shared| shared.transport = Transport::Detect { trust_proxy })
     }
