@@ -50,8 +50,21 @@ pub enum Error {
          concurrent sign-in) while this one ran or a moment before it arrived: its changes were not saved"
     )]
     EndedDuringRequest,
+    /// A session handle was used after its handler returned the response: by then the layer had saved the
+    /// request's session changes and sent its cookies, so this access could not take part. Read and change
+    /// the session before the handler returns; a response body being streamed, a WebSocket upgrade's
+    /// callback or a task the handler spawned all run after that.
+    #[error(
+        "the session was used after its handler returned, when the request's session changes had been saved \
+         and its cookies sent: read and change the session before returning the response, not in a response \
+         body stream, an upgrade callback or a spawned task"
+    )]
+    HandlerReturned,
     /// A session handle was asked for on a request that did not pass through `SessionLayer`.
-    #[error("no session on this request: add `SessionLayer::new(store, key)` as a layer around this handler")]
+    #[error(
+        "no session on this request: add `SessionLayer::new(store, key)` as a layer around this handler (in \
+         axum, `.layer(...)` wraps only the routes added before it)"
+    )]
     MissingLayer,
     /// The layer's configuration is invalid.
     #[error("invalid session configuration: {0}")]
@@ -164,7 +177,13 @@ mod tests {
         let too_large = Error::CookieTooLarge { cookie: "locale", len: 17, limit: 16 };
         assert_eq!(too_large.status(), http::StatusCode::BAD_REQUEST);
         assert_eq!(Error::Store(StoreError::new("down")).status(), http::StatusCode::SERVICE_UNAVAILABLE);
-        for server_side in [Error::MissingLayer, Error::Config("bad".into()), Error::KeyTooShort { len: 1, min: 64 }] {
+        let server_side = [
+            Error::MissingLayer,
+            Error::HandlerReturned,
+            Error::Config("bad".into()),
+            Error::KeyTooShort { len: 1, min: 64 },
+        ];
+        for server_side in server_side {
             assert_eq!(server_side.status(), http::StatusCode::INTERNAL_SERVER_ERROR, "{server_side}");
         }
         let response: http::Response<String> = too_large.to_response();

@@ -553,4 +553,45 @@ async fn a_handler_without_the_layer_gets_an_error_that_names_the_fix() {
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     let error = session_core::Error::MissingLayer.to_string();
     assert!(error.contains("SessionLayer::new"), "{error}");
+    // The usual cause in axum: a route added after `.layer(...)`, which wraps only those before it.
+    assert!(error.contains("wraps only the routes added before it"), "{error}");
+}
+
+/// A handle kept past the handler's return (by a streaming body here; an upgrade callback or a spawned task
+/// alike) runs after the layer has committed: each access is refused with an error that says so, rather
+/// than a change that reports success and is never saved or sent.
+#[tokio::test]
+async fn a_handle_used_after_its_handler_returned_is_refused_not_silently_lost() {
+    let late = Router::new().route(
+        "/late",
+        post(|s: VisitorSession| async move {
+            Body::from_stream(futures::stream::once(async move {
+                let results = [
+                    s.set_user_id(99).await.map(drop),
+                    s.set_locale("late".into()),
+                    s.take_notice().await.map(drop),
+                    s.user_id().await.map(drop),
+                    s.cycle_id().await,
+                    s.destroy().await,
+                ];
+                s.remove_locale();
+                let refused = results.iter().filter(|r| matches!(r, Err(session_core::Error::HandlerReturned))).count();
+                Ok::<_, std::convert::Infallible>(format!("{refused} refused"))
+            }))
+        }),
+    );
+    let store = MemoryStore::default();
+    let mut browser = Browser::new(routes().merge(late).layer(SessionLayer::new(store.clone(), Key::generate())));
+    browser.post("/user/1").await;
+    browser.post("/locale/en").await;
+    browser.post("/notice/saved").await;
+
+    let reply = browser.post("/late").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "6 refused"));
+    assert!(reply.set_cookies.is_empty(), "{:?}", reply.set_cookies);
+    assert_eq!(browser.get("/user").await.body, "Some(1)");
+    assert_eq!(browser.get("/locale").await.body, r#"Some("en")"#);
+    assert_eq!(browser.get("/notice").await.body, r#"Some("saved")"#, "the flash was not taken");
+    let error = session_core::Error::HandlerReturned.to_string();
+    assert!(error.contains("before returning the response"), "{error}");
 }

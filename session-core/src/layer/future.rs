@@ -48,7 +48,10 @@ where
         let commit = match this.committing {
             Some((commit, _)) => commit,
             None => {
-                let mut response = ready!(this.handler.poll(cx))?;
+                let handled = ready!(this.handler.poll(cx));
+                // Before anything is committed or sent: what a handle does from here on is refused.
+                this.session.close();
+                let mut response = handled?;
                 // A handler that failed (5xx) may have left its changes half made: send and save none.
                 if response.status().is_server_error() {
                     return Poll::Ready(Ok(response));

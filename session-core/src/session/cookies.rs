@@ -29,6 +29,20 @@ pub(super) struct CookieLog {
     outgoing: SmallVec<[(Cow<'static, str>, HeaderValue); 1]>,
 }
 
+impl CookieLog {
+    /// Queues a Set-Cookie for the response, replacing what this request queued earlier under `name`.
+    fn queue(&mut self, name: Cow<'static, str>, header: Option<HeaderValue>) {
+        // Names and values are RFC 6265 octets and the attributes were validated, so `header` is always
+        // there; if it were not, sending nothing is the safe failure.
+        let Some(header) = header else {
+            tracing::error!(cookie = %name, "a Set-Cookie line did not form a valid header; not sent");
+            return;
+        };
+        self.outgoing.retain(|(queued, _)| *queued != name);
+        self.outgoing.push((name, header));
+    }
+}
+
 /// A cookie field's value as the browser sent it, verified and decoded.
 struct Verified<'s, T> {
     value: T,
@@ -71,13 +85,14 @@ impl RawSession {
         self.read_cookie(&F::SPEC)
     }
 
-    /// Sets a cookie field: refused with [`Error::CookieTooLarge`] past `max_len` or 4096 bytes, and then
-    /// nothing is sent.
+    /// Sets a cookie field: refused with [`Error::CookieTooLarge`] past `max_len` or 4096 bytes, and with
+    /// [`Error::HandlerReturned`] once the response has left; then nothing is sent.
     pub fn cookie_set<F: CookieField>(&self, value: &F::Value) -> Result<(), Error> {
         self.write_cookie(&F::SPEC, value)
     }
 
-    /// Removes a cookie field from the browser (if it has it or this request set it).
+    /// Removes a cookie field from the browser (if it has it or this request set it). Once the response has
+    /// left, nothing can be sent: that is logged as a warning.
     pub fn cookie_remove<F: CookieField>(&self) {
         self.remove_cookie(&F::SPEC)
     }
@@ -106,8 +121,8 @@ impl RawSession {
             let (found, old_present) = self.verified_cookie::<T>(spec, old);
             if let Some(Verified { value, plain, .. }) = found {
                 tracing::debug!(cookie = spec.name, from = old, "moving a renamed cookie");
-                let _ = self.queue_cookie(spec, plain.into_owned());
-                self.clear_renamed_cookie(spec);
+                // Moved on a later request if this one's cookies have already gone.
+                let _ = self.queue_cookie(spec, plain.into_owned()).and_then(|()| self.clear_renamed_cookie(spec));
                 return Some(value);
             }
             present = old_present;
@@ -164,12 +179,13 @@ impl RawSession {
     }
 
     /// Tells the browser to delete the cookie the field had under its `rename_from` name, if it sent one.
-    fn clear_renamed_cookie(&self, spec: &CookieSpec) {
-        let Some(old) = self.renamed_from(spec) else { return };
+    fn clear_renamed_cookie(&self, spec: &CookieSpec) -> Result<(), Error> {
+        let Some(old) = self.renamed_from(spec) else { return Ok(()) };
         if self.0.cookie_header.contains(old) {
             let line = SetCookie { name: old, ..self.field_cookie(spec, "") };
-            self.send(Cow::Borrowed(old), line.removal_header());
+            self.send_for_handler(Cow::Borrowed(old), line.removal_header())?;
         }
+        Ok(())
     }
 
     fn write_cookie<T: CookieValue>(&self, spec: &CookieSpec, value: &T) -> Result<(), Error> {
@@ -188,8 +204,7 @@ impl RawSession {
             }
         }
         self.queue_cookie(spec, encode(spec, value))?;
-        self.clear_renamed_cookie(spec);
-        Ok(())
+        self.clear_renamed_cookie(spec)
     }
 
     fn remove_cookie(&self, spec: &CookieSpec) {
@@ -200,10 +215,16 @@ impl RawSession {
         let set_here = log.written.iter().any(|(name, _)| *name == spec.name);
         log.written.push((spec.name, None));
         drop(log);
-        if set_here || self.0.cookie_header.contains(spec.name) {
-            self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, "").removal_header());
+        let removed = if set_here || self.0.cookie_header.contains(spec.name) {
+            self.send_for_handler(Cow::Borrowed(spec.name), self.field_cookie(spec, "").removal_header())
+        } else {
+            Ok(())
+        };
+        // The accessor returns nothing (removing cannot fail otherwise), so a removal too late to be sent
+        // is said in the log.
+        if let Err(error) = removed.and_then(|()| self.clear_renamed_cookie(spec)) {
+            tracing::warn!(cookie = spec.name, %error, "cookie not removed");
         }
-        self.clear_renamed_cookie(spec);
     }
 
     /// Queues the Set-Cookie of `plain` (the encoded value, kept for this request's own reads).
@@ -216,22 +237,26 @@ impl RawSession {
         if len > MAX_COOKIE_BYTES {
             return Err(Error::CookieTooLarge { cookie: spec.name, len, limit: MAX_COOKIE_BYTES });
         }
-        self.send(Cow::Borrowed(spec.name), self.field_cookie(spec, &protected).header());
+        self.send_for_handler(Cow::Borrowed(spec.name), self.field_cookie(spec, &protected).header())?;
         self.cookie_log_to_change().written.push((spec.name, Some(plain)));
         Ok(())
     }
 
-    /// Queues a Set-Cookie for the response, replacing what this request queued earlier under `name`.
-    fn send(&self, name: Cow<'static, str>, header: Option<HeaderValue>) {
-        // Names and values are RFC 6265 octets and the attributes were validated, so `header` is always
-        // there; if it were not, sending nothing is the safe failure.
-        let Some(header) = header else {
-            tracing::error!(cookie = %name, "a Set-Cookie line did not form a valid header; not sent");
-            return;
-        };
+    /// Queues the Set-Cookie of a field cookie the handler set or removed: refused once the handler has
+    /// returned (see `RawSession::close`), when the response's cookies are sent or about to be. Checked with
+    /// the log locked, so a line either is queued before they are sent or is refused.
+    fn send_for_handler(&self, name: Cow<'static, str>, header: Option<HeaderValue>) -> Result<(), Error> {
         let mut log = self.cookie_log_to_change();
-        log.outgoing.retain(|(queued, _)| *queued != name);
-        log.outgoing.push((name, header));
+        if self.is_closed() {
+            return Err(Error::HandlerReturned);
+        }
+        log.queue(name, header);
+        Ok(())
+    }
+
+    /// Queues a Set-Cookie of the layer's own, for the id cookie.
+    fn send(&self, name: Cow<'static, str>, header: Option<HeaderValue>) {
+        self.cookie_log_to_change().queue(name, header);
     }
 
     /// Moves the queued Set-Cookie headers into the response's `headers`, keeping the handler's own.

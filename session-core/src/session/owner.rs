@@ -75,7 +75,7 @@ impl RawSession {
     /// included).
     async fn owner_and_key(&self) -> Result<(Option<OwnerKey>, Option<StoreKey>), Error> {
         self.ensure_loaded().await?;
-        let state = self.state();
+        let state = self.handler_state()?;
         Ok((state.current_owner(), state.existing_key()))
     }
 

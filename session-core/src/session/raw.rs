@@ -41,6 +41,9 @@ pub(super) struct RequestSession {
     pub(super) id_cookie_name: std::borrow::Cow<'static, str>,
     /// Set by the first `#[session]` access: a request that never touches the session costs no commit.
     touched: AtomicBool,
+    /// Set when the handler has returned (see [`RawSession::close`]): from then on the layer commits,
+    /// and an access from code still holding a handle answers [`Error::HandlerReturned`].
+    closed: AtomicBool,
     state: Mutex<RecordState>,
     /// Wakes the accessors that waited for another accessor's load (see `RecordState::loading`), so
     /// concurrent accessors of one request load the record once.
@@ -58,6 +61,7 @@ impl RawSession {
             cookies_changed: AtomicBool::new(false),
             secure,
             touched: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
             state: Mutex::default(),
             load_ended: tokio::sync::Notify::const_new(),
         }))
@@ -66,6 +70,30 @@ impl RawSession {
     pub(super) fn state(&self) -> MutexGuard<'_, RecordState> {
         // Bookkeeping never panics halfway, so a poisoned lock still holds consistent data.
         self.0.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The state, for an access the handler asked for: refused once the handler has returned, when the
+    /// commit has taken the state or is about to, so a change would be lost and a read would see nothing.
+    pub(super) fn handler_state(&self) -> Result<MutexGuard<'_, RecordState>, Error> {
+        let state = self.state();
+        if self.is_closed() {
+            return Err(Error::HandlerReturned);
+        }
+        Ok(state)
+    }
+
+    /// Marks the handler as returned, before the layer commits: from here on, a handle kept by a response
+    /// body, an upgrade callback or a spawned task gets [`Error::HandlerReturned`] for any `#[session]`
+    /// access or any change, rather than a change that would silently not be saved or sent. Set while the
+    /// state is locked, so a change either lands before it, in time for the commit, or is refused.
+    pub(crate) fn close(&self) {
+        let _state = self.state();
+        self.0.closed.store(true, Ordering::Release);
+    }
+
+    /// True once the handler has returned.
+    pub(super) fn is_closed(&self) -> bool {
+        self.0.closed.load(Ordering::Acquire)
     }
 
     /// The session id: the one this request gave the session (new, or cycled), else the live one it
@@ -90,14 +118,14 @@ impl RawSession {
     /// `migrate_from` type) reads as `None`.
     pub async fn get<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
         self.ensure_loaded().await?;
-        Ok(stored_value::read::<F>(&mut self.state()))
+        Ok(stored_value::read::<F>(&mut *self.handler_state()?))
     }
 
     /// Sets a `#[session]` field; stored when the response leaves.
     pub async fn set<F: SessionField>(&self, value: &F::Value) -> Result<(), Error> {
         let bytes = stored_value::encode_stored::<F>(value)?;
         self.ensure_loaded().await?;
-        let mut state = self.state();
+        let mut state = self.handler_state()?;
         change_field::<F>(&mut state, Some(bytes));
         stored_value::drop_old_key::<F>(&mut state);
         Ok(())
@@ -106,7 +134,7 @@ impl RawSession {
     /// Removes a `#[session]` field.
     pub async fn remove<F: SessionField>(&self) -> Result<(), Error> {
         self.ensure_loaded().await?;
-        let mut state = self.state();
+        let mut state = self.handler_state()?;
         change_field::<F>(&mut state, None);
         stored_value::drop_old_key::<F>(&mut state);
         Ok(())
@@ -116,7 +144,7 @@ impl RawSession {
     /// as `None` and stays, as it does for any field: a release that reads it may follow.
     pub async fn take<F: SessionField>(&self) -> Result<Option<F::Value>, Error> {
         self.ensure_loaded().await?;
-        let mut state = self.state();
+        let mut state = self.handler_state()?;
         let value = stored_value::read::<F>(&mut state);
         if value.is_some() {
             change_field::<F>(&mut state, None);
@@ -128,7 +156,7 @@ impl RawSession {
     /// Gives the session a new id, keeping its data; the old id stops working when the response leaves.
     pub async fn cycle_id(&self) -> Result<(), Error> {
         self.ensure_loaded().await?;
-        schedule_cycle(&mut self.state());
+        schedule_cycle(&mut *self.handler_state()?);
         Ok(())
     }
 
@@ -141,7 +169,7 @@ impl RawSession {
         // A `Max-Age` counts whole seconds: under one, the cookie would be deleted on arrival.
         let lifetime =
             (duration.as_secs() > 0).then(|| remember::encode(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)));
-        self.state().change(REMEMBER_FIELD, lifetime);
+        self.handler_state()?.change(REMEMBER_FIELD, lifetime);
         Ok(())
     }
 
@@ -152,7 +180,7 @@ impl RawSession {
             IncomingId::Valid { id, .. } => Some(id),
             _ => None,
         };
-        let mut state = self.state();
+        let mut state = self.handler_state()?;
         let old = match std::mem::take(&mut state.pending) {
             Pending::Cycle { old } => Some(old.store_key()),
             Pending::Destroy { old } => Some(old),
@@ -168,6 +196,10 @@ impl RawSession {
     }
 
     pub(super) async fn ensure_loaded(&self) -> Result<(), Error> {
+        if self.is_closed() {
+            // The commit has the state: a load now would be of no use to this request.
+            return Err(Error::HandlerReturned);
+        }
         self.0.touched.store(true, Ordering::Relaxed);
         loop {
             let wait = {
