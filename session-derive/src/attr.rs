@@ -164,18 +164,19 @@ pub(crate) struct SessionAttr {
 }
 
 impl<'a> Schema<'a> {
-    /// Parses `input`, or returns `None` (with an error in `cx`) if it is not a struct with named fields.
-    pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+    /// Parses `input`. One that is not a struct with named fields is an error in `cx`, and a schema
+    /// without fields, so that the fallback's stub spares its uses follow-on errors.
+    pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Self {
         let fields = match &input.data {
             Data::Struct(data) => match &data.fields {
-                Fields::Named(fields) => &fields.named,
+                Fields::Named(fields) => Some(&fields.named),
                 Fields::Unnamed(_) | Fields::Unit => {
                     cx.error(
                         &input.ident,
                         "`SessionSchema` needs a struct with named fields",
                         "name each field: its name becomes the accessor's name",
                     );
-                    return None;
+                    None
                 }
             },
             Data::Enum(data) => {
@@ -184,7 +185,7 @@ impl<'a> Schema<'a> {
                     "`SessionSchema` can only be derived for a struct",
                     "declare the session as a struct with one named field per value",
                 );
-                return None;
+                None
             }
             Data::Union(data) => {
                 cx.error_at(
@@ -192,7 +193,7 @@ impl<'a> Schema<'a> {
                     "`SessionSchema` can only be derived for a struct",
                     "declare the session as a struct with one named field per value",
                 );
-                return None;
+                None
             }
         };
 
@@ -273,7 +274,8 @@ impl<'a> Schema<'a> {
         }
 
         let fields = fields
-            .iter()
+            .into_iter()
+            .flatten()
             .map(|field| {
                 let ident = field.ident.as_ref().expect("named fields have names");
                 let mut cookie = None;
@@ -313,16 +315,7 @@ impl<'a> Schema<'a> {
             })
             .collect();
 
-        Some(Schema {
-            ident: &input.ident,
-            vis: &input.vis,
-            input,
-            handle,
-            krate,
-            cookie_budget,
-            cookie_budget_span,
-            fields,
-        })
+        Schema { ident: &input.ident, vis: &input.vis, input, handle, krate, cookie_budget, cookie_budget_span, fields }
     }
 }
 

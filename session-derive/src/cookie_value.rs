@@ -243,7 +243,7 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
                 const SEPARATOR_FREE: bool = true;
 
                 fn shape() -> #private::String {
-                    #private::String::from(#shape)
+                    <#private::String as ::core::convert::From<&str>>::from(#shape)
                 }
 
                 fn encode(&self, out: &mut #private::String) {
@@ -327,9 +327,11 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             shapes.push(quote!(<#marker as #private::CookiePart>::shape()));
         }
     }
+    // Trait methods by their paths, here and below: the type may be declared where the prelude is not.
+    let next_part = quote!(::core::iter::Iterator::next(&mut __parts));
     let construct = match fields {
-        Fields::Named(_) => quote!(#ident { #(#members: #decoders(__parts.next()?)?,)* }),
-        Fields::Unnamed(_) => quote!(#ident ( #(#decoders(__parts.next()?)?,)* )),
+        Fields::Named(_) => quote!(#ident { #(#members: #decoders(#next_part?)?,)* }),
+        Fields::Unnamed(_) => quote!(#ident ( #(#decoders(#next_part?)?,)* )),
         Fields::Unit => quote!(#ident),
     };
     let encode = members.iter().zip(&encoders).enumerate().map(|(index, (member, encoder))| {
@@ -345,7 +347,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
         quote! {
             let mut __parts = encoded.split(#private::SEPARATOR as char);
             let __value = #construct;
-            __parts.next().is_none().then_some(__value)
+            #next_part.is_none().then_some(__value)
         }
     };
     quote! {

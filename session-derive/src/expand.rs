@@ -80,11 +80,17 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Real);
     let field_idents: Vec<&Ident> = schema.fields.iter().map(|field| field.ident).collect();
+    // Bound to names of our own: a field named like a unit struct or const in scope (`None`) would make
+    // the shorthand `Visitor { None }` a pattern matching that value.
+    let bindings: Vec<Ident> = (0..field_idents.len()).map(|index| format_ident!("__field{index}")).collect();
 
     quote! {
         #handle_struct
 
+        // A `#[deprecated]` schema or field (one being phased out between deploys) warns where the app uses
+        // it, not in the code generated for it.
         #[doc(hidden)]
+        #[allow(deprecated)]
         const _: () = {
             #(#checks)*
 
@@ -94,8 +100,8 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
             // moves its fields out and back in, so it counts as used and `deny(warnings)` crates build.
             #[allow(dead_code)]
             fn __schema_is_a_declaration(__value: #ident) -> #ident {
-                let #ident { #(#field_idents),* } = __value;
-                #ident { #(#field_idents),* }
+                let #ident { #(#field_idents: #bindings),* } = __value;
+                #ident { #(#field_idents: #bindings),* }
             }
 
             const _: () = {
@@ -175,8 +181,9 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
     };
     let owner_methods = owner_methods(schema, bodies);
     quote! {
+            // `non_snake_case`: a field `_legacy` has the accessors `set__legacy` and `remove__legacy`.
             #[automatically_derived]
-            #[allow(dead_code, clippy::all)]
+            #[allow(dead_code, non_snake_case, clippy::all)]
             impl #handle {
                 #(#accessors)*
 

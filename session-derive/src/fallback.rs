@@ -11,12 +11,12 @@ use crate::{
     expand::{handle_impls, handle_struct, Bodies},
 };
 
-pub(crate) fn schema(input: &DeriveInput, schema: Option<&Schema>, errors: Vec<syn::Error>) -> TokenStream {
+pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Error>) -> TokenStream {
     let errors = to_compile_errors(errors);
     // A lifetime of the struct would be undeclared in the stub's accessors, a follow-on error of its own.
-    let Some(schema) = schema.filter(|_| input.generics.lifetimes().next().is_none()) else {
+    if input.generics.lifetimes().next().is_some() {
         return errors;
-    };
+    }
     let Schema { ident, handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
     let name = ident.unraw().to_string();

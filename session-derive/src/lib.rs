@@ -38,15 +38,10 @@ pub fn derive_session_schema(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     let cx = ctxt::Ctxt::new();
     let schema = attr::Schema::from_ast(&cx, &input);
-    if let Some(schema) = &schema {
-        valid::check(&cx, schema);
-    }
-    match (cx.check(), schema) {
-        (Ok(()), Some(schema)) => expand::schema(&schema).into(),
-        (errors, schema) => {
-            let errors = errors.err().unwrap_or_default();
-            fallback::schema(&input, schema.as_ref(), errors).into()
-        }
+    valid::check(&cx, &schema);
+    match cx.check() {
+        Ok(()) => expand::schema(&schema).into(),
+        Err(errors) => fallback::schema(&input, &schema, errors).into(),
     }
 }
 

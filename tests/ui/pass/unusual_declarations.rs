@@ -1,0 +1,83 @@
+//! Declarations the derives must take without a warning in a `deny(warnings)` crate: a schema and a field
+//! being phased out with `#[deprecated]`, a field whose name starts with `_`, fields named like values in
+//! scope, and a `CookieValue` declared where the prelude is not.
+#![deny(warnings, missing_docs)]
+
+use session_core::SessionSchema;
+
+/// Values of a cookie, declared without the prelude.
+#[no_implicit_prelude]
+pub mod prefs {
+    use ::session_core::CookieValue;
+
+    /// A unit enum.
+    #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+    pub enum Theme {
+        /// Light.
+        Light,
+        /// Dark.
+        Dark,
+    }
+
+    /// A struct of cookie values.
+    #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+    pub struct Layout {
+        /// How many columns.
+        pub columns: u8,
+        /// Dense rows.
+        pub compact: bool,
+    }
+}
+
+/// The visitor's state.
+#[derive(SessionSchema)]
+pub struct Visitor {
+    /// Superseded by `locale`, kept while older sessions hold it.
+    #[deprecated = "use `locale`"]
+    #[session]
+    pub lang: String,
+    /// The visitor's language.
+    #[session]
+    pub locale: String,
+    /// Written by an older release; read only to move it.
+    #[session]
+    pub _legacy: u8,
+    /// The theme.
+    #[cookie(plain)]
+    pub theme: prefs::Theme,
+    /// The layout.
+    #[cookie(plain)]
+    pub layout: prefs::Layout,
+}
+
+/// A schema on its way out.
+#[deprecated = "use `Visitor`"]
+#[derive(SessionSchema)]
+pub struct OldVisitor {
+    /// The cart.
+    #[session]
+    pub cart: Vec<String>,
+}
+
+#[allow(non_snake_case)]
+mod named_like_values {
+    use session_core::SessionSchema;
+
+    /// Fields named like the values `None` and `Some` of the prelude.
+    #[derive(SessionSchema)]
+    pub struct Odd {
+        #[session]
+        pub None: u8,
+        #[cookie(plain)]
+        pub Some: u8,
+    }
+}
+
+/// Reads every field, the deprecated one included.
+#[allow(deprecated)]
+pub async fn handler(s: VisitorSession, old: OldVisitorSession, odd: named_like_values::OddSession) {
+    let _ = (s.lang().await, s.locale().await, s.set__legacy(1).await, s.theme(), s.layout());
+    let _ = (old.cart().await, odd.None().await, odd.Some());
+}
+
+fn main() {}
