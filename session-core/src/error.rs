@@ -85,7 +85,9 @@ impl Error {
     }
 
     /// The response for this error: its status, a short plain-text body that reveals nothing about cookie
-    /// values or session contents, and for a store failure `Retry-After: 1`.
+    /// values or session contents, and for a store failure `Retry-After: 1`. A handler that answers with it
+    /// (as `?` does in axum) failed halfway, so the layer saves and sends none of the request's session
+    /// changes, as for any 5xx.
     pub fn to_response<B: From<String>>(&self) -> http::Response<B> {
         let body = match self {
             Error::CookieTooLarge { .. } => "a value is too large for its cookie".to_owned(),
@@ -98,6 +100,7 @@ impl Error {
         };
         let mut response = http::Response::new(B::from(body));
         *response.status_mut() = self.status();
+        response.extensions_mut().insert(SessionErrorResponse);
         let headers = response.headers_mut();
         headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
         if let Error::Store(_) = self {
@@ -107,6 +110,10 @@ impl Error {
         response
     }
 }
+
+/// Marks a response made by [`Error::to_response`]: the handler that answers with it stopped halfway.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SessionErrorResponse;
 
 impl From<StoreError> for Error {
     /// [`Error::SessionTooLarge`] for a store's refusal of a session over its bound

@@ -519,6 +519,35 @@ async fn a_value_over_max_len_is_refused_with_a_400_and_sets_no_cookie() {
     assert_eq!(browser.post(&format!("/locale/{}", "a".repeat(16))).await.status, StatusCode::OK);
 }
 
+/// A handler that passes a session error on with `?` stopped halfway: what it changed before is not saved,
+/// as after a 5xx, though the error answers 400.
+#[tokio::test]
+async fn a_handler_that_passes_a_session_error_on_saves_none_of_its_changes() {
+    let halfway = Router::new().route(
+        "/profile/{locale}",
+        post(|s: VisitorSession, Path(locale): Path<String>| async move {
+            s.set_user_id(2).await?;
+            s.set_theme(Theme::Dark)?;
+            s.set_locale(locale)?;
+            ok()
+        }),
+    );
+    let store = CountingStore::new(MemoryStore::default());
+    let mut browser = Browser::new(routes().merge(halfway).layer(SessionLayer::new(store.clone(), Key::generate())));
+    browser.post("/user/1").await;
+    let writes = store.counts().writes();
+
+    let reply = browser.post(&format!("/profile/{}", "a".repeat(17))).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.set_cookies.is_empty(), "{:?}", reply.set_cookies);
+    assert_eq!(store.counts().writes(), writes, "nothing was written");
+    assert_eq!(browser.get("/user").await.body, "Some(1)");
+    assert_eq!(browser.get("/theme").await.body, "None");
+
+    assert_eq!(browser.post("/profile/en").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/user").await.body, "Some(2)");
+}
+
 /// One long signed cookie field.
 #[derive(SessionSchema)]
 struct Notepad {

@@ -9,7 +9,7 @@ use std::{
 use http::{header, HeaderValue, Response};
 use pin_project_lite::pin_project;
 
-use crate::{session::RawSession, store::SessionStore, Error};
+use crate::{error::SessionErrorResponse, session::RawSession, store::SessionStore, Error};
 
 /// A commit that has to call the store. Boxed because its type depends on the store's futures; requests
 /// that need no store call never build one.
@@ -52,8 +52,10 @@ where
                 // Before anything is committed or sent: what a handle does from here on is refused.
                 this.session.close();
                 let mut response = handled?;
-                // A handler that failed (5xx) may have left its changes half made: send and save none.
-                if response.status().is_server_error() {
+                // A handler that failed (5xx, or a session error it passed on with `?`) may have left its
+                // changes half made: send and save none.
+                if response.status().is_server_error() || response.extensions().get::<SessionErrorResponse>().is_some()
+                {
                     return Poll::Ready(Ok(response));
                 }
                 let done = if this.session.touched() {
