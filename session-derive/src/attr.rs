@@ -51,8 +51,10 @@ pub(crate) struct Field<'a> {
     pub(crate) session: Option<SessionAttr>,
 }
 
-/// Methods every handle has, which no field accessor may shadow.
+/// Methods every handle has, which no field accessor may shadow (`clone` through `Clone`: an inherent
+/// `clone()` returning a field would take its place in `s.clone()`).
 pub(crate) const HANDLE_METHODS: &[&str] = &[
+    "clone",
     "id",
     "cycle_id",
     "destroy",

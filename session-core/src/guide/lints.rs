@@ -1414,7 +1414,8 @@
 //! ```
 //!
 //! Field names become accessor names, so names that would collide with each other or with a handle method
-//! are refused:
+//! (`id`, `cycle_id`, `destroy`, `remember_for`, the owner methods, and `clone`, which `s.clone()` must
+//! keep meaning a copy of the handle) are refused:
 //!
 //! `tests/ui/fail/field_named_id.rs`:
 //!
