@@ -37,6 +37,8 @@ pub(crate) struct Schema<'a> {
     /// The `cookie_budget = N` literal, when given, to span budget errors on.
     pub(crate) cookie_budget_span: Option<Span>,
     pub(crate) fields: Vec<Field<'a>>,
+    /// The struct's `#[allow(...)]`s, forwarded to the handle, which takes its name and visibility from it.
+    pub(crate) allows: Vec<&'a Attribute>,
 }
 
 /// One field and where it goes.
@@ -317,8 +319,24 @@ impl<'a> Schema<'a> {
             })
             .collect();
 
-        Schema { ident: &input.ident, vis: &input.vis, input, handle, krate, cookie_budget, cookie_budget_span, fields }
+        Schema {
+            ident: &input.ident,
+            vis: &input.vis,
+            input,
+            handle,
+            krate,
+            cookie_budget,
+            cookie_budget_span,
+            fields,
+            allows: allows(&input.attrs),
+        }
     }
+}
+
+/// The `#[allow(...)]` attributes among `attrs`: what the user allowed on an item applies as well to the
+/// items generated from it.
+fn allows(attrs: &[Attribute]) -> Vec<&Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("allow")).collect()
 }
 
 impl CookieAttr {

@@ -1,7 +1,8 @@
 //! Declarations the derives must take without a warning in a `deny(warnings)` crate: a schema and a field
 //! being phased out with `#[deprecated]`, a field whose name starts with `_`, fields named like values in
-//! scope, and a `CookieValue` declared where the prelude is not.
-#![deny(warnings, missing_docs)]
+//! scope, a `CookieValue` declared where the prelude is not, and lints allowed on a schema, which hold for
+//! the handle made from it.
+#![deny(warnings, missing_docs, unreachable_pub)]
 
 use session_core::SessionSchema;
 
@@ -59,7 +60,7 @@ pub struct OldVisitor {
     pub cart: Vec<String>,
 }
 
-#[allow(non_snake_case)]
+#[allow(non_snake_case, unreachable_pub)]
 mod named_like_values {
     use session_core::SessionSchema;
 
@@ -73,6 +74,22 @@ mod named_like_values {
     }
 }
 
+mod allowed {
+    use session_core::SessionSchema;
+
+    /// Named as another crate's schema was, in snake case: its handle is `visitor_stateSession`.
+    #[allow(non_camel_case_types, non_snake_case, unreachable_pub)]
+    #[derive(SessionSchema)]
+    pub struct visitor_state {
+        /// The count.
+        #[session]
+        pub visits: u32,
+        /// In camel case, as the other crate's was.
+        #[session]
+        pub lastSeen: u64,
+    }
+}
+
 /// Reads every field, the deprecated one included.
 #[allow(deprecated)]
 pub async fn handler(s: VisitorSession, old: OldVisitorSession, odd: named_like_values::OddSession) {
@@ -80,4 +97,10 @@ pub async fn handler(s: VisitorSession, old: OldVisitorSession, odd: named_like_
     let _ = (old.cart().await, odd.None().await, odd.Some());
 }
 
-fn main() {}
+async fn allowed_handler(s: allowed::visitor_stateSession) {
+    let _ = (s.visits().await, s.set_lastSeen(1).await);
+}
+
+fn main() {
+    let _ = allowed_handler;
+}
