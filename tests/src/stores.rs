@@ -138,7 +138,7 @@ impl<S: SessionStore> SessionStore for CountingStore<S> {
         self.inner.owner_sessions(owner).await
     }
 
-    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         self.calls.revoke_owner.fetch_add(1, Ordering::SeqCst);
         self.inner.revoke_owner(owner, except).await
     }
@@ -202,7 +202,7 @@ impl<S: SessionStore> SessionStore for FaultyStore<S> {
         self.inner.owner_sessions(owner).await
     }
 
-    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         self.check()?;
         self.inner.revoke_owner(owner, except).await
     }
@@ -249,7 +249,7 @@ impl<S: SessionStore> SessionStore for SlowStore<S> {
         self.inner.owner_sessions(owner).await
     }
 
-    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         self.inner.revoke_owner(owner, except).await
     }
 }

@@ -133,7 +133,7 @@ macro_rules! forward {
             self.0.owner_sessions(owner).await
         }
 
-        async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+        async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
             self.0.revoke_owner(owner, except).await
         }
     };

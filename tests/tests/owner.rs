@@ -2,13 +2,14 @@
 //! session of a user ended from a job without a request, the owner's list through `cycle_id`, privilege
 //! fields that cycle the id in the same commit, and "remember me" for one session.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
-use axum::{routing::post, Router};
+use axum::{extract::Extension, routing::post, Router};
 use http::StatusCode;
 use session_core::{Key, MemoryStore, SessionLayer};
 use tests::{
     browser::Browser,
+    gate::Gate,
     owned::{owned_app, AccountSession, DAY},
     stores::{CallCounts, CountingStore},
 };
@@ -17,7 +18,11 @@ const IDLE: Duration = Duration::from_secs(60 * 60);
 const ABSOLUTE: Duration = Duration::from_secs(10 * 24 * 60 * 60);
 
 fn app(store: CountingStore<MemoryStore>) -> Router {
-    owned_app(SessionLayer::new(store, Key::generate()).with_idle_timeout(IDLE).with_absolute_timeout(ABSOLUTE))
+    owned_app(layer(store, Key::generate()))
+}
+
+fn layer(store: CountingStore<MemoryStore>, key: Key) -> SessionLayer<CountingStore<MemoryStore>> {
+    SessionLayer::new(store, key).with_idle_timeout(IDLE).with_absolute_timeout(ABSOLUTE)
 }
 
 /// A counting memory store and three browsers in front of one app.
@@ -59,6 +64,41 @@ async fn revoke_other_sessions_from_one_client_leaves_exactly_that_one_signed_in
     let without_request = AccountSession::sessions_of(store.inner(), &7).await.unwrap();
     assert_eq!(without_request.len(), 1);
     assert!(!without_request[0].current, "no session is current without a request");
+}
+
+/// "Sign out everywhere else" in one tab while another tab's request gives the session a new id (a
+/// privilege change): the new id is this browser's own session, and must not be ended as one of the others.
+#[tokio::test]
+async fn revoke_other_sessions_racing_a_new_id_for_its_own_session_does_not_sign_this_browser_out() {
+    let (store, key) = (CountingStore::new(MemoryStore::default()), Key::generate());
+    let gate = Arc::new(Gate::default());
+    let held = Router::new()
+        .route(
+            "/devices/others/held",
+            post(|s: AccountSession, Extension(gate): Extension<Arc<Gate>>| async move {
+                s.user_id().await?;
+                gate.hold().await;
+                Ok::<_, session_core::Error>(s.revoke_other_sessions().await?.to_string())
+            }),
+        )
+        .layer(layer(store.clone(), key.clone()))
+        .merge(owned_app(layer(store, key)))
+        .layer(Extension(gate.clone()));
+    let (mut here, mut phone) = (Browser::new(held.clone()), Browser::new(held));
+    here.post("/login/7").await;
+    phone.post("/login/7").await;
+
+    let (mut tab, mut other_tab) = (here.clone(), here.clone());
+    let (revoked, cycled) = gate.one_in_between(tab.post("/devices/others/held"), other_tab.post("/cycle")).await;
+    assert_eq!(cycled.status, StatusCode::OK);
+    assert_eq!(revoked.status, StatusCode::CONFLICT, "{}", revoked.body);
+    assert_eq!(other_tab.get("/me").await.body, "Some(7)", "this browser was signed out");
+    assert_eq!(phone.get("/me").await.body, "Some(7)", "the refused revocation ended a session");
+
+    // The retry carries the new id, and ends the others.
+    assert_eq!(other_tab.post("/devices/others").await.body, "1");
+    assert_eq!(other_tab.get("/me").await.body, "Some(7)");
+    assert_eq!(phone.get("/me").await.body, "None");
 }
 
 #[tokio::test]

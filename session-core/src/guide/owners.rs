@@ -15,7 +15,7 @@
 //! | method | what it does |
 //! |---|---|
 //! | `owner_sessions()` | the live sessions of this session's owner, as [`SessionInfo`](crate::SessionInfo)s, this one marked `current` |
-//! | `revoke_other_sessions()` | "sign out everywhere else": ends the others, now, and says how many |
+//! | `revoke_other_sessions()` | "sign out everywhere else": ends the others, now, and says how many (none, with a 409, if another tab gave this session a new id meanwhile, which would otherwise count as another) |
 //! | `revoke_session(&key)` | "sign out that device": ends one of them, by the `key` of its `SessionInfo` |
 //! | `VisitorSession::sessions_of(&store, &owner)` | the owner's live sessions, without a request |
 //! | `VisitorSession::revoke_owner(&store, &owner)` | ends them all, without a request |

@@ -205,14 +205,18 @@
 //!         Ok(listed.collect())
 //!     }
 //!
-//!     /// Under the one lock, so no save or cycle comes between.
-//!     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+//!     /// Under the one lock, so no save or cycle comes between; nothing while the record to keep has
+//!     /// ended or moved to a new key.
+//!     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
 //!         let mut map = self.0.lock().unwrap();
+//!         if except.is_some_and(|key| map.get(key).is_none_or(|record| record.is_expired(now_millis()))) {
+//!             return Ok(None);
+//!         }
 //!         let before = map.len();
 //!         map.retain(|key, record| {
 //!             record.owner != Some(*owner) || Some(key) == except || record.is_expired(now_millis())
 //!         });
-//!         Ok(before - map.len())
+//!         Ok(Some(before - map.len()))
 //!     }
 //! }
 //!
@@ -246,7 +250,7 @@
 //! #     async fn delete(&self, _: &StoreKey) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn cycle(&self, _: &StoreKey, _: &StoreKey, _: &Patch<'_>) -> Result<bool, StoreError> { Ok(true) }
 //! #     async fn owner_sessions(&self, _: &OwnerKey) -> Result<Vec<OwnedSession>, StoreError> { Ok(Vec::new()) }
-//! #     async fn revoke_owner(&self, _: &OwnerKey, _: Option<&StoreKey>) -> Result<usize, StoreError> { Ok(0) }
+//! #     async fn revoke_owner(&self, _: &OwnerKey, _: Option<&StoreKey>) -> Result<Option<usize>, StoreError> { Ok(Some(0)) }
 //! # }
 //! # impl MapStore { fn default() -> Self { MapStore } }
 //! # #[cfg(feature = "conformance")]

@@ -67,7 +67,8 @@ pub async fn sessions_of<S: SessionStore, F: SessionField>(
 /// Ends every session of `owner`, the value of the owner field `F`, and says how many ended (a password
 /// reset). Generated as `VisitorSession::revoke_owner(&store, &owner)`.
 pub async fn revoke_owner<S: SessionStore, F: SessionField>(store: &S, owner: &F::Value) -> Result<usize, Error> {
-    Ok(store.revoke_owner(&owner_key::<F>(owner)?, None).await?)
+    // Without a session to keep, there is always a count.
+    Ok(store.revoke_owner(&owner_key::<F>(owner)?, None).await?.unwrap_or(0))
 }
 
 impl RawSession {
@@ -94,12 +95,15 @@ impl RawSession {
             .collect())
     }
 
-    /// Ends every other session of this session's owner, now, and says how many ended.
+    /// Ends every other session of this session's owner, now, and says how many ended. Ends none, with
+    /// [`Error::EndedDuringRequest`], if this session ended or moved to a new id since the request loaded
+    /// it (a sign-in in another tab): the new id would otherwise count as another session and be ended,
+    /// signing this browser out. A retry carries the new id.
     pub async fn revoke_other_sessions(&self) -> Result<usize, Error> {
         let (Some(owner), current) = self.owner_and_key().await? else {
             return Ok(0);
         };
-        Ok(self.0.shared.loader.revoke_owner(&owner, current.as_ref()).await?)
+        self.0.shared.loader.revoke_owner(&owner, current.as_ref()).await?.ok_or(Error::EndedDuringRequest)
     }
 
     /// Ends the session `key` of this session's owner (from its [`SessionInfo`]), now: "sign out that

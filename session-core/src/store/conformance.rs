@@ -9,7 +9,7 @@
 //! different fields all survive, and concurrent saves of one field leave one of the written values. The
 //! owner index lists an owner's live sessions with their times, follows a record through `save`, `cycle`,
 //! `delete` and expiry, and `revoke_owner` ends all but the one kept, atomically against sessions that
-//! keep cycling and saving meanwhile. Given a way to take the store down
+//! keep cycling and saving meanwhile, and none while the one to keep has moved to a new key or ended. Given a way to take the store down
 //! ([`Suite::with_outages`]), it also checks that every operation fails promptly during an outage, that
 //! nothing attempted then is applied, and that the store works again, data intact, once it is back.
 //!
@@ -148,6 +148,11 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
             .await;
         self.case("revoke_is_atomic_against_concurrent_writes", owner::revoke_is_atomic_against_concurrent_writes)
             .await;
+        self.case(
+            "revoke_keeping_a_session_that_moved_or_ended_deletes_nothing",
+            owner::revoke_keeping_a_session_that_moved_or_ended_deletes_nothing,
+        )
+        .await;
         if let Some(mut switch) = self.outages.take() {
             let store = (self.new_store)().await;
             let case = an_outage_fails_promptly_and_loses_nothing(store, &mut *switch);

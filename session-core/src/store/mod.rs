@@ -97,13 +97,17 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     fn owner_sessions(&self, owner: &OwnerKey) -> impl Future<Output = Result<Vec<OwnedSession>, StoreError>> + Send;
 
     /// Deletes every live record of `owner` except the one under `except`, and returns how many it
-    /// deleted. Atomic against the other operations: a `save` or `cycle` of one of these records that
+    /// deleted: "sign out everywhere else" for the session under `except`, or everywhere when it is
+    /// `None`. Atomic against the other operations: a `save` or `cycle` of one of these records that
     /// comes after it finds no record (and returns `false`), so a revoked session never comes back.
+    ///
+    /// `None`, deleting nothing, when `except` names no live record: the session that asked has ended, or
+    /// another request moved it to a new key, which would otherwise be deleted as one of the others.
     fn revoke_owner(
         &self,
         owner: &OwnerKey,
         except: Option<&StoreKey>,
-    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<usize>, StoreError>> + Send;
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -120,7 +124,7 @@ pub(crate) trait LoadRecord: Send + Sync {
         &'a self,
         owner: &'a OwnerKey,
         except: Option<&'a StoreKey>,
-    ) -> BoxFuture<'a, Result<usize, StoreError>>;
+    ) -> BoxFuture<'a, Result<Option<usize>, StoreError>>;
 
     fn delete<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<bool, StoreError>>;
 }
@@ -138,7 +142,7 @@ impl<S: SessionStore> LoadRecord for S {
         &'a self,
         owner: &'a OwnerKey,
         except: Option<&'a StoreKey>,
-    ) -> BoxFuture<'a, Result<usize, StoreError>> {
+    ) -> BoxFuture<'a, Result<Option<usize>, StoreError>> {
         Box::pin(SessionStore::revoke_owner(self, owner, except))
     }
 

@@ -141,8 +141,14 @@ impl Statements {
             owner_sessions: format!(
                 "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = $1 AND expires_at > $2"
             ),
+            // Whether the row to keep is live, and the owner's other rows deleted only if it is: under the
+            // table lock `revoke_owner` takes, no write comes between the look and the delete.
             revoke_owner: format!(
-                "DELETE FROM {table} WHERE owner = $1 AND expires_at > $2 AND key IS DISTINCT FROM $3"
+                "WITH kept AS (SELECT $3::bytea IS NULL \
+                 OR EXISTS (SELECT 1 FROM {table} WHERE key = $3 AND expires_at > $2) AS live), \
+                 gone AS (DELETE FROM {table} WHERE owner = $1 AND expires_at > $2 AND key IS DISTINCT FROM $3 \
+                 AND (SELECT live FROM kept) RETURNING 1) \
+                 SELECT (SELECT live FROM kept), (SELECT count(*) FROM gone)"
             ),
             // One step of `sql::delete_expired_by_key`: the `$2` keys after `$1`, and the ended rows among
             // them deleted. A row that a save is changing meanwhile is deleted only if its deadline, read
@@ -580,7 +586,7 @@ impl SessionStore for PostgresStore {
     /// store's timeout at most (`lock_timeout`): a long transaction holding a conflicting lock (a manual
     /// `VACUUM`, an index build) fails the revocation with an error to retry, rather than stalling every
     /// request for as long as it runs.
-    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         let (owner, now) = (&owner.as_bytes()[..], sql::to_sql_millis(now_millis()));
         let except = except.map(|key| &key.as_bytes()[..]);
         let statements = &self.statements;
@@ -590,21 +596,21 @@ impl SessionStore for PostgresStore {
             statements.table
         );
         let lock = lock.as_str();
-        let revoked = self
+        let (kept_live, revoked): (bool, i64) = self
             .run(|| async move {
                 let mut transaction = self.pool.begin().await?;
                 // Both in one round trip: text without parameters goes as one simple query.
                 (&mut *transaction).execute(lock).await?;
-                let done = sqlx::query(&statements.revoke_owner)
+                let done = sqlx::query_as(&statements.revoke_owner)
                     .bind(owner)
                     .bind(now)
                     .bind(except)
-                    .execute(&mut *transaction)
+                    .fetch_one(&mut *transaction)
                     .await?;
                 transaction.commit().await?;
-                Ok(done.rows_affected())
+                Ok(done)
             })
             .await?;
-        Ok(usize::try_from(revoked).unwrap_or(usize::MAX))
+        Ok(kept_live.then(|| usize::try_from(revoked).unwrap_or(usize::MAX)))
     }
 }

@@ -269,8 +269,14 @@ return live_members(KEYS[1])
 ";
 
 /// KEYS[1]: an owner's index. ARGV: now, then the name of the session to keep (or an empty string).
-/// Deletes every other session in it and returns how many were live.
+/// Deletes every other session in it and returns how many were live; -1, deleting nothing, if the session
+/// to keep is not live.
 const REVOKE_OWNER: &str = r"
+if ARGV[2] ~= '' then
+  local kept = redis.call('HGET', ARGV[2], 't')
+  local expires = kept and tonumber(string.match(kept, '^%d+'))
+  if not (expires and expires > tonumber(ARGV[1])) then return -1 end
+end
 local revoked = 0
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if key ~= ARGV[2] then
@@ -735,7 +741,7 @@ impl SessionStore for RedisStore {
             .collect()
     }
 
-    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         let except_bytes = except.map_or(0, |key| self.key(key).len());
         let mut command =
             script_command(&REVOKE_OWNER_SCRIPT, &[self.owner_index(owner)], 2, NUMBER_ARGS_BYTES + except_bytes);
@@ -745,7 +751,8 @@ impl SessionStore for RedisStore {
             None => command.arg(""),
         };
         match self.run_script(&REVOKE_OWNER_SCRIPT, &command).await? {
-            Value::Int(revoked) => Ok(usize::try_from(revoked).unwrap_or_default()),
+            // -1: the record to keep is not live.
+            Value::Int(revoked) => Ok(usize::try_from(revoked).ok()),
             other => Err(StoreError::new(format!("the revoking script answered {other:?}"))),
         }
     }

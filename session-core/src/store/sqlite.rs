@@ -153,7 +153,11 @@ impl Statements {
                 "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = ?1 AND expires_at > ?2"
             ),
             // One statement, and SQLite runs one writing statement at a time: no save can come between.
-            revoke_owner: format!("DELETE FROM {table} WHERE owner = ?1 AND expires_at > ?2 AND key IS NOT ?3"),
+            // Deletes nothing while the row to keep is not live.
+            revoke_owner: format!(
+                "DELETE FROM {table} WHERE owner = ?1 AND expires_at > ?2 AND key IS NOT ?3 \
+                 AND (?3 IS NULL OR EXISTS (SELECT 1 FROM {table} WHERE key = ?3 AND expires_at > ?2))"
+            ),
             name,
         }
     }
@@ -483,12 +487,19 @@ impl SessionStore for SqliteStore {
         rows.into_iter().map(sql::owned_session).collect()
     }
 
-    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+    /// One statement, which deletes nothing unless the row to keep is live. Only when it deleted nothing
+    /// is there a second look, to say whether that is why.
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         let statement = sqlx::query(&self.statements.revoke_owner)
             .bind(&owner.as_bytes()[..])
             .bind(sql::to_sql_millis(now_millis()))
             .bind(except.map(|key| &key.as_bytes()[..]));
-        let done = self.write(statement).await?;
-        Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
+        let revoked = usize::try_from(self.write(statement).await?.rows_affected()).unwrap_or(usize::MAX);
+        if let Some(except) = except.filter(|_| revoked == 0) {
+            if self.load(except).await?.is_none() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(revoked))
     }
 }

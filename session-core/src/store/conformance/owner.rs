@@ -157,7 +157,11 @@ pub(super) async fn revoke_ends_every_session_but_the_one_kept<S: SessionStore>(
     assert!(ok("create", store.create(&bobs, &owned(bob, LONG)).await));
     sleep_past(ended.expires_at).await;
 
-    assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, Some(&here)).await), 2, "not the live others counted");
+    assert_eq!(
+        ok("revoke_owner", store.revoke_owner(&alice, Some(&here)).await),
+        Some(2),
+        "not the live others counted"
+    );
     assert!(ok("load", store.load(&here).await).is_some(), "the session kept was revoked");
     for key in [&phone, &laptop] {
         assert_eq!(ok("load", store.load(key).await), None, "a revoked session still loads");
@@ -168,10 +172,31 @@ pub(super) async fn revoke_ends_every_session_but_the_one_kept<S: SessionStore>(
     assert!(ok("load", store.load(&bobs).await).is_some(), "another owner's session was revoked");
     assert_eq!(listed(&store, &alice).await, BTreeSet::from([here]));
 
-    assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, None).await), 1);
+    assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, None).await), Some(1));
     assert_eq!(ok("load", store.load(&here).await), None);
-    assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, None).await), 0, "nothing left, yet some counted");
+    assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, None).await), Some(0), "nothing left, yet some counted");
     assert_eq!(listed(&store, &bob).await, BTreeSet::from([bobs]));
+}
+
+/// "Sign out everywhere else" from a session that another request has just moved to a new key: the new
+/// key is the same browser's session, not another, so nothing is deleted, and `None` says why. The same
+/// for a session kept that has ended.
+pub(super) async fn revoke_keeping_a_session_that_moved_or_ended_deletes_nothing<S: SessionStore>(store: S) {
+    let alice = new_owner();
+    let (here, moved_to, phone, ended) = (new_key(), new_key(), new_key(), new_key());
+    for key in [&here, &phone, &ended] {
+        assert!(ok("create", store.create(key, &owned(alice, LONG)).await));
+    }
+    let expires_at = now_millis() + 60_000;
+    assert!(ok("cycle", store.cycle(&here, &moved_to, &patch(&[], expires_at)).await));
+    assert!(ok("delete", store.delete(&ended).await));
+
+    for gone in [&here, &ended, &new_key()] {
+        assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, Some(gone)).await), None, "a count, or a deletion");
+    }
+    assert_eq!(listed(&store, &alice).await, BTreeSet::from([moved_to, phone]), "a session was revoked");
+    assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, Some(&moved_to)).await), Some(1));
+    assert_eq!(listed(&store, &alice).await, BTreeSet::from([moved_to]));
 }
 
 /// Sessions of one owner keep cycling and saving while they are revoked: once `revoke_owner` has
@@ -210,7 +235,7 @@ pub(super) async fn revoke_is_atomic_against_concurrent_writes<S: SessionStore>(
         });
     }
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let count = ok("revoke_owner", store.revoke_owner(&alice, None).await);
+    let count = ok("revoke_owner", store.revoke_owner(&alice, None).await).expect("a count: no session was kept");
     revoked.notify_waiters();
     assert!(count <= SESSIONS, "{count} sessions revoked of {SESSIONS}");
     while let Some(last_key) = tasks.join_next().await {

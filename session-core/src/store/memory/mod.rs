@@ -472,11 +472,16 @@ impl SessionStore for MemoryStore {
         Ok(listed)
     }
 
-    /// Holds every shard while it deletes: no save or cycle of the owner's records can run in between.
-    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<usize, StoreError> {
+    /// Holds every shard while it looks and deletes: no save or cycle of the owner's records can run in
+    /// between.
+    async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         let now = now_millis();
+        let mut shards = self.all_shards(now);
+        if except.is_some_and(|except| shards[shard_index(except)].live(except, now).is_none()) {
+            return Ok(None);
+        }
         let mut revoked = 0;
-        for mut shard in self.all_shards(now) {
+        for shard in &mut shards {
             let keys = shard.owners.get(owner).cloned().unwrap_or_default();
             for key in keys.iter().filter(|key| Some(*key) != except) {
                 if shard.live(key, now).is_some() {
@@ -485,7 +490,7 @@ impl SessionStore for MemoryStore {
                 }
             }
         }
-        Ok(revoked)
+        Ok(Some(revoked))
     }
 }
 
