@@ -53,7 +53,8 @@ pub enum Error {
     /// A session handle was used after its handler returned the response: by then the layer had saved the
     /// request's session changes and sent its cookies, so this access could not take part. Read and change
     /// the session before the handler returns; a response body being streamed, a WebSocket upgrade's
-    /// callback or a task the handler spawned all run after that.
+    /// callback or a task the handler spawned all run after that. The same once the request was dropped
+    /// before its handler returned (the client went away, a timeout around the app), which saves nothing.
     #[error(
         "the session was used after its handler returned, when the request's session changes had been saved \
          and its cookies sent: read and change the session before returning the response, not in a response \

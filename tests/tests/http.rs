@@ -624,3 +624,70 @@ async fn a_handle_used_after_its_handler_returned_is_refused_not_silently_lost()
     let error = session_core::Error::HandlerReturned.to_string();
     assert!(error.contains("before returning the response"), "{error}");
 }
+
+/// Two tasks a handler spawned, one loading the session and one waiting for that load, when the handler
+/// returns meanwhile: both are told, rather than the waiter waiting forever for a load the commit took.
+#[tokio::test]
+async fn tasks_waiting_on_a_load_when_the_handler_returns_are_refused_not_left_waiting() {
+    let (tasks_tx, tasks_rx) = std::sync::mpsc::channel();
+    let spawning = Router::new().route(
+        "/spawn",
+        get(move |s: VisitorSession| {
+            let tasks_tx = tasks_tx.clone();
+            async move {
+                let loader = tokio::spawn({
+                    let s = s.clone();
+                    async move { s.user_id().await }
+                });
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let waiter = tokio::spawn(async move { s.user_id().await });
+                // Both are under way, the load not yet done, when the handler returns.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                tasks_tx.send((loader, waiter)).unwrap();
+                "ok"
+            }
+        }),
+    );
+    let store = SlowStore::new(MemoryStore::default(), Duration::from_millis(300));
+    let mut browser = Browser::new(routes().merge(spawning).layer(SessionLayer::new(store, Key::generate())));
+    browser.post("/user/7").await;
+
+    assert_eq!(browser.get("/spawn").await.body, "ok");
+    let (loader, waiter) = tasks_rx.recv().unwrap();
+    for task in [loader, waiter] {
+        let read = tokio::time::timeout(Duration::from_secs(3), task).await.expect("a task still waits");
+        assert!(matches!(read.unwrap(), Err(session_core::Error::HandlerReturned)));
+    }
+}
+
+/// A request dropped before its handler returned (the client went away, a timeout around the app) saves
+/// nothing, so a task the handler spawned is refused from then on rather than told its change was made.
+#[tokio::test]
+async fn a_request_dropped_before_its_handler_returned_refuses_its_tasks_changes() {
+    let (tasks_tx, tasks_rx) = std::sync::mpsc::channel();
+    let slow = Router::new().route(
+        "/slow",
+        post(move |s: VisitorSession| {
+            let tasks_tx = tasks_tx.clone();
+            async move {
+                tasks_tx
+                    .send(tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        s.set_user_id(5).await
+                    }))
+                    .unwrap();
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }
+        }),
+    );
+    let store = MemoryStore::default();
+    let mut browser = Browser::new(routes().merge(slow).layer(SessionLayer::new(store, Key::generate())));
+    browser.post("/user/1").await;
+
+    let dropped = tokio::time::timeout(Duration::from_millis(100), browser.post("/slow")).await;
+    assert!(dropped.is_err(), "the request finished");
+    let task = tasks_rx.recv().unwrap();
+    assert!(matches!(task.await.unwrap(), Err(session_core::Error::HandlerReturned)));
+    assert_eq!(browser.get("/user").await.body, "Some(1)");
+}

@@ -27,6 +27,17 @@ pin_project! {
         // (beside the box rather than in it, so the response is not moved in and out).
         committing: Option<(Commit, Response<B>)>,
     }
+
+    // A request dropped before its handler returned (the client went away, an outer timeout) commits
+    // nothing: what a task it spawned does with the session from then on is refused, not lost unsaid.
+    impl<F, S, B> PinnedDrop for ResponseFuture<F, S, B> {
+        fn drop(this: Pin<&mut Self>) {
+            let session = this.project().session;
+            if !session.is_closed() {
+                session.close();
+            }
+        }
+    }
 }
 
 impl<F, S, B> ResponseFuture<F, S, B> {

@@ -64,7 +64,7 @@ pub(super) enum IncomingId {
 }
 
 impl RawSession {
-    fn cookie_log(&self) -> std::sync::MutexGuard<'_, CookieLog> {
+    pub(super) fn cookie_log(&self) -> std::sync::MutexGuard<'_, CookieLog> {
         self.0.cookie_log.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -212,6 +212,11 @@ impl RawSession {
             return;
         }
         let mut log = self.cookie_log_to_change();
+        if self.is_closed() {
+            drop(log);
+            tracing::warn!(cookie = spec.name, error = %Error::HandlerReturned, "cookie not removed");
+            return;
+        }
         let set_here = log.written.iter().any(|(name, _)| *name == spec.name);
         log.written.push((spec.name, None));
         drop(log);

@@ -87,12 +87,20 @@ impl RawSession {
     /// access or any change, rather than a change that would silently not be saved or sent. Set while the
     /// state is locked, so a change either lands before it, in time for the commit, or is refused.
     pub(crate) fn close(&self) {
-        let _state = self.state();
-        self.0.closed.store(true, Ordering::Release);
+        {
+            let _state = self.state();
+            self.0.closed.store(true, Ordering::Release);
+        }
+        // The same for the cookies: a field cookie queued under the log's lock before this is sent, and
+        // one queued after it sees the flag (the response reads `cookies_changed` without the lock).
+        drop(self.cookie_log());
+        // Accessors waiting for another's load, which the commit may have taken from the state, look
+        // again and find the session closed.
+        self.0.load_ended.notify_waiters();
     }
 
     /// True once the handler has returned.
-    pub(super) fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.0.closed.load(Ordering::Acquire)
     }
 
@@ -196,14 +204,15 @@ impl RawSession {
     }
 
     pub(super) async fn ensure_loaded(&self) -> Result<(), Error> {
-        if self.is_closed() {
-            // The commit has the state: a load now would be of no use to this request.
-            return Err(Error::HandlerReturned);
-        }
         self.0.touched.store(true, Ordering::Relaxed);
         loop {
             let wait = {
                 let mut state = self.state();
+                if self.is_closed() {
+                    // The commit has the state, or is about to: a load now would be of no use to the
+                    // request, and one that was awaited may never say it ended.
+                    return Err(Error::HandlerReturned);
+                }
                 if state.loaded.is_some() {
                     return Ok(());
                 }
