@@ -49,6 +49,8 @@ pub(crate) struct Field<'a> {
     pub(crate) ty: &'a Type,
     /// The field's own `///` docs, forwarded to its reader.
     pub(crate) docs: Vec<&'a Attribute>,
+    /// The field's `#[deprecated]`, forwarded to its accessors, through which the app uses the field.
+    pub(crate) deprecated: Vec<&'a Attribute>,
     pub(crate) cookie: Option<CookieAttr>,
     pub(crate) session: Option<SessionAttr>,
 }
@@ -314,8 +316,9 @@ impl<'a> Schema<'a> {
                     }
                 }
                 let docs = field.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+                let deprecated = field.attrs.iter().filter(|a| a.path().is_ident("deprecated")).collect();
                 let name = ident.unraw().to_string();
-                Field { ident, name, ty: &field.ty, docs, cookie, session }
+                Field { ident, name, ty: &field.ty, docs, deprecated, cookie, session }
             })
             .collect();
 

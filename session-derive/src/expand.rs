@@ -88,7 +88,7 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
         #handle_struct
 
         // A `#[deprecated]` schema or field (one being phased out between deploys) warns where the app uses
-        // it, not in the code generated for it.
+        // it, through the accessors that carry its attribute, not in the code generated for it.
         #[doc(hidden)]
         #[allow(deprecated)]
         const _: () = {
@@ -261,6 +261,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
     let ident = field.ident;
     let ty = field.ty;
     let docs = &field.docs;
+    let deprecated = &field.deprecated;
     let setter = format_ident!("set_{}", ident);
     let remover = format_ident!("remove_{}", ident);
     let stub = quote!(::core::unreachable!());
@@ -289,16 +290,19 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             #(#docs)*
             #[doc = ""]
             #[doc = #place]
+            #(#deprecated)*
             pub fn #ident(&self) -> ::core::option::Option<#ty> {
                 #get
             }
 
             #[doc = #set_doc]
+            #(#deprecated)*
             pub fn #setter(&self, value: #ty) -> ::core::result::Result<(), #private::Error> {
                 #set
             }
 
             #[doc = #remove_doc]
+            #(#deprecated)*
             pub fn #remover(&self) {
                 #remove
             }
@@ -330,16 +334,19 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             #(#docs)*
             #[doc = ""]
             #[doc = #place]
+            #(#deprecated)*
             pub async fn #reader(&self) -> ::core::result::Result<::core::option::Option<#ty>, #private::Error> {
                 #get
             }
 
             #[doc = #set_doc]
+            #(#deprecated)*
             pub async fn #setter(&self, value: #ty) -> ::core::result::Result<(), #private::Error> {
                 #set
             }
 
             #[doc = #remove_doc]
+            #(#deprecated)*
             pub async fn #remover(&self) -> ::core::result::Result<(), #private::Error> {
                 #remove
             }
@@ -405,7 +412,8 @@ fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
         }
 
         /// "Sign out everywhere else": ends every other session of this session's owner, now, and says how
-        /// many ended.
+        /// many ended. Ends none, with `Error::EndedDuringRequest` (409), if another request gave this
+        /// session a new id since this one loaded it: that id would otherwise be ended as another's.
         pub async fn revoke_other_sessions(&self) -> #count {
             #revoke_other_sessions
         }
