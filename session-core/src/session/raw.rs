@@ -87,16 +87,19 @@ impl RawSession {
     /// access or any change, rather than a change that would silently not be saved or sent. Set while the
     /// state is locked, so a change either lands before it, in time for the commit, or is refused.
     pub(crate) fn close(&self) {
-        {
-            let _state = self.state();
+        let awaited = {
+            let state = self.state();
             self.0.closed.store(true, Ordering::Release);
-        }
+            state.awaited
+        };
         // The same for the cookies: a field cookie queued under the log's lock before this is sent, and
         // one queued after it sees the flag (the response reads `cookies_changed` without the lock).
         drop(self.cookie_log());
-        // Accessors waiting for another's load, which the commit may have taken from the state, look
-        // again and find the session closed.
-        self.0.load_ended.notify_waiters();
+        // Accessors waiting for another's load, which the commit may take from the state before it ends,
+        // look again and find the session closed.
+        if awaited {
+            self.0.load_ended.notify_waiters();
+        }
     }
 
     /// True once the handler has returned.
