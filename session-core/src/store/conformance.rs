@@ -9,9 +9,10 @@
 //! different fields all survive, and concurrent saves of one field leave one of the written values. The
 //! owner index lists an owner's live sessions with their times, follows a record through `save`, `cycle`,
 //! `delete` and expiry, and `revoke_owner` ends all but the one kept, atomically against sessions that
-//! keep cycling and saving meanwhile, and none while the one to keep has moved to a new key or ended. Given a way to take the store down
-//! ([`Suite::with_outages`]), it also checks that every operation fails promptly during an outage, that
-//! nothing attempted then is applied, and that the store works again, data intact, once it is back.
+//! keep cycling and saving meanwhile, and none while the one to keep has moved to a new key or ended.
+//! Given a way to take the store down ([`Suite::with_outages`]), it also checks that every operation fails
+//! promptly during an outage, that nothing attempted then is applied, and that the store works again, data
+//! intact, once it is back.
 //!
 //! Run it from a test of your store:
 //!
