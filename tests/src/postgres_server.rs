@@ -45,7 +45,7 @@ impl PostgresServer {
         let dir = TempDir::new("pg");
         let server = PostgresServer { bin, dir, as_postgres, running: false };
         if as_postgres {
-            server.succeed(Command::new("chown").args(["postgres:postgres"]).arg(server.dir.path()), "chown");
+            server.succeed(Command::new("chown").args(["postgres:postgres"]).arg(server.dir()), "chown");
         }
         let mut initdb = server.command("initdb");
         initdb.arg("-D").arg(server.data()).args([
@@ -70,7 +70,7 @@ impl PostgresServer {
             config,
             "listen_addresses = ''\nunix_socket_directories = '{}'\nfsync = off\nfull_page_writes = off\n\
              shared_preload_libraries = 'pg_stat_statements'\nmax_connections = 50\n",
-            server.dir.path().display()
+            server.dir().display()
         )
         .expect("writes postgresql.conf");
         let mut server = server;
@@ -88,7 +88,7 @@ impl PostgresServer {
 
     /// The URL of `database` on the socket.
     pub fn database_url(&self, database: &str) -> String {
-        format!("postgres://postgres@localhost/{database}?host={}", self.dir.path().display())
+        format!("postgres://postgres@localhost/{database}?host={}", self.dir().display())
     }
 
     /// Stops the server at once (`-m immediate`: no checkpoint, like a crash; what was acknowledged is in
@@ -147,26 +147,17 @@ impl PostgresServer {
     }
 
     fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
+        self.dir().join("data")
     }
 
     fn log_file(&self) -> PathBuf {
-        self.dir.path().join("server.log")
+        self.dir().join("server.log")
     }
 
     /// Runs `sql` in `database` with the cluster's own `psql`, as its superuser.
     fn psql(&self, database: &str, sql: &str) {
         let mut psql = Command::new(self.bin.join("psql"));
-        psql.arg("-h").arg(self.dir.path()).args([
-            "-U",
-            "postgres",
-            "-d",
-            database,
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-qc",
-            sql,
-        ]);
+        psql.arg("-h").arg(self.dir()).args(["-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qc", sql]);
         self.succeed(&mut psql, "psql");
     }
 

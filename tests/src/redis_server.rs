@@ -80,7 +80,7 @@ impl RedisServer {
         if !installed("openssl", "version") {
             return None;
         }
-        make_certificates(server.dir.path());
+        make_certificates(server.dir());
         server.tls_port = Some(free_loopback_port());
         server.restart();
         Some(server)
@@ -119,7 +119,7 @@ impl RedisServer {
 
     /// The PEM certificate of the authority that signed the TLS certificate of the server.
     pub fn ca_certificate(&self) -> Vec<u8> {
-        std::fs::read(self.dir.path().join("ca.crt")).expect("the server was started with TLS")
+        std::fs::read(self.dir().join("ca.crt")).expect("the server was started with TLS")
     }
 
     /// The commands the server has run so far and how many times each, by its own count (`INFO
@@ -186,15 +186,15 @@ impl RedisServer {
             .arg(&self.socket)
             .args(["--unixsocketperm", "700", "--save", "", "--daemonize", "no"])
             .arg("--dir")
-            .arg(self.dir.path())
+            .arg(self.dir())
             .arg("--logfile")
-            .arg(self.dir.path().join("redis.log"));
+            .arg(self.dir().join("redis.log"));
         if let Some(port) = self.tls_port {
             command.args(["--tls-port", &port.to_string(), "--tls-auth-clients", "no"]);
             for (option, file) in
                 [("--tls-cert-file", "server.crt"), ("--tls-key-file", "server.key"), ("--tls-ca-cert-file", "ca.crt")]
             {
-                command.arg(option).arg(self.dir.path().join(file));
+                command.arg(option).arg(self.dir().join(file));
             }
         }
         match self.persistence {
@@ -222,7 +222,7 @@ impl RedisServer {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("redis.log")).unwrap_or_default()
+        std::fs::read_to_string(self.dir().join("redis.log")).unwrap_or_default()
     }
 }
 
