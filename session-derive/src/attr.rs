@@ -51,6 +51,8 @@ pub(crate) struct Field<'a> {
     pub(crate) docs: Vec<&'a Attribute>,
     /// The field's `#[deprecated]`, forwarded to its accessors, through which the app uses the field.
     pub(crate) deprecated: Vec<&'a Attribute>,
+    /// The field's `#[allow(...)]`s, forwarded to its accessors, which carry its docs.
+    pub(crate) allows: Vec<&'a Attribute>,
     pub(crate) cookie: Option<CookieAttr>,
     pub(crate) session: Option<SessionAttr>,
 }
@@ -318,7 +320,7 @@ impl<'a> Schema<'a> {
                 let docs = field.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
                 let deprecated = field.attrs.iter().filter(|a| a.path().is_ident("deprecated")).collect();
                 let name = ident.unraw().to_string();
-                Field { ident, name, ty: &field.ty, docs, deprecated, cookie, session }
+                Field { ident, name, ty: &field.ty, docs, deprecated, allows: allows(&field.attrs), cookie, session }
             })
             .collect();
 

@@ -261,7 +261,8 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
     let ident = field.ident;
     let ty = field.ty;
     let docs = &field.docs;
-    let deprecated = &field.deprecated;
+    // What the app said of the field (phasing it out, lints it allows) holds for its accessors.
+    let forwarded: Vec<_> = field.deprecated.iter().chain(&field.allows).collect();
     let setter = format_ident!("set_{}", ident);
     let remover = format_ident!("remove_{}", ident);
     let stub = quote!(::core::unreachable!());
@@ -290,19 +291,19 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             #(#docs)*
             #[doc = ""]
             #[doc = #place]
-            #(#deprecated)*
+            #(#forwarded)*
             pub fn #ident(&self) -> ::core::option::Option<#ty> {
                 #get
             }
 
             #[doc = #set_doc]
-            #(#deprecated)*
+            #(#forwarded)*
             pub fn #setter(&self, value: #ty) -> ::core::result::Result<(), #private::Error> {
                 #set
             }
 
             #[doc = #remove_doc]
-            #(#deprecated)*
+            #(#forwarded)*
             pub fn #remover(&self) {
                 #remove
             }
@@ -334,19 +335,19 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             #(#docs)*
             #[doc = ""]
             #[doc = #place]
-            #(#deprecated)*
+            #(#forwarded)*
             pub async fn #reader(&self) -> ::core::result::Result<::core::option::Option<#ty>, #private::Error> {
                 #get
             }
 
             #[doc = #set_doc]
-            #(#deprecated)*
+            #(#forwarded)*
             pub async fn #setter(&self, value: #ty) -> ::core::result::Result<(), #private::Error> {
                 #set
             }
 
             #[doc = #remove_doc]
-            #(#deprecated)*
+            #(#forwarded)*
             pub async fn #remover(&self) -> ::core::result::Result<(), #private::Error> {
                 #remove
             }

@@ -44,6 +44,11 @@
 //!
 //! Every handle also has `id()`, `cycle_id()` and `destroy()` (see [`rotation`](super::rotation)).
 //!
+//! A field's `///` docs become its reader's. Its `#[deprecated]` and `#[allow(...)]` attributes go on all
+//! three accessors, so the app's uses of a field being phased out warn, and a lint allowed on a field (say
+//! clippy's `doc_markdown`, for its docs) is allowed where they are copied too; those on the struct hold
+//! for the handle.
+//!
 //! Cookie accessors are synchronous: a reader verifies and decodes the cookie the request carried (or the
 //! value this request set), a writer encodes, signs or encrypts and queues a `Set-Cookie`. Session
 //! accessors are `async` because the first one in a request loads the record from the store; later ones
