@@ -237,6 +237,41 @@ async fn a_paused_server_fails_requests_within_the_timeout() {
     }
 }
 
+/// A transaction left open on one session's row (in a console, say) stalls that session's writes, not
+/// the store: the server cancels each stuck statement at the store's timeout, so every connection of the
+/// pool is soon free again for the other sessions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_stuck_behind_one_rows_lock_do_not_hold_the_pool() {
+    let Some(server) = PostgresServer::start() else { return };
+    let store = connect(&server).await;
+    let [locked, other] = create_sessions(&store, 2, Duration::from_secs(3600)).await[..] else { unreachable!() };
+    let console = inspector(&server).await;
+    let mut transaction = console.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM sessions WHERE key = $1 FOR UPDATE")
+        .bind(&locked.as_bytes()[..])
+        .execute(&mut *transaction)
+        .await
+        .unwrap();
+
+    // More stuck writes than the pool has connections.
+    let patch =
+        Patch { changes: &[], last_seen: now_millis(), expires_at: now_millis() + 3_600_000, owner: OwnerChange::Keep };
+    let stuck = (0..12).map(|_| store.save(&locked, &patch));
+    for result in futures::future::join_all(stuck).await {
+        assert!(result.is_err(), "a write went through the row's lock");
+    }
+    let started = Instant::now();
+    let saved = store.save(&other, &patch).await;
+    assert!(saved.expect("another session's write fails while one row is locked"), "the other session ended");
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(1), "another session's write waited {waited:?} for a connection");
+    assert!(store.load(&other).await.unwrap().is_some());
+
+    // The locked session's writes work again once the lock is gone.
+    transaction.rollback().await.unwrap();
+    assert!(store.save(&locked, &patch).await.unwrap());
+}
+
 #[tokio::test]
 async fn names_that_are_not_plain_identifiers_are_refused_before_any_statement() {
     // A pool that never connects: the names are refused by the builder, before anything reaches a server.

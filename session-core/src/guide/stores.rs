@@ -61,7 +61,9 @@
 //! not ping before each use, so a request costs the round trips of its statements. An operation that has not
 //! finished within `PostgresStore::DEFAULT_TIMEOUT` (2 seconds) answers 503; a stopped server answers at
 //! once, and after a restart the connections it closed are replaced on first use, without restarting the
-//! app.
+//! app. The connections `connect` opens have the server cancel a statement at that timeout too, so that
+//! writes stuck behind a lock on one session's row cannot hold the pool's connections from the others (give
+//! a pool of the app's own a `statement_timeout` for the same reason).
 //!
 //! ```no_run
 //! # #[cfg(feature = "postgres")]

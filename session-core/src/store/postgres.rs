@@ -235,9 +235,19 @@ impl PostgresStore {
     /// does not ping a connection before each use: that would be a second round trip per operation. A
     /// connection the server has closed is found by its first failure, and the operation is retried on
     /// another one.
+    ///
+    /// Its connections ask the server to cancel any statement still running after `DEFAULT_TIMEOUT`
+    /// (PostgreSQL's `statement_timeout`, unless the URL sets one), whatever
+    /// [`with_timeout`](Self::with_timeout) says later. The store stops waiting at its own timeout, but the
+    /// connection stays busy until the server ends the statement: without that limit, a few writes stuck
+    /// behind one row's lock (a transaction left open in a console) would hold every connection of the pool
+    /// for as long as the lock lasts, and every other session would fail meanwhile.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = PgConnectOptions::from_str(url)
+        let mut options = PgConnectOptions::from_str(url)
             .map_err(|error| StoreError::with_source("invalid PostgreSQL URL", error))?;
+        if !options.get_options().is_some_and(|set| set.contains("statement_timeout")) {
+            options = options.options([("statement_timeout", Self::DEFAULT_TIMEOUT.as_millis().to_string())]);
+        }
         let pool = PgPoolOptions::new()
             .acquire_timeout(Self::DEFAULT_TIMEOUT)
             .test_before_acquire(false)
@@ -254,7 +264,10 @@ impl PostgresStore {
     ///
     /// The pool's own settings apply beneath the store's timeout. sqlx's pools ping a connection before
     /// each use unless told not to (`test_before_acquire(false)`, as [`connect`](Self::connect)'s pool
-    /// is): that ping is a round trip of its own on every operation.
+    /// is): that ping is a round trip of its own on every operation. Give the pool's connections a
+    /// `statement_timeout` too, as `connect` does (`PgConnectOptions::options([("statement_timeout",
+    /// "2000")])`), so that statements stuck behind a lock do not keep the pool's connections busy after
+    /// the store has given up on them.
     ///
     /// ```no_run
     /// # async fn run(pool: sqlx::PgPool) -> Result<(), session_core::StoreError> {
@@ -333,7 +346,10 @@ impl PostgresStore {
         let mut transaction = self.pool.begin().await.map_err(failure)?;
         // Running instances' session writes would queue behind the `ALTER TABLE` of an upgrade while it
         // waits for its lock: it waits the store's timeout at most, and `connect` fails with a clear error.
-        let lock_timeout = format!("SET LOCAL lock_timeout = {}", self.timeout.as_millis().max(1));
+        // Once it has the lock, building the owner index of a large table may take longer than any
+        // statement of a request should: the connection's `statement_timeout` is lifted for it.
+        let lock_timeout =
+            format!("SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = 0", self.timeout.as_millis().max(1));
         (&mut *transaction).execute(lock_timeout.as_str()).await.map_err(failure)?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
             .bind(&statements.table)
@@ -463,6 +479,11 @@ fn failure(error: sqlx::Error) -> StoreError {
         sqlx::Error::Database(error) if error.code().as_deref() == Some("55P03") => {
             "PostgreSQL: another transaction holds a lock on the sessions table (a manual VACUUM or an index \
              build, say); nothing was changed, retry once it is done"
+        }
+        // 57014: cancelled, here by the connection's `statement_timeout`.
+        sqlx::Error::Database(error) if error.code().as_deref() == Some("57014") => {
+            "PostgreSQL cancelled a session statement that ran past its statement_timeout (waiting, most \
+             likely, for a lock another transaction holds on the session's row); nothing was changed"
         }
         _ => "PostgreSQL refused a session statement",
     };
