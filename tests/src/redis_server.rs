@@ -1,6 +1,7 @@
 //! [`RedisServer`]: a private `redis-server` for one test, which reports the commands it has run
 //! ([`RedisServer::command_calls`], its own count), and [`CommandCounter`], a proxy in front of it that
-//! counts the commands clients send (their round trips) on the wire.
+//! counts the commands clients send (their round trips) on the wire, and can make the connections open
+//! through it go silent.
 //!
 //! The server listens on a unix socket in its own temporary directory (no TCP port unless asked for one,
 //! and then only on 127.0.0.1), and is killed when the value is dropped. Without `redis-server` on the
@@ -14,7 +15,7 @@ use std::{
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::{
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
         Arc,
     },
     time::{Duration, Instant},
@@ -303,6 +304,8 @@ fn free_loopback_port() -> u16 {
 pub struct CommandCounter {
     socket: PathBuf,
     commands: Arc<AtomicUsize>,
+    /// Bumped to silence the connections accepted before: each relays only while it is the one it saw.
+    epoch: Arc<AtomicU64>,
     task: JoinHandle<()>,
 }
 
@@ -313,14 +316,20 @@ impl CommandCounter {
         let upstream = server.socket().to_owned();
         let listener = UnixListener::bind(&socket).expect("the counter's socket");
         let commands = Arc::new(AtomicUsize::new(0));
-        let counter = commands.clone();
+        let epoch = Arc::new(AtomicU64::new(0));
+        let (counter, epochs) = (commands.clone(), epoch.clone());
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let Ok(server) = AsyncUnixStream::connect(&upstream).await else { continue };
-                tokio::spawn(relay(client, server, counter.clone()));
+                let relayed = Relayed {
+                    commands: counter.clone(),
+                    epoch: epochs.clone(),
+                    accepted_in: epochs.load(Ordering::SeqCst),
+                };
+                tokio::spawn(relay(client, server, relayed));
             }
         });
-        CommandCounter { socket, commands, task }
+        CommandCounter { socket, commands, epoch, task }
     }
 
     /// The URL to connect to instead of the server's.
@@ -332,6 +341,13 @@ impl CommandCounter {
     pub fn commands(&self) -> usize {
         self.commands.load(Ordering::SeqCst)
     }
+
+    /// Makes every connection open through the proxy go silent, as one whose packets a failover or a
+    /// dropped NAT entry sends nowhere: what its client sends from now on never reaches the server, and no
+    /// reply or error comes back; the connection stays open. Connections made afterwards work.
+    pub fn silence_open_connections(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 impl Drop for CommandCounter {
@@ -340,7 +356,14 @@ impl Drop for CommandCounter {
     }
 }
 
-async fn relay(client: AsyncUnixStream, server: AsyncUnixStream, commands: Arc<AtomicUsize>) {
+/// What one relayed connection counts into, and when it was accepted.
+struct Relayed {
+    commands: Arc<AtomicUsize>,
+    epoch: Arc<AtomicU64>,
+    accepted_in: u64,
+}
+
+async fn relay(client: AsyncUnixStream, server: AsyncUnixStream, relayed: Relayed) {
     let (mut from_client, mut to_client) = client.into_split();
     let (mut from_server, mut to_server) = server.into_split();
     let replies = tokio::spawn(async move { tokio::io::copy(&mut from_server, &mut to_client).await });
@@ -350,10 +373,14 @@ async fn relay(client: AsyncUnixStream, server: AsyncUnixStream, commands: Arc<A
         if read == 0 {
             break;
         }
+        if relayed.epoch.load(Ordering::SeqCst) != relayed.accepted_in {
+            // Silenced: hold both sockets open, passing nothing on, until the test ends.
+            std::future::pending::<()>().await;
+        }
         pending.extend_from_slice(&chunk[..read]);
         // Counted before they are passed on, so a reply never arrives ahead of its count.
         while let Some(length) = command_length(&pending) {
-            commands.fetch_add(1, Ordering::SeqCst);
+            relayed.commands.fetch_add(1, Ordering::SeqCst);
             pending.drain(..length);
         }
         if to_server.write_all(&chunk[..read]).await.is_err() {

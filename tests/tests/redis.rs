@@ -342,6 +342,30 @@ async fn with_redis_hung_session_requests_time_out_with_503_and_recover() {
     }
 }
 
+/// A connection that goes silent while Redis is fine (a failover behind a virtual address, a NAT entry
+/// dropped) fails the requests on it at the timeout, and is replaced: sessions work again without
+/// restarting the app, not only once the operating system gives up on the connection.
+#[tokio::test]
+async fn a_connection_gone_silent_is_replaced_after_a_timeout() {
+    let Some(server) = RedisServer::start() else { return };
+    let proxy = CommandCounter::start(&server);
+    let store = connect(&proxy.url()).await;
+    create(&store, &key(1), None, an_hour_from_now()).await;
+
+    proxy.silence_open_connections();
+    let started = Instant::now();
+    store.load(&key(1)).await.expect_err("loaded over a silent connection");
+    let waited = started.elapsed();
+    assert!(waited < RedisStore::DEFAULT_RESPONSE_TIMEOUT + Duration::from_secs(1), "failed after {waited:?}");
+    let deadline = Instant::now() + 2 * RedisStore::DEFAULT_RESPONSE_TIMEOUT;
+    loop {
+        match store.load(&key(1)).await {
+            Ok(record) => break assert!(record.is_some(), "the session was lost"),
+            Err(error) => assert!(Instant::now() < deadline, "still failing: {error}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn connect_reports_a_bad_url_or_an_absent_server() {
     let error = RedisStore::connect("http://127.0.0.1:1").await.unwrap_err();
@@ -467,6 +491,37 @@ async fn create_owned_and_let_end(store: &RedisStore, owner: OwnerKey, bytes: im
         create(store, &key(byte), Some(owner), now_millis() + 300).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
+/// A hand-edited owner index whose member names a key that is no session hash, or whose own key is no
+/// set, breaks none of the owner's operations: the listing and "sign out everywhere" find the sessions and
+/// drop the member, leaving the key it names alone, and a logout ends its session.
+#[tokio::test]
+async fn keys_of_another_type_in_an_owners_index_are_skipped_not_fatal() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let mut redis = inspector(&server).await;
+    let owner = OwnerKey::of(b"7");
+    let index = owner_index(&owner);
+    for byte in [1, 2, 3] {
+        create(&store, &key(byte), Some(owner), an_hour_from_now()).await;
+    }
+    let () = redis.set("other-apps-key", "kept").await.unwrap();
+    let _: usize = redis.sadd(&index, "other-apps-key").await.unwrap();
+
+    assert_eq!(store.owner_sessions(&owner).await.unwrap().len(), 3);
+    let is_member: bool = redis.sismember(&index, "other-apps-key").await.unwrap();
+    assert!(!is_member, "the listing kept a member that is no session");
+    let _: usize = redis.sadd(&index, "other-apps-key").await.unwrap();
+    assert_eq!(store.revoke_owner(&owner, Some(&key(1))).await.unwrap(), Some(2));
+    assert_eq!((store.load(&key(2)).await.unwrap(), store.load(&key(3)).await.unwrap()), (None, None));
+    let other: String = redis.get("other-apps-key").await.unwrap();
+    assert_eq!(other, "kept", "a revocation touched a key that is no session");
+
+    // The index replaced by a string: the logout still ends the session.
+    let () = redis.set(&index, "not a set").await.unwrap();
+    assert!(store.delete(&key(1)).await.unwrap());
+    assert_eq!(store.load(&key(1)).await.unwrap(), None);
 }
 
 /// An owner's index holds their live sessions, not every sign-in since their first: each way a session joins

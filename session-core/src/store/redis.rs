@@ -147,13 +147,15 @@ const DRAWN_PER_SIGN_IN: u32 = 16;
 /// a little behind may still save that session, extending it, and a save does not rejoin the index, so
 /// dropping it here would hide a live session from `revoke_owner`.
 ///
-/// `owned_t`: the `t` of the session `key` if Redis holds it and it is still `index`'s owner's.
+/// `owned_t`: the `t` of the session `key` if Redis holds it and it is still `index`'s owner's. A member
+/// naming a key that is not a hash (a hand edit) is no session, and gone like one: `redis.pcall`, because
+/// a command's error would stop the script midway, and Redis does not undo what it had done by then.
 /// `live_members`: the names and `t` of the live sessions in `index`, dropping the members gone.
 /// `drop_some_gone`: drops the gone ones among `DRAWN` members of `index` drawn at random.
 const MEMBERS: &str = r"
 local function owned_t(index, key)
-  local state = redis.call('HMGET', key, 't', 'o')
-  if state[1] and state[2] == index then return state[1] end
+  local state = redis.pcall('HMGET', key, 't', 'o')
+  if not state.err and state[1] and state[2] == index then return state[1] end
 end
 local function live_members(index)
   local listed = {}
@@ -255,10 +257,11 @@ if not owner then set_owner(KEYS[2], KEYS[3]) end
 return 1
 ";
 
-/// KEYS[1]: a session. Deletes it and its owner index entry; 1 if it was there, 0 if not.
+/// KEYS[1]: a session. Deletes it and its owner index entry; 1 if it was there, 0 if not. An index that is
+/// not a set (a hand edit) holds no entry to remove, and does not stop the session from ending.
 const DELETE: &str = r"
 local o = redis.call('HGET', KEYS[1], 'o')
-if o then redis.call('SREM', o, KEYS[1]) end
+if o then redis.pcall('SREM', o, KEYS[1]) end
 return redis.call('DEL', KEYS[1])
 ";
 
@@ -270,7 +273,8 @@ return live_members(KEYS[1])
 
 /// KEYS[1]: an owner's index. ARGV: now, then the name of the session to keep (or an empty string).
 /// Deletes every other session in it and returns how many were live; -1, deleting nothing, if the session
-/// to keep is not live.
+/// to keep is not live. A member naming a key that is not a hash (a hand edit) leaves the index, the key
+/// untouched, as in [`MEMBERS`].
 const REVOKE_OWNER: &str = r"
 if ARGV[2] ~= '' then
   local kept = redis.call('HGET', ARGV[2], 't')
@@ -280,8 +284,8 @@ end
 local revoked = 0
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if key ~= ARGV[2] then
-    local state = redis.call('HMGET', key, 't', 'o')
-    if state[2] == KEYS[1] then
+    local state = redis.pcall('HMGET', key, 't', 'o')
+    if not state.err and state[2] == KEYS[1] then
       local expires = state[1] and tonumber(string.match(state[1], '^%d+'))
       if expires and expires > tonumber(ARGV[1]) then revoked = revoked + 1 end
       redis.call('DEL', key)
@@ -381,10 +385,25 @@ impl Connection {
     /// unreferenced. A timeout is not retried, so a hung server fails a request after one
     /// [`RedisStore::DEFAULT_RESPONSE_TIMEOUT`]; a new connection must be made within one as well.
     ///
+    /// After a timeout, a new connection is made in the background for the requests that follow. A
+    /// connection can go silent while Redis is fine (a failover behind a virtual address, a NAT entry
+    /// dropped): nothing breaks it, so without that it would be kept, every request on it timing out, until
+    /// the operating system gave up on it many minutes later. A Redis that is only slow loses nothing by it:
+    /// the commands already sent on the old connection still get their replies.
+    ///
     /// An error that Redis answers with (`NOSCRIPT`, a script's own) comes back as an `Err` too.
-    async fn send(&self, command: &Cmd) -> RedisResult<Value> {
+    async fn send(self: &Arc<Self>, command: &Cmd) -> RedisResult<Value> {
         let (generation, mut connection) = self.current();
         let reply = match connection.send_packed_command(command).await {
+            Err(error) if error.is_timeout() => {
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    if let Err(error) = this.replace(generation).await {
+                        tracing::debug!(%error, "no new Redis connection after a timeout; keeping the one in use");
+                    }
+                });
+                Err(error)
+            }
             Err(error) if error.is_io_error() && !error.is_timeout() => {
                 tracing::debug!(%error, "Redis connection broken; retrying once on a new one");
                 let replaced = tokio::time::timeout(RedisStore::DEFAULT_RESPONSE_TIMEOUT, self.replace(generation))
