@@ -99,7 +99,9 @@
 //! sets the key's expiry atomically, so Redis reclaims ended sessions by itself and a Redis whose clock
 //! lags the app's cannot keep one alive. When Redis does not answer within
 //! `RedisStore::DEFAULT_RESPONSE_TIMEOUT` (2 seconds) the request fails with a 503, and sessions work again
-//! as soon as Redis is back; requests that only use cookie fields never notice.
+//! as soon as Redis is back; requests that only use cookie fields never notice. After a timeout the store
+//! opens a new connection in the background, so one that went silent while Redis is fine (a failover
+//! behind a virtual address, say) is replaced within seconds.
 //!
 //! ```toml
 //! session-core = { git = "...", features = ["redis"] }          # redis:// and unix://
