@@ -637,7 +637,8 @@ async fn postgres(settings: &Settings) {
         .max_connections(ours_pool.get_max_connections())
         .acquire_timeout(ours_pool.get_acquire_timeout())
         .test_before_acquire(ours_pool.get_test_before_acquire())
-        .connect(&url)
+        // The same connection settings too (`statement_timeout`, which `connect` sets).
+        .connect_with((*our_store.pool().connect_options()).clone())
         .await
         .expect("the peer's pool connects");
     let peer_store = PeerPostgresStore::new(pool);
