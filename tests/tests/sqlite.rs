@@ -171,8 +171,14 @@ async fn a_read_only_file_serves_reads_and_answers_writes_with_503() {
     assert_eq!(browser.post("/theme/dark").await.status, StatusCode::OK, "cookie-only requests carry on");
     assert_eq!(browser.get("/user").await.body, "Some(7) None", "the failed write changed nothing");
 
-    let error = SqliteStore::connect(&dir.sqlite_url("missing.db", "mode=ro")).await.expect_err("no such file");
-    assert_eq!(error.to_string(), "the SQLite database cannot be opened", "{error:?}");
+    // A file it cannot open is named, with what it takes to create one.
+    for (file, mode) in [("missing.db", "mode=ro"), ("missing.db", ""), ("no-such-directory/sessions.db", "mode=rwc")] {
+        let error = SqliteStore::connect(&dir.sqlite_url(file, mode)).await.expect_err("no such file");
+        let message = error.to_string();
+        assert!(message.starts_with("the SQLite database `"), "{message}");
+        assert!(message.contains(&format!("{file}` cannot be opened")), "{message}");
+        assert!(message.contains("`?mode=rwc`"), "{message}");
+    }
 }
 
 /// Another process holds the file's write lock (`BEGIN EXCLUSIVE`): writes wait the store's busy

@@ -215,9 +215,9 @@ impl SqliteStore {
             // A connection to a file does not go away by itself: checking it before each use would only
             // add a trip to its thread.
             .test_before_acquire(false)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
-            .map_err(failure)?;
+            .map_err(|error| opening_failure(options.get_filename(), error))?;
         let store = Self::from_pool(pool);
         if store.create_table().await? {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&store.pool).await.map_err(failure)?;
@@ -374,20 +374,39 @@ impl SqliteStore {
     }
 }
 
+// SQLite's primary result codes, below its extended ones' low byte.
+const BUSY: i32 = 5;
+const LOCKED: i32 = 6;
+const READONLY: i32 = 8;
+const CANTOPEN: i32 = 14;
+
+/// SQLite's primary result code for `error`, if SQLite gave one.
+fn primary_code(error: &sqlx::Error) -> Option<i32> {
+    error.as_database_error().and_then(|error| error.code()?.parse::<i32>().ok()).map(|code| code & 0xff)
+}
+
 fn failure(error: sqlx::Error) -> StoreError {
-    // SQLite's primary result codes, below its extended ones' low byte.
-    const BUSY: i32 = 5;
-    const LOCKED: i32 = 6;
-    const READONLY: i32 = 8;
-    const CANTOPEN: i32 = 14;
-    let code = error.as_database_error().and_then(|error| error.code()?.parse::<i32>().ok()).map(|code| code & 0xff);
-    let message = match (&error, code) {
+    let message = match (&error, primary_code(&error)) {
         (_, Some(BUSY | LOCKED)) => "the SQLite database is locked",
         (_, Some(READONLY)) => "the SQLite database is read-only",
         (_, Some(CANTOPEN)) | (sqlx::Error::Io(_), _) => "the SQLite database cannot be opened",
         (sqlx::Error::PoolTimedOut, _) => "no SQLite connection was free in time",
         _ => "SQLite refused a session statement",
     };
+    StoreError::with_source(message, error)
+}
+
+/// [`failure`] of `connect`, which knows the file: one it cannot open is named, with the usual causes.
+fn opening_failure(path: &std::path::Path, error: sqlx::Error) -> StoreError {
+    if primary_code(&error) != Some(CANTOPEN) {
+        return failure(error);
+    }
+    let message = format!(
+        "the SQLite database `{}` cannot be opened: a file that does not exist yet is created only with \
+         `?mode=rwc` in the URL (`sqlite://sessions.db?mode=rwc`), in a directory that exists and the app may \
+         write to",
+        path.display()
+    );
     StoreError::with_source(message, error)
 }
 
