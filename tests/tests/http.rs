@@ -497,8 +497,8 @@ async fn a_store_failure_is_a_clear_error_response_and_cookie_fields_still_work(
 
 #[tokio::test]
 async fn a_session_grown_past_its_stores_bound_is_refused_with_a_400_and_kept_as_it_was() {
-    // A bound of some kilobytes per session: the store shares `with_max_bytes` among its shards.
-    let store = MemoryStore::default().with_max_bytes(64 << 10);
+    // A store of 4 KiB: one shard, whose bound is also the bound of one session.
+    let store = MemoryStore::default().with_max_bytes(4 << 10);
     let mut browser = Browser::new(app(store, Key::generate()));
     assert_eq!(browser.post("/cart/apple").await.status, StatusCode::OK);
 

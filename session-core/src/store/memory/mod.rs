@@ -15,8 +15,16 @@ use smallvec::SmallVec;
 use super::{now_millis, OwnedSession, OwnerChange, OwnerKey, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
 
-/// Shards of the map; each has its own lock so concurrent requests rarely wait on each other.
-const SHARDS: usize = 16;
+/// The most shards a store splits its map into; each has its own lock so concurrent requests rarely wait on
+/// each other. A power of two, as every shard count is, so a key's shard is a mask of its first byte.
+const MAX_SHARDS: usize = 16;
+
+/// What each shard keeps at least, of sessions and of bytes: a smaller store has fewer shards, down to one.
+/// Each shard holds its share of the bounds, and sessions fall into shards at random, so the fullest shard
+/// makes room before the store as a whole is full; with this many sessions to a shard, that is within a few
+/// percent of the bound. And one session may grow to its shard's share of bytes.
+const MIN_SESSIONS_PER_SHARD: usize = 4096;
+const MIN_BYTES_PER_SHARD: usize = 1 << 20;
 
 /// Bytes a session is counted for besides its field names and values: its entry in the map, the record
 /// and the tables that hold its fields.
@@ -29,8 +37,11 @@ const RECORD_OVERHEAD: usize = 256;
 /// ([`with_max_sessions`](Self::with_max_sessions)) and in bytes ([`with_max_bytes`](Self::with_max_bytes)):
 /// when a new or growing session would pass a bound, the sessions closest to expiry make room, so a
 /// flood of new visitors can end the oldest idle sessions but never grows the process past the bounds.
-/// A create, save or cycle that would make one session larger than a sixteenth of the byte bound is
-/// refused with [`StoreError::too_large`], changing nothing: the request gets a 400
+/// The map is split into up to 16 shards, each with its own lock and its share of both bounds: as many as
+/// leave each at least 4,096 sessions and 1 MiB (16 for the defaults, one for a store of under 8,192
+/// sessions or 2 MiB), so the bounds hold for the store as a whole within a few percent. A create, save or
+/// cycle that would make one session larger than its shard's share of the byte bound is refused with
+/// [`StoreError::too_large`], changing nothing: the request gets a 400
 /// ([`Error::SessionTooLarge`](crate::Error::SessionTooLarge)), not a 503 inviting a retry. The
 /// minute-long marker the layer stores before a new id is a record too, and counts against the bounds.
 ///
@@ -51,8 +62,13 @@ pub struct MemoryStore {
 }
 
 struct Inner {
-    shards: [Mutex<Shard>; SHARDS],
+    /// A power of two of them, at most [`MAX_SHARDS`].
+    shards: Vec<Mutex<Shard>>,
+    /// The bounds of each shard.
     limits: Limits,
+    /// The bounds of the store as configured, which the shards share.
+    max_sessions: usize,
+    max_bytes: usize,
 }
 
 /// The bounds of one shard.
@@ -159,25 +175,35 @@ impl MemoryStore {
     /// fixed 256 bytes each.
     pub const DEFAULT_MAX_BYTES: usize = 512 << 20;
 
-    fn with_limits(sessions: usize, bytes: usize) -> Self {
-        let limits = Limits { sessions: sessions.div_ceil(SHARDS).max(1), bytes: bytes.div_ceil(SHARDS).max(1) };
-        MemoryStore { inner: Arc::new(Inner { shards: std::array::from_fn(|_| Mutex::default()), limits }) }
+    fn with_limits(max_sessions: usize, max_bytes: usize) -> Self {
+        let mut count = MAX_SHARDS;
+        while count > 1 && (max_sessions / count < MIN_SESSIONS_PER_SHARD || max_bytes / count < MIN_BYTES_PER_SHARD) {
+            count /= 2;
+        }
+        let limits = Limits { sessions: max_sessions.div_ceil(count).max(1), bytes: max_bytes.div_ceil(count).max(1) };
+        let shards = std::iter::repeat_with(Mutex::default).take(count).collect();
+        MemoryStore { inner: Arc::new(Inner { shards, limits, max_sessions, max_bytes }) }
     }
 
-    /// A new, empty store keeping at most about `max_sessions` sessions (rounded up to a multiple of its
-    /// shard count), with this store's byte bound. Configure a store before handing it to a layer: the
-    /// result shares no sessions with `self`.
+    /// A new, empty store keeping at most about `max_sessions` sessions, with this store's byte bound.
+    /// Configure a store before handing it to a layer: the result shares no sessions with `self`.
+    ///
+    /// "About": each shard of the store (see [`MemoryStore`]) keeps its share, so the first session to
+    /// make room may go a few percent before the bound, or, with up to 8,191 sessions (one shard), exactly
+    /// at it.
     pub fn with_max_sessions(self, max_sessions: usize) -> Self {
-        let bytes = self.inner.limits.bytes * SHARDS;
-        Self::with_limits(max_sessions, bytes)
+        Self::with_limits(max_sessions, self.inner.max_bytes)
     }
 
     /// A new, empty store keeping at most about `max_bytes` of sessions (field names and values, plus a
     /// fixed 256 bytes per session), with this store's session bound. Configure a store before handing it
     /// to a layer: the result shares no sessions with `self`.
+    ///
+    /// One session may take up to its shard's share of the bound (see [`MemoryStore`]): all of it in a
+    /// store of under 2 MiB or 8,192 sessions, a sixteenth of it from 16 MiB and 65,536 sessions on. A
+    /// session that would grow larger is refused with a 400.
     pub fn with_max_bytes(self, max_bytes: usize) -> Self {
-        let sessions = self.inner.limits.sessions * SHARDS;
-        Self::with_limits(sessions, max_bytes)
+        Self::with_limits(self.inner.max_sessions, max_bytes)
     }
 
     /// The number of records held, expired ones not yet reclaimed included.
@@ -214,7 +240,12 @@ impl MemoryStore {
     /// other), each having reclaimed what has expired in it: for the operations on an owner, whose
     /// records may be in any shard and must not move between shards while they run.
     fn all_shards(&self, now: u64) -> Vec<MutexGuard<'_, Shard>> {
-        (0..SHARDS).map(|index| self.shard(index, now)).collect()
+        (0..self.inner.shards.len()).map(|index| self.shard(index, now)).collect()
+    }
+
+    /// The index of the shard `key` lives in: keys are hashes, so their first byte spreads them evenly.
+    fn shard_index(&self, key: &StoreKey) -> usize {
+        usize::from(key.as_bytes()[0]) & (self.inner.shards.len() - 1)
     }
 
     /// Files `record` under `key` in `to`, unless a live record is there, making room within the bounds.
@@ -247,11 +278,6 @@ fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
     // A poisoned lock only means another request panicked mid-operation; every operation leaves a shard
     // consistent before it can panic, so the data is still good.
     shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The shard a key lives in: keys are hashes, so their first byte spreads them evenly.
-fn shard_index(key: &StoreKey) -> usize {
-    usize::from(key.as_bytes()[0]) % SHARDS
 }
 
 impl Shard {
@@ -408,7 +434,7 @@ impl SessionStore for MemoryStore {
     /// Shares the stored record with the request: one reference count, no copy.
     async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
         let now = now_millis();
-        let mut shard = self.shard(shard_index(key), now);
+        let mut shard = self.shard(self.shard_index(key), now);
         Ok(shard.live(key, now).map(|entry| entry.record.clone()))
     }
 
@@ -416,22 +442,22 @@ impl SessionStore for MemoryStore {
     /// `created_at`: a record claiming a later creation must not count a live one as ended.
     async fn create(&self, key: &StoreKey, record: &Arc<Record>) -> Result<bool, StoreError> {
         let now = now_millis();
-        let mut shard = self.shard(shard_index(key), now);
+        let mut shard = self.shard(self.shard_index(key), now);
         self.insert(&mut shard, *key, record.clone(), now)
     }
 
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let now = now_millis();
-        self.shard(shard_index(key), now).patch(key, patch, self.inner.limits, now)
+        self.shard(self.shard_index(key), now).patch(key, patch, self.inner.limits, now)
     }
 
     async fn delete(&self, key: &StoreKey) -> Result<bool, StoreError> {
-        Ok(self.shard(shard_index(key), now_millis()).take(key).is_some())
+        Ok(self.shard(self.shard_index(key), now_millis()).take(key).is_some())
     }
 
     async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
         let now = now_millis();
-        let (from, to) = (shard_index(old), shard_index(new));
+        let (from, to) = (self.shard_index(old), self.shard_index(new));
         // Both shards stay locked for the whole move, taken in index order so that two moves in opposite
         // directions cannot wait on each other.
         let mut first = self.shard(from.min(to), now);
@@ -477,7 +503,7 @@ impl SessionStore for MemoryStore {
     async fn revoke_owner(&self, owner: &OwnerKey, except: Option<&StoreKey>) -> Result<Option<usize>, StoreError> {
         let now = now_millis();
         let mut shards = self.all_shards(now);
-        if except.is_some_and(|except| shards[shard_index(except)].live(except, now).is_none()) {
+        if except.is_some_and(|except| shards[self.shard_index(except)].live(except, now).is_none()) {
             return Ok(None);
         }
         let mut revoked = 0;
@@ -514,10 +540,11 @@ mod tests {
         Patch { changes, last_seen: now_millis(), expires_at: now_millis() + expires_in, owner: OwnerChange::Keep }
     }
 
-    /// Keys that all fall in shard 0, so that one shard's bounds can be filled.
+    /// Keys that all fall in shard 0, however many shards a store has, so that one shard's bounds can be
+    /// filled.
     fn keys_in_one_shard(count: usize) -> Vec<StoreKey> {
         std::iter::repeat_with(|| SessionId::generate().store_key())
-            .filter(|key| shard_index(key) == 0)
+            .filter(|key| usize::from(key.as_bytes()[0]) % MAX_SHARDS == 0)
             .take(count)
             .collect()
     }
@@ -535,9 +562,34 @@ mod tests {
         assert_eq!((store.len(), store.bytes()), (0, 0));
     }
 
+    /// A small store is one shard holding its whole bounds: as many sessions as it was given room for, and
+    /// one session as large as its byte bound. A larger store has as many shards as leave each 4,096
+    /// sessions and 1 MiB, up to 16.
+    #[tokio::test]
+    async fn a_small_store_holds_its_whole_bounds_and_a_large_one_shares_them_among_its_shards() {
+        let store = MemoryStore::default().with_max_sessions(16);
+        for _ in 0..16 {
+            assert!(store.create(&SessionId::generate().store_key(), &record(60_000)).await.unwrap());
+        }
+        assert_eq!(store.len(), 16, "a session made room before the store was full");
+
+        let store = MemoryStore::default().with_max_bytes(64 << 10);
+        let mut large = Record::clone(&record(60_000));
+        large.fields.insert("cart".to_owned(), vec![b'x'; 60 << 10]);
+        assert!(store.create(&SessionId::generate().store_key(), &Arc::new(large)).await.unwrap());
+
+        let shards = |store: MemoryStore| store.inner.shards.len();
+        assert_eq!(shards(MemoryStore::default()), 16);
+        assert_eq!(shards(MemoryStore::default().with_max_sessions(8_191)), 1);
+        assert_eq!(shards(MemoryStore::default().with_max_sessions(10_000)), 2);
+        assert_eq!(shards(MemoryStore::default().with_max_sessions(65_536).with_max_bytes(16 << 20)), 16);
+        assert_eq!(shards(MemoryStore::default().with_max_bytes((16 << 20) - 1)), 8);
+        assert_eq!(shards(MemoryStore::default().with_max_bytes(64 << 10)), 1);
+    }
+
     #[tokio::test]
     async fn the_session_bound_evicts_the_session_closest_to_expiry() {
-        let store = MemoryStore::default().with_max_sessions(SHARDS);
+        let store = MemoryStore::default().with_max_sessions(1);
         let keys = keys_in_one_shard(2);
         store.create(&keys[0], &record(60_000)).await.unwrap();
         store.create(&keys[1], &record(120_000)).await.unwrap();
@@ -547,8 +599,8 @@ mod tests {
 
     #[tokio::test]
     async fn the_byte_bound_holds_against_many_large_sessions() {
-        // Room for about four sessions of 10 kB per shard.
-        let max_bytes = SHARDS * 4 * (10_000 + RECORD_OVERHEAD + 8);
+        // Room for about four sessions of 10 kB, in the one shard of a store this small.
+        let max_bytes = 4 * (10_000 + RECORD_OVERHEAD + 8);
         let store = MemoryStore::default().with_max_bytes(max_bytes);
         let cart = vec![b'x'; 10_000];
         let mut keys = Vec::new();
@@ -560,7 +612,7 @@ mod tests {
             keys.push(key);
         }
         assert!(store.bytes() <= max_bytes, "{} bytes held, bound {max_bytes}", store.bytes());
-        assert!(store.len() <= 4 * SHARDS, "{} sessions held", store.len());
+        assert!(store.len() <= 4, "{} sessions held", store.len());
         let newest = keys.last().unwrap();
         assert!(store.load(newest).await.unwrap().is_some(), "the newest session was kept");
 
@@ -579,7 +631,7 @@ mod tests {
     #[tokio::test]
     async fn a_save_or_cycle_past_the_bound_of_one_session_is_refused_and_changes_nothing() {
         let per_session = 20_000;
-        let store = MemoryStore::default().with_max_bytes(SHARDS * per_session);
+        let store = MemoryStore::default().with_max_bytes(per_session);
         let key = SessionId::generate().store_key();
         store.create(&key, &record(60_000)).await.unwrap();
         let held = store.bytes();
@@ -606,7 +658,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_deadline_extended_by_a_save_still_counts_for_eviction_and_expiry() {
-        let store = MemoryStore::default().with_max_sessions(2 * SHARDS);
+        let store = MemoryStore::default().with_max_sessions(2);
         let keys = keys_in_one_shard(3);
         store.create(&keys[0], &record(60_000)).await.unwrap();
         // Extended past the record that comes next, so that one is now closest to expiry.
@@ -634,7 +686,7 @@ mod tests {
         }
         assert!(store.is_empty());
         let indexed: usize = store.inner.shards.iter().map(|shard| lock(shard).deadlines.len()).sum();
-        assert!(indexed <= SHARDS * 65, "{indexed} index entries for no sessions");
+        assert!(indexed <= MAX_SHARDS * 65, "{indexed} index entries for no sessions");
     }
 
     #[tokio::test]
