@@ -83,12 +83,17 @@ impl Field<'_> {
         session.name.as_ref().map_or_else(|| self.name.clone(), |n| n.value.clone())
     }
 
-    /// The accessors the field generates: reader (`take_*` for a flash field), writer and remover.
-    pub(crate) fn accessor_names(&self) -> [String; 3] {
-        let name = &self.name;
+    /// The accessors the field generates: reader (`take_*` for a flash field), writer and remover; the
+    /// reader of a field named like a keyword is a raw identifier, as the field is.
+    pub(crate) fn accessor_idents(&self) -> [Ident; 3] {
         let flash = self.session.as_ref().is_some_and(|s| s.flash) && self.cookie.is_none();
-        let reader = if flash { format!("take_{name}") } else { name.clone() };
-        [reader, format!("set_{name}"), format!("remove_{name}")]
+        let reader = if flash { format_ident!("take_{}", self.ident) } else { self.ident.clone() };
+        [reader, format_ident!("set_{}", self.ident), format_ident!("remove_{}", self.ident)]
+    }
+
+    /// [`Field::accessor_idents`] as names, without `r#`.
+    pub(crate) fn accessor_names(&self) -> [String; 3] {
+        self.accessor_idents().map(|ident| ident.unraw().to_string())
     }
 }
 

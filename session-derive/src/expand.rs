@@ -96,13 +96,17 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
 
             #handle_impls
 
-            // The schema struct is a declaration: it is never built at run time. This `allow`ed function
-            // moves its fields out and back in, so it counts as used and `deny(warnings)` crates build.
-            #[allow(dead_code)]
+            // The schema struct is a declaration: it is never built at run time. This function moves its
+            // fields out and back in, and the `const _` names it: a `const _` is a root of the dead-code
+            // analysis, so the struct and its fields count as used and `deny(warnings)` crates build,
+            // without an `allow(dead_code)` that a crate's `forbid(dead_code)` would refuse.
             fn __schema_is_a_declaration(__value: #ident) -> #ident {
                 let #ident { #(#field_idents: #bindings),* } = __value;
                 #ident { #(#field_idents: #bindings),* }
             }
+            const _: () = {
+                let _ = __schema_is_a_declaration;
+            };
 
             const _: () = {
                 let __total: usize = #private::ID_COOKIE_RESERVE
@@ -150,7 +154,7 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
     // After errors, a field whose accessors would collide (with another field's or the handle's own) gets
     // none: the collision is already reported, and a duplicate definition would only add noise.
     let mut taken: Vec<String> = HANDLE_METHODS.iter().map(|method| method.to_string()).collect();
-    let accessors: Vec<TokenStream> = schema
+    let fields: Vec<(usize, &Field)> = schema
         .fields
         .iter()
         .enumerate()
@@ -160,8 +164,26 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
             taken.extend(names);
             bodies == Bodies::Real || !collides
         })
-        .map(|(index, field)| accessors(schema, index, field, bodies))
         .collect();
+    let accessors = fields.iter().map(|(index, field)| accessors(schema, *index, field, bodies));
+    // The methods the app may leave uncalled, named in a `const _` below so that they count as used.
+    let mut methods: Vec<TokenStream> = fields
+        .iter()
+        .filter(|(_, field)| field.cookie.is_some() || field.session.is_some() || bodies == Bodies::Stub)
+        .flat_map(|(_, field)| field.accessor_idents())
+        .chain(["id", "cycle_id", "destroy", "remember_for"].map(|method| format_ident!("{method}")))
+        .map(|method| quote!(#handle::#method))
+        .collect();
+    if owner_field(schema).is_some() {
+        let store = quote!(#krate::MemoryStore);
+        methods.extend([
+            quote!(#handle::owner_sessions),
+            quote!(#handle::revoke_other_sessions),
+            quote!(#handle::revoke_session),
+            quote!(#handle::sessions_of::<#store>),
+            quote!(#handle::revoke_owner::<#store>),
+        ]);
+    }
     let name = handle.unraw().to_string();
     let (id, cycle_id, destroy, remember_for) = match bodies {
         Bodies::Real => (
@@ -184,7 +206,7 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
     quote! {
             // `non_snake_case`: a field `_legacy` has the accessors `set__legacy` and `remove__legacy`.
             #[automatically_derived]
-            #[allow(dead_code, non_snake_case, clippy::all)]
+            #[allow(non_snake_case, clippy::all)]
             #(#allows)*
             impl #handle {
                 #(#accessors)*
@@ -252,6 +274,12 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
             }
 
             #private::impl_axum_extractor!(#handle);
+
+            // A `const _` is a root of the dead-code analysis: the methods it names count as used, whichever
+            // the app calls, without an `allow(dead_code)` that a crate's `forbid(dead_code)` would refuse.
+            const _: () = {
+                #(let _ = #methods;)*
+            };
     }
 }
 
@@ -263,8 +291,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
     let docs = &field.docs;
     // What the app said of the field (phasing it out, lints it allows) holds for its accessors.
     let forwarded: Vec<_> = field.deprecated.iter().chain(&field.allows).collect();
-    let setter = format_ident!("set_{}", ident);
-    let remover = format_ident!("remove_{}", ident);
+    let [reader, setter, remover] = field.accessor_idents();
     let stub = quote!(::core::unreachable!());
     let real = bodies == Bodies::Real;
 
@@ -292,7 +319,7 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             #[doc = ""]
             #[doc = #place]
             #(#forwarded)*
-            pub fn #ident(&self) -> ::core::option::Option<#ty> {
+            pub fn #reader(&self) -> ::core::option::Option<#ty> {
                 #get
             }
 
@@ -313,7 +340,6 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
         let (key, flash) =
             field.session.as_ref().map_or_else(|| (field.name.clone(), false), |s| (field.store_key(s), s.flash));
         let marker = marker_ident(index);
-        let reader = if flash { format_ident!("take_{}", ident) } else { ident.clone() };
         let place = if flash {
             format!("Stored in the session under `{key}`, and removed by this read: a flash value is seen once.")
         } else {
@@ -372,15 +398,19 @@ fn session_roles(session: &SessionAttr) -> TokenStream {
     quote!(#owner #privilege)
 }
 
-/// The methods a schema with an `owner` field gets: its owner's sessions, listed and revoked, with and
-/// without a request.
-fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
-    let Some((index, field)) = schema
+/// The schema's `owner` field, and its index among the fields.
+fn owner_field<'s, 'a>(schema: &'s Schema<'a>) -> Option<(usize, &'s Field<'a>)> {
+    schema
         .fields
         .iter()
         .enumerate()
         .find(|(_, field)| field.cookie.is_none() && field.session.as_ref().is_some_and(|s| s.owner.is_some()))
-    else {
+}
+
+/// The methods a schema with an `owner` field gets: its owner's sessions, listed and revoked, with and
+/// without a request.
+fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
+    let Some((index, field)) = owner_field(schema) else {
         return TokenStream::new();
     };
     let krate = &schema.krate;
