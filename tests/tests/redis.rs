@@ -495,7 +495,8 @@ async fn create_owned_and_let_end(store: &RedisStore, owner: OwnerKey, bytes: im
 
 /// A hand-edited owner index whose member names a key that is no session hash, or whose own key is no
 /// set, breaks none of the owner's operations: the listing and "sign out everywhere" find the sessions and
-/// drop the member, leaving the key it names alone, and a logout ends its session.
+/// drop the member, leaving the key it names alone, and a logout or a new id completes. A sign-in into an
+/// index that is no set is refused before it changes anything, rather than failing halfway.
 #[tokio::test]
 async fn keys_of_another_type_in_an_owners_index_are_skipped_not_fatal() {
     let Some(server) = RedisServer::start() else { return };
@@ -518,10 +519,24 @@ async fn keys_of_another_type_in_an_owners_index_are_skipped_not_fatal() {
     let other: String = redis.get("other-apps-key").await.unwrap();
     assert_eq!(other, "kept", "a revocation touched a key that is no session");
 
-    // The index replaced by a string: the logout still ends the session.
+    // The index replaced by a string: a new id and the logout still complete.
     let () = redis.set(&index, "not a set").await.unwrap();
-    assert!(store.delete(&key(1)).await.unwrap());
-    assert_eq!(store.load(&key(1)).await.unwrap(), None);
+    let keep =
+        Patch { changes: &[], last_seen: now_millis(), expires_at: an_hour_from_now(), owner: OwnerChange::Keep };
+    assert!(store.cycle(&key(1), &key(4), &keep).await.unwrap());
+    assert!(store.delete(&key(4)).await.unwrap());
+    assert_eq!(store.load(&key(4)).await.unwrap(), None);
+
+    // A sign-in into it is refused, and the session is as it was.
+    create(&store, &key(5), None, an_hour_from_now()).await;
+    let changes = [("roles", Some(b"[]".to_vec()))];
+    let sign_in = Patch { changes: &changes, owner: OwnerChange::Set(owner), ..keep };
+    let error = store.save(&key(5), &sign_in).await.expect_err("joined an index that is no set");
+    assert!(format!("{error:?}").contains("is a string, not a set: nothing was changed"), "{error:?}");
+    let record = store.load(&key(5)).await.unwrap().expect("the session is there");
+    assert_eq!((record.fields.get("roles"), record.owner), (None, None), "the refused sign-in changed the session");
+    let index_now: String = redis.get(&index).await.unwrap();
+    assert_eq!(index_now, "not a set");
 }
 
 /// An owner's index holds their live sessions, not every sign-in since their first: each way a session joins

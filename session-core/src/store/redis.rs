@@ -124,8 +124,8 @@ local function cycle_keeping_owner()
   apply_patch(KEYS[2], created)
   local o = redis.call('HGET', KEYS[2], 'o')
   if o then
-    redis.call('SREM', o, KEYS[1])
-    redis.call('SADD', o, KEYS[2])
+    redis.pcall('SREM', o, KEYS[1])
+    redis.pcall('SADD', o, KEYS[2])
   end
   return o or false
 end
@@ -152,7 +152,18 @@ const DRAWN_PER_SIGN_IN: u32 = 16;
 /// a command's error would stop the script midway, and Redis does not undo what it had done by then.
 /// `live_members`: the names and `t` of the live sessions in `index`, dropping the members gone.
 /// `drop_some_gone`: drops the gone ones among `DRAWN` members of `index` drawn at random.
+/// `refuse_index`: an error reply if `index` is a key of another type than a set (a hand edit), which a
+/// script that adds to it checks before it changes anything; nil otherwise.
+///
+/// Elsewhere the scripts remove a session from its index, or move it to its new name, with `redis.pcall`:
+/// an index that is not a set holds no entry, and must not stop a logout or a new id halfway.
 const MEMBERS: &str = r"
+local function refuse_index(index)
+  local kind = index and redis.call('TYPE', index)['ok']
+  if kind and kind ~= 'none' and kind ~= 'set' then
+    return redis.error_reply('the owner index ' .. index .. ' is a ' .. kind .. ', not a set: nothing was changed')
+  end
+end
 local function owned_t(index, key)
   local state = redis.pcall('HMGET', key, 't', 'o')
   if not state.err and state[1] and state[2] == index then return state[1] end
@@ -188,7 +199,7 @@ fn members() -> String {
 const SET_OWNER: &str = r"
 local function set_owner(key, index)
   local before = redis.call('HGET', key, 'o')
-  if before then redis.call('SREM', before, key) end
+  if before then redis.pcall('SREM', before, key) end
   if index then
     drop_some_gone(index)
     redis.call('HSET', key, 'o', index)
@@ -202,11 +213,13 @@ end
 /// CREATE for an owned record: KEYS[2] is its owner's index, ARGV as CREATE's. An ended record it
 /// replaces leaves its own owner's index. Needs [`members`].
 const CREATE_OWNED: &str = r"
+local refused = refuse_index(KEYS[2])
+if refused then return refused end
 local t = redis.call('HGET', KEYS[1], 't')
 local expires = t and tonumber(string.match(t, '^%d+'))
 if expires and expires > tonumber(ARGV[1]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
-if before then redis.call('SREM', before, KEYS[1]) end
+if before then redis.pcall('SREM', before, KEYS[1]) end
 redis.call('UNLINK', KEYS[1])
 drop_some_gone(KEYS[2])
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'o', KEYS[2], unpack(ARGV, 4))
@@ -217,6 +230,8 @@ return 1
 
 /// SAVE of a patch that changes the owner: KEYS[2], if given, is the new owner's index.
 const SAVE_OWNER: &str = r"
+local refused = refuse_index(KEYS[2])
+if refused then return refused end
 local created = created_if_live(KEYS[1])
 if not created then return 0 end
 apply_patch(KEYS[1], created)
@@ -226,10 +241,12 @@ return 1
 
 /// CYCLE of a patch that changes the owner: KEYS[3], if given, is the new owner's index.
 const CYCLE_OWNER: &str = r"
+local refused = refuse_index(KEYS[3])
+if refused then return refused end
 local created = created_if_live(KEYS[1])
 if not created or created_if_live(KEYS[2]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
-if before then redis.call('SREM', before, KEYS[1]) end
+if before then redis.pcall('SREM', before, KEYS[1]) end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('HDEL', KEYS[2], 'o')
 apply_patch(KEYS[2], created)
@@ -240,6 +257,8 @@ return 1
 /// SAVE of a patch that adopts an owner ([`OwnerChange::Adopt`]): KEYS[2] is that owner's index, which the
 /// session joins only if it has no owner by now.
 const SAVE_ADOPT: &str = r"
+local refused = refuse_index(KEYS[2])
+if refused then return refused end
 local created = created_if_live(KEYS[1])
 if not created then return 0 end
 apply_patch(KEYS[1], created)
@@ -251,6 +270,8 @@ return 1
 /// it has no owner by now; one that has moves its index entry, as CYCLE does. Needs
 /// [`CYCLE_KEEPING_OWNER`].
 const CYCLE_ADOPT: &str = r"
+local refused = refuse_index(KEYS[3])
+if refused then return refused end
 local owner = cycle_keeping_owner()
 if owner == nil then return 0 end
 if not owner then set_owner(KEYS[2], KEYS[3]) end
