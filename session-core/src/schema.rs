@@ -25,7 +25,8 @@ pub struct FieldInfo {
     /// Where the value is stored.
     pub place: Place,
     /// `rename_from`: the store key or cookie name an earlier release used. Values found only under it
-    /// are read and moved to the current one.
+    /// are read; a cookie moves to the current name in the same response, a session value when a request
+    /// sets or removes the field.
     pub rename_from: Option<&'static str>,
     /// `migrate_from`: the type an earlier release stored, for values that no longer decode as `ty`.
     pub migrate_from: Option<Migration>,
