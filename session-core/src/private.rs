@@ -6,7 +6,7 @@ pub use crate::schema::{FieldInfo, Migration, Place};
 pub use crate::session::{revoke_owner, sessions_of, RawSession};
 pub use crate::value::{escape_into, first_reason, unescape, Bound, CookieValue, SEPARATOR};
 pub use crate::SessionInfo;
-pub use crate::{Error, SessionHandle, SessionId, SessionSchema, SessionStore, StoreKey};
+pub use crate::{Error, MemoryStore, SessionHandle, SessionId, SessionSchema, SessionStore, StoreKey};
 pub use core;
 pub use http;
 pub use std::{borrow::ToOwned, format, string::String, vec::Vec};

@@ -175,7 +175,8 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
         .map(|method| quote!(#handle::#method))
         .collect();
     if owner_field(schema).is_some() {
-        let store = quote!(#krate::MemoryStore);
+        // The owner functions are generic over the store: named with one, the embedded store.
+        let store = quote!(#private::MemoryStore);
         methods.extend([
             quote!(#handle::owner_sessions),
             quote!(#handle::revoke_other_sessions),

@@ -27,7 +27,9 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
         #errors
         #handle_struct
 
+        // As in the real expansion: a `#[deprecated]` field warns where the app uses it, not here.
         #[doc(hidden)]
+        #[allow(deprecated)]
         const _: () = {
             #handle_impls
         };

@@ -41,7 +41,27 @@ mod account {
     }
 }
 
+/// A crate path that re-exports only the derive and `__private`, as a crate wrapping this one might: every
+/// path the derive generates, an owner field's included, goes through `__private`.
+mod facade {
+    pub(crate) use sessions::{SessionSchema, __private};
+}
+
+mod members {
+    #[derive(crate::facade::SessionSchema)]
+    #[schema(crate = "crate::facade")]
+    pub(crate) struct Member {
+        #[session(owner)]
+        user: u64,
+    }
+
+    pub(crate) async fn user(member: MemberSession) -> Result<Option<u64>, sessions::Error> {
+        member.user().await
+    }
+}
+
 fn main() {
+    let _ = members::user;
     let _ = account::balance;
     let _ = account::entries;
     assert_eq!(<account::RawState as sessions::SessionSchema>::NAME, "RawState", "named without `r#`");
