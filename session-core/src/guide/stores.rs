@@ -63,7 +63,8 @@
 //! once, and after a restart the connections it closed are replaced on first use, without restarting the
 //! app. The connections `connect` opens have the server cancel a statement at that timeout too, so that
 //! writes stuck behind a lock on one session's row cannot hold the pool's connections from the others (give
-//! a pool of the app's own a `statement_timeout` for the same reason).
+//! a pool of the app's own a `statement_timeout` for the same reason). Behind PgBouncer, which refuses the
+//! startup `options` that carry it, see `PostgresStore::connect` for the setting to add.
 //!
 //! ```no_run
 //! # #[cfg(feature = "postgres")]

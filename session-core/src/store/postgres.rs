@@ -237,11 +237,17 @@ impl PostgresStore {
     /// another one.
     ///
     /// Its connections ask the server to cancel any statement still running after `DEFAULT_TIMEOUT`
-    /// (PostgreSQL's `statement_timeout`, unless the URL sets one), whatever
-    /// [`with_timeout`](Self::with_timeout) says later. The store stops waiting at its own timeout, but the
-    /// connection stays busy until the server ends the statement: without that limit, a few writes stuck
-    /// behind one row's lock (a transaction left open in a console) would hold every connection of the pool
-    /// for as long as the lock lasts, and every other session would fail meanwhile.
+    /// (PostgreSQL's `statement_timeout`, unless the URL sets one; it takes the place of one set for the
+    /// role or the database), whatever [`with_timeout`](Self::with_timeout) says later. The store stops
+    /// waiting at its own timeout, but the connection stays busy until the server ends the statement:
+    /// without that limit, a few writes stuck behind one row's lock (a transaction left open in a console)
+    /// would hold every connection of the pool for as long as the lock lasts, and every other session would
+    /// fail meanwhile.
+    ///
+    /// The setting travels in the connection's startup `options`. PgBouncer refuses a startup parameter it
+    /// does not handle (`unsupported startup parameter`) unless its `ignore_startup_parameters` lists it, as
+    /// sqlx's `extra_float_digits` needs already: behind PgBouncer, list `options` there too, and give the
+    /// database role a `statement_timeout` of its own (`ALTER ROLE ... SET statement_timeout = '2s'`).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let mut options = PgConnectOptions::from_str(url)
             .map_err(|error| StoreError::with_source("invalid PostgreSQL URL", error))?;
