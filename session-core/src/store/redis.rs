@@ -26,7 +26,10 @@
 
 use std::{
     io::Write,
-    sync::{Arc, LazyLock, Mutex, PoisonError},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, LazyLock, Mutex, PoisonError,
+    },
     time::Duration,
 };
 
@@ -370,12 +373,21 @@ struct Connection {
     /// Held while a broken connection is replaced, so that the requests that found it broken make one new
     /// connection between them.
     replacing: tokio::sync::Mutex<()>,
+    /// Set while a background task replaces the connection after a timeout: the requests that time out
+    /// meanwhile leave it to that one.
+    replacing_after_timeout: AtomicBool,
 }
 
 impl Connection {
     async fn open(client: redis::Client, config: AsyncConnectionConfig) -> RedisResult<Self> {
         let connection = client.get_multiplexed_async_connection_with_config(&config).await?;
-        Ok(Connection { client, config, current: Mutex::new((0, connection)), replacing: tokio::sync::Mutex::new(()) })
+        Ok(Connection {
+            client,
+            config,
+            current: Mutex::new((0, connection)),
+            replacing: tokio::sync::Mutex::new(()),
+            replacing_after_timeout: AtomicBool::new(false),
+        })
     }
 
     /// The connection in use (a clone: a handle onto the same one) and its generation.
@@ -417,12 +429,15 @@ impl Connection {
         let (generation, mut connection) = self.current();
         let reply = match connection.send_packed_command(command).await {
             Err(error) if error.is_timeout() => {
-                let this = Arc::clone(self);
-                tokio::spawn(async move {
-                    if let Err(error) = this.replace(generation).await {
-                        tracing::debug!(%error, "no new Redis connection after a timeout; keeping the one in use");
-                    }
-                });
+                if !self.replacing_after_timeout.swap(true, Ordering::AcqRel) {
+                    let this = Arc::clone(self);
+                    tokio::spawn(async move {
+                        if let Err(error) = this.replace(generation).await {
+                            tracing::debug!(%error, "no new Redis connection after a timeout; keeping the one in use");
+                        }
+                        this.replacing_after_timeout.store(false, Ordering::Release);
+                    });
+                }
                 Err(error)
             }
             Err(error) if error.is_io_error() && !error.is_timeout() => {
