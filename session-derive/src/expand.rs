@@ -166,10 +166,11 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
         })
         .collect();
     let accessors = fields.iter().map(|(index, field)| accessors(schema, *index, field, bodies));
-    // The methods the app may leave uncalled, named in a `const _` below so that they count as used.
+    // The methods the app may leave uncalled, named in a `const _` below so that they count as used. (Every
+    // field kept has its accessors: the real expansion runs only when each field has its attribute, and the
+    // stub gives an unrouted one session accessors.)
     let mut methods: Vec<TokenStream> = fields
         .iter()
-        .filter(|(_, field)| field.cookie.is_some() || field.session.is_some() || bodies == Bodies::Stub)
         .flat_map(|(_, field)| field.accessor_idents())
         .chain(["id", "cycle_id", "destroy", "remember_for"].map(|method| format_ident!("{method}")))
         .map(|method| quote!(#handle::#method))
