@@ -34,18 +34,14 @@ const NONCE_LEN: usize = 12;
 ///
 /// # Panics
 ///
-/// For [`Protection::Private`], if the operating system refuses randomness for the nonce. For
-/// [`Protection::Signed`], if `name` holds `=`, which no cookie name may: the signature covers
-/// `name=value`, so such a name could hand part of itself to the value.
+/// If `name` holds `=`, which no cookie name may: a signature covers `name=value`, so such a name could
+/// hand part of itself to the value, and [`unprotect`] reads nothing under such a name, whatever the
+/// protection. For [`Protection::Private`], also if the operating system refuses randomness for the nonce.
 pub fn protect(protection: Protection, name: &str, value: &str, key: &Key) -> String {
+    assert!(is_unambiguous(name), "the cookie name `{}` holds `=`, which no cookie name may", name.escape_debug());
     match protection {
         Protection::Plain => value.to_owned(),
         Protection::Signed => {
-            assert!(
-                is_unambiguous(name),
-                "the cookie name `{}` holds `=`, which no cookie name may",
-                name.escape_debug()
-            );
             let mut out = String::with_capacity(SIGNATURE_LEN + value.len());
             base64url::encode_append(&signature(Purpose::Field, name, value.as_bytes(), key), &mut out);
             out.push_str(value);
@@ -279,7 +275,11 @@ mod tests {
         assert!(std::panic::catch_unwind(|| protect(Protection::Signed, "a=b", "c", &key)).is_err());
         let tag = &protect(Protection::Signed, "a", "b=c", &key)[..SIGNATURE_LEN];
         assert_eq!(unprotect(Protection::Signed, "a=b", &format!("{tag}c"), std::slice::from_ref(&key)), None);
-        assert!(unprotect(Protection::Signed, "a", &format!("{tag}b=c"), &[key]).is_some());
+        assert!(unprotect(Protection::Signed, "a", &format!("{tag}b=c"), std::slice::from_ref(&key)).is_some());
+        // Nor is any such name taken to protect a value that it could never read back.
+        for protection in [Protection::Private, Protection::Plain] {
+            assert!(std::panic::catch_unwind(|| protect(protection, "a=b", "c", &key)).is_err(), "{protection:?}");
+        }
     }
 
     #[test]
