@@ -12,7 +12,9 @@ use axum::{
     Router,
 };
 use http::{header, StatusCode};
-use session_core::{cookie::SameSite, CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore};
+use session_core::{
+    cookie::SameSite, testing::Jar, CookieValue, Key, MemoryStore, SessionLayer, SessionSchema, SessionStore,
+};
 use tests::{
     browser::Browser,
     gate::Gate,
@@ -126,6 +128,52 @@ async fn cookies_of_a_previous_key_verify_and_come_back_under_the_current_key() 
     after.cookies = old_cookies;
     assert_eq!(after.get("/cookies").await.body, "Some(Dark) None None");
     assert_eq!(after.get("/user").await.body, "None");
+}
+
+/// Rotating the key of an app on several instances, whose rollout leaves old and new instances serving the
+/// same browser for a while, signs nobody out when done in two deploys: first every instance learns the new
+/// key as a previous one, then each makes it the current one. In one step, an instance not yet rolled out
+/// cannot read the cookies a new one re-issued, and clears the id cookie: the visitor is signed out.
+#[tokio::test]
+async fn a_rolling_key_rotation_in_two_deploys_signs_nobody_out() {
+    let (old, new) = (Key::generate(), Key::generate());
+    let store = MemoryStore::default();
+    let instance = |current: &Key, previous: Option<&Key>| {
+        routes().layer(SessionLayer::new(store.clone(), current.clone()).with_previous_keys(previous.cloned()))
+    };
+    let before = instance(&old, None);
+    let learning = instance(&old, Some(&new));
+    let switched = instance(&new, Some(&old));
+    let after = instance(&new, None);
+    let signed_in = || async {
+        let mut browser = Browser::new(before.clone());
+        browser.post("/user/set").await;
+        browser.post("/cookies/set").await;
+        browser.cookies
+    };
+    // A request of the browser whose cookies are in `jar`, served by `instance`.
+    async fn visit(instance: &Router, jar: &mut Jar, path: &str) -> String {
+        let mut browser = Browser::new(instance.clone());
+        browser.cookies = std::mem::take(jar);
+        let body = browser.get(path).await.body;
+        *jar = browser.cookies;
+        body
+    }
+
+    // The browser's requests alternate between the old and new instances of each deploy as it rolls out.
+    let mut jar = signed_in().await;
+    for rollout in [[&before, &learning], [&learning, &switched], [&switched, &after]] {
+        for instance in rollout.into_iter().cycle().take(4) {
+            assert_eq!(visit(instance, &mut jar, "/user").await, "Some(7)");
+            assert_eq!(visit(instance, &mut jar, "/cookies").await, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
+        }
+    }
+
+    // In one step, the first instance not yet rolled out signs the visitor out.
+    let mut jar = signed_in().await;
+    assert_eq!(visit(&switched, &mut jar, "/user").await, "Some(7)");
+    assert_eq!(visit(&before, &mut jar, "/user").await, "None");
+    assert_eq!(visit(&switched, &mut jar, "/user").await, "None");
 }
 
 #[tokio::test]

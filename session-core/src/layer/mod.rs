@@ -83,7 +83,8 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// Keys that signed or encrypted cookies before the current one: their cookies still verify and are
-    /// re-issued under the current key, so rotating keys logs nobody out.
+    /// re-issued under the current key, so rotating keys logs nobody out (on several instances, in two
+    /// deploys: see the [rotation guide](crate::guide::rotation#replacing-the-key)).
     pub fn with_previous_keys(self, keys: impl IntoIterator<Item = Key>) -> Self {
         self.configure(|shared| {
             shared.keys.truncate(1);
