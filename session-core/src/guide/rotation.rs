@@ -100,10 +100,10 @@
 //! serving the same browser for a while, and an instance that does not know the new key cannot read the
 //! cookies a new one re-issued under it: it clears the id cookie, signing the visitor out.
 //!
-//! 1. Every instance learns the new key as a previous one: the old key stays current,
-//!    `.with_previous_keys([new_key])`.
-//! 2. Once that deploy is everywhere, the new key becomes current: `Key` the new one,
-//!    `.with_previous_keys([old_key])`.
+//! 1. Every instance learns the new key as a previous one, the old key staying the current one:
+//!    `SessionLayer::new(store, old_key).with_previous_keys([new_key])`.
+//! 2. Once that deploy is everywhere, the new key becomes the current one, as above:
+//!    `SessionLayer::new(store, new_key).with_previous_keys([old_key])`.
 //! 3. After the wait above, the old key goes.
 //!
 //! [`SessionLayer::with_previous_keys`]: crate::SessionLayer::with_previous_keys
