@@ -210,12 +210,9 @@ impl RawSession {
         self.0.touched.store(true, Ordering::Relaxed);
         loop {
             let wait = {
-                let mut state = self.state();
-                if self.is_closed() {
-                    // The commit has the state, or is about to: a load now would be of no use to the
-                    // request, and one that was awaited may never say it ended.
-                    return Err(Error::HandlerReturned);
-                }
+                // Refused once closed: the commit has the state, or is about to, so a load now would be of
+                // no use to the request, and one that was awaited may never say it ended.
+                let mut state = self.handler_state()?;
                 if state.loaded.is_some() {
                     return Ok(());
                 }
