@@ -322,10 +322,10 @@ impl<'a> Schema<'a> {
                         }
                     }
                 }
-                let docs = field.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
-                let deprecated = field.attrs.iter().filter(|a| a.path().is_ident("deprecated")).collect();
+                let forwarded = |kind| attrs_named(&field.attrs, kind);
+                let (docs, deprecated, allows) = (forwarded("doc"), forwarded("deprecated"), forwarded("allow"));
                 let name = ident.unraw().to_string();
-                Field { ident, name, ty: &field.ty, docs, deprecated, allows: allows(&field.attrs), cookie, session }
+                Field { ident, name, ty: &field.ty, docs, deprecated, allows, cookie, session }
             })
             .collect();
 
@@ -338,15 +338,16 @@ impl<'a> Schema<'a> {
             cookie_budget,
             cookie_budget_span,
             fields,
-            allows: allows(&input.attrs),
+            allows: attrs_named(&input.attrs, "allow"),
         }
     }
 }
 
-/// The `#[allow(...)]` attributes among `attrs`: what the user allowed on an item applies as well to the
-/// items generated from it.
-fn allows(attrs: &[Attribute]) -> Vec<&Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("allow")).collect()
+/// The `#[name ...]` attributes among `attrs`, to forward to the items generated from the one they are on:
+/// what the user said of an item (its docs, that it is being phased out, the lints allowed on it) holds
+/// for those as well.
+fn attrs_named<'a>(attrs: &'a [Attribute], name: &str) -> Vec<&'a Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident(name)).collect()
 }
 
 impl CookieAttr {
