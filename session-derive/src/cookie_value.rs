@@ -327,6 +327,11 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             shapes.push(quote!(<#marker as #private::CookiePart>::shape()));
         }
     }
+    // `name: ` before a named field's shape, nothing before a tuple struct's.
+    let labels: Vec<String> = fields
+        .iter()
+        .map(|field| field.ident.as_ref().map(|name| format!("{}: ", name.unraw())).unwrap_or_default())
+        .collect();
     // Trait methods by their paths, here and below: the type may be declared where the prelude is not.
     let next_part = quote!(::core::iter::Iterator::next(&mut __parts));
     let construct = match fields {
@@ -361,9 +366,10 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
                 const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static str> =
                     #private::first_reason(&[#(#reasons),*]);
 
-                // Its fields joined like a tuple's, so the shape is the tuple's.
+                // Its fields joined like a tuple's, each after its name: the encoding is positional, so
+                // fields of one type that swap places swap values, and the schema lock must see it.
                 fn shape() -> #private::String {
-                    let parts: &[#private::String] = &[#(#shapes),*];
+                    let parts: &[#private::String] = &[#(#private::format!("{}{}", #labels, #shapes)),*];
                     #private::format!("({})", parts.join(", "))
                 }
 

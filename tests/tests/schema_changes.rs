@@ -604,6 +604,22 @@ fn the_owner_moving_to_another_field_fails_the_schema_lock_saying_what_revoke_ow
     );
 }
 
+/// The new owner may be a field the locked release did not have: its sessions are indexed under the earlier
+/// owner all the same, and none holds the new field until a request sets it.
+#[test]
+fn the_owner_moving_to_a_new_field_fails_the_schema_lock_too() {
+    let comparison = compare_schema_locks(&schema_lock::<NumberedOwner>(), &schema_lock::<EmailOwner>()).unwrap();
+    assert_eq!(comparison.compatible, Vec::<String>::new());
+    assert_eq!(comparison.breaking.len(), 1, "{:?}", comparison.breaking);
+    assert!(
+        comparison.breaking[0].starts_with(
+            "field `email` (store key `email`): now the owner in place of field `user_id` (store key `user_id`)"
+        ),
+        "{}",
+        comparison.breaking[0]
+    );
+}
+
 /// A request that reads the owner of a session stored before its field was the owner indexes it; another
 /// request that signs the session in as someone else meanwhile has the last word, whichever commits last.
 #[tokio::test]

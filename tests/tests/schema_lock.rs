@@ -126,7 +126,7 @@ fn a_session_type_changed_without_migrate_from_fails_and_names_the_fix() {
     assert_eq!(
         breaking::<Skus, Items>(),
         "field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` \
-         (`[{sku: str, qty: u32}]`), so the values stored may no longer decode\n  help: add `migrate_from = \
+         (`[{qty: u32, sku: str}]`), so the values stored may no longer decode\n  help: add `migrate_from = \
          Vec<String>` to its `#[session(...)]` and implement `From<Vec<String>> for Vec<Item>` (with a \
          `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)\n  help: if every \
          value stored still decodes as `Vec<Item>` (a variant added to an enum, a new `Option` field), record the \
@@ -252,6 +252,29 @@ fn a_cookie_path_or_domain_changed_fails_saying_the_old_cookie_stays_beside_the_
     assert!(back[0].contains("path changed from `/` to `/shop`"), "{back:?}");
     assert!(back[1].contains("domain changed from none to `example.com`"), "{back:?}");
     assert_eq!(compare::<ShopLocale, ShopLocale>(), LockComparison::default());
+}
+
+/// `Locale`, its cookie partitioned by the top-level site it is set under (CHIPS).
+#[derive(SessionSchema)]
+struct PartitionedLocale {
+    #[cookie(max_len = 16, partitioned)]
+    locale: String,
+}
+
+#[test]
+fn a_cookie_that_becomes_partitioned_or_stops_being_one_fails() {
+    assert!(schema_lock::<PartitionedLocale>().contains("max_len = 16\npartitioned = true\ntype = String\n"));
+    assert!(!schema_lock::<Locale>().contains("partitioned"), "written only where given");
+    assert_eq!(
+        compare::<Locale, PartitionedLocale>().breaking,
+        ["field `locale` (cookie `locale`): now partitioned, so browsers keep each unpartitioned `locale` cookie \
+          beside the new one until it expires, may send it first, and the field then reads its old value; \
+          removing the field deletes only the new one\n  help: leave out `partitioned`; if the old values showing \
+          until those cookies expire is acceptable, record the lock again with SESSION_SCHEMA_LOCK=overwrite"]
+    );
+    let back = compare::<PartitionedLocale, Locale>().breaking;
+    assert!(back[0].contains("now unpartitioned") && back[0].contains("help: keep `partitioned`"), "{back:?}");
+    assert_eq!(compare::<PartitionedLocale, PartitionedLocale>(), LockComparison::default());
 }
 
 /// A user name that must be lower case: its `Deserialize` checks values, yet accepts the empty string
@@ -417,6 +440,25 @@ fn a_store_key_with_a_line_break_keeps_the_lock_readable() {
     }
     assert!(schema_lock::<Odd>().contains("key = cart\\nitems\n"), "{}", schema_lock::<Odd>());
     assert_eq!(compare::<Odd, Odd>(), LockComparison::default());
+}
+
+#[test]
+fn a_store_key_with_a_space_at_either_end_is_another_key() {
+    #[derive(SessionSchema)]
+    struct Spaced {
+        #[session(name = " cart ")]
+        cart: Vec<String>,
+    }
+    #[derive(SessionSchema)]
+    struct Blank {
+        #[session(name = " ")]
+        cart: Vec<String>,
+    }
+    assert!(schema_lock::<Spaced>().contains("key = \\u{20}cart\\u{20}\n"), "{}", schema_lock::<Spaced>());
+    assert_eq!(compare::<Spaced, Spaced>(), LockComparison::default());
+    assert_eq!(compare::<Blank, Blank>(), LockComparison::default());
+    let message = breaking::<Spaced, Skus>();
+    assert!(message.starts_with("field `cart` (store key `\\u{20}cart\\u{20}`): the store key changed"), "{message}");
 }
 
 #[test]
@@ -774,7 +816,7 @@ fn a_misspelled_or_missing_key_is_refused_naming_its_line() {
         refused(|lock| lock.replace("place = session", "plase = session").replace("shape = [str]\n", "")),
         format!(
             "the committed lock is not a schema lock:\n  line 6: unknown key `plase` in `[field cart]`; the keys are \
-             place, key, owner, name, protection, max_len, path, domain, type, shape, rename_from, migrate_from, migrate_shape\n  \
+             place, key, owner, name, protection, max_len, path, domain, partitioned, type, shape, rename_from, migrate_from, migrate_shape\n  \
              `[field cart]` (line 5): no `place`\n{REGENERATE}"
         )
     );
@@ -851,6 +893,92 @@ fn a_type_change_between_untraced_types_fails() {
 }
 
 #[test]
+fn an_untraced_type_is_known_by_its_name_not_by_why_it_is_untraced() {
+    let locked = schema_lock::<Notes>();
+    let untraced = locked.lines().find_map(|line| line.strip_prefix("shape = ")).unwrap();
+    let reworded = locked.replace(untraced, "untraced (the wording of an earlier serde-reflection)");
+    assert_eq!(compare_schema_locks(&reworded, &locked).unwrap(), LockComparison::default());
+}
+
+/// Two releases of a line of the cart: the same JSON, its fields and the variants of its size declared in
+/// another order.
+mod reordered {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub enum Size {
+        Small,
+        Large,
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub struct Line {
+        pub sku: String,
+        pub qty: u32,
+        pub size: Size,
+    }
+
+    #[derive(session_core::SessionSchema)]
+    pub struct Visitor {
+        #[session]
+        line: Line,
+    }
+
+    pub mod after {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub enum Size {
+            Large,
+            Small,
+        }
+
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub struct Line {
+            pub size: Size,
+            pub qty: u32,
+            pub sku: String,
+        }
+
+        #[derive(session_core::SessionSchema)]
+        pub struct Visitor {
+            #[session]
+            line: Line,
+        }
+    }
+}
+
+#[test]
+fn session_fields_and_variants_declared_in_another_order_pass() {
+    let stored =
+        serde_json::to_string(&reordered::Line { sku: "tea".into(), qty: 2, size: reordered::Size::Large }).unwrap();
+    let read: reordered::after::Line = serde_json::from_str(&stored).unwrap();
+    assert_eq!((read.sku.as_str(), read.qty, matches!(read.size, reordered::after::Size::Large)), ("tea", 2, true));
+    assert_eq!(compare::<reordered::Visitor, reordered::after::Visitor>(), LockComparison::default());
+}
+
+#[test]
+fn a_type_that_kept_its_name_but_not_its_form_is_told_to_keep_a_copy_of_the_earlier_one() {
+    #[derive(Serialize, Deserialize)]
+    struct Line {
+        sku: String,
+    }
+    #[derive(SessionSchema)]
+    struct Before {
+        #[session]
+        line: Line,
+    }
+    let after = schema_lock::<Before>().replace("{sku: str}", "{sku: str, qty: u32}");
+    let comparison = compare_schema_locks(&schema_lock::<Before>(), &after).unwrap();
+    assert_eq!(
+        comparison.breaking[0].lines().take(2).collect::<Vec<_>>(),
+        [
+            "field `line` (store key `line`): type `Line` changed from `{sku: str}` to `{sku: str, qty: u32}`, so \
+             the values stored may no longer decode",
+            "  help: keep the earlier definition as a type of its own (a copy under another name, `Old` say), add \
+             `migrate_from = Old` to the field's `#[session(...)]` and implement `From<Old> for Line` (with \
+             `#[serde(transparent)]` newtypes of yours where a type is not yours)",
+        ]
+    );
+}
+
+#[test]
 fn an_untraced_type_change_with_migrate_from_the_stored_type_passes() {
     #[derive(SessionSchema)]
     struct Untagged {
@@ -889,8 +1017,8 @@ fn a_type_change_that_old_values_still_decode_as_names_overwrite_after_migrate_f
     }
     assert_eq!(
         breaking::<Sized, Resized>(),
-        "field `size` (store key `size`): type changed from `Size` (`enum {Small | Large}`) to `SizeWithMedium` \
-         (`enum {Small | Medium | Large}`), so the values stored may no longer decode\n  help: add `migrate_from = \
+        "field `size` (store key `size`): type changed from `Size` (`enum {Large | Small}`) to `SizeWithMedium` \
+         (`enum {Large | Medium | Small}`), so the values stored may no longer decode\n  help: add `migrate_from = \
          Size` to its `#[session(...)]` and implement `From<Size> for SizeWithMedium` (with a \
          `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)\n  help: if every \
          value stored still decodes as `SizeWithMedium` (a variant added to an enum, a new `Option` field), record \
@@ -911,6 +1039,53 @@ fn a_cookie_shape_describes_its_encoding() {
     }
     assert_eq!(<Option<(u8, Vec<String>)>>::shape(), "option<(u8, [str])>");
     assert_eq!(<[bool; 2]>::shape(), "[bool; 2]");
-    assert_eq!(Preference::shape(), r#"(u8, enum {"light" | "dark"})"#);
-    assert_eq!(Preference::shape(), <(u8, themes::before::Theme)>::shape(), "a struct encodes as a tuple");
+    assert_eq!(Preference::shape(), r#"(size: u8, theme: enum {"light" | "dark"})"#, "a tuple, with names");
+}
+
+/// A derived struct's cookie holds its fields in order, unnamed: two of one type that swap places read
+/// each other's values.
+mod zooms {
+    #[derive(session_core::CookieValue)]
+    pub struct Display {
+        pub font_size: u8,
+        pub zoom: u8,
+    }
+
+    #[derive(session_core::SessionSchema)]
+    pub struct Visitor {
+        #[cookie(plain)]
+        display: Display,
+    }
+
+    pub mod swapped {
+        #[derive(session_core::CookieValue)]
+        pub struct Display {
+            pub zoom: u8,
+            pub font_size: u8,
+        }
+
+        #[derive(session_core::SessionSchema)]
+        pub struct Visitor {
+            #[cookie(plain)]
+            display: Display,
+        }
+    }
+}
+
+#[test]
+fn fields_of_a_cookie_struct_that_swap_places_fail() {
+    use session_core::CookieValue;
+
+    let mut cookie = String::new();
+    zooms::Display { font_size: 12, zoom: 200 }.encode(&mut cookie);
+    let read = zooms::swapped::Display::decode(&cookie).unwrap();
+    assert_eq!((read.font_size, read.zoom), (200, 12), "what the lock must catch: the values swap");
+    let message = breaking::<zooms::Visitor, zooms::swapped::Visitor>();
+    assert!(
+        message.starts_with(
+            "field `display` (cookie `display`): encoding changed from `(font_size: u8, zoom: u8)` (type \
+             `Display`) to `(zoom: u8, font_size: u8)` (type `Display`)"
+        ),
+        "{message}"
+    );
 }

@@ -20,7 +20,7 @@
 //! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
 //! | a cookie's encoding changed (another type, a variant of a derived enum renamed), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
-//! | a cookie's `path` or `domain` changed | still held by browsers beside the new cookie until they expire, sent first on some pages, where the field reads the old value | keep them, or accept old values showing until then |
+//! | a cookie's `path` or `domain` changed, or `partitioned` added or removed | still held by browsers beside the new cookie until they expire, sent first on some pages, where the field reads the old value | keep them, or accept old values showing until then |
 //! | a field moved between a cookie and the store | not read: they are in the other place | keep the place, or accept the loss |
 //!
 //! A type change that keeps the stored JSON the same (a struct renamed, a newtype added around the same
@@ -158,20 +158,23 @@
 //! # The schema lock: catching it in CI
 //!
 //! [`schema_lock::<Visitor>()`](crate::schema_lock()) renders what a release needs to read the values of
-//! another: each field's place, store key or cookie name, a cookie's protection and `max_len`, the type as
-//! written, and its *shape*. For a `#[cookie]` field the shape is its type's cookie encoding, as
-//! [`CookieValue::shape`](crate::CookieValue::shape) describes it (`str`, `option<u8>`,
-//! `enum {"light" | "dark"}`; a `private` cookie's, what it seals): a cookie changes only when its encoding
-//! does, and a derived enum, alone or inside another type, may gain variants. A hand-written `CookieValue`
-//! is known by its type's path unless its `shape` says more. For a `#[session]` field it is the serde
-//! format of its type, traced with `serde-reflection`:
+//! another: each field's place, store key or cookie name, a cookie's protection and `max_len` (and its
+//! `path`, `domain` and `partitioned` where given), the type as written, and its *shape*. For a `#[cookie]`
+//! field the shape is its type's cookie encoding, as [`CookieValue::shape`](crate::CookieValue::shape)
+//! describes it (`str`, `option<u8>`, `enum {"light" | "dark"}`, `(size: u8, zoom: u16)`; a `private`
+//! cookie's, what it seals): a cookie changes only when its encoding does, and a derived enum, alone or
+//! inside another type, may gain variants. A derived struct's cookie holds its fields by position, so its
+//! shape lists them in order: two of one type that swap places fail. A hand-written `CookieValue` is known
+//! by its type's path unless its `shape` says more. For a `#[session]` field it is the serde format of its
+//! type, traced with `serde-reflection`, with struct fields and enum variants listed by name, since JSON
+//! finds them by name (reordering them changes nothing):
 //!
 //! ```text
 //! [field cart]
 //! place = session
 //! key = cart
 //! type = Vec<Item>
-//! shape = [{sku: str, qty: u32}]
+//! shape = [{qty: u32, sku: str}]
 //! migrate_from = SkuList
 //! migrate_shape = [str]
 //! ```
@@ -197,7 +200,7 @@
 //! the attribute that makes the change safe:
 //!
 //! ```text
-//! field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` (`[{sku: str, qty: u32}]`), so the values stored may no longer decode
+//! field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` (`[{qty: u32, sku: str}]`), so the values stored may no longer decode
 //!   help: add `migrate_from = Vec<String>` to its `#[session(...)]` and implement `From<Vec<String>> for Vec<Item>` (with a `#[serde(transparent)]` newtype of yours around the earlier type if neither is yours)
 //!   help: if every value stored still decodes as `Vec<Item>` (a variant added to an enum, a new `Option` field), record the lock again with SESSION_SCHEMA_LOCK=overwrite
 //! ```
@@ -213,7 +216,7 @@
 //!
 //! The lock compares shapes as traced. A type whose `Deserialize` checks values and refuses the sample the
 //! tracer builds it from (`""`, `0`), or reads any JSON (`serde_json::Value`, an untagged enum), shows as
-//! `untraced (...)`; two such types look alike, so for them the lock compares the types as written too.
+//! `untraced (...)`; two such types look alike, so for them the lock compares the types as written instead.
 //! Changing one fails, as renaming it or naming it by another path does: the lock cannot see what the
 //! stored JSON holds. Name the stored type in `migrate_from`, or, if every value stored still decodes as the
 //! new type, record the lock again with `SESSION_SCHEMA_LOCK=overwrite`. A type whose check accepts the

@@ -67,9 +67,14 @@ struct Form<'a> {
 impl Form<'_> {
     /// Whether a value stored in `stored` decodes as this form. The same traced shape means the same JSON;
     /// two untraced ones say nothing of the types (`serde_json::Value` and an untagged enum look alike), so
-    /// then the type as written must be the same too.
+    /// then the type as written decides, whatever reason the tracer gave (its wording may change with a
+    /// dependency's error messages).
     fn reads(&self, stored: &Form<'_>) -> bool {
-        self.shape == stored.shape && (self.ty == stored.ty || !(self.is_untraced() || stored.is_untraced()))
+        match (self.is_untraced(), stored.is_untraced()) {
+            (false, false) => self.shape == stored.shape,
+            (true, true) => self.ty == stored.ty,
+            _ => false,
+        }
     }
 
     /// Whether the shape is `untraced (...)`: a type `serde-reflection` cannot follow.
@@ -117,7 +122,10 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
         }
     }
     for (new, _) in current.iter().zip(&matched).filter(|(_, matched)| !**matched) {
-        comparison.compatible.push(format!("{}: new", new.describe()));
+        match locked_owner.filter(|_| new.is_owner()) {
+            Some(earlier) => comparison.breaking.push(owner_moved(new, earlier)),
+            None => comparison.compatible.push(format!("{}: new", new.describe())),
+        }
     }
     Ok(comparison)
 }
@@ -255,20 +263,25 @@ fn compare_earlier_reads(old: &Entry, new: &Entry, comparison: &mut LockComparis
     }
 }
 
+/// `new` is the owner in place of the locked release's `earlier` owner, whether it was a field of that
+/// release or is a new one. A session stored before already has an owner, from the other field, so reading
+/// this one does not index it: it stays where the earlier owner's value put it until it ends.
+fn owner_moved(new: &Entry, earlier: &Entry) -> String {
+    format!(
+        "{}: now the owner in place of {}; a session stored before stays indexed under its `{}`, so \
+         `revoke_owner` with the new owner does not end it\n  help: keep `{}` the owner, or end every session \
+         with the deploy (a new `Key` without `with_previous_keys` signs everyone out) and record the lock again \
+         with {OVERWRITE}",
+        new.describe(),
+        earlier.describe(),
+        earlier.field,
+        earlier.field,
+    )
+}
+
 fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, comparison: &mut LockComparison) {
     if let Some(earlier) = locked_owner.filter(|_| new.is_owner() && !old.is_owner()) {
-        // A session stored before already has an owner, from the other field, so reading this one does not
-        // index it: it stays where the earlier owner's value put it until it ends.
-        comparison.breaking.push(format!(
-            "{}: now the owner in place of {}; a session stored before stays indexed under its `{}`, so \
-             `revoke_owner` with the new owner does not end it\n  help: keep `{}` the owner, or end every \
-             session with the deploy (a new `Key` without `with_previous_keys` signs everyone out) and record the \
-             lock again with {OVERWRITE}",
-            new.describe(),
-            earlier.describe(),
-            earlier.field,
-            earlier.field,
-        ));
+        comparison.breaking.push(owner_moved(new, earlier));
     } else if new.is_owner() && !old.is_owner() {
         comparison.compatible.push(format!(
             "{}: now the owner; a session stored before joins its owner's index when a request reads the field, \
@@ -295,14 +308,31 @@ fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, compa
     }
     let Form { ty: old_type, shape: old_shape } = stored;
     let Form { ty: new_type, shape: new_shape } = current;
+    // A type that kept its name but not its form cannot convert from itself: the earlier form must become
+    // a type of its own for `serde(from)` or `migrate_from` to name.
+    let same_name = old_type == new_type;
     let mut message = if new.is_owner() {
         // `migrate_from` is refused on an owner (sessions not yet converted would stay indexed under the
         // earlier form), so the fix to name is the one that keeps the form.
+        let earlier = if same_name { "Old" } else { old_type };
+        let copy = if same_name {
+            format!(", `Old` being a copy of the earlier `{old_type}` under another name")
+        } else {
+            String::new()
+        };
         format!(
             "{}: type changed from `{old_type}` (`{old_shape}`) to `{new_type}` (`{new_shape}`), so the values \
              stored may no longer decode, and their sessions may stay indexed under the earlier form\n  help: this \
-             field is the owner: keep the stored form with `#[serde(from = \"{old_type}\", into = \"{old_type}\")]` \
-             on `{new_type}`, or on a newtype of yours around it if it is not yours",
+             field is the owner: keep the stored form with `#[serde(from = \"{earlier}\", into = \"{earlier}\")]` \
+             on `{new_type}`, or on a newtype of yours around it if it is not yours{copy}",
+            new.describe()
+        )
+    } else if same_name && new.migrate_form().is_none() {
+        format!(
+            "{}: type `{new_type}` changed from `{old_shape}` to `{new_shape}`, so the values stored may no longer \
+             decode\n  help: keep the earlier definition as a type of its own (a copy under another name, `Old` \
+             say), add `migrate_from = Old` to the field's `#[session(...)]` and implement `From<Old> for \
+             {new_type}` (with `#[serde(transparent)]` newtypes of yours where a type is not yours)",
             new.describe()
         )
     } else {
@@ -434,6 +464,26 @@ fn compare_cookie_scope(
     ));
 }
 
+/// A cookie that became `partitioned` or stopped being one: browsers key a partitioned cookie by the site
+/// it was set under too (CHIPS), so the earlier one stays beside the new, as with a changed path.
+fn compare_cookie_partition(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
+    let partitioned = |entry: &Entry| entry.get(keys::PARTITIONED) == Some("true");
+    if partitioned(old) == partitioned(new) {
+        return;
+    }
+    let (before, after) =
+        if partitioned(old) { ("partitioned", "unpartitioned") } else { ("unpartitioned", "partitioned") };
+    let keep = if partitioned(old) { "keep `partitioned`" } else { "leave out `partitioned`" };
+    comparison.breaking.push(format!(
+        "{}: now {after}, so browsers keep each {before} `{}` cookie beside the new one until it expires, may send \
+         it first, and the field then reads its old value; removing the field deletes only the new one\n  help: \
+         {keep}; if the old values showing until those cookies expire is acceptable, record the lock again with \
+         {OVERWRITE}",
+        new.describe(),
+        new.stored_under(),
+    ));
+}
+
 fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     let name = new.stored_under();
     let (old_protection, new_protection) =
@@ -450,6 +500,7 @@ fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
     }
     compare_cookie_scope(old, new, keys::PATH, Some(super::DEFAULT_PATH), comparison);
     compare_cookie_scope(old, new, keys::DOMAIN, None, comparison);
+    compare_cookie_partition(old, new, comparison);
     let limit = |entry: &Entry| entry.get(keys::MAX_LEN).and_then(|n| n.parse::<usize>().ok());
     if let (Some(old_limit), Some(new_limit)) = (limit(old), limit(new)) {
         if new_limit < old_limit {

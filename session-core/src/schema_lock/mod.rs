@@ -28,6 +28,7 @@ pub(crate) mod keys {
     pub(crate) const MAX_LEN: &str = "max_len";
     pub(crate) const PATH: &str = "path";
     pub(crate) const DOMAIN: &str = "domain";
+    pub(crate) const PARTITIONED: &str = "partitioned";
     pub(crate) const TYPE: &str = "type";
     pub(crate) const SHAPE: &str = "shape";
     pub(crate) const RENAME_FROM: &str = "rename_from";
@@ -45,6 +46,7 @@ pub(crate) mod keys {
         MAX_LEN,
         PATH,
         DOMAIN,
+        PARTITIONED,
         TYPE,
         SHAPE,
         RENAME_FROM,
@@ -58,7 +60,7 @@ pub(crate) mod keys {
     #[cfg(feature = "testing")]
     pub(crate) const COOKIE_ALWAYS: &[&str] = &[PLACE, NAME, PROTECTION, MAX_LEN, TYPE, SHAPE];
     #[cfg(feature = "testing")]
-    pub(crate) const COOKIE_WHEN_GIVEN: &[&str] = &[PATH, DOMAIN, RENAME_FROM];
+    pub(crate) const COOKIE_WHEN_GIVEN: &[&str] = &[PATH, DOMAIN, PARTITIONED, RENAME_FROM];
     #[cfg(feature = "testing")]
     pub(crate) const SESSION_ALWAYS: &[&str] = &[PLACE, KEY, TYPE, SHAPE];
     #[cfg(feature = "testing")]
@@ -69,8 +71,9 @@ pub(crate) mod keys {
 pub(crate) const DEFAULT_PATH: &str = "/";
 
 /// Renders, for each field of `S`, what a later release needs to read the values this one stores: where
-/// the field lives, its store key or cookie name, a cookie's protection, `max_len`, and its `path` and
-/// `domain` where given (a browser keeps a cookie set with other ones beside the new), the type as written,
+/// the field lives, its store key or cookie name, a cookie's protection, `max_len`, and its `path`,
+/// `domain` and `partitioned` where given (a browser keeps a cookie set with other ones beside the new),
+/// the type as written,
 /// and its *shape*. A session field's shape is the serde format of its type, traced with
 /// `serde-reflection` (struct fields, enum variants, number widths: what the stored JSON holds); a cookie
 /// field's is its `CookieValue` encoding, as [`CookieValue::shape`](crate::CookieValue::shape) (or, in a
@@ -113,10 +116,23 @@ pub fn schema_lock<S: SessionSchema>() -> String {
 fn entry(out: &mut String, field: &FieldInfo) {
     let _ = writeln!(out, "[field {}]", field.field);
     // A store key may hold anything, a line break included: control characters are written as Rust
-    // escapes, so that every value stays on its line and reads back as written.
+    // escapes, so that every value stays on its line and reads back as written, and so is whitespace at
+    // either end, which reading a line trims (`cart ` and `cart` are two keys).
     let mut line = |key: &str, value: &str| {
-        let value: String =
-            value.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect();
+        let last = value.chars().count().saturating_sub(1);
+        let value: String = value
+            .chars()
+            .enumerate()
+            .map(|(index, c)| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else if c.is_whitespace() && (index == 0 || index == last) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
         let _ = writeln!(out, "{key} = {value}");
     };
     match &field.place {
@@ -131,6 +147,9 @@ fn entry(out: &mut String, field: &FieldInfo) {
             }
             if let Some(domain) = spec.domain {
                 line(keys::DOMAIN, domain);
+            }
+            if spec.partitioned {
+                line(keys::PARTITIONED, "true");
             }
         }
         Place::Session { key, owner, .. } => {

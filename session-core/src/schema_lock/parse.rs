@@ -82,6 +82,8 @@ pub(super) fn parse(text: &str) -> Result<Vec<Entry>, Vec<String>> {
     let mut problems = Vec::new();
     let mut draft: Option<Draft> = None;
     let mut fields = BTreeSet::new();
+    // A byte-order mark, which some editors add, is no part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
         let line = line.trim();
@@ -143,7 +145,8 @@ mod tests {
             parse(text).unwrap_err(),
             [
                 "line 2: unknown key `plase` in `[field cart]`; the keys are place, key, owner, name, protection, \
-                 max_len, path, domain, type, shape, rename_from, migrate_from, migrate_shape",
+                 max_len, path, domain, partitioned, \
+                 type, shape, rename_from, migrate_from, migrate_shape",
                 "line 4: a second `key` in `[field cart]`",
                 "`[field cart]` (line 1): no `place`",
                 "line 8: a second entry for field `cart`",
@@ -173,6 +176,13 @@ mod tests {
         let entries = parse(&format!("# a comment\n\n{ENTRY}\n{}", ENTRY.replace("cart", "wishlist"))).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[1].get("key"), Some("wishlist"));
+    }
+
+    #[test]
+    fn a_lock_saved_with_a_byte_order_mark_or_crlf_parses_as_written() {
+        let saved = format!("\u{feff}{}", ENTRY.replace('\n', "\r\n"));
+        assert_eq!(parse(&saved), parse(ENTRY));
+        assert_eq!(compare(&saved, ENTRY).unwrap(), Default::default());
     }
 
     proptest! {

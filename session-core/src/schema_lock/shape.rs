@@ -3,7 +3,8 @@
 //! Names of structs and enums are left out where JSON does not carry them (a struct is its fields, a
 //! newtype its content), so renaming a type changes nothing, while anything that changes what JSON a
 //! value stores (a field added or renamed, a variant removed, a number widened to a string) changes the
-//! text.
+//! text. A struct's fields and an enum's variants are listed by name: JSON finds them by name, so
+//! reordering them in the code changes nothing either.
 
 use std::collections::BTreeSet;
 
@@ -111,8 +112,10 @@ fn render_container(container: &ContainerFormat, registry: &Registry, open: &mut
         }
         ContainerFormat::Struct(fields) => render_fields(fields, registry, open),
         ContainerFormat::Enum(variants) => {
+            let mut variants: Vec<&Named<VariantFormat>> = variants.values().collect();
+            variants.sort_by(|a, b| a.name.cmp(&b.name));
             let variants: Vec<String> = variants
-                .values()
+                .into_iter()
                 .map(|Named { name, value }| match value {
                     VariantFormat::Unit => name.clone(),
                     VariantFormat::NewType(inner) => format!("{name}({})", render(inner, registry, open)),
@@ -130,8 +133,10 @@ fn render_container(container: &ContainerFormat, registry: &Registry, open: &mut
 }
 
 fn render_fields(fields: &[Named<Format>], registry: &Registry, open: &mut Vec<String>) -> String {
+    let mut fields: Vec<&Named<Format>> = fields.iter().collect();
+    fields.sort_by(|a, b| a.name.cmp(&b.name));
     let fields: Vec<String> =
-        fields.iter().map(|Named { name, value }| format!("{name}: {}", render(value, registry, open))).collect();
+        fields.into_iter().map(|Named { name, value }| format!("{name}: {}", render(value, registry, open))).collect();
     format!("{{{}}}", fields.join(", "))
 }
 
@@ -181,16 +186,16 @@ mod tests {
         assert_eq!(serde_shape::<Vec<String>>(), "[str]");
         assert_eq!(serde_shape::<Option<(bool, i8)>>(), "option<(bool, i8)>");
         assert_eq!(serde_shape::<BTreeMap<String, u32>>(), "map<str, u32>");
-        assert_eq!(serde_shape::<Vec<Item>>(), "[{sku: str, qty: u32}]");
+        assert_eq!(serde_shape::<Vec<Item>>(), "[{qty: u32, sku: str}]", "fields by name, as JSON finds them");
         assert_eq!(serde_shape::<OldCart>(), serde_shape::<Vec<String>>(), "a newtype stores its content");
     }
 
     #[test]
     fn every_variant_of_nested_enums_is_traced() {
-        assert_eq!(serde_shape::<Size>(), "enum {Small | Large {grams: u16}}");
+        assert_eq!(serde_shape::<Size>(), "enum {Large {grams: u16} | Small}", "variants by name");
         assert_eq!(
             serde_shape::<Vec<Line>>(),
-            "[{item: {sku: str, qty: u32}, size: enum {Small | Large {grams: u16}}}]"
+            "[{item: {qty: u32, sku: str}, size: enum {Large {grams: u16} | Small}}]"
         );
     }
 

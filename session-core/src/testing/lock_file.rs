@@ -58,6 +58,12 @@ fn check_lock_file(path: &Path, current: &str, overwrite: bool) -> Result<Vec<St
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return Err(format!("no schema lock at {shown}: create it with {LOCK_ENV}=overwrite, and commit it"))
         }
+        Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(format!(
+                "the schema lock {shown} is not UTF-8 text, as written: regenerate it with {LOCK_ENV}=overwrite, \
+                 and check the diff before committing it"
+            ))
+        }
         Err(error) => return Err(format!("cannot read the schema lock {shown}: {error}")),
     };
     let comparison = compare(&locked, current).map_err(|error| format!("{shown}: {error}"))?;
@@ -134,6 +140,15 @@ mod tests {
         assert!(error.contains("field `cart` (store key `cart`): type changed"), "{error}");
         check_lock_file(&path, &changed, true).unwrap();
         assert_eq!(check_lock_file(&path, &changed, false), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_lock_that_is_not_utf8_is_refused_naming_the_fix() {
+        let dir = temp_dir();
+        let path = dir.path().join("schema.lock");
+        std::fs::write(&path, b"[field cart]\nplace = session\nkey = caf\xe9\n").unwrap();
+        let error = check_lock_file(&path, LOCK, false).unwrap_err();
+        assert!(error.contains("is not UTF-8 text") && error.contains("SESSION_SCHEMA_LOCK=overwrite"), "{error}");
     }
 
     #[test]
