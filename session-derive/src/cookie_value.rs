@@ -175,17 +175,9 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
             continue;
         }
         let mut encoding = names::snake_case(&variant.ident.unraw().to_string());
-        let renamed = variant.attrs.iter().any(|a| a.path().is_ident("cookie_value"));
-        if !renamed && !is_plain_cookie_word(&encoding) {
-            cx.error(
-                &variant.ident,
-                format!(
-                    "variant `{}` would be stored as `{encoding}`, which a cookie cannot hold as it is",
-                    variant.ident
-                ),
-                "give it an ASCII name in the cookie with `#[cookie_value(rename = \"...\")]`",
-            );
-        }
+        // A `rename` given, valid or reported, or an attribute that did not parse (which may have held one):
+        // either way the name the variant would have is not what to report.
+        let mut renamed = false;
         let mut seen = Vec::new();
         for attr in variant.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
             let result = attr.parse_nested_meta(|meta| {
@@ -193,6 +185,7 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
                     return Ok(());
                 }
                 if meta.path.is_ident("rename") {
+                    renamed = true;
                     let Some(lit) = string(cx, &meta)? else { return Ok(()) };
                     let value = lit.value();
                     // Separator-free and escape-free, so the variant can sit in a composite unescaped.
@@ -211,8 +204,19 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
                 }
             });
             if let Err(error) = result {
+                renamed = true;
                 cx.syn_error(error);
             }
+        }
+        if !renamed && !is_plain_cookie_word(&encoding) {
+            cx.error(
+                &variant.ident,
+                format!(
+                    "variant `{}` would be stored as `{encoding}`, which a cookie cannot hold as it is",
+                    variant.ident
+                ),
+                "give it an ASCII name in the cookie with `#[cookie_value(rename = \"...\")]`",
+            );
         }
         if encodings.contains(&encoding) {
             cx.error(

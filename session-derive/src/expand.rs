@@ -21,62 +21,9 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
     let Schema { ident, handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
     let name = ident.unraw().to_string();
+    let FieldItems { checks, infos, max_bytes } = field_items(schema, Bodies::Real, |_| true);
 
-    let mut checks = Vec::new();
-    let mut infos = Vec::new();
-    let mut max_bytes = Vec::new();
-    for (index, field) in schema.fields.iter().enumerate() {
-        let field_name = &field.name;
-        let ty = field.ty;
-        let ty_name = type_name(field.ty);
-        let stored_form = history::field_info(schema, field, &marker_ident(index));
-        if let Some(cookie) = &field.cookie {
-            let marker = marker_ident(index);
-            let spec = quote!(<#marker as #private::CookieField>::SPEC);
-            let max = format_ident!("__MAX_BYTES_{}", index);
-            checks.push(cookie_checks(schema, field, cookie, &marker, &max));
-            let allow_sensitive = option(cookie.allow_sensitive.as_ref().map(|a| a.value.as_str()));
-            infos.push(quote! {
-                #private::FieldInfo {
-                    #stored_form
-                    field: #field_name,
-                    ty: #ty_name,
-                    place: #private::Place::Cookie { spec: #spec, max_bytes: #max, allow_sensitive: #allow_sensitive },
-                }
-            });
-            max_bytes.push(max);
-        } else if let Some(session) = &field.session {
-            let key = field.store_key(session);
-            let marker = marker_ident(index);
-            let value = quote_spanned!(ty.span()=> type Value = #ty;);
-            let roles = session_roles(session);
-            let earlier = history::session_field_items(schema, session);
-            checks.push(quote! {
-                struct #marker;
-
-                impl #private::SessionField for #marker {
-                    #value
-                    const KEY: &'static str = #key;
-                    #roles
-                    #earlier
-                }
-            });
-            let (sensitive, flash, owner) = (session.sensitive, session.flash, session.owner.is_some());
-            infos.push(quote! {
-                #private::FieldInfo {
-                    #stored_form
-                    field: #field_name,
-                    ty: #ty_name,
-                    place: #private::Place::Session { key: #key, sensitive: #sensitive, flash: #flash, owner: #owner },
-                }
-            });
-        }
-    }
-
-    let budget = schema.cookie_budget;
-    let budget_span = schema.cookie_budget_span.unwrap_or_else(|| ident.span());
-    let budget_message = budget_message(schema);
-    let budget_panic = quote_spanned!(budget_span=> ::core::panic!(#budget_message));
+    let budget_check = budget_check(schema, &max_bytes);
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Real);
     let field_idents: Vec<&Ident> = schema.fields.iter().map(|field| field.ident).collect();
@@ -108,19 +55,97 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
                 let _ = __schema_is_a_declaration;
             };
 
-            const _: () = {
-                let __total: usize = #private::ID_COOKIE_RESERVE
-                    #( + #max_bytes + #private::HEADER_OVERHEAD_PER_COOKIE )*;
-                if __total > #budget {
-                    #budget_panic
-                }
-            };
+            #budget_check
 
             #[automatically_derived]
             impl #private::SessionSchema for #ident {
                 type Handle = #handle;
                 const NAME: &'static str = #name;
                 const FIELDS: &'static [#private::FieldInfo] = &[#(#infos),*];
+            }
+        };
+    }
+}
+
+/// What the derive emits for the fields: each one's marker type and `const` checks, its `FieldInfo`, and
+/// for a cookie the `const` that holds its worst-case size.
+pub(crate) struct FieldItems {
+    pub(crate) checks: Vec<TokenStream>,
+    pub(crate) infos: Vec<TokenStream>,
+    pub(crate) max_bytes: Vec<Ident>,
+}
+
+/// The items of the fields `include` picks. With `Bodies::Stub` (after errors), a session field's marker
+/// leaves out what `rename_from` and `migrate_from` add, whose mistakes are reported already.
+pub(crate) fn field_items(schema: &Schema, bodies: Bodies, include: impl Fn(&Field) -> bool) -> FieldItems {
+    let krate = &schema.krate;
+    let private = quote!(#krate::__private);
+    let mut items = FieldItems { checks: Vec::new(), infos: Vec::new(), max_bytes: Vec::new() };
+    for (index, field) in schema.fields.iter().enumerate().filter(|(_, field)| include(field)) {
+        let field_name = &field.name;
+        let ty = field.ty;
+        let ty_name = type_name(field.ty);
+        let stored_form = history::field_info(schema, field, &marker_ident(index));
+        if let Some(cookie) = &field.cookie {
+            let marker = marker_ident(index);
+            let spec = quote!(<#marker as #private::CookieField>::SPEC);
+            let max = format_ident!("__MAX_BYTES_{}", index);
+            items.checks.push(cookie_checks(schema, field, cookie, &marker, &max));
+            let allow_sensitive = option(cookie.allow_sensitive.as_ref().map(|a| a.value.as_str()));
+            items.infos.push(quote! {
+                #private::FieldInfo {
+                    #stored_form
+                    field: #field_name,
+                    ty: #ty_name,
+                    place: #private::Place::Cookie { spec: #spec, max_bytes: #max, allow_sensitive: #allow_sensitive },
+                }
+            });
+            items.max_bytes.push(max);
+        } else if let Some(session) = &field.session {
+            let key = field.store_key(session);
+            let marker = marker_ident(index);
+            let value = quote_spanned!(ty.span()=> type Value = #ty;);
+            let roles = session_roles(session);
+            let earlier = (bodies == Bodies::Real).then(|| history::session_field_items(schema, session));
+            items.checks.push(quote! {
+                struct #marker;
+
+                impl #private::SessionField for #marker {
+                    #value
+                    const KEY: &'static str = #key;
+                    #roles
+                    #earlier
+                }
+            });
+            let (sensitive, flash, owner) = (session.sensitive, session.flash, session.owner.is_some());
+            items.infos.push(quote! {
+                #private::FieldInfo {
+                    #stored_form
+                    field: #field_name,
+                    ty: #ty_name,
+                    place: #private::Place::Session { key: #key, sensitive: #sensitive, flash: #flash, owner: #owner },
+                }
+            });
+        }
+    }
+    items
+}
+
+/// The proof that the cookies whose worst-case sizes are the `const`s `max_bytes` fit the schema's
+/// `cookie_budget` together.
+pub(crate) fn budget_check(schema: &Schema, max_bytes: &[Ident]) -> TokenStream {
+    let krate = &schema.krate;
+    let private = quote!(#krate::__private);
+    let budget = schema.cookie_budget;
+    let budget_span = schema.cookie_budget_span.unwrap_or_else(|| schema.ident.span());
+    let budget_message = budget_message(schema);
+    let budget_panic = quote_spanned!(budget_span=> ::core::panic!(#budget_message));
+    quote! {
+        const _: () = {
+            let __total: usize = #private::ID_COOKIE_RESERVE
+                #( + #max_bytes + #private::HEADER_OVERHEAD_PER_COOKIE )*;
+            if __total > #budget {
+                #budget_panic
             }
         };
     }

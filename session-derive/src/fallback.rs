@@ -1,14 +1,16 @@
 //! After errors: the errors themselves, plus a stub of everything the derive would have generated, so the
-//! user's handlers and schemas still type-check and only the real mistakes are reported.
+//! user's handlers and schemas still type-check and only the real mistakes are reported, with the checks
+//! that need the fields' types, so that those mistakes are reported in the same build.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{ext::IdentExt, DeriveInput};
 
 use crate::{
-    attr::Schema,
+    attr::{Field, Schema, MAX_COOKIE_BYTES},
     ctxt::to_compile_errors,
-    expand::{handle_impls, handle_struct, Bodies},
+    expand::{budget_check, field_items, handle_impls, handle_struct, Bodies},
+    valid::{secret_type, unbounded_type},
 };
 
 pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Error>) -> TokenStream {
@@ -22,6 +24,15 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
     let name = ident.unraw().to_string();
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Stub);
+    // A generic schema is an error of its own, and its fields' types may name its parameters.
+    let checked = if input.generics.params.is_empty() {
+        let items = field_items(schema, Bodies::Stub, types_can_be_checked);
+        let budget_check = budget_check(schema, &items.max_bytes);
+        let checks = items.checks;
+        quote!(#(#checks)* #budget_check)
+    } else {
+        TokenStream::new()
+    };
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #errors
@@ -31,6 +42,7 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
         #[doc(hidden)]
         #[allow(deprecated)]
         const _: () = {
+            #checked
             #handle_impls
         };
 
@@ -40,6 +52,23 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
             const NAME: &'static str = #name;
             const FIELDS: &'static [#private::FieldInfo] = &[];
         }
+    }
+}
+
+/// Whether the checks on `field`'s type can run beside its errors without repeating them: a field routed
+/// to one place, and for a cookie, one whose keys all parsed (a misspelt one could be `max_len`), whose
+/// type is no `Secret` and whose size is not in question already (all three reported).
+fn types_can_be_checked(field: &Field) -> bool {
+    match (&field.cookie, &field.session) {
+        (Some(cookie), None) => {
+            let size_reported = match &cookie.max_len {
+                Some(max_len) => max_len.value == 0 || max_len.value > MAX_COOKIE_BYTES,
+                None => unbounded_type(field.ty).is_some(),
+            };
+            !cookie.incomplete && secret_type(field.ty).is_none() && !size_reported
+        }
+        (None, Some(_)) => true,
+        _ => false,
     }
 }
 

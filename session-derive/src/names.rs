@@ -32,16 +32,26 @@ const SENSITIVE_WORDS: &[&str] = &[
     "creditcard",
     "cardnumber",
     "privatekey",
+    "secretkey",
     "sessionid",
     "sid",
 ];
 
 /// Pairs of adjacent words that do the same (`api_key`, `apiKey`, `api-key`).
-const SENSITIVE_PAIRS: &[(&str, &str)] =
-    &[("api", "key"), ("credit", "card"), ("card", "number"), ("private", "key"), ("session", "id"), ("access", "key")];
+const SENSITIVE_PAIRS: &[(&str, &str)] = &[
+    ("api", "key"),
+    ("credit", "card"),
+    ("card", "number"),
+    ("private", "key"),
+    ("secret", "key"),
+    ("session", "id"),
+    ("access", "key"),
+    ("pass", "word"),
+];
 
-/// Endings that mark a word run together from others (`accesstoken`, `clientsecret`, `newpassword`).
-const SENSITIVE_ENDINGS: &[&str] = &["token", "password", "passwd", "secret", "credential"];
+/// Endings that mark a word run together from others (`accesstoken`, `clientsecret`, `newpassword`), the
+/// session cookies of other frameworks among them (`JSESSIONID`, `PHPSESSID`).
+const SENSITIVE_ENDINGS: &[&str] = &["token", "password", "passwd", "secret", "credential", "sessionid", "sessid"];
 
 /// Words that start like `auth` but are not about authentication.
 const AUTH_LOOKALIKES: &[&str] = &["author", "authors", "authored", "authoring", "authorship"];
@@ -162,30 +172,44 @@ pub(crate) fn part_of_type_name(part_of: fn(&str) -> Option<String>, name: &str)
     part_of(name).filter(|part| !forms(part).iter().any(|form| TOO_COMMON_IN_TYPE_NAMES.contains(form)))
 }
 
-/// Lowercase words of a name split at `_`, `-`, `.` and camelCase boundaries.
+/// Lowercase words of a name, for the checks: split at `_`, `-`, `.`, camelCase boundaries and where an
+/// acronym meets the next word (`OTPCode`, `JWTClaims`), but not before a plural `s` (`UserIDs`).
 fn words(name: &str) -> Vec<String> {
+    split(name, true)
+}
+
+/// `snake_case` of a Rust identifier (`HighContrast` → `high_contrast`). Acronyms stay whole
+/// (`HTTPMode` → `httpmode`): this names a variant in the cookies browsers already hold.
+pub(crate) fn snake_case(ident: &str) -> String {
+    split(ident, false).join("_")
+}
+
+/// Lowercase words of `name` split at `_`, `-`, `.` and camelCase boundaries, and at the end of an acronym
+/// if `acronyms`.
+fn split(name: &str, acronyms: bool) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
     let mut words = Vec::new();
     let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
+    let (mut previous_lower, mut previous_upper) = (false, false);
+    for (index, &c) in chars.iter().enumerate() {
         if !c.is_alphanumeric() {
             words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
-            previous_lower = false;
+            (previous_lower, previous_upper) = (false, false);
             continue;
         }
-        if c.is_uppercase() && previous_lower {
+        // `OTPCode`: the `C` starts a word; `UserIDs`: the `s` is the acronym's plural.
+        let next = |offset: usize| chars.get(index + offset).copied();
+        let plural = next(1) == Some('s') && !next(2).is_some_and(char::is_lowercase);
+        let acronym_ends = acronyms && previous_upper && next(1).is_some_and(char::is_lowercase) && !plural;
+        if c.is_uppercase() && (previous_lower || acronym_ends) {
             words.push(std::mem::take(&mut current));
         }
         previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        previous_upper = c.is_uppercase();
         current.extend(c.to_lowercase());
     }
     words.extend((!current.is_empty()).then_some(current));
     words
-}
-
-/// `snake_case` of a Rust identifier (`HighContrast` → `high_contrast`).
-pub(crate) fn snake_case(ident: &str) -> String {
-    words(ident).join("_")
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo; else the
@@ -250,6 +274,14 @@ mod tests {
             "accesstoken",
             "refreshtoken",
             "clientSecret2",
+            "OTPCode",
+            "JWTClaims",
+            "SSNLast4",
+            "JSESSIONID",
+            "PHPSESSID",
+            "passWord",
+            "secretkey",
+            "secret_key",
         ] {
             assert!(sensitive_part(name).is_some(), "{name}");
         }
@@ -295,6 +327,9 @@ mod tests {
             ("__Host-role", "role"),
             ("role2", "role2"),
             ("user_ids", "user_ids"),
+            ("UserIDs", "user_ids"),
+            ("RBACRole", "role"),
+            ("ACLEntry", "acl"),
         ] {
             assert_eq!(authorization_part(name).as_deref(), Some(part), "{name}");
         }
@@ -351,5 +386,14 @@ mod tests {
     fn snake_case_of_variants() {
         assert_eq!(snake_case("HighContrast"), "high_contrast");
         assert_eq!(snake_case("Dark"), "dark");
+        assert_eq!(snake_case("HTTPMode"), "httpmode", "as cookies already hold it");
+    }
+
+    #[test]
+    fn acronyms_end_where_the_next_word_starts() {
+        assert_eq!(words("OTPCode"), ["otp", "code"]);
+        assert_eq!(words("UserIDs"), ["user", "ids"]);
+        assert_eq!(words("URLsSeen"), ["urls", "seen"]);
+        assert_eq!(words("HTTPMode"), ["http", "mode"]);
     }
 }

@@ -14,9 +14,9 @@ use crate::{
     names,
 };
 
-/// Cookie value types whose length has no bound, by their last path segment, and what `max_len` counts
-/// for them. (Other collections are no `CookieValue` at all, which the trait bound reports.)
-const UNBOUNDED_TYPES: &[(&str, &str)] = &[("String", "bytes"), ("Vec", "elements")];
+/// Cookie value types whose length has no bound, by their module in `std` and name, and what `max_len`
+/// counts for them. (Other collections are no `CookieValue` at all, which the trait bound reports.)
+const UNBOUNDED_TYPES: &[(&str, &str, &str)] = &[("string", "String", "bytes"), ("vec", "Vec", "elements")];
 
 /// The names the layer gives the session id cookie unless told otherwise (`SessionLayer::with_cookie_name`
 /// checks a chosen one at run time): on Secure cookies with and without a domain or path, and on plain HTTP.
@@ -247,40 +247,47 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
     }
     if cookie.allow_sensitive.is_none() && !cookie.incomplete {
         // The cookie name is what leaks; the field name says what the value is, and so does its type's
-        // (`remember: AuthToken`). A `Secret` is refused above already.
+        // (`remember: AuthToken`). A `Secret` is refused above already. Every finding is reported, so that
+        // the reason an `allow_sensitive` gives answers all of them.
         let types = if secret_type(field.ty).is_some() { Vec::new() } else { type_names(field.ty) };
+        // Each finding: where it is (0 the cookie name, 1 the field name, then the types), the part that
+        // looks sensitive, its span, and the type.
         let found = |part_of: fn(&str) -> Option<String>| {
-            part_of(name)
-                .map(|part| (part, name_span, None))
-                .or_else(|| part_of(&field.name).map(|part| (part, field.ident.span(), None)))
-                .or_else(|| {
-                    types.iter().find_map(|ty| {
-                        names::part_of_type_name(part_of, &ty.unraw().to_string())
-                            .map(|part| (part, ty.span(), Some(ty)))
-                    })
-                })
+            let mut found = Vec::new();
+            found.extend(part_of(name).map(|part| (0, part, name_span, None)));
+            if field.name != name {
+                found.extend(part_of(&field.name).map(|part| (1, part, field.ident.span(), None)));
+            }
+            for (index, ty) in types.iter().enumerate() {
+                let part = names::part_of_type_name(part_of, &ty.unraw().to_string());
+                found.extend(part.map(|part| (2 + index, part, ty.span(), Some(*ty))));
+            }
+            found
         };
-        if let Some((part, span, ty)) = found(names::sensitive_part) {
+        let sensitive = found(names::sensitive_part);
+        for (_, part, span, ty) in &sensitive {
             let message = match ty {
                 Some(ty) => format!("cookie `{name}` holds `{ty}`, which looks like sensitive data (`{part}`)"),
                 None => format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
             };
             cx.error_at(
-                span,
+                *span,
                 message,
                 "keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = \"...\")]`",
             );
-        } else if let Some((part, span, ty)) =
-            found(names::authorization_part).filter(|_| cookie.protection() == Protection::Plain)
-        {
-            // Signed and private cookies are tamper-evident, so only a plain one lets the user raise their
-            // own privileges or become someone else.
+        }
+        // Signed and private cookies are tamper-evident, so only a plain one lets the user raise their own
+        // privileges or become someone else. A name or type reported as sensitive already is not again.
+        let authorization =
+            if cookie.protection() == Protection::Plain { found(names::authorization_part) } else { Vec::new() };
+        let reported = |place: &usize| sensitive.iter().any(|(other, ..)| other == place);
+        for (_, part, span, ty) in authorization.iter().filter(|(place, ..)| !reported(place)) {
             let message = match ty {
                 Some(ty) => format!("plain cookie `{name}` holds `{ty}`, which looks like authorization or identity data (`{part}`) that the user can change"),
                 None => format!("plain cookie `{name}` looks like it holds authorization or identity data (`{part}`), which the user can change"),
             };
             cx.error_at(
-                span,
+                *span,
                 message,
                 "remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
             );
@@ -386,7 +393,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
 }
 
 /// The `Secret<..>` in `ty`, if it is one (or an `Option` of one).
-fn secret_type(ty: &Type) -> Option<&Type> {
+pub(crate) fn secret_type(ty: &Type) -> Option<&Type> {
     let segment = last_segment(ty)?;
     if segment.ident == "Secret" {
         return Some(ty);
@@ -396,18 +403,41 @@ fn secret_type(ty: &Type) -> Option<&Type> {
 
 /// The unbounded collection in `ty` (looking through `Option`), and what its `max_len` counts. Not through
 /// `Box` or `&`: neither is a `CookieValue`, so `max_len` would not help, and the trait bound says so.
-fn unbounded_type(ty: &Type) -> Option<(&Type, &'static str)> {
-    let segment = last_segment(ty)?;
-    if segment.ident == "Option" {
+/// Only the standard types are known by name (a type of the user's may be called `String` too); any
+/// other unbounded type is caught by the `const` check on its `CookieValue::BOUND`.
+pub(crate) fn unbounded_type(ty: &Type) -> Option<(&Type, &'static str)> {
+    if let Some(segment) = std_type(ty, "option", "Option") {
         return first_type_argument(segment).and_then(unbounded_type);
     }
-    UNBOUNDED_TYPES.iter().find(|(name, _)| segment.ident == name).map(|(_, counts)| (ty, *counts))
+    UNBOUNDED_TYPES
+        .iter()
+        .find(|(module, name, _)| std_type(ty, module, name).is_some())
+        .map(|(.., counts)| (ty, *counts))
 }
 
 /// The element type of `ty`, a `Vec`, when it is itself of unbounded length (`Vec<String>`).
 fn growing_element(ty: &Type) -> Option<&Type> {
-    let segment = last_segment(ty).filter(|segment| segment.ident == "Vec")?;
+    let segment = std_type(ty, "vec", "Vec")?;
     first_type_argument(segment).filter(|element| unbounded_type(element).is_some())
+}
+
+/// The last segment of `ty` if it names the standard type `name` from `module`, as the prelude does
+/// (`String`) or in full (`std::string::String`, `alloc::string::String`).
+fn std_type<'a>(ty: &'a Type, module: &str, name: &str) -> Option<&'a syn::PathSegment> {
+    let path = match ty {
+        Type::Path(path) if path.qself.is_none() => &path.path,
+        Type::Group(group) => return std_type(&group.elem, module, name),
+        _ => return None,
+    };
+    let idents: Vec<String> = path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+    let standard = match idents.as_slice() {
+        [only] => only == name,
+        [root, in_module, last] => {
+            ["std", "alloc", "core"].contains(&root.as_str()) && in_module == module && last == name
+        }
+        _ => false,
+    };
+    standard.then(|| path.segments.last()).flatten()
 }
 
 fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {

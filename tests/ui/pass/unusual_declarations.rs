@@ -1,7 +1,7 @@
 //! Declarations the derives must take without a warning in a `deny(warnings)` crate: a schema and a field
 //! being phased out with `#[deprecated]`, a field whose name starts with `_`, fields named like values in
-//! scope, a `CookieValue` declared where the prelude is not, and lints allowed on a schema, which hold for
-//! the handle made from it.
+//! scope, a `CookieValue` declared where the prelude is not, a type of the app's own named `String`, and
+//! lints allowed on a schema, which hold for the handle made from it.
 #![deny(warnings, missing_docs, unreachable_pub)]
 
 use session_core::SessionSchema;
@@ -51,6 +51,21 @@ pub struct Visitor {
     pub layout: prefs::Layout,
 }
 
+/// A code of fixed length, named as the standard type is.
+pub mod bounded {
+    /// Eight bytes.
+    #[derive(Clone, Copy, Debug, PartialEq, session_core::CookieValue)]
+    pub struct String(pub [u8; 8]);
+}
+
+/// A schema whose cookie holds the app's own `String`: no `max_len`, since its length is fixed.
+#[derive(SessionSchema)]
+pub struct Coded {
+    /// The code.
+    #[cookie]
+    pub code: bounded::String,
+}
+
 /// A schema on its way out.
 #[deprecated = "use `Visitor`"]
 #[derive(SessionSchema)]
@@ -97,8 +112,8 @@ pub async fn handler(s: VisitorSession, old: OldVisitorSession, odd: named_like_
     let _ = (old.cart().await, odd.None().await, odd.Some());
 }
 
-async fn allowed_handler(s: allowed::visitor_stateSession) {
-    let _ = (s.visits().await, s.set_lastSeen(1).await);
+async fn allowed_handler(s: allowed::visitor_stateSession, coded: CodedSession) {
+    let _ = (s.visits().await, s.set_lastSeen(1).await, coded.code());
 }
 
 fn main() {
