@@ -28,6 +28,8 @@ pub trait CookieField {
     };
     /// The field's [`CookieValue::NOT_FOR_PLAIN_COOKIES`].
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = <Self::Value as CookieValue>::NOT_FOR_PLAIN_COOKIES;
+    /// The field's [`CookieValue::NOT_FOR_COOKIES`].
+    const NOT_FOR_COOKIES: Option<&'static str> = <Self::Value as CookieValue>::NOT_FOR_COOKIES;
 }
 
 /// A `#[session]` field, as a marker type the derive generates per field.
@@ -105,6 +107,8 @@ pub trait CookiePart {
     const BOUND: Bound = <Self::Value as CookieValue>::BOUND.embedded(<Self::Value as CookieValue>::SEPARATOR_FREE);
     /// The field's [`CookieValue::NOT_FOR_PLAIN_COOKIES`].
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = <Self::Value as CookieValue>::NOT_FOR_PLAIN_COOKIES;
+    /// The field's [`CookieValue::NOT_FOR_COOKIES`].
+    const NOT_FOR_COOKIES: Option<&'static str> = <Self::Value as CookieValue>::NOT_FOR_COOKIES;
 
     /// The field's [`CookieValue::shape`].
     fn shape() -> String {

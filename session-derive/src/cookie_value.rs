@@ -157,6 +157,30 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Fi
     ))
 }
 
+/// Why a value of the type `ident` must not leave the server, and why a user must not change it, by the
+/// type's own name (`AuthToken`, `Role`): the schema derive reads the names of the types in a field's type
+/// as written, and these carry the type's own name to it when the field names it otherwise (a type alias,
+/// `use ... as`).
+fn own_name_reasons(ident: &syn::Ident) -> (Option<String>, Option<String>) {
+    let name = ident.unraw().to_string();
+    let sensitive = names::part_of_type_name(names::sensitive_part, &name).map(|part| {
+        format!(
+            "this cookie holds `{name}` (under another name here), which looks like sensitive data \
+             (`{part}`)\n\nhelp: keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say \
+             why with `#[cookie(allow_sensitive = \"...\")]`"
+        )
+    });
+    let authorization = names::part_of_type_name(names::authorization_part, &name).map(|part| {
+        format!(
+            "a `plain` cookie would let the user change `{name}` (under another name here), which looks like \
+             authorization or identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) \
+             is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say \
+             why with `#[cookie(allow_sensitive = \"...\")]`"
+        )
+    });
+    (sensitive, authorization)
+}
+
 fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::DataEnum) -> TokenStream {
     let ident = &input.ident;
     let private = quote!(#krate::__private);
@@ -236,6 +260,8 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
     // they hold.
     let quoted: Vec<String> = encodings.iter().map(|encoding| format!("\"{encoding}\"")).collect();
     let shape = format!("enum {{{}}}", quoted.join(" | "));
+    let (not_for_cookies, not_for_plain) = own_name_reasons(ident);
+    let (not_for_cookies, not_for_plain) = (option(not_for_cookies), option(not_for_plain));
     // A unit enum may still have parameters (`const N: usize`) that its variants do not use.
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     quote! {
@@ -245,6 +271,8 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
             impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
                 const BOUND: #private::Bound = #private::Bound::Fixed(#longest);
                 const SEPARATOR_FREE: bool = true;
+                const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static str> = #not_for_plain;
+                const NOT_FOR_COOKIES: ::core::option::Option<&'static str> = #not_for_cookies;
 
                 fn shape() -> #private::String {
                     <#private::String as ::core::convert::From<&str>>::from(#shape)
@@ -270,10 +298,13 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
 fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Fields) -> TokenStream {
     let ident = &input.ident;
     let private = quote!(#krate::__private);
-    // Why a user must not change the value: a field of its own, else one of a field's type.
-    let own: Vec<String> =
+    // Why a user must not change the value: its own name, a field of its own, else one of a field's type;
+    // and why it must not leave the server: its own name, else one of a field's type.
+    let (own_sensitive, own_authorization) = own_name_reasons(ident);
+    let fields_own: Vec<String> =
         fields.iter().enumerate().filter_map(|(index, field)| check_field_name(cx, ident, index, field)).collect();
-    let mut reasons = vec![option(own.into_iter().next())];
+    let mut reasons = vec![option(own_authorization.or(fields_own.into_iter().next()))];
+    let mut sensitive_reasons = vec![option(own_sensitive)];
     let members: Vec<syn::Member> = fields
         .iter()
         .enumerate()
@@ -308,6 +339,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
         if generics.iter().any(|param| mentions(ty, param)) {
             where_clause.predicates.push(syn::parse_quote!(#ty: #private::CookieValue));
             reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_PLAIN_COOKIES));
+            sensitive_reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_COOKIES));
             bounds.push(
                 quote!(<#ty as #private::CookieValue>::BOUND.embedded(<#ty as #private::CookieValue>::SEPARATOR_FREE)),
             );
@@ -326,6 +358,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             });
             bounds.push(quote!(<#marker as #private::CookiePart>::BOUND));
             reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_PLAIN_COOKIES));
+            sensitive_reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_COOKIES));
             encoders.push(quote!(#private::encode_field::<#marker>));
             decoders.push(quote!(#private::decode_field::<#marker>));
             shapes.push(quote!(<#marker as #private::CookiePart>::shape()));
@@ -369,6 +402,8 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
                 const BOUND: #private::Bound = #private::Bound::join(&[#(#bounds),*]);
                 const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static str> =
                     #private::first_reason(&[#(#reasons),*]);
+                const NOT_FOR_COOKIES: ::core::option::Option<&'static str> =
+                    #private::first_reason(&[#(#sensitive_reasons),*]);
 
                 // Its fields joined like a tuple's, each after its name: the encoding is positional, so
                 // fields of one type that swap places swap values, and the schema lock must see it.

@@ -547,8 +547,20 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
          a browser keeps\n\nhelp: add `max_len = N` to `#[cookie(...)]`, or keep the field on the server with \
          `#[session]`"
     );
-    // A value with a field named like authorization data (`#[derive(CookieValue)]` says which) must not be
-    // changeable by the user; the field's own name was checked in `valid.rs`.
+    // A value whose type is named like a secret, under whatever name the field gives it (a type alias),
+    // must not leave the server; the names as written were checked in `valid.rs`.
+    let sensitive_check = cookie.allow_sensitive.is_none().then(|| {
+        let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", __reason));
+        quote! {
+            const _: () = if let ::core::option::Option::Some(__reason) =
+                <#marker as #private::CookieField>::NOT_FOR_COOKIES
+            {
+                #panic
+            };
+        }
+    });
+    // A value named like authorization data, or with a field so named (`#[derive(CookieValue)]` says
+    // which), must not be changeable by the user; the names as written were checked in `valid.rs`.
     let plain_check = (cookie.protection() == Protection::Plain && cookie.allow_sensitive.is_none()).then(|| {
         let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", __reason));
         quote! {
@@ -623,6 +635,7 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
             ::core::option::Option::None => #panic_cannot_bound,
         };
 
+        #sensitive_check
         #plain_check
         #fixed_check
     }

@@ -10,7 +10,7 @@ use crate::{
     attr::{Field, Schema, MAX_COOKIE_BYTES},
     ctxt::to_compile_errors,
     expand::{budget_check, field_items, handle_impls, handle_struct, Bodies},
-    valid::{secret_type, unbounded_type},
+    valid::{name_findings, secret_type, unbounded_type},
 };
 
 pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Error>) -> TokenStream {
@@ -57,7 +57,8 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
 
 /// Whether the checks on `field`'s type can run beside its errors without repeating them: a field routed
 /// to one place, and for a cookie, one whose keys all parsed (a misspelt one could be `max_len`), whose
-/// type is no `Secret` and whose size is not in question already (all three reported).
+/// type is no `Secret`, not named like sensitive data, and whose size is not in question already (all
+/// reported).
 fn types_can_be_checked(field: &Field) -> bool {
     match (&field.cookie, &field.session) {
         (Some(cookie), None) => {
@@ -65,7 +66,10 @@ fn types_can_be_checked(field: &Field) -> bool {
                 Some(max_len) => max_len.value == 0 || max_len.value > MAX_COOKIE_BYTES,
                 None => unbounded_type(field.ty).is_some(),
             };
-            !cookie.incomplete && secret_type(field.ty).is_none() && !size_reported
+            let name_span = cookie.name.as_ref().map_or(field.ident.span(), |name| name.span);
+            let findings = name_findings(field, &field.cookie_name(cookie), name_span);
+            let type_named = findings.sensitive.iter().chain(&findings.authorization).any(|found| found.ty.is_some());
+            !cookie.incomplete && secret_type(field.ty).is_none() && !size_reported && !type_named
         }
         (None, Some(_)) => true,
         _ => false,

@@ -245,53 +245,28 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             "route it to the server with `#[session(sensitive)]`",
         );
     }
-    if cookie.allow_sensitive.is_none() && !cookie.incomplete {
-        // The cookie name is what leaks; the field name says what the value is, and so does its type's
-        // (`remember: AuthToken`). A `Secret` is refused above already. Every finding is reported, so that
-        // the reason an `allow_sensitive` gives answers all of them.
-        let types = if secret_type(field.ty).is_some() { Vec::new() } else { type_names(field.ty) };
-        // Each finding: where it is (0 the cookie name, 1 the field name, then the types), the part that
-        // looks sensitive, its span, and the type.
-        let found = |part_of: fn(&str) -> Option<String>| {
-            let mut found = Vec::new();
-            found.extend(part_of(name).map(|part| (0, part, name_span, None)));
-            if field.name != name {
-                found.extend(part_of(&field.name).map(|part| (1, part, field.ident.span(), None)));
-            }
-            for (index, ty) in types.iter().enumerate() {
-                let part = names::part_of_type_name(part_of, &ty.unraw().to_string());
-                found.extend(part.map(|part| (2 + index, part, ty.span(), Some(*ty))));
-            }
-            found
+    let findings = name_findings(field, name, name_span);
+    for NameFinding { part, span, ty, .. } in &findings.sensitive {
+        let message = match ty {
+            Some(ty) => format!("cookie `{name}` holds `{ty}`, which looks like sensitive data (`{part}`)"),
+            None => format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
         };
-        let sensitive = found(names::sensitive_part);
-        for (_, part, span, ty) in &sensitive {
-            let message = match ty {
-                Some(ty) => format!("cookie `{name}` holds `{ty}`, which looks like sensitive data (`{part}`)"),
-                None => format!("cookie `{name}` looks like it holds sensitive data (`{part}`)"),
-            };
-            cx.error_at(
-                *span,
-                message,
-                "keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = \"...\")]`",
-            );
-        }
-        // Signed and private cookies are tamper-evident, so only a plain one lets the user raise their own
-        // privileges or become someone else. A name or type reported as sensitive already is not again.
-        let authorization =
-            if cookie.protection() == Protection::Plain { found(names::authorization_part) } else { Vec::new() };
-        let reported = |place: &usize| sensitive.iter().any(|(other, ..)| other == place);
-        for (_, part, span, ty) in authorization.iter().filter(|(place, ..)| !reported(place)) {
-            let message = match ty {
-                Some(ty) => format!("plain cookie `{name}` holds `{ty}`, which looks like authorization or identity data (`{part}`) that the user can change"),
-                None => format!("plain cookie `{name}` looks like it holds authorization or identity data (`{part}`), which the user can change"),
-            };
-            cx.error_at(
-                *span,
-                message,
-                "remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
-            );
-        }
+        cx.error_at(
+            *span,
+            message,
+            "keep it on the server with `#[session(sensitive)]`; if it is truly harmless, say why with `#[cookie(allow_sensitive = \"...\")]`",
+        );
+    }
+    for NameFinding { part, span, ty, .. } in &findings.authorization {
+        let message = match ty {
+            Some(ty) => format!("plain cookie `{name}` holds `{ty}`, which looks like authorization or identity data (`{part}`) that the user can change"),
+            None => format!("plain cookie `{name}` looks like it holds authorization or identity data (`{part}`), which the user can change"),
+        };
+        cx.error_at(
+            *span,
+            message,
+            "remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
+        );
     }
 
     if cookie.protections.len() > 1 {
@@ -390,6 +365,57 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             }
         }
     }
+}
+
+/// A name of a cookie field that looks sensitive, or (in a plain cookie) like authorization data.
+pub(crate) struct NameFinding<'a> {
+    /// Where it is: 0 the cookie name, 1 the field name, then the types in the field's type.
+    place: usize,
+    part: String,
+    span: Span,
+    /// The type so named, if it is a type's name.
+    pub(crate) ty: Option<&'a Ident>,
+}
+
+/// The names of a cookie field that [`check_cookie`] reports.
+pub(crate) struct NameFindings<'a> {
+    pub(crate) sensitive: Vec<NameFinding<'a>>,
+    /// In a plain cookie only, and none where a sensitive one is.
+    pub(crate) authorization: Vec<NameFinding<'a>>,
+}
+
+/// Every name of the cookie field that looks sensitive, unless `allow_sensitive` says why it is harmless:
+/// the cookie name is what leaks; the field name says what the value is, and so does its type's
+/// (`remember: AuthToken`). All are reported, so that the reason an `allow_sensitive` gives answers all of
+/// them. A `Secret` is refused on its own, and a cookie whose keys did not all parse is judged once they do.
+pub(crate) fn name_findings<'a>(field: &Field<'a>, name: &str, name_span: Span) -> NameFindings<'a> {
+    let mut findings = NameFindings { sensitive: Vec::new(), authorization: Vec::new() };
+    let Some(cookie) = field.cookie.as_ref().filter(|c| c.allow_sensitive.is_none() && !c.incomplete) else {
+        return findings;
+    };
+    let types = if secret_type(field.ty).is_some() { Vec::new() } else { type_names(field.ty) };
+    let found = |part_of: fn(&str) -> Option<String>| {
+        let mut found = Vec::new();
+        found.extend(part_of(name).map(|part| NameFinding { place: 0, part, span: name_span, ty: None }));
+        if field.name != name {
+            let span = field.ident.span();
+            found.extend(part_of(&field.name).map(|part| NameFinding { place: 1, part, span, ty: None }));
+        }
+        for (index, ty) in types.iter().enumerate() {
+            let part = names::part_of_type_name(part_of, &ty.unraw().to_string());
+            found.extend(part.map(|part| NameFinding { place: 2 + index, part, span: ty.span(), ty: Some(*ty) }));
+        }
+        found
+    };
+    findings.sensitive = found(names::sensitive_part);
+    // Signed and private cookies are tamper-evident, so only a plain one lets the user raise their own
+    // privileges or become someone else.
+    if cookie.protection() == Protection::Plain {
+        let reported = |place: usize| findings.sensitive.iter().any(|other| other.place == place);
+        findings.authorization =
+            found(names::authorization_part).into_iter().filter(|finding| !reported(finding.place)).collect();
+    }
+    findings
 }
 
 /// The `Secret<..>` in `ty`, if it is one (or an `Option` of one).

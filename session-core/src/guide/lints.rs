@@ -219,7 +219,11 @@
 //! (`Option<AuthToken>` is checked as `Option` and `AuthToken`; the module in `auth::Theme` is not). Each
 //! one that matches is reported, so that an `allow_sensitive` answers them all. In type names, `pin`, `sid`,
 //! `group`, `scope` and `staff` do not count: they are too common there (`std::pin::Pin`, a `MapPin`, a
-//! `TabGroup`). Signing or encrypting the cookie does not help: the value still leaves the server.
+//! `TabGroup`). A type that derives `CookieValue` carries its own name to the check
+//! ([`CookieValue::NOT_FOR_COOKIES`](crate::CookieValue::NOT_FOR_COOKIES)), so it is refused under another
+//! name too, a type alias or `use auth::AuthToken as Remember`, in an error the compiler reports as a failed
+//! `const` evaluation (the compile-fail case `sensitive_type_under_another_name`). Signing or encrypting the
+//! cookie does not help: the value still leaves the server.
 //!
 //! `tests/ui/fail/sensitive_name_password.rs`:
 //!

@@ -130,6 +130,7 @@ impl<T: CookieValue> CookieValue for Option<T> {
     };
     const SEPARATOR_FREE: bool = T::SEPARATOR_FREE;
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
+    const NOT_FOR_COOKIES: Option<&'static str> = T::NOT_FOR_COOKIES;
 
     fn shape() -> String {
         format!("option<{}>", T::shape())
@@ -205,6 +206,7 @@ impl<T: CookieValue> CookieValue for Vec<T> {
     };
     const SEPARATOR_FREE: bool = false;
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
+    const NOT_FOR_COOKIES: Option<&'static str> = T::NOT_FOR_COOKIES;
 
     fn shape() -> String {
         format!("[{}]", T::shape())
@@ -235,6 +237,7 @@ impl<T: CookieValue, const N: usize> CookieValue for [T; N] {
         Bound::Growing { .. } => UNBOUNDED,
     };
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = T::NOT_FOR_PLAIN_COOKIES;
+    const NOT_FOR_COOKIES: Option<&'static str> = T::NOT_FOR_COOKIES;
 
     fn shape() -> String {
         format!("[{}; {N}]", T::shape())
@@ -264,6 +267,7 @@ macro_rules! tuples {
             const BOUND: Bound = Bound::join(&[$($name::BOUND.embedded($name::SEPARATOR_FREE)),+]);
             const NOT_FOR_PLAIN_COOKIES: Option<&'static str> =
                 first_reason(&[$($name::NOT_FOR_PLAIN_COOKIES),+]);
+            const NOT_FOR_COOKIES: Option<&'static str> = first_reason(&[$($name::NOT_FOR_COOKIES),+]);
 
             fn shape() -> String {
                 format!("({})", [$($name::shape()),+].join(", "))

@@ -170,18 +170,26 @@ pub trait CookieValue: Sized {
     }
 
     /// Why a user must not be able to change this value, if they must not: `#[derive(CookieValue)]` sets it
-    /// for a struct with a field named or typed like authorization or identity data (`is_admin`, `user_id`,
-    /// `level: Role`), and `Option`, `Vec`, arrays and tuples pass on their elements'.
-    /// `#[derive(SessionSchema)]` refuses such a value in a `plain` cookie, with this as the message. `None`
-    /// for hand-written impls.
+    /// for a type named like authorization or identity data (`Role`, `UserId`), or a struct with a field so
+    /// named or typed (`is_admin`, `user_id`, `level: Role`), and `Option`, `Vec`, arrays and tuples pass on
+    /// their elements'. `#[derive(SessionSchema)]` refuses such a value in a `plain` cookie, with this as
+    /// the message, whatever name the field's type gives it (a type alias, `use ... as`). `None` for
+    /// hand-written impls.
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = None;
+
+    /// Why this value must not leave the server at all, if it must not: `#[derive(CookieValue)]` sets it
+    /// for a type named like a secret (`AuthToken`, `OtpCode`), and `Option`, `Vec`, arrays, tuples and
+    /// derived structs pass on their parts'. `#[derive(SessionSchema)]` refuses such a value in any cookie
+    /// without `allow_sensitive`, with this as the message, whatever name the field's type gives it. `None`
+    /// for hand-written impls.
+    const NOT_FOR_COOKIES: Option<&'static str> = None;
 }
 
 /// How the default [`CookieValue::shape`] begins, so that the schema lock can say what it means.
 pub(crate) const HAND_WRITTEN: &str = "hand-written ";
 
-/// The first of `reasons` that is given: a composite's [`CookieValue::NOT_FOR_PLAIN_COOKIES`], from its
-/// parts'.
+/// The first of `reasons` that is given: a composite's [`CookieValue::NOT_FOR_PLAIN_COOKIES`] or
+/// [`CookieValue::NOT_FOR_COOKIES`], from its own and its parts'.
 pub const fn first_reason(reasons: &[Option<&'static str>]) -> Option<&'static str> {
     let mut index = 0;
     while index < reasons.len() {
