@@ -52,6 +52,40 @@ async fn login_shows_the_user_and_a_welcome_once() {
     assert!(!again.contains(NOTICE), "the flash notice is shown once: {again}");
 }
 
+/// A form posted from the shop's page, or from another site's, as the browser reports it.
+fn login_form_from(user: &str, header: &str, value: &str) -> http::Request<String> {
+    http::Request::post("/login")
+        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(http::header::HOST, "shop.test")
+        .header(header, value)
+        .body(format!("user={user}"))
+        .unwrap()
+}
+
+/// A page of another site that posts a form here (login CSRF) is refused before the session layer: the
+/// visitor keeps their id cookie, their cart and who they are signed in as.
+#[tokio::test]
+async fn forms_posted_from_another_site_are_refused_and_change_nothing() {
+    let mut browser = Browser::new(app());
+    submit(&mut browser, "/login", "user=alice", "/").await;
+    submit(&mut browser, "/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
+    let id = browser.cookies[SESSION_COOKIE].to_owned();
+
+    for (header, value) in [("sec-fetch-site", "cross-site"), ("origin", "http://elsewhere.test")] {
+        let reply = browser.send(login_form_from("mallory", header, value)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{header}: {value}");
+        assert_eq!(reply.set_cookie(SESSION_COOKIE), None, "no session is started or ended");
+    }
+    assert_eq!(browser.cookies[SESSION_COOKIE], id);
+    let page = home(&mut browser).await;
+    assert!(page.contains("Signed in as <strong>alice</strong>") && page.contains("1 item"), "{page}");
+
+    // The same form from the shop's own page.
+    let reply = browser.send(login_form_from("bob", "sec-fetch-site", "same-origin")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(home(&mut browser).await.contains("Signed in as <strong>bob</strong>"));
+}
+
 #[tokio::test]
 async fn login_gets_a_new_session_id() {
     let mut browser = Browser::new(app());
@@ -279,12 +313,18 @@ fn device_keys(page: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_devices_page_signs_out_one_device_and_refuses_a_key_that_is_not_the_users() {
     let app = app();
-    let (mut laptop, mut phone, mut tablet, mut bob) =
-        (Browser::new(app.clone()), Browser::new(app.clone()), Browser::new(app.clone()), Browser::new(app));
+    let (mut laptop, mut phone, mut tablet, mut bob, mut bobs_phone) = (
+        Browser::new(app.clone()),
+        Browser::new(app.clone()),
+        Browser::new(app.clone()),
+        Browser::new(app.clone()),
+        Browser::new(app),
+    );
     let mut signed_in = Vec::new();
     for browser in [&mut laptop, &mut phone, &mut tablet] {
         signed_in.push(submit(browser, "/login", "user=alice", "/").await);
     }
+    submit(&mut bobs_phone, "/login", "user=bob", "/").await;
     let bobs_sign_in = submit(&mut bob, "/login", "user=bob&remember=on", "/").await;
     let remembered = bobs_sign_in.set_cookie(SESSION_COOKIE);
     assert!(
@@ -299,9 +339,12 @@ async fn the_devices_page_signs_out_one_device_and_refuses_a_key_that_is_not_the
     let others = device_keys(&page);
     assert_eq!(others.len(), 2, "the phone and the tablet, not bob: {page}");
 
-    // Bob's device, named by a key from his own page, is not alice's to end.
-    let bobs = bob.get("/devices").await.body;
-    assert!(device_keys(&bobs).is_empty(), "bob has one device: {bobs}");
+    // Bob's other device, named by a key from his own page, is not alice's to end.
+    let bobs = device_keys(&bob.get("/devices").await.body);
+    assert_eq!(bobs.len(), 1, "bob's phone");
+    submit(&mut laptop, "/devices/sign-out", &format!("key={}", bobs[0]), "/devices").await;
+    assert!(laptop.get("/devices").await.body.contains("No such device."));
+    assert!(home(&mut bobs_phone).await.contains("<strong>bob</strong>"), "bob's phone is still signed in");
     submit(&mut laptop, "/devices/sign-out", "key=not-a-key", "/devices").await;
     assert!(laptop.get("/devices").await.body.contains("No such device."));
 

@@ -55,9 +55,9 @@ async fn sqlite_sessions_survive_a_restart_under_the_key_kept_beside_the_databas
     // The same database and the same cookies, the id cookie among them, whatever it is called.
     let cookies = visitor.jar.clone();
     let shop = Shop::start(&env, &dir);
-    assert_eq!(visitor.jar, cookies);
     let page = visitor.get(&shop, "/").await;
     assert!(page.contains(SIGNED_IN), "the session outlived the process: {page}");
+    assert_eq!(visitor.jar, cookies, "by the same id cookie: none was replaced");
     let log = shop.stop();
     assert!(log.contains("session key read from its file"), "{log}");
     assert_eq!(fs::read_to_string(&key_file).unwrap(), secret, "a restart reads the key, never remakes it");

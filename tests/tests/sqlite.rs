@@ -179,6 +179,11 @@ async fn a_read_only_file_serves_reads_and_answers_writes_with_503() {
         assert!(message.contains(&format!("{file}` cannot be opened")), "{message}");
         assert!(message.contains("`?mode=rwc`"), "{message}");
     }
+    // No path at all: each connection would get a database of its own.
+    for url in ["sqlite:", "sqlite://", "sqlite://?mode=rwc", "sqlite://?mode=memory"] {
+        let error = SqliteStore::connect(url).await.expect_err("no database");
+        assert!(error.to_string().contains("names no database"), "{url}: {error}");
+    }
 }
 
 /// Another process holds the file's write lock (`BEGIN EXCLUSIVE`): writes wait the store's busy

@@ -4,11 +4,13 @@
 //! roles, the cart and a flash notice live in the server store under a session id. `/data` shows the
 //! routing table the derive produced, how much the server keeps, and the cookies your browser actually sends.
 //! `/devices` lists the signed-in user's sessions (the user is the session's owner) and signs out the
-//! others; "remember me" on sign-in keeps that one session's cookie past the browser session.
+//! others; "remember me" on sign-in keeps that one session's cookie past the browser session. Forms are
+//! taken from the shop's own pages only ([`same_origin`]).
 
 mod data;
 mod pages;
 mod routes;
+pub mod same_origin;
 pub mod schema;
 
 use axum::Router;
@@ -49,7 +51,8 @@ pub fn app_with<S: SessionStore>(store: S, key: Key) -> Router {
 
 /// The shop behind a given session layer: tests keep the layer to read the sessions it holds.
 pub fn app_with_layer<S: SessionStore>(sessions: SessionLayer<S>) -> Router {
-    routes::router().layer(sessions)
+    // Outside the session layer: a refused post never starts a session, nor sets a cookie.
+    routes::router().layer(sessions).layer(axum::middleware::from_fn(same_origin::refuse_cross_site_writes))
 }
 
 /// The shop's session layer over `store`, signing with `key`.

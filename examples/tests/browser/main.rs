@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use cookie::{Cookie, SameSite};
 use examples::shop::{schema::Visitor, SESSION_COOKIE};
 use session_core::{cookie::MAX_COOKIE_BYTES, SessionSchema};
-use shopper::Shopper;
+use shopper::{eventually, Shopper};
 
 /// Starts a shop and a browser, or returns from the test (skipping it) when there is no browser.
 macro_rules! shopper {
@@ -287,4 +287,36 @@ async fn signing_out_everywhere_else_from_one_browser_signs_out_the_other() {
     assert!(laptop.page_text().await.contains(SIGNED_IN), "the browser that asked was signed out");
     phone.close().await;
     laptop.close().await;
+}
+
+/// A page of another site that posts the sign-in form to the shop as soon as it opens (login CSRF): the
+/// shop refuses it, and the visitor keeps their own session and id cookie.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_posted_from_another_site_is_refused_and_the_visitor_stays_signed_in() {
+    let shopper = shopper!();
+    shopper.sign_in("alice").await;
+    let id = shopper.cookies().await[SESSION_COOKIE].value().to_owned();
+
+    // A `data:` page has an origin of its own, so the browser reports the post as cross-site.
+    let attack = format!(
+        "<form method=post action='{}'><input name=user value=mallory></form><script>document.forms[0].submit()</script>",
+        shopper.shop().url("/login")
+    );
+    let encoded: String = attack.bytes().map(|byte| format!("%{byte:02X}")).collect();
+    shopper.client().goto(&format!("data:text/html,{encoded}")).await.expect("the other site's page opens");
+    eventually("the shop answers the forged form", || async {
+        let text = shopper.client().find(fantoccini::Locator::Css("body")).await;
+        match text {
+            Ok(body) => body.text().await.is_ok_and(|text| text.contains("only be sent from the shop's own pages")),
+            Err(_) => false,
+        }
+    })
+    .await;
+
+    assert_eq!(shopper.cookies().await[SESSION_COOKIE].value(), id, "the visitor's id cookie is kept");
+    shopper.open("/").await;
+    let text = shopper.page_text().await;
+    assert!(text.contains("Signed in as alice"), "{text}");
+    shopper.assert_kept_every_cookie().await;
+    shopper.close().await;
 }

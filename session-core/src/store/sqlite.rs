@@ -205,11 +205,19 @@ impl SqliteStore {
     /// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT).
     ///
     /// An in-memory database (`sqlite::memory:`) lasts only as long as its connections: use
-    /// [`MemoryStore`](crate::MemoryStore) for sessions that need not outlive the process.
+    /// [`MemoryStore`](crate::MemoryStore) for sessions that need not outlive the process. A URL without
+    /// a path (`sqlite://`, `sqlite://?mode=memory`) is refused: SQLite would give each connection of the
+    /// pool a database of its own, so a session written on one would be missing on the next.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|error| StoreError::with_source("invalid SQLite URL", error))?
             .busy_timeout(Self::DEFAULT_BUSY_TIMEOUT);
+        if options.get_filename().as_os_str().is_empty() {
+            return Err(StoreError::new(
+                "the SQLite URL names no database: write the file's path, as in `sqlite://sessions.db?mode=rwc` \
+                 (or `sqlite::memory:` for one in memory, shared by the store's connections)",
+            ));
+        }
         let pool = SqlitePoolOptions::new()
             .acquire_timeout(Self::DEFAULT_BUSY_TIMEOUT)
             // A connection to a file does not go away by itself: checking it before each use would only

@@ -78,20 +78,36 @@ pub fn kept_in(path: &Path) -> Result<Key, String> {
     }
 }
 
-/// Writes a new random secret to a file at `path` that did not exist, and returns its key.
+/// Writes a new random secret to a file at `path` that did not exist, and returns its key; fails with
+/// `AlreadyExists` if another shop made the file first.
+///
+/// The secret is written whole under a name of its own, then linked to `path`, which fails rather than
+/// replace a file already there: a shop starting at the same moment never finds the file made but not yet
+/// written.
 fn create(path: &Path) -> io::Result<Key> {
-    let mut bytes = [0; SECRET_BYTES];
-    OsRng.try_fill_bytes(&mut bytes).map_err(io::Error::other)?;
-    let secret: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    let secret = random_hex(SECRET_BYTES)?;
     let key = Key::from_master_secret(secret.as_bytes()).map_err(io::Error::other)?;
+    let mut draft = path.as_os_str().to_owned();
+    draft.push(format!(".{}.new", random_hex(8)?));
+    let draft = PathBuf::from(draft);
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    writeln!(file, "{secret}")?;
-    file.sync_all()?;
-    Ok(key)
+    let written = options.open(&draft).and_then(|mut file| {
+        writeln!(file, "{secret}")?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| fs::hard_link(&draft, path));
+    let _ = fs::remove_file(&draft);
+    linked.map(|()| key)
+}
+
+/// `bytes` random bytes from the OS, in hex.
+fn random_hex(bytes: usize) -> io::Result<String> {
+    let mut random = vec![0; bytes];
+    OsRng.try_fill_bytes(&mut random).map_err(io::Error::other)?;
+    Ok(random.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
 #[cfg(unix)]
@@ -147,6 +163,27 @@ mod tests {
         let other = dir.path().join("other.db.key");
         kept_in(&other).unwrap();
         assert_ne!(fs::read_to_string(&other).unwrap(), secret, "each database gets a secret of its own");
+    }
+
+    /// Two shops starting on a new database at the same moment: one makes the file, the other reads it,
+    /// never a file made but not yet written.
+    #[test]
+    fn shops_starting_together_share_the_key_one_of_them_made() {
+        let dir = temp_dir("race");
+        for round in 0..200 {
+            let path = dir.path().join(format!("s{round}.db.key"));
+            let starts: Vec<_> = (0..2)
+                .map(|_| {
+                    let path = path.clone();
+                    std::thread::spawn(move || kept_in(&path))
+                })
+                .collect();
+            for start in starts {
+                start.join().unwrap().unwrap_or_else(|error| panic!("round {round}: {error}"));
+            }
+        }
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 200, "one file per database, no draft left: {left:?}");
     }
 
     #[test]

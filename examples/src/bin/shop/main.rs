@@ -89,8 +89,9 @@ async fn run() -> Result<(), String> {
     let (app, _cleanup) = open(store, configured_key).await?;
 
     let addr = env::var("SHOP_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_owned());
-    let listener =
-        tokio::net::TcpListener::bind(&addr).await.map_err(|error| format!("cannot listen on {addr}: {error}"))?;
+    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|error| {
+        format!("cannot listen on {addr}: {error} (choose another address with SHOP_ADDR=127.0.0.1:PORT)")
+    })?;
     let local = listener.local_addr().map_err(|error| format!("cannot listen on {addr}: {error}"))?;
     // Tests start the shop on port 0 and read the real address from this line.
     println!("listening on http://{local}");
@@ -108,10 +109,8 @@ async fn open(url: StoreUrl, configured_key: Option<Key>) -> Result<(Router, Opt
             Ok((app_with(MemoryStore::default(), key), None))
         }
         StoreUrl::Sqlite(url) => {
-            let store = SqliteStore::connect(&url).await.map_err(|error| {
-                let hint = if url.contains("mode=") { "" } else { " (add `?mode=rwc` to create a missing file)" };
-                format!("{}{hint}", cannot_connect(&error))
-            })?;
+            // The store's error says what the URL needs (`?mode=rwc` for a missing file, a path).
+            let store = SqliteStore::connect(&url).await.map_err(|error| cannot_connect(&error))?;
             let key = if store::sqlite_in_memory(&url) {
                 tracing::info!("sessions in an in-memory SQLite database: they end when the shop stops");
                 configured_key.unwrap_or_else(Key::generate)

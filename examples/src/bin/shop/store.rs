@@ -5,7 +5,8 @@ use std::env;
 /// The forms `SESSION_STORE` accepts, for the error that refuses any other.
 const ACCEPTED: &str = "`memory` (the default), `sqlite://path/to/sessions.db?mode=rwc`, \
                         `postgres://user:password@host/database`, or a Redis URL: `redis://host:port`, \
-                        `rediss://host:port` or `unix:///path/to/redis.sock`";
+                        `unix:///path/to/redis.sock` or `rediss://host:port` (TLS, in a shop built with \
+                        `--features session-core/redis-tls`)";
 
 /// A store named by `SESSION_STORE`, with its URL.
 #[derive(Debug, PartialEq, Eq)]
