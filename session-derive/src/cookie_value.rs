@@ -108,11 +108,19 @@ fn is_plain_cookie_word(text: &str) -> bool {
         && text.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%' | b':'))
 }
 
+/// What [`check_field_name`] found of a field.
+struct FieldCheck {
+    /// `#[cookie_value(allow_sensitive = "reason")]` says why whatever the field holds is harmless, so
+    /// none of its type's reasons is passed on either.
+    allowed: bool,
+    /// For a field named like authorization or identity data, why the value must not go in a `plain`
+    /// cookie, which the schema derive checks.
+    not_for_plain: Option<String>,
+}
+
 /// Refuses a field of `ident` whose name, or the name of a type in its type (`last_login: Password`), looks
-/// sensitive, unless `#[cookie_value(allow_sensitive = "reason")]` says why it is harmless. Returns, for a
-/// field so named like authorization or identity data (unless so allowed), why the value must not go in a
-/// `plain` cookie, which the schema derive checks.
-fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Field) -> Option<String> {
+/// sensitive, unless `#[cookie_value(allow_sensitive = "reason")]` says why it is harmless.
+fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Field) -> FieldCheck {
     let mut allowed = None;
     let mut seen = Vec::new();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("cookie_value")) {
@@ -125,7 +133,7 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Fi
         });
     }
     if allowed.is_some() {
-        return None;
+        return FieldCheck { allowed: true, not_for_plain: None };
     }
     let name_text = field.ident.as_ref().map_or_else(|| index.to_string(), |name| name.unraw().to_string());
     let types = type_names(&field.ty);
@@ -146,15 +154,17 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Fi
             format!("field `{name_text}`{holds} of `{ident}` looks like it holds sensitive data (`{part}`), and a `CookieValue` goes in a cookie"),
             format!("move `{name_text}` out of `{ident}`, into a `#[session(sensitive)]` field of the schema; if it is truly harmless, say why with `#[cookie_value(allow_sensitive = \"...\")]` on `{name_text}`"),
         );
-        return None;
+        return FieldCheck { allowed: false, not_for_plain: None };
     }
-    let (part, _, holds) = found(names::authorization_part)?;
-    Some(format!(
-        "a `plain` cookie would let the user change `{name_text}`{holds} of `{ident}`, which looks like \
-         authorization or identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) is \
-         tamper-evident; or keep the field on the server with `#[session]`; if changing `{name_text}` grants \
-         nothing, say why with `#[cookie_value(allow_sensitive = \"...\")]` on it"
-    ))
+    let not_for_plain = found(names::authorization_part).map(|(part, _, holds)| {
+        format!(
+            "a `plain` cookie would let the user change `{name_text}`{holds} of `{ident}`, which looks like \
+             authorization or identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) is \
+             tamper-evident; or keep the field on the server with `#[session]`; if changing `{name_text}` grants \
+             nothing, say why with `#[cookie_value(allow_sensitive = \"...\")]` on it"
+        )
+    });
+    FieldCheck { allowed: false, not_for_plain }
 }
 
 /// Why a value of the type `ident` must not leave the server, and why a user must not change it, by the
@@ -301,9 +311,10 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
     // Why a user must not change the value: its own name, a field of its own, else one of a field's type;
     // and why it must not leave the server: its own name, else one of a field's type.
     let (own_sensitive, own_authorization) = own_name_reasons(ident);
-    let fields_own: Vec<String> =
-        fields.iter().enumerate().filter_map(|(index, field)| check_field_name(cx, ident, index, field)).collect();
-    let mut reasons = vec![option(own_authorization.or(fields_own.into_iter().next()))];
+    let checks: Vec<FieldCheck> =
+        fields.iter().enumerate().map(|(index, field)| check_field_name(cx, ident, index, field)).collect();
+    let fields_own = checks.iter().find_map(|check| check.not_for_plain.clone());
+    let mut reasons = vec![option(own_authorization.or(fields_own))];
     let mut sensitive_reasons = vec![option(own_sensitive)];
     let members: Vec<syn::Member> = fields
         .iter()
@@ -336,10 +347,13 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
     let mut shapes = Vec::new();
     for (index, field) in fields.iter().enumerate() {
         let ty = &field.ty;
+        let passes_on = !checks[index].allowed;
         if generics.iter().any(|param| mentions(ty, param)) {
             where_clause.predicates.push(syn::parse_quote!(#ty: #private::CookieValue));
-            reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_PLAIN_COOKIES));
-            sensitive_reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_COOKIES));
+            if passes_on {
+                reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_PLAIN_COOKIES));
+                sensitive_reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_COOKIES));
+            }
             bounds.push(
                 quote!(<#ty as #private::CookieValue>::BOUND.embedded(<#ty as #private::CookieValue>::SEPARATOR_FREE)),
             );
@@ -357,8 +371,10 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
                 }
             });
             bounds.push(quote!(<#marker as #private::CookiePart>::BOUND));
-            reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_PLAIN_COOKIES));
-            sensitive_reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_COOKIES));
+            if passes_on {
+                reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_PLAIN_COOKIES));
+                sensitive_reasons.push(quote!(<#marker as #private::CookiePart>::NOT_FOR_COOKIES));
+            }
             encoders.push(quote!(#private::encode_field::<#marker>));
             decoders.push(quote!(#private::decode_field::<#marker>));
             shapes.push(quote!(<#marker as #private::CookiePart>::shape()));

@@ -21,7 +21,7 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
     let Schema { ident, handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
     let name = ident.unraw().to_string();
-    let FieldItems { checks, infos, max_bytes } = field_items(schema, Bodies::Real, |_| true);
+    let FieldItems { checks, infos, max_bytes } = field_items(schema, Bodies::Real, |_| Some(NameChecks::ALL));
 
     let budget_check = budget_check(schema, &max_bytes);
     let handle_struct = handle_struct(schema);
@@ -75,13 +75,34 @@ pub(crate) struct FieldItems {
     pub(crate) max_bytes: Vec<Ident>,
 }
 
-/// The items of the fields `include` picks. With `Bodies::Stub` (after errors), a session field's marker
-/// leaves out what `rename_from` and `migrate_from` add, whose mistakes are reported already.
-pub(crate) fn field_items(schema: &Schema, bodies: Bodies, include: impl Fn(&Field) -> bool) -> FieldItems {
+/// Which of a cookie's `const` checks on the names its type's derive carries are emitted: after errors,
+/// not those the derive reported already from the names as written.
+#[derive(Clone, Copy)]
+pub(crate) struct NameChecks {
+    /// A type named like a secret (`CookieValue::NOT_FOR_COOKIES`).
+    pub(crate) sensitive: bool,
+    /// A type or field named like authorization data, in a plain cookie (`NOT_FOR_PLAIN_COOKIES`).
+    pub(crate) plain: bool,
+}
+
+impl NameChecks {
+    pub(crate) const ALL: NameChecks = NameChecks { sensitive: true, plain: true };
+}
+
+/// The items of the fields for which `checks` gives the name checks to emit (`None` leaves a field out).
+/// With `Bodies::Stub` (after errors), a session field's marker leaves out what `rename_from` and
+/// `migrate_from` add, whose mistakes are reported already.
+pub(crate) fn field_items(
+    schema: &Schema,
+    bodies: Bodies,
+    checks: impl Fn(&Field) -> Option<NameChecks>,
+) -> FieldItems {
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
     let mut items = FieldItems { checks: Vec::new(), infos: Vec::new(), max_bytes: Vec::new() };
-    for (index, field) in schema.fields.iter().enumerate().filter(|(_, field)| include(field)) {
+    for (index, field, name_checks) in
+        schema.fields.iter().enumerate().filter_map(|(index, field)| Some((index, field, checks(field)?)))
+    {
         let field_name = &field.name;
         let ty = field.ty;
         let ty_name = type_name(field.ty);
@@ -90,7 +111,7 @@ pub(crate) fn field_items(schema: &Schema, bodies: Bodies, include: impl Fn(&Fie
             let marker = marker_ident(index);
             let spec = quote!(<#marker as #private::CookieField>::SPEC);
             let max = format_ident!("__MAX_BYTES_{}", index);
-            items.checks.push(cookie_checks(schema, field, cookie, &marker, &max));
+            items.checks.push(cookie_checks(schema, field, cookie, &marker, &max, name_checks));
             let allow_sensitive = option(cookie.allow_sensitive.as_ref().map(|a| a.value.as_str()));
             items.infos.push(quote! {
                 #private::FieldInfo {
@@ -133,7 +154,7 @@ pub(crate) fn field_items(schema: &Schema, bodies: Bodies, include: impl Fn(&Fie
 
 /// The proof that the cookies whose worst-case sizes are the `const`s `max_bytes` fit the schema's
 /// `cookie_budget` together.
-pub(crate) fn budget_check(schema: &Schema, max_bytes: &[Ident]) -> TokenStream {
+fn budget_check(schema: &Schema, max_bytes: &[Ident]) -> TokenStream {
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
     let budget = schema.cookie_budget;
@@ -498,7 +519,14 @@ fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
 }
 
 /// The cookie's spec constant and the compile-time proof that it fits a browser.
-fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &Ident, max: &Ident) -> TokenStream {
+fn cookie_checks(
+    schema: &Schema,
+    field: &Field,
+    cookie: &CookieAttr,
+    marker: &Ident,
+    max: &Ident,
+    name_checks: NameChecks,
+) -> TokenStream {
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
     let ty = field.ty;
@@ -549,7 +577,7 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
     );
     // A value whose type is named like a secret, under whatever name the field gives it (a type alias),
     // must not leave the server; the names as written were checked in `valid.rs`.
-    let sensitive_check = cookie.allow_sensitive.is_none().then(|| {
+    let sensitive_check = (name_checks.sensitive && cookie.allow_sensitive.is_none()).then(|| {
         let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", __reason));
         quote! {
             const _: () = if let ::core::option::Option::Some(__reason) =
@@ -561,7 +589,10 @@ fn cookie_checks(schema: &Schema, field: &Field, cookie: &CookieAttr, marker: &I
     });
     // A value named like authorization data, or with a field so named (`#[derive(CookieValue)]` says
     // which), must not be changeable by the user; the names as written were checked in `valid.rs`.
-    let plain_check = (cookie.protection() == Protection::Plain && cookie.allow_sensitive.is_none()).then(|| {
+    let plain_check = (name_checks.plain
+        && cookie.protection() == Protection::Plain
+        && cookie.allow_sensitive.is_none())
+    .then(|| {
         let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", __reason));
         quote! {
             const _: () = if let ::core::option::Option::Some(__reason) =

@@ -9,7 +9,7 @@ use syn::{ext::IdentExt, DeriveInput};
 use crate::{
     attr::{Field, Schema, MAX_COOKIE_BYTES},
     ctxt::to_compile_errors,
-    expand::{budget_check, field_items, handle_impls, handle_struct, Bodies},
+    expand::{field_items, handle_impls, handle_struct, Bodies, NameChecks},
     valid::{name_findings, secret_type, unbounded_type},
 };
 
@@ -24,12 +24,11 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
     let name = ident.unraw().to_string();
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Stub);
-    // A generic schema is an error of its own, and its fields' types may name its parameters.
+    // A generic schema is an error of its own, and its fields' types may name its parameters. The budget
+    // waits for the next build: a misspelt `cookie_budget` would be checked as the default.
     let checked = if input.generics.params.is_empty() {
-        let items = field_items(schema, Bodies::Stub, types_can_be_checked);
-        let budget_check = budget_check(schema, &items.max_bytes);
-        let checks = items.checks;
-        quote!(#(#checks)* #budget_check)
+        let checks = field_items(schema, Bodies::Stub, type_checks).checks;
+        quote!(#(#checks)*)
     } else {
         TokenStream::new()
     };
@@ -55,24 +54,30 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
     }
 }
 
-/// Whether the checks on `field`'s type can run beside its errors without repeating them: a field routed
-/// to one place, and for a cookie, one whose keys all parsed (a misspelt one could be `max_len`), whose
-/// type is no `Secret`, not named like sensitive data, and whose size is not in question already (all
-/// reported).
-fn types_can_be_checked(field: &Field) -> bool {
+/// Which checks on `field`'s type can run beside its errors without repeating them, if any: only for a
+/// field routed to one place, and for a cookie, one whose keys all parsed (a misspelt one could be
+/// `max_len`), whose type is no `Secret` and whose size is not in question already (all reported); the
+/// checks on the names its type's derive carries only where the names as written showed nothing of the
+/// kind, and the plain one only where the protection is clear.
+fn type_checks(field: &Field) -> Option<NameChecks> {
     match (&field.cookie, &field.session) {
         (Some(cookie), None) => {
             let size_reported = match &cookie.max_len {
                 Some(max_len) => max_len.value == 0 || max_len.value > MAX_COOKIE_BYTES,
                 None => unbounded_type(field.ty).is_some(),
             };
+            if cookie.incomplete || secret_type(field.ty).is_some() || size_reported {
+                return None;
+            }
             let name_span = cookie.name.as_ref().map_or(field.ident.span(), |name| name.span);
-            let findings = name_findings(field, &field.cookie_name(cookie), name_span);
-            let type_named = findings.sensitive.iter().chain(&findings.authorization).any(|found| found.ty.is_some());
-            !cookie.incomplete && secret_type(field.ty).is_none() && !size_reported && !type_named
+            let found = name_findings(field, &field.cookie_name(cookie), name_span);
+            Some(NameChecks {
+                sensitive: found.sensitive.is_empty() && cookie.sensitive.is_none(),
+                plain: found.authorization.is_empty() && cookie.protections.len() <= 1,
+            })
         }
-        (None, Some(_)) => true,
-        _ => false,
+        (None, Some(_)) => Some(NameChecks::ALL),
+        _ => None,
     }
 }
 

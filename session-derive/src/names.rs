@@ -173,7 +173,8 @@ pub(crate) fn part_of_type_name(part_of: fn(&str) -> Option<String>, name: &str)
 }
 
 /// Lowercase words of a name, for the checks: split at `_`, `-`, `.`, camelCase boundaries and where an
-/// acronym meets the next word (`OTPCode`, `JWTClaims`), but not before a plural `s` (`UserIDs`).
+/// acronym of two capitals or more meets the next word (`OTPCode`, `JWTClaims`), but not before a plural
+/// `s` (`UserIDs`), nor after a single capital (`OAuth` is one word).
 fn words(name: &str) -> Vec<String> {
     split(name, true)
 }
@@ -190,22 +191,23 @@ fn split(name: &str, acronyms: bool) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut words = Vec::new();
     let mut current = String::new();
-    let (mut previous_lower, mut previous_upper) = (false, false);
+    // Whether the last character was lowercase (or a digit), and how many capitals ran up to it.
+    let (mut previous_lower, mut capitals) = (false, 0);
     for (index, &c) in chars.iter().enumerate() {
         if !c.is_alphanumeric() {
             words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
-            (previous_lower, previous_upper) = (false, false);
+            (previous_lower, capitals) = (false, 0);
             continue;
         }
         // `OTPCode`: the `C` starts a word; `UserIDs`: the `s` is the acronym's plural.
         let next = |offset: usize| chars.get(index + offset).copied();
         let plural = next(1) == Some('s') && !next(2).is_some_and(char::is_lowercase);
-        let acronym_ends = acronyms && previous_upper && next(1).is_some_and(char::is_lowercase) && !plural;
+        let acronym_ends = acronyms && capitals >= 2 && next(1).is_some_and(char::is_lowercase) && !plural;
         if c.is_uppercase() && (previous_lower || acronym_ends) {
             words.push(std::mem::take(&mut current));
         }
         previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        previous_upper = c.is_uppercase();
+        capitals = if c.is_uppercase() { capitals + 1 } else { 0 };
         current.extend(c.to_lowercase());
     }
     words.extend((!current.is_empty()).then_some(current));
@@ -395,5 +397,7 @@ mod tests {
         assert_eq!(words("UserIDs"), ["user", "ids"]);
         assert_eq!(words("URLsSeen"), ["urls", "seen"]);
         assert_eq!(words("HTTPMode"), ["http", "mode"]);
+        assert_eq!(words("OAuthProvider"), ["oauth", "provider"], "one capital is no acronym");
+        assert_eq!(sensitive_part("GitHubOAuthState"), None);
     }
 }

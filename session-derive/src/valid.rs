@@ -374,7 +374,7 @@ pub(crate) struct NameFinding<'a> {
     part: String,
     span: Span,
     /// The type so named, if it is a type's name.
-    pub(crate) ty: Option<&'a Ident>,
+    ty: Option<&'a Ident>,
 }
 
 /// The names of a cookie field that [`check_cookie`] reports.

@@ -19,7 +19,7 @@
 //! | the owner moved to another field | readable; their sessions stay indexed under the earlier owner field's value, out of reach of `revoke_owner` with the new one | keep the owner, or sign everyone out with the deploy |
 //! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
-//! | a cookie's encoding changed (another type, a variant of a derived enum renamed), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
+//! | a cookie's encoding changed (another type, a variant of a derived enum renamed, a derived struct's fields reordered), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
 //! | a cookie's `path` or `domain` changed, or `partitioned` added or removed | still held by browsers beside the new cookie until they expire, sent first on some pages, where the field reads the old value | keep them, or accept old values showing until then |
 //! | a field moved between a cookie and the store | not read: they are in the other place | keep the place, or accept the loss |
 //!
@@ -164,10 +164,11 @@
 //! describes it (`str`, `option<u8>`, `enum {"light" | "dark"}`, `(size: u8, zoom: u16)`; a `private`
 //! cookie's, what it seals): a cookie changes only when its encoding does, and a derived enum, alone or
 //! inside another type, may gain variants. A derived struct's cookie holds its fields by position, so its
-//! shape lists them in order: two of one type that swap places fail. A hand-written `CookieValue` is known
-//! by its type's path unless its `shape` says more. For a `#[session]` field it is the serde format of its
-//! type, traced with `serde-reflection`, with struct fields and enum variants listed by name, since JSON
-//! finds them by name (reordering them changes nothing):
+//! shape lists them in order, named: a field moved to another position fails (it would read what another
+//! wrote), one renamed in place passes. A hand-written `CookieValue` is known by its type's path unless its
+//! `shape` says more. For a `#[session]` field it is the serde format of its type, traced with
+//! `serde-reflection`, with struct fields and enum variants listed by name, since JSON finds them by name
+//! (reordering them changes nothing):
 //!
 //! ```text
 //! [field cart]

@@ -2,7 +2,13 @@
 //! readable (a new field, a rename with `rename_from`, a type change with `migrate_from`) and which strand
 //! them, each with the field, the change and the attribute that would make it safe.
 
-use super::{encoding::lost_variants, keys, parse::parse, parse::Entry, shape::UNTRACED};
+use super::{
+    encoding::{lost_variants, without_field_names},
+    keys,
+    parse::parse,
+    parse::Entry,
+    shape::UNTRACED,
+};
 use crate::value::HAND_WRITTEN;
 
 /// How a user records the current schema as the lock.
@@ -399,6 +405,29 @@ fn compare_cookie_encoding(old: &Entry, new: &Entry, comparison: &mut LockCompar
     let name = new.stored_under();
     let (Form { ty: old_type, shape: old_shape }, Form { ty: new_type, shape: new_shape }) = (old.form(), new.form());
     if old_shape == new_shape {
+        return;
+    }
+    let ((old_kept, old_names), (new_kept, new_names)) =
+        (without_field_names(old_shape), without_field_names(new_shape));
+    if old_kept == new_kept {
+        // Only names differ. A cookie holds a struct's fields by position, so a rename reads as before, but
+        // a name now at another position means a field reads what another one wrote.
+        let moved = new_names
+            .iter()
+            .enumerate()
+            .find(|(at, name)| old_names.iter().enumerate().any(|(was_at, old)| old == *name && was_at != *at));
+        match moved {
+            Some((_, field)) => comparison.breaking.push(format!(
+                "{}: field `{field}` of `{new_type}` moved to another position, so from the `{name}` cookies \
+                 browsers hold it reads what another field wrote (`{old_shape}` is now `{new_shape}`)\n  help: \
+                 keep the fields in their order; a cookie holds them by position, not by name",
+                new.describe(),
+            )),
+            None => comparison.compatible.push(format!(
+                "{}: fields of `{new_type}` renamed, read as before (a cookie holds them by position)",
+                new.describe()
+            )),
+        }
         return;
     }
     match lost_variants(old_shape, new_shape) {

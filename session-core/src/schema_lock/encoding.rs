@@ -1,6 +1,8 @@
 //! Comparing two cookie encodings as [`CookieValue::shape`](crate::CookieValue::shape) describes them:
 //! equal but for the variants of derived enums (`enum {"light" | "dark"}`), wherever those sit in the
-//! shape (`option<enum {...}>`, `(u8, enum {...})`), which one release may add to and another rename.
+//! shape (`option<enum {...}>`, `(u8, enum {...})`), which one release may add to and another rename; or
+//! but for the names of a derived struct's fields (`(size: u8, zoom: u16)`), which its cookie does not
+//! hold.
 
 /// How every derived enum's variants begin in a shape.
 const ENUM_OPEN: &str = "enum {";
@@ -27,6 +29,36 @@ pub(super) fn lost_variants<'a>(mut old: &'a str, mut new: &str) -> Option<Vec<&
     }
 }
 
+/// `shape` without the field names of derived structs (`(size: u8, zoom: u16)` gives `(u8, u16)`), and
+/// those names in order, nested structs' included. A name begins a part (after `(` or `, `) and is an
+/// identifier followed by `: `; quoted variants are copied as they are, whatever they hold.
+pub(super) fn without_field_names(shape: &str) -> (String, Vec<&str>) {
+    let (mut kept, mut names) = (String::new(), Vec::new());
+    let mut rest = shape;
+    let mut part_begins = false;
+    while let Some(c) = rest.chars().next() {
+        if part_begins {
+            part_begins = false;
+            let length = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            if length > 0 && rest[length..].starts_with(": ") {
+                names.push(&rest[..length]);
+                rest = &rest[length + 2..];
+                continue;
+            }
+        }
+        if c == '"' {
+            let end = rest[1..].find('"').map_or(rest.len(), |end| end + 2);
+            kept.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        kept.push(c);
+        rest = &rest[c.len_utf8()..];
+        part_begins = c == '(' || kept.ends_with(", ");
+    }
+    (kept, names)
+}
+
 /// The quoted variants at the start of `text` (`"light" | "dark"}`, after [`ENUM_OPEN`]) and what follows
 /// the closing brace. A variant's encoding never holds `"` (the derive refuses it), so the quotes delimit
 /// it whatever else it holds.
@@ -47,7 +79,7 @@ fn variants(text: &str) -> Option<(Vec<&str>, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::lost_variants;
+    use super::{lost_variants, without_field_names};
 
     #[test]
     fn variants_added_anywhere_lose_nothing() {
@@ -66,6 +98,16 @@ mod tests {
         assert_eq!(lost_variants("u8", "u16"), None);
         assert_eq!(lost_variants(two, "str"), None);
         assert_eq!(lost_variants(r#"enum {"a}"#, r#"enum {"a"}"#), None, "an unterminated list is no list");
+    }
+
+    #[test]
+    fn field_names_are_told_from_the_encoding() {
+        let shape = r#"(size: u8, theme: enum {"a, b: c" | "d"}, inner: (x: [u16; 2], (u8, str)))"#;
+        assert_eq!(
+            without_field_names(shape),
+            (r#"(u8, enum {"a, b: c" | "d"}, ([u16; 2], (u8, str)))"#.to_owned(), vec!["size", "theme", "inner", "x"])
+        );
+        assert_eq!(without_field_names("option<(u8, str)>"), ("option<(u8, str)>".to_owned(), vec![]));
     }
 
     #[test]

@@ -116,15 +116,16 @@ pub fn schema_lock<S: SessionSchema>() -> String {
 fn entry(out: &mut String, field: &FieldInfo) {
     let _ = writeln!(out, "[field {}]", field.field);
     // A store key may hold anything, a line break included: control characters are written as Rust
-    // escapes, so that every value stays on its line and reads back as written, and so is whitespace at
-    // either end, which reading a line trims (`cart ` and `cart` are two keys).
+    // escapes, so that every value stays on its line and reads back as written, and so are whitespace at
+    // either end, which reading a line trims (`cart ` and `cart` are two keys), and the backslash that
+    // begins an escape (so no two keys are written alike).
     let mut line = |key: &str, value: &str| {
         let last = value.chars().count().saturating_sub(1);
         let value: String = value
             .chars()
             .enumerate()
             .map(|(index, c)| {
-                if c.is_control() {
+                if c.is_control() || c == '\\' {
                     c.escape_debug().to_string()
                 } else if c.is_whitespace() && (index == 0 || index == last) {
                     c.escape_unicode().to_string()

@@ -40,6 +40,32 @@ pub struct UserId(pub u64);
 #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
 pub struct AuthToken(pub [u8; 8]);
 
+/// A role, named so.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub enum Role {
+    /// Just looking.
+    Guest,
+    /// Everything.
+    Admin,
+}
+
+/// A banner, whose field allowed on the struct covers what its type's name says.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub struct Banner {
+    /// Which role the banner is written for; changing it shows another banner and grants nothing.
+    #[cookie_value(allow_sensitive = "which banner to show; the server checks the real role")]
+    pub written_for: Role,
+}
+
+/// Which provider the visitor signed in with last: `OAuth` is no `auth` word.
+#[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+pub enum OAuthProvider {
+    /// GitHub.
+    GitHub,
+    /// GitLab.
+    GitLab,
+}
+
 /// A colour scheme: no name in `Option<(Theme, u8)>` looks sensitive.
 #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
 pub enum Theme {
@@ -94,6 +120,12 @@ pub struct Visitor {
     /// A time and an id that is not a user's.
     #[cookie(plain)]
     pub seen: Option<(time::OffsetDateTime, uuid::Uuid)>,
+    /// Plain: the field of the banner is allowed where it is declared.
+    #[cookie(plain)]
+    pub banner: Banner,
+    /// Plain: which button to offer first.
+    #[cookie(plain)]
+    pub last_login_with: OAuthProvider,
 }
 
 fn main() {

@@ -72,7 +72,13 @@ pub fn kept_in(path: &Path) -> Result<Key, String> {
             }
             // Another shop on the same database made it first: the key is the one it wrote.
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => kept_in(path),
-            Err(error) => Err(format!("cannot make the session key file {}: {error}", path.display())),
+            // Where no file can be made (a read-only directory, a file system without hard links), the key
+            // can come from the environment instead.
+            Err(error) => Err(format!(
+                "cannot make the session key file {}: {error}. Set SESSION_KEY instead, to the same secret at \
+                 every start: export SESSION_KEY=\"$(openssl rand -base64 48)\"",
+                path.display()
+            )),
         },
         Err(error) => Err(format!("cannot read the session key file {}: {error}", path.display())),
     }
@@ -184,6 +190,14 @@ mod tests {
         }
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
         assert_eq!(left.len(), 200, "one file per database, no draft left: {left:?}");
+    }
+
+    #[test]
+    fn where_no_key_file_can_be_made_the_error_names_session_key() {
+        let dir = temp_dir("unmakeable");
+        let error = kept_in(&dir.path().join("no-such-directory/sessions.db.key")).unwrap_err();
+        assert!(error.starts_with("cannot make the session key file") && error.contains("SESSION_KEY"), "{error}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left behind");
     }
 
     #[test]
