@@ -7,7 +7,7 @@
 #[non_exhaustive]
 pub enum Error {
     /// A cookie value is longer than its `max_len` or than the 4096 bytes a browser keeps; nothing was set.
-    #[error("cookie `{cookie}` would be {len} long, over its limit of {limit}: nothing was set")]
+    #[error("{}", cookie_too_large(cookie, *len, *limit))]
     CookieTooLarge {
         /// The cookie name.
         cookie: &'static str,
@@ -38,7 +38,7 @@ pub enum Error {
     /// The request's changes would make the session larger than its store keeps for one session
     /// ([`MemoryStore::with_max_bytes`](crate::MemoryStore::with_max_bytes)); they were not saved, and
     /// the session is as it was. Retrying cannot help: keep less in the session, or raise the bound.
-    #[error("session too large for its store: {0}")]
+    #[error("session too large for its store: {0}; nothing was saved, and the session is as it was")]
     SessionTooLarge(#[source] StoreError),
     /// The session ended, or another request gave it a new id, while this request ran (a sign-out, a
     /// revocation, a concurrent sign-in), or a sign-in gave it a new id less than a minute before this
@@ -70,6 +70,21 @@ pub enum Error {
     /// The layer's configuration is invalid.
     #[error("invalid session configuration: {0}")]
     Config(String),
+}
+
+/// What [`Error::CookieTooLarge`] says: which limit, in which unit, and what to do.
+fn cookie_too_large(cookie: &str, len: usize, limit: usize) -> String {
+    if limit == crate::cookie::MAX_COOKIE_BYTES {
+        format!(
+            "cookie `{cookie}` would be {len} bytes of name and value, over the {limit} a browser keeps: nothing \
+             was set; keep less in it, or the value on the server with `#[session]`"
+        )
+    } else {
+        format!(
+            "cookie `{cookie}` would be {len} long, over its `max_len` of {limit} (bytes of a string, elements of \
+             a sequence): nothing was set; check the length before setting it, or raise `max_len`"
+        )
+    }
 }
 
 impl Error {
@@ -184,6 +199,16 @@ mod tests {
     fn only_input_from_the_request_answers_with_a_4xx() {
         let too_large = Error::CookieTooLarge { cookie: "locale", len: 17, limit: 16 };
         assert_eq!(too_large.status(), http::StatusCode::BAD_REQUEST);
+        assert_eq!(
+            too_large.to_string(),
+            "cookie `locale` would be 17 long, over its `max_len` of 16 (bytes of a string, elements of a \
+             sequence): nothing was set; check the length before setting it, or raise `max_len`"
+        );
+        assert_eq!(
+            Error::CookieTooLarge { cookie: "cart", len: 4100, limit: 4096 }.to_string(),
+            "cookie `cart` would be 4100 bytes of name and value, over the 4096 a browser keeps: nothing was \
+             set; keep less in it, or the value on the server with `#[session]`"
+        );
         assert_eq!(Error::Store(StoreError::new("down")).status(), http::StatusCode::SERVICE_UNAVAILABLE);
         let server_side = [
             Error::MissingLayer,

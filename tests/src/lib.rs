@@ -11,5 +11,6 @@ pub mod gate;
 pub mod owned;
 pub mod postgres_server;
 pub mod redis_server;
+pub mod sqlite_statements;
 pub mod stores;
 pub mod temp_dir;

@@ -132,7 +132,8 @@ async fn a_value_too_large_for_its_cookie_is_logged_below_error() {
     assert_eq!(browser.post("/too-large").await.status, http::StatusCode::BAD_REQUEST);
 
     let logs = captured.text();
-    let line = logs.lines().find(|line| line.contains("over its limit")).unwrap_or_else(|| panic!("logged:\n{logs}"));
+    let line =
+        logs.lines().find(|line| line.contains("over its `max_len`")).unwrap_or_else(|| panic!("logged:\n{logs}"));
     assert!(line.contains(" WARN "), "a client's oversized value is not a server error:\n{logs}");
     assert!(!logs.contains("ERROR"), "{logs}");
     assert!(!logs.contains("ZEBRA"), "the refused value leaked:\n{logs}");

@@ -252,16 +252,27 @@ async fn an_expired_id_yields_a_new_session_and_the_expired_record_is_gone() {
 }
 
 #[tokio::test]
-async fn the_id_cookie_is_a_browser_session_cookie_unless_a_lifetime_is_configured() {
+async fn the_id_cookie_is_a_browser_session_cookie_unless_a_lifetime_is_configured_which_slides_with_writes() {
     let mut browser = app(SessionLayer::new(MemoryStore::default(), Key::generate()));
     let id = parse(browser.post("/user/set").await.set_cookie("__Host-id").unwrap());
     assert_eq!((id.max_age(), id.expires()), (None, None));
 
     let layer =
         SessionLayer::new(MemoryStore::default(), Key::generate()).with_cookie_max_age(Duration::from_secs(3600));
-    let mut browser = app(layer);
+    let set_8 = post(|s: VisitorSession| async move {
+        s.set_user_id(8).await?;
+        Result::Ok("ok")
+    });
+    let mut browser = Browser::new(routes().route("/user/set/8", set_8).layer(layer));
     let id = parse(browser.post("/user/set").await.set_cookie("__Host-id").unwrap());
     assert_eq!(id.max_age(), Some(cookie::time::Duration::hours(1)));
+
+    // Each write sends it again, so it lasts an hour from the last one, not from the first: an active
+    // visitor's browser never drops it while the server keeps the session. A read writes nothing.
+    let again = browser.post("/user/set/8").await;
+    let resent = parse(again.set_cookie("__Host-id").expect("a write re-sends the persistent id cookie"));
+    assert_eq!((resent.value(), resent.max_age()), (id.value(), Some(cookie::time::Duration::hours(1))));
+    assert_eq!(browser.get("/user").await.set_cookie("__Host-id"), None);
 }
 
 #[tokio::test]
@@ -392,7 +403,7 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
 }
 
 #[tokio::test]
-async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_when_asked() {
+async fn secure_is_dropped_only_where_a_request_is_known_to_be_plain_http() {
     use axum::body::Body;
     use http::Request;
 
@@ -414,11 +425,14 @@ async fn secure_can_follow_the_requests_scheme_trusting_x_forwarded_proto_only_w
     assert!(secure_flag(layer(), "/user/set", Some("http")).await, "whatever the proxy says");
     let detect = || layer().with_secure_detected(false);
     assert!(secure_flag(detect(), "https://shop.example/user/set", None).await);
-    assert!(!secure_flag(detect(), "/user/set", None).await);
-    assert!(!secure_flag(detect(), "/user/set", Some("https")).await, "an untrusted header is ignored");
+    assert!(!secure_flag(detect(), "http://shop.example/user/set", None).await, "known to be plain HTTP");
+    // An HTTP/1.1 request line has no scheme, over TLS as over plain HTTP: no guess sends the id in clear.
+    assert!(secure_flag(detect(), "/user/set", None).await);
+    assert!(secure_flag(detect(), "/user/set", Some("http")).await, "an untrusted header is ignored");
     let behind_proxy = || layer().with_secure_detected(true);
     assert!(secure_flag(behind_proxy(), "/user/set", Some("https, http")).await);
     assert!(!secure_flag(behind_proxy(), "/user/set", Some("http")).await);
+    assert!(secure_flag(behind_proxy(), "/user/set", None).await, "a proxy that says nothing");
 }
 
 /// Browsers keep a `__Host-` or `__Secure-` cookie only if it is `Secure`, and accept such a cookie from
@@ -581,9 +595,10 @@ async fn a_read_with_the_id_a_concurrent_sign_in_replaced_leaves_the_id_cookie_a
 }
 
 /// Two requests that loaded one session and both call `cycle_id` (two logins racing) must not split it
-/// into two live sessions: a logout on one would leave the other copy, with the same data, alive.
+/// into two live sessions: a logout on one would leave the other copy, with the same data, alive. Nor may
+/// they lose it: the first to commit moves it, the second is refused with 409 and moves nothing.
 #[tokio::test]
-async fn two_concurrent_cycles_of_one_session_leave_at_most_one_live_copy() {
+async fn two_concurrent_cycles_of_one_session_leave_exactly_one_live_copy() {
     let barrier = Arc::new(Barrier::new(2));
     let racing = Router::new()
         .route(
@@ -602,10 +617,13 @@ async fn two_concurrent_cycles_of_one_session_leave_at_most_one_live_copy() {
     browser.post("/user/set").await;
 
     let (mut first, mut second) = (browser.clone(), browser.clone());
-    tokio::join!(first.post("/cycle/race"), second.post("/cycle/race"));
+    let (one, other) = tokio::join!(first.post("/cycle/race"), second.post("/cycle/race"));
+    let mut statuses = [one.status, other.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{one:?} {other:?}");
     let seen = [first.get("/user").await.body, second.get("/user").await.body];
     let live_copies = seen.iter().filter(|body| *body == "Some(7)").count();
-    assert!(live_copies <= 1, "the session was split into {live_copies} live copies: {seen:?}");
+    assert_eq!(live_copies, 1, "the session was split or lost: {seen:?}");
     assert_eq!(browser.get("/user").await.body, "None", "the old id still works");
 }
 

@@ -1,16 +1,15 @@
 //! `SqliteStore` behind the real `SessionLayer` and an axum router, on files in temporary directories:
-//! statements counted, concurrent requests, sessions that outlive the app, a read-only and a locked
-//! file, table names, and the cleanup of ended sessions.
+//! concurrent requests, sessions that outlive the app, a read-only and a locked file, table names, and
+//! the cleanup of ended sessions. (The statements per request are counted in `sqlite_statements.rs`, a
+//! test binary of their own.)
 
 use std::{
-    collections::HashMap,
     str::FromStr,
-    sync::{Arc, Mutex, OnceLock},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
-use axum::body::Body;
-use http::{Request, StatusCode};
+use http::StatusCode;
 use session_core::{
     store::{now_millis, Record},
     Key, SessionLayer, SessionStore, SqliteStore, StoreKey,
@@ -23,104 +22,11 @@ use sqlx::{
 use tests::{
     apps::{app, expect_unavailable, no_lost_updates},
     browser::Browser,
+    sqlite_statements::StatementLog,
     temp_dir::TempDir,
 };
-use tracing::{
-    field::{Field, Visit},
-    Event, Subscriber,
-};
-use tracing_subscriber::{layer::Context, prelude::*, Layer};
-
-/// SQLite has no server to count statements on: this counts the statements sqlx runs, from its own log
-/// of each one (target `sqlx::query`, an event per statement executed, prepared or not), by the table
-/// they name. A `BEGIN`, a `COMMIT` or a second query on the table would be counted.
-#[derive(Default)]
-struct StatementLog(Mutex<HashMap<String, Vec<String>>>);
-
-impl StatementLog {
-    /// The process's log, installed as the global subscriber on first use (sqlx runs SQLite statements on
-    /// a thread of each connection's own, so a per-thread subscriber would miss them).
-    fn global() -> &'static StatementLog {
-        static LOG: OnceLock<&'static StatementLog> = OnceLock::new();
-        LOG.get_or_init(|| {
-            let log: &'static StatementLog = Box::leak(Box::default());
-            tracing_subscriber::registry().with(Recorder(log)).init();
-            log
-        })
-    }
-
-    /// Statements run so far that name `table`.
-    fn on(&self, table: &str) -> Vec<String> {
-        self.0.lock().unwrap().get(table).cloned().unwrap_or_default()
-    }
-}
-
-struct Recorder(&'static StatementLog);
-
-impl<S: Subscriber> Layer<S> for Recorder {
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "sqlx::query" {
-            return;
-        }
-        let mut text = Text::default();
-        event.record(&mut text);
-        // Only our tables are named `counted_...`.
-        let Some(start) = text.0.find("\"counted_") else { return };
-        let table: String = text.0[start + 1..].chars().take_while(|c| *c != '"').collect();
-        self.0 .0.lock().unwrap().entry(table).or_default().push(text.0.trim().to_owned());
-    }
-}
-
-/// The summary and full text of a logged statement.
-#[derive(Default)]
-struct Text(String);
-
-impl Visit for Text {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if matches!(field.name(), "summary" | "db.statement") {
-            self.0.push_str(value);
-            self.0.push(' ');
-        }
-    }
-
-    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
-}
-
 async fn open(dir: &TempDir) -> SqliteStore {
     SqliteStore::connect(&dir.sqlite_url("sessions.db", "mode=rwc")).await.expect("opens the file")
-}
-
-#[tokio::test]
-async fn statements_are_one_per_read_two_per_write_and_three_for_a_new_id() {
-    let log = StatementLog::global();
-    let dir = TempDir::new("sqlite-counted");
-    let pool = SqlitePool::connect(&dir.sqlite_url("sessions.db", "mode=rwc")).await.unwrap();
-    let store = SqliteStore::from_pool(pool).with_table_name("counted_sessions").unwrap();
-    store.migrate().await.unwrap();
-    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
-
-    let mut steps = Vec::new();
-    for (method, path, expected, what) in [
-        ("GET", "/theme", 0, "a cookie-only read"),
-        ("POST", "/theme/dark", 0, "a cookie-only write"),
-        ("POST", "/login/7", 1, "a new visitor's first write: one insert"),
-        ("GET", "/user", 1, "a read of two session fields: one select"),
-        ("GET", "/user", 1, "another read"),
-        ("POST", "/cart/apple", 2, "read and write: one select, one update"),
-        ("GET", "/theme", 0, "a cookie-only read with a session"),
-        ("POST", "/cycle", 3, "a new id: one select, the old id's marker, one update"),
-        ("GET", "/user", 1, "a read under the new id"),
-        ("POST", "/logout", 1, "destroy: one delete"),
-    ] {
-        let before = log.on("counted_sessions").len();
-        let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
-        let reply = browser.send(request).await;
-        assert_eq!(reply.status, StatusCode::OK, "{method} {path}: {}", reply.body);
-        let ran = &log.on("counted_sessions")[before..];
-        steps.push(format!("{method} {path}: {}", ran.len()));
-        assert_eq!(ran.len(), expected, "{what} ({method} {path}) ran {ran:#?}; so far: {steps:?}");
-    }
-    println!("statements per request: {steps:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

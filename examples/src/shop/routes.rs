@@ -71,8 +71,11 @@ async fn set_locale(visitor: VisitorSession, Form(form): Form<LocaleForm>) -> Re
     match visitor.set_locale(locale.to_owned()) {
         Ok(()) => {}
         // The compiler proved the cookie fits; the setter keeps that promise by refusing what exceeds
-        // `max_len`. Tell the visitor instead of failing the request.
-        Err(error @ Error::CookieTooLarge { .. }) => visitor.set_notice(error.to_string()).await?,
+        // `max_len`. Tell the visitor instead of failing the request (the error's own message is for
+        // developers).
+        Err(Error::CookieTooLarge { len, limit, .. }) => {
+            visitor.set_notice(format!("Locale not changed: {len} bytes, over the {limit} it may have.")).await?;
+        }
         Err(error) => return Err(error),
     }
     Ok(Redirect::to("/"))

@@ -126,8 +126,8 @@
 //! cookie, the fields' and the id's, for development over plain HTTP; it logs a warning. A `partitioned`
 //! cookie keeps it: browsers refuse a partitioned cookie without `Secure`, and accept a `Secure` one from
 //! `localhost` over plain HTTP.
-//! [`SessionLayer::with_secure_detected`](crate::SessionLayer::with_secure_detected) sets it only on
-//! responses to requests that arrived over HTTPS.
+//! [`SessionLayer::with_secure_detected`](crate::SessionLayer::with_secure_detected) drops it only on
+//! responses to requests known to have arrived over plain HTTP (a proxy's `X-Forwarded-Proto: http`).
 //!
 //! # The id cookie
 //!

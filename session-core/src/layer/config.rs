@@ -40,7 +40,8 @@ pub(crate) enum Transport {
     Https,
     /// Never: plain-HTTP development only.
     PlainHttp,
-    /// On requests that arrived over HTTPS: an `https` URI, or with `trust_proxy`, `X-Forwarded-Proto: https`.
+    /// But on requests known to have arrived over plain HTTP: an `http` URI, or with `trust_proxy`,
+    /// `X-Forwarded-Proto: http`.
     Detect { trust_proxy: bool },
 }
 
@@ -54,15 +55,22 @@ impl Transport {
         match self {
             Transport::Https => true,
             Transport::PlainHttp => false,
+            // An HTTP/1.1 request's URI has no scheme, over TLS as over plain HTTP: only what says plain
+            // HTTP drops `Secure`, so that a server taking TLS itself never sends a session id in the clear.
             Transport::Detect { trust_proxy } => {
-                uri.scheme() == Some(&http::uri::Scheme::HTTPS)
-                    || (trust_proxy
-                        && headers
-                            .get("x-forwarded-proto")
-                            .and_then(|value| value.to_str().ok())
-                            // A chain of proxies appends: the first entry is what the client used.
-                            .and_then(|value| value.split(',').next())
-                            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")))
+                let forwarded = || {
+                    headers
+                        .get("x-forwarded-proto")
+                        .and_then(|value| value.to_str().ok())
+                        // A chain of proxies appends: the first entry is what the client used.
+                        .and_then(|value| value.split(',').next())
+                        .map(str::trim)
+                };
+                let plain = match uri.scheme_str() {
+                    Some(scheme) => scheme.eq_ignore_ascii_case("http"),
+                    None => trust_proxy && forwarded().is_some_and(|proto| proto.eq_ignore_ascii_case("http")),
+                };
+                !plain
             }
         }
     }

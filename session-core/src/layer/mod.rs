@@ -103,11 +103,15 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.transport = if secure { Transport::Https } else { Transport::PlainHttp })
     }
 
-    /// Sets `Secure` only on cookies answering requests that arrived over HTTPS: an `https` request URI or,
-    /// when `trust_proxy` is true, an `X-Forwarded-Proto: https` header. Trust that header only behind a
-    /// reverse proxy you control that always overwrites it: a client can send it too. A partitioned or
-    /// prefixed cookie keeps `Secure` on plain HTTP too, as with [`with_secure(false)`](Self::with_secure).
-    /// Off by default, like express-session's `secure: "auto"` with `proxy`.
+    /// Drops `Secure` from cookies answering requests known to have arrived over plain HTTP: an `http`
+    /// request URI (an absolute one, or HTTP/2's scheme) or, when `trust_proxy` is true, an
+    /// `X-Forwarded-Proto: http` header. Trust that header only behind a reverse proxy you control that
+    /// always overwrites it: a client can send it too. Anything else keeps `Secure`: an HTTP/1.1 request
+    /// does not say whether it came over TLS, so a server that takes TLS itself must not send the id in
+    /// the clear on a guess (browsers accept `Secure` cookies from `localhost` over plain HTTP as well). A
+    /// partitioned or prefixed cookie keeps `Secure` on plain HTTP too, as with
+    /// [`with_secure(false)`](Self::with_secure). Off by default; behind a proxy, like express-session's
+    /// `secure: "auto"` with `proxy`.
     pub fn with_secure_detected(self, trust_proxy: bool) -> Self {
         self.configure(|shared| shared.transport = Transport::Detect { trust_proxy })
     }
@@ -122,7 +126,10 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.id_cookie.rename(name.into()))
     }
 
-    /// Makes the id cookie persistent for `max_age`, instead of ending with the browser session.
+    /// Makes the id cookie persistent for `max_age`, instead of ending with the browser session. It is sent
+    /// again each time the session is written (a change, or the idle refresh), so it lasts `max_age` from
+    /// the last write: give it at least the idle timeout, so that it outlives the stretch between two
+    /// refreshes of a visitor who only reads.
     pub fn with_cookie_max_age(self, max_age: Duration) -> Self {
         self.configure(|shared| shared.id_cookie.max_age = Some(max_age))
     }

@@ -359,9 +359,10 @@ impl RawSession {
                 drop(record);
                 let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
                 if store.save(&key, &patch).await? {
-                    if remembered.is_some() || asked.is_some() {
-                        // The persistent cookie slides with the server-side deadline it matches; a session
-                        // that stopped being remembered gets its browser-session cookie back.
+                    if remembered.is_some() || asked.is_some() || shared.id_cookie.max_age.is_some() {
+                        // A persistent cookie slides with the server-side deadline, as it is written (a
+                        // change or the idle refresh); a session that stopped being remembered gets the
+                        // layer's cookie back.
                         self.set_id_cookie(&id, self.cookie_lifetime(created_at, now, remembered));
                     }
                 } else if !changes.is_empty() || owner.asked_by_handler() {

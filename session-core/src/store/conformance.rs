@@ -410,10 +410,15 @@ async fn a_record_without_deadline_stays<S: SessionStore>(store: S) {
         let key = new_key();
         let stored = Arc::new(Record { expires_at, ..Record::clone(&record(&[("a", b"1")], LONG)) });
         assert!(ok("create", store.create(&key, &stored).await), "create with deadline {expires_at} returned false");
-        assert_eq!(ok("load", store.load(&key).await), Some(stored), "deadline {expires_at}");
+        assert_eq!(ok("load", store.load(&key).await), Some(stored.clone()), "deadline {expires_at}");
         let changes = [("b", Some(b"2".to_vec()))];
-        assert!(ok("save", store.save(&key, &patch(&changes, expires_at)).await));
-        assert!(ok("load", store.load(&key).await).is_some(), "deadline {expires_at} after a save");
+        let patch = patch(&changes, expires_at);
+        assert!(ok("save", store.save(&key, &patch).await));
+        assert_eq!(
+            ok("load", store.load(&key).await),
+            Some(patched(&stored, &patch)),
+            "deadline {expires_at} after a save"
+        );
     }
 }
 
@@ -603,10 +608,28 @@ async fn an_outage_fails_promptly_and_loses_nothing<S: SessionStore>(store: S, s
     switch(&store, Outage::End);
 
     let loaded = timeout(OUTAGE_BOUND, store.load(&kept)).await.expect("the first load after the outage hung");
-    assert_eq!(ok("the first load after the outage", loaded), Some(kept_record), "the outage changed the record");
+    assert_eq!(
+        ok("the first load after the outage", loaded),
+        Some(kept_record.clone()),
+        "the outage changed the record"
+    );
     assert_eq!(ok("load", store.load(&created).await), None, "a create that failed was applied");
     assert_eq!(ok("load", store.load(&cycled).await), None, "a cycle that failed was applied");
+
+    // And every operation works again, each read back.
     assert!(ok("save after the outage", store.save(&kept, &patch).await));
+    let saved = patched(&kept_record, &patch);
+    assert_eq!(ok("load", store.load(&kept).await), Some(saved.clone()), "a save after the outage was not applied");
+    assert!(ok("create after the outage", store.create(&created, &new_record).await));
+    assert_eq!(ok("load", store.load(&created).await), Some(new_record), "a create after the outage was not applied");
+    let cycle_patch = Patch { changes: &[], ..patch };
+    assert!(ok("cycle after the outage", store.cycle(&kept, &cycled, &cycle_patch).await));
+    assert_eq!(ok("load", store.load(&kept).await), None, "a cycle after the outage left the old id");
+    assert_eq!(
+        ok("load", store.load(&cycled).await),
+        Some(patched(&saved, &cycle_patch)),
+        "a cycle after the outage lost the record"
+    );
 }
 
 async fn expect_failure<T: std::fmt::Debug>(operation: &str, call: impl Future<Output = Result<T, StoreError>>) {

@@ -83,7 +83,8 @@ impl Limits {
     fn check_session(self, bytes: usize) -> Result<(), StoreError> {
         if bytes > self.bytes {
             return Err(StoreError::too_large(format!(
-                "a session of {bytes} bytes is over the memory store's bound of {} bytes per session",
+                "a session of {bytes} bytes is over the memory store's bound of {} bytes per session (keep \
+                 less in the session, or raise the bound with `MemoryStore::with_max_bytes`)",
                 self.bytes
             )));
         }
