@@ -40,7 +40,7 @@ pub(crate) enum Transport {
     Https,
     /// Never: plain-HTTP development only.
     PlainHttp,
-    /// But on requests known to have arrived over plain HTTP: an `http` URI, or with `trust_proxy`,
+    /// Always but on requests known to have arrived over plain HTTP: an `http` URI, or with `trust_proxy`,
     /// `X-Forwarded-Proto: http`.
     Detect { trust_proxy: bool },
 }
