@@ -553,6 +553,40 @@ async fn a_handler_that_passes_a_session_error_on_saves_none_of_its_changes() {
     assert_eq!(browser.get("/user").await.body, "Some(2)");
 }
 
+/// A timeout layer inside the session layer drops a slow handler and answers 408: what the handler changed
+/// before it was cut short is neither saved nor sent.
+#[tokio::test]
+async fn a_handler_cut_short_by_a_timeout_saves_none_of_its_changes() {
+    use axum::error_handling::HandleErrorLayer;
+    use tower::{timeout::TimeoutLayer, ServiceBuilder};
+
+    let slow = Router::new()
+        .route(
+            "/checkout",
+            post(|s: VisitorSession| async move {
+                s.set_user_id(2).await?;
+                s.set_theme(Theme::Dark)?;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                s.set_cart(vec!["paid".into()]).await?;
+                ok()
+            }),
+        )
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_| async { StatusCode::REQUEST_TIMEOUT }))
+                .layer(TimeoutLayer::new(Duration::from_millis(50))),
+        );
+    let mut browser =
+        Browser::new(routes().merge(slow).layer(SessionLayer::new(MemoryStore::default(), Key::generate())));
+    browser.post("/user/1").await;
+
+    let reply = browser.post("/checkout").await;
+    assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT);
+    assert!(reply.set_cookies.is_empty(), "{:?}", reply.set_cookies);
+    assert_eq!(browser.get("/user").await.body, "Some(1)", "the half-made change was not saved");
+    assert_eq!(browser.get("/theme").await.body, "None");
+}
+
 /// One long signed cookie field.
 #[derive(SessionSchema)]
 struct Notepad {

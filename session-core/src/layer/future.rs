@@ -63,9 +63,13 @@ where
                 // Before anything is committed or sent: what a handle does from here on is refused.
                 this.session.close();
                 let mut response = handled?;
-                // A handler that failed (5xx, or a session error it passed on with `?`) may have left its
-                // changes half made: send and save none.
-                if response.status().is_server_error() || response.extensions().get::<SessionErrorResponse>().is_some()
+                // A handler that failed (5xx, or a session error it passed on with `?`) or was cut short (408,
+                // what a timeout layer inside this one answers once it dropped the handler) may have left
+                // its changes half made: send and save none.
+                let status = response.status();
+                if status.is_server_error()
+                    || status == http::StatusCode::REQUEST_TIMEOUT
+                    || response.extensions().get::<SessionErrorResponse>().is_some()
                 {
                     return Poll::Ready(Ok(response));
                 }

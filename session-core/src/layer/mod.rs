@@ -21,6 +21,15 @@ use crate::{cookie::SameSite, store::SessionStore, Error, Key};
 /// It reads the `Cookie` header and writes its own `Set-Cookie` headers. Handlers that also take
 /// `tower_cookies::Cookies` need `tower_cookies::CookieManagerLayer` beside it.
 ///
+/// In any tower stack, the inner service's response body must be one the layer can build an error
+/// response of: `From<String>`, as axum's `Body`, `String` and `http_body_util::Full<Bytes>` are (map
+/// another body type to one of these inside the layer, with `MapResponseBody`). When committing the
+/// session fails (the store is down: 503; the session ended meanwhile: 409), the layer answers with that
+/// error in place of the handler's response, whose headers, `Set-Cookie` from layers inside this one
+/// among them, do not go out: put layers whose headers must always go out (CORS, `CookieManagerLayer`)
+/// outside it. A layer that turns a dropped handler into a response (a timeout) belongs inside it, and
+/// should answer 408, which like a 5xx saves none of the handler's changes.
+///
 /// ```
 /// use std::time::Duration;
 /// use session_core::{Key, MemoryStore, SessionLayer};
