@@ -33,6 +33,7 @@ const SENSITIVE_WORDS: &[&str] = &[
     "cardnumber",
     "privatekey",
     "secretkey",
+    "accesskey",
     "sessionid",
     "sid",
 ];
@@ -284,6 +285,7 @@ mod tests {
             "passWord",
             "secretkey",
             "secret_key",
+            "accesskey",
         ] {
             assert!(sensitive_part(name).is_some(), "{name}");
         }

@@ -1727,10 +1727,11 @@
 //! (a type that is no `CookieValue` or not serde, a cookie that can outgrow 4096 bytes, a plain cookie
 //! holding `is_admin`). (The exceptions: after an unknown key or a syntax error in a `#[cookie]`, the checks
 //! that a misspelt key could have silenced, `max_len`, `allow_sensitive` and `name`, and those of that
-//! cookie's type, wait for the next build, as do the cookie budget (a misspelt `cookie_budget` would be
-//! checked as the default) and a `migrate_from` type's missing `From` beside other errors; and a handle
-//! name taken by another type brings two errors about the handle after the first, see
-//! [The handle's name](#the-handles-name).)
+//! cookie's type, wait for the next build, as do the type checks of a cookie whose size the derive
+//! refused already (`max_len` missing, 0 or over 4096) or that holds a `Secret`, the cookie budget (a
+//! misspelt `cookie_budget` would be checked as the default) and a `migrate_from` type's missing `From`
+//! beside other errors; and a handle name taken by another type brings two errors about the handle after
+//! the first, see [The handle's name](#the-handles-name).)
 //!
 //! `tests/ui/fail/all_errors_reported_together.rs`:
 //!

@@ -39,7 +39,7 @@
 //! | `SessionManagerLayer::new(store)` | `SessionLayer::new(store, key)`: a [`Key`](crate::Key) is required, because the id cookie is always signed |
 //! | `.with_signed(key)` / `.with_private(key)` (the id cookie) | nothing: the id cookie is always signed; cookie fields pick `plain`, `signed` or `private` each |
 //! | `tower_sessions::cookie::Key::generate()` / `Key::from(&bytes)` | `Key::generate()` / `Key::from_bytes(&bytes)?`, or `Key::from_master_secret`, `Key::from_env` |
-//! | `.with_secure(false)` | `.with_secure(false)` (logs a warning), or `.with_secure_detected(trust_proxy)` |
+//! | `.with_secure(false)` | `.with_secure(false)` (logs a warning); behind a proxy that sets `X-Forwarded-Proto`, `.with_secure_detected(true)`, which drops `Secure` only where a request is known to be plain HTTP |
 //! | `.with_expiry(Expiry::OnInactivity(Duration::hours(1)))` | `.with_idle_timeout(Duration::from_secs(3600))` (a `std::time::Duration`) |
 //! | `.with_expiry(Expiry::AtDateTime(t))` | `.with_absolute_timeout(d)`: a lifetime counted from creation, for every session |
 //! | `.with_expiry(Expiry::OnSessionEnd)` (and the default) | the default: a browser-session id cookie, with the server's idle and absolute timeouts |

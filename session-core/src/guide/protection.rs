@@ -127,7 +127,8 @@
 //! cookie keeps it: browsers refuse a partitioned cookie without `Secure`, and accept a `Secure` one from
 //! `localhost` over plain HTTP.
 //! [`SessionLayer::with_secure_detected`](crate::SessionLayer::with_secure_detected) drops it only on
-//! responses to requests known to have arrived over plain HTTP (a proxy's `X-Forwarded-Proto: http`).
+//! responses to requests known to have arrived over plain HTTP: with `trust_proxy`, a proxy's
+//! `X-Forwarded-Proto: http`; else an `http` request URI.
 //!
 //! # The id cookie
 //!

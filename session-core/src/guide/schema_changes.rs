@@ -19,7 +19,8 @@
 //! | the owner moved to another field | readable; their sessions stay indexed under the earlier owner field's value, out of reach of `revoke_owner` with the new one | keep the owner, or sign everyone out with the deploy |
 //! | an `owner` field's type changed | read as `None` if they no longer decode; their sessions stay indexed under the old form | keep the stored form with serde's `from` and `into` ([below](#an-owners-type)) |
 //! | a cookie's protection changed (`plain`, `signed`, `private`) | fail verification: `None` | keep the protection, or accept the loss |
-//! | a cookie's encoding changed (another type, a variant of a derived enum renamed, a derived struct's fields reordered), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
+//! | a cookie's encoding changed (another type, a variant of a derived enum renamed), or its `max_len` lowered | `None` for values that no longer decode or fit | keep the encoding (`#[cookie_value(rename = "...")]` for a variant), or accept the loss |
+//! | a derived struct's fields reordered, in a cookie | read, but each field gets what another one wrote (or `None` where the types differ) | keep the fields in order; renaming one in place is safe |
 //! | a cookie's `path` or `domain` changed, or `partitioned` added or removed | still held by browsers beside the new cookie until they expire, sent first on some pages, where the field reads the old value | keep them, or accept old values showing until then |
 //! | a field moved between a cookie and the store | not read: they are in the other place | keep the place, or accept the loss |
 //!
@@ -196,9 +197,11 @@
 //! ```
 //!
 //! It passes while the schema reads everything the locked one stored, and what it still read through
-//! `rename_from` and `migrate_from`: nothing changed, a new field, a rename with `rename_from`, a type change
-//! whose `migrate_from` type has the stored shape. Otherwise it fails, naming each field, what changed, and
-//! the attribute that makes the change safe:
+//! `rename_from` and `migrate_from`: nothing changed, a new field (unless it takes over as the owner), a
+//! rename with `rename_from`, a type change whose `migrate_from` type has the stored shape. Otherwise it
+//! fails, naming each field, what changed, and the attribute that makes the change safe; so does a change
+//! that keeps values readable but not where they were: the owner moved to another field (a new one
+//! included), or a cookie's `path`, `domain` or `partitioned` changed:
 //!
 //! ```text
 //! field `cart` (store key `cart`): type changed from `Vec<String>` (`[str]`) to `Vec<Item>` (`[{qty: u32, sku: str}]`), so the values stored may no longer decode

@@ -40,8 +40,8 @@ pub(crate) enum Transport {
     Https,
     /// Never: plain-HTTP development only.
     PlainHttp,
-    /// Always but on requests known to have arrived over plain HTTP: an `http` URI, or with `trust_proxy`,
-    /// `X-Forwarded-Proto: http`.
+    /// Always but on requests known to have arrived over plain HTTP: with `trust_proxy`,
+    /// `X-Forwarded-Proto: http`; else an `http` URI.
     Detect { trust_proxy: bool },
 }
 
@@ -66,9 +66,11 @@ impl Transport {
                         .and_then(|value| value.split(',').next())
                         .map(str::trim)
                 };
-                let plain = match uri.scheme_str() {
-                    Some(scheme) => scheme.eq_ignore_ascii_case("http"),
-                    None => trust_proxy && forwarded().is_some_and(|proto| proto.eq_ignore_ascii_case("http")),
+                // A trusted proxy saw the client's request; the URI's scheme is of the proxy's own hop.
+                let plain = match (trust_proxy.then(forwarded).flatten(), uri.scheme_str()) {
+                    (Some(proto), _) => proto.eq_ignore_ascii_case("http"),
+                    (None, Some(scheme)) => scheme.eq_ignore_ascii_case("http"),
+                    (None, None) => false,
                 };
                 !plain
             }

@@ -112,10 +112,11 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.transport = if secure { Transport::Https } else { Transport::PlainHttp })
     }
 
-    /// Drops `Secure` from cookies answering requests known to have arrived over plain HTTP: an `http`
-    /// request URI (an absolute one, or HTTP/2's scheme) or, when `trust_proxy` is true, an
-    /// `X-Forwarded-Proto: http` header. Trust that header only behind a reverse proxy you control that
-    /// always overwrites it: a client can send it too. Anything else keeps `Secure`: an HTTP/1.1 request
+    /// Drops `Secure` from cookies answering requests known to have arrived over plain HTTP: when
+    /// `trust_proxy` is true, an `X-Forwarded-Proto: http` header (which wins over the URI: the proxy saw
+    /// the client's request, the URI is of its own hop); else an `http` request URI (an absolute one, or
+    /// HTTP/2's scheme). Trust that header only behind a reverse proxy you control that always overwrites
+    /// it: a client can send it too. Anything else keeps `Secure`: an HTTP/1.1 request
     /// does not say whether it came over TLS, so a server that takes TLS itself must not send the id in
     /// the clear on a guess (browsers accept `Secure` cookies from `localhost` over plain HTTP as well). A
     /// partitioned or prefixed cookie keeps `Secure` on plain HTTP too, as with

@@ -92,8 +92,9 @@ impl Form<'_> {
 /// What changed between a committed lock and the current schema.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LockComparison {
-    /// Changes that leave values stored under the committed lock unreadable, each naming the field, the
-    /// change, and (after `help:`) what makes it safe.
+    /// Changes that leave values stored under the committed lock unreadable, or not where they were read
+    /// (the owner moved to another field, a cookie's scope changed), each naming the field, the change,
+    /// and (after `help:`) what makes it safe.
     pub breaking: Vec<String>,
     /// Changes that keep stored values readable: new fields, renames with `rename_from`, type changes with
     /// `migrate_from`, a field that became the owner.

@@ -14,9 +14,11 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 /// `migrate_from`, a field removed, a store key or cookie name changed without `rename_from`, a cookie's
 /// protection or encoding changed, its `max_len` lowered, or a `rename_from` or `migrate_from` of the locked
 /// release dropped (sessions written before that release may still hold the earlier name or form until
-/// they end). It passes when nothing changed, or when every change is compatible (a new field, a rename
-/// with `rename_from`, a type change with `migrate_from`, a variant added to a cookie's enum), and then
-/// prints the compatible changes, which are recorded by rewriting the file.
+/// they end); or not where they were read: the owner moved to another field (a new one included), a
+/// cookie's `path`, `domain` or `partitioned` changed, a derived cookie struct's fields reordered. It
+/// passes when nothing changed, or when every change is compatible (a new field that is not the owner in
+/// place of another, a rename with `rename_from`, a type change with `migrate_from`, a variant added to a
+/// cookie's enum), and then prints the compatible changes, which are recorded by rewriting the file.
 ///
 /// With `SESSION_SCHEMA_LOCK=overwrite` in the environment it writes the current lock to `path` instead
 /// (also the way to create it). A missing file fails, so CI never passes without a lock.

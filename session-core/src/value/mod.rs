@@ -155,7 +155,8 @@ pub trait CookieValue: Sized {
     /// What [`encode`](Self::encode) writes, for the [schema lock](crate::schema_lock()): two types of one
     /// shape read each other's cookies, and a change of shape between releases is reported. The standard
     /// impls and the derive describe their encodings (`str`, `u8`, `option<str>`, `[u16]`, `(bool, char)`,
-    /// `enum {"light" | "dark"}`). The default names the type, so that the lock reports any change of a
+    /// `enum {"light" | "dark"}`, `(size: u8, zoom: u16)` for a derived struct, its fields named). The
+    /// default names the type, so that the lock reports any change of a
     /// hand-written impl's type, a move to another module included: an impl that delegates to another
     /// type's encoding, or keeps its own stable, can say so here.
     fn shape() -> String {
@@ -172,14 +173,16 @@ pub trait CookieValue: Sized {
     /// Why a user must not be able to change this value, if they must not: `#[derive(CookieValue)]` sets it
     /// for a type named like authorization or identity data (`Role`, `UserId`), or a struct with a field so
     /// named or typed (`is_admin`, `user_id`, `level: Role`), and `Option`, `Vec`, arrays and tuples pass on
-    /// their elements'. `#[derive(SessionSchema)]` refuses such a value in a `plain` cookie, with this as
-    /// the message, whatever name the field's type gives it (a type alias, `use ... as`). `None` for
-    /// hand-written impls.
+    /// their elements' (a derived struct, its fields', but for a field marked
+    /// `#[cookie_value(allow_sensitive = "...")]`, whose reason covers its type too).
+    /// `#[derive(SessionSchema)]` refuses such a value in a `plain` cookie, with this as the message,
+    /// whatever name the field's type gives it (a type alias, `use ... as`). `None` for hand-written impls.
     const NOT_FOR_PLAIN_COOKIES: Option<&'static str> = None;
 
     /// Why this value must not leave the server at all, if it must not: `#[derive(CookieValue)]` sets it
     /// for a type named like a secret (`AuthToken`, `OtpCode`), and `Option`, `Vec`, arrays, tuples and
-    /// derived structs pass on their parts'. `#[derive(SessionSchema)]` refuses such a value in any cookie
+    /// derived structs pass on their parts' (but for a struct field marked `allow_sensitive`, as above).
+    /// `#[derive(SessionSchema)]` refuses such a value in any cookie
     /// without `allow_sensitive`, with this as the message, whatever name the field's type gives it. `None`
     /// for hand-written impls.
     const NOT_FOR_COOKIES: Option<&'static str> = None;

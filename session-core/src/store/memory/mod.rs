@@ -83,8 +83,8 @@ impl Limits {
     fn check_session(self, bytes: usize) -> Result<(), StoreError> {
         if bytes > self.bytes {
             return Err(StoreError::too_large(format!(
-                "a session of {bytes} bytes is over the memory store's bound of {} bytes per session (keep \
-                 less in the session, or raise the bound with `MemoryStore::with_max_bytes`)",
+                "a session of {bytes} bytes is over the {} bytes one session may take in this memory store (a \
+                 shard's share of `MemoryStore::with_max_bytes`): keep less in the session, or raise that bound",
                 self.bytes
             )));
         }
@@ -639,7 +639,8 @@ mod tests {
         let too_large = [("cart", Some(vec![b'x'; per_session]))];
 
         let error = store.save(&key, &patch(&too_large, 60_000)).await.unwrap_err();
-        assert!(error.to_string().contains("bytes per session"), "{error}");
+        assert!(error.to_string().contains("bytes one session may take in this memory store"), "{error}");
+        assert!(error.to_string().contains("keep less in the session, or raise that bound"), "{error}");
         assert!(error.is_too_large(), "a refusal, not an outage");
         assert_eq!(store.load(&key).await.unwrap().unwrap().fields.len(), 1, "the refused save changed the session");
         assert_eq!(store.bytes(), held);
