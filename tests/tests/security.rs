@@ -433,6 +433,8 @@ async fn secure_is_dropped_only_where_a_request_is_known_to_be_plain_http() {
     assert!(secure_flag(behind_proxy(), "/user/set", Some("https, http")).await);
     assert!(!secure_flag(behind_proxy(), "/user/set", Some("http")).await);
     assert!(secure_flag(behind_proxy(), "/user/set", None).await, "a proxy that says nothing");
+    assert!(!secure_flag(behind_proxy(), "/user/set", Some("ws")).await, "a WebSocket upgrade over plain HTTP");
+    assert!(secure_flag(behind_proxy(), "/user/set", Some("wss")).await);
     // The proxy's own hop may be plain HTTP/2: what the client used is what the trusted header says.
     assert!(secure_flag(behind_proxy(), "http://app.internal/user/set", Some("https")).await);
     assert!(!secure_flag(behind_proxy(), "https://app.internal/user/set", Some("http")).await);

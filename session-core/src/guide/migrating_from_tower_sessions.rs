@@ -135,9 +135,10 @@
 //!   link from another site arrives signed in. Set `with_same_site(SameSite::Strict)` to keep the old
 //!   behaviour.
 //! - **A store failure is a 503** with `Retry-After: 1`, instead of an empty 500. As before, nothing is
-//!   saved when the handler answers with a 5xx status, and now also when it answers with a 408 (a timeout
-//!   layer inside the session layer cut it short) or with the response of a `session_core::Error`, as `?`
-//!   gives (a 400 for a value too large for its cookie), since it stopped halfway.
+//!   saved when the handler answers with a 5xx status (a timeout layer inside the session layer should
+//!   answer 503 or 504; a 408 counts too), and now also when it answers with the response of a
+//!   `session_core::Error`, as `?` gives (a 400 for a value too large for its cookie), since it stopped
+//!   halfway.
 //! - **`tower_cookies::Cookies`**: `SessionManagerLayer` installs `tower-cookies`' cookie manager for you.
 //!   `SessionLayer` does not need it for its own cookies; handlers that still take `Cookies` need
 //!   `tower_cookies::CookieManagerLayer` added beside it.

@@ -59,10 +59,10 @@
 //! - a handler that uses only cookie fields never touches the store;
 //! - a visitor gets a session id (and the store a record) only when a request sets a `#[session]` field;
 //! - reading, or writing back the value already stored, costs no write;
-//! - a handler that answers with a 5xx status, with a 408 (what a timeout layer inside `SessionLayer`
-//!   answers once it has dropped the handler), or with the response of a `session_core::Error` (what `?`
-//!   gives in a handler returning `Result<_, session_core::Error>`), saves nothing, so a half-done change
-//!   is never stored;
+//! - a handler that answers with a 5xx status (a timeout layer inside `SessionLayer` that dropped it
+//!   should answer 503 or 504; a 408 counts too), or with the response of a `session_core::Error` (what
+//!   `?` gives in a handler returning `Result<_, session_core::Error>`), saves nothing, so a half-done
+//!   change is never stored;
 //! - if the store fails while saving, the response becomes a 503 instead of losing the write silently;
 //! - if the session ended or got a new id while the request ran (a sign-out, a revocation, a sign-in
 //!   alongside), its changes are not saved and the response becomes a 409

@@ -41,7 +41,7 @@ pub(crate) enum Transport {
     /// Never: plain-HTTP development only.
     PlainHttp,
     /// Always but on requests known to have arrived over plain HTTP: with `trust_proxy`,
-    /// `X-Forwarded-Proto: http`; else an `http` URI.
+    /// `X-Forwarded-Proto: http` (or `ws`); else an `http` (or `ws`) URI.
     Detect { trust_proxy: bool },
 }
 
@@ -66,10 +66,12 @@ impl Transport {
                         .and_then(|value| value.split(',').next())
                         .map(str::trim)
                 };
-                // A trusted proxy saw the client's request; the URI's scheme is of the proxy's own hop.
+                // A trusted proxy saw the client's request; the URI's scheme is of the proxy's own hop. A
+                // WebSocket upgrade says `ws` (some proxies forward that) for plain HTTP.
+                let plain = |scheme: &str| scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("ws");
                 let plain = match (trust_proxy.then(forwarded).flatten(), uri.scheme_str()) {
-                    (Some(proto), _) => proto.eq_ignore_ascii_case("http"),
-                    (None, Some(scheme)) => scheme.eq_ignore_ascii_case("http"),
+                    (Some(proto), _) => plain(proto),
+                    (None, Some(scheme)) => plain(scheme),
                     (None, None) => false,
                 };
                 !plain

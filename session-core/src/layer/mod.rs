@@ -28,7 +28,8 @@ use crate::{cookie::SameSite, store::SessionStore, Error, Key};
 /// error in place of the handler's response, whose headers, `Set-Cookie` from layers inside this one
 /// among them, do not go out: put layers whose headers must always go out (CORS, `CookieManagerLayer`)
 /// outside it. A layer that turns a dropped handler into a response (a timeout) belongs inside it, and
-/// should answer 408, which like a 5xx saves none of the handler's changes.
+/// should answer 503 or 504: a 5xx saves none of the handler's changes. (A 408 is treated alike, but
+/// browsers may send the request again on their own after one.)
 ///
 /// ```
 /// use std::time::Duration;
@@ -113,14 +114,15 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// Drops `Secure` from cookies answering requests known to have arrived over plain HTTP: when
-    /// `trust_proxy` is true, an `X-Forwarded-Proto: http` header (which wins over the URI: the proxy saw
-    /// the client's request, the URI is of its own hop); else an `http` request URI (an absolute one, or
-    /// HTTP/2's scheme). Trust that header only behind a reverse proxy you control that always overwrites
-    /// it: a client can send it too. Anything else keeps `Secure`: an HTTP/1.1 request
-    /// does not say whether it came over TLS, so a server that takes TLS itself must not send the id in
-    /// the clear on a guess (browsers accept `Secure` cookies from `localhost` over plain HTTP as well). A
-    /// partitioned or prefixed cookie keeps `Secure` on plain HTTP too, as with
-    /// [`with_secure(false)`](Self::with_secure). Off by default; behind a proxy, like express-session's
+    /// `trust_proxy` is true, an `X-Forwarded-Proto: http` (or `ws`) header, which wins over the URI (the
+    /// proxy saw the client's request, the URI is of its own hop); else an `http` (or `ws`) request URI
+    /// (an absolute one, or HTTP/2's scheme). Trust that header only behind a reverse proxy you control
+    /// that always overwrites it: a client can send it too. Anything else keeps `Secure`: an HTTP/1.1
+    /// request does not say whether it came over TLS, so a server that takes TLS itself must not send the
+    /// id in the clear on a guess. Browsers accept `Secure` cookies from `localhost` over plain HTTP, but
+    /// from no other plain-HTTP host: a staging server on plain HTTP without such a proxy needs
+    /// [`with_secure(false)`](Self::with_secure). A partitioned or prefixed cookie keeps `Secure` on plain
+    /// HTTP too, as with `with_secure(false)`. Off by default; behind a proxy, like express-session's
     /// `secure: "auto"` with `proxy`.
     pub fn with_secure_detected(self, trust_proxy: bool) -> Self {
         self.configure(|shared| shared.transport = Transport::Detect { trust_proxy })
@@ -139,7 +141,9 @@ impl<S: SessionStore> SessionLayer<S> {
     /// Makes the id cookie persistent for `max_age`, instead of ending with the browser session. It is sent
     /// again each time the session is written (a change, or the idle refresh), so it lasts `max_age` from
     /// the last write: give it at least the idle timeout, so that it outlives the stretch between two
-    /// refreshes of a visitor who only reads.
+    /// refreshes of a visitor who only reads. (As with `remember_for`: a response that re-sends it and
+    /// reaches the browser after that of a sign-in the same browser made at the same moment puts back the
+    /// id the sign-in replaced.)
     pub fn with_cookie_max_age(self, max_age: Duration) -> Self {
         self.configure(|shared| shared.id_cookie.max_age = Some(max_age))
     }
