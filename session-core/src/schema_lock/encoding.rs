@@ -1,8 +1,8 @@
 //! Comparing two cookie encodings as [`CookieValue::shape`](crate::CookieValue::shape) describes them:
 //! equal but for the variants of derived enums (`enum {"light" | "dark"}`), wherever those sit in the
 //! shape (`option<enum {...}>`, `(u8, enum {...})`), which one release may add to and another rename; or
-//! but for the names of a derived struct's fields (`(size: u8, zoom: u16)`), which its cookie does not
-//! hold.
+//! equal but for the names of a derived struct's fields (`(size: u8, zoom: u16)`), which its cookie does
+//! not hold.
 
 /// How every derived enum's variants begin in a shape.
 const ENUM_OPEN: &str = "enum {";

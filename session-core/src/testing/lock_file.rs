@@ -62,8 +62,8 @@ fn check_lock_file(path: &Path, current: &str, overwrite: bool) -> Result<Vec<St
         }
         Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
             return Err(format!(
-                "the schema lock {shown} is not UTF-8 text, as written: regenerate it with {LOCK_ENV}=overwrite, \
-                 and check the diff before committing it"
+                "the schema lock {shown} is not UTF-8 text, as `schema_lock` writes it: regenerate it with \
+                 {LOCK_ENV}=overwrite, and check the diff before committing it"
             ))
         }
         Err(error) => return Err(format!("cannot read the schema lock {shown}: {error}")),
