@@ -482,15 +482,11 @@ fn compare_cookie_scope(
     }
     let shown = |value: Option<&str>| value.map_or_else(|| "none".to_owned(), |value| format!("`{value}`"));
     let keep = before.map_or_else(|| format!("no `{attribute}`"), |value| format!("`{attribute} = \"{value}\"`"));
-    comparison.breaking.push(format!(
-        "{}: {attribute} changed from {} to {}, so browsers keep each `{}` cookie set with the earlier \
-         {attribute} beside the new one until it expires, may send it first, and the field then reads its old \
-         value; removing the field deletes only the new one\n  help: keep {keep}; if the old values showing \
-         until those cookies expire is acceptable, record the lock again with {OVERWRITE}",
-        new.describe(),
-        shown(before),
-        shown(after),
-        new.stored_under(),
+    comparison.breaking.push(old_cookie_stays(
+        new,
+        &format!("{attribute} changed from {} to {}", shown(before), shown(after)),
+        &format!("`{}` cookie set with the earlier {attribute}", new.stored_under()),
+        &format!("keep {keep}"),
     ));
 }
 
@@ -504,14 +500,23 @@ fn compare_cookie_partition(old: &Entry, new: &Entry, comparison: &mut LockCompa
     let (before, after) =
         if partitioned(old) { ("partitioned", "unpartitioned") } else { ("unpartitioned", "partitioned") };
     let keep = if partitioned(old) { "keep `partitioned`" } else { "leave out `partitioned`" };
-    comparison.breaking.push(format!(
-        "{}: now {after}, so browsers keep each {before} `{}` cookie beside the new one until it expires, may send \
-         it first, and the field then reads its old value; removing the field deletes only the new one\n  help: \
-         {keep}; if the old values showing until those cookies expire is acceptable, record the lock again with \
-         {OVERWRITE}",
-        new.describe(),
-        new.stored_under(),
+    comparison.breaking.push(old_cookie_stays(
+        new,
+        &format!("now {after}"),
+        &format!("{before} `{}` cookie", new.stored_under()),
+        keep,
     ));
+}
+
+/// What a `change` to the cookie of `new` that makes it another cookie to browsers does: each `old_cookie`
+/// they hold stays beside the new one, and `keep` is what avoids it.
+fn old_cookie_stays(new: &Entry, change: &str, old_cookie: &str, keep: &str) -> String {
+    format!(
+        "{}: {change}, so browsers keep each {old_cookie} beside the new one until it expires, may send it first, \
+         and the field then reads its old value; removing the field deletes only the new one\n  help: {keep}; if \
+         the old values showing until those cookies expire is acceptable, record the lock again with {OVERWRITE}",
+        new.describe(),
+    )
 }
 
 fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
