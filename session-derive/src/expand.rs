@@ -280,8 +280,9 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
                 }
 
                 /// "Remember me": makes this session's id cookie persistent for `duration`, within the
-                /// layer's absolute timeout, and lets the session go unused that long on the server (never
-                /// less than the layer's idle timeout). Kept through `cycle_id`; sessions that do not ask
+                /// layer's absolute timeout and the 400 days browsers keep a cookie (it is sent again with
+                /// each write), and lets the session go unused that long on the server (never less than
+                /// the layer's idle timeout). Kept through `cycle_id`; sessions that do not ask
                 /// keep a cookie that ends with the browser session, and `Duration::ZERO` (anything under a
                 /// second) forgets it again. Like `cycle_id`, it starts no session: a visitor without one
                 /// gets it only if the request also sets a `#[session]` field.

@@ -251,6 +251,16 @@ async fn a_remembered_lifetime_shorter_than_the_idle_timeout_keeps_its_cookie_un
 }
 
 #[tokio::test]
+async fn a_remembered_cookie_says_at_most_the_400_days_browsers_keep_one() {
+    let store = CountingStore::new(MemoryStore::default());
+    let layer = SessionLayer::new(store.clone(), Key::generate()).with_absolute_timeout(800 * DAY);
+    let mut browser = Browser::new(owned_app(layer));
+    let reply = browser.post("/login/7/remember/700").await;
+    assert_eq!(id_max_age(&reply), Some(400 * 24 * 60 * 60));
+    assert_eq!(server_lifetime(&store).await, 700 * DAY, "the server keeps the session as long as asked");
+}
+
+#[tokio::test]
 async fn remember_for_zero_at_sign_in_gives_a_browser_session_cookie() {
     let (_, [mut browser, _, _]) = three_browsers();
     let reply = browser.post("/login/7/remember/0").await;

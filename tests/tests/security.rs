@@ -387,6 +387,7 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         // Browsers would drop the cookie, or ignore its path.
         (layer().with_cookie_name("n".repeat(33)), "choose a shorter name"),
         (layer().with_cookie_path(format!("/{}", "p".repeat(1024))), "choose a shorter path"),
+        (layer().with_cookie_max_age(Duration::from_secs(400 * 86_400 + 1)), "at most 400 days"),
     ];
     for (layer, message) in refused {
         let error = layer.validate().unwrap_err().to_string();
@@ -400,6 +401,7 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
     assert!(layer().with_cookie_name("n".repeat(32)).validate().is_ok());
     assert!(layer().with_cookie_path(format!("/{}", "p".repeat(1023))).validate().is_ok());
     assert!(layer().with_cookie_domain("shop.example.com").validate().is_ok());
+    assert!(layer().with_cookie_max_age(Duration::from_secs(400 * 86_400)).validate().is_ok());
 }
 
 #[tokio::test]

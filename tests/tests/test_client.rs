@@ -131,11 +131,26 @@ async fn cookies_expire_as_max_age_or_expires_says() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(visit(&mut browser, "/", &[]).await, "b=2; long=1", "Max-Age=1 has run out");
     assert_eq!(browser.cookies.len(), 2);
+
+    // A `Max-Age` that is not a number is ignored, as browsers ignore it, so `Expires` decides.
+    let set = [
+        &format!("empty=1; Max-Age=; {past}") as &str,
+        &format!("word=1; Max-Age=soon; {past}"),
+        &format!("plus=1; Max-Age=+60; {past}"),
+        "negative=1; Max-Age=-1",
+        "huge=1; Max-Age=99999999999999999999999",
+        &format!("last=1; Max-Age=60; Max-Age=x; Max-Age=0; {future}"),
+    ];
+    visit(&mut browser, "/", &set).await;
+    assert_eq!(visit(&mut browser, "/", &[]).await, "b=2; long=1; huge=1");
 }
 
 #[tokio::test]
 async fn cookies_a_browser_refuses_are_not_kept() {
     let mut browser = echo_browser("https://shop.example");
+    // Browsers keep a name and value of 4096 bytes together, and no more.
+    let largest = format!("big={}", "x".repeat(4093));
+    let too_big = format!("bigger={}", "x".repeat(4091));
     let refused = [
         "other=1; Domain=evil.example",
         "sub=1; Domain=www.shop.example",
@@ -146,15 +161,37 @@ async fn cookies_a_browser_refuses_are_not_kept() {
         "none=1; SameSite=None",
         "no-equals-sign",
         "=nameless",
+        "part=1; Partitioned",
+        &too_big,
     ];
     let kept = [
         "d=1; Domain=shop.example",
         "__Secure-s=2; Secure",
         "__Host-h=2; Secure; Path=/",
         "none=2; SameSite=None; Secure",
+        "part=2; Partitioned; Secure",
+        &largest,
     ];
     visit(&mut browser, "/", &[refused.as_slice(), kept.as_slice()].concat()).await;
-    assert_eq!(visit(&mut browser, "/", &[]).await, "d=1; __Secure-s=2; __Host-h=2; none=2");
+    assert_eq!(
+        visit(&mut browser, "/", &[]).await,
+        format!("d=1; __Secure-s=2; __Host-h=2; none=2; part=2; {largest}")
+    );
+}
+
+#[tokio::test]
+async fn an_attribute_value_longer_than_browsers_read_is_ignored() {
+    let mut browser = echo_browser("https://shop.example");
+    let long_path = format!("/{}", "a".repeat(1024));
+    let long_domain = format!("{}.shop.example", "a".repeat(1012));
+    visit(
+        &mut browser,
+        "/app/page",
+        &[&format!("p=1; Path={long_path}") as &str, &format!("d=1; Domain={long_domain}; Path=/")],
+    )
+    .await;
+    assert_eq!(visit(&mut browser, "/app/x", &[]).await, "p=1; d=1", "the request's directory, this host only");
+    assert_eq!(visit(&mut browser, "/", &[]).await, "d=1");
 }
 
 #[tokio::test]

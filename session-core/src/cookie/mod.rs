@@ -18,3 +18,7 @@ pub const MAX_COOKIE_BYTES: usize = 4096;
 
 /// The most bytes of an attribute's value (`Path`, `Domain`) a browser reads; a longer one is ignored.
 pub(crate) const MAX_ATTRIBUTE_BYTES: usize = 1024;
+
+/// The longest a browser keeps a cookie, in seconds: 400 days from when it was last set, whatever its
+/// `Max-Age` or `Expires` says.
+pub(crate) const MAX_LIFETIME_SECS: u64 = 400 * 86_400;

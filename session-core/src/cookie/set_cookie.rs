@@ -3,7 +3,7 @@
 use cookie::{time::Duration, Cookie};
 use http::HeaderValue;
 
-use super::{prefix::has_prefix, SameSite};
+use super::{prefix::has_prefix, SameSite, MAX_LIFETIME_SECS};
 
 /// The attributes of one `Set-Cookie` line.
 #[derive(Clone, Copy, Debug)]
@@ -63,8 +63,8 @@ impl SetCookie<'_> {
             cookie.set_domain(domain);
         }
         if let Some(secs) = self.max_age_secs {
-            // Browsers cap a lifetime at 400 days anyway; only a `u64` past `i64` is clamped.
-            cookie.set_max_age(Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX)));
+            // Written as browsers will read it, so that the header says how long the cookie lasts.
+            cookie.set_max_age(Duration::seconds(secs.min(MAX_LIFETIME_SECS) as i64));
         }
         cookie
     }
@@ -176,8 +176,10 @@ mod tests {
     }
 
     #[test]
-    fn max_age_is_written_in_decimal_and_clamped_past_what_the_crate_holds() {
-        for (secs, written) in [(0, "0"), (7, "7"), (10, "10"), (u64::MAX, "9223372036854775807")] {
+    fn max_age_is_written_in_decimal_and_at_most_the_400_days_browsers_keep_a_cookie() {
+        for (secs, written) in
+            [(0, "0"), (7, "7"), (10, "10"), (34_560_000, "34560000"), (34_560_001, "34560000"), (u64::MAX, "34560000")]
+        {
             let line = SetCookie { max_age_secs: Some(secs), ..lax("id", "abc") }.header().unwrap();
             assert_eq!(
                 line.to_str().unwrap(),
@@ -234,7 +236,7 @@ mod tests {
             proptest::prop_assert_eq!(parsed.partitioned(), partitioned.then_some(true));
             proptest::prop_assert_eq!(parsed.path(), Some(path.as_str()));
             proptest::prop_assert_eq!(parsed.domain(), domain.as_deref());
-            let expected_age = if removal { Some(0) } else { max_age_secs.map(|s| s as i64) };
+            let expected_age = if removal { Some(0) } else { max_age_secs.map(|s| s.min(400 * 86_400) as i64) };
             proptest::prop_assert_eq!(parsed.max_age().map(|age| age.whole_seconds()), expected_age);
             proptest::prop_assert_eq!(parsed.expires_datetime().is_some(), removal);
             let expected_same_site = match same_site {

@@ -221,9 +221,11 @@
 //! The lock compares shapes as traced. A type whose `Deserialize` checks values and refuses the sample the
 //! tracer builds it from (`""`, `0`), or reads any JSON (`serde_json::Value`, an untagged enum), shows as
 //! `untraced (...)`; two such types look alike, so for them the lock compares the types as written instead.
-//! Changing one fails, as renaming it or naming it by another path does: the lock cannot see what the
-//! stored JSON holds. Name the stored type in `migrate_from`, or, if every value stored still decodes as the
-//! new type, record the lock again with `SESSION_SCHEMA_LOCK=overwrite`. A type whose check accepts the
+//! Changing the field to another type fails, as renaming the type or naming it by another path does. A
+//! change inside the type's definition that keeps its name passes unseen: the lock cannot see what the
+//! stored JSON holds. So change such a type under a new name, and the check stops the change: name the
+//! stored type in `migrate_from`, or, if every value stored still decodes as the new type, record the lock
+//! again with `SESSION_SCHEMA_LOCK=overwrite`. A type whose check accepts the
 //! sample traces like the type it checks: changing to it is listed as compatible, saying that stored values
 //! it refuses read as absent.
 //!

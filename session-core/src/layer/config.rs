@@ -5,7 +5,7 @@ use std::{borrow::Cow, sync::Arc, time::Duration};
 use http::HeaderValue;
 
 use crate::{
-    cookie::{has_prefix, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES},
+    cookie::{has_prefix, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES, MAX_LIFETIME_SECS},
     id::ID_COOKIE_NAME_MAX_LEN,
     store::{LoadRecord, Record},
     Error, Key,
@@ -271,6 +271,12 @@ impl Shared {
                  {MAX_ATTRIBUTE_BYTES} bytes: choose a shorter path",
                 cookie.path.len()
             ))
+        } else if cookie.max_age.is_some_and(|max_age| max_age.as_secs() > MAX_LIFETIME_SECS) {
+            Some(
+                "the id cookie's max age is longer than the 400 days browsers keep a cookie: give \
+                 `with_cookie_max_age` at most 400 days"
+                    .to_owned(),
+            )
         } else if has_prefix(name, "__Host-") && !self.transport.may_be_secure() {
             Some(format!("the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Host-` prefix"))
         } else if has_prefix(name, "__Host-") && cookie.domain.is_some() {

@@ -141,7 +141,8 @@ impl<S: SessionStore> SessionLayer<S> {
     /// Makes the id cookie persistent for `max_age`, instead of ending with the browser session. It is sent
     /// again each time the session is written (a change, or the idle refresh), so it lasts `max_age` from
     /// the last write: give it at least the idle timeout, so that it outlives the stretch between two
-    /// refreshes of a visitor who only reads. (As with `remember_for`: a response that re-sends it and
+    /// refreshes of a visitor who only reads, and at most the 400 days browsers keep a cookie (the layer
+    /// checks this when it is applied). (As with `remember_for`: a response that re-sends it and
     /// reaches the browser after that of a sign-in the same browser made at the same moment puts back the
     /// id the sign-in replaced.)
     pub fn with_cookie_max_age(self, max_age: Duration) -> Self {
@@ -170,7 +171,8 @@ impl<S: SessionStore> SessionLayer<S> {
 
     /// Checks the id cookie settings: a valid cookie name of at most 32 bytes (the room every schema's
     /// `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-` prefixes,
-    /// `SameSite=None` only with `Secure`, and a path and domain browsers accept. [`Layer::layer`] calls it
+    /// `SameSite=None` only with `Secure`, a path and domain browsers accept, and a max age of at most
+    /// 400 days. [`Layer::layer`] calls it
     /// and panics on an error, at start-up, like a conflicting axum route; call it first to handle the error
     /// yourself.
     pub fn validate(&self) -> Result<(), Error> {

@@ -171,8 +171,9 @@ impl RawSession {
         Ok(())
     }
 
-    /// Makes this session's id cookie persistent for `duration` (within the absolute timeout), and its
-    /// idle timeout that long (never shorter than the layer's); kept through `cycle_id`. Under a second
+    /// Makes this session's id cookie persistent for `duration` (within the absolute timeout, and the 400
+    /// days browsers keep a cookie: it is sent again with each write), and its idle timeout that long
+    /// (never shorter than the layer's); kept through `cycle_id`. Under a second
     /// (`Duration::ZERO`) it forgets: the cookie ends with the browser session again. Like `cycle_id`, it
     /// starts no session: a visitor without one gets it only if the request also sets a `#[session]` field.
     pub async fn remember_for(&self, duration: std::time::Duration) -> Result<(), Error> {

@@ -3,10 +3,13 @@
 
 use std::{fmt, ops::Index};
 
-use cookie::{time::OffsetDateTime, Cookie, Expiration, SameSite};
+use cookie::{
+    time::{Duration, OffsetDateTime},
+    Cookie, Expiration, SameSite,
+};
 use http::Uri;
 
-use crate::cookie::has_prefix;
+use crate::cookie::{has_prefix, MAX_ATTRIBUTE_BYTES, MAX_COOKIE_BYTES, MAX_LIFETIME_SECS};
 
 /// The site a [`Browser`](super::Browser) visits: whether it is reached over HTTPS, and its host.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,12 +102,14 @@ impl Stored {
 ///
 /// A response's `Set-Cookie` is kept, replaced or deleted as browsers do: a cookie is one per name,
 /// domain (host-only or `Domain`) and path; a missing `Path` defaults to the request path's directory;
-/// `Max-Age` wins over `Expires`, and a time in the past deletes. Ignored, as browsers ignore them: a
-/// cookie for another domain; a `Secure` one from plain HTTP (but for `localhost`); one from plain HTTP
-/// that would shadow a `Secure` cookie; a `__Secure-` or `__Host-` cookie that breaks its prefix's rules;
-/// `SameSite=None` without `Secure`; a line that does not parse. A request carries the cookies whose
-/// domain and path match it, longest path first, then oldest first. (Not modelled: the public suffix
-/// list, `SameSite` on cross-site requests, and the limits on cookie count and size.)
+/// `Max-Age` wins over `Expires`, a time in the past deletes, and neither keeps a cookie past 400 days.
+/// Ignored, as browsers ignore them: a cookie whose name and value are longer than 4096 bytes; a cookie
+/// for another domain; a `Secure` one from plain HTTP (but for `localhost`); one from plain HTTP that
+/// would shadow a `Secure` cookie; a `__Secure-` or `__Host-` cookie that breaks its prefix's rules;
+/// `SameSite=None` or `Partitioned` without `Secure`; a line that does not parse; an attribute value
+/// longer than 1024 bytes, or a `Max-Age` that is not a number. A request carries the cookies whose domain
+/// and path match it, longest path first, then oldest first. (Not modelled: the public suffix list,
+/// `SameSite` on cross-site requests, and the limits on cookies per domain and per `Cookie` header.)
 ///
 /// Tests can also plant, read and drop cookies by name, as a forged request or an attacker would:
 ///
@@ -215,37 +220,39 @@ impl Jar {
     /// to a request for `request_path`; ignores it where a browser would.
     pub(crate) fn receive(&mut self, origin: &Origin, request_path: &str, line: &str) {
         let Ok(cookie) = Cookie::parse(line) else { return };
-        if cookie.name().is_empty() {
+        let name = cookie.name();
+        if name.is_empty() || name.len() + cookie.value().len() > MAX_COOKIE_BYTES {
             return;
         }
         let secure = cookie.secure() == Some(true);
         if secure && !origin.is_secure() {
             return;
         }
-        if cookie.same_site() == Some(SameSite::None) && !secure {
+        if (cookie.same_site() == Some(SameSite::None) || cookie.partitioned() == Some(true)) && !secure {
             return;
         }
-        let (domain, host_only) = match cookie.domain().map(str::to_ascii_lowercase) {
+        // An attribute value longer than browsers read is ignored, as if the attribute were not there.
+        let within_limit = |value: &&str| value.len() <= MAX_ATTRIBUTE_BYTES;
+        let (domain, host_only) = match cookie.domain().filter(within_limit).map(str::to_ascii_lowercase) {
             Some(domain) if domain_match(&origin.host, &domain) => (domain, false),
             Some(_) => return,
             None => (origin.host.clone(), true),
         };
-        let path = match cookie.path() {
-            Some(path) if path.starts_with('/') => path.to_owned(),
-            _ => default_path(request_path),
-        };
-        let name = cookie.name();
+        let set_path = cookie.path().filter(within_limit).filter(|path| path.starts_with('/'));
+        let path = set_path.map_or_else(|| default_path(request_path), str::to_owned);
         if has_prefix(name, "__Secure-") && !secure {
             return;
         }
-        if has_prefix(name, "__Host-") && !(secure && host_only && cookie.path() == Some("/")) {
+        if has_prefix(name, "__Host-") && !(secure && host_only && set_path == Some("/")) {
             return;
         }
         let now = OffsetDateTime::now_utc();
-        // `Max-Age` wins over `Expires`; either in the past deletes the cookie.
-        let expires = match (cookie.max_age(), cookie.expires()) {
-            (Some(age), _) => Some(now.checked_add(age).unwrap_or(if age.is_negative() { now } else { max_time() })),
-            (None, Some(Expiration::DateTime(at))) => Some(at),
+        // `Max-Age` wins over `Expires`; either in the past deletes the cookie, and neither keeps it longer
+        // than browsers do.
+        let longest = Duration::seconds(MAX_LIFETIME_SECS as i64);
+        let expires = match (max_age_secs(line), cookie.expires()) {
+            (Some(secs), _) => Some(now + Duration::seconds(secs).clamp(Duration::ZERO, longest)),
+            (None, Some(Expiration::DateTime(at))) => Some(at.min(now + longest)),
             _ => None,
         };
         let stored = Stored {
@@ -316,9 +323,19 @@ impl fmt::Debug for Jar {
     }
 }
 
-/// The latest time the `time` crate can hold, for a `Max-Age` too large to add to now.
-fn max_time() -> OffsetDateTime {
-    cookie::time::PrimitiveDateTime::MAX.assume_utc()
+/// The `Max-Age` of the `Set-Cookie` line `line` as browsers read it (RFC 6265bis): the last attribute
+/// whose value is an optional `-` and digits, saturating; `None` when there is none. Read here rather than
+/// from the `cookie` crate, which takes an empty value for the longest lifetime, where browsers ignore it.
+fn max_age_secs(line: &str) -> Option<i64> {
+    let attributes = line.split(';').skip(1).filter_map(|attribute| attribute.split_once('='));
+    let ages = attributes.filter(|(name, _)| name.trim().eq_ignore_ascii_case("max-age")).filter_map(|(_, value)| {
+        let value = value.trim();
+        let digits = value.strip_prefix('-').unwrap_or(value);
+        let valid =
+            value.len() <= MAX_ATTRIBUTE_BYTES && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        valid.then(|| value.parse().unwrap_or(if value.starts_with('-') { i64::MIN } else { i64::MAX }))
+    });
+    ages.last()
 }
 
 /// RFC 6265's domain-match: `host` is `domain`, or a name under it (never an IP address under another).
@@ -356,6 +373,22 @@ mod tests {
         assert_eq!(default_path("/account/login"), "/account");
         assert_eq!(default_path("/login"), "/");
         assert_eq!(default_path(""), "/");
+    }
+
+    #[test]
+    fn no_cookie_is_kept_past_400_days() {
+        let mut jar = Jar::default();
+        let origin = Origin::localhost();
+        for line in ["a=1; Max-Age=99999999999", "b=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT", "c=1; Max-Age=34560000"]
+        {
+            jar.receive(&origin, "/", line);
+        }
+        let limit = OffsetDateTime::now_utc() + Duration::days(400);
+        assert_eq!(jar.len(), 3);
+        for cookie in &jar.cookies {
+            let expires = cookie.expires.unwrap();
+            assert!(expires <= limit && expires > limit - Duration::minutes(1), "{}: {expires}", cookie.name);
+        }
     }
 
     #[test]

@@ -18,7 +18,10 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 /// cookie's `path`, `domain` or `partitioned` changed, a derived cookie struct's fields reordered. It
 /// passes when nothing changed, or when every change is compatible (a new field that is not the owner in
 /// place of another, a rename with `rename_from`, a type change with `migrate_from`, a variant added to a
-/// cookie's enum), and then prints the compatible changes, which are recorded by rewriting the file.
+/// cookie's enum), and then prints the compatible changes, which are recorded by rewriting the file. A
+/// type whose serde format cannot be traced (one that reads any JSON, such as `serde_json::Value` or an
+/// untagged enum) is compared by its name alone: change its definition under a new name, so that this
+/// check sees the change (see the guide's [schema changes](crate::guide::schema_changes)).
 ///
 /// With `SESSION_SCHEMA_LOCK=overwrite` in the environment it writes the current lock to `path` instead
 /// (also the way to create it). A missing file fails, so CI never passes without a lock.
