@@ -771,8 +771,7 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
     for header in [format!("__Host-id={theirs}; __Host-id={ours}"), format!("__Host-id={ours}; __Host-id={theirs}")] {
         let reply = user(header).await;
         assert_eq!(reply.body, "None", "a session was adopted from two ids");
-        let removal = parse(reply.set_cookie("__Host-id").expect("the id cookie is cleared"));
-        assert_eq!((removal.value(), removal.max_age()), ("", Some(cookie::time::Duration::ZERO)));
+        assert_eq!(reply.set_cookie("__Host-id"), None, "a removal would reach only the visitor's own cookie");
     }
     // HTTP/2 sends each cookie in a header of its own: the same rule holds across headers.
     let request = http::Request::get("/user")
@@ -791,6 +790,49 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
         assert_eq!(reply.body, "Some(7)");
         assert!(reply.set_cookie("__Host-id").is_none());
     }
+}
+
+/// Under an id cookie without the `__Host-` prefix, a sibling subdomain can plant an authentic id of its
+/// own for the whole site on a longer path, which the browser then sends first. While it is there the
+/// visitor has no session, and the planted one never becomes it: a removal cookie would clear only the
+/// visitor's own, leaving the planted one alone in the jar. A logout the planted id is sent to ends both
+/// (one it is not sent to cannot know of it: the `__Host-` prefix of the default name is what keeps a
+/// sibling from planting one at all).
+#[tokio::test]
+async fn a_planted_id_beside_the_visitors_never_becomes_the_session() {
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let set_666 = post(|s: VisitorSession| async move {
+        s.set_user_id(666).await?;
+        Result::Ok("ok")
+    });
+    let layer = SessionLayer::new(store.clone(), key).with_cookie_name("sid");
+    let mut planter = Browser::new(routes().route("/user/set/666", set_666).layer(layer.clone()));
+    planter.post("/user/set/666").await;
+    let planted = planter.cookies["sid"].to_owned();
+    let plant = get(move || {
+        let line = format!("sid={planted}; Domain=example.com; Path=/user; Secure; HttpOnly");
+        async move { AppendHeaders([(header::SET_COOKIE, line)]) }
+    });
+    let logout = post(|s: VisitorSession| async move {
+        s.destroy().await?;
+        Result::Ok("ok")
+    });
+    let site = routes().route("/user/logout", logout).layer(layer).route("/plant", plant);
+    let mut victim = Browser::new(site).with_origin("https://app.example.com");
+    victim.post("/user/set").await;
+    assert_eq!(victim.get("/user").await.body, "Some(7)");
+
+    victim.get("https://evil.example.com/plant").await;
+    assert_eq!(victim.cookie_header("/user").matches("sid=").count(), 2, "both ids are sent");
+    for _ in 0..2 {
+        let reply = victim.get("/user").await;
+        assert_eq!((reply.body.as_str(), reply.set_cookie("sid")), ("None", None));
+    }
+    assert_eq!(store.len(), 2);
+    let reply = victim.post("/user/logout").await;
+    assert!(reply.set_cookie("sid").is_some_and(|line| line.starts_with("sid=;")), "{reply:?}");
+    assert_eq!(store.len(), 0, "the logout ended both sessions");
+    assert_eq!(victim.get("/user").await.body, "None", "the planted id became the session");
 }
 
 /// A plain sequence limited to four elements, which a client can send longer.

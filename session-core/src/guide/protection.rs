@@ -137,7 +137,9 @@
 //! `Secure`, `SameSite=Lax`, `Path=/`, gone when the browser closes, and named `__Host-id`: a browser
 //! keeps a `__Host-` cookie only from this very host, Secure, on `/` and without a domain, so an attacker
 //! who controls a sibling subdomain cannot plant a session id of their choosing (and a request that still
-//! carries two different authentic ids gets no session at all). It is `__Secure-id` with a domain or another
+//! carries two different authentic ids gets no session at all, and keeps both cookies: clearing would
+//! remove only this layer's own, and leave the planted one to be the session; a logout ends both
+//! sessions). It is `__Secure-id` with a domain or another
 //! path, and `id` under `with_secure(false)`, which a prefixed cookie cannot use. The layer's
 //! `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the

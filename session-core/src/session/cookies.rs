@@ -55,8 +55,12 @@ struct Verified<'s, T> {
 /// The id cookie as the browser sent it.
 pub(super) enum IncomingId {
     Absent,
-    /// Present, but no value carried an authentic, well-formed id, or two values carried different ones.
+    /// Present, but no value carried an authentic, well-formed id.
     Rejected,
+    /// Values carried different authentic ids: these, each once. None is adopted, and the cookie is not
+    /// cleared: a removal reaches only the cookie under this layer's path and domain, the visitor's own,
+    /// and a planted one would then be all the browser sent. `destroy` ends them all.
+    Conflicting(Vec<SessionId>),
     Valid {
         id: SessionId,
         verified_with_previous_key: bool,
@@ -300,20 +304,23 @@ impl RawSession {
         let name: &str = self.id_cookie_name();
         let mut present = false;
         let mut authentic: Option<(SessionId, bool)> = None;
+        let mut others: Vec<SessionId> = Vec::new();
         for sent in self.id_cookie_values() {
             present = true;
             let Some((text, key_index)) = verify_id(name, sent, &self.0.shared.keys) else { continue };
             let Some(id) = SessionId::parse(text) else { continue };
             match &authentic {
                 None => authentic = Some((id, key_index > 0)),
-                Some((first, _)) if *first == id => {}
-                Some(_) => {
-                    tracing::debug!("two different authentic session ids in one request; adopting neither");
-                    return IncomingId::Rejected;
-                }
+                Some((first, _)) if *first == id || others.contains(&id) => {}
+                Some(_) => others.push(id),
             }
         }
         match authentic {
+            Some((id, _)) if !others.is_empty() => {
+                tracing::debug!("different authentic session ids in one request; adopting none");
+                others.insert(0, id);
+                IncomingId::Conflicting(others)
+            }
             Some((id, verified_with_previous_key)) => IncomingId::Valid { id, verified_with_previous_key },
             None if present => IncomingId::Rejected,
             None => IncomingId::Absent,

@@ -188,18 +188,25 @@ impl RawSession {
     /// Ends the session: its record is deleted and the id cookie cleared when the response leaves.
     pub async fn destroy(&self) -> Result<(), Error> {
         self.0.touched.store(true, Ordering::Relaxed);
-        let incoming = match self.incoming_id() {
-            IncomingId::Valid { id, .. } => Some(id),
-            _ => None,
+        let (incoming, sent_beside) = match self.incoming_id() {
+            IncomingId::Valid { id, .. } => (Some(id.store_key()), Vec::new()),
+            IncomingId::Conflicting(ids) => {
+                let mut keys = ids.iter().map(SessionId::store_key);
+                (keys.next(), keys.collect())
+            }
+            IncomingId::Absent | IncomingId::Rejected => (None, Vec::new()),
         };
         let mut state = self.handler_state()?;
-        let old = match std::mem::take(&mut state.pending) {
-            Pending::Cycle { old } => Some(old.store_key()),
-            Pending::Destroy { old } => Some(old),
-            Pending::None => state.existing_id().or(incoming.as_ref()).map(SessionId::store_key),
+        let (old, others) = match std::mem::take(&mut state.pending) {
+            Pending::Cycle { old } => (Some(old.store_key()), Vec::new()),
+            Pending::Destroy { old, others } => (Some(old), others),
+            Pending::None => match state.existing_id() {
+                Some(id) => (Some(id.store_key()), Vec::new()),
+                None => (incoming, sent_beside),
+            },
         };
         let rejected_cookie = old.is_some() || self.has_id_cookie();
-        state.pending = old.map_or(Pending::None, |old| Pending::Destroy { old });
+        state.pending = old.map_or(Pending::None, |old| Pending::Destroy { old, others });
         state.loaded = Some(Loaded::Fresh { rejected_cookie, expired: None, unknown: None });
         state.changes.clear();
         state.owner = OwnerChange::Keep;
@@ -241,6 +248,9 @@ impl RawSession {
             IncomingId::Rejected => {
                 tracing::debug!("session id cookie failed verification; starting a new session");
                 return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None });
+            }
+            IncomingId::Conflicting(_) => {
+                return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None });
             }
             IncomingId::Valid { id, verified_with_previous_key } => (id, verified_with_previous_key),
         };
@@ -313,7 +323,10 @@ impl RawSession {
         let now = now_millis();
         let RecordState { loaded, changes, pending, new_id, owner, .. } = state;
         match (pending, loaded) {
-            (Pending::Destroy { old }, _) => {
+            (Pending::Destroy { old, others }, _) => {
+                for other in &others {
+                    store.delete(other).await?;
+                }
                 // Nothing to delete may mean that a sign-in running alongside moved the session to a new id,
                 // which this request cannot end and the browser may hold by now: a logout that said it
                 // succeeded would leave it signed in. Such a move left its marker (see `moved`).

@@ -67,8 +67,10 @@ pub(super) enum Pending {
     None,
     /// `cycle_id`: the record moves from `old` to `new_id`.
     Cycle { old: SessionId },
-    /// `destroy`: the record under `old` is deleted and the id cookie cleared.
-    Destroy { old: StoreKey },
+    /// `destroy`: the record under `old` is deleted and the id cookie cleared, and so are the records of
+    /// `others`, the authentic ids sent beside it (see `IncomingId::Conflicting`), so that none is left to
+    /// become the session once the cookie is cleared.
+    Destroy { old: StoreKey, others: Vec<StoreKey> },
 }
 
 impl RecordState {
