@@ -445,14 +445,16 @@ async fn secure_is_dropped_only_where_a_request_is_known_to_be_plain_http() {
 /// Browsers keep a `__Host-` or `__Secure-` cookie only if it is `Secure`, and accept such a cookie from
 /// `localhost` over plain HTTP. So a prefixed cookie keeps `Secure` where the others lose it: a chosen id
 /// cookie name under `with_secure_detected` answering a plain-HTTP request, and a prefixed field cookie
-/// under `with_secure(false)`. Without it, development on `http://localhost` loses the session and the
-/// cookie on every request.
+/// under `with_secure(false)`, as does a `SameSite=None` one. Without it, development on
+/// `http://localhost` loses the session and the cookie on every request.
 #[tokio::test]
 async fn a_prefixed_cookie_keeps_secure_on_plain_http_so_a_local_browser_keeps_it() {
     #[derive(SessionSchema)]
     struct Prefixed {
         #[cookie(name = "__Host-pref", max_len = 8)]
         pref: String,
+        #[cookie(plain, same_site = "none")]
+        embedded: bool,
         #[session]
         visits: u32,
     }
@@ -460,12 +462,15 @@ async fn a_prefixed_cookie_keeps_secure_on_plain_http_so_a_local_browser_keeps_i
         Router::new()
             .route(
                 "/",
-                get(|s: PrefixedSession| async move { Result::Ok(format!("{:?} {:?}", s.pref(), s.visits().await?)) }),
+                get(|s: PrefixedSession| async move {
+                    Result::Ok(format!("{:?} {:?} {:?}", s.pref(), s.embedded(), s.visits().await?))
+                }),
             )
             .route(
                 "/set",
                 post(|s: PrefixedSession| async move {
                     s.set_pref("x".into())?;
+                    s.set_embedded(true)?;
                     s.set_visits(1).await?;
                     Result::Ok("ok")
                 }),
@@ -476,11 +481,14 @@ async fn a_prefixed_cookie_keeps_secure_on_plain_http_so_a_local_browser_keeps_i
         let mut browser = Browser::new(routes().layer(layer)).with_origin("http://localhost:3000");
         let set = browser.post("/set").await;
         assert!(
-            set.set_cookies.iter().filter(|line| line.starts_with("__Host-")).all(|line| line.contains("; Secure")),
+            set.set_cookies
+                .iter()
+                .filter(|line| line.starts_with("__Host-") || line.contains("SameSite=None"))
+                .all(|line| line.contains("; Secure")),
             "{:?}",
             set.set_cookies
         );
-        assert_eq!(browser.get("/").await.body, r#"Some("x") Some(1)"#, "{:?}", set.set_cookies);
+        assert_eq!(browser.get("/").await.body, r#"Some("x") Some(true) Some(1)"#, "{:?}", set.set_cookies);
     }
 }
 
@@ -663,6 +671,28 @@ async fn a_reissued_id_cookie_is_sent_with_cache_control_no_store() {
         }
     }
     assert!(missing.is_empty(), "a re-issued id cookie went out cacheable: {missing:?}");
+}
+
+/// A cookie field's `Set-Cookie` is as much one visitor's as the id cookie's: a shared cache that kept it
+/// would hand one visitor's nickname, encrypted, to everyone. So every response the layer adds a cookie
+/// to is `no-store`, one that only re-issues a field under a rotated key included.
+#[tokio::test]
+async fn a_response_that_sets_a_cookie_field_is_sent_with_cache_control_no_store() {
+    let (old, new) = (Key::generate(), Key::generate());
+    let mut browser = app(SessionLayer::new(MemoryStore::default(), old.clone()));
+    let reply = browser.post("/cookies/set").await;
+    assert!(reply.set_cookie("nickname").is_some());
+    assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    let reply = browser.get("/cookies").await;
+    assert_eq!((reply.set_cookie("nickname"), reply.headers.get(header::CACHE_CONTROL)), (None, None));
+
+    let mut rotated =
+        Browser::new(routes().layer(SessionLayer::new(MemoryStore::default(), new).with_previous_keys([old])));
+    rotated.cookies = browser.cookies.clone();
+    let reply = rotated.get("/cookies").await;
+    assert_eq!(reply.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
+    assert!(reply.set_cookie("nickname").is_some(), "re-issued under the current key");
+    assert_eq!(reply.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
 }
 
 /// Shortening the idle timeout (after an incident, say) must reach the sessions that exist: one idle for

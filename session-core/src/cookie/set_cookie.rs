@@ -48,15 +48,16 @@ impl SetCookie<'_> {
             SameSite::Strict => cookie::SameSite::Strict,
             SameSite::None => cookie::SameSite::None,
         };
-        // `Secure` is always said outright: left unset, the crate would add it to `SameSite=None` on its
-        // own, and `with_secure(false)` must mean what it says. Browsers drop a partitioned or prefixed
-        // cookie without it (and accept it from `localhost` over plain HTTP), so those keep it.
+        // `Secure` is always said outright, so that the line says what this decides. Browsers drop a
+        // `SameSite=None`, partitioned or prefixed cookie without it (and accept it from `localhost` over
+        // plain HTTP), so those keep it whatever `with_secure` says.
         let prefixed = has_prefix(self.name, "__Host-") || has_prefix(self.name, "__Secure-");
+        let needs_secure = self.same_site == SameSite::None || self.partitioned || prefixed;
         let mut cookie = Cookie::build((self.name, value))
             .http_only(self.http_only)
             .same_site(same_site)
             .partitioned(self.partitioned)
-            .secure(self.secure || self.partitioned || prefixed)
+            .secure(self.secure || needs_secure)
             .path(self.path)
             .build();
         if let Some(domain) = self.domain {
@@ -189,14 +190,16 @@ mod tests {
     }
 
     #[test]
-    fn secure_is_written_only_when_asked_for_partitioned_or_prefixed() {
-        let unsecured = SetCookie { secure: false, same_site: SameSite::None, ..lax("id", "abc") };
-        assert_eq!(unsecured.header().unwrap(), "id=abc; HttpOnly; SameSite=None; Path=/");
+    fn secure_is_written_only_when_asked_for_same_site_none_partitioned_or_prefixed() {
+        let unsecured = SetCookie { secure: false, ..lax("id", "abc") };
+        assert_eq!(unsecured.header().unwrap(), "id=abc; HttpOnly; SameSite=Lax; Path=/");
+        let cross_site = SetCookie { same_site: SameSite::None, ..unsecured };
+        assert_eq!(cross_site.header().unwrap(), "id=abc; HttpOnly; SameSite=None; Secure; Path=/");
         let partitioned = SetCookie { partitioned: true, ..unsecured };
-        assert_eq!(partitioned.header().unwrap(), "id=abc; HttpOnly; SameSite=None; Partitioned; Secure; Path=/");
+        assert_eq!(partitioned.header().unwrap(), "id=abc; HttpOnly; SameSite=Lax; Partitioned; Secure; Path=/");
         for name in ["__Host-id", "__secure-id"] {
             let prefixed = SetCookie { name, ..unsecured };
-            assert_eq!(prefixed.header().unwrap(), format!("{name}=abc; HttpOnly; SameSite=None; Secure; Path=/"));
+            assert_eq!(prefixed.header().unwrap(), format!("{name}=abc; HttpOnly; SameSite=Lax; Secure; Path=/"));
             let removal = prefixed.removal_header().unwrap();
             assert!(removal.to_str().unwrap().contains("; Secure;"), "{removal:?}");
         }
@@ -232,7 +235,10 @@ mod tests {
             proptest::prop_assert_eq!(parsed.value(), if removal { "" } else { value.as_str() });
             proptest::prop_assert_eq!(parsed.http_only(), http_only.then_some(true));
             let prefixed = super::has_prefix(&name, "__Host-") || super::has_prefix(&name, "__Secure-");
-            proptest::prop_assert_eq!(parsed.secure(), (secure || partitioned || prefixed).then_some(true));
+            proptest::prop_assert_eq!(
+                parsed.secure(),
+                (secure || partitioned || prefixed || same_site == SameSite::None).then_some(true)
+            );
             proptest::prop_assert_eq!(parsed.partitioned(), partitioned.then_some(true));
             proptest::prop_assert_eq!(parsed.path(), Some(path.as_str()));
             proptest::prop_assert_eq!(parsed.domain(), domain.as_deref());

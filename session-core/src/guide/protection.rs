@@ -144,8 +144,8 @@
 //! `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the
 //! result against the same rules as the derive's (a `__Host-` name needs `Secure`, no domain and the path
-//! `/`), and applying an invalid layer panics at start-up. Responses that set or clear it carry
-//! `Cache-Control: no-store`.
+//! `/`), and applying an invalid layer panics at start-up. Responses that set or clear it, or any cookie
+//! field, carry `Cache-Control: no-store`.
 //!
 //! ```
 //! use session_core::{cookie::SameSite, Key, MemoryStore, SessionLayer};

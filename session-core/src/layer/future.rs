@@ -100,7 +100,8 @@ fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, com
     match committed {
         Ok(()) => {
             if session.write_set_cookies(response.headers_mut()) {
-                // A response that sets or clears the id cookie must not be cached and replayed to others.
+                // A response that sets or clears a visitor's cookie must not be cached and replayed to
+                // others: a shared cache may keep a response that carries `Set-Cookie` (RFC 9111).
                 response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
         }

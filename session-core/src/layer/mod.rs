@@ -103,8 +103,8 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only (it logs
-    /// a warning), except a partitioned one or one named `__Host-...` or `__Secure-...`, which browsers
-    /// refuse without it (and accept from `localhost` over plain HTTP). The default, `true`, sets it on
+    /// a warning), except a `SameSite=None` or partitioned one or one named `__Host-...` or `__Secure-...`,
+    /// which browsers refuse without it (and accept from `localhost` over plain HTTP). The default, `true`, sets it on
     /// every cookie.
     pub fn with_secure(self, secure: bool) -> Self {
         if !secure {
@@ -121,8 +121,8 @@ impl<S: SessionStore> SessionLayer<S> {
     /// request does not say whether it came over TLS, so a server that takes TLS itself must not send the
     /// id in the clear on a guess. Browsers accept `Secure` cookies from `localhost` over plain HTTP, but
     /// from no other plain-HTTP host: a staging server on plain HTTP without such a proxy needs
-    /// [`with_secure(false)`](Self::with_secure). A partitioned or prefixed cookie keeps `Secure` on plain
-    /// HTTP too, as with `with_secure(false)`. Off by default; behind a proxy, like express-session's
+    /// [`with_secure(false)`](Self::with_secure). A `SameSite=None`, partitioned or prefixed cookie keeps
+    /// `Secure` on plain HTTP too, as with `with_secure(false)`. Off by default; behind a proxy, like express-session's
     /// `secure: "auto"` with `proxy`.
     pub fn with_secure_detected(self, trust_proxy: bool) -> Self {
         self.configure(|shared| shared.transport = Transport::Detect { trust_proxy })

@@ -269,18 +269,17 @@ impl RawSession {
     }
 
     /// Moves the queued Set-Cookie headers into the response's `headers`, keeping the handler's own.
-    /// Returns whether the id cookie is among them.
+    /// Returns whether there were any.
     pub(crate) fn write_set_cookies(&self, headers: &mut HeaderMap) -> bool {
         if !self.cookies_changed() {
             return false;
         }
-        let id_cookie = self.id_cookie_name();
-        let mut sets_id_cookie = false;
-        for (name, header) in std::mem::take(&mut self.cookie_log().outgoing) {
-            sets_id_cookie |= name == *id_cookie;
+        let outgoing = std::mem::take(&mut self.cookie_log().outgoing);
+        let wrote = !outgoing.is_empty();
+        for (_, header) in outgoing {
             headers.append(SET_COOKIE, header);
         }
-        sets_id_cookie
+        wrote
     }
 
     fn field_cookie<'a>(&self, spec: &'a CookieSpec, value: &'a str) -> SetCookie<'a> {
