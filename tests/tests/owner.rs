@@ -250,6 +250,41 @@ async fn a_remembered_lifetime_shorter_than_the_idle_timeout_keeps_its_cookie_un
     assert_eq!(id_max_age(&reply), None, "a forgotten lifetime came back");
 }
 
+/// "Remember me" ticked in one tab while a request of another tab, which loaded the session before it, is
+/// still running: that request's write must not take the longer lifetime back, or the session would end at
+/// the idle timeout while the browser keeps its persistent cookie.
+#[tokio::test]
+async fn a_write_that_loaded_before_remember_for_keeps_the_remembered_lifetime() {
+    let (store, key) = (CountingStore::new(MemoryStore::default()), Key::generate());
+    let gate = Arc::new(Gate::default());
+    let held = Router::new()
+        .route(
+            "/cart/held",
+            post(|s: AccountSession, Extension(gate): Extension<Arc<Gate>>| async move {
+                let mut cart = s.cart().await?.unwrap_or_default();
+                gate.hold().await;
+                cart.push("pear".to_owned());
+                s.set_cart(cart).await?;
+                Ok::<_, session_core::Error>("ok")
+            }),
+        )
+        .layer(layer(store.clone(), key.clone()))
+        .merge(owned_app(layer(store.clone(), key)))
+        .layer(Extension(gate.clone()));
+    let mut browser = Browser::new(held);
+    browser.post("/login/7").await;
+    assert_eq!(server_lifetime(&store).await, IDLE);
+
+    let (mut tab, mut other_tab) = (browser.clone(), browser.clone());
+    let (held, remembered) = gate.one_in_between(tab.post("/cart/held"), other_tab.post("/login/7/remember/2")).await;
+    assert_eq!((held.status, remembered.status), (StatusCode::OK, StatusCode::OK));
+    let lifetime = server_lifetime(&store).await;
+    assert!(
+        lifetime > 2 * DAY - Duration::from_secs(1),
+        "the held write took the remembered lifetime back: {lifetime:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_remembered_cookie_says_at_most_the_400_days_browsers_keep_one() {
     let store = CountingStore::new(MemoryStore::default());

@@ -139,7 +139,9 @@
 //! a record past its `expires_at` reads as absent and no write brings it back; `create` refuses a key that
 //! holds a live record, so a session can never be taken over; `save` applies a
 //! [`Patch`](crate::store::Patch) atomically, touching only the fields it names, so concurrent requests
-//! that set different fields both survive; `cycle` moves only a live record, in one step, so a logout
+//! that set different fields both survive, and keeping the later of the stored deadline and the patch's,
+//! so a request that loaded before a `remember_for` does not take it back; `cycle` moves only a live
+//! record, in one step, so a logout
 //! in between is never undone and two logins at once never split a session in two; and a record's
 //! [`owner`](crate::store::Record::owner) (changed by a patch's [`OwnerChange`](crate::store::OwnerChange))
 //! is what `owner_sessions` lists and `revoke_owner` ends, atomically.

@@ -121,7 +121,7 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
         self.case("delete_removes_only_its_record", delete_removes_only_its_record).await;
         self.case("records_end_at_the_idle_deadline", records_end_at_the_idle_deadline).await;
         self.case("records_end_at_the_absolute_deadline", records_end_at_the_absolute_deadline).await;
-        self.case("a_deadline_in_the_past_ends_the_record", a_deadline_in_the_past_ends_the_record).await;
+        self.case("a_deadline_only_moves_later", a_deadline_only_moves_later).await;
         self.case("a_record_without_deadline_stays", a_record_without_deadline_stays).await;
         self.case("cycle_moves_the_record_and_keeps_its_data", cycle_moves_the_record_and_keeps_its_data).await;
         self.case("cycle_refuses_a_taken_key", cycle_refuses_a_taken_key).await;
@@ -397,11 +397,27 @@ async fn records_end_at_the_absolute_deadline<S: SessionStore>(store: S) {
     assert_eq!(ok("load", store.load(&key).await), None, "a save without a new deadline extended the record");
 }
 
-async fn a_deadline_in_the_past_ends_the_record<S: SessionStore>(store: S) {
-    let key = new_key();
-    assert!(ok("create", store.create(&key, &record(&[("a", b"1")], LONG)).await));
-    ok("save", store.save(&key, &patch(&[], now_millis().saturating_sub(1))).await);
-    assert_eq!(ok("load", store.load(&key).await), None, "a record whose deadline was set in the past still loads");
+/// A request that loaded the session before another lengthened its lifetime (`remember_for`) saves with
+/// the deadline it worked out then: the store keeps the later one, for a save and a cycle alike, and the
+/// record still ends at it.
+async fn a_deadline_only_moves_later<S: SessionStore>(store: S) {
+    let (key, moved) = (new_key(), new_key());
+    let created = record(&[("a", b"1")], Duration::from_millis(600));
+    assert!(ok("create", store.create(&key, &created).await));
+    let lengthened = created.expires_at + 900;
+    assert!(ok("save", store.save(&key, &patch(&[("b", Some(b"1".to_vec()))], lengthened)).await));
+    let changes = [("a", Some(b"2".to_vec()))];
+    assert!(ok("save", store.save(&key, &patch(&changes, created.expires_at)).await));
+    let saved = ok("load", store.load(&key).await).expect("the saved record loads");
+    assert_eq!(saved.expires_at, lengthened, "a save moved the deadline earlier");
+    assert_eq!(saved.fields.get("a").map(Vec::as_slice), Some(&b"2"[..]), "the save's change was not applied");
+    assert!(ok("cycle", store.cycle(&key, &moved, &patch(&[], created.expires_at)).await));
+    let cycled = ok("load", store.load(&moved).await).expect("the cycled record loads");
+    assert_eq!(cycled.expires_at, lengthened, "a cycle moved the deadline earlier");
+    sleep_past(created.expires_at).await;
+    assert!(ok("load", store.load(&moved).await).is_some(), "the record ended at the earlier deadline");
+    sleep_past(lengthened).await;
+    assert_eq!(ok("load", store.load(&moved).await), None, "the record outlived its later deadline");
 }
 
 /// `with_idle_timeout(Duration::MAX)` and the like give deadlines up to `u64::MAX`.

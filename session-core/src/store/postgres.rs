@@ -97,8 +97,8 @@ struct Statements {
 /// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `$7`.
 fn save_owner(table: &str, owner: &str) -> String {
     format!(
-        "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, expires_at = $5, \
-         owner = {owner} WHERE key = $1 AND expires_at > $6"
+        "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, \
+         expires_at = GREATEST(expires_at, $5), owner = {owner} WHERE key = $1 AND expires_at > $6"
     )
 }
 
@@ -125,8 +125,8 @@ impl Statements {
             // The merge happens on the row as it is when this statement gets its lock, so a concurrent
             // save of another field is never overwritten with what this request once read.
             save: format!(
-                "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, expires_at = $5 \
-                 WHERE key = $1 AND expires_at > $6"
+                "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, \
+                 expires_at = GREATEST(expires_at, $5) WHERE key = $1 AND expires_at > $6"
             ),
             delete: format!("DELETE FROM {table} WHERE key = $1"),
             // One statement: lock the live old row, write the new one from it unless a live record holds
@@ -205,10 +205,11 @@ impl Statements {
 fn cycle(table: &str, owner: &str) -> String {
     format!(
         "WITH old AS (\
-             SELECT fields, created_at, owner FROM {table} WHERE key = $1 AND expires_at > $7 FOR UPDATE\
+             SELECT fields, created_at, expires_at, owner FROM {table} WHERE key = $1 AND expires_at > $7 FOR UPDATE\
          ), moved AS (\
              INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at, owner) \
-             SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, $6, {owner} FROM old \
+             SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, GREATEST(old.expires_at, $6), \
+             {owner} FROM old \
              ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
              last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner \
              WHERE s.expires_at <= $7 \

@@ -48,7 +48,7 @@ impl Record {
             }
         }
         self.last_seen = patch.last_seen;
-        self.expires_at = patch.expires_at;
+        self.expires_at = self.expires_at.max(patch.expires_at);
         self.owner = patch.owner.applied_to(self.owner);
     }
 
@@ -81,7 +81,10 @@ pub struct Patch<'a> {
     pub changes: &'a [(&'static str, Option<Vec<u8>>)],
     /// The request's time, the record's new [`Record::last_seen`].
     pub last_seen: u64,
-    /// The record's new deadline.
+    /// The record's new deadline, unless the stored one is later: a deadline only moves later, so that a
+    /// request that loaded the session before another lengthened its lifetime (`remember_for`) does not
+    /// take that back. (The layer judges a record live by the timeouts in force and its own fields too, so
+    /// a lifetime shortened on purpose ends the session on time all the same.)
     pub expires_at: u64,
     /// The record's new owner, or [`OwnerChange::Keep`].
     pub owner: OwnerChange,

@@ -91,27 +91,31 @@ return 1
 
 /// Shared by SAVE and CYCLE, whose ARGV are: now, `<expires> <last seen>` (the new times but the creation,
 /// which stays), the key's expiry, the number of fields set, their name/value pairs, then the names of the
-/// fields removed.
+/// fields removed. `created_if_live` gives a live record's creation time and deadline; `apply_patch` keeps
+/// the later of that deadline and the patch's (see `Patch::expires_at`), and with it the key's expiry.
 const PATCH: &str = r"
 local function created_if_live(key)
   local t = redis.call('HGET', key, 't')
   if not t then return nil end
   local expires, created = string.match(t, '^(%d+) %d+ (%d+)$')
-  if expires and tonumber(expires) > tonumber(ARGV[1]) then return created end
+  if expires and tonumber(expires) > tonumber(ARGV[1]) then return created, expires end
 end
-local function apply_patch(key, created)
+local function apply_patch(key, created, expires)
   local last_set = 4 + 2 * tonumber(ARGV[4])
-  redis.call('HSET', key, 't', ARGV[2] .. ' ' .. created, unpack(ARGV, 5, last_set))
+  local new_expires, last_seen = string.match(ARGV[2], '^(%d+) (%d+)$')
+  local keeps = tonumber(expires) > tonumber(new_expires)
+  local times = keeps and (expires .. ' ' .. last_seen) or ARGV[2]
+  redis.call('HSET', key, 't', times .. ' ' .. created, unpack(ARGV, 5, last_set))
   if #ARGV > last_set then redis.call('HDEL', key, unpack(ARGV, last_set + 1)) end
-  redis.call('PEXPIREAT', key, ARGV[3])
+  if not keeps then redis.call('PEXPIREAT', key, ARGV[3]) end
 end
 ";
 
 /// KEYS[1]: the session. ARGV: as [`PATCH`] says. Changes nothing if the record is gone or ended.
 const SAVE: &str = r"
-local created = created_if_live(KEYS[1])
+local created, expires = created_if_live(KEYS[1])
 if not created then return 0 end
-apply_patch(KEYS[1], created)
+apply_patch(KEYS[1], created, expires)
 return 1
 ";
 
@@ -121,10 +125,10 @@ return 1
 /// returns the index's name; false if it has none).
 const CYCLE_KEEPING_OWNER: &str = r"
 local function cycle_keeping_owner()
-  local created = created_if_live(KEYS[1])
+  local created, expires = created_if_live(KEYS[1])
   if not created or created_if_live(KEYS[2]) then return nil end
   redis.call('RENAME', KEYS[1], KEYS[2])
-  apply_patch(KEYS[2], created)
+  apply_patch(KEYS[2], created, expires)
   local o = redis.call('HGET', KEYS[2], 'o')
   if o then
     redis.pcall('SREM', o, KEYS[1])
@@ -235,9 +239,9 @@ return 1
 const SAVE_OWNER: &str = r"
 local refused = refuse_index(KEYS[2])
 if refused then return refused end
-local created = created_if_live(KEYS[1])
+local created, expires = created_if_live(KEYS[1])
 if not created then return 0 end
-apply_patch(KEYS[1], created)
+apply_patch(KEYS[1], created, expires)
 set_owner(KEYS[1], KEYS[2])
 return 1
 ";
@@ -246,13 +250,13 @@ return 1
 const CYCLE_OWNER: &str = r"
 local refused = refuse_index(KEYS[3])
 if refused then return refused end
-local created = created_if_live(KEYS[1])
+local created, expires = created_if_live(KEYS[1])
 if not created or created_if_live(KEYS[2]) then return 0 end
 local before = redis.call('HGET', KEYS[1], 'o')
 if before then redis.pcall('SREM', before, KEYS[1]) end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('HDEL', KEYS[2], 'o')
-apply_patch(KEYS[2], created)
+apply_patch(KEYS[2], created, expires)
 set_owner(KEYS[2], KEYS[3])
 return 1
 ";
@@ -262,9 +266,9 @@ return 1
 const SAVE_ADOPT: &str = r"
 local refused = refuse_index(KEYS[2])
 if refused then return refused end
-local created = created_if_live(KEYS[1])
+local created, expires = created_if_live(KEYS[1])
 if not created then return 0 end
-apply_patch(KEYS[1], created)
+apply_patch(KEYS[1], created, expires)
 if redis.call('HEXISTS', KEYS[1], 'o') == 0 then set_owner(KEYS[1], KEYS[2]) end
 return 1
 ";

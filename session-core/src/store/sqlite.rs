@@ -94,8 +94,8 @@ struct Statements {
 /// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `?6`.
 fn save_owner(table: &str, owner: &str) -> String {
     format!(
-        "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = ?4, owner = {owner} \
-         WHERE key = ?1 AND expires_at > ?5"
+        "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = max(expires_at, ?4), \
+         owner = {owner} WHERE key = ?1 AND expires_at > ?5"
     )
 }
 
@@ -103,7 +103,7 @@ fn save_owner(table: &str, owner: &str) -> String {
 fn cycle_owner(table: &str, owner: &str) -> String {
     format!(
         "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
-         expires_at = ?5, owner = {owner} \
+         expires_at = max(expires_at, ?5), owner = {owner} \
          WHERE key = ?1 AND expires_at > ?6 \
          AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
     )
@@ -126,15 +126,15 @@ impl Statements {
                  WHERE {table}.expires_at <= ?6"
             ),
             save: format!(
-                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = ?4 \
-                 WHERE key = ?1 AND expires_at > ?5"
+                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, \
+                 expires_at = max(expires_at, ?4) WHERE key = ?1 AND expires_at > ?5"
             ),
             delete: format!("DELETE FROM {table} WHERE key = ?1"),
             // The row takes its new key in place, keeping its creation time. The new key may hold only an
             // ended record (the subquery makes sure), which OR REPLACE deletes instead of failing on it.
             cycle: format!(
                 "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
-                 expires_at = ?5 \
+                 expires_at = max(expires_at, ?5) \
                  WHERE key = ?1 AND expires_at > ?6 \
                  AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
             ),
