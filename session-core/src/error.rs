@@ -90,12 +90,12 @@ fn cookie_too_large(cookie: &str, len: usize, limit: usize) -> String {
 impl Error {
     /// The HTTP status this error answers with: 400 for a value too large for its cookie or a session too
     /// large for its store (the request brought it), 409 for changes to a session that ended during the
-    /// request, 503 when the store is down, 500 otherwise.
+    /// request, 503 when the store is down, 500 otherwise (a record the store could not read included).
     pub fn status(&self) -> http::StatusCode {
         match self {
             Error::CookieTooLarge { .. } | Error::SessionTooLarge(_) => http::StatusCode::BAD_REQUEST,
             Error::EndedDuringRequest => http::StatusCode::CONFLICT,
-            Error::Store(_) => http::StatusCode::SERVICE_UNAVAILABLE,
+            Error::Store(error) if !error.is_unreadable() => http::StatusCode::SERVICE_UNAVAILABLE,
             _ => http::StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +111,7 @@ impl Error {
             Error::EndedDuringRequest => {
                 "the session changed during this request; its changes were not saved, please retry".to_owned()
             }
+            Error::Store(error) if error.is_unreadable() => "a stored session could not be read".to_owned(),
             Error::Store(_) => "session storage is unavailable, please retry".to_owned(),
             _ => "session error".to_owned(),
         };
@@ -119,7 +120,7 @@ impl Error {
         response.extensions_mut().insert(SessionErrorResponse);
         let headers = response.headers_mut();
         headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
-        if let Error::Store(_) = self {
+        if self.status() == http::StatusCode::SERVICE_UNAVAILABLE {
             // The store is usually back within moments (a failover, a restart): invite a prompt retry.
             headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));
         }
@@ -152,17 +153,19 @@ pub struct StoreError {
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// Set by [`StoreError::too_large`]: the store works, the write asked too much of it.
     too_large: bool,
+    /// Set by [`StoreError::unreadable`]: the store works, the record it read does not make sense.
+    unreadable: bool,
 }
 
 impl StoreError {
     /// A store failure described by `message`.
     pub fn new(message: impl Into<String>) -> Self {
-        StoreError { message: message.into(), source: None, too_large: false }
+        StoreError { message: message.into(), source: None, too_large: false, unreadable: false }
     }
 
     /// A store failure caused by `source`.
     pub fn with_source(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        StoreError { message: message.into(), source: Some(Box::new(source)), too_large: false }
+        StoreError { source: Some(Box::new(source)), ..StoreError::new(message) }
     }
 
     /// A write refused, changing nothing, because it would make one session larger than the store keeps
@@ -175,6 +178,20 @@ impl StoreError {
     /// True for [`StoreError::too_large`].
     pub fn is_too_large(&self) -> bool {
         self.too_large
+    }
+
+    /// A stored record the store read but cannot make sense of (edited by hand, or written under the same
+    /// key by another program). The store works and a retry would read the same, so the layer treats the
+    /// session as absent, logging the error: the visitor starts over under a new id, and the record is
+    /// left as it is until it ends. Elsewhere (an owner's listing) it answers 500, not a 503 inviting a
+    /// retry. `self` is the error that describes what was wrong: `StoreError::new("...").unreadable()`.
+    pub fn unreadable(self) -> Self {
+        StoreError { unreadable: true, ..self }
+    }
+
+    /// True for [`StoreError::unreadable`].
+    pub fn is_unreadable(&self) -> bool {
+        self.unreadable
     }
 }
 
@@ -210,6 +227,9 @@ mod tests {
              set; keep less in it, or the value on the server with `#[session]`"
         );
         assert_eq!(Error::Store(StoreError::new("down")).status(), http::StatusCode::SERVICE_UNAVAILABLE);
+        let unreadable: http::Response<String> = Error::Store(StoreError::new("nonsense").unreadable()).to_response();
+        assert_eq!(unreadable.status(), http::StatusCode::INTERNAL_SERVER_ERROR, "a retry would read the same");
+        assert_eq!(unreadable.headers().get(http::header::RETRY_AFTER), None);
         let server_side = [
             Error::MissingLayer,
             Error::HandlerReturned,

@@ -539,6 +539,22 @@ async fn keys_of_another_type_in_an_owners_index_are_skipped_not_fatal() {
     assert_eq!(index_now, "not a set");
 }
 
+/// A session hash edited by hand into times the store cannot read is reported as unreadable, which the
+/// layer answers by starting over, not as an outage; the hash is left as it is.
+#[tokio::test]
+async fn a_session_hash_with_unreadable_times_is_unreadable_not_an_outage() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let mut redis = inspector(&server).await;
+    create(&store, &key(1), None, an_hour_from_now()).await;
+    let name = format!("session:{}", key(1).to_hex());
+    let _: usize = redis.hset(&name, "t", "yesterday").await.unwrap();
+    let error = store.load(&key(1)).await.expect_err("loaded times that are no times");
+    assert!(error.is_unreadable(), "{error:?}");
+    let times: String = redis.hget(&name, "t").await.unwrap();
+    assert_eq!(times, "yesterday");
+}
+
 /// An owner's index holds their live sessions, not every sign-in since their first: each way a session joins
 /// it (created owned, or given the owner by a save or a cycle) first drops the members whose session has
 /// ended among those it draws, all of them in a set this small, though nothing listed or revoked the

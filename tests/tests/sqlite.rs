@@ -50,6 +50,29 @@ async fn sessions_outlive_the_app_that_wrote_them() {
     assert_eq!(browser.get("/user").await.body, "Some(7) Some([\"apple\"])");
 }
 
+/// A row edited by hand into something the store cannot read is no outage: the visitor is treated as new
+/// (and signs in again under a new id) rather than answered 503 on every request until the row ends, and
+/// the row is left as it was.
+#[tokio::test]
+async fn a_row_edited_into_nonsense_lets_its_visitor_start_over() {
+    let dir = TempDir::new("sqlite-edited");
+    let mut browser = Browser::new(app(SessionLayer::new(open(&dir).await, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    let old_id = browser.cookies["__Host-id"].to_owned();
+    let pool = SqlitePool::connect(&dir.sqlite_url("sessions.db", "mode=rw")).await.unwrap();
+    sqlx::query("UPDATE sessions SET fields = '{\"user_id\": 7}'").execute(&pool).await.unwrap();
+
+    let reply = browser.get("/user").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "None None"));
+    assert_eq!(browser.post("/login/8").await.status, StatusCode::OK);
+    assert_ne!(browser.cookies["__Host-id"], old_id, "a new session under a new id");
+    assert_eq!(browser.get("/user").await.body, "Some(8) None");
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT fields FROM sessions ORDER BY created_at").fetch_all(&pool).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].0, "{\"user_id\": 7}", "the unreadable row was changed");
+}
+
 /// A file opened read-only (`mode=ro`: SQLite opens it so even for root, whom file modes do not stop):
 /// sessions still load, and a write answers 503 with the store's reason, never a panic.
 #[tokio::test]

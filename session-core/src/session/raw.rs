@@ -256,7 +256,15 @@ impl RawSession {
         };
         let key = id.store_key();
         let now = now_millis();
-        match self.0.shared.loader.load(&key).await? {
+        let loaded = match self.0.shared.loader.load(&key).await {
+            Err(error) if error.is_unreadable() => {
+                // Nothing a retry would change: starting over beats a session that fails every request.
+                tracing::error!(session = %id.short_hash(), %error, "stored session unreadable; treated as absent");
+                return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None });
+            }
+            loaded => loaded?,
+        };
+        match loaded {
             Some(record) if self.0.shared.is_live(&record, now) => {
                 if reissue {
                     let remembered = remember::remembered(&record);

@@ -58,7 +58,8 @@ use crate::{id::StoreKey, StoreError};
 /// for a minute under a key derived from the old one, to recognise requests still carrying the old id.
 /// It must load as stored, like any other.
 pub trait SessionStore: Clone + Send + Sync + 'static {
-    /// The record under `key`, or `None` if there is none or it has expired.
+    /// The record under `key`, or `None` if there is none or it has expired. A record it holds but cannot
+    /// make sense of fails with [`StoreError::unreadable`], which the layer answers by starting over.
     fn load(&self, key: &StoreKey) -> impl Future<Output = Result<Option<Arc<Record>>, StoreError>> + Send;
 
     /// Stores a new record under `key`, listed under its [`owner`](Record::owner) if it has one. Returns

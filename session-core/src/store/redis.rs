@@ -673,9 +673,11 @@ fn parse_record(reply: Value) -> Result<Option<Record>, StoreError> {
             return Err(StoreError::new("Redis answered HGETALL with a value that is not a string"));
         };
         if name == TIMES.as_bytes() {
-            times = Some(parse_times(&value).ok_or_else(|| StoreError::new("a session record's `t` is malformed"))?);
+            let malformed = || StoreError::new("a session record's `t` is malformed").unreadable();
+            times = Some(parse_times(&value).ok_or_else(malformed)?);
         } else if name == OWNER.as_bytes() {
-            owner = Some(owner_of_index(&value).ok_or_else(|| StoreError::new("a session record's `o` is malformed"))?);
+            let malformed = || StoreError::new("a session record's `o` is malformed").unreadable();
+            owner = Some(owner_of_index(&value).ok_or_else(malformed)?);
         } else if let Some(field) = field_name(name) {
             fields.insert(field, value);
         }
@@ -787,7 +789,7 @@ impl SessionStore for RedisStore {
         let mut command = script_command(&LIST_OWNER_SCRIPT, &[self.owner_index(owner)], 1, NUMBER_ARGS_BYTES);
         command.arg(now_millis());
         let listed = self.run_script(&LIST_OWNER_SCRIPT, &command).await?;
-        let malformed = || StoreError::new("an owner's session listed without a valid key or times");
+        let malformed = || StoreError::new("an owner's session listed without a valid key or times").unreadable();
         let Value::Array(listed) = listed else { return Err(malformed()) };
         listed
             .chunks_exact(2)

@@ -63,9 +63,10 @@ pub(super) fn patch_json(patch: &Patch<'_>, removals_as_null: bool) -> String {
 
 /// The fields of a stored record, from the JSON object [`fields_json`] wrote.
 pub(super) fn parse_fields(json: &[u8]) -> Result<HashMap<String, Vec<u8>>, StoreError> {
-    let malformed = |what: &str| StoreError::new(format!("a stored session's fields are malformed: {what}"));
+    let malformed =
+        |what: &str| StoreError::new(format!("a stored session's fields are malformed: {what}")).unreadable();
     let object: HashMap<String, String> = serde_json::from_slice(json).map_err(|error| {
-        StoreError::with_source("a stored session's fields are not a JSON object of strings", error)
+        StoreError::with_source("a stored session's fields are not a JSON object of strings", error).unreadable()
     })?;
     object
         .into_iter()
@@ -79,7 +80,7 @@ pub(super) fn parse_fields(json: &[u8]) -> Result<HashMap<String, Vec<u8>>, Stor
 /// An owner as stored in the `owner` column: its 32 bytes.
 pub(super) fn parse_owner(bytes: Vec<u8>) -> Result<OwnerKey, StoreError> {
     let bytes: [u8; 32] =
-        bytes.try_into().map_err(|_| StoreError::new("a stored session's owner is not 32 bytes long"))?;
+        bytes.try_into().map_err(|_| StoreError::new("a stored session's owner is not 32 bytes long").unreadable())?;
     Ok(OwnerKey::from_bytes(bytes))
 }
 
@@ -87,7 +88,8 @@ pub(super) fn parse_owner(bytes: Vec<u8>) -> Result<OwnerKey, StoreError> {
 pub(super) fn owned_session(
     (key, created_at, last_seen, expires_at): (Vec<u8>, i64, i64, i64),
 ) -> Result<OwnedSession, StoreError> {
-    let key: [u8; 32] = key.try_into().map_err(|_| StoreError::new("a stored session's key is not 32 bytes long"))?;
+    let key: [u8; 32] =
+        key.try_into().map_err(|_| StoreError::new("a stored session's key is not 32 bytes long").unreadable())?;
     Ok(OwnedSession {
         key: StoreKey::from_bytes(key),
         created_at: from_sql_millis(created_at),
