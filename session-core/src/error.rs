@@ -32,7 +32,10 @@ pub enum Error {
         /// What serde said.
         source: serde_json::Error,
     },
-    /// The session store failed; the request's session changes were not saved.
+    /// The session store failed, or did not answer in time: the request's session changes were not
+    /// saved, except that a write the store received before the timeout may still land after it. So a
+    /// client's retry of a change that adds to a value (an item put in a cart) can apply it twice, as
+    /// with any request that timed out.
     #[error("session store failed: {0}")]
     Store(#[source] StoreError),
     /// The request's changes would make the session larger than its store keeps for one session

@@ -11,7 +11,7 @@ use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields,
 use crate::{
     ctxt::Ctxt,
     meta::{
-        flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, rename_from, reserved_store_key,
+        flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, refused_store_key, rename_from,
         string, type_value, word, Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
     },
     names,
@@ -535,7 +535,7 @@ impl SessionAttr {
                     if let Some(lit) = string(cx, meta)? {
                         if lit.value().is_empty() {
                             cx.error(&lit, "a store key cannot be empty", "omit `name` to use the field name");
-                        } else if !reserved_store_key(cx, &lit) {
+                        } else if !refused_store_key(cx, &lit) {
                             session.name = Some(Located { value: lit.value(), span: lit.span() });
                         }
                     }

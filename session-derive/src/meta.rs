@@ -299,24 +299,35 @@ pub(crate) fn rename_from(cx: &Ctxt, meta: &ParseNestedMeta, place: Place) -> sy
             "write `rename_from = \"old_key\"`",
         ),
         // A value the runtime stored under its own key would be moved into the field.
-        Place::Session if reserved_store_key(cx, &lit) => {}
+        Place::Session if refused_store_key(cx, &lit) => {}
         Place::Cookie | Place::Session => return Ok(Some(Located { value: old, span: lit.span() })),
     }
     Ok(None)
 }
 
-/// Refuses a store key starting with `@`, which the runtime keeps for its own fields (`@remember_for`), and
-/// says whether it did.
-pub(crate) fn reserved_store_key(cx: &Ctxt, lit: &LitStr) -> bool {
+/// Refuses a store key starting with `@`, which the runtime keeps for its own fields (`@remember_for`), or
+/// holding a control character, which not every store can keep (PostgreSQL's JSON refuses `\0`), and says
+/// whether it did.
+pub(crate) fn refused_store_key(cx: &Ctxt, lit: &LitStr) -> bool {
     let key = lit.value();
-    if !key.starts_with('@') {
+    if key.starts_with('@') {
+        cx.error(
+            lit,
+            format!("the store key `{key}` starts with `@`, which the runtime keeps for itself"),
+            "choose a name that does not start with `@`",
+        );
+    } else if let Some(control) = key.chars().find(|c| c.is_control()) {
+        cx.error(
+            lit,
+            format!(
+                "the store key {key:?} holds the control character {control:?}, which not every store can \
+                 keep (PostgreSQL's JSON cannot hold `\\0`)"
+            ),
+            "remove it: a store key is a name, such as `user_id`",
+        );
+    } else {
         return false;
     }
-    cx.error(
-        lit,
-        format!("the store key `{key}` starts with `@`, which the runtime keeps for itself"),
-        "choose a name that does not start with `@`",
-    );
     true
 }
 

@@ -256,6 +256,11 @@ async fn ended_sessions_are_deleted_in_bounded_batches_and_in_the_background() {
     create_sessions(&store, 2, Duration::from_millis(50)).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(rows().await, 5, "a dropped cleanup deletes nothing more");
+
+    // A zero period would stop the task on its first round, unseen: refused where it is asked for.
+    let zero = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.spawn_cleanup(Duration::ZERO)));
+    let message = zero.expect_err("a cleanup every zero seconds started").downcast::<&str>().unwrap();
+    assert!(message.contains("needs a period above zero"), "{message}");
 }
 
 /// A table as the release before sessions had owners made it, in the file at `url`.

@@ -1649,6 +1649,32 @@
 //!   |                      ^^^^^^^^^^^^^^^
 //! ```
 //!
+//! Nor may a store key hold a control character, which a store may be unable to keep:
+//!
+//! `tests/ui/fail/store_key_with_a_control_character.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//!
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[session(name = "user\0id")]
+//!     user_id: u64,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: the store key "user\0id" holds the control character '\0', which not every store can keep (PostgreSQL's JSON cannot hold `\0`)
+//!
+//!        help: remove it: a store key is a name, such as `user_id`
+//!  --> ui/fail/store_key_with_a_control_character.rs:5:22
+//!   |
+//! 5 |     #[session(name = "user\0id")]
+//!   |                      ^^^^^^^^^^
+//! ```
+//!
 //! # The handle's name
 //!
 //! The handle is a type beside the schema, named after it (`VisitorSession` for `Visitor`), so no other type

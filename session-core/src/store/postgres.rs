@@ -415,7 +415,7 @@ impl PostgresStore {
     ///
     /// # Panics
     ///
-    /// Outside a tokio runtime.
+    /// Outside a tokio runtime, or if `period` is zero.
     pub fn spawn_cleanup(&self, period: Duration) -> CleanupTask {
         let store = self.clone();
         CleanupTask::spawn(period, move || {

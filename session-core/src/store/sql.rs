@@ -158,6 +158,8 @@ impl CleanupTask {
         F: Fn() -> Fut + Send + 'static,
         Fut: Future<Output = Result<u64, StoreError>> + Send,
     {
+        // Here, where the caller sees it, rather than in the task, where it would stop the cleanup unseen.
+        assert!(!period.is_zero(), "`spawn_cleanup` needs a period above zero, such as `Duration::from_secs(60)`");
         let (stop, mut stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let mut rounds = tokio::time::interval(period);

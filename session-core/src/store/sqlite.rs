@@ -372,7 +372,7 @@ impl SqliteStore {
     ///
     /// # Panics
     ///
-    /// Outside a tokio runtime.
+    /// Outside a tokio runtime, or if `period` is zero.
     pub fn spawn_cleanup(&self, period: Duration) -> CleanupTask {
         let store = self.clone();
         CleanupTask::spawn(period, move || {
