@@ -734,3 +734,26 @@ async fn a_request_dropped_before_its_handler_returned_refuses_its_tasks_changes
     assert!(matches!(task.await.unwrap(), Err(session_core::Error::HandlerReturned)));
     assert_eq!(browser.get("/user").await.body, "Some(1)");
 }
+
+/// A response made from what the session holds differs from one visitor to the next, so it says `Vary:
+/// Cookie`, once, beside what the handler varies on; one that never read the session does not.
+#[tokio::test]
+async fn responses_that_read_the_session_vary_on_cookie() {
+    let varies = |vary: &'static str| {
+        get(move |s: VisitorSession| async move { ([(header::VARY, vary)], format!("{:?}", s.theme())) })
+    };
+    let routes = routes().route("/theme/encoded", varies("Accept-Encoding"));
+    let routes = routes.route("/theme/cookie", varies("accept, COOKIE")).route("/theme/any", varies("*"));
+    let mut browser = Browser::new(routes.layer(SessionLayer::new(MemoryStore::default(), Key::generate())));
+    browser.post("/user/7").await;
+    let vary = |reply: &tests::browser::Reply| -> Vec<String> {
+        reply.headers.get_all(header::VARY).iter().map(|value| value.to_str().unwrap().to_owned()).collect()
+    };
+    for path in ["/theme", "/user", "/cart", "/notice"] {
+        assert_eq!(vary(&browser.get(path).await), ["Cookie"], "{path}");
+    }
+    assert!(vary(&browser.get("/nothing").await).is_empty());
+    assert_eq!(vary(&browser.get("/theme/encoded").await), ["Accept-Encoding", "Cookie"]);
+    assert_eq!(vary(&browser.get("/theme/cookie").await), ["accept, COOKIE"]);
+    assert_eq!(vary(&browser.get("/theme/any").await), ["*"]);
+}

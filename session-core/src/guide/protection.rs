@@ -145,7 +145,9 @@
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the
 //! result against the same rules as the derive's (a `__Host-` name needs `Secure`, no domain and the path
 //! `/`), and applying an invalid layer panics at start-up. Responses that set or clear it, or any cookie
-//! field, carry `Cache-Control: no-store`.
+//! field, carry `Cache-Control: no-store`, and every response whose handler read the session (a cookie
+//! field, a `#[session]` field, the id) `Vary: Cookie`, so that a shared cache never hands one visitor's
+//! page to another.
 //!
 //! ```
 //! use session_core::{cookie::SameSite, Key, MemoryStore, SessionLayer};

@@ -94,15 +94,33 @@ where
     }
 }
 
+/// Adds `Cookie` to the response's `Vary`, unless it is there (or `*` is): a response made from what the
+/// session holds differs from one visitor to the next, and a shared cache must not hand one visitor's
+/// page to another (as Django's session middleware says too).
+fn vary_on_cookie(headers: &mut http::HeaderMap) {
+    let already = headers.get_all(header::VARY).iter().any(|value| {
+        value.to_str().is_ok_and(|names| {
+            names.split(',').map(str::trim).any(|name| name == "*" || name.eq_ignore_ascii_case("cookie"))
+        })
+    });
+    if !already {
+        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+    }
+}
+
 /// Makes `response` the one that leaves: the session's cookies added, or the commit's error in its place.
 /// (In place: a response is large enough that moving it in and out shows in a profile.)
 fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, committed: Result<(), Error>) {
     match committed {
         Ok(()) => {
-            if session.write_set_cookies(response.headers_mut()) {
+            let headers = response.headers_mut();
+            if session.write_set_cookies(headers) {
                 // A response that sets or clears a visitor's cookie must not be cached and replayed to
                 // others: a shared cache may keep a response that carries `Set-Cookie` (RFC 9111).
-                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+            if session.was_read() {
+                vary_on_cookie(headers);
             }
         }
         Err(error) => {

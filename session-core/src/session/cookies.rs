@@ -102,6 +102,7 @@ impl RawSession {
     }
 
     fn read_cookie<T: CookieValue>(&self, spec: &CookieSpec) -> Option<T> {
+        self.mark_read();
         if self.is_id_cookie(spec) {
             return None;
         }

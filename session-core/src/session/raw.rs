@@ -41,6 +41,9 @@ pub(super) struct RequestSession {
     pub(super) id_cookie_name: std::borrow::Cow<'static, str>,
     /// Set by the first `#[session]` access: a request that never touches the session costs no commit.
     touched: AtomicBool,
+    /// Set by the first read of a cookie field or the id: the response may then differ from one visitor's
+    /// cookies to another's.
+    read: AtomicBool,
     /// Set when the handler has returned (see [`RawSession::close`]): from then on the layer commits,
     /// and an access from code still holding a handle answers [`Error::HandlerReturned`].
     closed: AtomicBool,
@@ -61,6 +64,7 @@ impl RawSession {
             cookies_changed: AtomicBool::new(false),
             secure,
             touched: AtomicBool::new(false),
+            read: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             state: Mutex::default(),
             load_ended: tokio::sync::Notify::const_new(),
@@ -112,6 +116,7 @@ impl RawSession {
     /// sent, which may name a session that has since ended (only loading can tell). `None` for a visitor
     /// without a session.
     pub fn id(&self) -> Option<SessionId> {
+        self.mark_read();
         let state = self.state();
         if let Some(id) = state.new_id.clone().or_else(|| state.existing_id().cloned()) {
             return Some(id);
@@ -289,6 +294,17 @@ impl RawSession {
     /// True once a `#[session]` accessor, `cycle_id` or `destroy` ran: only then is there anything to commit.
     pub(crate) fn touched(&self) -> bool {
         self.0.touched.load(Ordering::Relaxed)
+    }
+
+    /// Notes that the handler read the visitor's cookies (a cookie field, the id).
+    pub(super) fn mark_read(&self) {
+        self.0.read.store(true, Ordering::Relaxed);
+    }
+
+    /// True once the handler read anything of the session (a cookie field, the id, a `#[session]` field):
+    /// then its response may differ from one visitor's cookies to another's.
+    pub(crate) fn was_read(&self) -> bool {
+        self.0.read.load(Ordering::Relaxed) || self.touched()
     }
 
     /// Finishes the commit here and now when it needs no store call: nothing changed, no idle refresh
