@@ -306,8 +306,7 @@ pub(crate) fn rename_from(cx: &Ctxt, meta: &ParseNestedMeta, place: Place) -> sy
 }
 
 /// Refuses a store key starting with `@`, which the runtime keeps for its own fields (`@remember_for`), or
-/// holding a control character, which not every store can keep (PostgreSQL's JSON refuses `\0`), and says
-/// whether it did.
+/// holding a NUL, which `PostgresStore` could not keep, and says whether it did.
 pub(crate) fn refused_store_key(cx: &Ctxt, lit: &LitStr) -> bool {
     let key = lit.value();
     if key.starts_with('@') {
@@ -316,13 +315,10 @@ pub(crate) fn refused_store_key(cx: &Ctxt, lit: &LitStr) -> bool {
             format!("the store key `{key}` starts with `@`, which the runtime keeps for itself"),
             "choose a name that does not start with `@`",
         );
-    } else if let Some(control) = key.chars().find(|c| c.is_control()) {
+    } else if key.contains('\0') {
         cx.error(
             lit,
-            format!(
-                "the store key {key:?} holds the control character {control:?}, which not every store can \
-                 keep (PostgreSQL's JSON cannot hold `\\0`)"
-            ),
+            format!("the store key {key:?} holds a NUL character, which PostgreSQL cannot keep in JSON"),
             "remove it: a store key is a name, such as `user_id`",
         );
     } else {

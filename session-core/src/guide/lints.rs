@@ -1649,9 +1649,9 @@
 //!   |                      ^^^^^^^^^^^^^^^
 //! ```
 //!
-//! Nor may a store key hold a control character, which a store may be unable to keep:
+//! Nor may a store key hold a NUL character, which `PostgresStore` could not keep:
 //!
-//! `tests/ui/fail/store_key_with_a_control_character.rs`:
+//! `tests/ui/fail/store_key_with_a_nul.rs`:
 //!
 //! ```compile_fail
 //! use session_core::SessionSchema;
@@ -1666,10 +1666,10 @@
 //! ```
 //!
 //! ```text
-//! error: the store key "user\0id" holds the control character '\0', which not every store can keep (PostgreSQL's JSON cannot hold `\0`)
+//! error: the store key "user\0id" holds a NUL character, which PostgreSQL cannot keep in JSON
 //!
 //!        help: remove it: a store key is a name, such as `user_id`
-//!  --> ui/fail/store_key_with_a_control_character.rs:5:22
+//!  --> ui/fail/store_key_with_a_nul.rs:5:22
 //!   |
 //! 5 |     #[session(name = "user\0id")]
 //!   |                      ^^^^^^^^^^
