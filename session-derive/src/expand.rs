@@ -318,7 +318,7 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
             impl ::core::fmt::Debug for #handle {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     // Never the values: only whether the request has a session, as a hash prefix.
-                    f.debug_struct(#name).field("id", &self.__raw.id()).finish_non_exhaustive()
+                    f.debug_struct(#name).field("id", &self.__raw).finish_non_exhaustive()
                 }
             }
 

@@ -744,6 +744,8 @@ async fn responses_that_read_the_session_vary_on_cookie() {
     };
     let routes = routes().route("/theme/encoded", varies("Accept-Encoding"));
     let routes = routes.route("/theme/cookie", varies("accept, COOKIE")).route("/theme/any", varies("*"));
+    // A handle formatted for a log (`#[tracing::instrument]` does it to every argument) reads nothing.
+    let routes = routes.route("/logged", get(|s: VisitorSession| async move { format!("{s:?}") }));
     let mut browser = Browser::new(routes.layer(SessionLayer::new(MemoryStore::default(), Key::generate())));
     browser.post("/user/7").await;
     let vary = |reply: &tests::browser::Reply| -> Vec<String> {
@@ -753,6 +755,9 @@ async fn responses_that_read_the_session_vary_on_cookie() {
         assert_eq!(vary(&browser.get(path).await), ["Cookie"], "{path}");
     }
     assert!(vary(&browser.get("/nothing").await).is_empty());
+    let logged = browser.get("/logged").await;
+    assert!(logged.body.starts_with("VisitorSession { id: Some(SessionId("), "{}", logged.body);
+    assert!(vary(&logged).is_empty());
     assert_eq!(vary(&browser.get("/theme/encoded").await), ["Accept-Encoding", "Cookie"]);
     assert_eq!(vary(&browser.get("/theme/cookie").await), ["accept, COOKIE"]);
     assert_eq!(vary(&browser.get("/theme/any").await), ["*"]);

@@ -295,6 +295,17 @@ async fn a_remembered_cookie_says_at_most_the_400_days_browsers_keep_one() {
     assert_eq!(server_lifetime(&store).await, 700 * DAY, "the server keeps the session as long as asked");
 }
 
+/// Forgetting ends the longer lifetime on the server too, so the device listing, the store's own expiry
+/// and its eviction order all see the session's real deadline.
+#[tokio::test]
+async fn forgetting_a_remembered_session_shortens_its_stored_deadline() {
+    let (store, [mut browser, _, _]) = three_browsers();
+    browser.post("/login/7/remember/2").await;
+    assert_eq!(server_lifetime(&store).await, 2 * DAY);
+    browser.post("/login/7/remember/0").await;
+    assert_eq!(server_lifetime(&store).await, IDLE, "the forgotten lifetime stayed in the store");
+}
+
 #[tokio::test]
 async fn remember_for_zero_at_sign_in_gives_a_browser_session_cookie() {
     let (_, [mut browser, _, _]) = three_browsers();

@@ -254,8 +254,13 @@ async fn writes_stuck_behind_one_rows_lock_do_not_hold_the_pool() {
         .unwrap();
 
     // More stuck writes than the pool has connections.
-    let patch =
-        Patch { changes: &[], last_seen: now_millis(), expires_at: now_millis() + 3_600_000, owner: OwnerChange::Keep };
+    let patch = Patch {
+        changes: &[],
+        last_seen: now_millis(),
+        expires_at: now_millis() + 3_600_000,
+        owner: OwnerChange::Keep,
+        replaces_deadline: false,
+    };
     let stuck = (0..12).map(|_| store.save(&locked, &patch));
     for result in futures::future::join_all(stuck).await {
         assert!(result.is_err(), "a write went through the row's lock");
@@ -420,7 +425,13 @@ async fn a_revocation_behind_a_long_lock_fails_soon_and_does_not_stall_other_ses
     let store = connect(&server).await;
     let [owned, other] = create_sessions(&store, 2, Duration::from_secs(3600)).await[..] else { unreachable!() };
     let owner = OwnerKey::of(b"7");
-    let patch = |owner| Patch { changes: &[], last_seen: now_millis(), expires_at: now_millis() + 3_600_000, owner };
+    let patch = |owner| Patch {
+        changes: &[],
+        last_seen: now_millis(),
+        expires_at: now_millis() + 3_600_000,
+        owner,
+        replaces_deadline: false,
+    };
     assert!(store.save(&owned, &patch(OwnerChange::Set(owner))).await.unwrap());
 
     let pool = inspector(&server).await;

@@ -445,6 +445,7 @@ async fn a_save_after_the_records_own_deadline_revives_nothing_though_redis_stil
         last_seen: now_millis(),
         expires_at: an_hour_from_now(),
         owner: session_core::store::OwnerChange::Keep,
+        replaces_deadline: false,
     };
     let saved = store.save(&key, &patch).await.unwrap();
     assert!(!saved, "the save was applied to a record past its own deadline");
@@ -469,6 +470,7 @@ async fn a_cycle_after_the_records_own_deadline_moves_nothing_though_redis_still
         last_seen: now_millis(),
         expires_at: an_hour_from_now(),
         owner: session_core::store::OwnerChange::Keep,
+        replaces_deadline: false,
     };
     let cycled = store.cycle(&old, &new, &patch).await.unwrap();
     assert!(!cycled, "a record past its own deadline was moved to a new id");
@@ -521,8 +523,13 @@ async fn keys_of_another_type_in_an_owners_index_are_skipped_not_fatal() {
 
     // The index replaced by a string: a new id and the logout still complete.
     let () = redis.set(&index, "not a set").await.unwrap();
-    let keep =
-        Patch { changes: &[], last_seen: now_millis(), expires_at: an_hour_from_now(), owner: OwnerChange::Keep };
+    let keep = Patch {
+        changes: &[],
+        last_seen: now_millis(),
+        expires_at: an_hour_from_now(),
+        owner: OwnerChange::Keep,
+        replaces_deadline: false,
+    };
     assert!(store.cycle(&key(1), &key(4), &keep).await.unwrap());
     assert!(store.delete(&key(4)).await.unwrap());
     assert_eq!(store.load(&key(4)).await.unwrap(), None);
@@ -573,8 +580,13 @@ async fn a_sign_in_drops_the_owners_ended_sessions_from_their_index() {
     let names = |bytes: &[u8]| -> BTreeSet<String> {
         bytes.iter().map(|byte| format!("session:{}", key(*byte).to_hex())).collect()
     };
-    let give_owner =
-        Patch { changes: &[], last_seen: now_millis(), expires_at: an_hour_from_now(), owner: OwnerChange::Set(owner) };
+    let give_owner = Patch {
+        changes: &[],
+        last_seen: now_millis(),
+        expires_at: an_hour_from_now(),
+        owner: OwnerChange::Set(owner),
+        replaces_deadline: false,
+    };
 
     create_owned_and_let_end(&store, owner, 1..=3).await;
     assert_eq!(members(&mut redis).await, names(&[1, 2, 3]), "ended sessions stay members until a sign-in");
@@ -660,7 +672,13 @@ async fn a_write_of_more_fields_than_one_command_takes_is_refused_changing_nothi
     assert!(refused.is_too_large(), "{refused}");
 
     let changes: Vec<(&'static str, Option<Vec<u8>>)> = names.iter().map(|name| (*name, Some(b"2".to_vec()))).collect();
-    let patch = Patch { changes: &changes, last_seen: now, expires_at: now + 60_000, owner: OwnerChange::Keep };
+    let patch = Patch {
+        changes: &changes,
+        last_seen: now,
+        expires_at: now + 60_000,
+        owner: OwnerChange::Keep,
+        replaces_deadline: false,
+    };
     assert!(store.cycle(&old, &new, &patch).await.unwrap_err().is_too_large());
     assert!(store.save(&old, &patch).await.unwrap_err().is_too_large());
     let kept = store.load(&old).await.unwrap().expect("the session stays under its key");

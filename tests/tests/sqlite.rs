@@ -50,9 +50,9 @@ async fn sessions_outlive_the_app_that_wrote_them() {
     assert_eq!(browser.get("/user").await.body, "Some(7) Some([\"apple\"])");
 }
 
-/// A row edited by hand into something the store cannot read is no outage: the visitor is treated as new
-/// (and signs in again under a new id) rather than answered 503 on every request until the row ends, and
-/// the row is left as it was.
+/// A row edited by hand into something the store cannot read is no outage: the visitor is treated as new,
+/// its id cookie cleared, and signs in again under a new id, rather than answered 503 on every request
+/// until the row ends; the row is left as it was.
 #[tokio::test]
 async fn a_row_edited_into_nonsense_lets_its_visitor_start_over() {
     let dir = TempDir::new("sqlite-edited");
@@ -64,6 +64,7 @@ async fn a_row_edited_into_nonsense_lets_its_visitor_start_over() {
 
     let reply = browser.get("/user").await;
     assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "None None"));
+    assert!(reply.set_cookie("__Host-id").is_some_and(|line| line.starts_with("__Host-id=;")), "{reply:?}");
     assert_eq!(browser.post("/login/8").await.status, StatusCode::OK);
     assert_ne!(browser.cookies["__Host-id"], old_id, "a new session under a new id");
     assert_eq!(browser.get("/user").await.body, "Some(8) None");

@@ -192,6 +192,18 @@ async fn an_attribute_value_longer_than_browsers_read_is_ignored() {
     .await;
     assert_eq!(visit(&mut browser, "/app/x", &[]).await, "p=1; d=1", "the request's directory, this host only");
     assert_eq!(visit(&mut browser, "/", &[]).await, "d=1");
+
+    // Skipped, not taken for the last: the one before it stands.
+    let mut browser = echo_browser("https://www.shop.example");
+    let lines = [
+        &format!("p=2; Path=/app; Path={long_path}") as &str,
+        &format!("d=2; Domain=shop.example; Domain={long_domain}; Path=/"),
+    ];
+    visit(&mut browser, "/", &lines).await;
+    assert_eq!(visit(&mut browser, "/app", &[]).await, "p=2; d=2");
+    let mut sibling = echo_browser("https://shop.example");
+    sibling.cookies = browser.cookies.clone();
+    assert_eq!(visit(&mut sibling, "/", &[]).await, "d=2", "a domain cookie reaches the parent domain");
 }
 
 #[tokio::test]

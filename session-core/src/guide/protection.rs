@@ -139,7 +139,8 @@
 //! who controls a sibling subdomain cannot plant a session id of their choosing (and a request that still
 //! carries two different authentic ids gets no session at all, and keeps both cookies: clearing would
 //! remove only this layer's own, and leave the planted one to be the session; a logout ends both
-//! sessions). It is `__Secure-id` with a domain or another
+//! sessions, and until the planted cookie expires, the paths it is sent to have no session, since which
+//! of two ids is the visitor's own cannot be told). It is `__Secure-id` with a domain or another
 //! path, and `id` under `with_secure(false)`, which a prefixed cookie cannot use. The layer's
 //! `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the

@@ -139,8 +139,9 @@
 //! a record past its `expires_at` reads as absent and no write brings it back; `create` refuses a key that
 //! holds a live record, so a session can never be taken over; `save` applies a
 //! [`Patch`](crate::store::Patch) atomically, touching only the fields it names, so concurrent requests
-//! that set different fields both survive, and keeping the later of the stored deadline and the patch's,
-//! so a request that loaded before a `remember_for` does not take it back; `cycle` moves only a live
+//! that set different fields both survive, and keeping the later of the stored deadline and the patch's
+//! unless [`Patch::replaces_deadline`](crate::store::Patch::replaces_deadline) says otherwise, so a
+//! request that loaded before a `remember_for` does not take it back; `cycle` moves only a live
 //! record, in one step, so a logout
 //! in between is never undone and two logins at once never split a session in two; and a record's
 //! [`owner`](crate::store::Record::owner) (changed by a patch's [`OwnerChange`](crate::store::OwnerChange))
@@ -236,6 +237,9 @@
 //! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request. A write you
 //! refuse because it would make one session larger than your store keeps is no outage: report it with
 //! [`StoreError::too_large`](crate::StoreError::too_large), and the layer answers it with a 400 instead.
+//! Nor is a record you read but cannot make sense of (edited by hand, say): mark it
+//! [`unreadable`](crate::StoreError::unreadable), and the layer treats the session as absent, so its
+//! visitor starts over.
 //!
 //! Records without fields must load as stored: before a new id, the layer keeps one for a minute under a
 //! key derived from the old id, to answer requests still carrying it (so a store that never reclaims ended

@@ -28,6 +28,14 @@ use crate::{
 #[derive(Clone)]
 pub struct RawSession(pub(super) Arc<RequestSession>);
 
+impl std::fmt::Debug for RawSession {
+    /// The session's id as [`RawSession::id`] gives it (its `Debug` shows a hash prefix, never the id),
+    /// without counting as a read: formatting a handle for a log changes no response header.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.current_id(), f)
+    }
+}
+
 pub(super) struct RequestSession {
     pub(super) shared: Arc<Shared>,
     /// The request's `Cookie` headers, read for each cookie a handle asks for.
@@ -117,6 +125,11 @@ impl RawSession {
     /// without a session.
     pub fn id(&self) -> Option<SessionId> {
         self.mark_read();
+        self.current_id()
+    }
+
+    /// [`id`](Self::id), without counting as a read of the session (for `Debug`).
+    fn current_id(&self) -> Option<SessionId> {
         let state = self.state();
         if let Some(id) = state.new_id.clone().or_else(|| state.existing_id().cloned()) {
             return Some(id);
@@ -263,9 +276,10 @@ impl RawSession {
         let now = now_millis();
         let loaded = match self.0.shared.loader.load(&key).await {
             Err(error) if error.is_unreadable() => {
-                // Nothing a retry would change: starting over beats a session that fails every request.
+                // Nothing a retry would change: starting over beats a session that fails every request. The
+                // cookie is cleared, as for an expired record, so the error is logged once, not per request.
                 tracing::error!(session = %id.short_hash(), %error, "stored session unreadable; treated as absent");
-                return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None });
+                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None });
             }
             loaded => loaded?,
         };
@@ -348,9 +362,6 @@ impl RawSession {
         let RecordState { loaded, changes, pending, new_id, owner, .. } = state;
         match (pending, loaded) {
             (Pending::Destroy { old, others }, _) => {
-                for other in &others {
-                    store.delete(other).await?;
-                }
                 // Nothing to delete may mean that a sign-in running alongside moved the session to a new id,
                 // which this request cannot end and the browser may hold by now: a logout that said it
                 // succeeded would leave it signed in. Such a move left its marker (see `moved`).
@@ -358,19 +369,25 @@ impl RawSession {
                     tracing::debug!(session = %old.to_hex()[..8], "id moved to a new one moments ago; not destroyed");
                     return Err(Error::EndedDuringRequest);
                 }
+                // The other ids sent beside it, after it: a 409 above has then deleted nothing.
+                for other in &others {
+                    store.delete(other).await?;
+                }
                 tracing::info!(session = %old.to_hex()[..8], "session destroyed");
                 if !self.create(store, changes, owner, now).await? {
                     self.clear_id_cookie();
                 }
             }
             (Pending::Cycle { old }, Some(Loaded::Existing { record, .. })) => {
-                let remembered = remembered_in(&changes).unwrap_or_else(|| remember::remembered(&record));
+                let asked = remembered_in(&changes);
+                let remembered = asked.unwrap_or_else(|| remember::remembered(&record));
                 let created_at = record.created_at;
                 let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 // Let go of the loaded record first, so a store that shares it may change its own in place.
                 drop(record);
                 let new_id = new_id.unwrap_or_else(SessionId::generate);
-                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
+                let replaces_deadline = asked.is_some();
+                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner, replaces_deadline };
                 // First, so that no request can find the old id gone without finding it moved. A move the
                 // store then refuses leaves its marker: writes with that id, dead either way, answer 409
                 // for the marker's minute instead of starting a session.
@@ -395,7 +412,8 @@ impl RawSession {
                 let created_at = record.created_at;
                 let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
                 drop(record);
-                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner };
+                let replaces_deadline = asked.is_some();
+                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner, replaces_deadline };
                 if store.save(&key, &patch).await? {
                     if remembered.is_some() || asked.is_some() || shared.id_cookie.max_age.is_some() {
                         // A persistent cookie slides with the server-side deadline, as it is written (a

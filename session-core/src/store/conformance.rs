@@ -122,6 +122,7 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
         self.case("records_end_at_the_idle_deadline", records_end_at_the_idle_deadline).await;
         self.case("records_end_at_the_absolute_deadline", records_end_at_the_absolute_deadline).await;
         self.case("a_deadline_only_moves_later", a_deadline_only_moves_later).await;
+        self.case("a_replaced_deadline_moves_earlier", a_replaced_deadline_moves_earlier).await;
         self.case("a_record_without_deadline_stays", a_record_without_deadline_stays).await;
         self.case("cycle_moves_the_record_and_keeps_its_data", cycle_moves_the_record_and_keeps_its_data).await;
         self.case("cycle_refuses_a_taken_key", cycle_refuses_a_taken_key).await;
@@ -218,7 +219,7 @@ fn record(fields: &[(&str, &[u8])], lifetime: Duration) -> Arc<Record> {
 
 /// A patch of `changes` made now, moving the deadline to `expires_at`.
 fn patch<'a>(changes: &'a [(&'static str, Option<Vec<u8>>)], expires_at: u64) -> Patch<'a> {
-    Patch { changes, last_seen: now_millis(), expires_at, owner: OwnerChange::Keep }
+    Patch { changes, last_seen: now_millis(), expires_at, owner: OwnerChange::Keep, replaces_deadline: false }
 }
 
 /// `record` as it reads after `patch`.
@@ -311,6 +312,7 @@ async fn save_changes_only_the_fields_it_names<S: SessionStore>(store: S) {
         last_seen: created.last_seen + 500,
         expires_at: created.expires_at + 1000,
         owner: OwnerChange::Keep,
+        replaces_deadline: false,
     };
     assert!(ok("save", store.save(&key, &patch).await), "save on a live record returned false");
     let expected = patched(&created, &patch);
@@ -326,6 +328,7 @@ async fn save_without_changes_moves_the_deadline<S: SessionStore>(store: S) {
         last_seen: created.last_seen + 500,
         expires_at: created.expires_at + 60_000,
         owner: OwnerChange::Keep,
+        replaces_deadline: false,
     };
     assert!(ok("save", store.save(&key, &patch).await));
     let expected = patched(&created, &patch);
@@ -420,6 +423,25 @@ async fn a_deadline_only_moves_later<S: SessionStore>(store: S) {
     assert_eq!(ok("load", store.load(&moved).await), None, "the record outlived its later deadline");
 }
 
+/// A request that shortens the session's own lifetime (`remember_for` a shorter time, or not at all)
+/// replaces the deadline, for a save and a cycle alike, and the record ends at the earlier one.
+async fn a_replaced_deadline_moves_earlier<S: SessionStore>(store: S) {
+    let (key, moved) = (new_key(), new_key());
+    let created = record(&[("a", b"1")], LONG);
+    assert!(ok("create", store.create(&key, &created).await));
+    let earlier = now_millis() + 1200;
+    let replacing = |changes, expires_at| Patch { replaces_deadline: true, ..patch(changes, expires_at) };
+    assert!(ok("save", store.save(&key, &replacing(&[("b", None)], earlier)).await));
+    let saved = ok("load", store.load(&key).await).expect("the saved record loads");
+    assert_eq!(saved.expires_at, earlier, "a save that replaces the deadline kept the later one");
+    let earliest = earlier - 600;
+    assert!(ok("cycle", store.cycle(&key, &moved, &replacing(&[], earliest)).await));
+    let cycled = ok("load", store.load(&moved).await).expect("the cycled record loads");
+    assert_eq!(cycled.expires_at, earliest, "a cycle that replaces the deadline kept the later one");
+    sleep_past(earliest).await;
+    assert_eq!(ok("load", store.load(&moved).await), None, "the record outlived its replaced deadline");
+}
+
 /// `with_idle_timeout(Duration::MAX)` and the like give deadlines up to `u64::MAX`.
 async fn a_record_without_deadline_stays<S: SessionStore>(store: S) {
     for expires_at in [u64::MAX, u64::from(u32::MAX) * 1000 * 100] {
@@ -449,6 +471,7 @@ async fn cycle_moves_the_record_and_keeps_its_data<S: SessionStore>(store: S) {
         last_seen: before.last_seen + 500,
         expires_at: before.expires_at + 1000,
         owner: OwnerChange::Keep,
+        replaces_deadline: false,
     };
     assert!(ok("cycle", store.cycle(&old, &new, &patch).await), "cycle of a live record to a free key returned false");
     let after = patched(&before, &patch);

@@ -68,7 +68,7 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     fn create(&self, key: &StoreKey, record: &Arc<Record>) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Applies `patch` to the live record under `key`, touching only the fields it names, and sets its
-    /// times (the deadline only later: see [`Patch::expires_at`]) and, unless the patch keeps it, its owner
+    /// times (the deadline only later, unless [`Patch::replaces_deadline`]) and, unless the patch keeps it, its owner
     /// (moving it between owners' lists in the same step).
     /// Returns `false`, changing nothing, if there is no live record.
     fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> impl Future<Output = Result<bool, StoreError>> + Send;

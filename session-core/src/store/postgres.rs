@@ -94,11 +94,19 @@ struct Statements {
     revoke_owner: String,
 }
 
-/// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `$7`.
+/// The deadline a patch leaves: `new`, if the boolean parameter `replaces` says so, else the later of
+/// `stored` and `new` (see `Patch::replaces_deadline`).
+fn deadline(stored: &str, new: &str, replaces: &str) -> String {
+    format!("CASE WHEN {replaces} THEN {new} ELSE GREATEST({stored}, {new}) END")
+}
+
+/// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `$7`; `$8` is
+/// `Patch::replaces_deadline`.
 fn save_owner(table: &str, owner: &str) -> String {
+    let expires_at = deadline("expires_at", "$5", "$8");
     format!(
         "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, \
-         expires_at = GREATEST(expires_at, $5), owner = {owner} WHERE key = $1 AND expires_at > $6"
+         expires_at = {expires_at}, owner = {owner} WHERE key = $1 AND expires_at > $6"
     )
 }
 
@@ -126,17 +134,18 @@ impl Statements {
             // save of another field is never overwritten with what this request once read.
             save: format!(
                 "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, \
-                 expires_at = GREATEST(expires_at, $5) WHERE key = $1 AND expires_at > $6"
+                 expires_at = {} WHERE key = $1 AND expires_at > $6",
+                deadline("expires_at", "$5", "$7")
             ),
             delete: format!("DELETE FROM {table} WHERE key = $1"),
             // One statement: lock the live old row, write the new one from it unless a live record holds
             // the new key, and delete the old row only if the new one was written. Two cycles of one
             // session queue on the lock, and the second finds the old row gone.
-            cycle: cycle(&table, "old.owner"),
-            cycle_owner: cycle(&table, "$8"),
+            cycle: cycle(&table, "old.owner", "$8"),
+            cycle_owner: cycle(&table, "$8", "$9"),
             save_owner: save_owner(&table, "$7"),
             // `OwnerChange::Adopt`: the owner given only to a row that has none when the statement runs.
-            cycle_adopt: cycle(&table, "COALESCE(old.owner, $8)"),
+            cycle_adopt: cycle(&table, "COALESCE(old.owner, $8)", "$9"),
             save_adopt: save_owner(&table, "COALESCE(owner, $7)"),
             owner_sessions: format!(
                 "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = $1 AND expires_at > $2"
@@ -198,18 +207,19 @@ impl Statements {
     }
 }
 
-/// CYCLE, giving the new row the owner `owner` (`old.owner` keeps it). One statement: lock the live old
-/// row, write the new one from it unless a live record holds the new key, and delete the old row only if
-/// the new one was written. Two cycles of one session queue on the lock, and the second finds the old row
-/// gone.
-fn cycle(table: &str, owner: &str) -> String {
+/// CYCLE, giving the new row the owner `owner` (`old.owner` keeps it), with `replaces` the parameter
+/// that is `Patch::replaces_deadline`. One statement: lock the live old row, write the new one from it
+/// unless a live record holds the new key, and delete the old row only if the new one was written. Two
+/// cycles of one session queue on the lock, and the second finds the old row gone.
+fn cycle(table: &str, owner: &str, replaces: &str) -> String {
+    let expires_at = deadline("old.expires_at", "$6", replaces);
     format!(
         "WITH old AS (\
              SELECT fields, created_at, expires_at, owner FROM {table} WHERE key = $1 AND expires_at > $7 FOR UPDATE\
          ), moved AS (\
              INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at, owner) \
-             SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, GREATEST(old.expires_at, $6), \
-             {owner} FROM old \
+             SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, {expires_at}, {owner} \
+             FROM old \
              ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
              last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner \
              WHERE s.expires_at <= $7 \
@@ -557,7 +567,7 @@ impl SessionStore for PostgresStore {
                     None => query,
                     Some(owner) => query.bind(owner.map(|owner| owner.as_bytes().to_vec())),
                 };
-                query.execute(&self.pool)
+                query.bind(patch.replaces_deadline).execute(&self.pool)
             })
             .await?;
         Ok(done.rows_affected() == 1)
@@ -592,7 +602,7 @@ impl SessionStore for PostgresStore {
                     None => query,
                     Some(owner) => query.bind(owner.map(|owner| owner.as_bytes().to_vec())),
                 };
-                query.fetch_one(&self.pool)
+                query.bind(patch.replaces_deadline).fetch_one(&self.pool)
             })
             .await?;
         Ok(moved == 1)

@@ -48,7 +48,8 @@ impl Record {
             }
         }
         self.last_seen = patch.last_seen;
-        self.expires_at = self.expires_at.max(patch.expires_at);
+        self.expires_at =
+            if patch.replaces_deadline { patch.expires_at } else { self.expires_at.max(patch.expires_at) };
         self.owner = patch.owner.applied_to(self.owner);
     }
 
@@ -81,13 +82,17 @@ pub struct Patch<'a> {
     pub changes: &'a [(&'static str, Option<Vec<u8>>)],
     /// The request's time, the record's new [`Record::last_seen`].
     pub last_seen: u64,
-    /// The record's new deadline, unless the stored one is later: a deadline only moves later, so that a
-    /// request that loaded the session before another lengthened its lifetime (`remember_for`) does not
-    /// take that back. (The layer judges a record live by the timeouts in force and its own fields too, so
-    /// a lifetime shortened on purpose ends the session on time all the same.)
+    /// The record's new deadline, unless the stored one is later and [`replaces_deadline`] is false.
+    ///
+    /// [`replaces_deadline`]: Patch::replaces_deadline
     pub expires_at: u64,
     /// The record's new owner, or [`OwnerChange::Keep`].
     pub owner: OwnerChange,
+    /// Whether [`expires_at`](Patch::expires_at) replaces the stored deadline even if that is later: true
+    /// when the request changed the session's own lifetime (`remember_for`). Otherwise a deadline only
+    /// moves later, so that a request that loaded the session before another lengthened its lifetime does
+    /// not take that back.
+    pub replaces_deadline: bool,
 }
 
 impl std::fmt::Debug for Patch<'_> {
@@ -97,6 +102,7 @@ impl std::fmt::Debug for Patch<'_> {
             .field("last_seen", &self.last_seen)
             .field("expires_at", &self.expires_at)
             .field("owner", &self.owner)
+            .field("replaces_deadline", &self.replaces_deadline)
             .finish()
     }
 }
@@ -135,7 +141,16 @@ mod tests {
         assert!(!shown.contains("admin"), "{shown}");
 
         let changes = [("password_hash", Some(b"\"hunter2\"".to_vec())), ("cart", None)];
-        let shown = format!("{:?}", Patch { changes: &changes, last_seen: 0, expires_at: 0, owner: OwnerChange::Keep });
+        let shown = format!(
+            "{:?}",
+            Patch {
+                changes: &changes,
+                last_seen: 0,
+                expires_at: 0,
+                owner: OwnerChange::Keep,
+                replaces_deadline: false
+            }
+        );
         assert!(shown.contains("password_hash") && shown.contains("removed"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
     }

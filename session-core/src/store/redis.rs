@@ -90,9 +90,10 @@ return 1
 ";
 
 /// Shared by SAVE and CYCLE, whose ARGV are: now, `<expires> <last seen>` (the new times but the creation,
-/// which stays), the key's expiry, the number of fields set, their name/value pairs, then the names of the
-/// fields removed. `created_if_live` gives a live record's creation time and deadline; `apply_patch` keeps
-/// the later of that deadline and the patch's (see `Patch::expires_at`), and with it the key's expiry.
+/// which stays), the key's expiry, `1` if the patch replaces the deadline (else `0`), the number of fields
+/// set, their name/value pairs, then the names of the fields removed. `created_if_live` gives a live
+/// record's creation time and deadline; `apply_patch` keeps the later of that deadline and the patch's
+/// unless the patch replaces it (see `Patch::replaces_deadline`), and with it the key's expiry.
 const PATCH: &str = r"
 local function created_if_live(key)
   local t = redis.call('HGET', key, 't')
@@ -101,11 +102,11 @@ local function created_if_live(key)
   if expires and tonumber(expires) > tonumber(ARGV[1]) then return created, expires end
 end
 local function apply_patch(key, created, expires)
-  local last_set = 4 + 2 * tonumber(ARGV[4])
+  local last_set = 5 + 2 * tonumber(ARGV[5])
   local new_expires, last_seen = string.match(ARGV[2], '^(%d+) (%d+)$')
-  local keeps = tonumber(expires) > tonumber(new_expires)
+  local keeps = ARGV[4] == '0' and tonumber(expires) > tonumber(new_expires)
   local times = keeps and (expires .. ' ' .. last_seen) or ARGV[2]
-  redis.call('HSET', key, 't', times .. ' ' .. created, unpack(ARGV, 5, last_set))
+  redis.call('HSET', key, 't', times .. ' ' .. created, unpack(ARGV, 6, last_set))
   if #ARGV > last_set then redis.call('HDEL', key, unpack(ARGV, last_set + 1)) end
   if not keeps then redis.call('PEXPIREAT', key, ARGV[3]) end
 end
@@ -825,10 +826,10 @@ fn check_patch(patch: &Patch<'_>) -> Result<(), StoreError> {
     check_field_args(set, patch.changes.len() - set)
 }
 
-/// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, the number of fields set,
-/// their name/value pairs, the names of the fields removed.
+/// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, whether the patch replaces
+/// the deadline, the number of fields set, their name/value pairs, the names of the fields removed.
 fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> Cmd {
-    let (args, bytes) = patch.changes.iter().fold((4, NUMBER_ARGS_BYTES), |(args, bytes), (name, value)| {
+    let (args, bytes) = patch.changes.iter().fold((5, NUMBER_ARGS_BYTES + 1), |(args, bytes), (name, value)| {
         let name = FIELD_PREFIX.len() + name.len();
         match value {
             Some(value) => (args + 2, bytes + name + value.len()),
@@ -841,6 +842,7 @@ fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> C
         .arg(now_millis())
         .arg(Times([patch.expires_at, patch.last_seen]))
         .arg(key_expiry(patch.expires_at))
+        .arg(if patch.replaces_deadline { "1" } else { "0" })
         .arg(set.clone().count());
     for (name, value) in set {
         command.arg(FieldName(name)).arg(value.as_deref().unwrap_or_default());

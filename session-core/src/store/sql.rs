@@ -245,7 +245,13 @@ mod tests {
     #[test]
     fn patches_name_removals_as_the_database_wants_them() {
         let changes = [("set", Some(b"1".to_vec())), ("gone", None)];
-        let patch = Patch { changes: &changes, last_seen: 0, expires_at: 0, owner: super::super::OwnerChange::Keep };
+        let patch = Patch {
+            changes: &changes,
+            last_seen: 0,
+            expires_at: 0,
+            owner: super::super::OwnerChange::Keep,
+            replaces_deadline: false,
+        };
         let merge: serde_json::Value = serde_json::from_str(&patch_json(&patch, true)).unwrap();
         assert_eq!(merge, serde_json::json!({ "set": "MQ", "gone": null }));
         let set: serde_json::Value = serde_json::from_str(&patch_json(&patch, false)).unwrap();

@@ -91,19 +91,29 @@ struct Statements {
     revoke_owner: String,
 }
 
-/// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `?6`.
+/// The deadline a patch leaves: `new`, if the parameter `replaces` says so, else the later of the stored
+/// one and `new` (see `Patch::replaces_deadline`).
+fn deadline(new: &str, replaces: &str) -> String {
+    format!("CASE WHEN {replaces} THEN {new} ELSE max(expires_at, {new}) END")
+}
+
+/// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `?6`; `?7` is
+/// `Patch::replaces_deadline`.
 fn save_owner(table: &str, owner: &str) -> String {
+    let expires_at = deadline("?4", "?7");
     format!(
-        "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = max(expires_at, ?4), \
+        "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = {expires_at}, \
          owner = {owner} WHERE key = ?1 AND expires_at > ?5"
     )
 }
 
-/// CYCLE of a patch that changes the owner to `owner`, an expression of the parameter `?7`.
+/// CYCLE of a patch that changes the owner to `owner`, an expression of the parameter `?7`; `?8` is
+/// `Patch::replaces_deadline`.
 fn cycle_owner(table: &str, owner: &str) -> String {
+    let expires_at = deadline("?5", "?8");
     format!(
         "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
-         expires_at = max(expires_at, ?5), owner = {owner} \
+         expires_at = {expires_at}, owner = {owner} \
          WHERE key = ?1 AND expires_at > ?6 \
          AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
     )
@@ -126,17 +136,19 @@ impl Statements {
                  WHERE {table}.expires_at <= ?6"
             ),
             save: format!(
-                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, \
-                 expires_at = max(expires_at, ?4) WHERE key = ?1 AND expires_at > ?5"
+                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = {} \
+                 WHERE key = ?1 AND expires_at > ?5",
+                deadline("?4", "?6")
             ),
             delete: format!("DELETE FROM {table} WHERE key = ?1"),
             // The row takes its new key in place, keeping its creation time. The new key may hold only an
             // ended record (the subquery makes sure), which OR REPLACE deletes instead of failing on it.
             cycle: format!(
                 "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
-                 expires_at = max(expires_at, ?5) \
+                 expires_at = {} \
                  WHERE key = ?1 AND expires_at > ?6 \
-                 AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
+                 AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)",
+                deadline("?5", "?7")
             ),
             // The two statements of a step of `sql::delete_expired_by_key`: the last of the `?2` keys after
             // `?1` and how many there are, then the ended rows among them deleted.
@@ -478,7 +490,7 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = self.write(bind_owner(done, patch.owner)).await?;
+        let done = self.write(bind_owner(done, patch.owner).bind(patch.replaces_deadline)).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -500,7 +512,7 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = self.write(bind_owner(done, patch.owner)).await?;
+        let done = self.write(bind_owner(done, patch.owner).bind(patch.replaces_deadline)).await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -231,14 +231,17 @@ impl Jar {
         if (cookie.same_site() == Some(SameSite::None) || cookie.partitioned() == Some(true)) && !secure {
             return;
         }
-        // An attribute value longer than browsers read is ignored, as if the attribute were not there.
-        let within_limit = |value: &&str| value.len() <= MAX_ATTRIBUTE_BYTES;
-        let (domain, host_only) = match cookie.domain().filter(within_limit).map(str::to_ascii_lowercase) {
+        let domain = last_attribute(line, "domain", |domain| {
+            let domain = domain.strip_prefix('.').unwrap_or(domain);
+            (!domain.is_empty()).then(|| domain.to_ascii_lowercase())
+        });
+        let (domain, host_only) = match domain {
             Some(domain) if domain_match(&origin.host, &domain) => (domain, false),
             Some(_) => return,
             None => (origin.host.clone(), true),
         };
-        let set_path = cookie.path().filter(within_limit).filter(|path| path.starts_with('/'));
+        // The last `Path` counts even when it is no path: then the request's directory stands in for it.
+        let set_path = last_attribute(line, "path", Some).filter(|path| path.starts_with('/'));
         let path = set_path.map_or_else(|| default_path(request_path), str::to_owned);
         if has_prefix(name, "__Secure-") && !secure {
             return;
@@ -323,19 +326,29 @@ impl fmt::Debug for Jar {
     }
 }
 
-/// The `Max-Age` of the `Set-Cookie` line `line` as browsers read it (RFC 6265bis): the last attribute
-/// whose value is an optional `-` and digits, saturating; `None` when there is none. Read here rather than
-/// from the `cookie` crate, which takes an empty value for the longest lifetime, where browsers ignore it.
+/// The attribute `name` (any case) of the `Set-Cookie` line `line` as browsers read it (RFC 6265bis): the
+/// last one whose value `read` accepts, an attribute whose value is longer than 1024 bytes skipped as if
+/// it were not there. Read here rather than through the `cookie` crate, which keeps only the last of each
+/// attribute, however long, and takes an empty `Max-Age` for the longest lifetime, where browsers ignore
+/// it.
+fn last_attribute<'l, T>(line: &'l str, name: &str, read: impl Fn(&'l str) -> Option<T>) -> Option<T> {
+    let attributes = line.split(';').skip(1).map(|attribute| attribute.split_once('=').unwrap_or((attribute, "")));
+    attributes
+        .filter(|(attribute, value)| {
+            attribute.trim().eq_ignore_ascii_case(name) && value.trim().len() <= MAX_ATTRIBUTE_BYTES
+        })
+        .filter_map(|(_, value)| read(value.trim()))
+        .last()
+}
+
+/// The `Max-Age` of the `Set-Cookie` line `line` as browsers read it: the last whose value is an optional
+/// `-` and digits, saturating; `None` when there is none.
 fn max_age_secs(line: &str) -> Option<i64> {
-    let attributes = line.split(';').skip(1).filter_map(|attribute| attribute.split_once('='));
-    let ages = attributes.filter(|(name, _)| name.trim().eq_ignore_ascii_case("max-age")).filter_map(|(_, value)| {
-        let value = value.trim();
+    last_attribute(line, "max-age", |value| {
         let digits = value.strip_prefix('-').unwrap_or(value);
-        let valid =
-            value.len() <= MAX_ATTRIBUTE_BYTES && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let valid = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
         valid.then(|| value.parse().unwrap_or(if value.starts_with('-') { i64::MIN } else { i64::MAX }))
-    });
-    ages.last()
+    })
 }
 
 /// RFC 6265's domain-match: `host` is `domain`, or a name under it (never an IP address under another).

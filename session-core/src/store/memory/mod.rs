@@ -404,8 +404,13 @@ impl Shard {
         let owner_after = record.owner;
         let (before, after) = (entry.bytes, counted_bytes(record));
         entry.bytes = after;
-        // A deadline only moves later (see `Patch::expires_at`): the sweep files the entry again when its
-        // bucket comes due.
+        // A later deadline (the usual idle refresh) is left to the sweep; an earlier one (a lifetime
+        // shortened on purpose) is filed now.
+        let bucket = bucket_of(record.expires_at);
+        let refile = bucket < entry.bucket;
+        if refile {
+            entry.bucket = bucket;
+        }
         self.bytes = self.bytes + after - before;
         if patch.owner != OwnerChange::Keep && owner_before != owner_after {
             if let Some(owner) = owner_before {
@@ -414,6 +419,10 @@ impl Shard {
             if let Some(owner) = owner_after {
                 self.owners.entry(owner).or_default().push(*key);
             }
+        }
+        if refile {
+            self.deadlines.file(bucket, *key);
+            self.compact_if_stale();
         }
         let grown = after > before;
         if grown {
@@ -530,7 +539,13 @@ mod tests {
     }
 
     fn patch<'a>(changes: &'a [(&'static str, Option<Vec<u8>>)], expires_in: u64) -> Patch<'a> {
-        Patch { changes, last_seen: now_millis(), expires_at: now_millis() + expires_in, owner: OwnerChange::Keep }
+        Patch {
+            changes,
+            last_seen: now_millis(),
+            expires_at: now_millis() + expires_in,
+            owner: OwnerChange::Keep,
+            replaces_deadline: false,
+        }
     }
 
     /// Keys that all fall in shard 0, however many shards a store has, so that one shard's bounds can be
@@ -661,6 +676,14 @@ mod tests {
         store.create(&keys[2], &record(180_000)).await.unwrap();
         assert!(store.load(&keys[0]).await.unwrap().is_some(), "evicted by its stale deadline");
         assert!(store.load(&keys[1]).await.unwrap().is_none(), "the record closest to expiry makes room");
+
+        // A save that shortens the deadline on purpose takes effect at once.
+        let shortened = |changes| Patch { replaces_deadline: true, ..patch(changes, 1) };
+        assert!(store.save(&keys[0], &shortened(&[])).await.unwrap());
+        assert!(store.save(&keys[2], &shortened(&[])).await.unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(deadlines::GRAIN_MS + 5));
+        store.purge_expired();
+        assert_eq!((store.len(), store.bytes()), (0, 0));
     }
 
     #[tokio::test]
