@@ -827,7 +827,7 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
 /// visitor has no session, and the planted one never becomes it: a removal cookie would clear only the
 /// visitor's own, leaving the planted one alone in the jar. A logout the planted id is sent to ends both
 /// (one it is not sent to cannot know of it: the `__Host-` prefix of the default name is what keeps a
-/// sibling from planting one at all).
+/// sibling from planting one at all), and treats them alike: it cannot tell which is the visitor's own.
 #[tokio::test]
 async fn a_planted_id_beside_the_visitors_never_becomes_the_session() {
     let (store, key) = (MemoryStore::default(), Key::generate());
@@ -847,7 +847,11 @@ async fn a_planted_id_beside_the_visitors_never_becomes_the_session() {
         s.destroy().await?;
         Result::Ok("ok")
     });
-    let site = routes().route("/user/logout", logout).layer(layer).route("/plant", plant);
+    let cycle = post(|s: VisitorSession| async move {
+        s.cycle_id().await?;
+        Result::Ok("ok")
+    });
+    let site = routes().route("/user/logout", logout).route("/cycle", cycle).layer(layer).route("/plant", plant);
     let mut victim = Browser::new(site).with_origin("https://app.example.com");
     victim.post("/user/set").await;
     assert_eq!(victim.get("/user").await.body, "Some(7)");
@@ -859,9 +863,20 @@ async fn a_planted_id_beside_the_visitors_never_becomes_the_session() {
         assert_eq!((reply.body.as_str(), reply.set_cookie("sid")), ("None", None));
     }
     assert_eq!(store.len(), 2);
+
+    // A logout sent with both ids while a sign-in elsewhere on the site, which only the visitor's own
+    // reaches, gives that session a new id: it cannot end the session, and says so, whichever id came
+    // first.
+    let mut elsewhere = victim.clone();
+    assert_eq!(elsewhere.post("/cycle").await.status, StatusCode::OK);
+    let reply = victim.post("/user/logout").await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{reply:?}");
+
+    // With the ids the browser holds by now, it ends both: only the minute-long marker of the move is left.
+    victim.cookies = elsewhere.cookies.clone();
     let reply = victim.post("/user/logout").await;
     assert!(reply.set_cookie("sid").is_some_and(|line| line.starts_with("sid=;")), "{reply:?}");
-    assert_eq!(store.len(), 0, "the logout ended both sessions");
+    assert_eq!(store.len(), 1, "the logout left a session");
 }
 
 /// A plain sequence limited to four elements, which a client can send longer.

@@ -201,9 +201,15 @@ async fn an_attribute_value_longer_than_browsers_read_is_ignored() {
     ];
     visit(&mut browser, "/", &lines).await;
     assert_eq!(visit(&mut browser, "/app", &[]).await, "p=2; d=2");
-    let mut sibling = echo_browser("https://shop.example");
-    sibling.cookies = browser.cookies.clone();
-    assert_eq!(visit(&mut sibling, "/", &[]).await, "d=2", "a domain cookie reaches the parent domain");
+    let parent = "https://shop.example/";
+    assert_eq!(visit(&mut browser, parent, &[]).await, "d=2", "a domain cookie reaches the parent domain");
+
+    // A `Domain` that is only a dot leaves the cookie host-only; an empty one is skipped. A `Path` that is
+    // no path is the request's directory, which can be the `/` a `__Host-` cookie needs.
+    let lines = ["h=3; Domain=shop.example; Domain=.", "e=3; Domain=shop.example; Domain=", "__Host-p=3; Secure; Path"];
+    visit(&mut browser, "/login", &lines).await;
+    assert_eq!(visit(&mut browser, parent, &[]).await, "d=2; e=3");
+    assert_eq!(visit(&mut browser, "/", &[]).await, "d=2; h=3; e=3; __Host-p=3");
 }
 
 #[tokio::test]

@@ -364,14 +364,17 @@ impl RawSession {
             (Pending::Destroy { old, others }, _) => {
                 // Nothing to delete may mean that a sign-in running alongside moved the session to a new id,
                 // which this request cannot end and the browser may hold by now: a logout that said it
-                // succeeded would leave it signed in. Such a move left its marker (see `moved`).
-                if !store.delete(&old).await? && moved::was_moved(store, &old).await? {
-                    tracing::debug!(session = %old.to_hex()[..8], "id moved to a new one moments ago; not destroyed");
-                    return Err(Error::EndedDuringRequest);
+                // succeeded would leave it signed in. Such a move left its marker (see `moved`). Every id
+                // sent is treated alike: which of several is the visitor's own cannot be told.
+                let mut moved_meanwhile = false;
+                for key in std::iter::once(&old).chain(&others) {
+                    if !store.delete(key).await? && moved::was_moved(store, key).await? {
+                        tracing::debug!(session = %key.to_hex()[..8], "id moved to a new one moments ago; not destroyed");
+                        moved_meanwhile = true;
+                    }
                 }
-                // The other ids sent beside it, after it: a 409 above has then deleted nothing.
-                for other in &others {
-                    store.delete(other).await?;
+                if moved_meanwhile {
+                    return Err(Error::EndedDuringRequest);
                 }
                 tracing::info!(session = %old.to_hex()[..8], "session destroyed");
                 if !self.create(store, changes, owner, now).await? {

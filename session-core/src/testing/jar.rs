@@ -231,22 +231,25 @@ impl Jar {
         if (cookie.same_site() == Some(SameSite::None) || cookie.partitioned() == Some(true)) && !secure {
             return;
         }
+        // An empty `Domain` is skipped; one that is only a dot leaves the cookie host-only.
         let domain = last_attribute(line, "domain", |domain| {
-            let domain = domain.strip_prefix('.').unwrap_or(domain);
-            (!domain.is_empty()).then(|| domain.to_ascii_lowercase())
+            (!domain.is_empty()).then(|| domain.strip_prefix('.').unwrap_or(domain).to_ascii_lowercase())
         });
-        let (domain, host_only) = match domain {
+        let (domain, host_only) = match domain.filter(|domain| !domain.is_empty()) {
             Some(domain) if domain_match(&origin.host, &domain) => (domain, false),
             Some(_) => return,
             None => (origin.host.clone(), true),
         };
         // The last `Path` counts even when it is no path: then the request's directory stands in for it.
-        let set_path = last_attribute(line, "path", Some).filter(|path| path.starts_with('/'));
-        let path = set_path.map_or_else(|| default_path(request_path), str::to_owned);
+        let set_path = last_attribute(line, "path", Some);
+        let path = match set_path.filter(|path| path.starts_with('/')) {
+            Some(path) => path.to_owned(),
+            None => default_path(request_path),
+        };
         if has_prefix(name, "__Secure-") && !secure {
             return;
         }
-        if has_prefix(name, "__Host-") && !(secure && host_only && set_path == Some("/")) {
+        if has_prefix(name, "__Host-") && !(secure && host_only && set_path.is_some() && path == "/") {
             return;
         }
         let now = OffsetDateTime::now_utc();

@@ -358,21 +358,23 @@ impl Shard {
     /// Evicts the records closest to expiry until at most `sessions` remain holding at most `bytes`,
     /// never the record under `keep` (the one a save is growing).
     fn make_room(&mut self, sessions: usize, bytes: usize, keep: Option<&StoreKey>) {
-        let mut kept = None;
+        let mut kept = false;
         while self.records.len() > sessions || self.bytes > bytes {
             let Some((bucket, soonest)) = self.deadlines.pop_earliest() else {
                 break;
             };
             if Some(&soonest) == keep {
-                kept = Some(bucket);
+                kept = true;
                 continue;
             }
             // Evicting means expiring as if the whole bucket had come due; a record whose deadline moved
             // later is filed again under it instead, and the loop goes on to the next.
             self.expire_or_refile(soonest, bucket, bucket.saturating_mul(deadlines::GRAIN_MS));
         }
-        if let (Some(bucket), Some(key)) = (kept, keep) {
-            self.deadlines.file(bucket, *key);
+        // Under the bucket it is filed by now: what was popped may have been a stale entry of an earlier
+        // deadline, or both that and the current one.
+        if let Some((key, entry)) = keep.filter(|_| kept).and_then(|key| Some((key, self.records.get(key)?))) {
+            self.deadlines.file(entry.bucket, *key);
         }
     }
 
@@ -684,6 +686,28 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(deadlines::GRAIN_MS + 5));
         store.purge_expired();
         assert_eq!((store.len(), store.bytes()), (0, 0));
+    }
+
+    /// A session whose deadline was shortened is in the index twice, under its old bucket too; a save that
+    /// grows it and makes room past both keeps it filed under the one that counts, so the sweep finds it.
+    #[tokio::test]
+    async fn a_shortened_session_that_grows_stays_filed_under_its_deadline() {
+        let store = MemoryStore::default().with_max_bytes(20_000);
+        let keys = keys_in_one_shard(3);
+        let shortened = |changes, expires_in| Patch { replaces_deadline: true, ..patch(changes, expires_in) };
+        store.create(&keys[0], &record(600_000)).await.unwrap();
+        assert!(store.save(&keys[0], &shortened(&[], 300_000)).await.unwrap());
+        store.create(&keys[1], &record(400_000)).await.unwrap();
+        let mut large = Record::clone(&record(900_000));
+        large.fields.insert("cart".to_owned(), vec![0; 12_000]);
+        store.create(&keys[2], &Arc::new(large)).await.unwrap();
+
+        let grown = [("cart", Some(vec![1; 12_000]))];
+        assert!(store.save(&keys[0], &shortened(&grown, 1)).await.unwrap());
+        assert_eq!(store.len(), 1, "the two others made room");
+        std::thread::sleep(std::time::Duration::from_millis(deadlines::GRAIN_MS + 5));
+        store.purge_expired();
+        assert_eq!(store.len(), 0, "the ended session was left out of the deadline index");
     }
 
     #[tokio::test]
