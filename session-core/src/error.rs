@@ -186,8 +186,9 @@ impl StoreError {
     /// A stored record the store read but cannot make sense of (edited by hand, or written under the same
     /// key by another program). The store works and a retry would read the same, so the layer treats the
     /// session as absent, logging the error, and clears its id cookie: the visitor starts over under a new
-    /// id, and the record is left as it is until it ends. Elsewhere (an owner's listing) it answers 500, not a 503 inviting a
-    /// retry. `self` is the error that describes what was wrong: `StoreError::new("...").unreadable()`.
+    /// id, and the record is left as it is until it ends. Elsewhere (an owner's listing) it answers 500,
+    /// not a 503 inviting a retry. `self` is the error that describes what was wrong:
+    /// `StoreError::new("...").unreadable()`.
     pub fn unreadable(self) -> Self {
         StoreError { unreadable: true, ..self }
     }

@@ -104,8 +104,8 @@ impl<S: SessionStore> SessionLayer<S> {
 
     /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only (it logs
     /// a warning), except a `SameSite=None` or partitioned one or one named `__Host-...` or `__Secure-...`,
-    /// which browsers refuse without it (and accept from `localhost` over plain HTTP). The default, `true`, sets it on
-    /// every cookie.
+    /// which browsers refuse without it (and accept from `localhost` over plain HTTP). The default, `true`,
+    /// sets it on every cookie.
     pub fn with_secure(self, secure: bool) -> Self {
         if !secure {
             tracing::warn!("session cookies are sent without `Secure`: use this for plain-HTTP development only");
@@ -122,8 +122,8 @@ impl<S: SessionStore> SessionLayer<S> {
     /// id in the clear on a guess. Browsers accept `Secure` cookies from `localhost` over plain HTTP, but
     /// from no other plain-HTTP host: a staging server on plain HTTP without such a proxy needs
     /// [`with_secure(false)`](Self::with_secure). A `SameSite=None`, partitioned or prefixed cookie keeps
-    /// `Secure` on plain HTTP too, as with `with_secure(false)`. Off by default; behind a proxy, like express-session's
-    /// `secure: "auto"` with `proxy`.
+    /// `Secure` on plain HTTP too, as with `with_secure(false)`. Off by default; behind a proxy, like
+    /// express-session's `secure: "auto"` with `proxy`.
     pub fn with_secure_detected(self, trust_proxy: bool) -> Self {
         self.configure(|shared| shared.transport = Transport::Detect { trust_proxy })
     }
@@ -142,9 +142,9 @@ impl<S: SessionStore> SessionLayer<S> {
     /// again each time the session is written (a change, or the idle refresh), so it lasts `max_age` from
     /// the last write: give it at least the idle timeout, so that it outlives the stretch between two
     /// refreshes of a visitor who only reads, and at most the 400 days browsers keep a cookie (the layer
-    /// checks this when it is applied). (As with `remember_for`: a response that re-sends it and
-    /// reaches the browser after that of a sign-in the same browser made at the same moment puts back the
-    /// id the sign-in replaced.)
+    /// checks this when it is applied). (As with `remember_for`: a response that re-sends it and reaches
+    /// the browser after that of a sign-in the same browser made at the same moment puts back the id the
+    /// sign-in replaced.)
     pub fn with_cookie_max_age(self, max_age: Duration) -> Self {
         self.configure(|shared| shared.id_cookie.max_age = Some(max_age))
     }
@@ -172,9 +172,8 @@ impl<S: SessionStore> SessionLayer<S> {
     /// Checks the id cookie settings: a valid cookie name of at most 32 bytes (the room every schema's
     /// `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-` prefixes,
     /// `SameSite=None` only with `Secure`, a path and domain browsers accept, and a max age of at most
-    /// 400 days. [`Layer::layer`] calls it
-    /// and panics on an error, at start-up, like a conflicting axum route; call it first to handle the error
-    /// yourself.
+    /// 400 days. [`Layer::layer`] calls it and panics on an error, at start-up, like a conflicting axum
+    /// route; call it first to handle the error yourself.
     pub fn validate(&self) -> Result<(), Error> {
         self.shared.validate()
     }

@@ -191,9 +191,9 @@ impl RawSession {
 
     /// Makes this session's id cookie persistent for `duration` (within the absolute timeout, and the 400
     /// days browsers keep a cookie: it is sent again with each write), and its idle timeout that long
-    /// (never shorter than the layer's); kept through `cycle_id`. Under a second
-    /// (`Duration::ZERO`) it forgets: the cookie ends with the browser session again. Like `cycle_id`, it
-    /// starts no session: a visitor without one gets it only if the request also sets a `#[session]` field.
+    /// (never shorter than the layer's); kept through `cycle_id`. Under a second (`Duration::ZERO`) it
+    /// forgets: the cookie ends with the browser session again. Like `cycle_id`, it starts no session: a
+    /// visitor without one gets it only if the request also sets a `#[session]` field.
     pub async fn remember_for(&self, duration: std::time::Duration) -> Result<(), Error> {
         self.ensure_loaded().await?;
         // A `Max-Age` counts whole seconds: under one, the cookie would be deleted on arrival.
@@ -369,7 +369,8 @@ impl RawSession {
                 let mut moved_meanwhile = false;
                 for key in std::iter::once(&old).chain(&others) {
                     if !store.delete(key).await? && moved::was_moved(store, key).await? {
-                        tracing::debug!(session = %key.to_hex()[..8], "id moved to a new one moments ago; not destroyed");
+                        let session = &key.to_hex()[..8];
+                        tracing::debug!(session, "id moved to a new one moments ago; not destroyed");
                         moved_meanwhile = true;
                     }
                 }
