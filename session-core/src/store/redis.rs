@@ -89,8 +89,8 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 ";
 
-/// Shared by SAVE and CYCLE, whose ARGV are: now, `<expires> <last seen>` (the new times but the creation,
-/// which stays), the key's expiry, `1` if the patch replaces the deadline (else `0`), the number of fields
+/// Shared by SAVE and CYCLE, whose ARGV are: now, the new deadline, the new last-seen time (the creation
+/// time stays), the key's expiry, `1` if the patch replaces the deadline (else `0`), the number of fields
 /// set, their name/value pairs, then the names of the fields removed. `created_if_live` gives a live
 /// record's creation time and deadline; `apply_patch` keeps the later of that deadline and the patch's
 /// unless the patch replaces it (see `Patch::replaces_deadline`), and with it the key's expiry.
@@ -102,13 +102,12 @@ local function created_if_live(key)
   if expires and tonumber(expires) > tonumber(ARGV[1]) then return created, expires end
 end
 local function apply_patch(key, created, expires)
-  local last_set = 5 + 2 * tonumber(ARGV[5])
-  local new_expires, last_seen = string.match(ARGV[2], '^(%d+) (%d+)$')
-  local keeps = ARGV[4] == '0' and tonumber(expires) > tonumber(new_expires)
-  local times = keeps and (expires .. ' ' .. last_seen) or ARGV[2]
-  redis.call('HSET', key, 't', times .. ' ' .. created, unpack(ARGV, 6, last_set))
+  local last_set = 6 + 2 * tonumber(ARGV[6])
+  local keeps = ARGV[5] == '0' and tonumber(expires) > tonumber(ARGV[2])
+  local times = (keeps and expires or ARGV[2]) .. ' ' .. ARGV[3] .. ' ' .. created
+  redis.call('HSET', key, 't', times, unpack(ARGV, 7, last_set))
   if #ARGV > last_set then redis.call('HDEL', key, unpack(ARGV, last_set + 1)) end
-  if not keeps then redis.call('PEXPIREAT', key, ARGV[3]) end
+  if not keeps then redis.call('PEXPIREAT', key, ARGV[4]) end
 end
 ";
 
@@ -826,10 +825,10 @@ fn check_patch(patch: &Patch<'_>) -> Result<(), StoreError> {
     check_field_args(set, patch.changes.len() - set)
 }
 
-/// SAVE's or CYCLE's command: now, `<expires> <last seen>`, the key's expiry, whether the patch replaces
-/// the deadline, the number of fields set, their name/value pairs, the names of the fields removed.
+/// SAVE's or CYCLE's command: now, the deadline, the last-seen time, the key's expiry, whether the patch
+/// replaces the deadline, the number of fields set, their name/value pairs, the names of the fields removed.
 fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> Cmd {
-    let (args, bytes) = patch.changes.iter().fold((5, NUMBER_ARGS_BYTES + 1), |(args, bytes), (name, value)| {
+    let (args, bytes) = patch.changes.iter().fold((6, NUMBER_ARGS_BYTES + 21), |(args, bytes), (name, value)| {
         let name = FIELD_PREFIX.len() + name.len();
         match value {
             Some(value) => (args + 2, bytes + name + value.len()),
@@ -840,7 +839,8 @@ fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> C
     let set = patch.changes.iter().filter(|(_, value)| value.is_some());
     command
         .arg(now_millis())
-        .arg(Times([patch.expires_at, patch.last_seen]))
+        .arg(patch.expires_at)
+        .arg(patch.last_seen)
         .arg(key_expiry(patch.expires_at))
         .arg(if patch.replaces_deadline { "1" } else { "0" })
         .arg(set.clone().count());
