@@ -26,6 +26,14 @@ fn layer(store: CountingStore<MemoryStore>, key: Key) -> SessionLayer<CountingSt
 }
 
 /// A counting memory store and three browsers in front of one app.
+/// `held`, routes whose handlers wait at `gate`, beside an [`owned_app`], each under a layer of its own on
+/// one store and key.
+fn beside_owned_app(held: Router, store: &CountingStore<MemoryStore>, key: &Key, gate: &Arc<Gate>) -> Router {
+    held.layer(layer(store.clone(), key.clone()))
+        .merge(owned_app(layer(store.clone(), key.clone())))
+        .layer(Extension(gate.clone()))
+}
+
 fn three_browsers() -> (CountingStore<MemoryStore>, [Browser; 3]) {
     let store = CountingStore::new(MemoryStore::default());
     let browser = Browser::new(app(store.clone()));
@@ -72,18 +80,15 @@ async fn revoke_other_sessions_from_one_client_leaves_exactly_that_one_signed_in
 async fn revoke_other_sessions_racing_a_new_id_for_its_own_session_does_not_sign_this_browser_out() {
     let (store, key) = (CountingStore::new(MemoryStore::default()), Key::generate());
     let gate = Arc::new(Gate::default());
-    let held = Router::new()
-        .route(
-            "/devices/others/held",
-            post(|s: AccountSession, Extension(gate): Extension<Arc<Gate>>| async move {
-                s.user_id().await?;
-                gate.hold().await;
-                Ok::<_, session_core::Error>(s.revoke_other_sessions().await?.to_string())
-            }),
-        )
-        .layer(layer(store.clone(), key.clone()))
-        .merge(owned_app(layer(store, key)))
-        .layer(Extension(gate.clone()));
+    let held = Router::new().route(
+        "/devices/others/held",
+        post(|s: AccountSession, Extension(gate): Extension<Arc<Gate>>| async move {
+            s.user_id().await?;
+            gate.hold().await;
+            Ok::<_, session_core::Error>(s.revoke_other_sessions().await?.to_string())
+        }),
+    );
+    let held = beside_owned_app(held, &store, &key, &gate);
     let (mut here, mut phone) = (Browser::new(held.clone()), Browser::new(held));
     here.post("/login/7").await;
     phone.post("/login/7").await;
@@ -257,21 +262,17 @@ async fn a_remembered_lifetime_shorter_than_the_idle_timeout_keeps_its_cookie_un
 async fn a_write_that_loaded_before_remember_for_keeps_the_remembered_lifetime() {
     let (store, key) = (CountingStore::new(MemoryStore::default()), Key::generate());
     let gate = Arc::new(Gate::default());
-    let held = Router::new()
-        .route(
-            "/cart/held",
-            post(|s: AccountSession, Extension(gate): Extension<Arc<Gate>>| async move {
-                let mut cart = s.cart().await?.unwrap_or_default();
-                gate.hold().await;
-                cart.push("pear".to_owned());
-                s.set_cart(cart).await?;
-                Ok::<_, session_core::Error>("ok")
-            }),
-        )
-        .layer(layer(store.clone(), key.clone()))
-        .merge(owned_app(layer(store.clone(), key)))
-        .layer(Extension(gate.clone()));
-    let mut browser = Browser::new(held);
+    let held = Router::new().route(
+        "/cart/held",
+        post(|s: AccountSession, Extension(gate): Extension<Arc<Gate>>| async move {
+            let mut cart = s.cart().await?.unwrap_or_default();
+            gate.hold().await;
+            cart.push("pear".to_owned());
+            s.set_cart(cart).await?;
+            Ok::<_, session_core::Error>("ok")
+        }),
+    );
+    let mut browser = Browser::new(beside_owned_app(held, &store, &key, &gate));
     browser.post("/login/7").await;
     assert_eq!(server_lifetime(&store).await, IDLE);
 
