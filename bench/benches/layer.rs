@@ -237,7 +237,7 @@ fn id_cookie_tag(signer: &IdSigner, id_text: &[u8; 22]) -> [u8; 32] {
 /// the key of a record (its counter, serialised, its last activity and its expiry) in a locked table that
 /// keeps its visitors, and a `Set-Cookie` line with the id signed by HMAC-SHA256 (key schedule done once),
 /// as long as ours and with the same attributes (checked before timing), with `Cache-Control: no-store`
-/// beside it. Leaner than a layer can be: no expiry index, no field names, no state shared with the
+/// and `Vary: Cookie` beside it. Leaner than a layer can be: no expiry index, no field names, no state shared with the
 /// handler, no error paths.
 fn by_hand() -> Router {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -289,6 +289,7 @@ fn by_hand() -> Router {
         let headers = response.headers_mut();
         headers.append(header::SET_COOKIE, HeaderValue::try_from(line).expect("a valid header"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
         response
     }
 
