@@ -822,6 +822,40 @@ async fn two_different_authentic_ids_in_one_request_give_no_session() {
     }
 }
 
+/// A browser sends an id cookie per path and domain that holds one: a handful at most. A request with
+/// more gets no session, whatever they hold, and its logout makes a bounded number of store calls: every
+/// ended session's cookie stays authentic, so a client could otherwise collect thousands and replay them.
+#[tokio::test]
+async fn a_request_with_more_id_cookies_than_a_browser_sends_gets_no_session_and_a_bounded_logout() {
+    let (store, key) = (CountingStore::new(MemoryStore::default()), Key::generate());
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let mut visitor = app(SessionLayer::new(store.clone(), key.clone()));
+        visitor.post("/user/set").await;
+        ids.push(visitor.cookies["__Host-id"].to_owned());
+    }
+    let routes = routes().layer(SessionLayer::new(store.clone(), key));
+    let send = |path: &'static str, ids: &[String]| {
+        let header = ids.iter().map(|id| format!("__Host-id={id}")).collect::<Vec<_>>().join("; ");
+        let request = http::Request::builder().uri(path).method(if path == "/user" { "GET" } else { "POST" });
+        let request = request.header(header::COOKIE, header).body(axum::body::Body::empty()).unwrap();
+        tests::browser::send(&routes, request)
+    };
+
+    // Copies of one planted id, however many, never push the visitor's own out of sight.
+    let mut planted = vec![ids[0].clone(); 12];
+    planted.push(ids[1].clone());
+    assert_eq!(send("/user", &planted).await.body, "None");
+    assert_eq!(send("/user", &ids[..1]).await.body, "Some(7)");
+
+    store.take_counts();
+    for _ in 0..2 {
+        assert_eq!(send("/logout", &ids).await.status, StatusCode::OK);
+        let counts = store.take_counts();
+        assert!(counts.delete <= 8 && counts.load <= 8, "one logout of 20 ids made {counts:?}");
+    }
+}
+
 /// Under an id cookie without the `__Host-` prefix, a sibling subdomain can plant an authentic id of its
 /// own for the whole site on a longer path, which the browser then sends first. While it is there the
 /// visitor has no session, and the planted one never becomes it: a removal cookie would clear only the

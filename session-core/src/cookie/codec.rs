@@ -319,7 +319,7 @@ mod tests {
     fn a_tag_in_a_non_canonical_encoding_does_not_verify() {
         let key = Key::generate();
         let sealed = protect(Protection::Signed, "locale", "en", &key);
-        // The last character of 32 bytes in base64 carries 4 bits of padding; setting one of them gives
+        // The last character of 32 bytes in base64 carries 2 bits of padding; setting one of them gives
         // another text that decodes leniently to the same tag.
         let last = sealed.as_bytes()[SIGNATURE_LEN - 1];
         let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

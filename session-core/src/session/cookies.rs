@@ -57,15 +57,20 @@ pub(super) enum IncomingId {
     Absent,
     /// Present, but no value carried an authentic, well-formed id.
     Rejected,
-    /// Values carried different authentic ids: these, each once. None is adopted, and the cookie is not
-    /// cleared: a removal reaches only the cookie under this layer's path and domain, the visitor's own,
-    /// and a planted one would then be all the browser sent. `destroy` ends them all.
+    /// Values carried different authentic ids, or there were more values than [`MAX_ID_COOKIES`]: the
+    /// authentic ids among the first `MAX_ID_COOKIES` values, each once. None is adopted, and the cookie is
+    /// not cleared: a removal reaches only the cookie under this layer's path and domain, the visitor's
+    /// own, and a planted one would then be all the browser sent. `destroy` ends them all.
     Conflicting(Vec<SessionId>),
     Valid {
         id: SessionId,
         verified_with_previous_key: bool,
     },
 }
+
+/// The most values of the id cookie a request is read with. A browser sends one per path and domain that
+/// holds one: a visitor's own, and any that a sibling subdomain planted on longer paths.
+pub(super) const MAX_ID_COOKIES: usize = 8;
 
 impl RawSession {
     pub(super) fn cookie_log(&self) -> std::sync::MutexGuard<'_, CookieLog> {
@@ -300,13 +305,24 @@ impl RawSession {
     /// The id cookie the browser sent. Two different authentic ids give no session at all: a sibling
     /// subdomain can plant a genuine id under a longer path, which the browser sends first, and a planted
     /// cookie must not choose the session. The same id sent twice is one id.
+    ///
+    /// Past [`MAX_ID_COOKIES`] values no session either, and the rest go unread: each authentic id costs
+    /// a logout two store calls, and an ended session's cookie stays authentic, so without a bound one
+    /// request could send thousands and replay them at will. Ignoring the rest instead would let planted
+    /// copies of one id push the visitor's own out of sight, and that id become the session.
     pub(super) fn incoming_id(&self) -> IncomingId {
         let name: &str = self.id_cookie_name();
         let mut present = false;
         let mut authentic: Option<(SessionId, bool)> = None;
         let mut others: Vec<SessionId> = Vec::new();
-        for sent in self.id_cookie_values() {
+        let mut too_many = false;
+        for (index, sent) in self.id_cookie_values().enumerate() {
             present = true;
+            if index == MAX_ID_COOKIES {
+                tracing::debug!("more than {MAX_ID_COOKIES} session id cookies in one request; adopting none");
+                too_many = true;
+                break;
+            }
             let Some((text, key_index)) = verify_id(name, sent, &self.0.shared.keys) else { continue };
             let Some(id) = SessionId::parse(text) else { continue };
             match &authentic {
@@ -316,11 +332,14 @@ impl RawSession {
             }
         }
         match authentic {
-            Some((id, _)) if !others.is_empty() => {
-                tracing::debug!("different authentic session ids in one request; adopting none");
+            Some((id, _)) if too_many || !others.is_empty() => {
+                if !too_many {
+                    tracing::debug!("different authentic session ids in one request; adopting none");
+                }
                 others.insert(0, id);
                 IncomingId::Conflicting(others)
             }
+            None if too_many => IncomingId::Conflicting(Vec::new()),
             Some((id, verified_with_previous_key)) => IncomingId::Valid { id, verified_with_previous_key },
             None if present => IncomingId::Rejected,
             None => IncomingId::Absent,
