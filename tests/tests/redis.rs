@@ -546,10 +546,11 @@ async fn keys_of_another_type_in_an_owners_index_are_skipped_not_fatal() {
     assert_eq!(index_now, "not a set");
 }
 
-/// A session hash edited by hand into times the store cannot read is reported as unreadable, which the
-/// layer answers by starting over, not as an outage; the hash is left as it is.
+/// A session hash edited by hand into times the store cannot read, or its key replaced by one of another
+/// type, is reported as unreadable, which the layer answers by starting over, not as an outage; the key is
+/// left as it is.
 #[tokio::test]
-async fn a_session_hash_with_unreadable_times_is_unreadable_not_an_outage() {
+async fn a_session_key_edited_by_hand_is_unreadable_not_an_outage() {
     let Some(server) = RedisServer::start() else { return };
     let store = connect(&server.url()).await;
     let mut redis = inspector(&server).await;
@@ -560,6 +561,38 @@ async fn a_session_hash_with_unreadable_times_is_unreadable_not_an_outage() {
     assert!(error.is_unreadable(), "{error:?}");
     let times: String = redis.hget(&name, "t").await.unwrap();
     assert_eq!(times, "yesterday");
+
+    let () = redis.set(&name, "edited by hand").await.unwrap();
+    let error = store.load(&key(1)).await.expect_err("loaded a key that is no hash");
+    assert!(error.is_unreadable(), "{error:?}");
+    let value: String = redis.get(&name).await.unwrap();
+    assert_eq!(value, "edited by hand");
+}
+
+/// A sign-in whose commit gives the session a deadline already past (a "remember me" that reached the
+/// absolute timeout during the request) ends it, and Redis deletes its key: the owner must not bring the
+/// key back, holding nothing but the owner, with no expiry for Redis to reclaim it by.
+#[tokio::test]
+async fn a_sign_in_that_ends_the_session_leaves_no_key_behind() {
+    let Some(server) = RedisServer::start() else { return };
+    let store = connect(&server.url()).await;
+    let mut redis = inspector(&server).await;
+    let owner = OwnerKey::of(b"7");
+    let changes = [("user_id", Some(b"7".to_vec()))];
+    let ended = |owner| Patch {
+        changes: &changes,
+        last_seen: now_millis(),
+        expires_at: now_millis() - 1,
+        owner,
+        replaces_deadline: true,
+    };
+    for change in [OwnerChange::Set(owner), OwnerChange::Adopt(owner)] {
+        create(&store, &key(1), None, an_hour_from_now()).await;
+        create(&store, &key(2), None, an_hour_from_now()).await;
+        store.save(&key(1), &ended(change)).await.unwrap();
+        store.cycle(&key(2), &key(3), &ended(change)).await.unwrap();
+        assert_eq!(all_keys(&mut redis).await, Vec::<String>::new(), "a key outlived its session");
+    }
 }
 
 /// An owner's index holds their live sessions, not every sign-in since their first: each way a session joins

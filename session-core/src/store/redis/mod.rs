@@ -180,7 +180,12 @@ impl SessionStore for RedisStore {
         let key = self.key(key);
         let mut command = Cmd::with_capacity(2, "HGETALL".len() + key.len());
         command.arg("HGETALL").arg(key);
-        let reply = self.connection.send(&command).await.map_err(unavailable)?;
+        let reply = self.connection.send(&command).await.map_err(|error| match error.code() {
+            // Another type of key under a session's name (a hand edit, another app): no record of ours, and
+            // nothing a retry would change.
+            Some("WRONGTYPE") => StoreError::with_source("a session's key holds no hash", error).unreadable(),
+            _ => unavailable(error),
+        })?;
         Ok(parse_record(reply)?.map(Arc::new))
     }
 

@@ -135,9 +135,12 @@ fn members() -> String {
 }
 
 /// Gives the session `key` the owner index `index` (if given; none otherwise), leaving its former one.
-/// Needs [`members`].
+/// A patch that replaced the deadline with one already past has ended the record and Redis deleted its
+/// key: an owner given to it then would recreate the key, holding `o` alone, with no expiry. Needs
+/// [`members`].
 const SET_OWNER: &str = r"
 local function set_owner(key, index)
+  if redis.call('EXISTS', key) == 0 then return end
   local before = redis.call('HGET', key, 'o')
   if before then redis.pcall('SREM', before, key) end
   if index then
