@@ -72,6 +72,14 @@ async fn a_row_edited_into_nonsense_lets_its_visitor_start_over() {
         sqlx::query_as("SELECT fields FROM sessions ORDER BY created_at").fetch_all(&pool).await.unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].0, "{\"user_id\": 7}", "the unreadable row was changed");
+
+    // SQLite keeps text where the store writes an integer, too.
+    sqlx::query("UPDATE sessions SET expires_at = 'never' WHERE created_at = (SELECT max(created_at) FROM sessions)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let reply = browser.get("/user").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "None None"));
 }
 
 /// A file opened read-only (`mode=ro`: SQLite opens it so even for root, whom file modes do not stop):

@@ -282,6 +282,12 @@ fn primary_code(error: &sqlx::Error) -> Option<i32> {
 }
 
 fn failure(error: sqlx::Error) -> StoreError {
+    if let sqlx::Error::ColumnDecode { .. } = error {
+        // SQLite keeps whatever type a statement writes in a column: a row edited by hand can hold text
+        // where the store writes an integer. Nothing a retry would change.
+        let message = "a stored session's row holds a value of another type than the store writes";
+        return StoreError::with_source(message, error).unreadable();
+    }
     let message = match (&error, primary_code(&error)) {
         (_, Some(BUSY | LOCKED)) => "the SQLite database is locked",
         (_, Some(READONLY)) => "the SQLite database is read-only",

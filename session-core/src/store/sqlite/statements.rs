@@ -103,8 +103,8 @@ impl Statements {
         }
     }
 
-    /// The statements that create the table, for [`SqliteStore::migrate`](crate::SqliteStore::migrate). It has no index on `expires_at`:
-    /// see `sql::delete_expired_by_key` for why.
+    /// The statements that create the table, for [`SqliteStore::migrate`](crate::SqliteStore::migrate). It
+    /// has no index on `expires_at`: see `sql::delete_expired_by_key` for why.
     pub(super) fn create_table(&self) -> String {
         let name = &self.name;
         format!(
