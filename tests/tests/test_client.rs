@@ -5,6 +5,7 @@ use std::convert::Infallible;
 
 use http::{Request, Response};
 use session_core::{testing::Browser, Key, MemoryStore, RequestSessionExt, SessionLayer, SessionSchema};
+use tests::stores::FaultyStore;
 use tower::{service_fn, Layer};
 
 #[derive(SessionSchema)]
@@ -55,6 +56,23 @@ async fn a_plain_tower_service_keeps_its_session_across_requests() {
     assert_eq!(reply.set_cookies.len(), 2, "{:?}", reply.set_cookies);
     assert!(browser.cookies.is_empty(), "deleted cookies leave the jar: {:?}", browser.cookies);
     assert_eq!(browser.get("/").await.body, "1", "a new session");
+}
+
+/// A change made through `Browser::session` that the store refuses to commit fails the test there, rather
+/// than letting it go on as if the change were made.
+#[tokio::test]
+#[should_panic(expected = "the session's changes could not be committed: 503")]
+async fn a_change_through_the_test_browser_that_is_not_committed_panics() {
+    let store = FaultyStore::new(MemoryStore::default());
+    let layer = SessionLayer::new(store.clone(), Key::generate());
+    let mut browser = Browser::new(layer.layer(service_fn(handle)));
+    assert_eq!(browser.get("/").await.body, "1");
+    browser
+        .session(&layer, |counter: CounterSession| async move {
+            counter.set_visits(41).await.unwrap();
+            store.set_down(true);
+        })
+        .await;
 }
 
 #[tokio::test]

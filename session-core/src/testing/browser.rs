@@ -183,7 +183,8 @@ impl<S> Browser<S> {
     ///
     /// # Panics
     ///
-    /// If the layer fails to commit (its store is down).
+    /// If the layer cannot hand `read` the session, or answers with an error instead of committing what
+    /// `read` changed (its store is down, the session ended meanwhile): the status and body say which.
     pub async fn session<Store, H, T, F, Fut>(&mut self, layer: &SessionLayer<Store>, read: F) -> T
     where
         Store: SessionStore,
@@ -198,7 +199,12 @@ impl<S> Browser<S> {
         let path = layer.id_cookie_path().to_owned();
         let reply = exchange(&mut self.cookies, layer.layer(probe), request(http::Method::GET, &path, None)).await;
         let value = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
-        value.unwrap_or_else(|| panic!("the session could not be read: {} {}", reply.status, reply.body))
+        // `read` ran before the commit: the layer's answer in place of the probe's 200 says that failed.
+        match value {
+            Some(value) if reply.status.is_success() => value,
+            Some(_) => panic!("the session's changes could not be committed: {} {}", reply.status, reply.body),
+            None => panic!("the session could not be read: {} {}", reply.status, reply.body),
+        }
     }
 }
 
