@@ -236,6 +236,28 @@ async fn logout_ends_the_session_for_the_old_id() {
     assert!(!reply.body.contains("alice"));
 }
 
+/// A second user signing in on the same browser (a shared computer) gets a session of their own: the cart
+/// and the "remember me" of the one before stay behind. A cart filled before any sign-in is kept.
+#[tokio::test]
+async fn signing_in_as_someone_else_carries_nothing_of_the_last_user_over() {
+    let mut browser = Browser::new(app());
+    submit(&mut browser, "/cart/add", "sku=A1&name=Apple&qty=2", "/cart").await;
+    submit(&mut browser, "/login", "user=alice&remember=on", "/").await;
+    assert!(home(&mut browser).await.contains("<a href=\"/cart\">1 item</a>"), "a guest's cart is kept");
+
+    let bobs_sign_in = submit(&mut browser, "/login", "user=bob", "/").await;
+    let id_cookie = bobs_sign_in.set_cookie(SESSION_COOKIE).expect("a new id");
+    assert!(!id_cookie.contains("Max-Age"), "alice's remember me outlived her: {id_cookie}");
+    let page = home(&mut browser).await;
+    assert!(page.contains("<strong>bob</strong>") && !page.contains("1 item"), "{page}");
+
+    // The same user again, this time without the box ticked: the cookie ends with the browser session.
+    submit(&mut browser, "/login", "user=carol&remember=on", "/").await;
+    let again = submit(&mut browser, "/login", "user=carol", "/").await;
+    let id_cookie = again.set_cookie(SESSION_COOKIE).expect("a new id");
+    assert!(!id_cookie.contains("Max-Age"), "the earlier sign-in's remember me held: {id_cookie}");
+}
+
 #[tokio::test]
 async fn data_page_reports_every_field_and_hides_protected_values() {
     let mut browser = Browser::new(app());

@@ -1,5 +1,7 @@
 //! The shop's handlers and router. Every POST answers with a 303 redirect to the page its form is on.
 
+use std::time::Duration;
+
 use axum::{
     extract::Query,
     http::HeaderMap,
@@ -93,14 +95,18 @@ async fn login(visitor: VisitorSession, Form(form): Form<LoginForm>) -> Result<R
         visitor.set_notice(format!("A name is 1 to {MAX_USER_CHARS} printable characters.")).await?;
         return Ok(Redirect::to("/"));
     };
+    if visitor.user().await?.is_some_and(|signed_in| signed_in != user) {
+        // Someone else signs in on this browser (a shared computer): nothing of the last user's carries
+        // over, their cart included. A visitor's cart from before any sign-in does.
+        visitor.destroy().await?;
+    }
     // `user` and `roles` are privilege fields: writing them gives the session a new id in the same
     // response, so an id planted or observed before sign-in is worthless after it.
     visitor.set_user(user.to_owned()).await?;
     visitor.set_roles(vec!["customer".to_owned()]).await?;
-    if form.remember.is_some() {
-        // This session's cookie outlives the browser session, and the server keeps it as long.
-        visitor.remember_for(REMEMBER_FOR).await?;
-    }
+    // With the box ticked, this session's cookie outlives the browser session, and the server keeps it as
+    // long; without, a sign-in again forgets an earlier one's choice.
+    visitor.remember_for(if form.remember.is_some() { REMEMBER_FOR } else { Duration::ZERO }).await?;
     visitor.set_notice(format!("Welcome, {user}")).await?;
     Ok(Redirect::to("/"))
 }
