@@ -104,8 +104,10 @@ impl<S: SessionStore> SessionLayer<S> {
 
     /// `false` drops the `Secure` attribute from every cookie, for development over plain HTTP only (it logs
     /// a warning), except a `SameSite=None` or partitioned one or one named `__Host-...` or `__Secure-...`,
-    /// which browsers refuse without it (and accept from `localhost` over plain HTTP). The default, `true`,
-    /// sets it on every cookie.
+    /// which browsers refuse without it (and accept from `localhost` over plain HTTP). The id cookie is
+    /// named `id` then, not `__Host-id`; a prefixed name or `SameSite=None` given to it as well is refused
+    /// by [`validate`](Self::validate), which names the setting to drop. The default, `true`, sets `Secure`
+    /// on every cookie.
     pub fn with_secure(self, secure: bool) -> Self {
         if !secure {
             tracing::warn!("session cookies are sent without `Secure`: use this for plain-HTTP development only");

@@ -42,7 +42,7 @@ use tokio::{task::JoinSet, time::timeout};
 
 mod owner;
 
-use super::{now_millis, OwnerChange, Patch, Record, SessionStore};
+use super::{now_millis, OwnerChange, OwnerKey, Patch, Record, SessionStore};
 use crate::{id::StoreKey, SessionId, StoreError};
 
 /// How long one operation may take while the store is down before the suite calls it a hang.
@@ -634,6 +634,9 @@ async fn an_outage_fails_promptly_and_loses_nothing<S: SessionStore>(store: S, s
     let kept_record = record(&[("user_id", b"7")], LONG);
     assert!(ok("create", store.create(&kept, &kept_record).await));
     let (created, cycled) = (new_key(), new_key());
+    let (owned, owner) = (new_key(), OwnerKey::of(new_key().as_bytes()));
+    let owned_record = Arc::new(Record { owner: Some(owner), ..Record::clone(&kept_record) });
+    assert!(ok("create", store.create(&owned, &owned_record).await));
 
     switch(&store, Outage::Begin);
     let changes = [("user_id", Some(b"8".to_vec()))];
@@ -644,6 +647,8 @@ async fn an_outage_fails_promptly_and_loses_nothing<S: SessionStore>(store: S, s
     expect_failure("save", store.save(&kept, &patch)).await;
     expect_failure("cycle", store.cycle(&kept, &cycled, &patch)).await;
     expect_failure("delete", store.delete(&kept)).await;
+    expect_failure("owner_sessions", store.owner_sessions(&owner)).await;
+    expect_failure("revoke_owner", store.revoke_owner(&owner, None)).await;
     switch(&store, Outage::End);
 
     let loaded = timeout(OUTAGE_BOUND, store.load(&kept)).await.expect("the first load after the outage hung");
@@ -654,6 +659,9 @@ async fn an_outage_fails_promptly_and_loses_nothing<S: SessionStore>(store: S, s
     );
     assert_eq!(ok("load", store.load(&created).await), None, "a create that failed was applied");
     assert_eq!(ok("load", store.load(&cycled).await), None, "a cycle that failed was applied");
+    assert_eq!(ok("load", store.load(&owned).await), Some(owned_record), "a revocation that failed was applied");
+    let listed = ok("owner_sessions", store.owner_sessions(&owner).await);
+    assert_eq!(listed.iter().map(|session| session.key).collect::<Vec<_>>(), [owned], "the owner's index lost it");
 
     // And every operation works again, each read back.
     assert!(ok("save after the outage", store.save(&kept, &patch).await));

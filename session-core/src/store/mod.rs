@@ -45,8 +45,10 @@ use crate::{id::StoreKey, StoreError};
 
 /// Where `#[session]` fields live.
 ///
-/// Every method is one round trip to the store, and each must be atomic: requests of one visitor run
-/// concurrently, and a store that reads, changes and writes back in separate steps loses their updates.
+/// Each method must be atomic: requests of one visitor run concurrently, and a store that reads, changes
+/// and writes back in separate steps loses their updates. Those a request makes (`load`, `create`, `save`,
+/// `delete`, `cycle`) should be one round trip each; the owner methods, which pages such as "your devices"
+/// call, may take more (in-tree, PostgreSQL's `revoke_owner` is a short transaction).
 /// A record whose [`expires_at`](Record::expires_at) has passed must read as absent, and no write may
 /// bring it back, whatever the store does to reclaim it. Times are milliseconds since the Unix epoch on
 /// the app's clock ([`now_millis`]), which a store compares with, not with a clock of its own.
