@@ -11,9 +11,9 @@ use syn::{Data, DeriveInput, Fields};
 
 use crate::{
     ctxt::Ctxt,
-    expand::option,
     meta::{key_name, parse_keys, reason, skip_value, string},
     names,
+    tokens::option,
     valid::{mentions, type_names},
 };
 

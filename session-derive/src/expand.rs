@@ -2,12 +2,13 @@
 //! (each cookie's worst-case size, and the cookie budget).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{ext::IdentExt, spanned::Spanned, Ident};
 
 use crate::{
     attr::{CookieAttr, Field, Protection, SameSite, Schema, SessionAttr, HANDLE_METHODS},
     history,
+    tokens::{option, type_name},
 };
 
 /// Whether accessors get their real bodies or, after errors, `unreachable!()` stubs.
@@ -685,22 +686,4 @@ fn budget_message(schema: &Schema) -> String {
 /// The marker type of field `index`: its trait impl carries the field's type, cookie and store key.
 fn marker_ident(index: usize) -> Ident {
     format_ident!("__Field{}", index)
-}
-
-/// A type as written, without the spaces `quote` puts around punctuation.
-pub(crate) fn type_name(ty: &syn::Type) -> String {
-    let mut text = ty.to_token_stream().to_string();
-    for (from, to) in
-        [(" < ", "<"), (" <", "<"), ("< ", "<"), (" >", ">"), (" :: ", "::"), (":: ", "::"), (" ,", ","), ("& ", "&")]
-    {
-        text = text.replace(from, to);
-    }
-    text
-}
-
-pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
-    match value {
-        Some(value) => quote!(::core::option::Option::Some(#value)),
-        None => quote!(::core::option::Option::None),
-    }
 }

@@ -7,7 +7,7 @@ use syn::{spanned::Spanned, Ident};
 
 use crate::{
     attr::{Field, Schema, SessionAttr},
-    expand::{option, type_name},
+    tokens::{option, type_name},
 };
 
 /// The items of a session field's `SessionField` impl beyond its type and key.

@@ -22,6 +22,7 @@ mod fallback;
 mod history;
 mod meta;
 mod names;
+mod tokens;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -10,8 +10,8 @@ use syn::{ext::IdentExt, spanned::Spanned, GenericArgument, Ident, PathArguments
 use crate::{
     attr::{Field, Protection, SameSite, Schema, HANDLE_METHODS},
     ctxt::Ctxt,
-    expand::type_name,
     names,
+    tokens::type_name,
 };
 
 /// Cookie value types whose length has no bound, by their module in `std` and name, and what `max_len`
