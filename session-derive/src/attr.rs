@@ -11,8 +11,8 @@ use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields,
 use crate::{
     ctxt::Ctxt,
     meta::{
-        flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, refused_store_key, rename_from,
-        string, type_value, word, Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
+        attribute_value, flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, refused_store_key,
+        rename_from, string, type_value, word, Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
     },
     names,
 };
@@ -36,6 +36,9 @@ pub(crate) struct Schema<'a> {
     pub(crate) cookie_budget: usize,
     /// The `cookie_budget = N` literal, when given, to span budget errors on.
     pub(crate) cookie_budget_span: Option<Span>,
+    /// Whether every key of the `#[schema]` attributes was read without an error, so that the budget and
+    /// the crate's path are the ones the user meant.
+    pub(crate) schema_keys_read: bool,
     pub(crate) fields: Vec<Field<'a>>,
     /// The struct's `#[allow(...)]`s, forwarded to the handle, which takes its name and visibility from it.
     pub(crate) allows: Vec<&'a Attribute>,
@@ -217,6 +220,7 @@ impl<'a> Schema<'a> {
         let mut cookie_budget_span = None;
         // One list for every `#[schema]` attribute, so a key repeated across two of them is caught too.
         let mut seen = Vec::new();
+        let errors_before_schema_keys = cx.error_count();
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("schema")) {
             parse_keys(cx, attr, SCHEMA_KEYS, &mut seen, |key, meta| match key {
                 "handle" => {
@@ -269,6 +273,8 @@ impl<'a> Schema<'a> {
                 _ => Ok(false),
             });
         }
+
+        let schema_keys_read = cx.error_count() == errors_before_schema_keys;
 
         // rustc accepts a derive's helper attributes anywhere on the item, so one in the wrong place would
         // be ignored without a word.
@@ -337,6 +343,7 @@ impl<'a> Schema<'a> {
             krate,
             cookie_budget,
             cookie_budget_span,
+            schema_keys_read,
             fields,
             allows: attrs_named(&input.attrs, "allow"),
         }
@@ -459,7 +466,7 @@ impl CookieAttr {
                     }
                 }
                 "path" => {
-                    if let Some(lit) = string(cx, meta)? {
+                    if let Some(lit) = attribute_value(cx, meta)? {
                         let path = lit.value();
                         if path.starts_with('/') && path.bytes().all(|b| b.is_ascii_graphic() && b != b';') {
                             cookie.path = Some(Located { value: path, span: lit.span() });
@@ -473,7 +480,7 @@ impl CookieAttr {
                     }
                 }
                 "domain" => {
-                    if let Some(lit) = string(cx, meta)? {
+                    if let Some(lit) = attribute_value(cx, meta)? {
                         let domain = lit.value();
                         if !domain.is_empty() && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
                         {

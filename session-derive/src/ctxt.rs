@@ -35,6 +35,12 @@ impl Ctxt {
         self.errors.borrow_mut().push(error);
     }
 
+    /// How many errors there are so far: a parser compares the counts before and after a part of the input
+    /// to learn whether that part had any.
+    pub(crate) fn error_count(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
     /// All the errors, or `Ok` if there were none.
     pub(crate) fn check(self) -> Result<(), Vec<syn::Error>> {
         let errors = self.errors.into_inner();

@@ -155,7 +155,7 @@ pub(crate) fn field_items(
 
 /// The proof that the cookies whose worst-case sizes are the `const`s `max_bytes` fit the schema's
 /// `cookie_budget` together.
-fn budget_check(schema: &Schema, max_bytes: &[Ident]) -> TokenStream {
+pub(crate) fn budget_check(schema: &Schema, max_bytes: &[Ident]) -> TokenStream {
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
     let budget = schema.cookie_budget;

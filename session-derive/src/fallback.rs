@@ -9,7 +9,7 @@ use syn::{ext::IdentExt, DeriveInput};
 use crate::{
     attr::{Field, Schema, MAX_COOKIE_BYTES},
     ctxt::to_compile_errors,
-    expand::{field_items, handle_impls, handle_struct, Bodies, NameChecks},
+    expand::{budget_check, field_items, handle_impls, handle_struct, Bodies, FieldItems, NameChecks},
     valid::{name_findings, secret_type, unbounded_type},
 };
 
@@ -25,10 +25,13 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Stub);
     // A generic schema is an error of its own, and its fields' types may name its parameters. The budget
-    // waits for the next build: a misspelt `cookie_budget` would be checked as the default.
+    // counts the cookies checked here, a part of them all, so it is exceeded only if the whole is; it waits
+    // for the next build when a `#[schema]` key had an error: a misspelt `cookie_budget` would be checked
+    // as the default.
     let checked = if input.generics.params.is_empty() {
-        let checks = field_items(schema, Bodies::Stub, type_checks).checks;
-        quote!(#(#checks)*)
+        let FieldItems { checks, max_bytes, .. } = field_items(schema, Bodies::Stub, type_checks);
+        let budget = schema.schema_keys_read.then(|| budget_check(schema, &max_bytes));
+        quote!(#(#checks)* #budget)
     } else {
         TokenStream::new()
     };

@@ -153,20 +153,31 @@ fn after_equals<T: syn::parse::Parse>(cx: &Ctxt, meta: &ParseNestedMeta, what: &
     Ok(None)
 }
 
-/// `key = "string"`, refusing other literals and values over [`MAX_ATTRIBUTE_BYTES`].
+/// `key = "string"`, refusing other literals.
 pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
     let Some(expr) = value(cx, meta)? else { return Ok(None) };
     let key = key_name(meta);
     let Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) = expr else {
-        // A bare word or number is most likely the string meant, without its quotes.
+        // A bare word or number is most likely the string meant, without its quotes; a bare number of
+        // `max_age`, seconds, as a cookie's `Max-Age` counts them.
         let quoted = match &expr {
             Expr::Path(path) => format!("\"{}\"", path.to_token_stream().to_string().replace(' ', "")),
+            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if key == "max_age" => {
+                format!("\"{}s\"", int.base10_digits())
+            }
             Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => format!("\"{}\"", int.base10_digits()),
             _ => example(&key).to_owned(),
         };
         cx.error(&expr, format!("`{key}` takes a string"), format!("write `{key} = {quoted}`"));
         return Ok(None);
     };
+    Ok(Some(lit))
+}
+
+/// A cookie attribute's value (`path`, `domain`): [`string`], refusing values over
+/// [`MAX_ATTRIBUTE_BYTES`].
+pub(crate) fn attribute_value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
+    let Some(lit) = string(cx, meta)? else { return Ok(None) };
     if lit.value().len() > MAX_ATTRIBUTE_BYTES {
         cx.error(
             &lit,
@@ -200,14 +211,16 @@ pub(crate) fn number(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Re
     let Some(expr) = value(cx, meta)? else { return Ok(None) };
     let key = key_name(meta);
     let help = format!("write `{key} = {}`", example(&key));
-    let parsed = match &expr {
-        Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => lit.base10_parse::<usize>().ok(),
-        _ => None,
+    let (parsed, message) = match &expr {
+        Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => {
+            (lit.base10_parse::<usize>().ok(), format!("`{key} = {}` is too large a number", lit.base10_digits()))
+        }
+        _ => (None, format!("`{key}` takes a whole number of bytes")),
     };
     Ok(Some(match parsed {
         Some(value) => Ok(Located { value, span: expr.span() }),
         None => {
-            cx.error(&expr, format!("`{key}` takes a whole number of bytes"), help);
+            cx.error(&expr, message, help);
             Err(expr.span())
         }
     }))

@@ -24,6 +24,7 @@ const SENSITIVE_WORDS: &[&str] = &[
     "cvv",
     "cvc",
     "pin",
+    "pincode",
     "jwt",
     "otp",
     "credential",
@@ -46,13 +47,32 @@ const SENSITIVE_PAIRS: &[(&str, &str)] = &[
     ("private", "key"),
     ("secret", "key"),
     ("session", "id"),
+    ("sess", "id"),
     ("access", "key"),
     ("pass", "word"),
 ];
 
-/// Endings that mark a word run together from others (`accesstoken`, `clientsecret`, `newpassword`), the
-/// session cookies of other frameworks among them (`JSESSIONID`, `PHPSESSID`).
-const SENSITIVE_ENDINGS: &[&str] = &["token", "password", "passwd", "secret", "credential", "sessionid", "sessid"];
+/// Endings that mark a word run together from others (`accesstoken`, `clientsecret`, `newpassword`,
+/// `stripeapikey`, `creditcardnumber`, `cardcvv`), the session cookies of other frameworks among them
+/// (`JSESSIONID`, `PHPSESSID`). No English word ends in `ssn`, `cvv` or `cvc`.
+const SENSITIVE_ENDINGS: &[&str] = &[
+    "token",
+    "password",
+    "passwd",
+    "secret",
+    "credential",
+    "sessionid",
+    "sessid",
+    "apikey",
+    "accesskey",
+    "secretkey",
+    "privatekey",
+    "creditcard",
+    "cardnumber",
+    "ssn",
+    "cvv",
+    "cvc",
+];
 
 /// Words that start like `auth` but are not about authentication.
 const AUTH_LOOKALIKES: &[&str] = &["author", "authors", "authored", "authoring", "authorship"];
@@ -286,10 +306,28 @@ mod tests {
             "secretkey",
             "secret_key",
             "accesskey",
+            "creditcardnumber",
+            "stripeapikey",
+            "sshprivatekey",
+            "awssecretkey",
+            "pincode",
+            "userssn",
+            "cardcvv",
+            "sess_id",
         ] {
             assert!(sensitive_part(name).is_some(), "{name}");
         }
-        for name in ["theme", "spinner", "author", "locale", "tokenizer_mode", "keyboard", "pinned_tab"] {
+        for name in [
+            "theme",
+            "spinner",
+            "author",
+            "locale",
+            "tokenizer_mode",
+            "keyboard",
+            "pinned_tab",
+            "lessons",
+            "session_ttl",
+        ] {
             assert_eq!(sensitive_part(name), None, "{name}");
         }
     }

@@ -126,6 +126,9 @@ pub struct Visitor {
     /// Plain: which button to offer first.
     #[cookie(plain)]
     pub last_login_with: OAuthProvider,
+    /// A reason longer than 1024 bytes: it is the compiler's, not a cookie attribute.
+    #[cookie(plain, allow_sensitive = "The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; The layout of the public keypad drawn on the sign-in page, shuffled per visit; not a PIN.")]
+    pub pin_pad: u8,
 }
 
 fn main() {

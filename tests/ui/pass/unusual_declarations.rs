@@ -43,6 +43,9 @@ pub struct Visitor {
     /// Written by an older release; read only to move it.
     #[session]
     pub _legacy: u8,
+    /// A store key longer than the 1024 bytes browsers read of a cookie attribute: it never reaches one.
+    #[session(name = "v1.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences.preferences")]
+    pub preferences: u8,
     /// The theme.
     #[cookie(plain)]
     pub theme: prefs::Theme,
