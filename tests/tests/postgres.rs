@@ -306,6 +306,28 @@ async fn names_that_are_not_plain_identifiers_are_refused_before_any_statement()
 
 /// A schema and table of the app's choosing, created by `migrate`, hold the sessions; the names are
 /// quoted, so a keyword and capitals work, and the default table is never created.
+/// Tables and indexes share one namespace: a table name that is an index's (another store's owner index),
+/// or whose owner index would take another table's name, is refused with the fix rather than used.
+#[tokio::test]
+async fn a_table_name_taken_by_an_index_or_an_owner_index_name_taken_by_a_table_is_refused() {
+    let Some(server) = PostgresServer::start() else { return };
+    let pool = inspector(&server).await;
+    let store = |name: &str| PostgresStore::from_pool(pool.clone()).with_table_name(name).unwrap();
+    store("x").migrate().await.expect("the table `x` and its index `x_owner`");
+    let error = store("x_owner").migrate().await.expect_err("an index taken for the table").to_string();
+    assert!(error.contains("\"x_owner\", the sessions table's name, is an index"), "{error}");
+
+    sqlx::query("CREATE TABLE y_owner (n int)").execute(&pool).await.unwrap();
+    let error = store("y").migrate().await.expect_err("a table's name taken for the index").to_string();
+    assert!(error.contains("\"y_owner\", the name of the sessions table's owner index, is another table"), "{error}");
+    assert!(error.contains("with_table_name"), "{error}");
+    let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE tablename = 'y'")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(tables.is_empty(), "the refused migration left a table behind");
+}
+
 #[tokio::test]
 async fn a_chosen_schema_and_table_are_created_and_used() {
     let Some(server) = PostgresServer::start() else { return };

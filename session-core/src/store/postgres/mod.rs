@@ -76,6 +76,28 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
+/// Refuses to create the owner index when another relation has its name: `CREATE INDEX IF NOT EXISTS` would
+/// skip it without a word, and listing or revoking an owner's sessions would scan the whole table while
+/// `revoke_owner` holds its lock on it.
+async fn check_owner_index_name(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    statements: &Statements,
+    taken: impl Fn(&str, &str) -> StoreError,
+) -> Result<(), StoreError> {
+    let other: Option<String> = sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)")
+        .bind(statements.owner_index_name())
+        .fetch_optional(&mut **transaction)
+        .await
+        .map_err(failure)?;
+    match other {
+        Some(kind) => Err(taken(
+            &format!("{}, the name of the sessions table's owner index,", statements.owner_index_name()),
+            &kind,
+        )),
+        None => Ok(()),
+    }
+}
+
 impl PostgresStore {
     /// How long one operation may take, waiting for a connection included, before it fails.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -219,12 +241,31 @@ impl PostgresStore {
             .await
             .map_err(failure)?;
         // Checked first, so that a role allowed to use an existing table but not to create one can start.
-        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+        // Tables, views and indexes share one namespace: the name must be a table's, if anything's.
+        let kind: Option<String> = sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)")
             .bind(&statements.table)
-            .fetch_one(&mut *transaction)
+            .fetch_optional(&mut *transaction)
             .await
             .map_err(failure)?;
+        let taken = |what: &str, kind: &str| {
+            let kind = match kind {
+                "i" | "I" => "an index",
+                "v" | "m" => "a view",
+                "S" => "a sequence",
+                "r" | "p" => "another table",
+                _ => "another relation",
+            };
+            StoreError::new(format!(
+                "{what} is {kind} in this database: choose another table name with `with_table_name`"
+            ))
+        };
+        let exists = match kind.as_deref() {
+            None => false,
+            Some("r" | "p") => true,
+            Some(kind) => return Err(taken(&format!("{}, the sessions table's name,", statements.table), kind)),
+        };
         if !exists {
+            check_owner_index_name(&mut transaction, statements, taken).await?;
             (&mut *transaction).execute(statements.create_table().as_str()).await.map_err(failure)?;
         } else {
             // A table from before sessions had owners gets the column and its index.
@@ -237,6 +278,7 @@ impl PostgresStore {
             .await
             .map_err(failure)?;
             if !has_owner {
+                check_owner_index_name(&mut transaction, statements, taken).await?;
                 let add =
                     format!("ALTER TABLE {} ADD COLUMN owner BYTEA;\n{}", statements.table, statements.owner_index());
                 (&mut *transaction).execute(add.as_str()).await.map_err(failure)?;

@@ -109,6 +109,15 @@ impl Statements {
         format!("CREATE INDEX IF NOT EXISTS \"{name}_owner\" ON {table} (owner) WHERE owner IS NOT NULL;")
     }
 
+    /// The owner index's name as [`owner_index`](Self::owner_index) creates it, quoted and qualified like
+    /// the table's: tables and indexes share one namespace per schema, so another table can hold it.
+    pub(super) fn owner_index_name(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("\"{schema}\".\"{}_owner\"", self.name),
+            None => format!("\"{}_owner\"", self.name),
+        }
+    }
+
     /// The statements that create the table and its owner index, for [`PostgresStore::migrate`](crate::PostgresStore::migrate). It has
     /// no index on `expires_at`: see `sql::delete_expired_by_key` for why. Nor has it a `CHECK` on the
     /// key's length: the store only ever writes the 32 bytes of a `StoreKey`, and PostgreSQL prepares a
