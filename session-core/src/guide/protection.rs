@@ -140,7 +140,9 @@
 //! carries two different authentic ids gets no session at all, and keeps both cookies: clearing would
 //! remove only this layer's own, and leave the planted one to be the session; a logout ends both
 //! sessions, and until the planted cookie expires, the paths it is sent to have no session, since which
-//! of two ids is the visitor's own cannot be told). It is `__Secure-id` with a domain or another
+//! of two ids is the visitor's own cannot be told; a request with more than eight id cookies, which no
+//! browser sends, gets no session either, and its logout ends the sessions of the first eight). It is
+//! `__Secure-id` with a domain or another
 //! path, and `id` under `with_secure(false)`, which a prefixed cookie cannot use. The layer's
 //! `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
 //! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the
