@@ -6,7 +6,10 @@
 
 use proc_macro2::Span;
 use quote::format_ident;
-use syn::{ext::IdentExt, spanned::Spanned, Attribute, Data, DeriveInput, Fields, Ident, Path, Type, Visibility};
+use syn::{
+    ext::IdentExt, meta::ParseNestedMeta, spanned::Spanned, Attribute, Data, DeriveInput, Fields, Ident, Path, Type,
+    Visibility,
+};
 
 use crate::{
     ctxt::Ctxt,
@@ -109,6 +112,15 @@ pub(crate) enum Protection {
 }
 
 impl Protection {
+    /// The protection a key of `#[cookie(...)]` names: `plain`, `signed` or `private`.
+    fn named(key: &str) -> Self {
+        match key {
+            "plain" => Protection::Plain,
+            "signed" => Protection::Signed,
+            _ => Protection::Private,
+        }
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Protection::Plain => "plain",
@@ -385,115 +397,17 @@ impl CookieAttr {
             let span = meta.path.span();
             match key {
                 "plain" | "signed" | "private" if word(cx, meta)? => {
-                    let value = match key {
-                        "plain" => Protection::Plain,
-                        "signed" => Protection::Signed,
-                        _ => Protection::Private,
-                    };
-                    cookie.protections.push(Located { value, span });
+                    cookie.protections.push(Located { value: Protection::named(key), span });
                 }
-                "name" => {
-                    if let Some(lit) = string(cx, meta)? {
-                        if names::is_cookie_token(&lit.value()) {
-                            cookie.name = Some(Located { value: lit.value(), span: lit.span() });
-                        } else {
-                            cx.error(&lit, format!("`{}` is not a valid cookie name", lit.value().escape_debug()), "a cookie name is a non-empty RFC 6265 token: visible ASCII without spaces or any of ()<>@,;:\\\"/[]?={}");
-                        }
-                    }
-                }
-                "max_len" => match number(cx, meta)? {
-                    Some(Ok(max_len)) => {
-                        let n = max_len.value;
-                        if n == 0 {
-                            cx.error_at(
-                                max_len.span,
-                                "`max_len` must be at least 1",
-                                "give the most bytes (for strings) or elements (for sequences) the value may hold",
-                            );
-                        } else if n > MAX_COOKIE_BYTES {
-                            cx.error_at(max_len.span, format!("`max_len = {n}` can never fit in a cookie: browsers keep at most {MAX_COOKIE_BYTES} bytes of name and value"), "lower `max_len`, or keep the value on the server with `#[session]`");
-                        }
-                        // Kept even when wrong, so the field is not also reported as lacking `max_len`.
-                        cookie.max_len = Some(max_len);
-                    }
-                    Some(Err(span)) => cookie.max_len = Some(Located { value: 0, span }),
-                    None => cookie.max_len = Some(Located { value: 0, span }),
-                },
-                "max_age" => {
-                    if let Some(lit) = string(cx, meta)? {
-                        match parse_max_age(&lit.value()) {
-                            Some(0) => cx.error(
-                                &lit,
-                                "`max_age` must be longer than zero",
-                                "to delete a cookie, call the generated `remove_*` method",
-                            ),
-                            Some(secs) if secs > MAX_AGE_LIMIT_SECS => cx.error(
-                                &lit,
-                                format!(
-                                    "`max_age = \"{}\"` is longer than the 400 days browsers keep a cookie",
-                                    lit.value()
-                                ),
-                                "use at most `max_age = \"400d\"`",
-                            ),
-                            Some(secs) => cookie.max_age_secs = Some(Located { value: secs, span: lit.span() }),
-                            None => cx.error(
-                                &lit,
-                                format!("cannot read `max_age = {:?}`", lit.value()),
-                                "write a whole number and a unit: \"400d\", \"12h\", \"30m\" or \"45s\"",
-                            ),
-                        }
-                    }
-                }
+                "name" => cookie.name = cookie_name(cx, meta)?,
+                "max_len" => cookie.max_len = Some(max_len(cx, meta)?.unwrap_or(Located { value: 0, span })),
+                "max_age" => cookie.max_age_secs = max_age(cx, meta)?,
                 "http_only" => cookie.http_only = flag(cx, meta)?,
                 "secure" => cookie.secure = flag(cx, meta)?,
                 "partitioned" => cookie.partitioned = flag(cx, meta)?,
-                "same_site" => {
-                    if let Some(lit) = string(cx, meta)? {
-                        let value = match lit.value().as_str() {
-                            "lax" => Some(SameSite::Lax),
-                            "strict" => Some(SameSite::Strict),
-                            "none" => Some(SameSite::None),
-                            _ => None,
-                        };
-                        match value {
-                            Some(value) => cookie.same_site = Some(Located { value, span: lit.span() }),
-                            None => cx.error(
-                                &lit,
-                                format!("unknown `same_site = {:?}`", lit.value()),
-                                "use \"lax\" (the default), \"strict\" or \"none\"",
-                            ),
-                        }
-                    }
-                }
-                "path" => {
-                    if let Some(lit) = attribute_value(cx, meta)? {
-                        let path = lit.value();
-                        if path.starts_with('/') && path.bytes().all(|b| b.is_ascii_graphic() && b != b';') {
-                            cookie.path = Some(Located { value: path, span: lit.span() });
-                        } else {
-                            cx.error(
-                                &lit,
-                                format!("`path = {path:?}` is not a valid cookie path"),
-                                "a path starts with `/` and has no spaces, `;` or control characters",
-                            );
-                        }
-                    }
-                }
-                "domain" => {
-                    if let Some(lit) = attribute_value(cx, meta)? {
-                        let domain = lit.value();
-                        if !domain.is_empty() && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
-                        {
-                            cookie.domain = Some(Located { value: domain, span: lit.span() });
-                        } else {
-                            cx.error(
-                                &lit,
-                                format!("`domain = {domain:?}` is not a valid domain"),
-                                "write a host name such as `domain = \"example.com\"`",
-                            );
-                        }
-                    }
-                }
+                "same_site" => cookie.same_site = same_site(cx, meta)?,
+                "path" => cookie.path = cookie_path(cx, meta)?,
+                "domain" => cookie.domain = cookie_domain(cx, meta)?,
                 "allow_sensitive" => cookie.allow_sensitive = reason(cx, meta)?,
                 "rename_from" => cookie.rename_from = rename_from(cx, meta, Place::Cookie)?,
                 "migrate_from" => migrate_from_on_cookie(cx, meta)?,
@@ -514,6 +428,124 @@ impl CookieAttr {
         cookie.incomplete = !all_read;
         cookie
     }
+}
+
+// The values of `#[cookie(...)]` keys, each `None` (with an error) when it cannot be used.
+
+/// `name = "..."`: an RFC 6265 token.
+fn cookie_name(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<String>>> {
+    let Some(lit) = string(cx, meta)? else { return Ok(None) };
+    if !names::is_cookie_token(&lit.value()) {
+        cx.error(
+            &lit,
+            format!("`{}` is not a valid cookie name", lit.value().escape_debug()),
+            "a cookie name is a non-empty RFC 6265 token: visible ASCII without spaces or any of \
+             ()<>@,;:\\\"/[]?={}",
+        );
+        return Ok(None);
+    }
+    Ok(Some(Located { value: lit.value(), span: lit.span() }))
+}
+
+/// `max_len = N`: at least 1, and at most what a cookie holds. Kept when wrong (0 when unreadable), so the
+/// field is not also reported as lacking `max_len`.
+fn max_len(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<usize>>> {
+    let max_len = match number(cx, meta)? {
+        Some(Ok(max_len)) => max_len,
+        Some(Err(span)) => return Ok(Some(Located { value: 0, span })),
+        None => return Ok(None),
+    };
+    let n = max_len.value;
+    if n == 0 {
+        cx.error_at(
+            max_len.span,
+            "`max_len` must be at least 1",
+            "give the most bytes (for strings) or elements (for sequences) the value may hold",
+        );
+    } else if n > MAX_COOKIE_BYTES {
+        cx.error_at(
+            max_len.span,
+            format!(
+                "`max_len = {n}` can never fit in a cookie: browsers keep at most {MAX_COOKIE_BYTES} bytes of name \
+                 and value"
+            ),
+            "lower `max_len`, or keep the value on the server with `#[session]`",
+        );
+    }
+    Ok(Some(max_len))
+}
+
+/// `max_age = "400d"`: in seconds, more than zero and at most the 400 days browsers keep a cookie.
+fn max_age(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<u64>>> {
+    let Some(lit) = string(cx, meta)? else { return Ok(None) };
+    match parse_max_age(&lit.value()) {
+        Some(0) => cx.error(
+            &lit,
+            "`max_age` must be longer than zero",
+            "to delete a cookie, call the generated `remove_*` method",
+        ),
+        Some(secs) if secs > MAX_AGE_LIMIT_SECS => cx.error(
+            &lit,
+            format!("`max_age = \"{}\"` is longer than the 400 days browsers keep a cookie", lit.value()),
+            "use at most `max_age = \"400d\"`",
+        ),
+        Some(secs) => return Ok(Some(Located { value: secs, span: lit.span() })),
+        None => cx.error(
+            &lit,
+            format!("cannot read `max_age = {:?}`", lit.value()),
+            "write a whole number and a unit: \"400d\", \"12h\", \"30m\" or \"45s\"",
+        ),
+    }
+    Ok(None)
+}
+
+/// `same_site = "lax" | "strict" | "none"`.
+fn same_site(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<SameSite>>> {
+    let Some(lit) = string(cx, meta)? else { return Ok(None) };
+    let value = match lit.value().as_str() {
+        "lax" => SameSite::Lax,
+        "strict" => SameSite::Strict,
+        "none" => SameSite::None,
+        _ => {
+            cx.error(
+                &lit,
+                format!("unknown `same_site = {:?}`", lit.value()),
+                "use \"lax\" (the default), \"strict\" or \"none\"",
+            );
+            return Ok(None);
+        }
+    };
+    Ok(Some(Located { value, span: lit.span() }))
+}
+
+/// `path = "/..."`: starting with `/`, without spaces, `;` or control characters.
+fn cookie_path(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<String>>> {
+    let Some(lit) = attribute_value(cx, meta)? else { return Ok(None) };
+    let path = lit.value();
+    if !(path.starts_with('/') && path.bytes().all(|b| b.is_ascii_graphic() && b != b';')) {
+        cx.error(
+            &lit,
+            format!("`path = {path:?}` is not a valid cookie path"),
+            "a path starts with `/` and has no spaces, `;` or control characters",
+        );
+        return Ok(None);
+    }
+    Ok(Some(Located { value: path, span: lit.span() }))
+}
+
+/// `domain = "example.com"`: a host name.
+fn cookie_domain(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<String>>> {
+    let Some(lit) = attribute_value(cx, meta)? else { return Ok(None) };
+    let domain = lit.value();
+    if domain.is_empty() || !domain.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b)) {
+        cx.error(
+            &lit,
+            format!("`domain = {domain:?}` is not a valid domain"),
+            "write a host name such as `domain = \"example.com\"`",
+        );
+        return Ok(None);
+    }
+    Ok(Some(Located { value: domain, span: lit.span() }))
 }
 
 impl SessionAttr {
