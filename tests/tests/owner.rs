@@ -347,3 +347,49 @@ async fn a_plain_read_of_an_owned_session_costs_one_load_and_no_write() {
     }
     assert_eq!(store.counts(), CallCounts { load: 3, ..Default::default() });
 }
+
+/// A visitor whose owner is optional: `None` while signed out.
+#[derive(session_core::SessionSchema)]
+struct Guest {
+    #[session(owner)]
+    user: Option<u64>,
+    #[session]
+    cart: Vec<String>,
+}
+
+/// An `Option` owner set to `None` is no owner: signed-out sessions share no owner "null" through which
+/// one could list or end the others.
+#[tokio::test]
+async fn an_optional_owner_set_to_none_is_no_owner() {
+    let store = MemoryStore::default();
+    let routes = Router::new()
+        .route(
+            "/sign-out",
+            post(|guest: GuestSession| async move {
+                guest.set_user(None).await?;
+                guest.set_cart(vec!["tea".into()]).await?;
+                Ok::<_, session_core::Error>("ok")
+            }),
+        )
+        .route(
+            "/devices",
+            axum::routing::get(|guest: GuestSession| async move {
+                Ok::<_, session_core::Error>(guest.owner_sessions().await?.len().to_string())
+            }),
+        )
+        .route(
+            "/devices/others",
+            post(|guest: GuestSession| async move {
+                Ok::<_, session_core::Error>(guest.revoke_other_sessions().await?.to_string())
+            }),
+        )
+        .layer(SessionLayer::new(store.clone(), Key::generate()));
+    let mut visitors = [Browser::new(routes.clone()), Browser::new(routes)];
+    for visitor in &mut visitors {
+        assert_eq!(visitor.post("/sign-out").await.body, "ok");
+    }
+    assert_eq!(visitors[0].get("/devices").await.body, "0", "a signed-out session lists others");
+    assert_eq!(visitors[0].post("/devices/others").await.body, "0");
+    assert_eq!(store.len(), 2, "a signed-out session ended another");
+    assert!(GuestSession::sessions_of(&store, &None).await.unwrap().is_empty());
+}

@@ -8,6 +8,8 @@
 //! atomic step as the session itself: when a request signs in, when the id is cycled, when a session is
 //! destroyed, and dropped when a session expires. The index holds hashes only: the hash of the owner's
 //! value and the store key of each session (itself a hash of the id), so a dump of it signs nobody in.
+//! An `Option` owner set to `None` is no owner: a session whose field holds `None` (or that never set it)
+//! is in no index, lists no sessions and revokes none.
 //!
 //! The handle gains three methods, and two associated functions for code that has the store but no
 //! request (a password reset job, an admin page):

@@ -19,7 +19,7 @@ use crate::{
     __private::SessionField,
     cookie::CookieHeader,
     layer::Shared,
-    store::{now_millis, OwnerChange, OwnerKey, Patch, Record, SessionStore},
+    store::{now_millis, OwnerChange, Patch, Record, SessionStore},
     Error, SessionId, StoreError,
 };
 
@@ -502,7 +502,7 @@ impl RawSession {
 /// for a `#[session(privilege)]` field whose value changes.
 fn change_field<F: SessionField>(state: &mut RecordState, value: Option<Vec<u8>>) {
     if F::OWNER {
-        state.change_owner(value.as_deref().map(OwnerKey::of));
+        state.change_owner(value.as_deref().and_then(stored_value::owner_key));
     }
     if F::PRIVILEGE && state.current(F::KEY) != value.as_deref() {
         schedule_cycle(state);

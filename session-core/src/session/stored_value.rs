@@ -39,11 +39,13 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Option<F::Value>
             // (stored before the field was the owner) needs the hash, so reading a signed-in user's id
             // costs no SHA-256.
             if F::OWNER && state.current_owner().is_none() {
-                tracing::debug!(
-                    field = F::KEY,
-                    "indexing the owner of a session stored before its field was the owner"
-                );
-                state.adopt_owner(OwnerKey::of(bytes));
+                if let Some(owner) = owner_key(bytes) {
+                    tracing::debug!(
+                        field = F::KEY,
+                        "indexing the owner of a session stored before its field was the owner"
+                    );
+                    state.adopt_owner(owner);
+                }
             }
             Some(value)
         }
@@ -55,6 +57,13 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Option<F::Value>
             migrated
         }
     }
+}
+
+/// The owner an owner field's stored value names: `None` for JSON's `null`, an `Option` owner set to
+/// `None`, which is no owner at all (else every such session would share the owner "null", and list and
+/// revoke one another).
+pub(super) fn owner_key(stored: &[u8]) -> Option<OwnerKey> {
+    (stored != b"null").then(|| OwnerKey::of(stored))
 }
 
 /// After the handler set or removed `F`: the value under its `rename_from` key, if any, is stale and goes
