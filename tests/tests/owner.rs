@@ -393,3 +393,35 @@ async fn an_optional_owner_set_to_none_is_no_owner() {
     assert_eq!(store.len(), 2, "a signed-out session ended another");
     assert!(GuestSession::sessions_of(&store, &None).await.unwrap().is_empty());
 }
+
+/// `with_idle_refresh` counts the fraction of a session's own idle timeout: for a remembered session, the
+/// longer one `remember_for` gave it. At `1.0`, reads alone never write, remembered or not.
+#[tokio::test]
+async fn the_idle_refresh_of_a_remembered_session_counts_its_own_idle_timeout() {
+    let store = CountingStore::new(MemoryStore::default());
+    let layer = SessionLayer::new(store.clone(), Key::generate())
+        .with_idle_timeout(Duration::from_millis(300))
+        .with_idle_refresh(1.0);
+    let routes = Router::new()
+        .route(
+            "/login",
+            post(|account: AccountSession| async move {
+                account.set_user_id(7).await?;
+                account.remember_for(Duration::from_secs(30)).await?;
+                Ok::<_, session_core::Error>("ok")
+            }),
+        )
+        .route(
+            "/user",
+            axum::routing::get(|account: AccountSession| async move {
+                Ok::<_, session_core::Error>(format!("{:?}", account.user_id().await?))
+            }),
+        )
+        .layer(layer);
+    let mut browser = Browser::new(routes);
+    assert_eq!(browser.post("/login").await.body, "ok");
+    store.take_counts();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(browser.get("/user").await.body, "Some(7)", "remembered past the layer's idle timeout");
+    assert_eq!(store.take_counts(), CallCounts { load: 1, ..CallCounts::default() }, "a read wrote");
+}

@@ -30,7 +30,8 @@
 //!
 //! Every write pushes the idle deadline back. A request that only reads the session pushes it back only
 //! once a fraction of the idle timeout has passed since the session was last active: one half by default, so
-//! an active reader costs at most about two store writes per idle timeout instead of one per request.
+//! an active reader costs at most about two store writes per idle timeout instead of one per request. For a
+//! session that `remember_for` gave a longer idle timeout, the fraction is of that one.
 //! [`SessionLayer::with_idle_refresh`] sets the fraction: `0.0` refreshes on every request that loads the
 //! session, `1.0` only on writes.
 //!

@@ -25,8 +25,6 @@ pub(crate) struct Shared {
     /// A loaded session that has used up at least this fraction of its idle timeout gets its deadline
     /// pushed back, even if nothing changed.
     refresh_fraction: f64,
-    /// That fraction of the idle timeout, in milliseconds.
-    refresh_after_ms: u64,
     /// The id cookie's `Set-Cookie` line on plain-HTTP and on HTTPS requests, by `secure as usize`,
     /// written by the `cookie` crate once for these settings rather than on every new session.
     id_cookie_lines: [LineTemplate; 2],
@@ -154,7 +152,6 @@ impl Shared {
             idle_ms: millis(DEFAULT_IDLE_TIMEOUT),
             absolute_ms: millis(DEFAULT_ABSOLUTE_TIMEOUT),
             refresh_fraction: 0.5,
-            refresh_after_ms: millis(DEFAULT_IDLE_TIMEOUT) / 2,
             id_cookie_lines: Default::default(),
             loader,
         };
@@ -189,7 +186,6 @@ impl Shared {
 
     pub(crate) fn set_idle_timeout(&mut self, timeout: Duration) {
         self.idle_ms = millis(timeout);
-        self.set_refresh_fraction(self.refresh_fraction);
     }
 
     pub(crate) fn set_absolute_timeout(&mut self, timeout: Duration) {
@@ -198,8 +194,6 @@ impl Shared {
 
     pub(crate) fn set_refresh_fraction(&mut self, fraction: f64) {
         self.refresh_fraction = fraction.clamp(0.0, 1.0);
-        // Exact for any timeout below 2^53 ms (285,000 years).
-        self.refresh_after_ms = (self.idle_ms as f64 * self.refresh_fraction) as u64;
     }
 
     /// The deadline of a session created at `created_at`, seen at `now`, whose idle timeout is `idle_ms`:
@@ -243,13 +237,15 @@ impl Shared {
     }
 
     /// Whether a request that changed nothing should still write `record` at `now` to push its idle
-    /// deadline back: once the fraction set by `with_idle_refresh` of the idle timeout has passed since its
-    /// last activity, or once its stored deadline lags the one today's timeouts give by as much (after the
-    /// idle timeout was lengthened).
+    /// deadline back: once the fraction set by `with_idle_refresh` of its idle timeout (the layer's, or the
+    /// longer one `remember_for` gave it) has passed since its last activity, or once its stored deadline
+    /// lags the one today's timeouts give by as much (after the idle timeout was lengthened).
     pub(crate) fn refresh_due(&self, record: &Record, now: u64) -> bool {
-        now.saturating_sub(record.last_seen) >= self.refresh_after_ms
-            || self.deadline(record.created_at, now, self.idle_ms_of(record)).saturating_sub(record.expires_at)
-                >= self.refresh_after_ms
+        let idle_ms = self.idle_ms_of(record);
+        // Exact for any timeout below 2^53 ms (285,000 years).
+        let refresh_after_ms = (idle_ms as f64 * self.refresh_fraction) as u64;
+        now.saturating_sub(record.last_seen) >= refresh_after_ms
+            || self.deadline(record.created_at, now, idle_ms).saturating_sub(record.expires_at) >= refresh_after_ms
     }
 
     pub(crate) fn validate(&self) -> Result<(), Error> {

@@ -80,9 +80,10 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.set_idle_timeout(timeout))
     }
 
-    /// How much of the idle timeout must have passed before a request that only reads the session pushes
-    /// its deadline back (one store write): `0.0` refreshes on every request, `1.0` never on reads alone.
-    /// The default, `0.5`, writes at most twice per idle timeout for an active reader.
+    /// How much of the session's idle timeout (the layer's, or the longer one
+    /// [`remember_for`](crate::guide::owners) gave it) must have passed before a request that only reads
+    /// the session pushes its deadline back (one store write): `0.0` refreshes on every request, `1.0` never
+    /// on reads alone. The default, `0.5`, writes at most twice per idle timeout for an active reader.
     pub fn with_idle_refresh(self, fraction: f64) -> Self {
         self.configure(|shared| shared.set_refresh_fraction(fraction))
     }
