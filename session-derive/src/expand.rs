@@ -260,10 +260,11 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
             impl #handle {
                 #(#accessors)*
 
-                /// The session id: the one this request gave the session (new, or after `cycle_id`), else
-                /// the live one a `#[session]` accessor loaded, else the authentic one the browser sent,
-                /// which may name a session that has since ended (only loading can tell). `None` for a
-                /// visitor without a session.
+                /// The session id: the one `cycle_id` (or a privilege field) gave the session in this
+                /// request, else the live one a `#[session]` accessor loaded, else the authentic one the
+                /// browser sent, which may name a session that has since ended (only loading can tell).
+                /// `None` for a visitor without a session, and for a session this request starts, whose id
+                /// is drawn when the response leaves.
                 pub fn id(&self) -> ::core::option::Option<#private::SessionId> {
                     #id
                 }

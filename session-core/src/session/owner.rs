@@ -32,7 +32,10 @@ pub struct SessionInfo {
 
 impl SessionInfo {
     fn new(listed: OwnedSession, current: Option<StoreKey>) -> Self {
-        let time = |millis: u64| SystemTime::UNIX_EPOCH + Duration::from_millis(millis);
+        // A deadline of "never" is `u64::MAX` ms, past what some platforms' `SystemTime` holds (Windows'
+        // ends in the year 30828): a time that far reads as 10,000 years after 1970, rather than panicking.
+        const FAR: Duration = Duration::from_secs(10_000 * 365 * 24 * 60 * 60);
+        let time = |millis: u64| SystemTime::UNIX_EPOCH + Duration::from_millis(millis).min(FAR);
         SessionInfo {
             key: listed.key,
             created_at: time(listed.created_at),

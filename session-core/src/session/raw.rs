@@ -119,10 +119,11 @@ impl RawSession {
         self.0.closed.load(Ordering::Acquire)
     }
 
-    /// The session id: the one this request gave the session (new, or cycled), else the live one it
-    /// loaded, else, before any `#[session]` accessor has loaded the session, the authentic one the browser
-    /// sent, which may name a session that has since ended (only loading can tell). `None` for a visitor
-    /// without a session.
+    /// The session id: the one `cycle_id` (or a privilege field) gave the session in this request, else the
+    /// live one it loaded, else, before any `#[session]` accessor has loaded the session, the authentic one
+    /// the browser sent, which may name a session that has since ended (only loading can tell). `None` for
+    /// a visitor without a session, and for a session this request starts, whose id is drawn when the
+    /// response leaves. It answers for the handler: after the response, it does not follow the commit.
     pub fn id(&self) -> Option<SessionId> {
         self.mark_read();
         self.current_id()
