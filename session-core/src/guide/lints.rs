@@ -205,19 +205,18 @@
 //!
 //! # 3. Cookie names that look sensitive
 //!
-//! A cookie name is split into words at `_`, `-`, `.`, camelCase boundaries and where an acronym meets the
-//! next word (`OTPCode` is `otp` and `code`; `UserIDs` is `user` and `ids`), and refused if one word is
-//! `password`, `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `credential(s)`, `ssn`, `cvv`,
-//! `cvc`, `pin`, `pincode` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent words make
-//! `api_key`, `access_key`, `secret_key`, `pass_word`, `credit_card`, `card_number`, `private_key`,
-//! `session_id` or `sess_id` (so `apiKey`, `api-key` and `apikey` match too). A word also matches as a
-//! plural (`tokens`), numbered (`password2`), or run together with others when it ends them: `accesstoken`,
-//! `newpassword`, `clientsecret`, `stripeapikey`, `creditcardnumber`, `cardcvv`, and other frameworks'
-//! session cookies, `JSESSIONID` and `PHPSESSID` (words ending in `token`, `password`, `passwd`, `secret`,
-//! `credential`, `sessionid`, `sessid`, `apikey`, `accesskey`, `secretkey`, `privatekey`, `creditcard`,
-//! `cardnumber`, `ssn`, `cvv` or `cvc`). The names checked are the
-//! cookie's (the field name, or the one given with `name = "..."`), the field's, and those of the types in
-//! the field's type: the last segment of each path, through generic arguments, tuples and arrays
+//! A cookie name is split into words at `_`, `-`, `.`, camelCase boundaries and where an acronym meets the next
+//! word (`OTPCode` is `otp` and `code`; `UserIDs` is `user` and `ids`), and refused if one word is `password`,
+//! `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `credential(s)`, `ssn`, `cvv`, `cvc`, `pin`,
+//! `pincode` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent words make `api_key`,
+//! `access_key`, `secret_key`, `pass_word`, `credit_card`, `card_number`, `private_key`, `session_id` or `sess_id`
+//! (so `apiKey`, `api-key` and `apikey` match too). A word also matches as a plural (`tokens`), numbered
+//! (`password2`), or run together with others when it ends them: `accesstoken`, `newpassword`, `clientsecret`,
+//! `stripeapikey`, `creditcardnumber`, `cardcvv`, and other frameworks' session cookies, `JSESSIONID` and
+//! `PHPSESSID` (words ending in `token`, `password`, `passwd`, `secret`, `credential`, `sessionid`, `sessid`,
+//! `apikey`, `accesskey`, `secretkey`, `privatekey`, `creditcard`, `cardnumber`, `ssn`, `cvv` or `cvc`). The names
+//! checked are the cookie's (the field name, or the one given with `name = "..."`), the field's, and those of the
+//! types in the field's type: the last segment of each path, through generic arguments, tuples and arrays
 //! (`Option<AuthToken>` is checked as `Option` and `AuthToken`; the module in `auth::Theme` is not). Each
 //! one that matches is reported, so that an `allow_sensitive` answers them all. In type names, `pin`, `sid`,
 //! `group`, `scope` and `staff` do not count: they are too common there (`std::pin::Pin`, a `MapPin`, a
@@ -1750,17 +1749,17 @@
 //!
 //! # All at once
 //!
-//! One build reports every mistake of a schema, without follow-on errors, and code that uses the handle
-//! keeps compiling: the derive's own errors, and beside them those the compiler finds in the fields' types
-//! (a type that is no `CookieValue` or not serde, a cookie that can outgrow 4096 bytes, a plain cookie
-//! holding `is_admin`). (The exceptions: after an unknown key or a syntax error in a `#[cookie]`, the checks
-//! that a misspelt key could have silenced, `max_len`, `allow_sensitive` and `name`, and those of that
-//! cookie's type, wait for the next build, as do the type checks of a cookie whose size the derive
-//! refused already (`max_len` missing, 0 or over 4096) or that holds a `Secret`, the cookie budget after
-//! an error in `#[schema(...)]` (a misspelt `cookie_budget` would be checked as the default; beside other
-//! errors, the budget counts the cookies without any, so it is reported only if the whole schema exceeds it
-//! too) and a `migrate_from` type's missing `From` beside other errors; and a handle name taken by another type brings two errors about the handle after
-//! the first, see [The handle's name](#the-handles-name).)
+//! One build reports every mistake of a schema, without follow-on errors, and code that uses the handle keeps
+//! compiling: the derive's own errors, and beside them those the compiler finds in the fields' types (a type that
+//! is no `CookieValue` or not serde, a cookie that can outgrow 4096 bytes, a plain cookie holding `is_admin`). (The
+//! exceptions: after an unknown key or a syntax error in a `#[cookie]`, the checks that a misspelt key could have
+//! silenced, `max_len`, `allow_sensitive` and `name`, and those of that cookie's type, wait for the next build, as
+//! do the type checks of a cookie whose size the derive refused already (`max_len` missing, 0 or over 4096) or that
+//! holds a `Secret`, the cookie budget after an error in `#[schema(...)]` (a misspelt `cookie_budget` would be
+//! checked as the default; beside other errors, the budget counts the cookies without any, so it is reported only
+//! if the whole schema exceeds it too) and a `migrate_from` type's missing `From` beside other errors; and a handle
+//! name taken by another type brings two errors about the handle after the first, see [The handle's
+//! name](#the-handles-name).)
 //!
 //! `tests/ui/fail/all_errors_reported_together.rs`:
 //!

@@ -81,7 +81,7 @@ impl<S: SessionStore> SessionLayer<S> {
     }
 
     /// How much of the session's idle timeout (the layer's, or the longer one
-    /// [`remember_for`](crate::guide::owners) gave it) must have passed before a request that only reads
+    /// [`remember_for`](crate::guide::owners#remember-me) gave it) must have passed before a request that only reads
     /// the session pushes its deadline back (one store write): `0.0` refreshes on every request, `1.0` never
     /// on reads alone. The default, `0.5`, writes at most twice per idle timeout for an active reader.
     pub fn with_idle_refresh(self, fraction: f64) -> Self {
