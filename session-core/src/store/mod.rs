@@ -51,8 +51,9 @@ use crate::{id::StoreKey, StoreError};
 /// call, may take more (in-tree, PostgreSQL's `revoke_owner` is a short transaction).
 /// A record whose [`expires_at`](Record::expires_at) has passed must read as absent, and no write may
 /// bring it back, whatever the store does to reclaim it: a write is judged live or not by the clock when
-/// it is called (a write that waits for a lock meanwhile may still land, within the store's timeout). Times are milliseconds since the Unix epoch on
-/// the app's clock ([`now_millis`]), which a store compares with, not with a clock of its own.
+/// it is called (a write that waits for a lock meanwhile may still land, within the store's timeout).
+/// Times are milliseconds since the Unix epoch on the app's clock ([`now_millis`]), which a store compares
+/// with, not with a clock of its own.
 ///
 /// Records travel behind an [`Arc`]: a store that keeps them in memory can hand out the one it holds,
 /// and one that reads them from elsewhere wraps what it read (`Arc::new(record)`).

@@ -82,20 +82,37 @@ impl std::fmt::Debug for PostgresStore {
 async fn check_owner_index_name(
     transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     statements: &Statements,
-    taken: impl Fn(&str, &str) -> StoreError,
 ) -> Result<(), StoreError> {
-    let other: Option<String> = sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)")
-        .bind(statements.owner_index_name())
-        .fetch_optional(&mut **transaction)
-        .await
-        .map_err(failure)?;
-    match other {
-        Some(kind) => Err(taken(
-            &format!("{}, the name of the sessions table's owner index,", statements.owner_index_name()),
-            &kind,
-        )),
+    let index = statements.owner_index_name();
+    match relation_kind(transaction, &index).await? {
+        Some(kind) => Err(name_taken(&format!("{index}, the name of the sessions table's owner index,"), &kind)),
         None => Ok(()),
     }
+}
+
+/// The kind of relation (`pg_class.relkind`) named `name`, if there is one: tables, views, indexes and
+/// sequences share one namespace per schema.
+async fn relation_kind(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    name: &str,
+) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)")
+        .bind(name)
+        .fetch_optional(&mut **transaction)
+        .await
+        .map_err(failure)
+}
+
+/// The error for a name the store needs that a relation of `kind` holds already.
+fn name_taken(what: &str, kind: &str) -> StoreError {
+    let kind = match kind {
+        "i" | "I" => "an index",
+        "v" | "m" => "a view",
+        "S" => "a sequence",
+        "r" | "p" => "another table",
+        _ => "another relation",
+    };
+    StoreError::new(format!("{what} is {kind} in this database: choose another table name with `with_table_name`"))
 }
 
 impl PostgresStore {
@@ -242,30 +259,13 @@ impl PostgresStore {
             .map_err(failure)?;
         // Checked first, so that a role allowed to use an existing table but not to create one can start.
         // Tables, views and indexes share one namespace: the name must be a table's, if anything's.
-        let kind: Option<String> = sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)")
-            .bind(&statements.table)
-            .fetch_optional(&mut *transaction)
-            .await
-            .map_err(failure)?;
-        let taken = |what: &str, kind: &str| {
-            let kind = match kind {
-                "i" | "I" => "an index",
-                "v" | "m" => "a view",
-                "S" => "a sequence",
-                "r" | "p" => "another table",
-                _ => "another relation",
-            };
-            StoreError::new(format!(
-                "{what} is {kind} in this database: choose another table name with `with_table_name`"
-            ))
-        };
-        let exists = match kind.as_deref() {
+        let exists = match relation_kind(&mut transaction, &statements.table).await?.as_deref() {
             None => false,
             Some("r" | "p") => true,
-            Some(kind) => return Err(taken(&format!("{}, the sessions table's name,", statements.table), kind)),
+            Some(kind) => return Err(name_taken(&format!("{}, the sessions table's name,", statements.table), kind)),
         };
         if !exists {
-            check_owner_index_name(&mut transaction, statements, taken).await?;
+            check_owner_index_name(&mut transaction, statements).await?;
             (&mut *transaction).execute(statements.create_table().as_str()).await.map_err(failure)?;
         } else {
             // A table from before sessions had owners gets the column and its index.
@@ -278,7 +278,7 @@ impl PostgresStore {
             .await
             .map_err(failure)?;
             if !has_owner {
-                check_owner_index_name(&mut transaction, statements, taken).await?;
+                check_owner_index_name(&mut transaction, statements).await?;
                 let add =
                     format!("ALTER TABLE {} ADD COLUMN owner BYTEA;\n{}", statements.table, statements.owner_index());
                 (&mut *transaction).execute(add.as_str()).await.map_err(failure)?;

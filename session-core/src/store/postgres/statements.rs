@@ -118,8 +118,9 @@ impl Statements {
         }
     }
 
-    /// The statements that create the table and its owner index, for [`PostgresStore::migrate`](crate::PostgresStore::migrate). It has
-    /// no index on `expires_at`: see `sql::delete_expired_by_key` for why. Nor has it a `CHECK` on the
+    /// The statements that create the table and its owner index, for
+    /// [`PostgresStore::migrate`](crate::PostgresStore::migrate). It has no index on `expires_at`: see
+    /// `sql::delete_expired_by_key` for why. Nor has it a `CHECK` on the
     /// key's length: the store only ever writes the 32 bytes of a `StoreKey`, and PostgreSQL prepares a
     /// check's expression again for every statement that writes a row, a cost each save paid
     /// (BENCHMARKS.md has the figures).
