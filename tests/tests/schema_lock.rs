@@ -349,6 +349,31 @@ fn renames_with_rename_from_pass() {
 }
 
 #[test]
+fn two_fields_merged_into_one_through_rename_from_fail() {
+    #[derive(SessionSchema)]
+    struct Apart {
+        #[session]
+        cart: Vec<String>,
+        #[session]
+        wishlist: Vec<String>,
+    }
+    // One field reads `cart` as its own and `wishlist` through `rename_from`: a session holding both
+    // would show only the cart, and its first write drop the wishlist.
+    #[derive(SessionSchema)]
+    struct Merged {
+        #[session(rename_from = "wishlist")]
+        cart: Vec<String>,
+    }
+    assert_eq!(
+        breaking::<Apart, Merged>(),
+        "field `cart` (store key `cart`): reads both `cart` and, through `rename_from`, `wishlist`, which the \
+         locked release kept apart: where both hold a value, the one under `wishlist` is never read, and the \
+         first write drops it\n  help: keep a field that reads `wishlist` until its values have expired, or \
+         move them by hand before the deploy"
+    );
+}
+
+#[test]
 fn a_cookie_protection_change_fails() {
     #[derive(SessionSchema)]
     struct Private {
@@ -372,9 +397,11 @@ fn a_cookie_type_change_fails() {
     assert_eq!(
         breaking::<Locale, Numbered>(),
         "field `locale` (cookie `locale`): encoding changed from `str` (type `String`) to `u16` (type `u16`), so \
-         `locale` cookies read as absent where their value does not decode as `u16`\n  help: keep the type \
-         `String`, or one that encodes as `str`; if every cookie browsers hold still decodes as `u16` (a wider \
-         integer), or resetting them is acceptable, record the lock again with SESSION_SCHEMA_LOCK=overwrite"
+         `locale` cookies read as absent where their value does not decode as `u16`, and as another value where \
+         it decodes otherwise (a `String` reads the `~` of an `Option` as text)\n  help: keep the type `String`, \
+         or one that encodes as `str`; if every cookie browsers hold still decodes as `u16` to what it meant (a \
+         wider integer), or resetting them is acceptable, record the lock again with \
+         SESSION_SCHEMA_LOCK=overwrite"
     );
 }
 
@@ -903,7 +930,7 @@ fn a_type_change_between_untraced_types_fails() {
 fn an_untraced_type_is_known_by_its_name_not_by_why_it_is_untraced() {
     let locked = schema_lock::<Notes>();
     let untraced = locked.lines().find_map(|line| line.strip_prefix("shape = ")).unwrap();
-    let reworded = locked.replace(untraced, "untraced (the wording of an earlier serde-reflection)");
+    let reworded = locked.replace(untraced, "untraced (the wording of an earlier tracer)");
     assert_eq!(compare_schema_locks(&reworded, &locked).unwrap(), LockComparison::default());
 }
 
@@ -1091,6 +1118,52 @@ mod zooms {
             display: Display,
         }
     }
+}
+
+/// A cookie struct holding another struct twice: the inner one's field names stand at two positions.
+mod ranges {
+    #[derive(session_core::CookieValue)]
+    pub struct Point {
+        pub x: u8,
+        pub y: u8,
+    }
+
+    #[derive(session_core::CookieValue)]
+    pub struct Range {
+        pub from: Point,
+        pub to: Point,
+    }
+
+    #[derive(session_core::SessionSchema)]
+    pub struct Visitor {
+        #[cookie(plain)]
+        range: Range,
+    }
+
+    pub mod renamed {
+        use super::Point;
+
+        #[derive(session_core::CookieValue)]
+        pub struct Range {
+            pub start: Point,
+            pub to: Point,
+        }
+
+        #[derive(session_core::SessionSchema)]
+        pub struct Visitor {
+            #[cookie(plain)]
+            range: Range,
+        }
+    }
+}
+
+#[test]
+fn a_field_renamed_in_place_beside_a_struct_used_twice_passes() {
+    assert_eq!(
+        compatible::<ranges::Visitor, ranges::renamed::Visitor>(),
+        ["field `range` (cookie `range`): fields of `Range` renamed, read as before (a cookie holds them by \
+          position)"]
+    );
 }
 
 #[test]

@@ -167,9 +167,9 @@
 //! inside another type, may gain variants. A derived struct's cookie holds its fields by position, so its
 //! shape lists them in order, named: a field moved to another position fails (it would read what another
 //! wrote), one renamed in place passes. A hand-written `CookieValue` is known by its type's path unless its
-//! `shape` says more. For a `#[session]` field it is the serde format of its type, traced with
-//! `serde-reflection`, with struct fields and enum variants listed by name, since JSON finds them by name
-//! (reordering them changes nothing):
+//! `shape` says more. For a `#[session]` field it is the serde format of its type, traced through its
+//! `Deserialize` down to every variant of every enum it can hold, with struct fields and enum variants
+//! listed by name, since JSON finds them by name (reordering them changes nothing):
 //!
 //! ```text
 //! [field cart]
@@ -214,14 +214,16 @@
 //! the new type (a variant added to an enum, a new `Option` field: the shape changed, but nothing stored
 //! needs converting), and to accept a loss on purpose. The file then shows the change in review. A file the
 //! check cannot read as a lock (a key misspelled or missing, no entry at all, as an edit by hand or a bad
-//! merge may leave it) fails naming each line or entry. Write it again with
+//! merge may leave it) fails naming each line or entry; a whole entry deleted reads as a field the locked
+//! release did not have, listed as new. Write it again with
 //! `SESSION_SCHEMA_LOCK=overwrite`, and check in the diff that no field's stored form changed: the overwrite
 //! records the schema as it is now.
 //!
 //! The lock compares shapes as traced. A type whose `Deserialize` checks values and refuses the sample the
-//! tracer builds it from (`""`, `0`), or reads any JSON (`serde_json::Value`, an untagged enum), shows as
-//! `untraced (...)`; two such types look alike, so for them the lock compares the types as written instead.
-//! Changing the field to another type fails, as renaming the type or naming it by another path does. A
+//! tracer builds it from (`""`, `0`: `NonZeroU32`, `IpAddr`), reads any JSON (`serde_json::Value`, an
+//! untagged or internally tagged enum) or reads keys by name (`#[serde(flatten)]`, an adjacently tagged
+//! enum) shows as `untraced (...)`, and so does every type that holds one; two such types look alike, so
+//! for them the lock compares the types as written instead. Changing the field to another type fails, as renaming the type or naming it by another path does. A
 //! change inside the type's definition that keeps its name passes unseen: the lock cannot see what the
 //! stored JSON holds. So change such a type under a new name, and the check stops the change: name the
 //! stored type in `migrate_from`, or, if every value stored still decodes as the new type, record the lock

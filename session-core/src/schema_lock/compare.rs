@@ -83,7 +83,7 @@ impl Form<'_> {
         }
     }
 
-    /// Whether the shape is `untraced (...)`: a type `serde-reflection` cannot follow.
+    /// Whether the shape is `untraced (...)`: a type the tracer cannot follow.
     fn is_untraced(&self) -> bool {
         self.shape.starts_with(UNTRACED)
     }
@@ -111,7 +111,8 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
         return Err(not_a_lock("the committed lock", &[problem], REGENERATE));
     }
     let mut comparison = LockComparison::default();
-    let mut matched = vec![false; current.len()];
+    // For each current entry, the locked one it reads, once found.
+    let mut matched: Vec<Option<&Entry>> = vec![None; current.len()];
     let locked_owner = locked.iter().find(|entry| entry.is_owner());
     for old in &locked {
         let same_place = |new: &&Entry| new.is_cookie() == old.is_cookie();
@@ -121,14 +122,14 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
             .filter(|(_, new)| same_place(new))
             .find(|(_, new)| new.reads_name(old.stored_under()));
         match found {
-            Some((index, new)) => {
-                matched[index] = true;
-                compare_entry(old, new, locked_owner, &mut comparison);
-            }
+            Some((index, new)) => match matched[index].replace(old) {
+                Some(other) => comparison.breaking.push(merged(other, old, new)),
+                None => compare_entry(old, new, locked_owner, &mut comparison),
+            },
             None => comparison.breaking.push(lost(old, &current)),
         }
     }
-    for (new, _) in current.iter().zip(&matched).filter(|(_, matched)| !**matched) {
+    for (new, _) in current.iter().zip(&matched).filter(|(_, matched)| matched.is_none()) {
         match locked_owner.filter(|_| new.is_owner()) {
             Some(earlier) => comparison.breaking.push(owner_moved(new, earlier)),
             None => comparison.compatible.push(format!("{}: new", new.describe())),
@@ -179,6 +180,23 @@ fn lost(old: &Entry, current: &[Entry]) -> String {
             old.describe()
         ),
     }
+}
+
+/// Two locked entries, `first` and `second`, that the one current entry `new` reads: its own name and its
+/// `rename_from`. A session or browser holding both sees only the value under `new`'s name, and the first
+/// write drops the other.
+fn merged(first: &Entry, second: &Entry, new: &Entry) -> String {
+    let (kept, dropped) = if second.stored_under() == new.stored_under() { (second, first) } else { (first, second) };
+    format!(
+        "{}: reads both `{}` and, through `rename_from`, `{}`, which the locked release kept apart: where both \
+         hold a value, the one under `{}` is never read, and the first write drops it\n  help: keep a field that \
+         reads `{}` until its values have expired, or move them by hand before the deploy",
+        new.describe(),
+        kept.stored_under(),
+        dropped.stored_under(),
+        dropped.stored_under(),
+        dropped.stored_under(),
+    )
 }
 
 fn place_words(entry: &Entry) -> &'static str {
@@ -412,11 +430,13 @@ fn compare_cookie_encoding(old: &Entry, new: &Entry, comparison: &mut LockCompar
         (without_field_names(old_shape), without_field_names(new_shape));
     if old_kept == new_kept {
         // Only names differ. A cookie holds a struct's fields by position, so a rename reads as before, but
-        // a name now at another position means a field reads what another one wrote.
+        // a position that held another name before, and now holds a name found elsewhere in the old
+        // encoding, means a field reads what another one wrote. (A nested struct used twice holds the same
+        // names at two positions: those stay where they were.)
         let moved = new_names
             .iter()
             .enumerate()
-            .find(|(at, name)| old_names.iter().enumerate().any(|(was_at, old)| old == *name && was_at != *at));
+            .find(|(at, name)| old_names.get(*at) != Some(*name) && old_names.contains(*name));
         match moved {
             Some((_, field)) => comparison.breaking.push(format!(
                 "{}: field `{field}` of `{new_type}` moved to another position, so from the `{name}` cookies \
@@ -456,10 +476,11 @@ fn compare_cookie_encoding(old: &Entry, new: &Entry, comparison: &mut LockCompar
             };
             comparison.breaking.push(format!(
                 "{}: encoding changed from `{old_shape}` (type `{old_type}`) to `{new_shape}` (type `{new_type}`), \
-                 so `{name}` cookies read as absent where their value does not decode as `{new_type}`{hand_written}\n  \
-                 help: keep the type `{old_type}`, or one that encodes as `{old_shape}`; if every cookie browsers \
-                 hold still decodes as `{new_type}` (a wider integer), or resetting them is acceptable, record the \
-                 lock again with {OVERWRITE}",
+                 so `{name}` cookies read as absent where their value does not decode as `{new_type}`, and as \
+                 another value where it decodes otherwise (a `String` reads the `~` of an `Option` as \
+                 text){hand_written}\n  help: keep the type `{old_type}`, or one that encodes as `{old_shape}`; if \
+                 every cookie browsers hold still decodes as `{new_type}` to what it meant (a wider integer), or \
+                 resetting them is acceptable, record the lock again with {OVERWRITE}",
                 new.describe(),
             ));
         }

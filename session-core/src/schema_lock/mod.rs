@@ -8,6 +8,7 @@ mod encoding;
 #[cfg(feature = "testing")]
 mod parse;
 mod shape;
+mod trace;
 
 use std::fmt::Write;
 
@@ -74,8 +75,8 @@ pub(crate) const DEFAULT_PATH: &str = "/";
 /// the field lives, its store key or cookie name, a cookie's protection, `max_len`, and its `path`,
 /// `domain` and `partitioned` where given (a browser keeps a cookie set with other ones beside the new),
 /// the type as written,
-/// and its *shape*. A session field's shape is the serde format of its type, traced with
-/// `serde-reflection` (struct fields, enum variants, number widths: what the stored JSON holds); a cookie
+/// and its *shape*. A session field's shape is the serde format of its type, traced through its
+/// `Deserialize` (struct fields, every variant of every enum, number widths: what the stored JSON holds); a cookie
 /// field's is its `CookieValue` encoding, as [`CookieValue::shape`](crate::CookieValue::shape) (or, in a
 /// `private` cookie, `private_shape`) describes it. `rename_from` and `migrate_from` (with the
 /// shape of the earlier type) are listed where given, and `owner = true` on the owner field.

@@ -1,6 +1,8 @@
-//! Reading a schema lock back, strictly: a file edited by hand, merged badly or cut short fails naming the
-//! line or entry to repair. Read leniently, a misspelled key or a lost entry would leave fields that no
-//! entry matches, and the check would pass them all as new.
+//! Reading a schema lock back, strictly: a file edited by hand, merged badly or cut short within an entry
+//! fails naming the line or entry to repair. Read leniently, a misspelled key or an entry missing its name
+//! would leave fields that no entry matches, and the check would pass them all as new. (A whole entry
+//! missing, a file cut just before one, reads as a lock of a release without that field: the check then
+//! lists the field as new among the compatible changes it prints.)
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,7 +102,9 @@ pub(super) fn parse(text: &str) -> Result<Vec<Entry>, Vec<String>> {
             draft = Some(Draft { field: field.to_owned(), line: number, values: BTreeMap::new() });
             continue;
         }
-        let Some((key, value)) = line.split_once(" = ") else {
+        // An empty value (a hand-written `CookieValue::shape` may be one) is written `key = `, which the
+        // trimming of the line leaves as `key =`.
+        let Some((key, value)) = line.split_once(" = ").or_else(|| line.strip_suffix(" =").map(|key| (key, ""))) else {
             problems.push(format!("line {number} is neither `[field name]` nor `key = value`: {line:?}"));
             continue;
         };
@@ -176,6 +180,13 @@ mod tests {
         let entries = parse(&format!("# a comment\n\n{ENTRY}\n{}", ENTRY.replace("cart", "wishlist"))).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[1].get("key"), Some("wishlist"));
+    }
+
+    #[test]
+    fn an_empty_value_parses_as_written() {
+        let entry = ENTRY.replace("shape = [str]", "shape = ");
+        assert_eq!(parse(&entry).unwrap()[0].get("shape"), Some(""));
+        assert_eq!(compare(&entry, &entry).unwrap(), Default::default());
     }
 
     #[test]
