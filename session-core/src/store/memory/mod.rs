@@ -3,14 +3,12 @@
 mod deadlines;
 
 use std::{
-    collections::{hash_map, HashMap},
+    collections::{hash_map, HashMap, HashSet},
     hash::{BuildHasherDefault, Hasher},
     sync::{Arc, Mutex, MutexGuard},
 };
 
 use deadlines::{bucket_of, Deadlines};
-
-use smallvec::SmallVec;
 
 use super::{now_millis, OwnedSession, OwnerChange, OwnerKey, Patch, Record, SessionStore};
 use crate::{id::StoreKey, StoreError};
@@ -46,8 +44,9 @@ const RECORD_OVERHEAD: usize = 256;
 /// minute-long marker the layer stores before a new id is a record too, and counts against the bounds.
 ///
 /// Requests share the stored record when they load it (one reference count, no copy); a save changes
-/// the stored record in place unless a request still holds it. Every operation is one hash lookup however
-/// many sessions there are.
+/// the stored record in place unless a request still holds it. Every operation on a session is one hash
+/// lookup however many sessions there are; listing or revoking an owner's sessions costs in proportion to
+/// that owner's.
 ///
 /// ```
 /// use session_core::MemoryStore;
@@ -99,9 +98,14 @@ struct Shard {
     /// The sum of the entries' `bytes`.
     bytes: usize,
     /// The keys of this shard's owned records, by owner. Kept in step by `file_unless_live`, `take` and
-    /// `patch`, the only places a record comes, goes or changes owner, so it never names an ended one.
-    owners: HashMap<OwnerKey, SmallVec<[StoreKey; 2]>>,
+    /// `patch`, the only places a record comes, goes or changes owner, so it never names an ended one. A
+    /// set, so that ending one of an owner's many sessions (an account signed in thousands of times, its
+    /// sessions revoked or expiring together) does not scan all the others.
+    owners: HashMap<OwnerKey, OwnedKeys>,
 }
+
+/// The keys of one owner's records in a shard.
+type OwnedKeys = HashSet<StoreKey, BuildHasherDefault<KeyHasher>>;
 
 /// Hashes a [`StoreKey`] by its first eight bytes. Keys are SHA-256 outputs of ids that only the server
 /// draws (a forged id cookie fails its MAC before any lookup), so they are uniformly random and no client
@@ -266,9 +270,9 @@ impl MemoryStore {
 }
 
 /// Removes `key` from `owner`'s keys, and the owner once it has none.
-fn unindex(owners: &mut HashMap<OwnerKey, SmallVec<[StoreKey; 2]>>, owner: &OwnerKey, key: &StoreKey) {
+fn unindex(owners: &mut HashMap<OwnerKey, OwnedKeys>, owner: &OwnerKey, key: &StoreKey) {
     if let hash_map::Entry::Occupied(mut keys) = owners.entry(*owner) {
-        keys.get_mut().retain(|indexed| indexed != key);
+        keys.get_mut().remove(key);
         if keys.get().is_empty() {
             keys.remove();
         }
@@ -337,7 +341,7 @@ impl Shard {
             }
         }
         if let Some(owner) = self.records[&key].record.owner {
-            self.owners.entry(owner).or_default().push(key);
+            self.owners.entry(owner).or_default().insert(key);
         }
         self.bytes += added;
         self.deadlines.file(bucket, key);
@@ -419,7 +423,7 @@ impl Shard {
                 unindex(&mut self.owners, &owner, key);
             }
             if let Some(owner) = owner_after {
-                self.owners.entry(owner).or_default().push(*key);
+                self.owners.entry(owner).or_default().insert(*key);
             }
         }
         if refile {
