@@ -272,6 +272,13 @@ async fn plain_http_cannot_replace_a_secure_cookie() {
     let request = Request::get("http://shop.example/").header("x-set-cookie", "tok=evil").body(String::new());
     browser.send(request.unwrap()).await;
     assert_eq!(visit(&mut browser, "/", &[]).await, "tok=secure");
+
+    // Once the `Secure` cookie has expired it is gone, as in a browser, and shadows nothing.
+    visit(&mut browser, "/", &["tok=brief; Secure; Max-Age=1"]).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let request = Request::get("http://shop.example/").header("x-set-cookie", "tok=plain").body(String::new());
+    browser.send(request.unwrap()).await;
+    assert_eq!(browser.cookie("tok"), Some("plain"));
 }
 
 #[tokio::test]
@@ -297,6 +304,13 @@ async fn a_cookie_header_the_test_wrote_is_kept_before_the_jars() {
     visit(&mut browser, "/", &["a=1"]).await;
     let request = Request::get("/").header(http::header::COOKIE, "planted=x").body(String::new()).unwrap();
     assert_eq!(browser.send(request).await.body, "planted=x; a=1");
+    // Every header of its own, as an HTTP/2 client may send one per cookie.
+    let request = Request::get("/")
+        .header(http::header::COOKIE, "planted=x")
+        .header(http::header::COOKIE, "other=y")
+        .body(String::new())
+        .unwrap();
+    assert_eq!(browser.send(request).await.body, "planted=x; other=y; a=1");
 }
 
 #[tokio::test]

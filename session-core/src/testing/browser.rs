@@ -127,7 +127,7 @@ impl<S> Browser<S> {
     }
 
     /// Sends `request` with the cookies that go with it, keeps what the response sets, and reads the whole
-    /// response. A `Cookie` header the request already has comes first, followed by the jar's cookies.
+    /// response. The `Cookie` headers the request already has come first, followed by the jar's cookies.
     ///
     /// # Panics
     ///
@@ -228,8 +228,10 @@ where
     let origin = jar.origin().of(request.uri());
     let path = request.uri().path().to_owned();
     if let Some(cookies) = jar.header_for(&origin, &path) {
+        // The request's own `Cookie` headers come first, all of them (an HTTP/2 client may send one per
+        // cookie), joined into one with the jar's.
         let mut bytes = Vec::new();
-        if let Some(own) = request.headers().get(header::COOKIE) {
+        for own in request.headers().get_all(header::COOKIE) {
             bytes.extend_from_slice(own.as_bytes());
             bytes.extend_from_slice(b"; ");
         }

@@ -272,9 +272,11 @@ impl Jar {
             created: 0,
         };
         // A plain-HTTP response may not set or delete a cookie that shadows a `Secure` one: otherwise a
-        // network attacker could replace a session cookie the site set over HTTPS.
+        // network attacker could replace a session cookie the site set over HTTPS. One that has expired is
+        // gone, as browsers have it, and shadows nothing.
         let shadows_secure = |c: &Stored| {
             c.secure
+                && !c.is_expired(now)
                 && c.name == stored.name
                 && (domain_match(&c.domain, &stored.domain) || domain_match(&stored.domain, &c.domain))
                 && path_match(&stored.path, &c.path)
