@@ -35,8 +35,9 @@ pub fn escape_into(input: &str, out: &mut String) {
 }
 
 /// Reverses [`escape_into`]. Returns `None` for a malformed escape, a byte that [`escape_into`] would
-/// have escaped, an escape it would not have written (of a safe byte, or in lowercase hex), or a result
-/// that is not UTF-8: each value has one escaped form, as each has one encoding.
+/// have escaped, or a result that is not UTF-8. Escapes it would not have written (of a safe byte, or in
+/// lowercase hex) read as the byte they escape: a `plain` cookie the page's JavaScript wrote with
+/// `encodeURIComponent`, which escapes `/`, `?`, `=` and more, reads as the text it escaped.
 pub fn unescape(input: &str) -> Option<String> {
     let bytes = input.as_bytes();
     // Most values escaped nothing: then they are the string itself, already checked UTF-8.
@@ -50,11 +51,7 @@ pub fn unescape(input: &str) -> Option<String> {
         if byte == b'%' {
             let high = hex_digit(*bytes.get(i + 1)?)?;
             let low = hex_digit(*bytes.get(i + 2)?)?;
-            let escaped = high << 4 | low;
-            if is_safe(escaped) {
-                return None;
-            }
-            out.push(escaped);
+            out.push(high << 4 | low);
             i += 3;
         } else if is_safe(byte) {
             out.push(byte);
@@ -66,13 +63,9 @@ pub fn unescape(input: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// A digit of [`HEX`]: uppercase only, as [`escape_into`] writes them.
+/// A hexadecimal digit, in either case.
 fn hex_digit(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
+    char::from(byte).to_digit(16).and_then(|digit| u8::try_from(digit).ok())
 }
 
 #[cfg(test)]
@@ -96,9 +89,18 @@ mod tests {
 
     #[test]
     fn malformed_escapes_are_refused() {
-        // Lowercase hex and escapes of safe bytes are refused too: `escape_into` writes neither.
-        for bad in ["%", "%4", "%zz", "a b", "%FF", "a:b", "%3a", "%41", "%c3%a9"] {
+        for bad in ["%", "%4", "%zz", "%+1", "a b", "%FF", "a:b"] {
             assert_eq!(unescape(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn what_javascripts_encode_uri_component_writes_reads_as_the_text_it_escaped() {
+        // encodeURIComponent("/shop/cart?x=1&y=2"), ("a:é"), ("100%").
+        assert_eq!(unescape("%2Fshop%2Fcart%3Fx%3D1%26y%3D2").as_deref(), Some("/shop/cart?x=1&y=2"));
+        assert_eq!(unescape("a%3A%C3%A9").as_deref(), Some("a:é"));
+        assert_eq!(unescape("100%25").as_deref(), Some("100%"));
+        // Lowercase hex and escapes of safe bytes, which `escape_into` never writes, read the same.
+        assert_eq!(unescape("%3a%41%c3%a9").as_deref(), Some(":Aé"));
     }
 }

@@ -34,6 +34,8 @@ impl Bound {
     pub const fn worst_case(self, max_len: Option<usize>) -> Option<usize> {
         match (self, max_len) {
             (Bound::Fixed(n), _) => Some(n),
+            // Unbounded whatever `max_len` says, even `max_len = 1`, whose product would not overflow.
+            (Bound::Growing { per_unit: usize::MAX, .. }, _) => None,
             (Bound::Growing { base, per_unit }, Some(units)) => match per_unit.checked_mul(units) {
                 Some(grown) => base.checked_add(grown),
                 None => None,
