@@ -17,7 +17,7 @@ pub enum Error {
         limit: usize,
     },
     /// Key material too short to be safe.
-    #[error("key material is {len} bytes; at least {min} are needed")]
+    #[error("key material is {len} bytes; at least {min} are needed: give random bytes, such as `openssl rand -base64 48` prints")]
     KeyTooShort {
         /// Bytes given.
         len: usize,

@@ -71,19 +71,31 @@ impl Key {
     /// used (they would add nothing to either key), so give 64 random bytes, or derive a key from a longer
     /// secret with [`Key::from_master_secret`], which uses all of it. Fails with [`Error::KeyTooShort`]
     /// for fewer than 64.
+    ///
+    /// Material that is one byte repeated (a placeholder such as 64 zeros left in a config template) fails
+    /// with [`Error::Config`]: anyone could forge cookies under it.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let material = bytes.get(..Self::LEN).ok_or(Error::KeyTooShort { len: bytes.len(), min: Self::LEN })?;
+        refuse_placeholder(material)?;
         let mut key = [0; Self::LEN];
         key.copy_from_slice(material);
         Ok(Self::from_material(&key))
     }
 
-    /// Derives a key from a master secret of at least 32 bytes with HKDF-SHA256, so one configured secret
-    /// can serve several purposes.
+    /// Derives a key from a master secret of at least 32 bytes with HKDF-SHA256, under a label of this
+    /// crate's own: a secret the app also uses for something else (another library's HMAC, say) gives
+    /// this key no relation to that use. Two apps given the same secret derive the same key, and each
+    /// accepts the other's cookies: give each app a secret of its own.
+    ///
+    /// The bytes are used exactly as given. A secret read from a file usually ends with a newline: trim
+    /// it, as [`Key::from_env`] does, or instances that read the secret in different ways derive
+    /// different keys and refuse each other's cookies. A secret that is one byte repeated (a placeholder
+    /// left in a config template) fails with [`Error::Config`].
     pub fn from_master_secret(master: &[u8]) -> Result<Self, Error> {
         if master.len() < Self::MIN_MASTER_LEN {
             return Err(Error::KeyTooShort { len: master.len(), min: Self::MIN_MASTER_LEN });
         }
+        refuse_placeholder(master)?;
         let mut key = [0; Self::LEN];
         Hkdf::<Sha256>::new(None, master)
             .expand(b"session-core cookie key v1", &mut key)
@@ -92,8 +104,9 @@ impl Key {
     }
 
     /// Derives the key from the master secret in the environment variable `name` (at least 32 bytes, such
-    /// as the output of `openssl rand -base64 48`), as [`Key::from_master_secret`] does. Fails with
-    /// [`Error::Config`] if the variable is not set or not UTF-8, and [`Error::KeyTooShort`] if it is short.
+    /// as the output of `openssl rand -base64 48`), as [`Key::from_master_secret`] does, without the
+    /// whitespace around it (the newline a secrets file ends with, say). Fails with [`Error::Config`],
+    /// naming the variable, if it is not set, not UTF-8 or too short.
     pub fn from_env(name: &str) -> Result<Self, Error> {
         let secret = std::env::var(name).map_err(|error| {
             // Not `VarError`'s own message: for a value that is not UTF-8 it quotes the value, the secret.
@@ -103,7 +116,16 @@ impl Key {
             };
             Error::Config(format!("the session key variable `{name}` {problem}"))
         })?;
-        Self::from_master_secret(secret.trim().as_bytes())
+        let secret = secret.trim();
+        if secret.len() < Self::MIN_MASTER_LEN {
+            return Err(Error::Config(format!(
+                "the session key variable `{name}` holds {} bytes, without the whitespace around them; at least \
+                 {} are needed: fill it with `openssl rand -base64 48`",
+                secret.len(),
+                Self::MIN_MASTER_LEN
+            )));
+        }
+        Self::from_master_secret(secret.as_bytes())
     }
 
     /// A fresh HMAC-SHA256 computation under this key, for cookie fields.
@@ -119,6 +141,18 @@ impl Key {
     pub(crate) fn cipher(&self) -> &Aes256Gcm {
         &self.cipher
     }
+}
+
+/// Refuses key material that is one byte repeated: a placeholder, not a secret.
+fn refuse_placeholder(material: &[u8]) -> Result<(), Error> {
+    if material.windows(2).all(|pair| pair[0] == pair[1]) {
+        return Err(Error::Config(
+            "the key material is one byte repeated, a placeholder anyone could forge cookies under: give random \
+             bytes, such as `openssl rand -base64 48` prints"
+                .to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for Key {

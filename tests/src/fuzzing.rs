@@ -38,8 +38,12 @@ pub fn cookie_value_decode(data: &[u8]) {
     check_decode::<(u16, Vec<u16>)>(text, false);
 }
 
-static KEYS: LazyLock<[Key; 2]> =
-    LazyLock::new(|| [Key::from_bytes(&[7; 64]).unwrap(), Key::from_bytes(&[9; 64]).unwrap()]);
+/// Fixed keys, so that a crash found once replays.
+fn fixed_key(label: &str) -> Key {
+    Key::from_master_secret(format!("the fuzz targets' {label} key, fixed so that runs replay").as_bytes()).unwrap()
+}
+
+static KEYS: LazyLock<[Key; 2]> = LazyLock::new(|| [fixed_key("current"), fixed_key("previous")]);
 
 /// The field cookie decoders on `name\nvalue`: never panic, and nothing made without the key verifies. A
 /// name holding `=`, which no cookie name does, reads nothing at all. What the previous key protects reads
@@ -94,7 +98,7 @@ async fn handler(s: VisitorSession) -> Result<String, session_core::Error> {
 }
 
 static APP: LazyLock<Router> = LazyLock::new(|| {
-    let layer = SessionLayer::new(MemoryStore::default(), Key::from_bytes(&[3; 64]).unwrap());
+    let layer = SessionLayer::new(MemoryStore::default(), fixed_key("layer's"));
     Router::new().route("/", get(handler)).layer(layer)
 });
 

@@ -178,23 +178,36 @@ async fn a_rolling_key_rotation_in_two_deploys_signs_nobody_out() {
 
 #[tokio::test]
 async fn keys_come_from_bytes_a_master_secret_or_the_environment_with_clear_errors() {
-    assert!(Key::from_bytes(&[1; 64]).is_ok());
-    let short = Key::from_bytes(&[1; 63]).unwrap_err();
-    assert_eq!(short.to_string(), "key material is 63 bytes; at least 64 are needed");
-    assert!(Key::from_master_secret(&[2; 31]).is_err());
+    let material: Vec<u8> = (0..64).collect();
+    assert!(Key::from_bytes(&material).is_ok());
+    let short = Key::from_bytes(&material[..63]).unwrap_err();
+    assert_eq!(
+        short.to_string(),
+        "key material is 63 bytes; at least 64 are needed: give random bytes, such as `openssl rand -base64 48` prints"
+    );
+    assert!(Key::from_master_secret(&material[..31]).is_err());
+    // A placeholder left in a config template is no key: anyone could forge cookies under it.
+    for placeholder in [Key::from_bytes(&[0; 64]), Key::from_master_secret(&[b'x'; 48])] {
+        assert!(placeholder.unwrap_err().to_string().contains("one byte repeated"));
+    }
 
     // Derivation is deterministic: two instances configured alike verify each other's cookies.
     let secret = "a master secret shared by every instance of the app";
     let mut first = app(SessionLayer::new(MemoryStore::default(), Key::from_master_secret(secret.as_bytes()).unwrap()));
     first.post("/cookies/set").await;
     // No other test reads or writes this variable.
-    std::env::set_var("SECURITY_TEST_SESSION_KEY", secret);
+    // As a secrets file holds it, with a newline, which `from_env` trims.
+    std::env::set_var("SECURITY_TEST_SESSION_KEY", format!("{secret}\n"));
     let mut second =
         app(SessionLayer::new(MemoryStore::default(), Key::from_env("SECURITY_TEST_SESSION_KEY").unwrap()));
     second.cookies = first.cookies.clone();
     assert_eq!(second.get("/cookies").await.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
     let missing = Key::from_env("SECURITY_TEST_UNSET_VARIABLE").unwrap_err().to_string();
     assert!(missing.contains("SECURITY_TEST_UNSET_VARIABLE") && missing.contains("is not set"), "{missing}");
+    // A variable set but blank, or short, is named, with the way to fill it.
+    std::env::set_var("SECURITY_TEST_BLANK_SESSION_KEY", "  \n");
+    let blank = Key::from_env("SECURITY_TEST_BLANK_SESSION_KEY").unwrap_err().to_string();
+    assert!(blank.contains("`SECURITY_TEST_BLANK_SESSION_KEY` holds 0 bytes") && blank.contains("openssl"), "{blank}");
 
     // A secret set as raw bytes is refused without being quoted: the error may well be logged.
     #[cfg(unix)]
@@ -367,7 +380,7 @@ async fn the_layer_works_beside_tower_cookies() {
 }
 
 #[test]
-fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
+fn invalid_layer_settings_are_refused_when_the_layer_is_built() {
     let layer = || SessionLayer::new(MemoryStore::default(), Key::generate());
     let refused = [
         (layer().with_cookie_name("__Host-id").with_secure(false), "needs `Secure`"),
@@ -388,6 +401,12 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
         (layer().with_cookie_name("n".repeat(33)), "choose a shorter name"),
         (layer().with_cookie_path(format!("/{}", "p".repeat(1024))), "choose a shorter path"),
         (layer().with_cookie_max_age(Duration::from_secs(400 * 86_400 + 1)), "at most 400 days"),
+        // Settings that would end every session as it starts.
+        (layer().with_cookie_max_age(Duration::from_millis(999)), "`Max-Age=0`"),
+        (layer().with_idle_timeout(Duration::ZERO), "idle timeout of zero"),
+        (layer().with_absolute_timeout(Duration::from_micros(999)), "absolute timeout of zero"),
+        (layer().with_idle_refresh(f64::NAN), "NaN"),
+        (layer().with_cookie_path("/my shop"), "visible ASCII"),
     ];
     for (layer, message) in refused {
         let error = layer.validate().unwrap_err().to_string();
@@ -402,6 +421,8 @@ fn invalid_id_cookie_settings_are_refused_when_the_layer_is_built() {
     assert!(layer().with_cookie_path(format!("/{}", "p".repeat(1023))).validate().is_ok());
     assert!(layer().with_cookie_domain("shop.example.com").validate().is_ok());
     assert!(layer().with_cookie_max_age(Duration::from_secs(400 * 86_400)).validate().is_ok());
+    assert!(layer().with_cookie_max_age(Duration::from_secs(1)).validate().is_ok());
+    assert!(layer().with_idle_timeout(Duration::from_millis(1)).validate().is_ok());
 }
 
 #[tokio::test]
@@ -854,6 +875,27 @@ async fn a_request_with_more_id_cookies_than_a_browser_sends_gets_no_session_and
         let counts = store.take_counts();
         assert!(counts.delete <= 8 && counts.load <= 8, "one logout of 20 ids made {counts:?}");
     }
+}
+
+/// A cookie field is read from the first eight values sent under its name, as the id cookie is: a header
+/// of thousands of forged copies costs eight MAC checks per key, not thousands.
+#[tokio::test]
+async fn a_cookie_field_is_read_from_the_first_eight_values_sent_under_its_name() {
+    let key = Key::generate();
+    let mut visitor = app(SessionLayer::new(MemoryStore::default(), key.clone()));
+    visitor.post("/cookies/set").await;
+    let authentic = visitor.cookies["locale"].to_owned();
+    let routes = routes().layer(SessionLayer::new(MemoryStore::default(), key));
+    // The signature's first character changed.
+    let forged = format!("{}{}", if authentic.starts_with('A') { 'B' } else { 'A' }, &authentic[1..]);
+    let read_after = |copies: usize| {
+        let mut pairs = vec![format!("locale={forged}"); copies];
+        pairs.push(format!("locale={authentic}"));
+        let request = http::Request::get("/cookies").header(header::COOKIE, pairs.join("; "));
+        tests::browser::send(&routes, request.body(axum::body::Body::empty()).unwrap())
+    };
+    assert_eq!(read_after(7).await.body, "None Some(\"en-GB\") None", "the eighth value is read");
+    assert_eq!(read_after(8).await.body, "None None None", "the ninth is not");
 }
 
 /// Under an id cookie without the `__Host-` prefix, a sibling subdomain can plant an authentic id of its

@@ -11,8 +11,9 @@
 //! | `private` | no | makes the cookie read as `None` | nonce and tag (28 bytes), then base64url: about a third more |
 //!
 //! `signed` is right for most values: the app trusts what it reads, and the user can still see (and
-//! delete) their own preferences. Use `plain` only for values the page's JavaScript reads or writes, and
-//! `private` for values the user should not read, such as an experiment bucket. Whatever the mode, a
+//! delete) their own preferences. Use `plain` only for values the page's JavaScript reads or writes (a
+//! string it writes through `encodeURIComponent` reads as the text), and `private` for values the user
+//! should not read, such as an experiment bucket. Whatever the mode, a
 //! cookie is still the user's to delete or to replay from an earlier response: state that must end when
 //! the server says so (a login, roles) belongs in the session store, and secrets in no cookie at all (see
 //! [`lints`](super::lints)). A `plain` cookie named like authorization or identity data (`role`,
@@ -23,7 +24,9 @@
 //! constant-time verification.
 //! A signed or private cookie that does not verify under the current key or any previous key (see
 //! [`rotation`](super::rotation)) reads as `None`, and the handler carries on as for a visitor without
-//! it.
+//! it. A request may carry a name more than once (a browser sends one per path and domain that holds
+//! it): the first value that verifies and decodes is read, among the first eight, so that a header of
+//! forged copies costs no more than eight checks.
 //!
 //! The size check at compile time includes this overhead: [`Protection::protected_len`] is the worst
 //! case the derive adds up.

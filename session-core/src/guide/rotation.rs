@@ -93,8 +93,10 @@
 //!
 //! Once the longest-lived cookie has had time to come back (for the id cookie the idle timeout, or the
 //! longest `remember_for` in use, at most the absolute timeout; for cookie fields the largest `max_age`),
-//! drop the old key. Dropping a key at once instead revokes every
-//! cookie it protected: that is the response to a leaked key.
+//! drop the old key. A signed or private cookie field without a `max_age` lasts as long as the browser
+//! keeps it (one that restores its last session keeps it for good), and is re-issued only on a request
+//! that reads it: one that no handler read during the wait reads as `None` once the old key is gone.
+//! Dropping a key at once instead revokes every cookie it protected: that is the response to a leaked key.
 //!
 //! An app on several instances rotates in two deploys, because a rollout leaves old and new instances
 //! serving the same browser for a while, and an instance that does not know the new key cannot read the

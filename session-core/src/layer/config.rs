@@ -249,6 +249,7 @@ impl Shared {
     }
 
     pub(crate) fn validate(&self) -> Result<(), Error> {
+        self.validate_timeouts()?;
         let cookie = &self.id_cookie;
         // The default name suits every setting; a chosen one must suit the settings it was given with.
         let name = cookie.custom_name.as_deref().unwrap_or("id");
@@ -267,6 +268,12 @@ impl Shared {
                  {MAX_ATTRIBUTE_BYTES} bytes: choose a shorter path",
                 cookie.path.len()
             ))
+        } else if cookie.max_age.is_some_and(|max_age| max_age.as_secs() == 0) {
+            Some(
+                "the id cookie's max age is under a second, which is written as `Max-Age=0` and deletes the \
+                 cookie at once: give `with_cookie_max_age` at least one second, and at least the idle timeout"
+                    .to_owned(),
+            )
         } else if cookie.max_age.is_some_and(|max_age| max_age.as_secs() > MAX_LIFETIME_SECS) {
             Some(
                 "the id cookie's max age is longer than the 400 days browsers keep a cookie: give \
@@ -291,7 +298,8 @@ impl Shared {
             Some("`SameSite=None` needs `Secure`: remove `with_secure(false)` or use another `SameSite`".to_owned())
         } else if !cookie.path.starts_with('/') || cookie.path.bytes().any(|b| !b.is_ascii_graphic() || b == b';') {
             Some(format!(
-                "`{}` is not a valid cookie path: it starts with `/` and has no `;`",
+                "`{}` is not a valid cookie path: give one that starts with `/` and holds only visible ASCII \
+                 characters other than `;` (no spaces; percent-encode the others)",
                 cookie.path.escape_debug()
             ))
         } else {
@@ -304,6 +312,23 @@ impl Shared {
             })
         };
         problem.map_or(Ok(()), |problem| Err(Error::Config(problem)))
+    }
+
+    /// Refuses timeouts that would end every session as it starts, and a refresh fraction that is no number.
+    fn validate_timeouts(&self) -> Result<(), Error> {
+        let problem = if self.idle_ms == 0 {
+            "an idle timeout of zero (under a millisecond) ends every session as it starts: give \
+             `with_idle_timeout` a longer one"
+        } else if self.absolute_ms == 0 {
+            "an absolute timeout of zero (under a millisecond) ends every session as it starts: give \
+             `with_absolute_timeout` a longer one"
+        } else if self.refresh_fraction.is_nan() {
+            "`with_idle_refresh` was given NaN: give a fraction from 0.0 (refresh on every read) to 1.0 (never on \
+             reads alone)"
+        } else {
+            return Ok(());
+        };
+        Err(Error::Config(problem.to_owned()))
     }
 }
 

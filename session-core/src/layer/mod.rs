@@ -83,7 +83,8 @@ impl<S: SessionStore> SessionLayer<S> {
     /// How much of the session's idle timeout (the layer's, or the longer one
     /// [`remember_for`](crate::guide::owners#remember-me) gave it) must have passed before a request that only reads
     /// the session pushes its deadline back (one store write): `0.0` refreshes on every request, `1.0` never
-    /// on reads alone. The default, `0.5`, writes at most twice per idle timeout for an active reader.
+    /// on reads alone. The default, `0.5`, writes at most twice per idle timeout for an active reader. A
+    /// fraction outside that range counts as its nearer end; NaN is refused when the layer is applied.
     pub fn with_idle_refresh(self, fraction: f64) -> Self {
         self.configure(|shared| shared.set_refresh_fraction(fraction))
     }
@@ -145,7 +146,8 @@ impl<S: SessionStore> SessionLayer<S> {
     /// again each time the session is written (a change, or the idle refresh), so it lasts `max_age` from
     /// the last write: give it at least the idle timeout, so that it outlives the stretch between two
     /// refreshes of a visitor who only reads, and at most the 400 days browsers keep a cookie (the layer
-    /// checks this when it is applied). (As with `remember_for`: a response that re-sends it and reaches
+    /// checks this when it is applied, and that it is at least a second: `Max-Age` counts whole seconds,
+    /// and `Max-Age=0` deletes the cookie). (As with `remember_for`: a response that re-sends it and reaches
     /// the browser after that of a sign-in the same browser made at the same moment puts back the id the
     /// sign-in replaced.)
     pub fn with_cookie_max_age(self, max_age: Duration) -> Self {
@@ -172,10 +174,11 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.id_cookie.partitioned = partitioned)
     }
 
-    /// Checks the id cookie settings: a valid cookie name of at most 32 bytes (the room every schema's
+    /// Checks the settings: an id cookie name that is a valid cookie name of at most 32 bytes (the room every schema's
     /// `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-` prefixes,
-    /// `SameSite=None` only with `Secure`, a path and domain browsers accept, and a max age of at most
-    /// 400 days. [`Layer::layer`] calls it and panics on an error, at start-up, like a conflicting axum
+    /// `SameSite=None` only with `Secure`, a path and domain browsers accept, a max age from a second to
+    /// 400 days, idle and absolute timeouts of at least a millisecond, and an idle refresh fraction that
+    /// is a number. [`Layer::layer`] calls it and panics on an error, at start-up, like a conflicting axum
     /// route; call it first to handle the error yourself.
     pub fn validate(&self) -> Result<(), Error> {
         self.shared.validate()

@@ -57,8 +57,8 @@ pub(super) enum IncomingId {
     Absent,
     /// Present, but no value carried an authentic, well-formed id.
     Rejected,
-    /// Values carried different authentic ids, or there were more values than [`MAX_ID_COOKIES`]: the
-    /// authentic ids among the first `MAX_ID_COOKIES` values, each once. None is adopted, and the cookie is
+    /// Values carried different authentic ids, or there were more values than [`MAX_COOKIE_VALUES`]: the
+    /// authentic ids among the first `MAX_COOKIE_VALUES` values, each once. None is adopted, and the cookie is
     /// not cleared: a removal reaches only the cookie under this layer's path and domain, the visitor's
     /// own, and a planted one would then be all the browser sent. `destroy` ends them all.
     Conflicting(Vec<SessionId>),
@@ -68,9 +68,11 @@ pub(super) enum IncomingId {
     },
 }
 
-/// The most values of the id cookie a request is read with. A browser sends one per path and domain that
-/// holds one: a visitor's own, and any that a sibling subdomain planted on longer paths.
-pub(super) const MAX_ID_COOKIES: usize = 8;
+/// The most values of one cookie, the id cookie or a field's, a request is read with. A browser sends one
+/// per path and domain that holds one: a visitor's own, and any that a sibling subdomain planted on longer
+/// paths. Each value costs a MAC check per key, so a header of thousands of forged copies must not cost
+/// thousands.
+pub(super) const MAX_COOKIE_VALUES: usize = 8;
 
 impl RawSession {
     pub(super) fn cookie_log(&self) -> std::sync::MutexGuard<'_, CookieLog> {
@@ -151,7 +153,8 @@ impl RawSession {
     }
 
     /// The first value sent under `name` that verifies for `name` under one of the keys, decodes as `T`
-    /// and is within `max_len`; and whether anything was sent under `name` at all.
+    /// and is within `max_len`, among the first [`MAX_COOKIE_VALUES`]; and whether anything was sent under
+    /// `name` at all.
     fn verified_cookie<T: CookieValue>(
         &self,
         spec: &CookieSpec,
@@ -159,7 +162,7 @@ impl RawSession {
     ) -> (Option<Verified<'_, T>>, bool) {
         let keys = &self.0.shared.keys;
         let mut present = false;
-        for sent in self.0.cookie_header.values(name) {
+        for sent in self.0.cookie_header.values(name).take(MAX_COOKIE_VALUES) {
             present = true;
             let Some((plain, key_index)) = unprotect_bytes(spec.protection, name, sent, keys) else {
                 continue;
@@ -306,7 +309,7 @@ impl RawSession {
     /// subdomain can plant a genuine id under a longer path, which the browser sends first, and a planted
     /// cookie must not choose the session. The same id sent twice is one id.
     ///
-    /// Past [`MAX_ID_COOKIES`] values no session either, and the rest go unread: each authentic id costs
+    /// Past [`MAX_COOKIE_VALUES`] values no session either, and the rest go unread: each authentic id costs
     /// a logout two store calls, and an ended session's cookie stays authentic, so without a bound one
     /// request could send thousands and replay them at will. Ignoring the rest instead would let planted
     /// copies of one id push the visitor's own out of sight, and that id become the session.
@@ -318,8 +321,8 @@ impl RawSession {
         let mut too_many = false;
         for (index, sent) in self.id_cookie_values().enumerate() {
             present = true;
-            if index == MAX_ID_COOKIES {
-                tracing::debug!("more than {MAX_ID_COOKIES} session id cookies in one request; adopting none");
+            if index == MAX_COOKIE_VALUES {
+                tracing::debug!("more than {MAX_COOKIE_VALUES} session id cookies in one request; adopting none");
                 too_many = true;
                 break;
             }

@@ -25,7 +25,8 @@ pub fn from_env() -> Result<Option<Key>, String> {
     if env::var_os("SESSION_KEY").is_none() {
         return Ok(None);
     }
-    Key::from_env("SESSION_KEY").map(Some).map_err(|error| format!("SESSION_KEY: {error}"))
+    // The error names the variable.
+    Key::from_env("SESSION_KEY").map(Some).map_err(|error| error.to_string())
 }
 
 /// The refusal for a store shared by several shops and no `SESSION_KEY`: they must all sign with the one
