@@ -106,7 +106,7 @@ impl Key {
     /// Derives the key from the master secret in the environment variable `name` (at least 32 bytes, such
     /// as the output of `openssl rand -base64 48`), as [`Key::from_master_secret`] does, without the
     /// whitespace around it (the newline a secrets file ends with, say). Fails with [`Error::Config`],
-    /// naming the variable, if it is not set, not UTF-8 or too short.
+    /// naming the variable, if it is not set, not UTF-8, too short or one byte repeated.
     pub fn from_env(name: &str) -> Result<Self, Error> {
         let secret = std::env::var(name).map_err(|error| {
             // Not `VarError`'s own message: for a value that is not UTF-8 it quotes the value, the secret.
@@ -125,7 +125,10 @@ impl Key {
                 Self::MIN_MASTER_LEN
             )));
         }
-        Self::from_master_secret(secret.as_bytes())
+        Self::from_master_secret(secret.as_bytes()).map_err(|error| match error {
+            Error::Config(problem) => Error::Config(format!("the session key variable `{name}`: {problem}")),
+            other => other,
+        })
     }
 
     /// A fresh HMAC-SHA256 computation under this key, for cookie fields.

@@ -208,6 +208,9 @@ async fn keys_come_from_bytes_a_master_secret_or_the_environment_with_clear_erro
     std::env::set_var("SECURITY_TEST_BLANK_SESSION_KEY", "  \n");
     let blank = Key::from_env("SECURITY_TEST_BLANK_SESSION_KEY").unwrap_err().to_string();
     assert!(blank.contains("`SECURITY_TEST_BLANK_SESSION_KEY` holds 0 bytes") && blank.contains("openssl"), "{blank}");
+    std::env::set_var("SECURITY_TEST_PLACEHOLDER_SESSION_KEY", "x".repeat(48));
+    let placeholder = Key::from_env("SECURITY_TEST_PLACEHOLDER_SESSION_KEY").unwrap_err().to_string();
+    assert!(placeholder.contains("`SECURITY_TEST_PLACEHOLDER_SESSION_KEY`: the key material is one byte repeated"));
 
     // A secret set as raw bytes is refused without being quoted: the error may well be logged.
     #[cfg(unix)]

@@ -26,7 +26,9 @@
 //! [`rotation`](super::rotation)) reads as `None`, and the handler carries on as for a visitor without
 //! it. A request may carry a name more than once (a browser sends one per path and domain that holds
 //! it): the first value that verifies and decodes is read, among the first eight, so that a header of
-//! forged copies costs no more than eight checks.
+//! forged copies costs no more than eight checks. (So eight copies planted on longer paths, by a sibling
+//! subdomain of a cookie with a `domain`, make the field read as `None` on those paths: a denial, never a
+//! value of theirs.)
 //!
 //! The size check at compile time includes this overhead: [`Protection::protected_len`] is the worst
 //! case the derive adds up.

@@ -432,6 +432,39 @@ mod tests {
         assert!(deep.starts_with("enum {Leaf | R00(Deep) | R01(Deep)") && deep.ends_with("| R69(Deep)}"), "{deep}");
     }
 
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    enum Formula {
+        Not(Box<Formula>),
+        Atom(Atom),
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    enum Atom {
+        Group(Box<Formula>),
+        Var(String),
+    }
+
+    #[test]
+    fn enums_that_hold_each_other_are_traced() {
+        assert_eq!(serde_shape::<Formula>(), "enum {Atom(enum {Group(Formula) | Var(str)}) | Not(Formula)}");
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Aliased {
+        #[serde(alias = "amount")]
+        qty: u32,
+        sku: String,
+    }
+
+    #[test]
+    fn a_struct_with_aliases_is_untraced_rather_than_misread() {
+        let shape = serde_shape::<Aliased>();
+        assert!(shape.starts_with("untraced (") && shape.contains("aliases"), "{shape}");
+    }
+
     #[test]
     fn a_recursive_type_names_itself() {
         assert_eq!(serde_shape::<Tree>(), "{children: [Tree]}");

@@ -168,7 +168,9 @@ impl Tracer {
     /// does not lead back into a container the pass is inside; else one not visited yet and not being
     /// visited, the last declared first (where the variant that ends a recursion usually is, if it is not
     /// the first, which the pass outside took already); else one whose option, sequence or map this pass
-    /// has already looked into (taken again, it stops there); else the first.
+    /// has already looked into (taken again, it stops there); else the one taken where it is open
+    /// innermost, which leads through another enum whose own choice then ends the recursion (an `Expr`
+    /// that holds an `Atom` that holds an `Expr`).
     fn choose_variant(&mut self, key: TypeKey, variants: &'static [&'static str]) -> Result<&'static str, TraceError> {
         let Container::Enum(shape) =
             self.registry.entry(key).or_insert_with(|| Container::Enum(EnumShape::new(variants)))
@@ -187,6 +189,7 @@ impl Tracer {
                 .find(|variant| !fields_of(variant).iter().any(|field| self.reaches_open(field, &mut BTreeSet::new())))
                 .or_else(|| variants.iter().rev().find(|variant| !visited(variant) && !in_progress.contains(*variant)))
                 .or_else(|| variants.iter().find(|variant| self.entered_inside(key, variant)))
+                .or_else(|| variants.iter().find(|variant| in_progress.last() == Some(*variant)))
         } else {
             variants.iter().find(|variant| !visited(variant)).or_else(|| {
                 variants.iter().find(|variant| {
@@ -418,6 +421,11 @@ impl<'de> de::Deserializer<'de> for Tracing<'_> {
         self.container(key, |tracer| {
             let places = fields.iter().map(|field| Place::inside(key, field)).collect();
             let (value, shapes) = Self::elements(tracer, places, visitor)?;
+            // serde lists a field's aliases among the names, but reads the fields in order, one each: with
+            // fewer read than named, which name each belongs to is unknown.
+            if shapes.contains(&Shape::Unknown) {
+                return Err(TraceError(format!("`{name}`, whose field names include aliases (`#[serde(alias)]`)")));
+            }
             Ok((value, Container::Struct(Content::Fields(named(fields, shapes)))))
         })
     }
@@ -537,6 +545,12 @@ impl<'de> de::VariantAccess<'de> for Variant<'_> {
     ) -> Result<V::Value, TraceError> {
         let places = fields.iter().map(|field| Place::inside(self.key, &format!("{}/{field}", self.variant))).collect();
         let (value, shapes) = Tracing::elements(self.tracer, places, visitor)?;
+        if shapes.contains(&Shape::Unknown) {
+            return Err(TraceError(format!(
+                "variant `{}` of `{}`, whose field names include aliases (`#[serde(alias)]`)",
+                self.variant, self.key.serde
+            )));
+        }
         *self.slot = Some(Content::Fields(named(fields, shapes)));
         Ok(value)
     }
