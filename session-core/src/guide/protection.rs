@@ -10,14 +10,14 @@
 //! | `signed` | yes | makes the cookie read as `None` | 43 bytes: a base64url HMAC-SHA256 tag |
 //! | `private` | no | makes the cookie read as `None` | nonce and tag (28 bytes), then base64url: about a third more |
 //!
-//! `signed` is right for most values: the app trusts what it reads, and the user can still see (and
-//! delete) their own preferences. Use `plain` only for values the page's JavaScript reads or writes (a
-//! string it writes through `encodeURIComponent` reads as the text), and `private` for values the user
-//! should not read, such as an experiment bucket. Whatever the mode, a
-//! cookie is still the user's to delete or to replay from an earlier response: state that must end when
-//! the server says so (a login, roles) belongs in the session store, and secrets in no cookie at all (see
-//! [`lints`](super::lints)). A `plain` cookie named like authorization or identity data (`role`,
-//! `is_admin`, `user_id`) does not compile: the user could grant themselves the role.
+//! `signed` is right for most values: the app trusts what it reads, and the user can still see (and delete)
+//! their own preferences. Use `plain` only for values the page's JavaScript reads or writes (a string it
+//! writes through `encodeURIComponent` reads as the text), and `private` for values the user should not read,
+//! such as an experiment bucket. Whatever the mode, a cookie is still the user's to delete or to replay from
+//! an earlier response: state that must end when the server says so (a login, roles) belongs in the session
+//! store, and secrets in no cookie at all (see [`lints`](super::lints)). A `plain` cookie named like
+//! authorization or identity data (`role`, `is_admin`, `user_id`) does not compile: the user could grant
+//! themselves the role.
 //!
 //! The cookie name is part of what is signed (for `private`, the associated data of the encryption), so a
 //! valid value copied into another cookie does not verify either. Tags are checked by the `hmac` crate's

@@ -174,12 +174,12 @@ impl<S: SessionStore> SessionLayer<S> {
         self.configure(|shared| shared.id_cookie.partitioned = partitioned)
     }
 
-    /// Checks the settings: an id cookie name that is a valid cookie name of at most 32 bytes (the room every schema's
-    /// `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-` prefixes,
-    /// `SameSite=None` only with `Secure`, a path and domain browsers accept, a max age from a second to
-    /// 400 days, idle and absolute timeouts of at least a millisecond, and an idle refresh fraction that
-    /// is a number. [`Layer::layer`] calls it and panics on an error, at start-up, like a conflicting axum
-    /// route; call it first to handle the error yourself.
+    /// Checks the settings: an id cookie name that is a valid cookie name of at most 32 bytes (the room
+    /// every schema's `cookie_budget` keeps for the id cookie), the rules of the `__Host-` and `__Secure-`
+    /// prefixes, `SameSite=None` only with `Secure`, a path and domain browsers accept, a max age from a
+    /// second to 400 days, idle and absolute timeouts of at least a millisecond, and an idle refresh
+    /// fraction that is a number. [`Layer::layer`] calls it and panics on an error, at start-up, like a
+    /// conflicting axum route; call it first to handle the error yourself.
     pub fn validate(&self) -> Result<(), Error> {
         self.shared.validate()
     }

@@ -187,15 +187,12 @@ fn lost(old: &Entry, current: &[Entry]) -> String {
 /// write drops the other.
 fn merged(first: &Entry, second: &Entry, new: &Entry) -> String {
     let (kept, dropped) = if second.stored_under() == new.stored_under() { (second, first) } else { (first, second) };
+    let (kept, dropped) = (kept.stored_under(), dropped.stored_under());
     format!(
-        "{}: reads both `{}` and, through `rename_from`, `{}`, which the locked release kept apart: where both \
-         hold a value, the one under `{}` is never read, and the first write drops it\n  help: keep a field that \
-         reads `{}` until its values have expired, or move them by hand before the deploy",
+        "{}: reads both `{kept}` and, through `rename_from`, `{dropped}`, which the locked release kept apart: \
+         where both hold a value, the one under `{dropped}` is never read, and the first write drops it\n  help: \
+         keep a field that reads `{dropped}` until its values have expired, or move them by hand before the deploy",
         new.describe(),
-        kept.stored_under(),
-        dropped.stored_under(),
-        dropped.stored_under(),
-        dropped.stored_under(),
     )
 }
 

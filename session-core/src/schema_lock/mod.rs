@@ -71,15 +71,14 @@ pub(crate) mod keys {
 /// A cookie's `Path` when the field does not set one.
 pub(crate) const DEFAULT_PATH: &str = "/";
 
-/// Renders, for each field of `S`, what a later release needs to read the values this one stores: where
-/// the field lives, its store key or cookie name, a cookie's protection, `max_len`, and its `path`,
-/// `domain` and `partitioned` where given (a browser keeps a cookie set with other ones beside the new),
-/// the type as written,
-/// and its *shape*. A session field's shape is the serde format of its type, traced through its
-/// `Deserialize` (struct fields, every variant of every enum, number widths: what the stored JSON holds); a cookie
-/// field's is its `CookieValue` encoding, as [`CookieValue::shape`](crate::CookieValue::shape) (or, in a
-/// `private` cookie, `private_shape`) describes it. `rename_from` and `migrate_from` (with the
-/// shape of the earlier type) are listed where given, and `owner = true` on the owner field.
+/// Renders, for each field of `S`, what a later release needs to read the values this one stores: where the
+/// field lives, its store key or cookie name, a cookie's protection, `max_len`, and its `path`, `domain` and
+/// `partitioned` where given (a browser keeps a cookie set with other ones beside the new), the type as
+/// written, and its *shape*. A session field's shape is the serde format of its type, traced through its
+/// `Deserialize` (struct fields, every variant of every enum, number widths: what the stored JSON holds); a
+/// cookie field's is its `CookieValue` encoding, as [`CookieValue::shape`](crate::CookieValue::shape) (or, in
+/// a `private` cookie, `private_shape`) describes it. `rename_from` and `migrate_from` (with the shape of the
+/// earlier type) are listed where given, and `owner = true` on the owner field.
 ///
 /// Commit the text and check it in a test with `session_core::testing::assert_schema_lock` (feature
 /// `testing`): it fails when a change would strand stored values, and says which attribute makes the
