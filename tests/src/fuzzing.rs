@@ -4,7 +4,11 @@
 
 use std::sync::LazyLock;
 
-use axum::{body::Body, routing::get, Router};
+use axum::{
+    body::Body,
+    routing::{get, post},
+    Router,
+};
 use http::{header, HeaderValue, Request, StatusCode};
 use session_core::{
     cookie::{protect, unprotect, Protection},
@@ -123,4 +127,71 @@ pub fn cookie_header(data: &[u8]) {
     }
     let body = RUNTIME.block_on(axum::body::to_bytes(response.into_body(), 1024)).unwrap();
     assert_eq!(body, "None None None", "a forged cookie or id was believed");
+}
+
+/// Every kind of cookie field a handler can write text into, read back in the next request.
+#[derive(SessionSchema)]
+struct Notes {
+    #[cookie(plain, max_len = 64)]
+    note: String,
+    #[cookie(max_len = 64)]
+    signed_note: String,
+    #[cookie(private, max_len = 64)]
+    hidden_note: String,
+    #[cookie(plain, max_len = 16)]
+    letters: Vec<char>,
+}
+
+/// The longest text the fields of [`Notes`] take: their `max_len` in bytes.
+const NOTE_BYTES: usize = 64;
+
+fn notes_seen(note: Option<&str>, letters: Option<&[char]>) -> String {
+    format!("{note:?} {note:?} {note:?} {letters:?}")
+}
+
+static NOTES_APP: LazyLock<Router> = LazyLock::new(|| {
+    let write = post(|s: NotesSession, text: String| async move {
+        s.set_note(text.clone())?;
+        s.set_signed_note(text.clone())?;
+        s.set_hidden_note(text.clone())?;
+        s.set_letters(text.chars().take(16).collect())?;
+        Result::<_, session_core::Error>::Ok("written")
+    });
+    let read = get(|s: NotesSession| async move {
+        let (note, signed, hidden, letters) = (s.note(), s.signed_note(), s.hidden_note(), s.letters());
+        assert!(signed == note && hidden == note, "{note:?} {signed:?} {hidden:?}");
+        notes_seen(note.as_deref(), letters.as_deref())
+    });
+    let layer = SessionLayer::new(MemoryStore::default(), fixed_key("notes'"));
+    Router::new().route("/write", write).route("/read", read).layer(layer)
+});
+
+/// UTF-8 `data`, cut to 64 bytes, written by a handler into a plain, a signed and a private cookie field
+/// (and its first 16 characters into a list), then read back through the `Set-Cookie` lines the response
+/// carried, as a browser sends them: every field reads exactly what was written.
+pub fn cookie_round_trip(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut end = text.len().min(NOTE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
+    let write = Request::post("/write").body(Body::from(text.to_owned())).unwrap();
+    let written = RUNTIME.block_on(NOTES_APP.clone().oneshot(write)).unwrap();
+    assert_eq!(written.status(), StatusCode::OK, "{text:?}");
+    let sent: Vec<String> = written
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|line| {
+            let cookie = cookie::Cookie::parse(line.to_str().expect("Set-Cookie is visible ASCII")).unwrap();
+            format!("{}={}", cookie.name(), cookie.value())
+        })
+        .collect();
+    let read = Request::get("/read").header(header::COOKIE, sent.join("; ")).body(Body::empty()).unwrap();
+    let read = RUNTIME.block_on(NOTES_APP.clone().oneshot(read)).unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let body = RUNTIME.block_on(axum::body::to_bytes(read.into_body(), 4096)).unwrap();
+    let letters: Vec<char> = text.chars().take(16).collect();
+    assert_eq!(String::from_utf8_lossy(&body), notes_seen(Some(text), Some(&letters)), "{sent:?}");
 }

@@ -33,3 +33,8 @@ fn unprotect() {
 fn cookie_header() {
     replay("cookie_header", tests::fuzzing::cookie_header);
 }
+
+#[test]
+fn cookie_round_trip() {
+    replay("cookie_round_trip", tests::fuzzing::cookie_round_trip);
+}
