@@ -116,16 +116,12 @@ impl Key {
             };
             Error::Config(format!("the session key variable `{name}` {problem}"))
         })?;
-        let secret = secret.trim();
-        if secret.len() < Self::MIN_MASTER_LEN {
-            return Err(Error::Config(format!(
-                "the session key variable `{name}` holds {} bytes, without the whitespace around them; at least \
-                 {} are needed: fill it with `openssl rand -base64 48`",
-                secret.len(),
-                Self::MIN_MASTER_LEN
-            )));
-        }
-        Self::from_master_secret(secret.as_bytes()).map_err(|error| match error {
+        // `from_master_secret`'s own checks, reworded to name the variable.
+        Self::from_master_secret(secret.trim().as_bytes()).map_err(|error| match error {
+            Error::KeyTooShort { len, min } => Error::Config(format!(
+                "the session key variable `{name}` holds {len} bytes, without the whitespace around them; at least \
+                 {min} are needed: fill it with `openssl rand -base64 48`"
+            )),
             Error::Config(problem) => Error::Config(format!("the session key variable `{name}`: {problem}")),
             other => other,
         })
