@@ -934,6 +934,62 @@ fn an_untraced_type_is_known_by_its_name_not_by_why_it_is_untraced() {
     assert_eq!(compare_schema_locks(&reworded, &locked).unwrap(), LockComparison::default());
 }
 
+/// A type whose `Deserialize` checks values (an address), which a tracer that offered it only `""` could
+/// not follow.
+#[derive(SessionSchema)]
+struct LastSignIn {
+    #[session]
+    from: std::net::IpAddr,
+}
+
+#[test]
+fn a_type_once_untraced_and_now_traced_is_still_the_same_type() {
+    let locked = schema_lock::<LastSignIn>();
+    assert!(locked.lines().any(|line| line == "shape = str"), "{locked}");
+    let by_an_earlier_tracer = locked.replace("shape = str", "shape = untraced (invalid IP address syntax)");
+    assert_eq!(compare_schema_locks(&by_an_earlier_tracer, &locked).unwrap(), LockComparison::default());
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Plan {
+    Free,
+    Paid,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Account {
+    id: uuid::Uuid,
+    since: std::num::NonZeroU16,
+    plan: Plan,
+}
+
+#[test]
+fn a_type_holding_values_that_are_checked_is_traced_to_its_enums() {
+    #[derive(SessionSchema)]
+    struct Signed {
+        #[session]
+        account: Account,
+    }
+    let locked = schema_lock::<Signed>();
+    assert!(locked.lines().any(|line| line == "shape = {id: str, plan: enum {Free | Paid}, since: u16}"), "{locked}");
+}
+
+#[test]
+fn a_traced_type_changed_to_an_untraced_one_fails() {
+    #[derive(SessionSchema)]
+    struct AnyJson {
+        #[session]
+        from: serde_json::Value,
+    }
+    let message = breaking::<LastSignIn, AnyJson>();
+    assert!(
+        message.starts_with(
+            "field `from` (store key `from`): type changed from `std::net::IpAddr` (`str`) to `serde_json::Value`"
+        ),
+        "{message}"
+    );
+}
+
 /// Two releases of a line of the cart: the same JSON, its fields and the variants of its size declared in
 /// another order.
 mod reordered {

@@ -219,17 +219,21 @@
 //! `SESSION_SCHEMA_LOCK=overwrite`, and check in the diff that no field's stored form changed: the overwrite
 //! records the schema as it is now.
 //!
-//! The lock compares shapes as traced. A type whose `Deserialize` checks values and refuses the sample the
-//! tracer builds it from (`""`, `0`: `NonZeroU32`, `IpAddr`), reads any JSON (`serde_json::Value`, an
-//! untagged or internally tagged enum), reads keys by name (`#[serde(flatten)]`, an adjacently tagged enum)
-//! or lists aliases among its fields' names (`#[serde(alias)]`) shows as `untraced (...)`, and so does every
-//! type that holds one; two such types look alike, so for them the lock compares the types as written
-//! instead. Changing the field to another type fails, as renaming the type or naming it by another path does.
-//! A change inside the type's definition that keeps its name passes unseen: the lock cannot see what the
-//! stored JSON holds. So change such a type under a new name, and the check stops the change: name the stored
-//! type in `migrate_from`, or, if every value stored still decodes as the new type, record the lock again
-//! with `SESSION_SCHEMA_LOCK=overwrite`. A type whose check accepts the sample traces like the type it
-//! checks: changing to it is listed as compatible, saying that stored values it refuses read as absent.
+//! The lock compares shapes as traced. The tracer builds each value from samples, and offers a type whose
+//! `Deserialize` checks values the next sample when it refuses one: numbers `0` and `1`, and strings from
+//! `""` through an IP address, an RFC 3339 date and time, a UUID and a URL to an e-mail address, so
+//! `NonZeroU32`, `IpAddr`, `Uuid`, `Url` and `chrono`'s dates and times are traced, as is a type that checks
+//! a `String` it is built from (`#[serde(try_from = "String")]`) and accepts one of them. A type that refuses
+//! them all, reads any JSON (`serde_json::Value`, an untagged or internally tagged enum), reads keys by name
+//! (`#[serde(flatten)]`, an adjacently tagged enum) or lists aliases among its fields' names
+//! (`#[serde(alias)]`) shows as `untraced (...)`, and so does every type that holds one; two such types look
+//! alike, so where either side of a change is untraced the lock compares the types as written instead.
+//! Changing the field to another type fails, as renaming the type or naming it by another path does. A change
+//! inside the type's definition that keeps its name passes unseen: the lock cannot see what the stored JSON
+//! holds. So change such a type under a new name, and the check stops the change: name the stored type in
+//! `migrate_from`, or, if every value stored still decodes as the new type, record the lock again with
+//! `SESSION_SCHEMA_LOCK=overwrite`. A type whose check accepts the sample traces like the type it checks:
+//! changing to it is listed as compatible, saying that stored values it refuses read as absent.
 //!
 //! A field with `migrate_from` decodes a stored value as its own type first, and converts only what that
 //! refuses: a value its own type also decodes (an integer where the field is now a float) is read as it is.

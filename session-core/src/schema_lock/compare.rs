@@ -72,14 +72,15 @@ struct Form<'a> {
 
 impl Form<'_> {
     /// Whether a value stored in `stored` decodes as this form. The same traced shape means the same JSON;
-    /// two untraced ones say nothing of the types (`serde_json::Value` and an untagged enum look alike), so
-    /// then the type as written decides, whatever reason the tracer gave (its wording may change with a
-    /// dependency's error messages).
+    /// an untraced one says nothing of the type (`serde_json::Value` and an untagged enum look alike), so
+    /// where either side is untraced the type as written decides, whatever reason the tracer gave (its
+    /// wording may change with a dependency's error messages, and a later tracer may follow a type an
+    /// earlier one could not).
     fn reads(&self, stored: &Form<'_>) -> bool {
-        match (self.is_untraced(), stored.is_untraced()) {
-            (false, false) => self.shape == stored.shape,
-            (true, true) => self.ty == stored.ty,
-            _ => false,
+        if self.is_untraced() || stored.is_untraced() {
+            self.ty == stored.ty
+        } else {
+            self.shape == stored.shape
         }
     }
 

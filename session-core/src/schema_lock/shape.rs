@@ -17,8 +17,8 @@ use super::trace::trace;
 pub(crate) const UNTRACED: &str = "untraced (";
 
 /// The stored form of `T`, or `untraced (reason)` for a type that cannot be traced (one that deserializes
-/// through `deserialize_any`, such as `serde_json::Value` or an untagged enum, or that checks values as it
-/// reads them).
+/// through `deserialize_any`, such as `serde_json::Value` or an untagged enum, or that refuses every sample
+/// value the tracer offers it).
 pub(crate) fn serde_shape<T: DeserializeOwned>() -> String {
     match trace::<T>() {
         Ok((shape, registry)) => shape.render(&registry, &mut Vec::new()),
@@ -468,6 +468,74 @@ mod tests {
     #[test]
     fn a_recursive_type_names_itself() {
         assert_eq!(serde_shape::<Tree>(), "{children: [Tree]}");
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    enum Role {
+        Admin,
+        Shopper,
+    }
+
+    /// Types whose `Deserialize` refuses the first sample, beside an enum a lock must still see into.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct SignIn {
+        address: std::net::IpAddr,
+        peer: std::net::SocketAddr,
+        attempts: std::num::NonZeroU32,
+        offset: std::num::NonZeroI8,
+        role: Role,
+    }
+
+    #[test]
+    fn a_type_that_checks_values_is_traced_from_a_sample_it_accepts() {
+        assert_eq!(
+            serde_shape::<SignIn>(),
+            "{address: str, attempts: u32, offset: i8, peer: str, role: enum {Admin | Shopper}}"
+        );
+    }
+
+    /// A string that only one of the tracer's samples satisfies, checked in a type nested in an option.
+    #[allow(dead_code)]
+    struct Email(String);
+
+    impl<'de> Deserialize<'de> for Email {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let address = String::deserialize(deserializer)?;
+            match address.split_once('@') {
+                Some((user, domain)) if !user.is_empty() && domain.contains('.') => Ok(Email(address)),
+                _ => Err(serde::de::Error::custom("not an e-mail address")),
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Contact {
+        email: Option<Email>,
+        backup: Vec<Email>,
+    }
+
+    #[test]
+    fn every_checked_value_of_a_pass_gets_a_sample_of_its_own() {
+        assert_eq!(serde_shape::<Contact>(), "{backup: [str], email: option<str>}");
+    }
+
+    /// A type that refuses every value: its shape says why.
+    #[allow(dead_code)]
+    struct Never;
+
+    impl<'de> Deserialize<'de> for Never {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            u8::deserialize(deserializer)?;
+            Err(serde::de::Error::custom("no value is accepted"))
+        }
+    }
+
+    #[test]
+    fn a_type_that_refuses_every_sample_is_untraced_with_its_reason() {
+        assert_eq!(serde_shape::<Option<Never>>(), "untraced (no value is accepted)");
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use std::{
     any::type_name,
-    collections::{BTreeSet, HashSet},
+    collections::{BTreeSet, HashMap, HashSet},
 };
 
 use serde::de::{self, value::BorrowedStrDeserializer, DeserializeOwned, DeserializeSeed, Visitor};
@@ -75,8 +75,15 @@ fn trace_here<T: DeserializeOwned>() -> Result<(Shape, Registry), TraceError> {
     for _ in 0..MAX_PASSES {
         let explored_before = tracer.explored_variants();
         tracer.entered.clear();
+        tracer.last_sample = None;
         let mut shape = Shape::Unknown;
-        T::deserialize(Tracing { tracer: &mut tracer, slot: &mut shape, place: Place::root() })?;
+        if let Err(error) = T::deserialize(Tracing { tracer: &mut tracer, slot: &mut shape, place: Place::root() }) {
+            match tracer.last_sample.take() {
+                Some(place) => *tracer.refused.entry(place).or_default() += 1,
+                None => return Err(error),
+            }
+            continue;
+        }
         root.merge(shape)?;
         if !tracer.needs_visit(&root, &mut BTreeSet::new()) {
             return Ok((root, tracer.registry));
@@ -98,6 +105,12 @@ struct Tracer {
     /// The options, sequences and maps the current pass has looked into, by the container they are in and
     /// their place there: met again, deeper in the same pass, the type recurses, and they are left empty.
     entered: HashSet<(Option<TypeKey>, String)>,
+    /// How many samples the type at each place has refused: the passes that follow offer it the next.
+    refused: HashMap<(Option<TypeKey>, String), usize>,
+    /// Where the current pass last offered a sample, if another is left to offer there. A pass that ends
+    /// in an error right after is taken for a refusal of it: the primitive's own visitor refuses it
+    /// (`Uuid`), or the type built from the primitive does (`#[serde(try_from = "String")]`).
+    last_sample: Option<(Option<TypeKey>, String)>,
 }
 
 impl Tracer {
@@ -254,8 +267,21 @@ struct Tracing<'a> {
 }
 
 impl Tracing<'_> {
-    fn primitive(self, name: &'static str) -> Result<(), TraceError> {
-        Ok(self.slot.merge(Shape::Primitive(name))?)
+    /// A primitive `name`, visited with the first of `samples` that the type has not refused here: a type
+    /// whose `Deserialize` checks values (`NonZeroU32`, `IpAddr`, `Uuid`) refuses some, and a pass that
+    /// ends in an error right after a sample is traced again with the next one there.
+    fn primitive<'de, T: Copy, V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        samples: &[T],
+        visitor: V,
+        visit: impl FnOnce(V, T) -> Result<V::Value, TraceError>,
+    ) -> Result<V::Value, TraceError> {
+        self.slot.merge(Shape::Primitive(name))?;
+        let place = (self.place.container, self.place.path);
+        let refused = self.tracer.refused.get(&place).copied().unwrap_or(0);
+        self.tracer.last_sample = (refused + 1 < samples.len()).then_some(place);
+        visit(visitor, samples[refused])
     }
 
     /// Whether an option, sequence or map here should be looked into: not if this pass already did, deeper
@@ -292,12 +318,31 @@ impl Tracing<'_> {
     }
 }
 
+/// Values of each primitive for the tracer to build a type from: the first that a type accepts is used. A
+/// type that checks its value accepts some: numbers other than zero (`NonZeroU32`), and strings that are
+/// an IP address, socket address, date, time, UUID, URL, e-mail address or language tag.
+const INTEGERS: [u8; 2] = [0, 1];
+const STRINGS: [&str; 13] = [
+    "",
+    "0",
+    "a",
+    "en",
+    "0.0.0.0",
+    "0.0.0.0:0",
+    "1970-01-01",
+    "00:00:00",
+    "1970-01-01T00:00:00",
+    "1970-01-01T00:00:00Z",
+    "00000000-0000-0000-0000-000000000000",
+    "http://localhost/",
+    "a@example.com",
+];
+
 macro_rules! primitives {
-    ($($method:ident => $name:literal, $visit:ident($($value:expr)?);)*) => {
+    ($($method:ident => $name:literal, $samples:expr, |$visitor:ident, $sample:ident| $visit:expr;)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TraceError> {
-                self.primitive($name)?;
-                visitor.$visit($($value)?)
+                self.primitive($name, &$samples, visitor, |$visitor, $sample| $visit)
             }
         )*
     };
@@ -307,25 +352,25 @@ impl<'de> de::Deserializer<'de> for Tracing<'_> {
     type Error = TraceError;
 
     primitives! {
-        deserialize_bool => "bool", visit_bool(false);
-        deserialize_i8 => "i8", visit_i8(0);
-        deserialize_i16 => "i16", visit_i16(0);
-        deserialize_i32 => "i32", visit_i32(0);
-        deserialize_i64 => "i64", visit_i64(0);
-        deserialize_i128 => "i128", visit_i128(0);
-        deserialize_u8 => "u8", visit_u8(0);
-        deserialize_u16 => "u16", visit_u16(0);
-        deserialize_u32 => "u32", visit_u32(0);
-        deserialize_u64 => "u64", visit_u64(0);
-        deserialize_u128 => "u128", visit_u128(0);
-        deserialize_f32 => "f32", visit_f32(0.0);
-        deserialize_f64 => "f64", visit_f64(0.0);
-        deserialize_char => "char", visit_char('A');
-        deserialize_str => "str", visit_borrowed_str("");
-        deserialize_string => "str", visit_string(String::new());
-        deserialize_bytes => "bytes", visit_borrowed_bytes(b"");
-        deserialize_byte_buf => "bytes", visit_byte_buf(Vec::new());
-        deserialize_unit => "()", visit_unit();
+        deserialize_bool => "bool", [false], |visitor, sample| visitor.visit_bool(sample);
+        deserialize_i8 => "i8", INTEGERS, |visitor, sample| visitor.visit_i8(sample.cast_signed());
+        deserialize_i16 => "i16", INTEGERS, |visitor, sample| visitor.visit_i16(sample.into());
+        deserialize_i32 => "i32", INTEGERS, |visitor, sample| visitor.visit_i32(sample.into());
+        deserialize_i64 => "i64", INTEGERS, |visitor, sample| visitor.visit_i64(sample.into());
+        deserialize_i128 => "i128", INTEGERS, |visitor, sample| visitor.visit_i128(sample.into());
+        deserialize_u8 => "u8", INTEGERS, |visitor, sample| visitor.visit_u8(sample);
+        deserialize_u16 => "u16", INTEGERS, |visitor, sample| visitor.visit_u16(sample.into());
+        deserialize_u32 => "u32", INTEGERS, |visitor, sample| visitor.visit_u32(sample.into());
+        deserialize_u64 => "u64", INTEGERS, |visitor, sample| visitor.visit_u64(sample.into());
+        deserialize_u128 => "u128", INTEGERS, |visitor, sample| visitor.visit_u128(sample.into());
+        deserialize_f32 => "f32", INTEGERS, |visitor, sample| visitor.visit_f32(sample.into());
+        deserialize_f64 => "f64", INTEGERS, |visitor, sample| visitor.visit_f64(sample.into());
+        deserialize_char => "char", ['A'], |visitor, sample| visitor.visit_char(sample);
+        deserialize_str => "str", STRINGS, |visitor, sample| visitor.visit_borrowed_str(sample);
+        deserialize_string => "str", STRINGS, |visitor, sample| visitor.visit_string(sample.to_owned());
+        deserialize_bytes => "bytes", [&b""[..]], |visitor, sample| visitor.visit_borrowed_bytes(sample);
+        deserialize_byte_buf => "bytes", [&b""[..]], |visitor, sample| visitor.visit_byte_buf(sample.to_vec());
+        deserialize_unit => "()", [()], |visitor, _sample| visitor.visit_unit();
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, TraceError> {
