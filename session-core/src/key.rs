@@ -72,8 +72,8 @@ impl Key {
     /// secret with [`Key::from_master_secret`], which uses all of it. Fails with [`Error::KeyTooShort`]
     /// for fewer than 64.
     ///
-    /// Material that is one byte repeated (a placeholder such as 64 zeros left in a config template) fails
-    /// with [`Error::Config`]: anyone could forge cookies under it.
+    /// Material that repeats a pattern of up to 16 bytes (a placeholder left in a config template: 64
+    /// zeros, `changeme` over and over) fails with [`Error::Config`]: anyone could forge cookies under it.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let material = bytes.get(..Self::LEN).ok_or(Error::KeyTooShort { len: bytes.len(), min: Self::LEN })?;
         refuse_placeholder(material)?;
@@ -89,8 +89,8 @@ impl Key {
     ///
     /// The bytes are used exactly as given. A secret read from a file usually ends with a newline: trim
     /// it, as [`Key::from_env`] does, or instances that read the secret in different ways derive
-    /// different keys and refuse each other's cookies. A secret that is one byte repeated (a placeholder
-    /// left in a config template) fails with [`Error::Config`].
+    /// different keys and refuse each other's cookies. A secret that repeats a pattern of up to 16 bytes (a
+    /// placeholder left in a config template) fails with [`Error::Config`].
     pub fn from_master_secret(master: &[u8]) -> Result<Self, Error> {
         if master.len() < Self::MIN_MASTER_LEN {
             return Err(Error::KeyTooShort { len: master.len(), min: Self::MIN_MASTER_LEN });
@@ -106,7 +106,7 @@ impl Key {
     /// Derives the key from the master secret in the environment variable `name` (at least 32 bytes, such
     /// as the output of `openssl rand -base64 48`), as [`Key::from_master_secret`] does, without the
     /// whitespace around it (the newline a secrets file ends with, say). Fails with [`Error::Config`],
-    /// naming the variable, if it is not set, not UTF-8, too short or one byte repeated.
+    /// naming the variable, if it is not set, not UTF-8, too short or a short pattern repeated.
     pub fn from_env(name: &str) -> Result<Self, Error> {
         let secret = std::env::var(name).map_err(|error| {
             // Not `VarError`'s own message: for a value that is not UTF-8 it quotes the value, the secret.
@@ -142,16 +142,21 @@ impl Key {
     }
 }
 
-/// Refuses key material that is one byte repeated: a placeholder, not a secret.
+/// The longest pattern whose repetition is refused as a placeholder. Random material of 32 bytes or more
+/// repeats one this short with a chance below 2^-120; what a person types into a template does often.
+const PLACEHOLDER_PATTERN_MAX: usize = 16;
+
+/// Refuses key material that is a short pattern repeated: a placeholder, not a secret. The error does not
+/// quote the pattern, which may be a real password pasted where a key belongs.
 fn refuse_placeholder(material: &[u8]) -> Result<(), Error> {
-    if material.windows(2).all(|pair| pair[0] == pair[1]) {
-        return Err(Error::Config(
-            "the key material is one byte repeated, a placeholder anyone could forge cookies under: give random \
-             bytes, such as `openssl rand -base64 48` prints"
-                .to_owned(),
-        ));
-    }
-    Ok(())
+    let repeats_every =
+        |period: usize| material.iter().zip(material.get(period..).unwrap_or_default()).all(|(a, b)| a == b);
+    let Some(period) = (1..=PLACEHOLDER_PATTERN_MAX).find(|&period| repeats_every(period)) else { return Ok(()) };
+    let pattern = if period == 1 { "one byte".to_owned() } else { format!("a pattern of {period} bytes") };
+    Err(Error::Config(format!(
+        "the key material is {pattern} repeated, a placeholder anyone could forge cookies under: give random bytes, \
+         such as `openssl rand -base64 48` prints"
+    )))
 }
 
 impl std::fmt::Debug for Key {

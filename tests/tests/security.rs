@@ -190,6 +190,13 @@ async fn keys_come_from_bytes_a_master_secret_or_the_environment_with_clear_erro
     for placeholder in [Key::from_bytes(&[0; 64]), Key::from_master_secret(&[b'x'; 48])] {
         assert!(placeholder.unwrap_err().to_string().contains("one byte repeated"));
     }
+    for (placeholder, pattern) in [("changeme".repeat(8), "8 bytes"), ("0123456789abcdef".repeat(2), "16 bytes")] {
+        let refused = Key::from_master_secret(placeholder.as_bytes()).unwrap_err().to_string();
+        assert!(refused.contains(&format!("a pattern of {pattern} repeated")), "{refused}");
+        assert!(!refused.contains(&placeholder[..8]), "the error quotes the secret: {refused}");
+    }
+    // A longer pattern is taken: the check catches what templates hold, it does not judge strength.
+    assert!(Key::from_master_secret("0123456789abcdefg".repeat(2).as_bytes()).is_ok());
 
     // Derivation is deterministic: two instances configured alike verify each other's cookies.
     let secret = "a master secret shared by every instance of the app";
