@@ -655,6 +655,7 @@ async fn store_rounds(sets: &[(&MemoryStore, &[StoreKey])], ops: usize) -> Vec<(
         expires_at: now + 86_400_000,
         owner: session_core::store::OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     let mut pick = |keys: &[StoreKey]| {

@@ -232,6 +232,46 @@ async fn remember_for_gives_this_session_a_persistent_cookie_and_a_matching_serv
     assert_eq!(id_max_age(&reply), None);
 }
 
+/// A visitor who shops anonymously for most of the absolute timeout, then signs in with "remember me":
+/// the sign-in starts the session's lifetime afresh, as it would for a visitor who signed in first.
+#[tokio::test]
+async fn the_absolute_timeout_counts_from_the_sign_in_not_the_anonymous_visit_before_it() {
+    const ABSOLUTE: Duration = Duration::from_millis(2_000);
+    let store = CountingStore::new(MemoryStore::default());
+    let layer = SessionLayer::new(store.clone(), Key::generate()).with_absolute_timeout(ABSOLUTE);
+    let mut browser = Browser::new(owned_app(layer));
+
+    browser.post("/cart/apple").await;
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let signed_in_at = std::time::SystemTime::now();
+    let reply = browser.post("/login/7/remember/30").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(id_max_age(&reply), Some(2), "the cookie lasts the absolute timeout from the sign-in");
+    let sessions = AccountSession::sessions_of(store.inner(), &7).await.unwrap();
+    // The store keeps whole milliseconds.
+    let created_at = sessions[0].created_at + Duration::from_millis(1);
+    assert!(created_at > signed_in_at, "created at the anonymous visit, not at the sign-in");
+    assert_eq!(sessions[0].expires_at, sessions[0].created_at + ABSOLUTE);
+
+    // Past the absolute timeout of the anonymous visit, within the sign-in's.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(browser.get("/me").await.body, "Some(7)");
+}
+
+/// In a remembered session's last second, a write still succeeds: its cookie must not delete itself.
+#[tokio::test]
+async fn a_remembered_cookie_written_in_the_last_second_is_kept_for_it() {
+    let store = CountingStore::new(MemoryStore::default());
+    let layer = SessionLayer::new(store.clone(), Key::generate()).with_absolute_timeout(Duration::from_millis(1_500));
+    let mut browser = Browser::new(owned_app(layer));
+    browser.post("/login/7/remember/30").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let reply = browser.post("/cart/apple").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(id_max_age(&reply), Some(1), "a write that succeeded sent a cookie that deletes itself");
+    assert_eq!(browser.get("/me").await.body, "Some(7)");
+}
+
 #[tokio::test]
 async fn a_remembered_lifetime_shorter_than_the_idle_timeout_keeps_its_cookie_until_forgotten() {
     let store = CountingStore::new(MemoryStore::default());

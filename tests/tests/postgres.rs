@@ -260,6 +260,7 @@ async fn writes_stuck_behind_one_rows_lock_do_not_hold_the_pool() {
         expires_at: now_millis() + 3_600_000,
         owner: OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     let stuck = (0..12).map(|_| store.save(&locked, &patch));
     for result in futures::future::join_all(stuck).await {
@@ -453,6 +454,7 @@ async fn a_revocation_behind_a_long_lock_fails_soon_and_does_not_stall_other_ses
         expires_at: now_millis() + 3_600_000,
         owner,
         replaces_deadline: false,
+        created_at: None,
     };
     assert!(store.save(&owned, &patch(OwnerChange::Set(owner))).await.unwrap());
 

@@ -446,6 +446,7 @@ async fn a_save_after_the_records_own_deadline_revives_nothing_though_redis_stil
         expires_at: an_hour_from_now(),
         owner: session_core::store::OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     let saved = store.save(&key, &patch).await.unwrap();
     assert!(!saved, "the save was applied to a record past its own deadline");
@@ -471,6 +472,7 @@ async fn a_cycle_after_the_records_own_deadline_moves_nothing_though_redis_still
         expires_at: an_hour_from_now(),
         owner: session_core::store::OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     let cycled = store.cycle(&old, &new, &patch).await.unwrap();
     assert!(!cycled, "a record past its own deadline was moved to a new id");
@@ -529,6 +531,7 @@ async fn keys_of_another_type_in_an_owners_index_are_skipped_not_fatal() {
         expires_at: an_hour_from_now(),
         owner: OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     assert!(store.cycle(&key(1), &key(4), &keep).await.unwrap());
     assert!(store.delete(&key(4)).await.unwrap());
@@ -585,6 +588,7 @@ async fn a_sign_in_that_ends_the_session_leaves_no_key_behind() {
         expires_at: now_millis() - 1,
         owner,
         replaces_deadline: true,
+        created_at: None,
     };
     for change in [OwnerChange::Set(owner), OwnerChange::Adopt(owner)] {
         create(&store, &key(1), None, an_hour_from_now()).await;
@@ -619,6 +623,7 @@ async fn a_sign_in_drops_the_owners_ended_sessions_from_their_index() {
         expires_at: an_hour_from_now(),
         owner: OwnerChange::Set(owner),
         replaces_deadline: false,
+        created_at: None,
     };
 
     create_owned_and_let_end(&store, owner, 1..=3).await;
@@ -711,6 +716,7 @@ async fn a_write_of_more_fields_than_one_command_takes_is_refused_changing_nothi
         expires_at: now + 60_000,
         owner: OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     assert!(store.cycle(&old, &new, &patch).await.unwrap_err().is_too_large());
     assert!(store.save(&old, &patch).await.unwrap_err().is_too_large());

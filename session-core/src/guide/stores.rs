@@ -141,7 +141,8 @@
 //! [`Patch`](crate::store::Patch) atomically, touching only the fields it names, so concurrent requests
 //! that set different fields both survive, and keeping the later of the stored deadline and the patch's
 //! unless [`Patch::replaces_deadline`](crate::store::Patch::replaces_deadline) says otherwise, so a
-//! request that loaded before a `remember_for` does not take it back; `cycle` moves only a live
+//! request that loaded before a `remember_for` does not take it back, and keeping the creation time unless
+//! [`Patch::created_at`](crate::store::Patch::created_at) gives one (a sign-in); `cycle` moves only a live
 //! record, in one step, so a logout
 //! in between is never undone and two logins at once never split a session in two; and a record's
 //! [`owner`](crate::store::Record::owner) (changed by a patch's [`OwnerChange`](crate::store::OwnerChange))

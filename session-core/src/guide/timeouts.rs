@@ -11,8 +11,11 @@
 //!   [`SessionLayer::with_idle_refresh`]), so a session that is only read may end as soon as the rest of
 //!   the timeout after its last request;
 //! - the **absolute timeout** ([`SessionLayer::with_absolute_timeout`], default 7 days): this long after
-//!   the session was created, however active it is. Moving the session to a new id with `cycle_id` keeps
-//!   its creation time, so the absolute timeout still counts from the first login.
+//!   the session was created, however active it is. A sign-in (the `#[session(owner)]` field set to a new
+//!   owner) counts as the session's creation, so the timeout counts from it, not from an anonymous visit
+//!   before it. Every other move to a new id (`cycle_id`, a `privilege` field changed) keeps the creation
+//!   time, so only a new sign-in takes a session past the absolute timeout. In a schema without an owner
+//!   field, the session was created by its first write.
 //!
 //! After either, the session's `#[session]` fields read as `None`, as for a new visitor, and the record is
 //! deleted. Cookie fields are not part of the session: they last as their own `max_age` says.

@@ -216,10 +216,11 @@ impl Shared {
     }
 
     /// The `Max-Age`, in seconds, of the id cookie of a session created at `created_at` and remembered
-    /// for `remembered` milliseconds, set at `now`: that long, within the absolute timeout.
+    /// for `remembered` milliseconds, set at `now`: that long, within the absolute timeout. Rounded up: in
+    /// a live session's last second, `Max-Age=0` would delete the cookie of a request that succeeded.
     pub(crate) fn remembered_cookie_secs(&self, created_at: u64, now: u64, remembered: u64) -> u64 {
         let left = created_at.saturating_add(self.absolute_ms).saturating_sub(now);
-        remembered.min(left) / 1000
+        remembered.min(left).div_ceil(1000)
     }
 
     /// Whether a session created at `created_at` is still within the absolute timeout at `now`.

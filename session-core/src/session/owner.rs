@@ -84,6 +84,10 @@ impl RawSession {
     }
 
     /// The live sessions of this session's owner; none for a session without one.
+    ///
+    /// A session is listed until the deadline it was last written with, or the layer's absolute timeout,
+    /// passes: after a deploy that shortens the idle timeout, a session idle for longer than the new one is
+    /// listed until its stored deadline, although a request of it would find it ended.
     pub async fn owner_sessions(&self) -> Result<Vec<SessionInfo>, Error> {
         let (Some(owner), current) = self.owner_and_key().await? else {
             return Ok(Vec::new());

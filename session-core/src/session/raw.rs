@@ -384,15 +384,10 @@ impl RawSession {
                 }
             }
             (Pending::Cycle { old }, Some(Loaded::Existing { record, .. })) => {
-                let asked = remembered_in(&changes);
-                let remembered = asked.unwrap_or_else(|| remember::remembered(&record));
-                let created_at = record.created_at;
-                let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
+                let (patch, created_at, remembered) = patch_over(shared, &record, &changes, owner, now);
                 // Let go of the loaded record first, so a store that shares it may change its own in place.
                 drop(record);
                 let new_id = new_id.unwrap_or_else(SessionId::generate);
-                let replaces_deadline = asked.is_some();
-                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner, replaces_deadline };
                 // First, so that no request can find the old id gone without finding it moved. A move the
                 // store then refuses leaves its marker: writes with that id, dead either way, answer 409
                 // for the marker's minute instead of starting a session.
@@ -412,15 +407,10 @@ impl RawSession {
                 if changes.is_empty() && owner == OwnerChange::Keep && !shared.refresh_due(&record, now) {
                     return Ok(());
                 }
-                let asked = remembered_in(&changes);
-                let remembered = asked.unwrap_or_else(|| remember::remembered(&record));
-                let created_at = record.created_at;
-                let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
+                let (patch, created_at, remembered) = patch_over(shared, &record, &changes, owner, now);
                 drop(record);
-                let replaces_deadline = asked.is_some();
-                let patch = Patch { changes: &changes, last_seen: now, expires_at, owner, replaces_deadline };
                 if store.save(&key, &patch).await? {
-                    if remembered.is_some() || asked.is_some() || shared.id_cookie.max_age.is_some() {
+                    if remembered.is_some() || patch.replaces_deadline || shared.id_cookie.max_age.is_some() {
                         // A persistent cookie slides with the server-side deadline, as it is written (a
                         // change or the idle refresh); a session that stopped being remembered gets the
                         // layer's cookie back.
@@ -519,6 +509,30 @@ fn schedule_cycle(state: &mut RecordState) {
         }
         state.new_id = Some(SessionId::generate());
     }
+}
+
+/// What a commit at `now` writes over the loaded `record`: `changes` and `owner`, with the times they give
+/// it. Also the record's creation time after it, and its remembered lifetime, which the id cookie's
+/// lifetime follows.
+///
+/// A sign-in (an owner set, or changed) counts as the session's start, so the absolute timeout counts
+/// from it rather than from the anonymous visit before it. Every other write keeps the creation time, a
+/// move to a new id included, so a session outlives the absolute timeout only by a new sign-in.
+fn patch_over<'c>(
+    shared: &Shared,
+    record: &Record,
+    changes: &'c Changes,
+    owner: OwnerChange,
+    now: u64,
+) -> (Patch<'c>, u64, Option<u64>) {
+    let asked = remembered_in(changes);
+    let remembered = asked.unwrap_or_else(|| remember::remembered(record));
+    let restarted = matches!(owner, OwnerChange::Set(_)).then_some(now);
+    let created_at = restarted.unwrap_or(record.created_at);
+    let expires_at = shared.deadline(created_at, now, shared.idle_ms(remembered));
+    let replaces_deadline = asked.is_some();
+    let patch = Patch { changes, last_seen: now, expires_at, owner, replaces_deadline, created_at: restarted };
+    (patch, created_at, remembered)
 }
 
 /// Whether `changes` set a field of the schema: what starts a session. `remember_for` sets only its

@@ -125,6 +125,7 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
         self.case("a_replaced_deadline_moves_earlier", a_replaced_deadline_moves_earlier).await;
         self.case("a_record_without_deadline_stays", a_record_without_deadline_stays).await;
         self.case("cycle_moves_the_record_and_keeps_its_data", cycle_moves_the_record_and_keeps_its_data).await;
+        self.case("a_patch_with_a_creation_time_sets_it", a_patch_with_a_creation_time_sets_it).await;
         self.case("cycle_refuses_a_taken_key", cycle_refuses_a_taken_key).await;
         self.case("cycle_refuses_an_ended_record", cycle_refuses_an_ended_record).await;
         self.case("cycle_takes_a_key_whose_record_ended", cycle_takes_a_key_whose_record_ended).await;
@@ -219,7 +220,14 @@ fn record(fields: &[(&str, &[u8])], lifetime: Duration) -> Arc<Record> {
 
 /// A patch of `changes` made now, moving the deadline to `expires_at`.
 fn patch<'a>(changes: &'a [(&'static str, Option<Vec<u8>>)], expires_at: u64) -> Patch<'a> {
-    Patch { changes, last_seen: now_millis(), expires_at, owner: OwnerChange::Keep, replaces_deadline: false }
+    Patch {
+        changes,
+        last_seen: now_millis(),
+        expires_at,
+        owner: OwnerChange::Keep,
+        replaces_deadline: false,
+        created_at: None,
+    }
 }
 
 /// `record` as it reads after `patch`.
@@ -313,6 +321,7 @@ async fn save_changes_only_the_fields_it_names<S: SessionStore>(store: S) {
         expires_at: created.expires_at + 1000,
         owner: OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     assert!(ok("save", store.save(&key, &patch).await), "save on a live record returned false");
     let expected = patched(&created, &patch);
@@ -329,6 +338,7 @@ async fn save_without_changes_moves_the_deadline<S: SessionStore>(store: S) {
         expires_at: created.expires_at + 60_000,
         owner: OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     assert!(ok("save", store.save(&key, &patch).await));
     let expected = patched(&created, &patch);
@@ -472,11 +482,37 @@ async fn cycle_moves_the_record_and_keeps_its_data<S: SessionStore>(store: S) {
         expires_at: before.expires_at + 1000,
         owner: OwnerChange::Keep,
         replaces_deadline: false,
+        created_at: None,
     };
     assert!(ok("cycle", store.cycle(&old, &new, &patch).await), "cycle of a live record to a free key returned false");
     let after = patched(&before, &patch);
     assert_eq!(ok("load", store.load(&new).await), Some(after), "the record did not move with exactly its patch");
     assert_eq!(ok("load", store.load(&old).await), None, "the old key still loads after cycle");
+}
+
+/// A sign-in restarts the record's creation time, in a save or a cycle, whatever the patch does to the
+/// owner (each change of owner takes its own statement or script in some stores).
+async fn a_patch_with_a_creation_time_sets_it<S: SessionStore>(store: S) {
+    let owner = OwnerKey::of(new_key().as_bytes());
+    for change in [OwnerChange::Keep, OwnerChange::Set(owner), OwnerChange::Clear, OwnerChange::Adopt(owner)] {
+        let (old, new) = (new_key(), new_key());
+        let before = record(&[("user_id", b"7")], LONG);
+        assert!(ok("create", store.create(&old, &before).await));
+        let changes = [("roles", Some(b"[]".to_vec()))];
+        let restarted = Patch {
+            owner: change,
+            created_at: Some(before.created_at + 250),
+            ..patch(&changes, before.expires_at + 1000)
+        };
+        assert!(ok("save", store.save(&old, &restarted).await));
+        let created_at = |record: Option<Arc<Record>>| record.map(|record| record.created_at);
+        let saved = created_at(ok("load", store.load(&old).await));
+        assert_eq!(saved, Some(before.created_at + 250), "the creation time after a save with {change:?} and one");
+        let restarted = Patch { created_at: Some(before.created_at + 500), ..restarted };
+        assert!(ok("cycle", store.cycle(&old, &new, &restarted).await));
+        let cycled = created_at(ok("load", store.load(&new).await));
+        assert_eq!(cycled, Some(before.created_at + 500), "the creation time after a cycle with {change:?} and one");
+    }
 }
 
 async fn cycle_refuses_a_taken_key<S: SessionStore>(store: S) {

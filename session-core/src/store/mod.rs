@@ -72,8 +72,9 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     fn create(&self, key: &StoreKey, record: &Arc<Record>) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Applies `patch` to the live record under `key`, touching only the fields it names, and sets its
-    /// times (the deadline only later, unless [`Patch::replaces_deadline`]) and, unless the patch keeps it, its owner
-    /// (moving it between owners' lists in the same step).
+    /// times (the deadline only later, unless [`Patch::replaces_deadline`]; the creation time only if
+    /// [`Patch::created_at`] gives one) and, unless the patch keeps it, its owner (moving it between
+    /// owners' lists in the same step).
     /// Returns `false`, changing nothing, if there is no live record.
     fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
@@ -84,7 +85,7 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
     fn delete(&self, key: &StoreKey) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Moves the live record under `old` to `new`, applying `patch` on the way (as [`save`](Self::save)
-    /// would; its creation time stays, and its owner unless the patch changes it, so the owner's list
+    /// would; its creation time and owner stay unless the patch changes them, so the owner's list
     /// names `new` instead of `old`), and deletes `old`, all at once. Returns `false`, changing
     /// nothing, if there is no live record under `old` (the session ended meanwhile: a logout, another
     /// request's cycle) or if `new` holds a live record. So an ended session is never brought back under a

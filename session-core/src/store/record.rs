@@ -47,6 +47,7 @@ impl Record {
                 }
             }
         }
+        self.created_at = patch.created_at.unwrap_or(self.created_at);
         self.last_seen = patch.last_seen;
         self.expires_at =
             if patch.replaces_deadline { patch.expires_at } else { self.expires_at.max(patch.expires_at) };
@@ -93,6 +94,10 @@ pub struct Patch<'a> {
     /// moves later, so that a request that loaded the session before another lengthened its lifetime does
     /// not take that back.
     pub replaces_deadline: bool,
+    /// The record's new [`Record::created_at`] when the request signed the session in (set its owner, see
+    /// [`OwnerChange::Set`]): the absolute timeout counts from the sign-in, not from the visit before it.
+    /// `None` keeps the stored one.
+    pub created_at: Option<u64>,
 }
 
 impl std::fmt::Debug for Patch<'_> {
@@ -103,6 +108,7 @@ impl std::fmt::Debug for Patch<'_> {
             .field("expires_at", &self.expires_at)
             .field("owner", &self.owner)
             .field("replaces_deadline", &self.replaces_deadline)
+            .field("created_at", &self.created_at)
             .finish()
     }
 }
@@ -148,7 +154,8 @@ mod tests {
                 last_seen: 0,
                 expires_at: 0,
                 owner: OwnerChange::Keep,
-                replaces_deadline: false
+                replaces_deadline: false,
+                created_at: None,
             }
         );
         assert!(shown.contains("password_hash") && shown.contains("removed"), "{shown}");

@@ -251,6 +251,7 @@ mod tests {
             expires_at: 0,
             owner: super::super::OwnerChange::Keep,
             replaces_deadline: false,
+            created_at: None,
         };
         let merge: serde_json::Value = serde_json::from_str(&patch_json(&patch, true)).unwrap();
         assert_eq!(merge, serde_json::json!({ "set": "MQ", "gone": null }));

@@ -551,6 +551,7 @@ mod tests {
             expires_at: now_millis() + expires_in,
             owner: OwnerChange::Keep,
             replaces_deadline: false,
+            created_at: None,
         }
     }
 

@@ -454,7 +454,7 @@ impl SessionStore for PostgresStore {
                     None => query,
                     Some(owner) => query.bind(owner.map(|owner| owner.as_bytes().to_vec())),
                 };
-                query.bind(patch.replaces_deadline).execute(&self.pool)
+                query.bind(patch.replaces_deadline).bind(patch.created_at.map(sql::to_sql_millis)).execute(&self.pool)
             })
             .await?;
         Ok(done.rows_affected() == 1)
@@ -489,7 +489,7 @@ impl SessionStore for PostgresStore {
                     None => query,
                     Some(owner) => query.bind(owner.map(|owner| owner.as_bytes().to_vec())),
                 };
-                query.bind(patch.replaces_deadline).fetch_one(&self.pool)
+                query.bind(patch.replaces_deadline).bind(patch.created_at.map(sql::to_sql_millis)).fetch_one(&self.pool)
             })
             .await?;
         Ok(moved == 1)

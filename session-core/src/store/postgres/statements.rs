@@ -28,13 +28,19 @@ fn deadline(stored: &str, new: &str, replaces: &str) -> String {
     format!("CASE WHEN {replaces} THEN {new} ELSE GREATEST({stored}, {new}) END")
 }
 
+/// The creation time a patch leaves: the parameter `new` (`Patch::created_at`), or `stored` where that is
+/// null.
+fn created_at(stored: &str, new: &str) -> String {
+    format!("COALESCE({new}::bigint, {stored})")
+}
+
 /// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `$7`; `$8` is
-/// `Patch::replaces_deadline`.
+/// `Patch::replaces_deadline`, `$9` `Patch::created_at`.
 fn save_owner(table: &str, owner: &str) -> String {
-    let expires_at = deadline("expires_at", "$5", "$8");
+    let (expires_at, created_at) = (deadline("expires_at", "$5", "$8"), created_at("created_at", "$9"));
     format!(
-        "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, \
-         expires_at = {expires_at}, owner = {owner} WHERE key = $1 AND expires_at > $6"
+        "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], created_at = {created_at}, \
+         last_seen = $4, expires_at = {expires_at}, owner = {owner} WHERE key = $1 AND expires_at > $6"
     )
 }
 
@@ -61,19 +67,20 @@ impl Statements {
             // The merge happens on the row as it is when this statement gets its lock, so a concurrent
             // save of another field is never overwritten with what this request once read.
             save: format!(
-                "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], last_seen = $4, \
-                 expires_at = {} WHERE key = $1 AND expires_at > $6",
+                "UPDATE {table} SET fields = (fields || $2::jsonb) - $3::text[], created_at = {}, \
+                 last_seen = $4, expires_at = {} WHERE key = $1 AND expires_at > $6",
+                created_at("created_at", "$8"),
                 deadline("expires_at", "$5", "$7")
             ),
             delete: format!("DELETE FROM {table} WHERE key = $1"),
             // One statement: lock the live old row, write the new one from it unless a live record holds
             // the new key, and delete the old row only if the new one was written. Two cycles of one
             // session queue on the lock, and the second finds the old row gone.
-            cycle: cycle(&table, "old.owner", "$8"),
-            cycle_owner: cycle(&table, "$8", "$9"),
+            cycle: cycle(&table, "old.owner", "$8", "$9"),
+            cycle_owner: cycle(&table, "$8", "$9", "$10"),
             save_owner: save_owner(&table, "$7"),
             // `OwnerChange::Adopt`: the owner given only to a row that has none when the statement runs.
-            cycle_adopt: cycle(&table, "COALESCE(old.owner, $8)", "$9"),
+            cycle_adopt: cycle(&table, "COALESCE(old.owner, $8)", "$9", "$10"),
             save_adopt: save_owner(&table, "COALESCE(owner, $7)"),
             owner_sessions: format!(
                 "SELECT key, created_at, last_seen, expires_at FROM {table} WHERE owner = $1 AND expires_at > $2"
@@ -146,17 +153,17 @@ impl Statements {
 }
 
 /// CYCLE, giving the new row the owner `owner` (`old.owner` keeps it), with `replaces` the parameter
-/// that is `Patch::replaces_deadline`. One statement: lock the live old row, write the new one from it
+/// that is `Patch::replaces_deadline` and `created` the one that is `Patch::created_at`. One statement: lock the live old row, write the new one from it
 /// unless a live record holds the new key, and delete the old row only if the new one was written. Two
 /// cycles of one session queue on the lock, and the second finds the old row gone.
-fn cycle(table: &str, owner: &str, replaces: &str) -> String {
-    let expires_at = deadline("old.expires_at", "$6", replaces);
+fn cycle(table: &str, owner: &str, replaces: &str, created: &str) -> String {
+    let (expires_at, created_at) = (deadline("old.expires_at", "$6", replaces), created_at("old.created_at", created));
     format!(
         "WITH old AS (\
              SELECT fields, created_at, expires_at, owner FROM {table} WHERE key = $1 AND expires_at > $7 FOR UPDATE\
          ), moved AS (\
              INSERT INTO {table} AS s (key, fields, created_at, last_seen, expires_at, owner) \
-             SELECT $2, (old.fields || $3::jsonb) - $4::text[], old.created_at, $5, {expires_at}, {owner} \
+             SELECT $2, (old.fields || $3::jsonb) - $4::text[], {created_at}, $5, {expires_at}, {owner} \
              FROM old \
              ON CONFLICT (key) DO UPDATE SET fields = EXCLUDED.fields, created_at = EXCLUDED.created_at, \
              last_seen = EXCLUDED.last_seen, expires_at = EXCLUDED.expires_at, owner = EXCLUDED.owner \

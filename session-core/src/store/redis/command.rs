@@ -120,9 +120,10 @@ pub(super) fn check_patch(patch: &Patch<'_>) -> Result<(), StoreError> {
 }
 
 /// SAVE's or CYCLE's command: now, the deadline, the last-seen time, the key's expiry, whether the patch
-/// replaces the deadline, the number of fields set, their name/value pairs, the names of the fields removed.
+/// replaces the deadline, the new creation time (empty to keep the stored one), the number of fields set,
+/// their name/value pairs, the names of the fields removed.
 pub(super) fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patch<'_>) -> Cmd {
-    let (args, bytes) = patch.changes.iter().fold((6, NUMBER_ARGS_BYTES + 21), |(args, bytes), (name, value)| {
+    let (args, bytes) = patch.changes.iter().fold((7, NUMBER_ARGS_BYTES + 41), |(args, bytes), (name, value)| {
         let name = FIELD_PREFIX.len() + name.len();
         match value {
             Some(value) => (args + 2, bytes + name + value.len()),
@@ -136,8 +137,12 @@ pub(super) fn patch_command(script: &Script, keys: &[RedisKey<'_>], patch: &Patc
         .arg(patch.expires_at)
         .arg(patch.last_seen)
         .arg(key_expiry(patch.expires_at))
-        .arg(if patch.replaces_deadline { "1" } else { "0" })
-        .arg(set.clone().count());
+        .arg(if patch.replaces_deadline { "1" } else { "0" });
+    match patch.created_at {
+        Some(created_at) => command.arg(created_at),
+        None => command.arg(""),
+    };
+    command.arg(set.clone().count());
     for (name, value) in set {
         command.arg(FieldName(name)).arg(value.as_deref().unwrap_or_default());
     }

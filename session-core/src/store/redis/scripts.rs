@@ -22,9 +22,9 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 ";
 
-/// Shared by SAVE and CYCLE, whose ARGV are: now, the new deadline, the new last-seen time (the creation
-/// time stays), the key's expiry, `1` if the patch replaces the deadline (else `0`), the number of fields
-/// set, their name/value pairs, then the names of the fields removed. `created_if_live` gives a live
+/// Shared by SAVE and CYCLE, whose ARGV are: now, the new deadline, the new last-seen time, the key's
+/// expiry, `1` if the patch replaces the deadline (else `0`), the new creation time (empty: the stored one
+/// stays), the number of fields set, their name/value pairs, then the names of the fields removed. `created_if_live` gives a live
 /// record's creation time and deadline; `apply_patch` keeps the later of that deadline and the patch's
 /// unless the patch replaces it (see `Patch::replaces_deadline`), and with it the key's expiry.
 const PATCH: &str = r"
@@ -35,10 +35,11 @@ local function created_if_live(key)
   if expires and tonumber(expires) > tonumber(ARGV[1]) then return created, expires end
 end
 local function apply_patch(key, created, expires)
-  local last_set = 6 + 2 * tonumber(ARGV[6])
+  local last_set = 7 + 2 * tonumber(ARGV[7])
   local keeps = ARGV[5] == '0' and tonumber(expires) > tonumber(ARGV[2])
+  if ARGV[6] ~= '' then created = ARGV[6] end
   local times = (keeps and expires or ARGV[2]) .. ' ' .. ARGV[3] .. ' ' .. created
-  redis.call('HSET', key, 't', times, unpack(ARGV, 7, last_set))
+  redis.call('HSET', key, 't', times, unpack(ARGV, 8, last_set))
   if #ARGV > last_set then redis.call('HDEL', key, unpack(ARGV, last_set + 1)) end
   if not keeps then redis.call('PEXPIREAT', key, ARGV[4]) end
 end

@@ -372,7 +372,8 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = self.write(bind_owner(done, patch.owner).bind(patch.replaces_deadline)).await?;
+        let done = bind_owner(done, patch.owner).bind(patch.replaces_deadline);
+        let done = self.write(done.bind(patch.created_at.map(sql::to_sql_millis))).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -394,7 +395,8 @@ impl SessionStore for SqliteStore {
             .bind(sql::to_sql_millis(patch.last_seen))
             .bind(sql::to_sql_millis(patch.expires_at))
             .bind(sql::to_sql_millis(now_millis()));
-        let done = self.write(bind_owner(done, patch.owner).bind(patch.replaces_deadline)).await?;
+        let done = bind_owner(done, patch.owner).bind(patch.replaces_deadline);
+        let done = self.write(done.bind(patch.created_at.map(sql::to_sql_millis))).await?;
         Ok(done.rows_affected() == 1)
     }
 

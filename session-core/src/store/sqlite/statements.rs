@@ -26,23 +26,29 @@ fn deadline(new: &str, replaces: &str) -> String {
     format!("CASE WHEN {replaces} THEN {new} ELSE max(expires_at, {new}) END")
 }
 
+/// The creation time a patch leaves: the parameter `new` (`Patch::created_at`), or the stored one where that
+/// is null.
+fn created_at(new: &str) -> String {
+    format!("coalesce({new}, created_at)")
+}
+
 /// SAVE of a patch that changes the owner to `owner`, an expression of the parameter `?6`; `?7` is
-/// `Patch::replaces_deadline`.
+/// `Patch::replaces_deadline`, `?8` `Patch::created_at`.
 fn save_owner(table: &str, owner: &str) -> String {
-    let expires_at = deadline("?4", "?7");
+    let (expires_at, created_at) = (deadline("?4", "?7"), created_at("?8"));
     format!(
-        "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = {expires_at}, \
-         owner = {owner} WHERE key = ?1 AND expires_at > ?5"
+        "UPDATE {table} SET fields = json_patch(fields, ?2), created_at = {created_at}, last_seen = ?3, \
+         expires_at = {expires_at}, owner = {owner} WHERE key = ?1 AND expires_at > ?5"
     )
 }
 
 /// CYCLE of a patch that changes the owner to `owner`, an expression of the parameter `?7`; `?8` is
-/// `Patch::replaces_deadline`.
+/// `Patch::replaces_deadline`, `?9` `Patch::created_at`.
 fn cycle_owner(table: &str, owner: &str) -> String {
-    let expires_at = deadline("?5", "?8");
+    let (expires_at, created_at) = (deadline("?5", "?8"), created_at("?9"));
     format!(
-        "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
-         expires_at = {expires_at}, owner = {owner} \
+        "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), created_at = {created_at}, \
+         last_seen = ?4, expires_at = {expires_at}, owner = {owner} \
          WHERE key = ?1 AND expires_at > ?6 \
          AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)"
     )
@@ -65,18 +71,21 @@ impl Statements {
                  WHERE {table}.expires_at <= ?6"
             ),
             save: format!(
-                "UPDATE {table} SET fields = json_patch(fields, ?2), last_seen = ?3, expires_at = {} \
-                 WHERE key = ?1 AND expires_at > ?5",
+                "UPDATE {table} SET fields = json_patch(fields, ?2), created_at = {}, last_seen = ?3, \
+                 expires_at = {} WHERE key = ?1 AND expires_at > ?5",
+                created_at("?7"),
                 deadline("?4", "?6")
             ),
             delete: format!("DELETE FROM {table} WHERE key = ?1"),
-            // The row takes its new key in place, keeping its creation time. The new key may hold only an
-            // ended record (the subquery makes sure), which OR REPLACE deletes instead of failing on it.
+            // The row takes its new key in place, keeping its creation time unless the patch gives one. The
+            // new key may hold only an ended record (the subquery makes sure), which OR REPLACE deletes
+            // instead of failing on it.
             cycle: format!(
-                "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), last_seen = ?4, \
-                 expires_at = {} \
+                "UPDATE OR REPLACE {table} SET key = ?2, fields = json_patch(fields, ?3), created_at = {}, \
+                 last_seen = ?4, expires_at = {} \
                  WHERE key = ?1 AND expires_at > ?6 \
                  AND NOT EXISTS (SELECT 1 FROM {table} WHERE key = ?2 AND expires_at > ?6)",
+                created_at("?8"),
                 deadline("?5", "?7")
             ),
             // The two statements of a step of `sql::delete_expired_by_key`: the last of the `?2` keys after
