@@ -499,10 +499,10 @@ fn max_age(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<u64>
     Ok(None)
 }
 
-/// `same_site = "lax" | "strict" | "none"`.
+/// `same_site = "lax" | "strict" | "none"`, in any case, as `Set-Cookie` reads it (`"Strict"`).
 fn same_site(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<SameSite>>> {
     let Some(lit) = string(cx, meta)? else { return Ok(None) };
-    let value = match lit.value().as_str() {
+    let value = match lit.value().to_ascii_lowercase().as_str() {
         "lax" => SameSite::Lax,
         "strict" => SameSite::Strict,
         "none" => SameSite::None,

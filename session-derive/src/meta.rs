@@ -159,11 +159,13 @@ pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Li
     let key = key_name(meta);
     let Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) = expr else {
         // A bare word or number is most likely the string meant, without its quotes; a bare number of
-        // `max_age`, seconds, as a cookie's `Max-Age` counts them.
+        // `max_age`, with the unit its suffix begins with (`30d`, `400days`), or else seconds, as a
+        // cookie's `Max-Age` counts them.
         let quoted = match &expr {
             Expr::Path(path) => format!("\"{}\"", path.to_token_stream().to_string().replace(' ', "")),
             Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if key == "max_age" => {
-                format!("\"{}s\"", int.base10_digits())
+                let unit = int.suffix().chars().next().filter(|unit| "dhms".contains(*unit)).unwrap_or('s');
+                format!("\"{}{unit}\"", int.base10_digits())
             }
             Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => format!("\"{}\"", int.base10_digits()),
             _ => example(&key).to_owned(),
@@ -171,8 +173,21 @@ pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Li
         cx.error(&expr, format!("`{key}` takes a string"), format!("write `{key} = {quoted}`"));
         return Ok(None);
     };
+    // Rust's lexer takes a suffix after any literal (`"theme"x`); nothing else would check it here.
+    if !lit.suffix().is_empty() {
+        cx.error(
+            &lit,
+            format!("`{key}` takes a plain string, not one with the suffix `{}`", lit.suffix()),
+            format!("write `{key} = \"{}\"`", lit.value()),
+        );
+        return Ok(None);
+    }
     Ok(Some(lit))
 }
+
+/// The suffixes of Rust's integer types, which say nothing of a number's value (`64usize`).
+const INTEGER_SUFFIXES: [&str; 12] =
+    ["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize"];
 
 /// A cookie attribute's value (`path`, `domain`): [`string`], refusing values over
 /// [`MAX_ATTRIBUTE_BYTES`].
@@ -210,8 +225,15 @@ pub(crate) fn reason(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Lo
 pub(crate) fn number(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Result<Located<usize>, Span>>> {
     let Some(expr) = value(cx, meta)? else { return Ok(None) };
     let key = key_name(meta);
-    let help = format!("write `{key} = {}`", example(&key));
+    let mut help = format!("write `{key} = {}`", example(&key));
     let (parsed, message) = match &expr {
+        // Another suffix (`4k`) would be read as its digits alone, a bound a thousand times too small.
+        Expr::Lit(ExprLit { lit: Lit::Int(lit), .. })
+            if !lit.suffix().is_empty() && !INTEGER_SUFFIXES.contains(&lit.suffix()) =>
+        {
+            help = format!("write the number in full, such as `{key} = {}`", example(&key));
+            (None, format!("`{key}` takes a whole number, without a unit such as `{}`", lit.suffix()))
+        }
         Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => {
             (lit.base10_parse::<usize>().ok(), format!("`{key} = {}` is too large a number", lit.base10_digits()))
         }
@@ -228,6 +250,16 @@ pub(crate) fn number(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Re
 
 /// `key` alone (true) or `key = true | false`.
 pub(crate) fn flag(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<bool>>> {
+    if meta.input.peek(syn::token::Paren) {
+        let key = key_name(meta);
+        cx.error(
+            &meta.path,
+            format!("`{key}` takes `= true` or `= false`, not parentheses"),
+            format!("write `{key} = false`, or `{key}` alone for true"),
+        );
+        skip_value(meta)?;
+        return Ok(None);
+    }
     if !meta.input.peek(Token![=]) {
         return Ok(Some(Located { value: true, span: meta.path.span() }));
     }

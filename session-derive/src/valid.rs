@@ -52,9 +52,7 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
                         "cookie field `{}` has a generic type: its size cannot be checked at compile time",
                         field.ident
                     ),
-                    format!(
-                        "use a concrete type instead of `{param}`, or keep the field on the server with `#[session]`"
-                    ),
+                    format!("use a concrete type instead of `{param}`: a generic schema struct is not supported"),
                 );
             }
         } else if let Some(session) = &field.session {
@@ -418,10 +416,12 @@ pub(crate) fn name_findings<'a>(field: &Field<'a>, name: &str, name_span: Span) 
     findings
 }
 
-/// The `Secret<..>` in `ty`, if it is one (or an `Option` of one).
+/// The `Secret<..>` in `ty`, if it is one (or an `Option` of one). Only with its type argument, as
+/// `session_core::Secret<T>` is always written: a type of the user's own may be called `Secret` (a game's
+/// secret level), and `session_core`'s cannot be a cookie anyway, the trait bound says so.
 pub(crate) fn secret_type(ty: &Type) -> Option<&Type> {
     let segment = last_segment(ty)?;
-    if segment.ident == "Secret" {
+    if segment.ident == "Secret" && matches!(segment.arguments, PathArguments::AngleBracketed(_)) {
         return Some(ty);
     }
     (segment.ident == "Option").then(|| first_type_argument(segment).and_then(secret_type)).flatten()
@@ -441,10 +441,22 @@ pub(crate) fn unbounded_type(ty: &Type) -> Option<(&Type, &'static str)> {
         .map(|(.., counts)| (ty, *counts))
 }
 
-/// The element type of `ty`, a `Vec`, when it is itself of unbounded length (`Vec<String>`).
+/// The element type of `ty`, a `Vec`, when it is itself of unbounded length (`Vec<String>`), or holds one
+/// (`Vec<(u8, String)>`).
 fn growing_element(ty: &Type) -> Option<&Type> {
     let segment = std_type(ty, "vec", "Vec")?;
-    first_type_argument(segment).filter(|element| unbounded_type(element).is_some())
+    first_type_argument(segment).filter(|element| grows(element))
+}
+
+/// Whether `ty` is, or holds in a tuple or array, a type of unbounded length.
+fn grows(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.iter().any(grows),
+        Type::Array(array) => grows(&array.elem),
+        Type::Paren(paren) => grows(&paren.elem),
+        Type::Group(group) => grows(&group.elem),
+        _ => unbounded_type(ty).is_some(),
+    }
 }
 
 /// The last segment of `ty` if it names the standard type `name` from `module`, as the prelude does

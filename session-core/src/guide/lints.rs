@@ -1225,7 +1225,7 @@
 //! ```text
 //! error: cookie field `theme` has a generic type: its size cannot be checked at compile time
 //!
-//!        help: use a concrete type instead of `T`, or keep the field on the server with `#[session]`
+//!        help: use a concrete type instead of `T`: a generic schema struct is not supported
 //!  --> ui/fail/generic_cookie_field.rs:5:12
 //!   |
 //! 5 |     theme: T,
