@@ -280,12 +280,12 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
             #[automatically_derived]
             impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
                 const BOUND: #private::Bound = #private::Bound::Fixed(#longest);
-                const SEPARATOR_FREE: bool = true;
-                const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static str> = #not_for_plain;
-                const NOT_FOR_COOKIES: ::core::option::Option<&'static str> = #not_for_cookies;
+                const SEPARATOR_FREE: ::core::primitive::bool = true;
+                const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static ::core::primitive::str> = #not_for_plain;
+                const NOT_FOR_COOKIES: ::core::option::Option<&'static ::core::primitive::str> = #not_for_cookies;
 
                 fn shape() -> #private::String {
-                    <#private::String as ::core::convert::From<&str>>::from(#shape)
+                    <#private::String as ::core::convert::From<&::core::primitive::str>>::from(#shape)
                 }
 
                 fn encode(&self, out: &mut #private::String) {
@@ -294,7 +294,7 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
                     });
                 }
 
-                fn decode(encoded: &str) -> ::core::option::Option<Self> {
+                fn decode(encoded: &::core::primitive::str) -> ::core::option::Option<Self> {
                     match encoded {
                         #(#encodings => ::core::option::Option::Some(Self::#variants),)*
                         _ => ::core::option::Option::None,
@@ -393,7 +393,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
         Fields::Unit => quote!(#ident),
     };
     let encode = members.iter().zip(&encoders).enumerate().map(|(index, (member, encoder))| {
-        let separator = (index > 0).then(|| quote!(out.push(#private::SEPARATOR as char);));
+        let separator = (index > 0).then(|| quote!(out.push(#private::SEPARATOR as ::core::primitive::char);));
         quote! {
             #separator
             #encoder(&self.#member, out);
@@ -403,7 +403,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
         quote!(encoded.is_empty().then_some(#construct))
     } else {
         quote! {
-            let mut __parts = encoded.split(#private::SEPARATOR as char);
+            let mut __parts = encoded.split(#private::SEPARATOR as ::core::primitive::char);
             let __value = #construct;
             #next_part.is_none().then_some(__value)
         }
@@ -416,9 +416,9 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             #[automatically_derived]
             impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
                 const BOUND: #private::Bound = #private::Bound::join(&[#(#bounds),*]);
-                const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static str> =
+                const NOT_FOR_PLAIN_COOKIES: ::core::option::Option<&'static ::core::primitive::str> =
                     #private::first_reason(&[#(#reasons),*]);
-                const NOT_FOR_COOKIES: ::core::option::Option<&'static str> =
+                const NOT_FOR_COOKIES: ::core::option::Option<&'static ::core::primitive::str> =
                     #private::first_reason(&[#(#sensitive_reasons),*]);
 
                 // Its fields joined like a tuple's, each after its name: the encoding is positional, so
@@ -432,7 +432,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
                     #(#encode)*
                 }
 
-                fn decode(encoded: &str) -> ::core::option::Option<Self> {
+                fn decode(encoded: &::core::primitive::str) -> ::core::option::Option<Self> {
                     #decode
                 }
             }

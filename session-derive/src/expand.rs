@@ -61,7 +61,7 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
             #[automatically_derived]
             impl #private::SessionSchema for #ident {
                 type Handle = #handle;
-                const NAME: &'static str = #name;
+                const NAME: &'static ::core::primitive::str = #name;
                 const FIELDS: &'static [#private::FieldInfo] = &[#(#infos),*];
             }
         };
@@ -134,7 +134,7 @@ pub(crate) fn field_items(
 
                 impl #private::SessionField for #marker {
                     #value
-                    const KEY: &'static str = #key;
+                    const KEY: &'static ::core::primitive::str = #key;
                     #roles
                     #earlier
                 }
@@ -164,7 +164,7 @@ pub(crate) fn budget_check(schema: &Schema, max_bytes: &[Ident]) -> TokenStream 
     let budget_panic = quote_spanned!(budget_span=> ::core::panic!(#budget_message));
     quote! {
         const _: () = {
-            let __total: usize = #private::ID_COOKIE_RESERVE
+            let __total: ::core::primitive::usize = #private::ID_COOKIE_RESERVE
                 #( + #max_bytes + #private::HEADER_OVERHEAD_PER_COOKIE )*;
             if __total > #budget {
                 #budget_panic
@@ -438,12 +438,12 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
 fn session_roles(session: &SessionAttr) -> TokenStream {
     let owner = session.owner.is_some().then(|| {
         quote!(
-            const OWNER: bool = true;
+            const OWNER: ::core::primitive::bool = true;
         )
     });
     let privilege = session.privilege.is_some().then(|| {
         quote!(
-            const PRIVILEGE: bool = true;
+            const PRIVILEGE: ::core::primitive::bool = true;
         )
     });
     quote!(#owner #privilege)
@@ -479,7 +479,7 @@ fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
     let sessions_of = body(quote!(#private::sessions_of::<__S, #marker>(store, owner).await), quote!((store, owner)));
     let revoke_owner = body(quote!(#private::revoke_owner::<__S, #marker>(store, owner).await), quote!((store, owner)));
     let list = quote!(::core::result::Result<#private::Vec<#private::SessionInfo>, #private::Error>);
-    let count = quote!(::core::result::Result<usize, #private::Error>);
+    let count = quote!(::core::result::Result<::core::primitive::usize, #private::Error>);
     let sessions_of_doc =
         format!("The live sessions of the owner whose `{owner}` is `owner`, without a request: for an admin page.");
     let revoke_owner_doc = format!(
@@ -505,7 +505,7 @@ fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
         pub async fn revoke_session(
             &self,
             key: &#private::StoreKey,
-        ) -> ::core::result::Result<bool, #private::Error> {
+        ) -> ::core::result::Result<::core::primitive::bool, #private::Error> {
             #revoke_session
         }
 
@@ -651,7 +651,7 @@ fn cookie_checks(
         // The worst case, for `FIELDS` and the budget. The proof that it fits is the separate `const _`
         // below, which nothing refers to, so a failure there is reported once, without notes from its users;
         // a cookie that fails it counts 0 here, so the budget does not report it a second time.
-        const #max: usize = match #private::cookie_max_bytes(
+        const #max: ::core::primitive::usize = match #private::cookie_max_bytes(
             &<#marker as #private::CookieField>::SPEC,
             <#marker as #private::CookieField>::BOUND,
         ) {

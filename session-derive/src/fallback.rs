@@ -51,7 +51,7 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
         #[automatically_derived]
         impl #impl_generics #private::SessionSchema for #ident #type_generics #where_clause {
             type Handle = #handle;
-            const NAME: &'static str = #name;
+            const NAME: &'static ::core::primitive::str = #name;
             const FIELDS: &'static [#private::FieldInfo] = &[];
         }
     }
@@ -102,7 +102,7 @@ pub(crate) fn cookie_value(input: &DeriveInput, krate: &TokenStream, errors: Vec
                 ::core::unreachable!()
             }
 
-            fn decode(_: &str) -> ::core::option::Option<Self> {
+            fn decode(_: &::core::primitive::str) -> ::core::option::Option<Self> {
                 ::core::option::Option::None
             }
         }

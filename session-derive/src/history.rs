@@ -15,13 +15,13 @@ pub(crate) fn session_field_items(schema: &Schema, session: &SessionAttr) -> Tok
     let private = private(schema);
     let renamed = session.rename_from.as_ref().map(|old| {
         let old = &old.value;
-        quote!(const RENAMED_FROM: ::core::option::Option<&'static str> = ::core::option::Option::Some(#old);)
+        quote!(const RENAMED_FROM: ::core::option::Option<&'static ::core::primitive::str> = ::core::option::Option::Some(#old);)
     });
     let migrate = session.migrate_from.as_ref().map(|old| {
         // Spanned on the earlier type, where a missing `From` is reported.
         let convert = quote_spanned!(old.span()=> #private::migrate::<#old, Self::Value>);
         quote! {
-            fn migrate(__stored: &[u8]) -> ::core::option::Option<Self::Value> {
+            fn migrate(__stored: &[::core::primitive::u8]) -> ::core::option::Option<Self::Value> {
                 #convert(__stored)
             }
         }
