@@ -637,6 +637,9 @@ async fn postgres(settings: &Settings) {
         .max_connections(ours_pool.get_max_connections())
         .acquire_timeout(ours_pool.get_acquire_timeout())
         .test_before_acquire(ours_pool.get_test_before_acquire())
+        .min_connections(ours_pool.get_min_connections())
+        .idle_timeout(ours_pool.get_idle_timeout())
+        .max_lifetime(ours_pool.get_max_lifetime())
         // The same connection settings too (`statement_timeout`, which `connect` sets).
         .connect_with((*our_store.pool().connect_options()).clone())
         .await
@@ -711,6 +714,9 @@ async fn sqlite(settings: &Settings) {
         .max_connections(ours_pool.get_max_connections())
         .acquire_timeout(ours_pool.get_acquire_timeout())
         .test_before_acquire(ours_pool.get_test_before_acquire())
+        .min_connections(ours_pool.get_min_connections())
+        .idle_timeout(ours_pool.get_idle_timeout())
+        .max_lifetime(ours_pool.get_max_lifetime())
         .connect_with(options)
         .await
         .expect("the peer's pool opens");

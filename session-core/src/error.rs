@@ -17,7 +17,10 @@ pub enum Error {
         limit: usize,
     },
     /// Key material too short to be safe.
-    #[error("key material is {len} bytes; at least {min} are needed: give random bytes, such as `openssl rand -base64 48` prints")]
+    #[error(
+        "key material is {len} bytes; at least {min} are needed: give random bytes, such as the 64 characters \
+         `openssl rand -base64 48` prints (as they are: decoded, they are 48 bytes)"
+    )]
     KeyTooShort {
         /// Bytes given.
         len: usize,

@@ -183,7 +183,8 @@ async fn keys_come_from_bytes_a_master_secret_or_the_environment_with_clear_erro
     let short = Key::from_bytes(&material[..63]).unwrap_err();
     assert_eq!(
         short.to_string(),
-        "key material is 63 bytes; at least 64 are needed: give random bytes, such as `openssl rand -base64 48` prints"
+        "key material is 63 bytes; at least 64 are needed: give random bytes, such as the 64 characters \
+         `openssl rand -base64 48` prints (as they are: decoded, they are 48 bytes)"
     );
     assert!(Key::from_master_secret(&material[..31]).is_err());
     // A placeholder left in a config template is no key: anyone could forge cookies under it.

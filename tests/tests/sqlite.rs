@@ -50,6 +50,20 @@ async fn sessions_outlive_the_app_that_wrote_them() {
     assert_eq!(browser.get("/user").await.body, "Some(7) Some([\"apple\"])");
 }
 
+/// An in-memory database lives only while a connection to it is open, and sqlx's pool closes connections
+/// after ten idle minutes, and every one after thirty: the store's pool keeps them, so sessions last as
+/// long as the app rather than failing on a database that came back without its table.
+#[tokio::test]
+async fn an_in_memory_database_keeps_its_connections_for_as_long_as_the_store() {
+    let store = SqliteStore::connect("sqlite::memory:").await.expect("opens");
+    let options = store.pool().options();
+    assert!(options.get_min_connections() >= 1, "the pool may close its last connection");
+    assert_eq!((options.get_idle_timeout(), options.get_max_lifetime()), (None, None));
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/user").await.body, "Some(7) None");
+}
+
 /// A row edited by hand into something the store cannot read is no outage: the visitor is treated as new,
 /// its id cookie cleared, and signs in again under a new id, rather than answered 503 on every request
 /// until the row ends; the row is left as it was.

@@ -92,8 +92,9 @@ impl SqliteStore {
     /// sessions never wait for one that writes. Writes wait for another connection's lock on the file up to
     /// [`DEFAULT_BUSY_TIMEOUT`](Self::DEFAULT_BUSY_TIMEOUT).
     ///
-    /// An in-memory database (`sqlite::memory:`) lasts only as long as its connections: use
-    /// [`MemoryStore`](crate::MemoryStore) for sessions that need not outlive the process. A URL without
+    /// An in-memory database (`sqlite::memory:`) lasts as long as the store, and ends with the process: the
+    /// store keeps its connections open. [`MemoryStore`](crate::MemoryStore) is faster for sessions that
+    /// need not outlive the process. A URL without
     /// a path (`sqlite://`, `sqlite://?mode=memory`) is refused: SQLite would give each connection of the
     /// pool a database of its own, so a session written on one would be missing on the next.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
@@ -111,6 +112,12 @@ impl SqliteStore {
             // A connection to a file does not go away by itself: checking it before each use would only
             // add a trip to its thread.
             .test_before_acquire(false)
+            // Nor does it go stale: connections are kept, not closed after an idle time or a lifetime. An
+            // in-memory database lives only while a connection to it is open, and would come back empty,
+            // without its table, once the pool had closed them all.
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options.clone())
             .await
             .map_err(|error| opening_failure(options.get_filename(), error))?;
