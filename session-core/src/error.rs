@@ -56,6 +56,18 @@ pub enum Error {
          concurrent sign-in) while this one ran or a moment before it arrived: its changes were not saved"
     )]
     EndedDuringRequest,
+    /// The request carried two different authentic session ids under the id cookie's name (the visitor's
+    /// own, and one planted beside it on a longer path by a sibling subdomain, where the id cookie is not
+    /// `__Host-`), or more than eight values, the visitor's own perhaps among those left unread. None is
+    /// adopted, and the session's changes were not saved: saving them would start a session whose cookie
+    /// replaces the visitor's own, not the planted one, signing the visitor out everywhere, or in as the
+    /// planter chose. The paths the planted cookies are sent to have no session until they expire or a
+    /// `destroy` ends the sessions they name.
+    #[error(
+        "the request carried session id cookies that cannot be told apart (cookies planted on this path \
+         beside the visitor's own): none was adopted and this request's session changes were not saved"
+    )]
+    AmbiguousSession,
     /// A session handle was used after its handler returned the response: by then the layer had saved the
     /// request's session changes and sent its cookies, so this access could not take part. Read and change
     /// the session before the handler returns; a response body being streamed, a WebSocket upgrade's
@@ -100,7 +112,7 @@ impl Error {
     pub fn status(&self) -> http::StatusCode {
         match self {
             Error::CookieTooLarge { .. } | Error::SessionTooLarge(_) => http::StatusCode::BAD_REQUEST,
-            Error::EndedDuringRequest => http::StatusCode::CONFLICT,
+            Error::EndedDuringRequest | Error::AmbiguousSession => http::StatusCode::CONFLICT,
             Error::Store(error) if !error.is_unreadable() => http::StatusCode::SERVICE_UNAVAILABLE,
             _ => http::StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -117,6 +129,7 @@ impl Error {
             Error::EndedDuringRequest => {
                 "the session changed during this request; its changes were not saved, please retry".to_owned()
             }
+            Error::AmbiguousSession => "conflicting session cookies were sent; the changes were not saved".to_owned(),
             Error::Store(error) if error.is_unreadable() => "a stored session could not be read".to_owned(),
             Error::Store(_) => "session storage is unavailable, please retry".to_owned(),
             _ => "session error".to_owned(),

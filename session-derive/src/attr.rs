@@ -15,7 +15,7 @@ use crate::{
     ctxt::Ctxt,
     meta::{
         attribute_value, flag, migrate_from_on_cookie, number, parse_keys, parse_max_age, reason, refused_store_key,
-        rename_from, string, type_value, word, Located, Place, COOKIE_KEYS, SCHEMA_KEYS, SESSION_KEYS,
+        rename_from, string, type_value, word, Located, Place, COOKIE_KEYS, MAX_AGE_HELP, SCHEMA_KEYS, SESSION_KEYS,
     },
     names,
 };
@@ -490,11 +490,7 @@ fn max_age(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<u64>
             "use at most `max_age = \"400d\"`",
         ),
         Some(secs) => return Ok(Some(Located { value: secs, span: lit.span() })),
-        None => cx.error(
-            &lit,
-            format!("cannot read `max_age = {:?}`", lit.value()),
-            "write a whole number and a unit: \"400d\", \"12h\", \"30m\" or \"45s\"",
-        ),
+        None => cx.error(&lit, format!("cannot read `max_age = {:?}`", lit.value()), MAX_AGE_HELP),
     }
     Ok(None)
 }

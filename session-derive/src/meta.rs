@@ -159,14 +159,21 @@ pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Li
     let key = key_name(meta);
     let Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) = expr else {
         // A bare word or number is most likely the string meant, without its quotes; a bare number of
-        // `max_age`, with the unit its suffix begins with (`30d`, `400days`), or else seconds, as a
-        // cookie's `Max-Age` counts them.
+        // `max_age`, with the unit its suffix names (`30d`, `400days`), or seconds without one, as a cookie's
+        // `Max-Age` counts them.
         let quoted = match &expr {
             Expr::Path(path) => format!("\"{}\"", path.to_token_stream().to_string().replace(' ', "")),
-            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if key == "max_age" => {
-                let unit = int.suffix().chars().next().filter(|unit| "dhms".contains(*unit)).unwrap_or('s');
-                format!("\"{}{unit}\"", int.base10_digits())
-            }
+            Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if key == "max_age" => match max_age_unit(int.suffix()) {
+                Some(unit) => format!("\"{}{unit}\"", int.base10_digits()),
+                None => {
+                    cx.error(
+                        &expr,
+                        format!("`max_age` takes a string, and `{}` is not one of its units", int.suffix()),
+                        MAX_AGE_HELP,
+                    );
+                    return Ok(None);
+                }
+            },
             Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) => format!("\"{}\"", int.base10_digits()),
             _ => example(&key).to_owned(),
         };
@@ -183,6 +190,21 @@ pub(crate) fn string(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Li
         return Ok(None);
     }
     Ok(Some(lit))
+}
+
+/// How to write a `max_age`, for errors that cannot suggest one.
+pub(crate) const MAX_AGE_HELP: &str = "write a whole number and a unit: \"400d\", \"12h\", \"30m\" or \"45s\"";
+
+/// The unit of `max_age` that the suffix of a number written without quotes names: `30d`, `12hours`, or
+/// seconds for none; `None` for another (`30ms`, `2w`).
+fn max_age_unit(suffix: &str) -> Option<char> {
+    match suffix {
+        "" | "s" | "sec" | "secs" | "second" | "seconds" => Some('s'),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some('m'),
+        "h" | "hr" | "hrs" | "hour" | "hours" => Some('h'),
+        "d" | "day" | "days" => Some('d'),
+        _ => None,
+    }
 }
 
 /// The suffixes of Rust's integer types, which say nothing of a number's value (`64usize`).

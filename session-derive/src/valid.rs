@@ -416,12 +416,13 @@ pub(crate) fn name_findings<'a>(field: &Field<'a>, name: &str, name_span: Span) 
     findings
 }
 
-/// The `Secret<..>` in `ty`, if it is one (or an `Option` of one). Only with its type argument, as
-/// `session_core::Secret<T>` is always written: a type of the user's own may be called `Secret` (a game's
-/// secret level), and `session_core`'s cannot be a cookie anyway, the trait bound says so.
+/// The `Secret<..>` in `ty`, if it is one (or an `Option` of one): `Secret<T>` imported, or
+/// `session_core::Secret<T>`. A type of the app's own may be called `Secret` too (a game's secret level,
+/// `game::Secret<Level>`), and `session_core`'s cannot be a cookie anyway: the trait bound says so, if
+/// less clearly.
 pub(crate) fn secret_type(ty: &Type) -> Option<&Type> {
     let segment = last_segment(ty)?;
-    if segment.ident == "Secret" && matches!(segment.arguments, PathArguments::AngleBracketed(_)) {
+    if segment.ident == "Secret" && matches!(segment.arguments, PathArguments::AngleBracketed(_)) && names_ours(ty) {
         return Some(ty);
     }
     (segment.ident == "Option").then(|| first_type_argument(segment).and_then(secret_type)).flatten()
@@ -476,6 +477,22 @@ fn std_type<'a>(ty: &'a Type, module: &str, name: &str) -> Option<&'a syn::PathS
         _ => false,
     };
     standard.then(|| path.segments.last()).flatten()
+}
+
+/// Whether `ty`'s path is its last segment alone (an import), or names `session_core`'s item.
+fn names_ours(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) => {
+            let segments: Vec<&syn::PathSegment> = path.path.segments.iter().collect();
+            match segments.as_slice() {
+                [_] => true,
+                [.., module, _] => module.ident == "session_core",
+                [] => false,
+            }
+        }
+        Type::Group(group) => names_ours(&group.elem),
+        _ => false,
+    }
 }
 
 fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {

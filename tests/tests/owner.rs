@@ -258,6 +258,62 @@ async fn the_absolute_timeout_counts_from_the_sign_in_not_the_anonymous_visit_be
     assert_eq!(browser.get("/me").await.body, "Some(7)");
 }
 
+/// A release whose `user_id` was not yet the owner, and the next one, which made it the owner.
+mod releases {
+    use session_core::SessionSchema;
+
+    #[derive(SessionSchema)]
+    pub struct Unindexed {
+        #[session]
+        pub user_id: u64,
+    }
+
+    #[derive(SessionSchema)]
+    pub struct Indexed {
+        #[session(owner)]
+        pub user_id: u64,
+    }
+}
+
+/// A session signed in before its field was the owner, whose handler writes back the user id it holds
+/// (refreshing the current user on each visit): that is no sign-in, so the absolute timeout still counts
+/// from the real one, while the session joins its owner's index.
+#[tokio::test]
+async fn writing_back_the_owner_a_session_holds_is_no_sign_in() {
+    use releases::{IndexedSession, UnindexedSession};
+    const ABSOLUTE: Duration = Duration::from_millis(2_000);
+    let (store, key) = (MemoryStore::default(), Key::generate());
+    let layer = || SessionLayer::new(store.clone(), key.clone()).with_absolute_timeout(ABSOLUTE);
+    let earlier =
+        Router::new().route("/login", post(|s: UnindexedSession| async move { s.set_user_id(7).await })).layer(layer());
+    let later = Router::new()
+        .route(
+            "/visit",
+            post(|s: IndexedSession| async move {
+                let user = s.user_id().await?.expect("signed in");
+                s.set_user_id(user).await
+            }),
+        )
+        .route(
+            "/me",
+            axum::routing::get(|s: IndexedSession| async move {
+                Ok::<_, session_core::Error>(format!("{:?}", s.user_id().await?))
+            }),
+        )
+        .layer(layer());
+    let mut browser = Browser::new(earlier);
+    assert_eq!(browser.post("/login").await.status, StatusCode::OK);
+    let cookies = browser.cookies.clone();
+    let mut browser = Browser::new(later);
+    browser.cookies = cookies;
+
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(browser.post("/visit").await.status, StatusCode::OK);
+    assert_eq!(IndexedSession::sessions_of(&store, &7).await.unwrap().len(), 1, "not indexed");
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(browser.get("/me").await.body, "None", "the write back restarted the absolute timeout");
+}
+
 /// In a remembered session's last second, a write still succeeds: its cookie must not delete itself.
 #[tokio::test]
 async fn a_remembered_cookie_written_in_the_last_second_is_kept_for_it() {

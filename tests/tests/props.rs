@@ -298,6 +298,12 @@ proptest! {
             request.headers_mut().append(header::COOKIE, value);
         }
         let reply = runtime.block_on(send(&app, request));
+        if tests::fuzzing::id_cookie_values(headers.iter().map(Vec::as_slice)) > 8 {
+            // Too many to tell the visitor's own among them: the write starts no session.
+            prop_assert_eq!(reply.status, StatusCode::CONFLICT);
+            prop_assert!(reply.set_cookies.is_empty());
+            return Ok(());
+        }
         prop_assert_eq!(reply.status, StatusCode::OK);
         prop_assert_eq!(reply.body.as_str(), "None None None None", "nothing forged or malformed is believed");
         prop_assert_eq!(reply.set_cookies.len(), 2);
@@ -336,6 +342,8 @@ async fn a_huge_cookie_header_is_handled() {
     }
     let request = Request::get("/").header(header::COOKIE, huge).body(Body::empty()).unwrap();
     let reply = send(&app, request).await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.body, "Some(Dark) None None None");
+    // Too many id cookies to tell the visitor's own among them: the handler's write starts no session.
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert_eq!(reply.body, "conflicting session cookies were sent; the changes were not saved");
+    assert!(reply.set_cookies.is_empty(), "{:?}", reply.set_cookies);
 }

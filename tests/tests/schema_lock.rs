@@ -974,6 +974,53 @@ fn a_type_holding_values_that_are_checked_is_traced_to_its_enums() {
     assert!(locked.lines().any(|line| line == "shape = {id: str, plan: enum {Free | Paid}, since: u16}"), "{locked}");
 }
 
+/// Two releases of one profile type, written `Profile` in both schemas: the second stores its id as text,
+/// and holds JSON the tracer cannot follow.
+mod profile {
+    pub mod v1 {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub struct Profile {
+            pub id: u32,
+        }
+    }
+    pub mod v2 {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub struct Profile {
+            pub id: String,
+            #[serde(default)]
+            pub note: serde_json::Value,
+        }
+    }
+    pub mod release1 {
+        use super::v1::Profile;
+        #[derive(session_core::SessionSchema)]
+        pub struct Visitor {
+            #[session]
+            pub profile: Profile,
+        }
+    }
+    pub mod release2 {
+        use super::v2::Profile;
+        #[derive(session_core::SessionSchema)]
+        pub struct Visitor {
+            #[session]
+            pub profile: Profile,
+        }
+    }
+}
+
+#[test]
+fn a_type_that_stops_being_traced_in_a_breaking_change_fails() {
+    let message = breaking::<profile::release1::Visitor, profile::release2::Visitor>();
+    assert!(
+        message.starts_with(
+            "field `profile` (store key `profile`): type `Profile` changed from `{id: u32}` to `untraced ("
+        ),
+        "{message}"
+    );
+    assert!(message.contains("the lock cannot tell whether it reads what was stored"), "{message}");
+}
+
 #[test]
 fn a_traced_type_changed_to_an_untraced_one_fails() {
     #[derive(SessionSchema)]

@@ -950,6 +950,11 @@ async fn a_planted_id_beside_the_visitors_never_becomes_the_session() {
         assert_eq!((reply.body.as_str(), reply.set_cookie("sid")), ("None", None));
     }
     assert_eq!(store.len(), 2);
+    // Nor does a write there start a session: its cookie would replace the visitor's own, not the planted
+    // one, signing the visitor out everywhere.
+    let reply = victim.post("/user/set").await;
+    assert_eq!((reply.status, reply.set_cookie("sid")), (StatusCode::CONFLICT, None), "{reply:?}");
+    assert_eq!(store.len(), 2);
 
     // A logout sent with both ids while a sign-in elsewhere on the site, which only the visitor's own
     // reaches, gives that session a new id: it cannot end the session, and says so, whichever id came
@@ -964,6 +969,48 @@ async fn a_planted_id_beside_the_visitors_never_becomes_the_session() {
     let reply = victim.post("/user/logout").await;
     assert!(reply.set_cookie("sid").is_some_and(|line| line.starts_with("sid=;")), "{reply:?}");
     assert_eq!(store.len(), 1, "the logout left a session");
+}
+
+/// A sibling subdomain can plant a cookie field's value on a longer path, and an authentic one: a value
+/// this app gave the planter, under the current key or a retired one. Beside the visitor's own, which of
+/// the two is theirs cannot be told, so the field reads as absent there, and nothing re-issues the
+/// planted value as the visitor's own.
+#[tokio::test]
+async fn a_planted_authentic_field_value_beside_the_visitors_is_never_read() {
+    let (old_key, key) = (Key::generate(), Key::generate());
+    let set_mallory = post(|s: VisitorSession| async move {
+        s.set_locale("xx-EVIL".into())?;
+        s.set_nickname("mallory".into())?;
+        Result::Ok("ok")
+    });
+    // The planter got its values while `old_key` was the current one.
+    let mut planter = Browser::new(
+        routes()
+            .route("/cookies/mallory", set_mallory)
+            .layer(SessionLayer::new(MemoryStore::default(), old_key.clone())),
+    );
+    planter.post("/cookies/mallory").await;
+    let planted =
+        [("locale", planter.cookies["locale"].to_owned()), ("nickname", planter.cookies["nickname"].to_owned())];
+    let plant = get(move || {
+        let lines = planted.clone().map(|(name, value)| {
+            (header::SET_COOKIE, format!("{name}={value}; Domain=example.com; Path=/cookies; Secure"))
+        });
+        async move { AppendHeaders(lines) }
+    });
+    let layer = SessionLayer::new(MemoryStore::default(), key).with_previous_keys([old_key]);
+    let prefs = get(|s: VisitorSession| async move { format!("{:?} {:?}", s.locale(), s.nickname()) });
+    let site = routes().route("/prefs", prefs).layer(layer).route("/plant", plant);
+    let mut victim = Browser::new(site).with_origin("https://app.example.com");
+    victim.post("/cookies/set").await;
+    assert_eq!(victim.get("/cookies").await.body, "Some(Dark) Some(\"en-GB\") Some(\"bob\")");
+
+    victim.get("https://evil.example.com/plant").await;
+    let reply = victim.get("/cookies").await;
+    assert_eq!(reply.body, "Some(Dark) None None", "a planted value was read");
+    assert_eq!((reply.set_cookie("locale"), reply.set_cookie("nickname")), (None, None), "re-issued as the visitor's");
+    // Where the planted copies are not sent, the visitor's own values are as they were.
+    assert_eq!(victim.get("/prefs").await.body, "Some(\"en-GB\") Some(\"bob\")");
 }
 
 /// A plain sequence limited to four elements, which a client can send longer.

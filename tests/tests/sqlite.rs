@@ -231,6 +231,28 @@ async fn names_that_are_not_plain_identifiers_are_refused_before_any_statement()
     assert_eq!(rows, 1);
 }
 
+/// The owner index's name taken by another table's index would make `CREATE INDEX IF NOT EXISTS` skip it
+/// without a word, and every owner listing a scan of the whole table.
+#[tokio::test]
+async fn a_table_whose_owner_index_name_is_taken_is_refused() {
+    let dir = TempDir::new("sqlite-index-name");
+    let store = open(&dir).await;
+    sqlx::raw_sql(r#"CREATE TABLE other (x); CREATE INDEX "Web_Owner" ON other (x);"#)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let error = store.clone().with_table_name("web").unwrap().migrate().await.unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "`web_owner`, the name of the sessions table's owner index, is the name of another index in this \
+         database (on `other`): choose another table name with `with_table_name`"
+    );
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE name = 'web'").fetch_all(store.pool()).await.unwrap();
+    assert!(tables.is_empty(), "the table was created without its index");
+    store.with_table_name("web2").unwrap().migrate().await.expect("a free name");
+}
+
 /// Creates `count` sessions whose deadline is `expires_in` from now, directly through the store.
 async fn create_sessions(store: &SqliteStore, count: usize, expires_in: Duration) {
     let now = now_millis();

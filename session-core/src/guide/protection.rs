@@ -25,10 +25,13 @@
 //! A signed or private cookie that does not verify under the current key or any previous key (see
 //! [`rotation`](super::rotation)) reads as `None`, and the handler carries on as for a visitor without
 //! it. A request may carry a name more than once (a browser sends one per path and domain that holds
-//! it): the first value that verifies and decodes is read, among the first eight, so that a header of
-//! forged copies costs no more than eight checks. (So eight copies planted on longer paths, by a sibling
-//! subdomain of a cookie with a `domain`, make the field read as `None` on those paths: a denial, never a
-//! value of theirs.)
+//! it): the value that verifies and decodes is read, among the first eight, so that a header of forged
+//! copies costs no more than eight checks. Two different values that both verify read as `None`: where a
+//! cookie has a `domain`, a sibling subdomain can plant a copy on a longer path, and an authentic one at
+//! that (a value this app once gave the planter), and which of the two is the visitor's own cannot be told.
+//! So can eight planted copies. Either way the field reads as `None` on the paths the copies are sent to:
+//! a denial, never a value of theirs. A field named `__Host-...` (host-only, `Secure`, on `/`) cannot be
+//! planted at all.
 //!
 //! The size check at compile time includes this overhead: [`Protection::protected_len`] is the worst
 //! case the derive adds up.
@@ -144,9 +147,11 @@
 //! sibling subdomain cannot plant a session id of their choosing (and a request that still carries two different
 //! authentic ids gets no session at all, and keeps both cookies: clearing would remove only this layer's own, and
 //! leave the planted one to be the session; a logout ends both sessions, and until the planted cookie expires, the
-//! paths it is sent to have no session, since which of two ids is the visitor's own cannot be told; a request with
-//! more than eight id cookies, which no browser sends, gets no session either, and its logout ends the sessions of
-//! the first eight). It is `__Secure-id` with a domain or another path, and `id` under `with_secure(false)`, which
+//! paths it is sent to have no session, since which of two ids is the visitor's own cannot be told, and a write there
+//! fails with [`Error::AmbiguousSession`](crate::Error::AmbiguousSession) (409) rather than start a session whose
+//! cookie would replace the visitor's own; a request with
+//! more than eight id cookies, which no browser sends, gets no session either, nor can it start one, and its logout
+//! ends the sessions of the first eight). It is `__Secure-id` with a domain or another path, and `id` under `with_secure(false)`, which
 //! a prefixed cookie cannot use. The layer's `with_cookie_name`, `with_same_site`, `with_cookie_path`,
 //! `with_cookie_domain`, `with_cookie_max_age` and `with_partitioned` change it;
 //! [`SessionLayer::validate`](crate::SessionLayer::validate) checks the result against the same rules as the

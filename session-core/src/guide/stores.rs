@@ -235,7 +235,8 @@
 //!
 //! Report failures as a [`StoreError`](crate::StoreError) (with its cause, through
 //! [`StoreError::with_source`](crate::StoreError::with_source)); the layer answers them with a 503 and
-//! `Retry-After: 1`, and saves nothing. Fail promptly: a store that hangs holds the request. A write you
+//! `Retry-After: 1`, and sends none of the request's cookies. (What a write that timed out did is unknown:
+//! a server that received it may still apply it, as [`Error::Store`](crate::Error::Store) says.) Fail promptly: a store that hangs holds the request. A write you
 //! refuse because it would make one session larger than your store keeps is no outage: report it with
 //! [`StoreError::too_large`](crate::StoreError::too_large), and the layer answers it with a 400 instead.
 //! Nor is a record you read but cannot make sense of (edited by hand, say): mark it

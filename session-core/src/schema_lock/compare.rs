@@ -71,16 +71,17 @@ struct Form<'a> {
 }
 
 impl Form<'_> {
-    /// Whether a value stored in `stored` decodes as this form. The same traced shape means the same JSON;
-    /// an untraced one says nothing of the type (`serde_json::Value` and an untagged enum look alike), so
-    /// where either side is untraced the type as written decides, whatever reason the tracer gave (its
-    /// wording may change with a dependency's error messages, and a later tracer may follow a type an
-    /// earlier one could not).
+    /// Whether a value stored in `stored` decodes as this form. The same traced shape means the same JSON.
+    /// An untraced stored form says nothing of the type (`serde_json::Value` and an untagged enum look
+    /// alike), so then the type as written decides, whatever reason the tracer gave (its wording may change
+    /// with a dependency's error messages) and whether it traces now (a later tracer may follow a type an
+    /// earlier one could not). A traced stored form against an untraced one is a change: what the type
+    /// stored was known, and what it reads now is not.
     fn reads(&self, stored: &Form<'_>) -> bool {
-        if self.is_untraced() || stored.is_untraced() {
-            self.ty == stored.ty
-        } else {
-            self.shape == stored.shape
+        match (stored.is_untraced(), self.is_untraced()) {
+            (false, false) => self.shape == stored.shape,
+            (true, _) => self.ty == stored.ty,
+            (false, true) => false,
         }
     }
 
@@ -401,13 +402,20 @@ fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, compa
             "a variant added to an enum, a new `Option` field",
         )
     };
-    let escape = match [&stored, &current].into_iter().find(|form| form.is_untraced()) {
-        Some(untraced) => format!(
+    let escape = if stored.is_untraced() {
+        format!(
             "the serde format of `{}` cannot be traced, so the lock compares the types as written: if {still_read}, \
              record the lock again with {OVERWRITE}",
-            untraced.ty
-        ),
-        None => format!("if {still_read} ({for_example}), record the lock again with {OVERWRITE}"),
+            stored.ty
+        )
+    } else if current.is_untraced() {
+        format!(
+            "the serde format of `{}` cannot be traced, so the lock cannot tell whether it reads what was stored: \
+             if {still_read}, record the lock again with {OVERWRITE}",
+            current.ty
+        )
+    } else {
+        format!("if {still_read} ({for_example}), record the lock again with {OVERWRITE}")
     };
     message.push_str(&format!("\n  help: {escape}"));
     comparison.breaking.push(message);

@@ -538,6 +538,19 @@ mod tests {
         assert_eq!(serde_shape::<Option<Never>>(), "untraced (no value is accepted)");
     }
 
+    /// A checked value read just before a part the tracer cannot follow.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Seen {
+        from: std::net::IpAddr,
+        extra: serde_json::Value,
+    }
+
+    #[test]
+    fn an_untraced_type_names_the_part_that_stops_the_trace_not_the_sample_before_it() {
+        assert_eq!(serde_shape::<Seen>(), "untraced (a type that reads any value (`deserialize_any`))");
+    }
+
     #[test]
     fn a_self_describing_type_is_untraced_not_a_panic() {
         assert!(serde_shape::<serde_json::Value>().starts_with("untraced ("), "{}", serde_shape::<serde_json::Value>());

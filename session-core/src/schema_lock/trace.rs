@@ -114,6 +114,13 @@ struct Tracer {
 }
 
 impl Tracer {
+    /// The trace cannot follow the type, for `reason`: no other sample would change that, so the pass is
+    /// not retried with one.
+    fn untraceable(&mut self, reason: String) -> TraceError {
+        self.last_sample = None;
+        TraceError(reason)
+    }
+
     fn explored_variants(&self) -> usize {
         self.registry
             .values()
@@ -226,7 +233,7 @@ impl Tracer {
 
     fn enter(&mut self, key: TypeKey, variant: Option<&'static str>) -> Result<(), TraceError> {
         if self.open.len() >= MAX_DEPTH {
-            return Err(TraceError(format!("`{}` nests more than {MAX_DEPTH} containers deep", key.serde)));
+            return Err(self.untraceable(format!("`{}` nests more than {MAX_DEPTH} containers deep", key.serde)));
         }
         self.open.push((key, variant));
         Ok(())
@@ -374,15 +381,15 @@ impl<'de> de::Deserializer<'de> for Tracing<'_> {
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, TraceError> {
-        Err(TraceError("a type that reads any value (`deserialize_any`)".to_owned()))
+        Err(self.tracer.untraceable("a type that reads any value (`deserialize_any`)".to_owned()))
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, TraceError> {
-        Err(TraceError("a type that skips values (`deserialize_ignored_any`)".to_owned()))
+        Err(self.tracer.untraceable("a type that skips values (`deserialize_ignored_any`)".to_owned()))
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, _: V) -> Result<V::Value, TraceError> {
-        Err(TraceError("a type that reads identifiers (`deserialize_identifier`)".to_owned()))
+        Err(self.tracer.untraceable("a type that reads identifiers (`deserialize_identifier`)".to_owned()))
     }
 
     fn deserialize_option<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, TraceError> {
@@ -469,7 +476,9 @@ impl<'de> de::Deserializer<'de> for Tracing<'_> {
             // serde lists a field's aliases among the names, but reads the fields in order, one each: with
             // fewer read than named, which name each belongs to is unknown.
             if shapes.contains(&Shape::Unknown) {
-                return Err(TraceError(format!("`{name}`, whose field names include aliases (`#[serde(alias)]`)")));
+                return Err(
+                    tracer.untraceable(format!("`{name}`, whose field names include aliases (`#[serde(alias)]`)"))
+                );
             }
             Ok((value, Container::Struct(Content::Fields(named(fields, shapes)))))
         })
@@ -482,7 +491,7 @@ impl<'de> de::Deserializer<'de> for Tracing<'_> {
         visitor: V,
     ) -> Result<V::Value, TraceError> {
         if variants.is_empty() {
-            return Err(TraceError(format!("`{name}`, an enum without variants")));
+            return Err(self.tracer.untraceable(format!("`{name}`, an enum without variants")));
         }
         let key = key_of::<V>(name);
         let variant = self.tracer.choose_variant(key, variants)?;
@@ -591,7 +600,7 @@ impl<'de> de::VariantAccess<'de> for Variant<'_> {
         let places = fields.iter().map(|field| Place::inside(self.key, &format!("{}/{field}", self.variant))).collect();
         let (value, shapes) = Tracing::elements(self.tracer, places, visitor)?;
         if shapes.contains(&Shape::Unknown) {
-            return Err(TraceError(format!(
+            return Err(self.tracer.untraceable(format!(
                 "variant `{}` of `{}`, whose field names include aliases (`#[serde(alias)]`)",
                 self.variant, self.key.serde
             )));

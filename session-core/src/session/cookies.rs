@@ -43,6 +43,18 @@ impl CookieLog {
     }
 }
 
+/// What the browser sent under a cookie field's name.
+enum Sent<'s, T> {
+    Nothing,
+    /// Values, none of which verified, decoded and kept within `max_len`.
+    Unusable,
+    /// Values that verified as two different ones: the visitor's own, and one planted beside it on a
+    /// longer path by a sibling subdomain, which may be authentic (the planter's own, set by this app).
+    /// Which is the visitor's cannot be told, so neither is read.
+    Conflicting,
+    Verified(Verified<'s, T>),
+}
+
 /// A cookie field's value as the browser sent it, verified and decoded.
 struct Verified<'s, T> {
     value: T,
@@ -118,8 +130,8 @@ impl RawSession {
                 return written.as_deref().and_then(|plain| decode(spec, plain));
             }
         }
-        let (found, mut present) = self.verified_cookie::<T>(spec, spec.name);
-        if let Some(Verified { value, plain, key_index }) = found {
+        let mut sent = self.verified_cookie::<T>(spec, spec.name);
+        if let Sent::Verified(Verified { value, plain, key_index }) = sent {
             if key_index > 0 {
                 // Verified by a previous key: re-issue under the current one, so the old key can retire.
                 // It fitted before, under the same bound, so it fits now.
@@ -129,42 +141,43 @@ impl RawSession {
         }
         // `rename_from`: only when the browser has nothing under the new name, the value an earlier release
         // set under the old one, verified for the old name (the MAC and the AEAD bind the name).
-        if let Some(old) = self.renamed_from(spec).filter(|_| !present) {
-            let (found, old_present) = self.verified_cookie::<T>(spec, old);
-            if let Some(Verified { value, plain, .. }) = found {
+        if let Some(old) = self.renamed_from(spec).filter(|_| matches!(sent, Sent::Nothing)) {
+            sent = self.verified_cookie::<T>(spec, old);
+            if let Sent::Verified(Verified { value, plain, .. }) = sent {
                 tracing::debug!(cookie = spec.name, from = old, "moving a renamed cookie");
                 // Moved on a later request if this one's cookies have already gone.
                 let _ = self.queue_cookie(spec, plain.into_owned()).and_then(|()| self.clear_renamed_cookie(spec));
                 return Some(value);
             }
-            present = old_present;
         }
-        if present {
-            let mut log = self.cookie_log();
-            if !log.warned.contains(&spec.name) {
-                log.warned.push(spec.name);
-                tracing::warn!(
-                    cookie = spec.name,
-                    "cookie failed verification, no longer decodes or is over its max_len; reading it as absent"
-                );
+        let problem = match sent {
+            Sent::Nothing | Sent::Verified(_) => return None,
+            Sent::Unusable => {
+                "cookie failed verification, no longer decodes or is over its max_len; reading it as absent"
             }
+            Sent::Conflicting => {
+                "cookie sent with two different valid values (one planted on a longer path by another subdomain?); \
+                 reading it as absent"
+            }
+        };
+        let mut log = self.cookie_log();
+        if !log.warned.contains(&spec.name) {
+            log.warned.push(spec.name);
+            tracing::warn!(cookie = spec.name, "{problem}");
         }
         None
     }
 
-    /// The first value sent under `name` that verifies for `name` under one of the keys, decodes as `T`
-    /// and is within `max_len`, among the first [`MAX_COOKIE_VALUES`]; and whether anything was sent under
-    /// `name` at all.
-    fn verified_cookie<T: CookieValue>(
-        &self,
-        spec: &CookieSpec,
-        name: &'static str,
-    ) -> (Option<Verified<'_, T>>, bool) {
+    /// The value sent under `name` that verifies for `name` under one of the keys, decodes as `T` and is
+    /// within `max_len`, among the first [`MAX_COOKIE_VALUES`]; unless two different ones do.
+    fn verified_cookie<T: CookieValue>(&self, spec: &CookieSpec, name: &'static str) -> Sent<'_, T> {
         let keys = &self.0.shared.keys;
-        let mut present = false;
-        for sent in self.0.cookie_header.values(name).take(MAX_COOKIE_VALUES) {
-            present = true;
-            let Some((plain, key_index)) = unprotect_bytes(spec.protection, name, sent, keys) else {
+        let mut sent = Sent::Nothing;
+        for value in self.0.cookie_header.values(name).take(MAX_COOKIE_VALUES) {
+            if matches!(sent, Sent::Nothing) {
+                sent = Sent::Unusable;
+            }
+            let Some((plain, key_index)) = unprotect_bytes(spec.protection, name, value, keys) else {
                 continue;
             };
             let Some(value) = decode::<T>(spec, &plain) else { continue };
@@ -173,9 +186,14 @@ impl RawSession {
             if spec.max_len.is_some_and(|limit| value.len_units() > limit) {
                 continue;
             }
-            return (Some(Verified { value, plain, key_index }), true);
+            match &sent {
+                // The same value twice (one set before a key rotation, say) is one value.
+                Sent::Verified(first) if first.plain == plain => {}
+                Sent::Verified(_) => return Sent::Conflicting,
+                _ => sent = Sent::Verified(Verified { value, plain, key_index }),
+            }
         }
-        (None, present)
+        sent
     }
 
     /// A field cookie under the name this layer gives the session id cookie (`with_cookie_name`; the

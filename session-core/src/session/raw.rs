@@ -226,7 +226,7 @@ impl RawSession {
         };
         let rejected_cookie = old.is_some() || self.has_id_cookie();
         state.pending = old.map_or(Pending::None, |old| Pending::Destroy { old, others });
-        state.loaded = Some(Loaded::Fresh { rejected_cookie, expired: None, unknown: None });
+        state.loaded = Some(Loaded::Fresh { rejected_cookie, expired: None, unknown: None, ambiguous: false });
         state.changes.clear();
         state.owner = OwnerChange::Keep;
         state.new_id = None;
@@ -263,13 +263,15 @@ impl RawSession {
 
     async fn load(&self) -> Result<Loaded, Error> {
         let (id, reissue) = match self.incoming_id() {
-            IncomingId::Absent => return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None }),
+            IncomingId::Absent => {
+                return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None, ambiguous: false })
+            }
             IncomingId::Rejected => {
                 tracing::debug!("session id cookie failed verification; starting a new session");
-                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None });
+                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None, ambiguous: false });
             }
             IncomingId::Conflicting(_) => {
-                return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None });
+                return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None, ambiguous: true });
             }
             IncomingId::Valid { id, verified_with_previous_key } => (id, verified_with_previous_key),
         };
@@ -280,7 +282,7 @@ impl RawSession {
                 // Nothing a retry would change: starting over beats a session that fails every request. The
                 // cookie is cleared, as for an expired record, so the error is logged once, not per request.
                 tracing::error!(session = %id.short_hash(), %error, "stored session unreadable; treated as absent");
-                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None });
+                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None, ambiguous: false });
             }
             loaded => loaded?,
         };
@@ -294,14 +296,14 @@ impl RawSession {
             }
             Some(_) => {
                 tracing::debug!(session = %id.short_hash(), "session expired");
-                Ok(Loaded::Fresh { rejected_cookie: true, expired: Some(key), unknown: None })
+                Ok(Loaded::Fresh { rejected_cookie: true, expired: Some(key), unknown: None, ambiguous: false })
             }
             None => {
                 // Not cleared: another request may have just moved this session to a new id (a sign-in
                 // running alongside), whose cookie the browser may hold by the time this response lands.
                 // A dead id costs its browser one load per request until a new session replaces it.
                 tracing::debug!(session = %id.short_hash(), "unknown or expired session id; starting a new session");
-                Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: Some(key) })
+                Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: Some(key), ambiguous: false })
             }
         }
     }
@@ -429,11 +431,18 @@ impl RawSession {
                     tracing::debug!(session = %id.short_hash(), "session ended during the request");
                 }
             }
-            (_, Some(Loaded::Fresh { rejected_cookie, expired, unknown })) => {
+            (_, Some(Loaded::Fresh { rejected_cookie, expired, unknown, ambiguous })) => {
                 if let Some(key) = expired {
                     store.delete(&key).await?;
                 }
                 let starts_a_session = sets_a_schema_field(&changes);
+                if ambiguous && starts_a_session {
+                    // A new session's cookie would take the place of the visitor's own (it has this layer's
+                    // name, path and domain), not of the one planted beside it: signed out everywhere, or
+                    // signed in as whoever the next write makes them.
+                    tracing::warn!("two authentic session ids sent; changes dropped rather than starting a session");
+                    return Err(Error::AmbiguousSession);
+                }
                 if let Some(key) = unknown.filter(|_| starts_a_session) {
                     if moved::was_moved(store, &key).await? {
                         // The browser holds, or is about to, the new id of a sign-in that moved this one:
@@ -493,7 +502,13 @@ impl RawSession {
 /// for a `#[session(privilege)]` field whose value changes.
 fn change_field<F: SessionField>(state: &mut RecordState, value: Option<Vec<u8>>) {
     if F::OWNER {
-        state.change_owner(value.as_deref().and_then(stored_value::owner_key));
+        let owner = value.as_deref().and_then(stored_value::owner_key);
+        match owner {
+            // The value the field holds already: no sign-in, whatever the index says. A session stored
+            // before its field was the owner is indexed, as a read of the field would.
+            Some(owner) if state.current(F::KEY) == value.as_deref() => state.adopt_owner(owner),
+            _ => state.change_owner(owner),
+        }
     }
     if F::PRIVILEGE && state.current(F::KEY) != value.as_deref() {
         schedule_cycle(state);

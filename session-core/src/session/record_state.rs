@@ -57,6 +57,9 @@ pub(super) enum Loaded {
         /// The key of an authentic id the store did not know: perhaps one a sign-in alongside has just
         /// moved (see `moved`), which a write must not replace.
         unknown: Option<StoreKey>,
+        /// The request carried different authentic ids (see `IncomingId::Conflicting`): a write must not
+        /// start a session, whose cookie would replace the visitor's own.
+        ambiguous: bool,
     },
 }
 

@@ -14,7 +14,8 @@ use super::{OwnerChange, OwnerKey};
 pub struct Record {
     /// Serialized field values by store key.
     pub fields: HashMap<String, Vec<u8>>,
-    /// When the session was created; the absolute timeout counts from here and never moves.
+    /// When the session was created, or last signed in ([`Patch::created_at`]): the absolute timeout counts
+    /// from here.
     pub created_at: u64,
     /// When a request last wrote the session or pushed its deadline back: the idle timeout in force
     /// counts from here, whatever deadline an older setting gave the record.

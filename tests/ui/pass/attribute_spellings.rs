@@ -1,5 +1,5 @@
 //! Spellings of attribute values that mean what they say: `SameSite` as `Set-Cookie` writes it, a length
-//! with an integer type's suffix, and a type of the app's own that happens to be called `Secret`.
+//! with an integer type's suffix, and types of the app's own that happen to be called `Secret`.
 #![deny(warnings, missing_docs)]
 
 use session_core::SessionSchema;
@@ -15,6 +15,12 @@ mod game {
     }
 }
 
+mod vault {
+    /// A hidden item the player found, by its kind: generic, as `session_core::Secret` is.
+    #[derive(Clone, Copy, Debug, PartialEq, session_core::CookieValue)]
+    pub struct Secret<T>(pub T);
+}
+
 /// A player's visit.
 #[derive(SessionSchema)]
 pub struct Player {
@@ -22,8 +28,10 @@ pub struct Player {
     name: String,
     #[cookie(plain, allow_sensitive = "a level of the game, which the player may well see")]
     level: game::Secret,
+    #[cookie(plain, allow_sensitive = "an item of the game, which the player may well see")]
+    item: vault::Secret<u8>,
 }
 
 fn main() {
-    let _ = (PlayerSession::name, PlayerSession::level);
+    let _ = (PlayerSession::name, PlayerSession::level, PlayerSession::item);
 }

@@ -216,11 +216,32 @@ impl SqliteStore {
             None
         };
         if let Some(change) = &change {
+            self.check_owner_index_name(&mut transaction).await?;
             // Text without parameters runs as a script, all of its statements.
             (&mut *transaction).execute(change.as_str()).await.map_err(failure)?;
         }
         transaction.commit().await.map_err(failure)?;
         Ok(created)
+    }
+
+    /// Refuses to create the owner index when something else in the database has its name: `CREATE INDEX
+    /// IF NOT EXISTS` would skip it without a word, and listing or revoking an owner's sessions would scan
+    /// the whole table, `revoke_owner` holding the file's write lock meanwhile.
+    async fn check_owner_index_name(&self, transaction: &mut SqliteConnection) -> Result<(), StoreError> {
+        let index = self.statements.owner_index_name();
+        let taken: Option<(String, String)> =
+            sqlx::query_as("SELECT type, tbl_name FROM sqlite_master WHERE name = ?1 COLLATE NOCASE")
+                .bind(&index)
+                .fetch_optional(transaction)
+                .await
+                .map_err(failure)?;
+        match taken {
+            Some((kind, table)) => Err(StoreError::new(format!(
+                "`{index}`, the name of the sessions table's owner index, is the name of another {kind} in this \
+                 database (on `{table}`): choose another table name with `with_table_name`"
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Runs a statement that writes, in its turn among this store's writes: they queue here, each starting

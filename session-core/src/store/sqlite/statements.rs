@@ -132,7 +132,11 @@ impl Statements {
 
     /// The partial index of owned rows, for listing and revoking an owner's sessions.
     pub(super) fn owner_index(&self) -> String {
-        let name = &self.name;
-        format!("CREATE INDEX IF NOT EXISTS \"{name}_owner\" ON \"{name}\" (owner) WHERE owner IS NOT NULL;")
+        let (name, index) = (&self.name, self.owner_index_name());
+        format!("CREATE INDEX IF NOT EXISTS \"{index}\" ON \"{name}\" (owner) WHERE owner IS NOT NULL;")
+    }
+
+    pub(super) fn owner_index_name(&self) -> String {
+        format!("{}_owner", self.name)
     }
 }
