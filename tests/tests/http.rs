@@ -645,7 +645,8 @@ async fn a_handle_used_after_its_handler_returned_is_refused_not_silently_lost()
                     s.cycle_id().await,
                     s.destroy().await,
                 ];
-                // Refused too (it can only say so in the log), so the cookie still reads as it was sent.
+                // Refused too (it can only say so in the log). A cookie read now reads as absent: the
+                // response has gone without the `Vary: Cookie` a read adds.
                 s.remove_locale();
                 let refused = results.iter().filter(|r| matches!(r, Err(session_core::Error::HandlerReturned))).count();
                 Ok::<_, std::convert::Infallible>(format!("{refused} refused, locale {:?}", s.locale()))
@@ -659,7 +660,7 @@ async fn a_handle_used_after_its_handler_returned_is_refused_not_silently_lost()
     browser.post("/notice/saved").await;
 
     let reply = browser.post("/late").await;
-    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, r#"6 refused, locale Some("en")"#));
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "6 refused, locale None"));
     assert!(reply.set_cookies.is_empty(), "{:?}", reply.set_cookies);
     assert_eq!(browser.get("/user").await.body, "Some(1)");
     assert_eq!(browser.get("/locale").await.body, r#"Some("en")"#);
@@ -733,6 +734,55 @@ async fn a_request_dropped_before_its_handler_returned_refuses_its_tasks_changes
     let task = tasks_rx.recv().unwrap();
     assert!(matches!(task.await.unwrap(), Err(session_core::Error::HandlerReturned)));
     assert_eq!(browser.get("/user").await.body, "Some(1)");
+}
+
+/// A body streamed after the handler returned goes out under headers already made without `Vary: Cookie`:
+/// a cookie field it reads reads as absent, so no cache can hand one visitor's cookies to another.
+#[tokio::test]
+async fn a_cookie_field_read_in_a_streaming_body_reads_as_absent() {
+    let streaming = Router::new().route(
+        "/theme/streamed",
+        get(|s: VisitorSession| async move {
+            let chunk = futures::stream::once(async move { Ok::<_, std::io::Error>(format!("{:?}", s.theme())) });
+            Body::from_stream(chunk)
+        }),
+    );
+    let mut browser =
+        Browser::new(routes().merge(streaming).layer(SessionLayer::new(MemoryStore::default(), Key::generate())));
+    browser.post("/theme/dark").await;
+    assert_eq!(browser.get("/theme").await.body, "Some(Dark)");
+    let reply = browser.get("/theme/streamed").await;
+    assert_eq!((reply.body.as_str(), reply.headers.get(header::VARY)), ("None", None));
+}
+
+/// A handle finds one session on a request. Under two layers, the outer one would still commit its own:
+/// clear an id cookie the inner layer's key did not sign, signing the visitor out by a read, or send a
+/// second id cookie of the same name. So no handler runs under two, and the log names the fix.
+#[tokio::test]
+async fn a_request_through_two_session_layers_is_refused_naming_the_fix() {
+    let (logs, _guard) = tests::captured_logs::CapturedLogs::everything_logged_here();
+    let layer = || SessionLayer::new(MemoryStore::default(), Key::generate());
+    let admin = Router::new()
+        .route("/peek", get(|s: VisitorSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }));
+    let nested = routes().nest("/admin", admin.layer(layer())).layer(layer());
+    let mut browser = Browser::new(nested);
+    assert_eq!(browser.post("/user/7").await.status, StatusCode::OK, "outside the nested router, one layer");
+    assert_eq!(browser.get("/admin/peek").await.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(browser.get("/user").await.body, "Some(7)", "the refused request signed the visitor out");
+    let mut browser = Browser::new(routes().layer(layer()).layer(layer()));
+    assert_eq!(browser.post("/user/7").await.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(browser.cookies.is_empty(), "{:?}", browser.cookies);
+    assert!(logs.text().contains("this request passed through two SessionLayers"), "{}", logs.text());
+    assert!(logs.text().contains("remove the inner one"), "{}", logs.text());
+
+    // Routers with a layer each, merged side by side, give each request one.
+    let user = routes().layer(layer());
+    let admin = Router::new()
+        .route("/admin/peek", get(|s: VisitorSession| async move { Result::Ok(format!("{:?}", s.user_id().await?)) }))
+        .layer(layer());
+    let mut browser = Browser::new(user.merge(admin));
+    assert_eq!(browser.post("/user/7").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/admin/peek").await.status, StatusCode::OK);
 }
 
 /// A response made from what the session holds differs from one visitor to the next, so it says `Vary:

@@ -19,8 +19,10 @@ pin_project! {
     /// The future of [`SessionService`](super::SessionService): the handler's response, with the
     /// session's changes stored and its Set-Cookie headers added.
     pub struct ResponseFuture<F, S, B> {
+        // `None` when the request already had a session, from a `SessionLayer` outside this one: then the
+        // handler is not called, and the answer is the error that says so.
         #[pin]
-        handler: F,
+        handler: Option<F>,
         session: RawSession,
         store: S,
         // Set once the handler answered and the commit needs the store, with the response it completes
@@ -42,7 +44,12 @@ pin_project! {
 
 impl<F, S, B> ResponseFuture<F, S, B> {
     pub(super) fn new(handler: F, session: RawSession, store: S) -> Self {
-        ResponseFuture { handler, session, store, committing: None }
+        ResponseFuture { handler: Some(handler), session, store, committing: None }
+    }
+
+    /// The answer to a request that a `SessionLayer` outside this one already gave a session.
+    pub(super) fn nested(session: RawSession, store: S) -> Self {
+        ResponseFuture { handler: None, session, store, committing: None }
     }
 }
 
@@ -59,7 +66,11 @@ where
         let commit = match this.committing {
             Some((commit, _)) => commit,
             None => {
-                let handled = ready!(this.handler.poll(cx));
+                let Some(handler) = this.handler.as_pin_mut() else {
+                    this.session.close();
+                    return Poll::Ready(Ok(nested_layer_response()));
+                };
+                let handled = ready!(handler.poll(cx));
                 // Before anything is committed or sent: what a handle does from here on is refused.
                 this.session.close();
                 let mut response = handled?;
@@ -92,6 +103,21 @@ where
         finish(&mut response, this.session, committed);
         Poll::Ready(Ok(response))
     }
+}
+
+/// The 500 of a request that passed through two `SessionLayer`s. Handles find one session on a request,
+/// the inner layer's; the outer one would still commit its own, clearing an id cookie that the inner
+/// layer's key did not sign (a visitor signed out by a read), or sending a second id cookie of one name.
+/// Neither can be what the app meant, so no handler runs until one layer goes.
+fn nested_layer_response<B: From<String>>() -> Response<B> {
+    let error = Error::Config(
+        "this request passed through two SessionLayers (a router with a layer of its own nested in one that has \
+         a layer, or one layer added twice): remove the inner one, or merge that router beside the other \
+         instead of nesting it inside its layer"
+            .to_owned(),
+    );
+    tracing::error!(%error, "request refused");
+    error.to_response()
 }
 
 /// Adds `Cookie` to the response's `Vary`, unless it is there (or `*` is): a response made from what the

@@ -31,6 +31,11 @@ use crate::{cookie::SameSite, store::SessionStore, Error, Key};
 /// should answer 503 or 504: a 5xx saves none of the handler's changes. (A 408 is treated alike, but
 /// browsers may send the request again on their own after one.)
 ///
+/// One layer per request: every handle finds the same session. A request that passes through two (a
+/// router with a layer of its own nested in one that has a layer, or one layer added twice) is answered
+/// with a 500 before any handler runs, and the log says to remove one; routers with a layer each belong
+/// side by side (`merge`), not one inside the other's layer.
+///
 /// ```
 /// use std::time::Duration;
 /// use session_core::{Key, MemoryStore, SessionLayer};

@@ -44,6 +44,9 @@ where
         let cookie_header = CookieHeader::from_headers(request.headers());
         let secure = self.shared.transport.secure_for(request.uri(), request.headers());
         let session = RawSession::new(self.shared.clone(), cookie_header, secure);
+        if request.extensions().get::<RawSession>().is_some() {
+            return ResponseFuture::nested(session, self.store.clone());
+        }
         request.extensions_mut().insert(session.clone());
         ResponseFuture::new(self.inner.call(request), session, self.store.clone())
     }

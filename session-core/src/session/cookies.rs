@@ -121,6 +121,16 @@ impl RawSession {
     }
 
     fn read_cookie<T: CookieValue>(&self, spec: &CookieSpec) -> Option<T> {
+        if self.is_closed() {
+            // The response's headers have gone without `Vary: Cookie`: a body made from the visitor's
+            // cookies now could be cached and handed to the next visitor.
+            tracing::warn!(
+                cookie = spec.name,
+                "cookie field read after its handler returned (in a response body stream, an upgrade callback \
+                 or a spawned task): read as absent; read it before returning the response"
+            );
+            return None;
+        }
         self.mark_read();
         if self.is_id_cookie(spec) {
             return None;

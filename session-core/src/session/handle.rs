@@ -9,7 +9,8 @@ use crate::Error;
 /// In axum, a handle is an extractor; in any other tower service, get one with
 /// [`RequestSessionExt::session`]. A handle serves its request until the handler returns the response: the
 /// layer then saves the request's changes and sends its cookies, and a handle kept beyond that (by a
-/// streaming body, an upgrade callback, a spawned task) answers [`Error::HandlerReturned`].
+/// streaming body, an upgrade callback, a spawned task) answers [`Error::HandlerReturned`], and reads its
+/// cookie fields as absent (the response went without the `Vary: Cookie` that a read adds).
 pub trait SessionHandle: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn from_raw(raw: RawSession) -> Self;
