@@ -227,6 +227,28 @@ broken_store!(IndexForgetsCycledSessions {
     }
 });
 
+broken_store!(CycleKeepsAClearedOwner {
+    forward!(load);
+    forward!(create);
+    forward!(save);
+    forward!(delete);
+    forward!(owners);
+    /// A sign-out that moves the session to a new id leaves it listed under its former owner.
+    async fn cycle(&self, old: &StoreKey, new: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let owner = match patch.owner {
+            session_core::store::OwnerChange::Clear => session_core::store::OwnerChange::Keep,
+            change => change,
+        };
+        self.0.cycle(old, new, &Patch { owner, ..*patch }).await
+    }
+});
+
+#[test]
+fn the_suite_rejects_a_store_whose_cycle_keeps_a_cleared_owner() {
+    let message = rejection(CycleKeepsAClearedOwner::default);
+    assert!(message.contains("`cycle_keeps_the_owners_list_right`"), "{message}");
+}
+
 #[test]
 fn the_suite_rejects_a_store_whose_index_loses_cycled_sessions() {
     let message = rejection(IndexForgetsCycledSessions::default);

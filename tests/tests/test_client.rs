@@ -265,6 +265,17 @@ async fn a_host_only_cookie_and_a_domain_cookie_of_one_name_are_two() {
     assert_eq!(visit(&mut browser, "/", &[]).await, "sid=host", "deleting the domain cookie leaves the other");
 }
 
+/// A browser removes a cookie once it expires: set again, it is a new cookie, sent after older ones.
+#[tokio::test]
+async fn a_cookie_set_again_after_it_expired_is_newer_than_one_set_meanwhile() {
+    let mut browser = echo_browser("https://shop.example");
+    visit(&mut browser, "/", &["a=1; Max-Age=1"]).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    visit(&mut browser, "/", &["b=1"]).await;
+    visit(&mut browser, "/", &["a=2"]).await;
+    assert_eq!(visit(&mut browser, "/", &[]).await, "b=1; a=2");
+}
+
 #[tokio::test]
 async fn plain_http_cannot_replace_a_secure_cookie() {
     let mut browser = echo_browser("https://shop.example");

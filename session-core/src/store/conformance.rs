@@ -144,6 +144,11 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
         .await;
         self.case("save_changes_the_owner_and_keep_leaves_it", owner::save_changes_the_owner_and_keep_leaves_it).await;
         self.case("cycle_keeps_the_owners_list_right", owner::cycle_keeps_the_owners_list_right).await;
+        self.case(
+            "a_save_that_moves_the_deadline_keeps_the_session_listed",
+            owner::a_save_that_moves_the_deadline_keeps_the_session_listed,
+        )
+        .await;
         self.case("adopt_indexes_only_a_record_without_an_owner", owner::adopt_indexes_only_a_record_without_an_owner)
             .await;
         self.case("delete_and_expiry_remove_entries", owner::delete_and_expiry_remove_entries).await;

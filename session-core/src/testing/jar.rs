@@ -106,10 +106,12 @@ impl Stored {
 /// Ignored, as browsers ignore them: a cookie whose name and value are longer than 4096 bytes; a cookie
 /// for another domain; a `Secure` one from plain HTTP (but for `localhost`); one from plain HTTP that
 /// would shadow a `Secure` cookie; a `__Secure-` or `__Host-` cookie that breaks its prefix's rules;
-/// `SameSite=None` or `Partitioned` without `Secure`; a line that does not parse; an attribute value
+/// `SameSite=None` or `Partitioned` without `Secure`; an attribute value
 /// longer than 1024 bytes, or a `Max-Age` that is not a number. A request carries the cookies whose domain
-/// and path match it, longest path first, then oldest first. (Not modelled: the public suffix list,
-/// `SameSite` on cross-site requests, and the limits on cookies per domain and per `Cookie` header.)
+/// and path match it, longest path first, then oldest first. Ignored too, where browsers keep them: a line
+/// the `cookie` crate does not parse, such as one without a name (`=value` or `value` alone). (Not
+/// modelled: the public suffix list, `SameSite` on cross-site requests, and the limits on cookies per
+/// domain and per `Cookie` header.)
 ///
 /// Tests can also plant, read and drop cookies by name, as a forged request or an attacker would:
 ///
@@ -292,8 +294,10 @@ impl Jar {
     }
 
     /// Adds `cookie`, or replaces the one it is the same as (`Stored::is_same_as`), keeping that one's
-    /// creation order.
+    /// creation order. A browser removes a cookie once it expires, so one set again after that is new.
     fn store(&mut self, mut cookie: Stored) {
+        let now = OffsetDateTime::now_utc();
+        self.cookies.retain(|c| !(c.is_same_as(&cookie) && c.is_expired(now)));
         match self.cookies.iter().position(|c| c.is_same_as(&cookie)) {
             Some(index) => {
                 cookie.created = self.cookies[index].created;

@@ -100,6 +100,30 @@ pub(super) async fn cycle_keeps_the_owners_list_right<S: SessionStore>(store: S)
     let refused = Patch { owner: OwnerChange::Set(alice), ..patch(&[], expires_at) };
     assert!(!ok("cycle", store.cycle(&old, &new_key(), &refused).await));
     assert_eq!(listed(&store, &alice).await, BTreeSet::new(), "a refused cycle indexed a session");
+
+    // A sign-out that keeps the session under a new id: it belongs to nobody, and leaves bob's list.
+    let newest = new_key();
+    let sign_out = Patch { owner: OwnerChange::Clear, ..patch(&[], expires_at) };
+    assert!(ok("cycle", store.cycle(&newer, &newest, &sign_out).await));
+    assert_eq!(listed(&store, &bob).await, BTreeSet::new(), "a cycle that cleared the owner left the session listed");
+    assert_eq!(ok("load", store.load(&newest).await).and_then(|record| record.owner), None);
+}
+
+/// An owner's list follows a record's deadline as saves move it: a busy session stays listed, and revoked,
+/// past the deadline it was created with.
+pub(super) async fn a_save_that_moves_the_deadline_keeps_the_session_listed<S: SessionStore>(store: S) {
+    let alice = new_owner();
+    let key = new_key();
+    let short = owned(alice, Duration::from_millis(300));
+    assert!(ok("create", store.create(&key, &short).await));
+    let later = now_millis() + 60_000;
+    assert!(ok("save", store.save(&key, &patch(&[], later)).await));
+    sleep_past(short.expires_at).await;
+    let sessions = ok("owner_sessions", store.owner_sessions(&alice).await);
+    let listed: Vec<(StoreKey, u64)> = sessions.iter().map(|session| (session.key, session.expires_at)).collect();
+    assert_eq!(listed, [(key, later)], "a session saved past its first deadline is not listed with its new one");
+    assert_eq!(ok("revoke_owner", store.revoke_owner(&alice, None).await), Some(1), "not revoked");
+    assert_eq!(ok("load", store.load(&key).await), None, "a revoked session still loads");
 }
 
 /// `OwnerChange::Adopt`, which a request that read an owner stored before its field was the owner sends:
@@ -131,11 +155,12 @@ pub(super) async fn adopt_indexes_only_a_record_without_an_owner<S: SessionStore
 pub(super) async fn delete_and_expiry_remove_entries<S: SessionStore>(store: S) {
     let alice = new_owner();
     let (deleted, expiring, kept) = (new_key(), new_key(), new_key());
-    let short = owned(alice, Duration::from_millis(300));
     assert!(ok("create", store.create(&deleted, &owned(alice, LONG)).await));
-    assert!(ok("create", store.create(&expiring, &short).await));
     assert!(ok("create", store.create(&kept, &owned(alice, LONG)).await));
     ok("delete", store.delete(&deleted).await);
+    // Created last and given a second, so that a store a network away still lists it before it ends.
+    let short = owned(alice, Duration::from_secs(1));
+    assert!(ok("create", store.create(&expiring, &short).await));
     assert_eq!(listed(&store, &alice).await, BTreeSet::from([expiring, kept]), "a deleted session is listed");
     sleep_past(short.expires_at).await;
     assert_eq!(listed(&store, &alice).await, BTreeSet::from([kept]), "an expired session is listed");
