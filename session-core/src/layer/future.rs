@@ -105,8 +105,8 @@ where
     }
 }
 
-/// The 500 of a request that passed through two `SessionLayer`s. Handles find one session on a request,
-/// the inner layer's; the outer one would still commit its own, clearing an id cookie that the inner
+/// The 500 of a request that passed through two `SessionLayer`s. Its handles would find one session, the
+/// inner layer's, while the outer layer still committed its own: clearing an id cookie that the inner
 /// layer's key did not sign (a visitor signed out by a read), or sending a second id cookie of one name.
 /// Neither can be what the app meant, so no handler runs until one layer goes.
 fn nested_layer_response<B: From<String>>() -> Response<B> {

@@ -152,10 +152,10 @@ impl Statements {
     }
 }
 
-/// CYCLE, giving the new row the owner `owner` (`old.owner` keeps it), with `replaces` the parameter
-/// that is `Patch::replaces_deadline` and `created` the one that is `Patch::created_at`. One statement: lock the live old row, write the new one from it
-/// unless a live record holds the new key, and delete the old row only if the new one was written. Two
-/// cycles of one session queue on the lock, and the second finds the old row gone.
+/// CYCLE, giving the new row the owner `owner` (`old.owner` keeps it), with `replaces` the parameter that is
+/// `Patch::replaces_deadline` and `created` the one that is `Patch::created_at`. One statement: lock the live
+/// old row, write the new one from it unless a live record holds the new key, and delete the old row only if
+/// the new one was written. Two cycles of one session queue on the lock, and the second finds the old row gone.
 fn cycle(table: &str, owner: &str, replaces: &str, created: &str) -> String {
     let (expires_at, created_at) = (deadline("old.expires_at", "$6", replaces), created_at("old.created_at", created));
     format!(

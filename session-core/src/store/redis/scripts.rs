@@ -22,10 +22,10 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 ";
 
-/// Shared by SAVE and CYCLE, whose ARGV are: now, the new deadline, the new last-seen time, the key's
-/// expiry, `1` if the patch replaces the deadline (else `0`), the new creation time (empty: the stored one
-/// stays), the number of fields set, their name/value pairs, then the names of the fields removed. `created_if_live` gives a live
-/// record's creation time and deadline; `apply_patch` keeps the later of that deadline and the patch's
+/// Shared by SAVE and CYCLE, whose ARGV are: now, the new deadline, the new last-seen time, the key's expiry,
+/// `1` if the patch replaces the deadline (else `0`), the new creation time (empty: the stored one stays), the
+/// number of fields set, their name/value pairs, then the names of the fields removed. `created_if_live` gives
+/// a live record's creation time and deadline; `apply_patch` keeps the later of that deadline and the patch's
 /// unless the patch replaces it (see `Patch::replaces_deadline`), and with it the key's expiry.
 const PATCH: &str = r"
 local function created_if_live(key)
