@@ -140,26 +140,24 @@
 //!
 //! # The id cookie
 //!
-//! The session id cookie is written by the layer, not by a field: always signed, under a key derived for it
-//! alone, so no cookie field (whatever its name) can read or mint a session id; `HttpOnly`, and by default
-//! `Secure`, `SameSite=Lax`, `Path=/`, gone when the browser closes, and named `__Host-id`: a browser keeps a
-//! `__Host-` cookie only from this very host, Secure, on `/` and without a domain, so an attacker who controls a
-//! sibling subdomain cannot plant a session id of their choosing (and a request that still carries two different
-//! authentic ids gets no session at all, and keeps both cookies: clearing would remove only this layer's own, and
-//! leave the planted one to be the session; a logout ends both sessions, and until the planted cookie expires, the
-//! paths it is sent to have no session, since which of two ids is the visitor's own cannot be told, and a write there
-//! fails with [`Error::AmbiguousSession`](crate::Error::AmbiguousSession) (409) rather than start a session whose
-//! cookie would replace the visitor's own; a request with
-//! more than eight id cookies, which no browser sends, gets no session either, nor can it start one, and its logout
-//! ends the sessions of the first eight). It is `__Secure-id` with a domain or another path, and `id` under `with_secure(false)`, which
-//! a prefixed cookie cannot use. The layer's `with_cookie_name`, `with_same_site`, `with_cookie_path`,
-//! `with_cookie_domain`, `with_cookie_max_age` and `with_partitioned` change it;
-//! [`SessionLayer::validate`](crate::SessionLayer::validate) checks the result against the same rules as the
-//! derive's (a `__Host-` name needs `Secure`, no domain and the path `/`), and applying an invalid layer panics at
-//! start-up. Responses that set or clear it, or any cookie
-//! field, carry `Cache-Control: no-store`, and every response whose handler read the session (a cookie
-//! field, a `#[session]` field, the id) `Vary: Cookie`, so that a shared cache never hands one visitor's
-//! page to another.
+//! The session id cookie is written by the layer, not by a field: always signed, under a key derived for it alone,
+//! so no cookie field (whatever its name) can read or mint a session id; `HttpOnly`, and by default `Secure`,
+//! `SameSite=Lax`, `Path=/`, gone when the browser closes, and named `__Host-id`: a browser keeps a `__Host-`
+//! cookie only from this very host, Secure, on `/` and without a domain, so an attacker who controls a sibling
+//! subdomain cannot plant a session id of their choosing (and a request that still carries two different authentic
+//! ids gets no session at all, and keeps both cookies: clearing would remove only this layer's own, and leave the
+//! planted one to be the session; a logout ends both sessions, and until the planted cookie expires, the paths it
+//! is sent to have no session, since which of two ids is the visitor's own cannot be told, and a write there fails
+//! with [`Error::AmbiguousSession`](crate::Error::AmbiguousSession) (409) rather than start a session whose cookie
+//! would replace the visitor's own; a request with more than eight id cookies, which no browser sends, gets no
+//! session either, nor can it start one, and its logout ends the sessions of the first eight). It is `__Secure-id`
+//! with a domain or another path, and `id` under `with_secure(false)`, which a prefixed cookie cannot use. The
+//! layer's `with_cookie_name`, `with_same_site`, `with_cookie_path`, `with_cookie_domain`, `with_cookie_max_age`
+//! and `with_partitioned` change it; [`SessionLayer::validate`](crate::SessionLayer::validate) checks the result
+//! against the same rules as the derive's (a `__Host-` name needs `Secure`, no domain and the path `/`), and
+//! applying an invalid layer panics at start-up. Responses that set or clear it, or any cookie field, carry
+//! `Cache-Control: no-store`, and every response whose handler read the session (a cookie field, a `#[session]`
+//! field, the id) `Vary: Cookie`, so that a shared cache never hands one visitor's page to another.
 //!
 //! ```
 //! use session_core::{cookie::SameSite, Key, MemoryStore, SessionLayer};

@@ -227,7 +227,8 @@
 //! them all, reads any JSON (`serde_json::Value`, an untagged or internally tagged enum), reads keys by name
 //! (`#[serde(flatten)]`, an adjacently tagged enum) or lists aliases among its fields' names
 //! (`#[serde(alias)]`) shows as `untraced (...)`, and so does every type that holds one; two such types look
-//! alike, so where the locked form is untraced the lock compares the types as written instead.
+//! alike, so where the locked form is untraced the lock compares the types as written instead. (A type the
+//! lock traced that no longer traces is a change: what it stored was known, and what it reads is not.)
 //! Changing the field to another type fails, as renaming the type or naming it by another path does. A change
 //! inside the type's definition that keeps its name passes unseen: the lock cannot see what the stored JSON
 //! holds. So change such a type under a new name, and the check stops the change: name the stored type in

@@ -235,13 +235,13 @@
 //!
 //! Report failures as a [`StoreError`](crate::StoreError) (with its cause, through
 //! [`StoreError::with_source`](crate::StoreError::with_source)); the layer answers them with a 503 and
-//! `Retry-After: 1`, and sends none of the request's cookies. (What a write that timed out did is unknown:
-//! a server that received it may still apply it, as [`Error::Store`](crate::Error::Store) says.) Fail promptly: a store that hangs holds the request. A write you
-//! refuse because it would make one session larger than your store keeps is no outage: report it with
-//! [`StoreError::too_large`](crate::StoreError::too_large), and the layer answers it with a 400 instead.
-//! Nor is a record you read but cannot make sense of (edited by hand, say): mark it
-//! [`unreadable`](crate::StoreError::unreadable), and the layer treats the session as absent, so its
-//! visitor starts over.
+//! `Retry-After: 1`, and sends none of the request's cookies. (What a write that timed out did is unknown: a
+//! server that received it may still apply it, as [`Error::Store`](crate::Error::Store) says.) Fail promptly:
+//! a store that hangs holds the request. A write you refuse because it would make one session larger than
+//! your store keeps is no outage: report it with [`StoreError::too_large`](crate::StoreError::too_large), and
+//! the layer answers it with a 400 instead. Nor is a record you read but cannot make sense of (edited by
+//! hand, say): mark it [`unreadable`](crate::StoreError::unreadable), and the layer treats the session as
+//! absent, so its visitor starts over.
 //!
 //! Records without fields must load as stored: before a new id, the layer keeps one for a minute under a
 //! key derived from the old id, to answer requests still carrying it (so a store that never reclaims ended
