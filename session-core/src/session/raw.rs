@@ -501,16 +501,17 @@ impl RawSession {
 /// Records a change of the field `F`: of the session's owner too for `#[session(owner)]`, and a new id
 /// for a `#[session(privilege)]` field whose value changes.
 fn change_field<F: SessionField>(state: &mut RecordState, value: Option<Vec<u8>>) {
+    let changed = state.current(F::KEY) != value.as_deref();
     if F::OWNER {
         let owner = value.as_deref().and_then(stored_value::owner_key);
         match owner {
             // The value the field holds already: no sign-in, whatever the index says. A session stored
             // before its field was the owner is indexed, as a read of the field would.
-            Some(owner) if state.current(F::KEY) == value.as_deref() => state.adopt_owner(owner),
+            Some(owner) if !changed => state.adopt_owner(owner),
             _ => state.change_owner(owner),
         }
     }
-    if F::PRIVILEGE && state.current(F::KEY) != value.as_deref() {
+    if F::PRIVILEGE && changed {
         schedule_cycle(state);
     }
     state.change(F::KEY, value);
