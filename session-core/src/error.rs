@@ -147,6 +147,29 @@ impl Error {
     }
 }
 
+/// An error and the causes beneath it, as one line for a log: `session store failed: SQLite refused a
+/// session statement: no such table: sessions`. A failure the layer meets after the handler returned is
+/// never handed to the app, so its log line is the only place the store's own reason (a missing table, a
+/// full Redis, a read-only replica) can show. A cause whose text the line already ends with is skipped:
+/// [`Error::Store`] repeats its [`StoreError`]'s message.
+pub(crate) struct Causes<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut line = self.0.to_string();
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            let text = error.to_string();
+            if !line.ends_with(&text) {
+                line.push_str(": ");
+                line.push_str(&text);
+            }
+            cause = error.source();
+        }
+        f.write_str(&line)
+    }
+}
+
 /// Marks a response made by [`Error::to_response`]: the handler that answers with it stopped halfway.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SessionErrorResponse;
@@ -220,9 +243,9 @@ impl axum::response::IntoResponse for Error {
     fn into_response(self) -> axum::response::Response {
         // A client's input is not the server's fault: it must not page anyone.
         if self.status().is_client_error() {
-            tracing::warn!(error = %self, "session error caused by the request");
+            tracing::warn!(error = %Causes(&self), "session error caused by the request");
         } else {
-            tracing::error!(error = %self, "session error");
+            tracing::error!(error = %Causes(&self), "session error");
         }
         self.to_response()
     }

@@ -44,12 +44,13 @@ fn row(field: &FieldInfo) -> String {
                 Some(secs) => format!("max-age {}", human_duration(secs)),
                 None => "until the browser closes".to_owned(),
             };
-            let who = match allow_sensitive {
-                Some(reason) => {
-                    format!("{} (sensitive name allowed: {})", spec.protection.exposure(), text(reason))
-                }
-                None => spec.protection.exposure().to_owned(),
-            };
+            let mut who = spec.protection.exposure().to_owned();
+            if !spec.http_only {
+                who.push_str("; readable by the page's scripts");
+            }
+            if let Some(reason) = allow_sensitive {
+                let _ = write!(who, " (sensitive name allowed: {})", text(reason));
+            }
             format!(
                 "| {} | browser cookie {} ({}) | {max_bytes} of {MAX_COOKIE_BYTES} bytes, worst case | {who} | {lasts} |",
                 code(field.field),
@@ -62,7 +63,9 @@ fn row(field: &FieldInfo) -> String {
             let lasts = if *flash {
                 "read once, within the session's idle and absolute timeouts"
             } else {
-                "until the session's idle or absolute timeout"
+                // The id cookie is a browser-session cookie unless `remember_for` or the layer's
+                // `with_cookie_max_age` makes it last.
+                "until the session ends: its idle or absolute timeout, or by default the browser closing"
             };
             format!("| {} | server store, key {} | the store's | {who} | {lasts} |", code(field.field), code(key))
         }

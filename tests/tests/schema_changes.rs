@@ -524,7 +524,9 @@ fn an_owner_whose_type_keeps_its_stored_form_is_a_compatible_change_to_the_schem
             breaking: Vec::new(),
             compatible: vec!["field `user_id` (store key `user_id`): type changed from `u64` to `AccountId`, stored \
                               the same way (`u64`); a stored value that `AccountId` refuses to decode (one whose \
-                              `Deserialize` checks values) reads as absent"
+                              `Deserialize` checks values) reads as absent; as the owner, `AccountId` must \
+                              serialize each value it reads as the JSON it was read from (no lowercasing or \
+                              trimming in its `From`), or `revoke_owner` misses the sessions stored before"
                 .to_owned()],
         }
     );
@@ -664,4 +666,56 @@ fn a_field_that_became_the_owner_is_a_compatible_change_that_says_what_revoke_ow
         ["field `user_id` (store key `user_id`): now the owner; a session stored before joins its owner's index \
           when a request reads the field, and until then `revoke_owner` does not end it"]
     );
+}
+
+/// The release before `RenamedPrivilege`: the signed-in user's id under `uid`.
+#[derive(SessionSchema)]
+struct PrivilegeUnderOldName {
+    #[session(privilege)]
+    uid: u64,
+}
+
+#[derive(SessionSchema)]
+struct RenamedPrivilege {
+    #[session(privilege, rename_from = "uid")]
+    user_id: u64,
+}
+
+/// A privilege field still under its old name is the value the session holds, for telling whether a write
+/// changes it as for reading it: signing out gives a new id, writing back the same user does not.
+#[tokio::test]
+async fn a_privilege_field_read_through_its_old_name_cycles_the_id_only_when_its_value_changes() {
+    let sign_in = Router::new().route(
+        "/sign-in",
+        post(|s: PrivilegeUnderOldNameSession| async move {
+            s.set_uid(7).await?;
+            Result::Ok("signed in".to_owned())
+        }),
+    );
+    let deploy = Deploy::after(sign_in, "/sign-in", "signed in").await;
+    let routes = Router::new()
+        .route(
+            "/same",
+            post(|s: RenamedPrivilegeSession| async move {
+                s.set_user_id(7).await?;
+                Result::Ok(format!("{:?}", s.user_id().await?))
+            }),
+        )
+        .route(
+            "/sign-out",
+            post(|s: RenamedPrivilegeSession| async move {
+                s.remove_user_id().await?;
+                Result::Ok("signed out".to_owned())
+            }),
+        );
+    let mut browser = deploy.next_release(routes);
+    let id = |browser: &Browser| browser.cookie("__Host-id").expect("an id cookie").to_owned();
+    let signed_in = id(&browser);
+
+    assert_eq!(browser.post("/same").await.body, "Some(7)");
+    assert_eq!(id(&browser), signed_in, "the user it already holds, written back: no new id");
+    assert_eq!(deploy.store.take_counts(), ONE_LOAD_ONE_SAVE);
+
+    assert_eq!(browser.post("/sign-out").await.body, "signed out");
+    assert_ne!(id(&browser), signed_in, "signing out changes the privilege: a new id");
 }

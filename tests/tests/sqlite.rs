@@ -22,6 +22,7 @@ use sqlx::{
 use tests::{
     apps::{app, expect_unavailable, no_lost_updates},
     browser::Browser,
+    captured_logs::CapturedLogs,
     sqlite_statements::StatementLog,
     temp_dir::TempDir,
 };
@@ -114,14 +115,30 @@ async fn a_read_only_file_serves_reads_and_answers_writes_with_503() {
     println!("a write to a read-only file: {error:?}");
 
     let jar = browser.cookies.clone();
-    let app = app(SessionLayer::new(read_only, key));
-    let mut browser = Browser::new(app.clone());
-    browser.cookies = jar;
+    let (logs, _guard) = CapturedLogs::everything_logged_here();
+    let read_only_app = app(SessionLayer::new(read_only.clone(), key.clone()));
+    let mut browser = Browser::new(read_only_app.clone());
+    browser.cookies = jar.clone();
     assert_eq!(browser.get("/user").await.body, "Some(7) None", "reads work");
     expect_unavailable(&mut browser, "POST", "/cart/apple").await;
-    expect_unavailable(&mut Browser::new(app), "POST", "/login/8").await;
+    expect_unavailable(&mut Browser::new(read_only_app), "POST", "/login/8").await;
     assert_eq!(browser.post("/theme/dark").await.status, StatusCode::OK, "cookie-only requests carry on");
     assert_eq!(browser.get("/user").await.body, "Some(7) None", "the failed write changed nothing");
+    // The log says what SQLite said, not only that the store failed: the layer answered for the app, which
+    // never saw the error.
+    let logged = logs.text();
+    assert!(
+        logged.contains("session store failed: the SQLite database is read-only: error returned from database: (code: 8) attempt to write a readonly database"),
+        "{logged}"
+    );
+
+    // A read whose idle refresh is due (every read's, here) serves its page: only the deadline could not
+    // move, and the session stays live until the one stored.
+    let mut browser = Browser::new(app(SessionLayer::new(read_only, key).with_idle_refresh(0.0)));
+    browser.cookies = jar;
+    let reply = browser.get("/user").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "Some(7) None"));
+    assert!(logs.text().contains("the session's idle deadline could not be pushed back"), "{}", logs.text());
 
     // A file it cannot open is named, with what it takes to create one.
     for (file, mode) in [("missing.db", "mode=ro"), ("missing.db", ""), ("no-such-directory/sessions.db", "mode=rwc")] {

@@ -194,11 +194,11 @@
 //! assert_eq!(table, "\
 //! | Field | Stored in | Size limit | Who can see or change it | How long it lasts |
 //! |---|---|---|---|---|
-//! | `theme` | browser cookie `theme` (plain) | 10 of 4096 bytes, worst case | visible and modifiable by the user | max-age 400d |
+//! | `theme` | browser cookie `theme` (plain) | 10 of 4096 bytes, worst case | visible and modifiable by the user; readable by the page's scripts | max-age 400d |
 //! | `locale` | browser cookie `locale` (signed) | 97 of 4096 bytes, worst case | visible to the user, tampering detected | until the browser closes |
-//! | `user_id` | server store, key `user_id` | the store's | hidden from the user | until the session's idle or absolute timeout |
-//! | `roles` | server store, key `roles` | the store's | hidden; sensitive, redacted from logs | until the session's idle or absolute timeout |
-//! | `cart` | server store, key `cart` | the store's | hidden from the user | until the session's idle or absolute timeout |
+//! | `user_id` | server store, key `user_id` | the store's | hidden from the user | until the session ends: its idle or absolute timeout, or by default the browser closing |
+//! | `roles` | server store, key `roles` | the store's | hidden; sensitive, redacted from logs | until the session ends: its idle or absolute timeout, or by default the browser closing |
+//! | `cart` | server store, key `cart` | the store's | hidden from the user | until the session ends: its idle or absolute timeout, or by default the browser closing |
 //! | `notice` | server store, key `notice` | the store's | hidden from the user | read once, within the session's idle and absolute timeouts |
 //! ");
 //! ```

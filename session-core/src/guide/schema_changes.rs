@@ -109,7 +109,10 @@
 //! `revoke_owner` with a value of the new type: a password reset would leave it signed in. Give the new type
 //! the stored form of the old one instead, with serde's `from` and `into`. Nothing is converted, and the
 //! schema lock lists the new type as a compatible change, because the shape is the same (it marks the owner
-//! with `owner = true`, and fails a change of the owner's shape naming this fix):
+//! with `owner = true`, and fails a change of the owner's shape naming this fix). The conversions must give
+//! back the very value stored: a `From` that tidies it (lowercases an e-mail address, trims it) reads
+//! `Alice@Example.com` as `alice@example.com`, while the session stays indexed under what was stored, out of
+//! reach of `revoke_owner` with the tidied value. Tidy values where they enter, at sign-in, not here:
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};

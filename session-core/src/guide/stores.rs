@@ -234,8 +234,11 @@
 //! ```
 //!
 //! Report failures as a [`StoreError`](crate::StoreError) (with its cause, through
-//! [`StoreError::with_source`](crate::StoreError::with_source)); the layer answers them with a 503 and
-//! `Retry-After: 1`, and sends none of the request's cookies. (What a write that timed out did is unknown: a
+//! [`StoreError::with_source`](crate::StoreError::with_source), which the layer's log line spells out
+//! after your message); the layer answers them with a 503 and `Retry-After: 1`, and sends none of the
+//! request's cookies. The one write the layer makes on its own, a read's idle refresh, is the exception:
+//! when it fails, the page is served and the failure logged as a warning, since the handler changed nothing
+//! and the session stays live until the deadline already stored. (What a write that timed out did is unknown: a
 //! server that received it may still apply it, as [`Error::Store`](crate::Error::Store) says.) Fail promptly:
 //! a store that hangs holds the request. A write you refuse because it would make one session larger than
 //! your store keeps is no outage: report it with [`StoreError::too_large`](crate::StoreError::too_large), and

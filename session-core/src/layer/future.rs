@@ -9,7 +9,12 @@ use std::{
 use http::{header, HeaderValue, Response};
 use pin_project_lite::pin_project;
 
-use crate::{error::SessionErrorResponse, session::RawSession, store::SessionStore, Error};
+use crate::{
+    error::{Causes, SessionErrorResponse},
+    session::RawSession,
+    store::SessionStore,
+    Error,
+};
 
 /// A commit that has to call the store. Boxed because its type depends on the store's futures; requests
 /// that need no store call never build one.
@@ -151,9 +156,9 @@ fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, com
         }
         Err(error) => {
             if error.status().is_server_error() {
-                tracing::error!(%error, "session changes could not be saved");
+                tracing::error!(error = %Causes(&error), "session changes could not be saved");
             } else {
-                tracing::warn!(%error, "session changes were not saved");
+                tracing::warn!(error = %Causes(&error), "session changes were not saved");
             }
             // None of the request's cookies go out either: the response says nothing was saved.
             *response = error.to_response();

@@ -318,7 +318,7 @@ fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, compa
         if current.ty != stored.ty {
             // The tracer builds each type from a sample value (`""`, `0`): a `Deserialize` that checks
             // values and accepts the sample traces like the plain type, yet may refuse what was stored.
-            comparison.compatible.push(format!(
+            let mut change = format!(
                 "{}: type changed from `{}` to `{}`, stored the same way (`{}`); a stored value that `{}` refuses \
                  to decode (one whose `Deserialize` checks values) reads as absent",
                 new.describe(),
@@ -326,7 +326,17 @@ fn compare_session(old: &Entry, new: &Entry, locked_owner: Option<&Entry>, compa
                 current.ty,
                 current.shape,
                 current.ty,
-            ));
+            );
+            if new.is_owner() {
+                // The index is keyed by the stored JSON, and `revoke_owner` looks up the new type's: a
+                // conversion that tidies the value (lowercases an e-mail address) loses the session.
+                change.push_str(&format!(
+                    "; as the owner, `{}` must serialize each value it reads as the JSON it was read from (no \
+                     lowercasing or trimming in its `From`), or `revoke_owner` misses the sessions stored before",
+                    current.ty,
+                ));
+            }
+            comparison.compatible.push(change);
         }
         return;
     }

@@ -18,6 +18,7 @@ use super::{
 use crate::{
     __private::SessionField,
     cookie::CookieHeader,
+    error::Causes,
     layer::Shared,
     store::{now_millis, OwnerChange, Patch, Record, SessionStore},
     Error, SessionId, StoreError,
@@ -281,7 +282,11 @@ impl RawSession {
             Err(error) if error.is_unreadable() => {
                 // Nothing a retry would change: starting over beats a session that fails every request. The
                 // cookie is cleared, as for an expired record, so the error is logged once, not per request.
-                tracing::error!(session = %id.short_hash(), %error, "stored session unreadable; treated as absent");
+                tracing::error!(
+                    session = %id.short_hash(),
+                    error = %Causes(&error),
+                    "stored session unreadable; treated as absent"
+                );
                 return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None, ambiguous: false });
             }
             loaded => loaded?,
@@ -411,7 +416,24 @@ impl RawSession {
                 }
                 let (patch, created_at, remembered) = patch_over(shared, &record, &changes, owner, now);
                 drop(record);
-                if store.save(&key, &patch).await? {
+                let saved = match store.save(&key, &patch).await {
+                    Ok(saved) => saved,
+                    Err(error) if changes.is_empty() && !owner.asked_by_handler() => {
+                        // Only the idle refresh (or the indexing of an owner read) failed: the handler
+                        // changed nothing, and the session stays live until its stored deadline, so the
+                        // page it answered is still right. A store that takes reads but refuses writes (a
+                        // replica after a failover, a full Redis, a read-only file) must not turn every
+                        // signed-in page into a 503 as its refresh falls due.
+                        tracing::warn!(
+                            session = %id.short_hash(),
+                            error = %Causes(&error),
+                            "the session's idle deadline could not be pushed back; the page is served as it is"
+                        );
+                        return Ok(());
+                    }
+                    Err(error) => return Err(error.into()),
+                };
+                if saved {
                     if remembered.is_some() || patch.replaces_deadline || shared.id_cookie.max_age.is_some() {
                         // A persistent cookie slides with the server-side deadline, as it is written (a
                         // change or the idle refresh); a session that stopped being remembered gets the
@@ -501,7 +523,10 @@ impl RawSession {
 /// Records a change of the field `F`: of the session's owner too for `#[session(owner)]`, and a new id
 /// for a `#[session(privilege)]` field whose value changes.
 fn change_field<F: SessionField>(state: &mut RecordState, value: Option<Vec<u8>>) {
-    let changed = state.current(F::KEY) != value.as_deref();
+    // Compared with what a read of the field sees, its `rename_from` key's value included: writing back
+    // the value a session holds under the old name is no sign-in and no change of privilege, and removing
+    // it is both.
+    let changed = stored_value::current::<F>(state) != value.as_deref();
     if F::OWNER {
         let owner = value.as_deref().and_then(stored_value::owner_key);
         match owner {

@@ -28,11 +28,7 @@ pub(super) fn encode_stored<F: SessionField>(value: &F::Value) -> Result<Vec<u8>
 /// as the field's type, or else converted from its `migrate_from` type. A value that does not decode at all
 /// reads as `None`. Either way the stored value is left as it is.
 pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Option<F::Value> {
-    let bytes = match (state.current(F::KEY), F::RENAMED_FROM) {
-        (Some(bytes), _) => bytes,
-        (None, Some(old)) => state.current(old)?,
-        (None, None) => return None,
-    };
+    let bytes = current::<F>(state)?;
     match decode_stored::<F::Value>(bytes) {
         Ok(value) => {
             // A session with an owner got it from this field's write, which indexed it: only one without
@@ -57,6 +53,12 @@ pub(super) fn read<F: SessionField>(state: &mut RecordState) -> Option<F::Value>
             migrated
         }
     }
+}
+
+/// The bytes `F` holds as this request sees them: under the field's key, or else under its `rename_from`
+/// key. What a read decodes, and what a write is compared with to tell whether it changes the field.
+pub(super) fn current<F: SessionField>(state: &RecordState) -> Option<&[u8]> {
+    state.current(F::KEY).or_else(|| state.current(F::RENAMED_FROM?))
 }
 
 /// The owner an owner field's stored value names: `None` for JSON's `null`, an `Option` owner set to

@@ -6,7 +6,7 @@ use std::{collections::HashMap, future::Future, time::Duration};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 use super::{OwnedSession, OwnerKey, Patch};
-use crate::{base64url, id::StoreKey, StoreError};
+use crate::{base64url, error::Causes, id::StoreKey, StoreError};
 
 /// The longest table or schema name the SQL stores accept. PostgreSQL keeps 63 bytes of a name: this leaves
 /// room for names made from the table's, such as an index's.
@@ -172,7 +172,9 @@ impl CleanupTask {
                 match delete_expired().await {
                     Ok(0) => {}
                     Ok(deleted) => tracing::debug!(deleted, "ended sessions deleted"),
-                    Err(error) => tracing::warn!(%error, "deleting ended sessions failed; trying again later"),
+                    Err(error) => {
+                        tracing::warn!(error = %Causes(&error), "deleting ended sessions failed; trying again later")
+                    }
                 }
             }
         });
