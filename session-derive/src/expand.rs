@@ -392,7 +392,11 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             field.session.as_ref().map_or_else(|| (field.name.clone(), false), |s| (field.store_key(s), s.flash));
         let marker = marker_ident(index);
         let place = if flash {
-            format!("Stored in the session under `{key}`, and removed by this read: a flash value is seen once.")
+            format!(
+                "Stored in the session under `{key}`, and removed by this read: a flash value is seen once. \
+                 Two requests of one session that read it at once may both see it, and a value that another \
+                 request set after this one loaded the session is removed by this read too."
+            )
         } else {
             format!("Stored in the session under `{key}`: the first session access of a request loads the record.")
         };

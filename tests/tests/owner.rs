@@ -521,3 +521,42 @@ async fn the_idle_refresh_of_a_remembered_session_counts_its_own_idle_timeout() 
     assert_eq!(browser.get("/user").await.body, "Some(7)", "remembered past the layer's idle timeout");
     assert_eq!(store.take_counts(), CallCounts { load: 1, ..CallCounts::default() }, "a read wrote");
 }
+
+/// Requests sent with the id that a privilege change in another tab has just moved (sent before its
+/// answer came back) find no session here. One that asks for a change a request can make without a
+/// session (a removal, "remember me", "sign out everywhere else") would find nothing to change and report a
+/// success, leaving the session under its new id as it was: each answers 409, as a write or a logout does,
+/// and leaves the id cookie alone. The same request with an id whose session ended answers 200.
+#[tokio::test]
+async fn changes_sent_with_an_id_that_a_privilege_change_has_just_moved_answer_409() {
+    let (store, key) = (CountingStore::new(MemoryStore::default()), Key::generate());
+    let changes = Router::new()
+        .route("/forget-user", post(|s: AccountSession| async move { s.remove_user_id().await }))
+        .route("/clear-cart", post(|s: AccountSession| async move { s.remove_cart().await }))
+        .route("/remember", post(|s: AccountSession| async move { s.remember_for(30 * DAY).await }))
+        .layer(layer(store.clone(), key.clone()))
+        .merge(owned_app(layer(store.clone(), key.clone())));
+    let mut browser = Browser::new(changes);
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    assert_eq!(browser.post("/cart/apple").await.status, StatusCode::OK);
+    let sent_before = browser.clone();
+    assert!(browser.post("/roles").await.set_cookie("__Host-id").is_some(), "the privilege change gave a new id");
+
+    for path in ["/forget-user", "/clear-cart", "/remember", "/devices/others"] {
+        let reply = sent_before.clone().post(path).await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{path}: {reply:?}");
+        assert!(reply.set_cookies.is_empty(), "{path}: a cookie was touched: {reply:?}");
+    }
+    assert_eq!(browser.get("/me").await.body, "Some(7)", "the moved session changed");
+    let cart =
+        browser.session(&layer(store.clone(), key.clone()), |s: AccountSession| async move { s.cart().await }).await;
+    assert_eq!(cart.unwrap(), Some(vec!["apple".to_owned()]), "the moved session's cart changed");
+
+    // An id whose session ended (revoked) is unknown too, but no move left a marker: nothing to change.
+    let mut revoked = browser.clone();
+    assert_eq!(AccountSession::revoke_owner(store.inner(), &7).await.unwrap(), 1);
+    for path in ["/forget-user", "/clear-cart", "/remember", "/devices/others"] {
+        let reply = revoked.post(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {reply:?}");
+    }
+}

@@ -889,24 +889,48 @@ async fn a_request_with_more_id_cookies_than_a_browser_sends_gets_no_session_and
 }
 
 /// A cookie field is read from the first eight values sent under its name, as the id cookie is: a header
-/// of thousands of forged copies costs eight MAC checks per key, not thousands.
+/// of thousands of forged copies costs eight MAC checks per key, not thousands. Past eight it reads as
+/// absent: the visitor's own may be among those left unread, behind copies of one authentic value that a
+/// sibling subdomain planted on longer paths (one this app once gave the planter), which must not win by
+/// their number; nor may a key rotation re-issue such a copy site-wide as the visitor's own.
 #[tokio::test]
 async fn a_cookie_field_is_read_from_the_first_eight_values_sent_under_its_name() {
-    let key = Key::generate();
-    let mut visitor = app(SessionLayer::new(MemoryStore::default(), key.clone()));
-    visitor.post("/cookies/set").await;
-    let authentic = visitor.cookies["locale"].to_owned();
-    let routes = routes().layer(SessionLayer::new(MemoryStore::default(), key));
-    // The signature's first character changed.
-    let forged = format!("{}{}", if authentic.starts_with('A') { 'B' } else { 'A' }, &authentic[1..]);
-    let read_after = |copies: usize| {
-        let mut pairs = vec![format!("locale={forged}"); copies];
+    let (old_key, key) = (Key::generate(), Key::generate());
+    let set_theirs = post(|s: VisitorSession| async move {
+        s.set_locale("fr".into())?;
+        Result::Ok("ok")
+    });
+    let value_under = |key: &Key, path: &'static str| {
+        let mut visitor = Browser::new(
+            routes()
+                .route("/locale/fr", set_theirs.clone())
+                .layer(SessionLayer::new(MemoryStore::default(), key.clone())),
+        );
+        async move {
+            visitor.post(path).await;
+            visitor.cookies["locale"].to_owned()
+        }
+    };
+    let authentic = value_under(&key, "/cookies/set").await;
+    let routes =
+        routes().layer(SessionLayer::new(MemoryStore::default(), key.clone()).with_previous_keys([old_key.clone()]));
+    let read_after = |planted: &str, copies: usize| {
+        let mut pairs = vec![format!("locale={planted}"); copies];
         pairs.push(format!("locale={authentic}"));
         let request = http::Request::get("/cookies").header(header::COOKIE, pairs.join("; "));
         tests::browser::send(&routes, request.body(axum::body::Body::empty()).unwrap())
     };
-    assert_eq!(read_after(7).await.body, "None Some(\"en-GB\") None", "the eighth value is read");
-    assert_eq!(read_after(8).await.body, "None None None", "the ninth is not");
+    // The signature's first character changed.
+    let forged = format!("{}{}", if authentic.starts_with('A') { 'B' } else { 'A' }, &authentic[1..]);
+    assert_eq!(read_after(&forged, 7).await.body, "None Some(\"en-GB\") None", "the eighth value is read");
+    assert_eq!(read_after(&forged, 8).await.body, "None None None", "the ninth is not");
+
+    for theirs in [value_under(&key, "/locale/fr").await, value_under(&old_key, "/locale/fr").await] {
+        let reply = read_after(&theirs, 8).await;
+        assert_eq!(reply.body, "None None None", "eight planted copies outnumbered the visitor's own");
+        assert_eq!(reply.set_cookie("locale"), None, "a planted copy was re-issued as the visitor's own");
+        assert_eq!(read_after(&theirs, 1).await.body, "None None None", "two different authentic values");
+    }
 }
 
 /// Under an id cookie without the `__Host-` prefix, a sibling subdomain can plant an authentic id of its

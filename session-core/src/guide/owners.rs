@@ -26,6 +26,12 @@
 //! cannot write the session back, under its old id or a new one. A request that never changes the owner
 //! costs what it did before: one load to read, one write to change, nothing more.
 //!
+//! What a revocation cannot end is a sign-in still under way, in a session that has no such owner yet:
+//! a sign-in that checked the old password before a reset and commits after it is signed in. Where a
+//! reset must also stop those, keep the credential's generation in the session (a `#[session]` field set
+//! at sign-in, such as a counter that each password change bumps) and compare it with the account's on
+//! each request that trusts the session, as Django does with a hash of the password.
+//!
 //! # Marking a field of a live app as the owner
 //!
 //! Sessions stored before a field became the owner are not in any owner's index yet. Each joins its

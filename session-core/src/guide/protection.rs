@@ -25,13 +25,15 @@
 //! A signed or private cookie that does not verify under the current key or any previous key (see
 //! [`rotation`](super::rotation)) reads as `None`, and the handler carries on as for a visitor without
 //! it. A request may carry a name more than once (a browser sends one per path and domain that holds
-//! it): the value that verifies and decodes is read, among the first eight, so that a header of forged
-//! copies costs no more than eight checks. Two different values that both verify read as `None`: where a
+//! it): of up to eight values, the one that verifies and decodes is read, and a header of forged copies
+//! costs no more than eight checks. Two different values that both verify read as `None`: where a
 //! cookie has a `domain`, a sibling subdomain can plant a copy on a longer path, and an authentic one at
 //! that (a value this app once gave the planter), and which of the two is the visitor's own cannot be told.
-//! So can eight planted copies. Either way the field reads as `None` on the paths the copies are sent to:
-//! a denial, never a value of theirs. A field named `__Host-...` (host-only, `Secure`, on `/`) cannot be
-//! planted at all.
+//! More than eight values read as `None` too, since the visitor's own may be among those left unread, so
+//! that copies of one planted value cannot win by their number. Either way the field reads as `None` on
+//! the paths the copies are sent to: a denial, never a value of theirs. A visitor who holds no value of
+//! the field reads a planted one, though, as with any cookie a sibling can set; a field named `__Host-...`
+//! (host-only, `Secure`, on `/`) cannot be planted at all.
 //!
 //! The size check at compile time includes this overhead: [`Protection::protected_len`] is the worst
 //! case the derive adds up.

@@ -57,6 +57,12 @@
 //! The old name may not be one a field uses now: its values would belong to two fields. A cookie's old name
 //! is never taken to be the session id cookie, which is read and cleared only as the session's own.
 //!
+//! While both releases serve visitors (a rolling deploy), a value the new release has moved is gone for
+//! the old one: a renamed cookie as soon as the new release reads it, a session field once it sets it. The
+//! old release then reads `None` for it, and what it writes under the old name the new release does not
+//! read while the new name holds a value. Keep a rename out of deploys whose releases overlap for long, or
+//! accept that a visitor moving between them may lose that field.
+//!
 //! # Changing a type: `migrate_from`
 //!
 //! `migrate_from = OldType` names a type that reads what the last release stored. A stored value that no

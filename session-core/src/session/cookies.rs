@@ -52,6 +52,9 @@ enum Sent<'s, T> {
     /// longer path by a sibling subdomain, which may be authentic (the planter's own, set by this app).
     /// Which is the visitor's cannot be told, so neither is read.
     Conflicting,
+    /// More values than [`MAX_COOKIE_VALUES`]: the visitor's own may be among those left unread, behind
+    /// copies of one authentic value planted on longer paths, which must not win by their number.
+    TooMany,
     Verified(Verified<'s, T>),
 }
 
@@ -169,6 +172,10 @@ impl RawSession {
                 "cookie sent with two different valid values (one planted on a longer path by another subdomain?); \
                  reading it as absent"
             }
+            Sent::TooMany => {
+                "cookie sent more than eight times (copies planted on longer paths by another subdomain?); reading \
+                 it as absent"
+            }
         };
         let mut log = self.cookie_log();
         if !log.warned.contains(&spec.name) {
@@ -179,11 +186,14 @@ impl RawSession {
     }
 
     /// The value sent under `name` that verifies for `name` under one of the keys, decodes as `T` and is
-    /// within `max_len`, among the first [`MAX_COOKIE_VALUES`]; unless two different ones do.
+    /// within `max_len`; unless two different ones do, or there are more than [`MAX_COOKIE_VALUES`].
     fn verified_cookie<T: CookieValue>(&self, spec: &CookieSpec, name: &'static str) -> Sent<'_, T> {
         let keys = &self.0.shared.keys;
         let mut sent = Sent::Nothing;
-        for value in self.0.cookie_header.values(name).take(MAX_COOKIE_VALUES) {
+        for (index, value) in self.0.cookie_header.values(name).enumerate() {
+            if index == MAX_COOKIE_VALUES {
+                return Sent::TooMany;
+            }
             if matches!(sent, Sent::Nothing) {
                 sent = Sent::Unusable;
             }

@@ -4,9 +4,11 @@
 //! session whose cookie replaces the signed-in one in the browser: a sign-out nobody asked for.
 //!
 //! So before a cycle, the commit leaves a marker under a key derived from the old one, for
-//! [`GRACE_MS`]. A request whose authentic id the store does not know looks for it only when it would
-//! start a session in its place, and finding it answers 409
-//! ([`Error::EndedDuringRequest`](crate::Error::EndedDuringRequest)), setting no cookie. Reads cost
+//! [`GRACE_MS`]. A request whose authentic id the store does not know looks for it only when its handler
+//! asked for a change (set or removed a field, `remember_for`, "sign out everywhere else"), and finding it
+//! answers 409 ([`Error::EndedDuringRequest`](crate::Error::EndedDuringRequest)), setting no cookie: a
+//! write would start a session in the signed-in one's place, and a removal or a revocation would find
+//! nothing to change and report a success that left the session, under its new id, as it was. Reads cost
 //! nothing extra: a request that only reads starts no session and replaces no cookie. A logout whose
 //! delete finds nothing looks too: the session it meant to end lives on under the new id, so it answers
 //! 409 rather than a success that leaves the visitor signed in.
@@ -16,7 +18,7 @@ use std::{collections::HashMap, sync::Arc};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    store::{Record, SessionStore},
+    store::{LoadRecord, Record, SessionStore},
     StoreError, StoreKey,
 };
 
@@ -53,7 +55,7 @@ pub(super) async fn mark<S: SessionStore>(store: &S, old: &StoreKey, now: u64) -
 }
 
 /// True if the session under `old` moved to a new id within the last [`GRACE_MS`].
-pub(super) async fn was_moved<S: SessionStore>(store: &S, old: &StoreKey) -> Result<bool, StoreError> {
+pub(super) async fn was_moved(store: &dyn LoadRecord, old: &StoreKey) -> Result<bool, StoreError> {
     Ok(store.load(&marker_key(old)).await?.is_some())
 }
 
@@ -71,7 +73,7 @@ mod tests {
         mark(&store, &moved, crate::store::now_millis()).await.unwrap();
         assert!(was_moved(&store, &moved).await.unwrap());
         assert!(!was_moved(&store, &other).await.unwrap());
-        assert!(store.load(&moved).await.unwrap().is_none());
+        assert!(SessionStore::load(&store, &moved).await.unwrap().is_none());
         assert_eq!(store.len(), 1, "a second cycle of one id leaves the first marker");
     }
 

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::RawSession;
+use super::{moved, RawSession};
 use crate::{
     __private::SessionField,
     id::StoreKey,
@@ -105,9 +105,17 @@ impl RawSession {
     /// Ends every other session of this session's owner, now, and says how many ended. Ends none, with
     /// [`Error::EndedDuringRequest`], if this session ended or moved to a new id since the request loaded
     /// it (a sign-in in another tab): the new id would otherwise count as another session and be ended,
-    /// signing this browser out. A retry carries the new id.
+    /// signing this browser out. The same if it moved moments before the request arrived with its old id:
+    /// the session has no owner here, and "none ended" would be untrue of the one under the new id. A retry
+    /// carries the new id.
     pub async fn revoke_other_sessions(&self) -> Result<usize, Error> {
         let (Some(owner), current) = self.owner_and_key().await? else {
+            let unknown = self.handler_state()?.unknown_key();
+            if let Some(key) = unknown {
+                if moved::was_moved(&*self.0.shared.loader, &key).await? {
+                    return Err(Error::EndedDuringRequest);
+                }
+            }
             return Ok(0);
         };
         self.0.shared.loader.revoke_owner(&owner, current.as_ref()).await?.ok_or(Error::EndedDuringRequest)

@@ -201,7 +201,9 @@ impl RawSession {
         // A `Max-Age` counts whole seconds: under one, the cookie would be deleted on arrival.
         let lifetime =
             (duration.as_secs() > 0).then(|| remember::encode(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)));
-        self.handler_state()?.change(REMEMBER_FIELD, lifetime);
+        let mut state = self.handler_state()?;
+        state.asked_for_change = true;
+        state.change(REMEMBER_FIELD, lifetime);
         Ok(())
     }
 
@@ -344,8 +346,9 @@ impl RawSession {
             {
                 false
             }
-            (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None, .. }))
-                if !sets_a_schema_field(&state.changes) =>
+            // Unless it starts a session, or asks for a change with an id that may have just moved.
+            (Pending::None, Some(Loaded::Fresh { rejected_cookie, expired: None, unknown, .. }))
+                if !(sets_a_schema_field(&state.changes) || state.asked_for_change && unknown.is_some()) =>
             {
                 *rejected_cookie
             }
@@ -367,7 +370,7 @@ impl RawSession {
         let state = std::mem::take(&mut *self.state());
         let shared = &self.0.shared;
         let now = now_millis();
-        let RecordState { loaded, changes, pending, new_id, owner, .. } = state;
+        let RecordState { loaded, changes, pending, new_id, owner, asked_for_change, .. } = state;
         match (pending, loaded) {
             (Pending::Destroy { old, others }, _) => {
                 // Nothing to delete may mean that a sign-in running alongside moved the session to a new id,
@@ -465,10 +468,11 @@ impl RawSession {
                     tracing::warn!("two authentic session ids sent; changes dropped rather than starting a session");
                     return Err(Error::AmbiguousSession);
                 }
-                if let Some(key) = unknown.filter(|_| starts_a_session) {
+                if let Some(key) = unknown.filter(|_| asked_for_change) {
                     if moved::was_moved(store, &key).await? {
-                        // The browser holds, or is about to, the new id of a sign-in that moved this one:
-                        // a new session's cookie would replace it and sign the visitor out.
+                        // The browser holds, or is about to, the new id of a sign-in that moved this one: a
+                        // new session's cookie would replace it and sign the visitor out, and a removal meant
+                        // for that session would find nothing here and report a success.
                         tracing::debug!(session = %key.to_hex()[..8], "id moved to a new one moments ago; changes dropped");
                         return Err(Error::EndedDuringRequest);
                     }
@@ -526,6 +530,7 @@ fn change_field<F: SessionField>(state: &mut RecordState, value: Option<Vec<u8>>
     // Compared with what a read of the field sees, its `rename_from` key's value included: writing back
     // the value a session holds under the old name is no sign-in and no change of privilege, and removing
     // it is both.
+    state.asked_for_change = true;
     let changed = stored_value::current::<F>(state) != value.as_deref();
     if F::OWNER {
         let owner = value.as_deref().and_then(stored_value::owner_key);

@@ -26,6 +26,10 @@ pub(super) struct RecordState {
     pub(super) owner: OwnerChange,
     /// An id change asked for by `cycle_id` or `destroy`.
     pub(super) pending: Pending,
+    /// The handler set or removed a `#[session]` field or called `remember_for`, whether or not that
+    /// changed anything: on a request whose authentic id the store does not know, a change that finds no
+    /// session may have been meant for one that a sign-in alongside has just moved (see `moved`).
+    pub(super) asked_for_change: bool,
     /// The id this request gives the session: after `cycle_id`, or chosen for a new session.
     pub(super) new_id: Option<SessionId>,
     /// An accessor is loading the record: the request's other accessors wait for it.
@@ -142,6 +146,14 @@ impl RecordState {
     pub(super) fn existing_key(&self) -> Option<StoreKey> {
         match &self.loaded {
             Some(Loaded::Existing { key, .. }) => Some(*key),
+            _ => None,
+        }
+    }
+
+    /// The key of the authentic id the request carried that the store did not know, if it did.
+    pub(super) fn unknown_key(&self) -> Option<StoreKey> {
+        match &self.loaded {
+            Some(Loaded::Fresh { unknown, .. }) => *unknown,
             _ => None,
         }
     }
