@@ -173,6 +173,10 @@ impl CookieAttr {
     pub(crate) fn secure(&self) -> bool {
         self.secure.as_ref().is_none_or(|s| s.value)
     }
+
+    pub(crate) fn http_only(&self) -> bool {
+        self.http_only.as_ref().is_none_or(|h| h.value)
+    }
 }
 
 /// `#[session(...)]`.
@@ -533,7 +537,13 @@ fn cookie_path(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<
 fn cookie_domain(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Located<String>>> {
     let Some(lit) = attribute_value(cx, meta)? else { return Ok(None) };
     let domain = lit.value();
-    if domain.is_empty() || !domain.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b)) {
+    // The rule `SessionLayer::with_cookie_domain` applies: a host name, perhaps after one leading dot, with no
+    // empty label (`example.com.` or `example..com` matches no host, so browsers drop the cookie).
+    let host = domain.strip_prefix('.').unwrap_or(&domain);
+    let host_name = host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+        && host.len() <= 253
+        && host.split('.').all(|label| !label.is_empty());
+    if !host_name {
         cx.error(
             &lit,
             format!("`domain = {domain:?}` is not a valid domain"),

@@ -14,7 +14,7 @@ use crate::{
     meta::{key_name, parse_keys, reason, skip_value, string},
     names,
     tokens::option,
-    valid::{mentions, type_names},
+    valid::{mentions, secret_type, type_names},
 };
 
 /// The keys of `#[cookie_value]` on a struct field.
@@ -132,10 +132,19 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Fi
             Ok(true)
         });
     }
+    let name_text = field.ident.as_ref().map_or_else(|| index.to_string(), |name| name.unraw().to_string());
+    // No reason makes a `Secret` harmless in a cookie: `allow_sensitive` cannot let it in.
+    if let Some(secret) = secret_type(&field.ty) {
+        cx.error(
+            secret,
+            format!("field `{name_text}` of `{ident}` holds a `Secret`, which can never be stored in a cookie"),
+            format!("move `{name_text}` out of `{ident}`, into a `#[session(sensitive)]` field of the schema"),
+        );
+        return FieldCheck { allowed: false, not_for_plain: None };
+    }
     if allowed.is_some() {
         return FieldCheck { allowed: true, not_for_plain: None };
     }
-    let name_text = field.ident.as_ref().map_or_else(|| index.to_string(), |name| name.unraw().to_string());
     let types = type_names(&field.ty);
     // The field's name first, then the names in its type, each with what to say about the type.
     let found = |part_of: fn(&str) -> Option<String>| {
@@ -159,9 +168,10 @@ fn check_field_name(cx: &Ctxt, ident: &syn::Ident, index: usize, field: &syn::Fi
     let not_for_plain = found(names::authorization_part).map(|(part, _, holds)| {
         format!(
             "a `plain` cookie would let the user change `{name_text}`{holds} of `{ident}`, which looks like \
-             authorization or identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) is \
-             tamper-evident; or keep the field on the server with `#[session]`; if changing `{name_text}` grants \
-             nothing, say why with `#[cookie_value(allow_sensitive = \"...\")]` on it"
+             authorization or identity data (`{part}`)\n\nhelp: keep the field on the server with `#[session]`: a \
+             cookie, even a `signed` one, can be sent again after the server takes the right away; where a \
+             tamper-evident copy is enough, remove `plain` (`signed` is the default); if changing `{name_text}` \
+             grants nothing, say why with `#[cookie_value(allow_sensitive = \"...\")]` on it"
         )
     });
     FieldCheck { allowed: false, not_for_plain }
@@ -183,9 +193,10 @@ fn own_name_reasons(ident: &syn::Ident) -> (Option<String>, Option<String>) {
     let authorization = names::part_of_type_name(names::authorization_part, &name).map(|part| {
         format!(
             "a `plain` cookie would let the user change `{name}` (under another name here), which looks like \
-             authorization or identity data (`{part}`)\n\nhelp: remove `plain`: a `signed` cookie (the default) \
-             is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say \
-             why with `#[cookie(allow_sensitive = \"...\")]`"
+             authorization or identity data (`{part}`)\n\nhelp: keep it on the server with `#[session]`: a cookie, \
+             even a `signed` one, can be sent again after the server takes the right away; where a tamper-evident \
+             copy is enough, remove `plain` (`signed` is the default); if changing it grants nothing, say why \
+             with `#[cookie(allow_sensitive = \"...\")]`"
         )
     });
     (sensitive, authorization)

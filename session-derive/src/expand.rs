@@ -550,7 +550,7 @@ fn cookie_checks(
     };
     let max_len = option(cookie.max_len.as_ref().map(|m| m.value));
     let max_age = option(cookie.max_age_secs.as_ref().map(|m| m.value));
-    let http_only = cookie.http_only.as_ref().is_none_or(|h| h.value);
+    let http_only = cookie.http_only();
     let secure = cookie.secure();
     let path = cookie.path.as_ref().map_or("/", |p| p.value.as_str());
     let domain = option(cookie.domain.as_ref().map(|d| d.value.as_str()));

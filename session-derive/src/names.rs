@@ -25,8 +25,11 @@ const SENSITIVE_WORDS: &[&str] = &[
     "cvc",
     "pin",
     "pincode",
+    "passcode",
     "jwt",
     "otp",
+    "totp",
+    "hotp",
     "credential",
     "credentials",
     "apikey",
@@ -50,6 +53,11 @@ const SENSITIVE_PAIRS: &[(&str, &str)] = &[
     ("sess", "id"),
     ("access", "key"),
     ("pass", "word"),
+    ("signing", "key"),
+    ("session", "key"),
+    ("mfa", "code"),
+    ("cc", "number"),
+    ("social", "security"),
 ];
 
 /// Endings that mark a word run together from others (`accesstoken`, `clientsecret`, `newpassword`,
@@ -59,6 +67,7 @@ const SENSITIVE_ENDINGS: &[&str] = &[
     "token",
     "password",
     "passwd",
+    "passcode",
     "secret",
     "credential",
     "sessionid",
@@ -136,6 +145,10 @@ const AUTHORIZATION_WORDS: &[&str] = &[
     "tenantid",
 ];
 
+/// Endings that mark a word run together from others (`superadmin`, `sysadmin`, `customerid`, `steamid`).
+const AUTHORIZATION_ENDINGS: &[&str] =
+    &["admin", "userid", "accountid", "tenantid", "orgid", "teamid", "memberid", "customerid", "ownerid", "groupid"];
+
 /// Pairs of adjacent words that do the same (`user_id`, `userId`, `user-id`).
 const AUTHORIZATION_PAIRS: &[(&str, &str)] = &[
     ("super", "user"),
@@ -166,7 +179,10 @@ pub(crate) fn authorization_part(name: &str) -> Option<String> {
         let word = words[index].as_str();
         let lookalike =
             words.get(index + 1).is_some_and(|next| AUTHORIZATION_LOOKALIKES.contains(&(word, next.as_str())));
-        forms(word).iter().any(|form| AUTHORIZATION_WORDS.contains(form)) && !lookalike
+        let listed = |form: &&str| {
+            AUTHORIZATION_WORDS.contains(form) || AUTHORIZATION_ENDINGS.iter().any(|ending| form.ends_with(ending))
+        };
+        forms(word).iter().any(listed) && !lookalike
     };
     matching_part(&words, authorization, AUTHORIZATION_PAIRS)
 }
@@ -314,6 +330,14 @@ mod tests {
             "userssn",
             "cardcvv",
             "sess_id",
+            "passcode",
+            "new_passcode",
+            "totp_seed",
+            "mfa_code",
+            "signing_key",
+            "session_key",
+            "cc_number",
+            "social_security_number",
         ] {
             assert!(sensitive_part(name).is_some(), "{name}");
         }
@@ -372,6 +396,12 @@ mod tests {
             ("UserIDs", "user_ids"),
             ("RBACRole", "role"),
             ("ACLEntry", "acl"),
+            ("is_superadmin", "superadmin"),
+            ("sysadmin", "sysadmin"),
+            ("customerid", "customerid"),
+            ("orgid", "orgid"),
+            ("steamid", "steamid"),
+            ("groupids", "groupids"),
         ] {
             assert_eq!(authorization_part(name).as_deref(), Some(part), "{name}");
         }

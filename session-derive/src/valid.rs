@@ -263,7 +263,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
         cx.error_at(
             *span,
             message,
-            "remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
+            "keep it on the server with `#[session]` (`#[session(privilege)]` for roles and who is signed in): a cookie, even a `signed` one, can be sent again after the server takes the right away; where a tamper-evident copy is enough, remove `plain` (`signed` is the default); if changing it grants nothing, say why with `#[cookie(allow_sensitive = \"...\")]`",
         );
     }
 
@@ -318,12 +318,28 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
                 "remove `path` (or use \"/\"): `__Host-` cookies must have Path=/",
             );
         }
-    } else if names::has_prefix(name, "__Secure-") && !secure {
-        cx.error_at(
-            secure_span,
-            format!("cookie `{name}` has the `__Secure-` prefix but is not `secure`"),
-            "remove `secure = false`: browsers refuse `__Secure-` cookies without Secure",
-        );
+    } else if let Some(prefix) = ["__Secure-", "__Http-"].into_iter().find(|p| names::has_prefix(name, p)) {
+        if !secure {
+            cx.error_at(
+                secure_span,
+                format!("cookie `{name}` has the `{prefix}` prefix but is not `secure`"),
+                format!("remove `secure = false`: browsers refuse `{prefix}` cookies without Secure"),
+            );
+        }
+    }
+    // The prefixes that promise the browser an HttpOnly cookie as well (RFC 6265bis).
+    if let Some(prefix) = ["__Host-Http-", "__Http-"].into_iter().find(|p| names::has_prefix(name, p)) {
+        if !cookie.http_only() {
+            let http_only_span = cookie.http_only.as_ref().map_or(cookie.span, |h| h.span);
+            cx.error_at(
+                http_only_span,
+                format!("cookie `{name}` has the `{prefix}` prefix but is not `http_only`"),
+                format!(
+                    "remove `http_only = false`, or the `{prefix}` prefix from a cookie that page scripts read: \
+                     browsers refuse `{prefix}` cookies without HttpOnly"
+                ),
+            );
+        }
     }
     if let Some(partitioned) = cookie.partitioned.as_ref().filter(|p| p.value && !secure) {
         cx.error_at(
@@ -416,16 +432,34 @@ pub(crate) fn name_findings<'a>(field: &Field<'a>, name: &str, name_span: Span) 
     findings
 }
 
-/// The `Secret<..>` in `ty`, if it is one (or an `Option` of one): `Secret<T>` imported, or
-/// `session_core::Secret<T>`. A type of the app's own may be called `Secret` too (a game's secret level,
-/// `game::Secret<Level>`), and `session_core`'s cannot be a cookie anyway: the trait bound says so, if
-/// less clearly.
+/// The `Secret<..>` in `ty`, wherever it stands in it (an `Option`, a tuple, an array, a `Vec`):
+/// `Secret<T>` imported, or `session_core::Secret<T>`. A type of the app's own may be called `Secret` too
+/// (a game's secret level, `game::Secret<Level>`), and `session_core`'s cannot be a cookie anyway: the
+/// trait bound says so, if less clearly.
 pub(crate) fn secret_type(ty: &Type) -> Option<&Type> {
-    let segment = last_segment(ty)?;
-    if segment.ident == "Secret" && matches!(segment.arguments, PathArguments::AngleBracketed(_)) && names_ours(ty) {
-        return Some(ty);
+    match ty {
+        Type::Path(path) => {
+            let segment = path.path.segments.last()?;
+            let generic = matches!(segment.arguments, PathArguments::AngleBracketed(_));
+            if segment.ident == "Secret" && generic && names_ours(ty) {
+                return Some(ty);
+            }
+            path.path.segments.iter().find_map(|segment| match &segment.arguments {
+                PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+                    GenericArgument::Type(ty) => secret_type(ty),
+                    _ => None,
+                }),
+                _ => None,
+            })
+        }
+        Type::Tuple(tuple) => tuple.elems.iter().find_map(secret_type),
+        Type::Array(array) => secret_type(&array.elem),
+        Type::Slice(slice) => secret_type(&slice.elem),
+        Type::Reference(reference) => secret_type(&reference.elem),
+        Type::Paren(paren) => secret_type(&paren.elem),
+        Type::Group(group) => secret_type(&group.elem),
+        _ => None,
     }
-    (segment.ident == "Option").then(|| first_type_argument(segment).and_then(secret_type)).flatten()
 }
 
 /// The unbounded collection in `ty` (looking through `Option`), and what its `max_len` counts. Not through
@@ -492,14 +526,6 @@ fn names_ours(ty: &Type) -> bool {
         }
         Type::Group(group) => names_ours(&group.elem),
         _ => false,
-    }
-}
-
-fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
-        Type::Group(group) => last_segment(&group.elem),
-        _ => None,
     }
 }
 

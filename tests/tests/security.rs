@@ -401,6 +401,8 @@ fn invalid_layer_settings_are_refused_when_the_layer_is_built() {
         // Browsers match the prefixes without regard to case.
         (layer().with_cookie_name("__host-id").with_cookie_domain("example.com"), "cannot have a domain"),
         (layer().with_cookie_name("__SECURE-id").with_secure(false), "needs `Secure`"),
+        (layer().with_cookie_name("__Http-id").with_secure(false), "needs `Secure`"),
+        (layer().with_cookie_name("__Host-Http-id").with_secure(false), "needs `Secure`"),
         (layer().with_same_site(SameSite::None).with_secure(false), "`SameSite=None` needs `Secure`"),
         (layer().with_cookie_name("my id"), "not a valid cookie name"),
         // A domain or path that would smuggle an attribute of its own into the Set-Cookie line.
@@ -474,7 +476,7 @@ async fn secure_is_dropped_only_where_a_request_is_known_to_be_plain_http() {
     assert!(!secure_flag(behind_proxy(), "https://app.internal/user/set", Some("http")).await);
 }
 
-/// Browsers keep a `__Host-` or `__Secure-` cookie only if it is `Secure`, and accept such a cookie from
+/// Browsers keep a `__Host-`, `__Secure-` or `__Http-` cookie only if it is `Secure`, and accept one from
 /// `localhost` over plain HTTP. So a prefixed cookie keeps `Secure` where the others lose it: a chosen id
 /// cookie name under `with_secure_detected` answering a plain-HTTP request, and a prefixed field cookie
 /// under `with_secure(false)`, as does a `SameSite=None` one. Without it, development on
@@ -485,6 +487,8 @@ async fn a_prefixed_cookie_keeps_secure_on_plain_http_so_a_local_browser_keeps_i
     struct Prefixed {
         #[cookie(name = "__Host-pref", max_len = 8)]
         pref: String,
+        #[cookie(name = "__Http-mode")]
+        mode: bool,
         #[cookie(plain, same_site = "none")]
         embedded: bool,
         #[session]
@@ -495,13 +499,14 @@ async fn a_prefixed_cookie_keeps_secure_on_plain_http_so_a_local_browser_keeps_i
             .route(
                 "/",
                 get(|s: PrefixedSession| async move {
-                    Result::Ok(format!("{:?} {:?} {:?}", s.pref(), s.embedded(), s.visits().await?))
+                    Result::Ok(format!("{:?} {:?} {:?} {:?}", s.pref(), s.mode(), s.embedded(), s.visits().await?))
                 }),
             )
             .route(
                 "/set",
                 post(|s: PrefixedSession| async move {
                     s.set_pref("x".into())?;
+                    s.set_mode(true)?;
                     s.set_embedded(true)?;
                     s.set_visits(1).await?;
                     Result::Ok("ok")
@@ -515,12 +520,14 @@ async fn a_prefixed_cookie_keeps_secure_on_plain_http_so_a_local_browser_keeps_i
         assert!(
             set.set_cookies
                 .iter()
-                .filter(|line| line.starts_with("__Host-") || line.contains("SameSite=None"))
+                .filter(|line| line.starts_with("__Host-")
+                    || line.starts_with("__Http-")
+                    || line.contains("SameSite=None"))
                 .all(|line| line.contains("; Secure")),
             "{:?}",
             set.set_cookies
         );
-        assert_eq!(browser.get("/").await.body, r#"Some("x") Some(true) Some(1)"#, "{:?}", set.set_cookies);
+        assert_eq!(browser.get("/").await.body, r#"Some("x") Some(true) Some(true) Some(1)"#, "{:?}", set.set_cookies);
     }
 }
 

@@ -1,4 +1,5 @@
-//! The cookie name prefixes `__Host-` and `__Secure-`, whose promises browsers enforce.
+//! The cookie name prefixes `__Host-`, `__Secure-`, `__Http-` and `__Host-Http-`, whose promises browsers
+//! enforce.
 
 /// Whether `name` starts with the cookie prefix `prefix`, which browsers match without regard to case
 /// (RFC 6265bis): `__host-id` makes the same promises as `__Host-id`.

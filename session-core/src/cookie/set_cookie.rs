@@ -15,7 +15,8 @@ pub(crate) struct SetCookie<'a> {
     pub(crate) same_site: SameSite,
     /// CHIPS; implies `Secure`, which browsers require of it.
     pub(crate) partitioned: bool,
-    /// Implied as well by a name starting with `__Host-` or `__Secure-`, which browsers refuse without it.
+    /// Implied as well by a name starting with `__Host-`, `__Secure-` or `__Http-`, which browsers refuse
+    /// without it.
     pub(crate) secure: bool,
     pub(crate) path: &'a str,
     pub(crate) domain: Option<&'a str>,
@@ -51,7 +52,7 @@ impl SetCookie<'_> {
         // `Secure` is always said outright, so that the line says what this decides. Browsers drop a
         // `SameSite=None`, partitioned or prefixed cookie without it (and accept it from `localhost` over
         // plain HTTP), so those keep it whatever `with_secure` says.
-        let prefixed = has_prefix(self.name, "__Host-") || has_prefix(self.name, "__Secure-");
+        let prefixed = ["__Host-", "__Secure-", "__Http-"].into_iter().any(|prefix| has_prefix(self.name, prefix));
         let needs_secure = self.same_site == SameSite::None || self.partitioned || prefixed;
         let mut cookie = Cookie::build((self.name, value))
             .http_only(self.http_only)

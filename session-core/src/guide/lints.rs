@@ -207,14 +207,15 @@
 //!
 //! A cookie name is split into words at `_`, `-`, `.`, camelCase boundaries and where an acronym meets the next
 //! word (`OTPCode` is `otp` and `code`; `UserIDs` is `user` and `ids`), and refused if one word is `password`,
-//! `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `credential(s)`, `ssn`, `cvv`, `cvc`, `pin`,
-//! `pincode` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent words make `api_key`,
-//! `access_key`, `secret_key`, `pass_word`, `credit_card`, `card_number`, `private_key`, `session_id` or `sess_id`
-//! (so `apiKey`, `api-key` and `apikey` match too). A word also matches as a plural (`tokens`), numbered
+//! `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `totp`, `hotp`, `credential(s)`, `ssn`, `cvv`,
+//! `cvc`, `pin`, `pincode`, `passcode` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent
+//! words make `api_key`, `access_key`, `secret_key`, `signing_key`, `session_key`, `pass_word`, `credit_card`,
+//! `card_number`, `cc_number`, `private_key`, `session_id`, `sess_id`, `mfa_code` or `social_security` (so `apiKey`,
+//! `api-key` and `apikey` match too). A word also matches as a plural (`tokens`), numbered
 //! (`password2`), or run together with others when it ends them: `accesstoken`, `newpassword`, `clientsecret`,
 //! `stripeapikey`, `creditcardnumber`, `cardcvv`, and other frameworks' session cookies, `JSESSIONID` and
-//! `PHPSESSID` (words ending in `token`, `password`, `passwd`, `secret`, `credential`, `sessionid`, `sessid`,
-//! `apikey`, `accesskey`, `secretkey`, `privatekey`, `creditcard`, `cardnumber`, `ssn`, `cvv` or `cvc`). The names
+//! `PHPSESSID` (words ending in `token`, `password`, `passwd`, `passcode`, `secret`, `credential`, `sessionid`,
+//! `sessid`, `apikey`, `accesskey`, `secretkey`, `privatekey`, `creditcard`, `cardnumber`, `ssn`, `cvv` or `cvc`). The names
 //! checked are the cookie's (the field name, or the one given with `name = "..."`), the field's, and those of the
 //! types in the field's type: the last segment of each path, through generic arguments, tuples and arrays
 //! (`Option<AuthToken>` is checked as `Option` and `AuthToken`; the module in `auth::Theme` is not). Each
@@ -377,7 +378,9 @@
 //! name (the cookie's, then the field's) is refused in a `plain` cookie if one word is `admin(s)`,
 //! `administrator(s)`, `isadmin`, `superuser(s)`, `sudo`, `staff`, `moderator(s)`, `role(s)`,
 //! `permission(s)`, `perm(s)`, `privilege(s)`, `scope(s)`, `group(s)`, `acl(s)`, `entitlement(s)`, `uid`,
-//! `userid`, `accountid` or `tenantid`, or if two adjacent words make `user_id`, `account_id`,
+//! `userid`, `accountid` or `tenantid`, or ends in `admin` or in `userid`, `accountid`, `tenantid`, `orgid`,
+//! `teamid`, `memberid`, `customerid`, `ownerid` or `groupid` (`superadmin`, `sysadmin`, `steamid`), or if
+//! two adjacent words make `user_id`, `account_id`,
 //! `tenant_id`, `org_id`, `organization_id`, `team_id`, `member_id`, `customer_id`, `owner_id`,
 //! `super_user`, `user_type`, `user_level`, `account_type` or `access_level` (so `userId` and `user-id`
 //! match too). Whole words only: `telescope`, `console`, `fluid` and `grouped_view` pass, and so does
@@ -402,7 +405,7 @@
 //! ```text
 //! error: plain cookie `role` looks like it holds authorization or identity data (`role`), which the user can change
 //!
-//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!        help: keep it on the server with `#[session]` (`#[session(privilege)]` for roles and who is signed in): a cookie, even a `signed` one, can be sent again after the server takes the right away; where a tamper-evident copy is enough, remove `plain` (`signed` is the default); if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
 //!  --> ui/fail/plain_cookie_named_like_a_role.rs:5:5
 //!   |
 //! 5 |     role: String,
@@ -425,7 +428,7 @@
 //! ```text
 //! error: plain cookie `is_admin` looks like it holds authorization or identity data (`admin`), which the user can change
 //!
-//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!        help: keep it on the server with `#[session]` (`#[session(privilege)]` for roles and who is signed in): a cookie, even a `signed` one, can be sent again after the server takes the right away; where a tamper-evident copy is enough, remove `plain` (`signed` is the default); if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
 //!  --> ui/fail/plain_cookie_is_admin.rs:5:5
 //!   |
 //! 5 |     is_admin: bool,
@@ -448,7 +451,7 @@
 //! ```text
 //! error: plain cookie `userId` looks like it holds authorization or identity data (`user_id`), which the user can change
 //!
-//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!        help: keep it on the server with `#[session]` (`#[session(privilege)]` for roles and who is signed in): a cookie, even a `signed` one, can be sent again after the server takes the right away; where a tamper-evident copy is enough, remove `plain` (`signed` is the default); if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
 //!  --> ui/fail/plain_cookie_named_like_a_user_id.rs:4:28
 //!   |
 //! 4 |     #[cookie(plain, name = "userId")]
@@ -475,7 +478,7 @@
 //! ```text
 //! error: plain cookie `who` holds `UserId`, which looks like authorization or identity data (`user_id`) that the user can change
 //!
-//!        help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep it on the server with `#[session]`; if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
+//!        help: keep it on the server with `#[session]` (`#[session(privilege)]` for roles and who is signed in): a cookie, even a `signed` one, can be sent again after the server takes the right away; where a tamper-evident copy is enough, remove `plain` (`signed` is the default); if changing it grants nothing, say why with `#[cookie(allow_sensitive = "...")]`
 //!  --> ui/fail/plain_cookie_type_like_a_user_id.rs:9:10
 //!   |
 //! 9 |     who: UserId,
@@ -509,7 +512,7 @@
 //! ```text
 //! error[E0080]: evaluation panicked: a `plain` cookie would let the user change `is_admin` of `Prefs`, which looks like authorization or identity data (`admin`)
 //!
-//!               help: remove `plain`: a `signed` cookie (the default) is tamper-evident; or keep the field on the server with `#[session]`; if changing `is_admin` grants nothing, say why with `#[cookie_value(allow_sensitive = "...")]` on it
+//!               help: keep the field on the server with `#[session]`: a cookie, even a `signed` one, can be sent again after the server takes the right away; where a tamper-evident copy is enough, remove `plain` (`signed` is the default); if changing `is_admin` grants nothing, say why with `#[cookie_value(allow_sensitive = "...")]` on it
 //!   --> ui/fail/plain_cookie_with_admin_inside.rs:12:12
 //!    |
 //! 12 |     prefs: Option<Prefs>,
@@ -517,9 +520,13 @@
 //! ```
 //!
 //! A `signed` cookie (the default) or a `private` one with these names compiles: the user can no longer
-//! change the value without the cookie failing to verify. When a plain one is harmless (a UI setting that
-//! grants nothing), `allow_sensitive = "reason"` says so, as for the names above; the reason shows in
-//! [`report`](crate::report()).
+//! change the value without the cookie failing to verify. But a signed value is bound only to its name and
+//! the key, not to the session or a time: a visitor who kept a copy can send it again after the server took
+//! the right away. So the help puts the session store first, where `#[session(privilege)]` also gives the
+//! session a new id whenever the value changes, and a signed cookie only where a tamper-evident copy is
+//! enough (a hint for the page, checked against the session before it grants anything). When a plain one
+//! is harmless (a UI setting that grants nothing), `allow_sensitive = "reason"` says so, as for the names
+//! above; the reason shows in [`report`](crate::report()).
 //!
 //! # 4. Size
 //!
@@ -714,6 +721,10 @@
 //!   |        ^^^^^^^ evaluation of `_::_` failed here
 //! ```
 //!
+//! The budget is one schema's. An app whose handlers use the handles of several schemas under one layer
+//! sends the browser all their cookies, and their sum is not checked: give each schema its share with
+//! `cookie_budget`, or keep the cookies in one schema, where their names are checked against each other too.
+//!
 //! # 5. Cookie names and attributes
 //!
 //! A cookie name must be an RFC 6265 token:
@@ -794,7 +805,9 @@
 //! ```
 //!
 //! The `__Host-` and `__Secure-` prefixes promise the browser a cookie that is `Secure` (and for `__Host-`,
-//! bound to the exact host with the path `/`); browsers refuse prefixed cookies that break the promise.
+//! bound to the exact host with the path `/`), and the newer `__Http-` and `__Host-Http-` one that is
+//! `HttpOnly` as well (`__Http-` with `__Secure-`'s rules, `__Host-Http-` with `__Host-`'s); browsers
+//! refuse prefixed cookies that break the promise.
 //!
 //! `tests/ui/fail/host_prefix_without_secure.rs`:
 //!
@@ -840,6 +853,39 @@
 //!   |
 //! 4 |     #[cookie(name = "__Host-theme", domain = "example.com")]
 //!   |                                              ^^^^^^^^^^^^^
+//! ```
+//!
+//! `tests/ui/fail/http_prefix_without_http_only.rs`:
+//!
+//! ```compile_fail
+//! use session_core::SessionSchema;
+//! #[derive(SessionSchema)]
+//! struct Visitor {
+//!     #[cookie(name = "__Http-theme", http_only = false)]
+//!     theme: u8,
+//!     #[cookie(name = "__Host-Http-mode", http_only = false)]
+//!     mode: u8,
+//! }
+//!
+//! fn main() {}
+//! ```
+//!
+//! ```text
+//! error: cookie `__Http-theme` has the `__Http-` prefix but is not `http_only`
+//!
+//!        help: remove `http_only = false`, or the `__Http-` prefix from a cookie that page scripts read: browsers refuse `__Http-` cookies without HttpOnly
+//!  --> ui/fail/http_prefix_without_http_only.rs:4:49
+//!   |
+//! 4 |     #[cookie(name = "__Http-theme", http_only = false)]
+//!   |                                                 ^^^^^
+//!
+//! error: cookie `__Host-Http-mode` has the `__Host-Http-` prefix but is not `http_only`
+//!
+//!        help: remove `http_only = false`, or the `__Host-Http-` prefix from a cookie that page scripts read: browsers refuse `__Host-Http-` cookies without HttpOnly
+//!  --> ui/fail/http_prefix_without_http_only.rs:6:53
+//!   |
+//! 6 |     #[cookie(name = "__Host-Http-mode", http_only = false)]
+//!   |                                                     ^^^^^
 //! ```
 //!
 //! `SameSite=None` cookies are refused by browsers unless they are `Secure`:

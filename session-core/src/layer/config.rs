@@ -291,10 +291,11 @@ impl Shared {
             Some(format!(
                 "the id cookie `{name}` must have the path `/`: remove `with_cookie_path` or the `__Host-` prefix"
             ))
-        } else if has_prefix(name, "__Secure-") && !self.transport.may_be_secure() {
-            Some(format!(
-                "the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `__Secure-` prefix"
-            ))
+        } else if let Some(prefix) = ["__Secure-", "__Http-"]
+            .into_iter()
+            .find(|prefix| has_prefix(name, prefix) && !self.transport.may_be_secure())
+        {
+            Some(format!("the id cookie `{name}` needs `Secure`: remove `with_secure(false)` or the `{prefix}` prefix"))
         } else if cookie.same_site == SameSite::None && !self.transport.may_be_secure() {
             Some("`SameSite=None` needs `Secure`: remove `with_secure(false)` or use another `SameSite`".to_owned())
         } else if !cookie.path.starts_with('/') || cookie.path.bytes().any(|b| !b.is_ascii_graphic() || b == b';') {

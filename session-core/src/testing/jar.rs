@@ -105,7 +105,8 @@ impl Stored {
 /// `Max-Age` wins over `Expires`, a time in the past deletes, and neither keeps a cookie past 400 days.
 /// Ignored, as browsers ignore them: a cookie whose name and value are longer than 4096 bytes; a cookie
 /// for another domain; a `Secure` one from plain HTTP (but for `localhost`); one from plain HTTP that
-/// would shadow a `Secure` cookie; a `__Secure-` or `__Host-` cookie that breaks its prefix's rules;
+/// would shadow a `Secure` cookie; a `__Secure-`, `__Host-`, `__Http-` or `__Host-Http-` cookie that
+/// breaks its prefix's rules;
 /// `SameSite=None` or `Partitioned` without `Secure`; an attribute value
 /// longer than 1024 bytes, or a `Max-Age` that is not a number. A request carries the cookies whose domain
 /// and path match it, longest path first, then oldest first. Ignored too, where browsers keep them: a line
@@ -252,6 +253,11 @@ impl Jar {
             return;
         }
         if has_prefix(name, "__Host-") && !(secure && host_only && set_path.is_some() && path == "/") {
+            return;
+        }
+        // `__Http-` and `__Host-Http-` promise an HttpOnly cookie as well; `__Http-` a `Secure` one.
+        let http_only = cookie.http_only() == Some(true);
+        if (has_prefix(name, "__Http-") || has_prefix(name, "__Host-Http-")) && !(secure && http_only) {
             return;
         }
         let now = OffsetDateTime::now_utc();
