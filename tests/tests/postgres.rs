@@ -477,3 +477,76 @@ async fn a_revocation_behind_a_long_lock_fails_soon_and_does_not_stall_other_ses
     assert_eq!(store.revoke_owner(&owner, None).await.unwrap(), Some(1));
     assert_eq!(store.load(&owned).await.unwrap(), None);
 }
+
+/// A table of the store's name that is the app's own (another framework's `sessions`) is refused when the
+/// store starts, naming the fix, and left exactly as it was: not given an `owner` column and then written
+/// to, failing every sign-in.
+#[tokio::test]
+async fn a_table_of_the_stores_name_that_is_not_a_sessions_table_is_refused_unchanged() {
+    let Some(server) = PostgresServer::start() else { return };
+    let pool = inspector(&server).await;
+    sqlx::query("CREATE TABLE sessions (id serial PRIMARY KEY, session_id text, data text)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let error = PostgresStore::connect(&server.url()).await.expect_err("the app's own table").to_string();
+    assert!(
+        error.contains(
+            "the table \"sessions\" exists but is not a sessions table: it has no `key` column (its columns: id, \
+             session_id, data); nothing was changed: choose another table name with `with_table_name`"
+        ),
+        "{error}"
+    );
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'sessions' ORDER BY ordinal_position",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(columns, ["id", "session_id", "data"]);
+}
+
+/// A role of the app's own, allowed to create tables only in the schema a DBA made for it (not schemas in
+/// the database), migrates and serves sessions there.
+#[tokio::test]
+async fn a_role_that_may_create_only_in_its_own_schema_migrates_there() {
+    let Some(server) = PostgresServer::start() else { return };
+    let admin = inspector(&server).await;
+    for statement in ["CREATE ROLE web LOGIN", "CREATE SCHEMA auth", "GRANT USAGE, CREATE ON SCHEMA auth TO web"] {
+        sqlx::query(statement).execute(&admin).await.unwrap();
+    }
+    let pool = PgPool::connect(&server.url().replacen("postgres@", "web@", 1)).await.unwrap();
+    let store = PostgresStore::from_pool(pool).with_schema("auth").unwrap();
+    store.migrate().await.expect("the table in the role's own schema");
+    let mut browser = Browser::new(app(SessionLayer::new(store, Key::generate())));
+    assert_eq!(browser.post("/login/7").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/user").await.body, "Some(7) None");
+}
+
+/// Where the database's default isolation level is above read committed, concurrent saves of one row fail
+/// as serialization failures: the store runs them again, and no request loses its write or answers 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_lose_no_update_under_a_stricter_default_isolation_level() {
+    let Some(server) = PostgresServer::start() else { return };
+    let admin = inspector(&server).await;
+    let strict = "ALTER DATABASE app SET default_transaction_isolation = 'serializable'";
+    sqlx::query(strict).execute(&admin).await.unwrap();
+    no_lost_updates(connect(&server).await).await;
+}
+
+/// A pool the app shares with the store, all of whose connections the app holds: the store's timeout says
+/// so, rather than blaming the server.
+#[tokio::test]
+async fn a_pool_held_by_the_app_is_named_when_the_store_times_out() {
+    let Some(server) = PostgresServer::start() else { return };
+    connect(&server).await;
+    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&server.url()).await.unwrap();
+    let store = PostgresStore::from_pool(pool.clone()).with_timeout(Duration::from_millis(300));
+    let _held = pool.acquire().await.unwrap();
+    let error = store.load(&StoreKey::from_bytes([7; 32])).await.expect_err("no connection free").to_string();
+    assert_eq!(
+        error,
+        "PostgreSQL did not answer within 300ms; every connection of its pool was in use (by the app's own \
+         queries, if it shares the pool, or by requests waiting on the server)"
+    );
+}

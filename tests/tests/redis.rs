@@ -748,4 +748,19 @@ async fn connecting_to_a_redis_that_evicts_any_key_warns_naming_the_policy_to_us
     let warning =
         text.lines().find(|line| line.contains("maxmemory-policy allkeys-lru")).unwrap_or_else(|| panic!("{text}"));
     assert!(warning.contains(" WARN ") && warning.contains("volatile-lru"), "{warning}");
+
+    // A user whose ACL does not allow `CONFIG` (as on managed Redis) cannot see the policy: the same advice,
+    // as a question.
+    let () = redis::cmd("ACL")
+        .arg(&["SETUSER", "web", "on", "nopass", "~*", "+@all", "-@dangerous"])
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    connect(&format!("{}?user=web&pass=any", server.url())).await;
+    let text = logs.text();
+    let warning = text
+        .lines()
+        .find(|line| line.contains("maxmemory-policy could not be read"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(warning.contains(" WARN ") && warning.contains("volatile-"), "{warning}");
 }

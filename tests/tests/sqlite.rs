@@ -416,3 +416,27 @@ async fn instances_starting_at_once_on_an_older_file_all_start() {
         assert!(store.load(&StoreKey::from_bytes([1; 32])).await.unwrap().is_none());
     }
 }
+
+/// A table of the store's name that is the app's own (another framework's `sessions`, in the database the
+/// app also uses) is refused when the store starts, naming the fix, and left exactly as it was.
+#[tokio::test]
+async fn a_table_of_the_stores_name_that_is_not_a_sessions_table_is_refused_unchanged() {
+    let dir = TempDir::new("sqlite-foreign-table");
+    let url = dir.sqlite_url("app.db", "mode=rwc");
+    let app_pool = SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("CREATE TABLE sessions (id INTEGER PRIMARY KEY, session_id TEXT, data TEXT)")
+        .execute(&app_pool)
+        .await
+        .unwrap();
+    let error = SqliteStore::connect(&url).await.expect_err("the app's own table").to_string();
+    assert!(
+        error.contains(
+            "the table \"sessions\" exists but is not a sessions table: it has no `key` column (its columns: id, \
+             session_id, data); nothing was changed: choose another table name with `with_table_name`"
+        ),
+        "{error}"
+    );
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('sessions')").fetch_all(&app_pool).await.unwrap();
+    assert_eq!(columns, ["id", "session_id", "data"]);
+}

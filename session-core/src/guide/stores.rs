@@ -129,7 +129,15 @@
 //! `volatile-lru`, which evicts only keys with an expiry, sessions, signing their visitors out. An
 //! `allkeys-` policy may also evict an owner's index of sessions (a set without an expiry) while the
 //! sessions stay, and `revoke_owner` would no longer find them; the store warns when it connects to such
-//! a Redis.
+//! a Redis, or to one that does not let it read the policy.
+//!
+//! A Redis user limited by an ACL needs, on the store's keys (`~session:*`, or the `with_prefix` chosen, and
+//! the owner indexes under it), the commands `HGETALL`, `EVALSHA` and `SCRIPT LOAD`, and those its scripts
+//! call: `HGET`, `HMGET`, `HSET`, `HDEL`, `HEXISTS`, `EXISTS`, `TYPE`, `DEL`, `UNLINK`, `RENAME`, `PEXPIREAT`,
+//! `SADD`, `SREM`, `SMEMBERS` and `SRANDMEMBER` (`CONFIG GET`, for the check above, is optional). The
+//! categories `+@read +@write +@scripting +@connection` cover them. A script whose command an ACL refuses
+//! stops there, and Redis keeps what it had done: give the user all of them, or a session may be left
+//! without its expiry or outside its owner's index.
 //!
 //! # Your own store
 //!

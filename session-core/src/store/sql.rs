@@ -27,6 +27,24 @@ pub(super) fn identifier(what: &str, name: &str) -> Result<String, StoreError> {
     Ok(name.to_owned())
 }
 
+/// The columns every version of the sessions table has; `owner` came later.
+const SESSION_COLUMNS: [&str; 5] = ["key", "fields", "created_at", "last_seen", "expires_at"];
+
+/// Whether an existing table named as the sessions table, with `columns`, is one: an app's own table of
+/// that name (a `sessions` table of another framework) must be refused, not altered and then written to.
+/// `Ok(true)` if it has the `owner` column, `Ok(false)` if it is a table from before sessions had owners.
+pub(super) fn session_table_has_owner(table: &str, columns: &[String]) -> Result<bool, StoreError> {
+    let has = |wanted: &str| columns.iter().any(|column| column.eq_ignore_ascii_case(wanted));
+    if let Some(missing) = SESSION_COLUMNS.into_iter().find(|column| !has(column)) {
+        return Err(StoreError::new(format!(
+            "the table {table} exists but is not a sessions table: it has no `{missing}` column (its columns: \
+             {}); nothing was changed: choose another table name with `with_table_name`",
+            columns.join(", ")
+        )));
+    }
+    Ok(has("owner"))
+}
+
 /// A time as SQL's signed 64-bit integers hold it. Deadlines past `i64::MAX` milliseconds (some 292
 /// million years) mean "never" and are kept as `i64::MAX`, which [`from_sql_millis`] reads back as
 /// `u64::MAX`.

@@ -239,9 +239,13 @@ impl PostgresStore {
     /// CREATE INDEX IF NOT EXISTS "sessions_owner" ON "sessions" (owner) WHERE owner IS NOT NULL;
     /// ```
     ///
-    /// A table created before sessions had owners gets the `owner` column and its index here. Its locks
-    /// are awaited the store's timeout at most, so an upgrade behind a long transaction fails with an error
-    /// rather than holding up the running instances' session writes queued behind it.
+    /// A table created before sessions had owners gets the `owner` column and its index here (in an app's
+    /// own migrations, `ALTER TABLE "sessions" ADD COLUMN owner BYTEA;` and the `CREATE INDEX` above). Its
+    /// locks are awaited the store's timeout at most, so an upgrade behind a long transaction fails with an
+    /// error rather than holding up the running instances' session writes queued behind it. A table of that
+    /// name that is not a sessions table (an app's own) is refused, changing nothing; so is a schema
+    /// (`with_schema`) that is missing and that the role may not create, while one that exists only needs
+    /// the right to create tables in it.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let statements = &self.statements;
         let mut transaction = self.pool.begin().await.map_err(failure)?;
@@ -266,18 +270,31 @@ impl PostgresStore {
         };
         if !exists {
             check_owner_index_name(&mut transaction, statements).await?;
+            if let Some(schema) = &statements.schema {
+                // Looked for first: `CREATE SCHEMA IF NOT EXISTS` needs the right to create schemas in the
+                // database even when the schema is there, which a role given one schema lacks.
+                let missing: bool = sqlx::query_scalar("SELECT to_regnamespace($1) IS NULL")
+                    .bind(format!("\"{schema}\""))
+                    .fetch_one(&mut *transaction)
+                    .await
+                    .map_err(failure)?;
+                if missing {
+                    let create = format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"");
+                    (&mut *transaction).execute(create.as_str()).await.map_err(failure)?;
+                }
+            }
             (&mut *transaction).execute(statements.create_table().as_str()).await.map_err(failure)?;
         } else {
-            // A table from before sessions had owners gets the column and its index.
-            let has_owner: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM pg_attribute \
-                 WHERE attrelid = to_regclass($1) AND attname = 'owner' AND NOT attisdropped)",
+            let columns: Vec<String> = sqlx::query_scalar(
+                "SELECT attname::text FROM pg_attribute \
+                 WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
             )
             .bind(&statements.table)
-            .fetch_one(&mut *transaction)
+            .fetch_all(&mut *transaction)
             .await
             .map_err(failure)?;
-            if !has_owner {
+            // A table from before sessions had owners gets the column and its index.
+            if !sql::session_table_has_owner(&statements.table, &columns)? {
                 check_owner_index_name(&mut transaction, statements).await?;
                 let add =
                     format!("ALTER TABLE {} ADD COLUMN owner BYTEA;\n{}", statements.table, statements.owner_index());
@@ -322,7 +339,9 @@ impl PostgresStore {
     }
 
     /// Runs one statement, within the store's timeout, and again on another connection if the one it got
-    /// had been closed by the server (a restart since it was last used).
+    /// had been closed by the server (a restart since it was last used), or again at once if the server
+    /// refused it as a serialization failure or a deadlock: where the database's default isolation level
+    /// is above read committed, concurrent saves of one session's row fail that way, changing nothing.
     ///
     /// Running a statement twice is safe here: a load, save or delete that did reach the server does the
     /// same again, and a create or cycle that did answers "taken" or "ended", as the trait allows.
@@ -339,14 +358,34 @@ impl PostgresStore {
                         tracing::debug!(%error, "PostgreSQL connection closed; retrying on another");
                         attempt += 1;
                     }
+                    Err(error) if serialization_failure(&error) => {
+                        // Bounded by the store's timeout, like every other wait here.
+                        tracing::debug!(%error, "PostgreSQL refused a statement that met another; retrying");
+                    }
                     result => return result.map_err(failure),
                 }
             }
         };
-        tokio::time::timeout(self.timeout, retried)
-            .await
-            .unwrap_or_else(|_| Err(StoreError::new(format!("PostgreSQL did not answer within {:?}", self.timeout))))
+        tokio::time::timeout(self.timeout, retried).await.unwrap_or_else(|_| {
+            // The wait may have been for a connection of the pool, not for the server: an app's own queries
+            // can hold all of a pool it shares with the store.
+            let pool_in_use =
+                self.pool.num_idle() == 0 && self.pool.size() >= self.pool.options().get_max_connections();
+            let waited_for = if pool_in_use {
+                "; every connection of its pool was in use (by the app's own queries, if it shares the pool, or \
+                 by requests waiting on the server)"
+            } else {
+                ""
+            };
+            Err(StoreError::new(format!("PostgreSQL did not answer within {:?}{waited_for}", self.timeout)))
+        })
     }
+}
+
+/// True for a statement the server refused because it met a concurrent one (SQLSTATE 40001, a serialization
+/// failure; 40P01, a deadlock): it changed nothing, and running it again is what PostgreSQL asks for.
+fn serialization_failure(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(error) if matches!(error.code().as_deref(), Some("40001" | "40P01")))
 }
 
 /// True for the errors of a connection that is gone: the server closed it (a restart, an administrator)

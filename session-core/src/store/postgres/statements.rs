@@ -133,12 +133,8 @@ impl Statements {
     /// (BENCHMARKS.md has the figures).
     pub(super) fn create_table(&self) -> String {
         let table = &self.table;
-        let schema = match &self.schema {
-            Some(schema) => format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\";\n"),
-            None => String::new(),
-        };
         format!(
-            "{schema}CREATE TABLE IF NOT EXISTS {table} (\n\
+            "CREATE TABLE IF NOT EXISTS {table} (\n\
              \x20   key BYTEA PRIMARY KEY,\n\
              \x20   fields JSONB NOT NULL,\n\
              \x20   created_at BIGINT NOT NULL,\n\

@@ -150,7 +150,8 @@ impl RedisStore {
 
 /// Warns when Redis may evict keys that have no expiry (`maxmemory-policy allkeys-*`): an owner's index is
 /// such a key, and once it is evicted while its sessions stay, `revoke_owner` no longer finds them. A Redis
-/// that does not let this client read its configuration (a managed one) is taken as it is.
+/// that does not let this client read its configuration (a managed one, an ACL without `CONFIG`) gets the
+/// same advice as a question: the policy is set where the client cannot see it.
 async fn warn_if_owner_indexes_may_be_evicted(connection: &mut MultiplexedConnection) {
     let policy: RedisResult<(String, String)> =
         redis::cmd("CONFIG").arg("GET").arg("maxmemory-policy").query_async(connection).await;
@@ -162,7 +163,12 @@ async fn warn_if_owner_indexes_may_be_evicted(connection: &mut MultiplexedConnec
              to volatile-lru (or another volatile- policy, which evicts only sessions) or noeviction"
         ),
         Ok(_) => {}
-        Err(error) => tracing::debug!(%error, "Redis's maxmemory-policy could not be read"),
+        Err(error) => tracing::warn!(
+            %error,
+            "Redis's maxmemory-policy could not be read: if it is an allkeys- policy, Redis may evict an owner's \
+             index of sessions when its memory is full, after which revoke_owner misses that owner's sessions; \
+             make sure it is a volatile- policy (which evicts only sessions) or noeviction"
+        ),
     }
 }
 

@@ -75,6 +75,10 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// Whether the table `?1` exists. SQLite matches names without regard to ASCII case: `Sessions` is the table
+/// `sessions`.
+const HAS_TABLE: &str = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE)";
+
 impl SqliteStore {
     /// How long a write waits for its turn among the store's writes, and, on the connections
     /// [`connect`](Self::connect) opens, for a lock on the file that another connection holds, before it
@@ -122,9 +126,15 @@ impl SqliteStore {
             .await
             .map_err(|error| opening_failure(options.get_filename(), error))?;
         let store = Self::from_pool(pool);
-        if store.create_table().await? {
+        // A database the store sets up goes to write-ahead logging before its table is made: a switch that
+        // fails (another connection reading the file at that moment) then fails `connect` with the table
+        // still missing, so the next start switches it; after the table, it would be skipped for good.
+        let has_table: bool =
+            sqlx::query_scalar(HAS_TABLE).bind(&store.statements.name).fetch_one(&store.pool).await.map_err(failure)?;
+        if !has_table {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&store.pool).await.map_err(failure)?;
         }
+        store.migrate().await?;
         Ok(store)
     }
 
@@ -188,28 +198,19 @@ impl SqliteStore {
     /// CREATE INDEX IF NOT EXISTS "sessions_owner" ON "sessions" (owner) WHERE owner IS NOT NULL;
     /// ```
     ///
-    /// A table created before sessions had owners gets the `owner` column and its index here.
+    /// A table created before sessions had owners gets the `owner` column and its index here (in an app's
+    /// own migrations, `ALTER TABLE "sessions" ADD COLUMN owner BLOB;` and the `CREATE INDEX` above). A
+    /// table of that name that is not a sessions table (an app's own) is refused, changing nothing.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        self.create_table().await.map(drop)
-    }
-
-    /// [`migrate`](Self::migrate), saying whether it created the table.
-    ///
-    /// The look and the change are one `IMMEDIATE` transaction, which holds the file's write lock from its
-    /// start: instances starting at once on one file take turns, and each later one finds the table done.
-    async fn create_table(&self) -> Result<bool, StoreError> {
+        // The look and the change are one `IMMEDIATE` transaction, which holds the file's write lock from its
+        // start: instances starting at once on one file take turns, and each later one finds the table done.
         let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(failure)?;
         let name = &self.statements.name;
-        let has = async |transaction: &mut SqliteConnection, question: &str| -> Result<bool, StoreError> {
-            sqlx::query_scalar(question).bind(name).fetch_one(transaction).await.map_err(failure)
-        };
-        // SQLite matches names without regard to ASCII case: `Sessions` is the table `sessions`.
-        let table = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE)";
-        let owner = "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'owner')";
-        let created = !has(&mut transaction, table).await?;
-        let change = if created {
+        let has_table: bool =
+            sqlx::query_scalar(HAS_TABLE).bind(name).fetch_one(&mut *transaction).await.map_err(failure)?;
+        let change = if !has_table {
             Some(self.statements.create_table())
-        } else if !has(&mut transaction, owner).await? {
+        } else if !sql::session_table_has_owner(&format!("\"{name}\""), &self.columns(&mut transaction).await?)? {
             // A table from before sessions had owners gets the column and its index.
             Some(format!("ALTER TABLE \"{name}\" ADD COLUMN owner BLOB;\n{}", self.statements.owner_index()))
         } else {
@@ -220,8 +221,16 @@ impl SqliteStore {
             // Text without parameters runs as a script, all of its statements.
             (&mut *transaction).execute(change.as_str()).await.map_err(failure)?;
         }
-        transaction.commit().await.map_err(failure)?;
-        Ok(created)
+        transaction.commit().await.map_err(failure)
+    }
+
+    /// The names of the sessions table's columns.
+    async fn columns(&self, transaction: &mut SqliteConnection) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT name FROM pragma_table_info(?1)")
+            .bind(&self.statements.name)
+            .fetch_all(transaction)
+            .await
+            .map_err(failure)
     }
 
     /// Refuses to create the owner index when something else in the database has its name: `CREATE INDEX
