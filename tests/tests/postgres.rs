@@ -550,3 +550,22 @@ async fn a_pool_held_by_the_app_is_named_when_the_store_times_out() {
          queries, if it shares the pool, or by requests waiting on the server)"
     );
 }
+
+/// Two apps' instances starting at once, each with its own table in one new schema: both start (they take
+/// turns creating the schema, rather than both creating it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tables_migrated_at_once_into_one_new_schema_both_start() {
+    let Some(server) = PostgresServer::start() else { return };
+    let pool = inspector(&server).await;
+    for round in 0..10 {
+        let schema = format!("auth{round}");
+        let store = |table: &str| {
+            PostgresStore::from_pool(pool.clone()).with_schema(&schema).unwrap().with_table_name(table).unwrap()
+        };
+        let (web, api) = (store("web"), store("api"));
+        let (web, api) =
+            tokio::join!(tokio::spawn(async move { web.migrate().await }), async move { api.migrate().await });
+        web.unwrap().unwrap_or_else(|error| panic!("round {round}, web: {error:?}"));
+        api.unwrap_or_else(|error| panic!("round {round}, api: {error:?}"));
+    }
+}

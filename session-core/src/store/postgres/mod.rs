@@ -223,7 +223,8 @@ impl PostgresStore {
         &self.pool
     }
 
-    /// Creates the schema (if one was chosen) and the table, unless the table exists. Several instances starting at once are fine: they take turns on an advisory lock.
+    /// Creates the schema (if one was chosen) and the table, unless the table exists. Several instances
+    /// starting at once are fine: they take turns on an advisory lock, one per schema.
     ///
     /// The statement, for an app that puts it in its own migrations instead:
     ///
@@ -256,8 +257,10 @@ impl PostgresStore {
         let lock_timeout =
             format!("SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = 0", self.timeout.as_millis().max(1));
         (&mut *transaction).execute(lock_timeout.as_str()).await.map_err(failure)?;
+        // Instances take turns per schema, not per table: two tables' first migrations in one new schema
+        // would both create it.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind(&statements.table)
+            .bind(statements.schema.as_deref().unwrap_or(&statements.table))
             .execute(&mut *transaction)
             .await
             .map_err(failure)?;
