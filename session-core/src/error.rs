@@ -150,8 +150,8 @@ impl Error {
 /// An error and the causes beneath it, as one line for a log: `session store failed: SQLite refused a
 /// session statement: no such table: sessions`. A failure the layer meets after the handler returned is
 /// never handed to the app, so its log line is the only place the store's own reason (a missing table, a
-/// full Redis, a read-only replica) can show. A cause whose text the line already ends with is skipped:
-/// [`Error::Store`] repeats its [`StoreError`]'s message.
+/// full Redis, a read-only replica) can show. A cause whose text the line already holds is skipped:
+/// [`Error::Store`] and [`Error::SessionTooLarge`] repeat their [`StoreError`]'s message.
 pub(crate) struct Causes<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
 
 impl std::fmt::Display for Causes<'_> {
@@ -160,7 +160,7 @@ impl std::fmt::Display for Causes<'_> {
         let mut cause = self.0.source();
         while let Some(error) = cause {
             let text = error.to_string();
-            if !line.ends_with(&text) {
+            if !line.contains(&text) {
                 line.push_str(": ");
                 line.push_str(&text);
             }
@@ -293,5 +293,21 @@ mod tests {
         assert_eq!(response.status(), http::StatusCode::BAD_REQUEST);
         assert!(response.headers().get(http::header::RETRY_AFTER).is_none());
         assert!(matches!(Error::from(StoreError::new("down")), Error::Store(_)));
+    }
+
+    #[test]
+    fn a_logged_error_names_each_cause_once() {
+        let refused = std::io::Error::other("OOM command not allowed");
+        let store = Error::Store(StoreError::with_source("Redis refused a session command", refused));
+        assert_eq!(
+            Causes(&store).to_string(),
+            "session store failed: Redis refused a session command: OOM command not allowed"
+        );
+        let too_large = Error::SessionTooLarge(StoreError::too_large("a session of 9 bytes is over the bound of 8"));
+        assert_eq!(
+            Causes(&too_large).to_string(),
+            "session too large for its store: a session of 9 bytes is over the bound of 8; nothing was saved, and \
+             the session is as it was"
+        );
     }
 }

@@ -78,6 +78,12 @@ const SENSITIVE_ENDINGS: &[&str] = &[
     "privatekey",
     "creditcard",
     "cardnumber",
+    "signingkey",
+    "sessionkey",
+    "mfacode",
+    "ccnumber",
+    "socialsecurity",
+    "securitynumber",
     "ssn",
     "cvv",
     "cvc",
@@ -338,6 +344,13 @@ mod tests {
             "session_key",
             "cc_number",
             "social_security_number",
+            "sessionkey",
+            "apisessionkey",
+            "signingkey",
+            "mfacode",
+            "ccnumber",
+            "socialsecuritynumber",
+            "cardsecuritynumber",
         ] {
             assert!(sensitive_part(name).is_some(), "{name}");
         }

@@ -719,3 +719,46 @@ async fn a_privilege_field_read_through_its_old_name_cycles_the_id_only_when_its
     assert_eq!(browser.post("/sign-out").await.body, "signed out");
     assert_ne!(id(&browser), signed_in, "signing out changes the privilege: a new id");
 }
+
+/// The release before `ScriptsReadTheTheme`: a theme cookie that page scripts could not read.
+#[derive(SessionSchema)]
+struct HttpOnlyTheme {
+    #[cookie(name = "__Http-theme", max_len = 8)]
+    theme: String,
+}
+
+/// The `__Http-` prefix promises HttpOnly, so a cookie that scripts read drops it, keeping the values.
+#[derive(SessionSchema)]
+struct ScriptsReadTheTheme {
+    #[cookie(name = "theme", max_len = 8, http_only = false, rename_from = "__Http-theme")]
+    theme: String,
+}
+
+/// Moving a cookie away from an `__Http-` name clears the old one, with the `HttpOnly` a browser wants
+/// of any line for that name, a removal included. Otherwise the old cookie would stay in the browser,
+/// and a value the visitor removed under the new name would come back from it.
+#[tokio::test]
+async fn a_cookie_moved_away_from_an_http_only_prefix_is_cleared_and_stays_removed() {
+    let set = Router::new().route(
+        "/theme",
+        post(|s: HttpOnlyThemeSession| async move {
+            s.set_theme("dark".into())?;
+            Result::Ok("set".to_owned())
+        }),
+    );
+    let deploy = Deploy::after(set, "/theme", "set").await;
+    let routes = Router::new().route(
+        "/theme",
+        get(|s: ScriptsReadTheThemeSession| async move { format!("{:?}", s.theme()) }).post(
+            |s: ScriptsReadTheThemeSession| async move {
+                s.remove_theme();
+                "reset"
+            },
+        ),
+    );
+    let mut browser = deploy.next_release(routes);
+    assert_eq!(browser.get("/theme").await.body, r#"Some("dark")"#);
+    assert_eq!(browser.cookie("__Http-theme"), None, "the old cookie was not cleared");
+    assert_eq!(browser.post("/theme").await.body, "reset");
+    assert_eq!(browser.get("/theme").await.body, "None", "the theme the visitor reset came back");
+}

@@ -54,8 +54,11 @@ impl SetCookie<'_> {
         // plain HTTP), so those keep it whatever `with_secure` says.
         let prefixed = ["__Host-", "__Secure-", "__Http-"].into_iter().any(|prefix| has_prefix(self.name, prefix));
         let needs_secure = self.same_site == SameSite::None || self.partitioned || prefixed;
+        // Likewise `HttpOnly` for the prefixes that promise it: the derive refuses a field without it, but
+        // the line that clears a `rename_from` cookie takes the new field's attributes.
+        let needs_http_only = has_prefix(self.name, "__Http-") || has_prefix(self.name, "__Host-Http-");
         let mut cookie = Cookie::build((self.name, value))
-            .http_only(self.http_only)
+            .http_only(self.http_only || needs_http_only)
             .same_site(same_site)
             .partitioned(self.partitioned)
             .secure(self.secure || needs_secure)

@@ -215,7 +215,8 @@
 //! (`password2`), or run together with others when it ends them: `accesstoken`, `newpassword`, `clientsecret`,
 //! `stripeapikey`, `creditcardnumber`, `cardcvv`, and other frameworks' session cookies, `JSESSIONID` and
 //! `PHPSESSID` (words ending in `token`, `password`, `passwd`, `passcode`, `secret`, `credential`, `sessionid`,
-//! `sessid`, `apikey`, `accesskey`, `secretkey`, `privatekey`, `creditcard`, `cardnumber`, `ssn`, `cvv` or `cvc`). The names
+//! `sessid`, `apikey`, `accesskey`, `secretkey`, `privatekey`, `creditcard`, `cardnumber`, `signingkey`,
+//! `sessionkey`, `mfacode`, `ccnumber`, `socialsecurity`, `securitynumber`, `ssn`, `cvv` or `cvc`). The names
 //! checked are the cookie's (the field name, or the one given with `name = "..."`), the field's, and those of the
 //! types in the field's type: the last segment of each path, through generic arguments, tuples and arrays
 //! (`Option<AuthToken>` is checked as `Option` and `AuthToken`; the module in `auth::Theme` is not). Each
