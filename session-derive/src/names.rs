@@ -58,6 +58,7 @@ const SENSITIVE_PAIRS: &[(&str, &str)] = &[
     ("mfa", "code"),
     ("cc", "number"),
     ("social", "security"),
+    ("card", "security"),
 ];
 
 /// Endings that mark a word run together from others (`accesstoken`, `clientsecret`, `newpassword`,
@@ -351,6 +352,8 @@ mod tests {
             "ccnumber",
             "socialsecuritynumber",
             "cardsecuritynumber",
+            "card_security_number",
+            "cardSecurityNumber",
         ] {
             assert!(sensitive_part(name).is_some(), "{name}");
         }
@@ -364,6 +367,9 @@ mod tests {
             "pinned_tab",
             "lessons",
             "session_ttl",
+            "sessionKeyboardLayout",
+            "mfa_enabled",
+            "security_number_format",
         ] {
             assert_eq!(sensitive_part(name), None, "{name}");
         }

@@ -569,3 +569,33 @@ async fn two_tables_migrated_at_once_into_one_new_schema_both_start() {
         api.unwrap_or_else(|error| panic!("round {round}, api: {error:?}"));
     }
 }
+
+/// Two instances upgrading a table from before sessions had owners at once (a rolling deploy), where the
+/// database's default isolation level is `serializable`: the one that waited for the other's upgrade sees
+/// it, and both start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_upgrading_at_once_both_start_under_a_stricter_default_isolation_level() {
+    let Some(server) = PostgresServer::start() else { return };
+    let admin = inspector(&server).await;
+    for statement in [
+        "CREATE TABLE sessions (key BYTEA PRIMARY KEY, fields JSONB NOT NULL, created_at BIGINT NOT NULL, \
+         last_seen BIGINT NOT NULL, expires_at BIGINT NOT NULL)",
+        "ALTER DATABASE app SET default_transaction_isolation = 'serializable'",
+    ] {
+        sqlx::query(statement).execute(&admin).await.unwrap();
+    }
+    // The lock the store's migration takes, held so that both instances queue on it.
+    let mut held = admin.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('\"sessions\"'))").execute(&mut *held).await.unwrap();
+    let mut instances = Vec::new();
+    for _ in 0..2 {
+        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&server.url()).await.unwrap();
+        let store = PostgresStore::from_pool(pool).with_timeout(Duration::from_secs(10));
+        instances.push(tokio::spawn(async move { store.migrate().await }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    held.commit().await.unwrap();
+    for instance in instances {
+        instance.await.unwrap().expect("an instance that waited for the other's upgrade");
+    }
+}

@@ -210,8 +210,8 @@
 //! `passwd`, `passphrase`, `pwd`, `secret`, `token`, `jwt`, `otp`, `totp`, `hotp`, `credential(s)`, `ssn`, `cvv`,
 //! `cvc`, `pin`, `pincode`, `passcode` or `sid`, or starts with `auth` (but is not `author`), or if two adjacent
 //! words make `api_key`, `access_key`, `secret_key`, `signing_key`, `session_key`, `pass_word`, `credit_card`,
-//! `card_number`, `cc_number`, `private_key`, `session_id`, `sess_id`, `mfa_code` or `social_security` (so `apiKey`,
-//! `api-key` and `apikey` match too). A word also matches as a plural (`tokens`), numbered
+//! `card_number`, `cc_number`, `private_key`, `session_id`, `sess_id`, `mfa_code`, `social_security` or
+//! `card_security` (so `apiKey`, `api-key` and `apikey` match too). A word also matches as a plural (`tokens`), numbered
 //! (`password2`), or run together with others when it ends them: `accesstoken`, `newpassword`, `clientsecret`,
 //! `stripeapikey`, `creditcardnumber`, `cardcvv`, and other frameworks' session cookies, `JSESSIONID` and
 //! `PHPSESSID` (words ending in `token`, `password`, `passwd`, `passcode`, `secret`, `credential`, `sessionid`,

@@ -254,9 +254,15 @@ impl PostgresStore {
         // waits for its lock: it waits the store's timeout at most, and `connect` fails with a clear error.
         // Once it has the lock, building the owner index of a large table may take longer than any
         // statement of a request should: the connection's `statement_timeout` is lifted for it.
-        let lock_timeout =
-            format!("SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = 0", self.timeout.as_millis().max(1));
-        (&mut *transaction).execute(lock_timeout.as_str()).await.map_err(failure)?;
+        // Read committed whatever the database's default: at a stricter level the snapshot would be taken
+        // before the advisory lock is granted, and an instance that waited for another's upgrade would not
+        // see it, and make it again.
+        let settings = format!(
+            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {}; \
+             SET LOCAL statement_timeout = 0",
+            self.timeout.as_millis().max(1)
+        );
+        (&mut *transaction).execute(settings.as_str()).await.map_err(failure)?;
         // Instances take turns per schema, not per table: two tables' first migrations in one new schema
         // would both create it.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
