@@ -527,10 +527,10 @@ impl RawSession {
 /// Records a change of the field `F`: of the session's owner too for `#[session(owner)]`, and a new id
 /// for a `#[session(privilege)]` field whose value changes.
 fn change_field<F: SessionField>(state: &mut RecordState, value: Option<Vec<u8>>) {
+    state.asked_for_change = true;
     // Compared with what a read of the field sees, its `rename_from` key's value included: writing back
     // the value a session holds under the old name is no sign-in and no change of privilege, and removing
     // it is both.
-    state.asked_for_change = true;
     let changed = stored_value::current::<F>(state) != value.as_deref();
     if F::OWNER {
         let owner = value.as_deref().and_then(stored_value::owner_key);
