@@ -59,7 +59,7 @@
 //! | `session.clear().await` | `remove_*` for each field, or `destroy()` |
 //! | `session.id()` (`Option<Id>`) | `visitor.id()` (`Option<SessionId>`, whose `Debug` shows only a hash prefix) |
 //! | `session.save().await?` | nothing: changes are saved when the handler has answered |
-//! | `session.set_expiry(..)` | nothing per session: timeouts are set on the layer |
+//! | `session.set_expiry(..)` ("remember me") | `visitor.remember_for(duration).await?`: this session's id cookie persists, and the server keeps it that long ([guide::owners](super::owners#remember-me)); the timeouts are set on the layer |
 //! | `tower_sessions::MemoryStore::default()` | `MemoryStore::default()` |
 //! | `tower_sessions_redis_store::RedisStore::new(fred_pool)` | `store::RedisStore::connect("redis://...").await?` (feature `redis`) |
 //! | `tower_sessions_sqlx_store::{SqliteStore, PostgresStore}` | `store::SqliteStore::connect("sqlite://sessions.db?mode=rwc").await?`, `store::PostgresStore::connect("postgres://...").await?` (features `sqlite`, `postgres`) |
@@ -124,7 +124,8 @@
 //! - **Both timeouts are enforced by the server.** `tower-sessions` computes one expiry date (two weeks by
 //!   default, or from `Expiry`) and stores it with the record. Here every session has an idle timeout (24
 //!   hours by default) and an absolute one (7 days), checked against the record's own timestamps at each
-//!   load, and the id cookie lasts until the browser closes unless `with_cookie_max_age` says otherwise.
+//!   load, and the id cookie lasts until the browser closes unless `with_cookie_max_age` (every session) or
+//!   `remember_for` (one session) says otherwise.
 //! - **Reading counts as activity.** With `Expiry::OnInactivity`, only modifying the session pushes its
 //!   expiry back (or every request, with `with_always_save`). Here a request that reads the session
 //!   also refreshes it, at most once per half idle timeout (see [`timeouts`](super::timeouts)).

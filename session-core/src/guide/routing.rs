@@ -58,7 +58,8 @@
 //!
 //! - a handler that uses only cookie fields never touches the store;
 //! - a visitor gets a session id (and the store a record) only when a request sets a `#[session]` field;
-//! - reading, or writing back the value already stored, costs no write;
+//! - reading, or writing back the value already stored, costs no write (but for the idle refresh that
+//!   pushes an active session's deadline back: see [`guide::timeouts`](super::timeouts));
 //! - a handler that answers with a 5xx status (a timeout layer inside `SessionLayer` that dropped it
 //!   should answer 503 or 504; a 408 counts too), or with the response of a `session_core::Error` (what
 //!   `?` gives in a handler returning `Result<_, session_core::Error>`), saves nothing, so a half-done

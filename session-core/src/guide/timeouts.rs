@@ -18,7 +18,8 @@
 //!   field, the session was created by its first write.
 //!
 //! After either, the session's `#[session]` fields read as `None`, as for a new visitor, and the record is
-//! deleted. Cookie fields are not part of the session: they last as their own `max_age` says.
+//! never read again; the store reclaims it (below). Cookie fields are not part of the session: they last as
+//! their own `max_age` says.
 //!
 //! The timeouts in force are the layer's current ones, also for sessions created under older settings:
 //! each record keeps when it was created and when it was last active, and the layer judges both against
@@ -51,8 +52,10 @@
 //! # let _ = layer;
 //! ```
 //!
-//! Stores reclaim what has ended: `MemoryStore` sweeps expired records as it is used, and `RedisStore`
-//! sets each key's expiry to the session's deadline.
+//! Stores reclaim what has ended: `MemoryStore` sweeps expired records as it is used, `RedisStore` sets
+//! each key's expiry to the session's deadline, and the SQL stores delete ended rows when the app runs
+//! their `spawn_cleanup` (or `delete_expired`): without it, their tables keep growing
+//! ([`guide::stores`](super::stores)).
 //!
 //! # An idle session ending
 //!
