@@ -9,7 +9,7 @@ mod spec;
 pub use codec::{protect, unprotect};
 pub(crate) use codec::{protect_in, sign_id, unprotect_bytes, verify_id};
 pub(crate) use header::CookieHeader;
-pub(crate) use prefix::has_prefix;
+pub(crate) use prefix::{has_prefix, needs_http_only, needs_secure};
 pub(crate) use set_cookie::{LineTemplate, SetCookie};
 pub use spec::{CookieSpec, Protection, SameSite};
 

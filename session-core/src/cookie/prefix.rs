@@ -6,3 +6,14 @@
 pub(crate) fn has_prefix(name: &str, prefix: &str) -> bool {
     name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
 }
+
+/// Whether browsers keep a cookie named `name` only if it is `Secure`: `__Host-` (and `__Host-Http-`),
+/// `__Secure-` and `__Http-`.
+pub(crate) fn needs_secure(name: &str) -> bool {
+    ["__Host-", "__Secure-", "__Http-"].into_iter().any(|prefix| has_prefix(name, prefix))
+}
+
+/// Whether browsers keep a cookie named `name` only if it is `HttpOnly`: `__Http-` and `__Host-Http-`.
+pub(crate) fn needs_http_only(name: &str) -> bool {
+    ["__Http-", "__Host-Http-"].into_iter().any(|prefix| has_prefix(name, prefix))
+}

@@ -3,7 +3,7 @@
 use cookie::{time::Duration, Cookie};
 use http::HeaderValue;
 
-use super::{prefix::has_prefix, SameSite, MAX_LIFETIME_SECS};
+use super::{needs_http_only, needs_secure, SameSite, MAX_LIFETIME_SECS};
 
 /// The attributes of one `Set-Cookie` line.
 #[derive(Clone, Copy, Debug)]
@@ -52,16 +52,14 @@ impl SetCookie<'_> {
         // `Secure` is always said outright, so that the line says what this decides. Browsers drop a
         // `SameSite=None`, partitioned or prefixed cookie without it (and accept it from `localhost` over
         // plain HTTP), so those keep it whatever `with_secure` says.
-        let prefixed = ["__Host-", "__Secure-", "__Http-"].into_iter().any(|prefix| has_prefix(self.name, prefix));
-        let needs_secure = self.same_site == SameSite::None || self.partitioned || prefixed;
+        let secure = self.secure || self.same_site == SameSite::None || self.partitioned || needs_secure(self.name);
         // Likewise `HttpOnly` for the prefixes that promise it: the derive refuses a field without it, but
         // the line that clears a `rename_from` cookie takes the new field's attributes.
-        let needs_http_only = has_prefix(self.name, "__Http-") || has_prefix(self.name, "__Host-Http-");
         let mut cookie = Cookie::build((self.name, value))
-            .http_only(self.http_only || needs_http_only)
+            .http_only(self.http_only || needs_http_only(self.name))
             .same_site(same_site)
             .partitioned(self.partitioned)
-            .secure(self.secure || needs_secure)
+            .secure(secure)
             .path(self.path)
             .build();
         if let Some(domain) = self.domain {
@@ -238,7 +236,7 @@ mod tests {
             proptest::prop_assert_eq!(parsed.name(), name.as_str());
             proptest::prop_assert_eq!(parsed.value(), if removal { "" } else { value.as_str() });
             proptest::prop_assert_eq!(parsed.http_only(), http_only.then_some(true));
-            let prefixed = super::has_prefix(&name, "__Host-") || super::has_prefix(&name, "__Secure-");
+            let prefixed = crate::cookie::has_prefix(&name, "__Host-") || crate::cookie::has_prefix(&name, "__Secure-");
             proptest::prop_assert_eq!(
                 parsed.secure(),
                 (secure || partitioned || prefixed || same_site == SameSite::None).then_some(true)

@@ -9,7 +9,9 @@ use cookie::{
 };
 use http::Uri;
 
-use crate::cookie::{has_prefix, MAX_ATTRIBUTE_BYTES, MAX_COOKIE_BYTES, MAX_LIFETIME_SECS};
+use crate::cookie::{
+    has_prefix, needs_http_only, needs_secure, MAX_ATTRIBUTE_BYTES, MAX_COOKIE_BYTES, MAX_LIFETIME_SECS,
+};
 
 /// The site a [`Browser`](super::Browser) visits: whether it is reached over HTTPS, and its host.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -249,15 +251,11 @@ impl Jar {
             Some(path) => path.to_owned(),
             None => default_path(request_path),
         };
-        if has_prefix(name, "__Secure-") && !secure {
-            return;
-        }
-        if has_prefix(name, "__Host-") && !(secure && host_only && set_path.is_some() && path == "/") {
-            return;
-        }
-        // `__Http-` and `__Host-Http-` promise an HttpOnly cookie as well; `__Http-` a `Secure` one.
         let http_only = cookie.http_only() == Some(true);
-        if (has_prefix(name, "__Http-") || has_prefix(name, "__Host-Http-")) && !(secure && http_only) {
+        if (needs_secure(name) && !secure) || (needs_http_only(name) && !http_only) {
+            return;
+        }
+        if has_prefix(name, "__Host-") && !(host_only && set_path.is_some() && path == "/") {
             return;
         }
         let now = OffsetDateTime::now_utc();
