@@ -436,30 +436,13 @@ pub(crate) fn name_findings<'a>(field: &Field<'a>, name: &str, name_span: Span) 
 /// `Secret<T>` imported, or `session_core::Secret<T>`. A type of the app's own may be called `Secret` too
 /// (a game's secret level, `game::Secret<Level>`), and `session_core`'s cannot be a cookie anyway: the
 /// trait bound says so, if less clearly.
-pub(crate) fn secret_type(ty: &Type) -> Option<&Type> {
-    match ty {
-        Type::Path(path) => {
-            let segment = path.path.segments.last()?;
-            let generic = matches!(segment.arguments, PathArguments::AngleBracketed(_));
-            if segment.ident == "Secret" && generic && names_ours(ty) {
-                return Some(ty);
-            }
-            path.path.segments.iter().find_map(|segment| match &segment.arguments {
-                PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-                    GenericArgument::Type(ty) => secret_type(ty),
-                    _ => None,
-                }),
-                _ => None,
-            })
-        }
-        Type::Tuple(tuple) => tuple.elems.iter().find_map(secret_type),
-        Type::Array(array) => secret_type(&array.elem),
-        Type::Slice(slice) => secret_type(&slice.elem),
-        Type::Reference(reference) => secret_type(&reference.elem),
-        Type::Paren(paren) => secret_type(&paren.elem),
-        Type::Group(group) => secret_type(&group.elem),
-        _ => None,
-    }
+pub(crate) fn secret_type(ty: &Type) -> Option<&syn::TypePath> {
+    path_types(ty).into_iter().find(|path| {
+        let last = path.path.segments.last();
+        last.is_some_and(|segment| {
+            segment.ident == "Secret" && matches!(segment.arguments, PathArguments::AngleBracketed(_))
+        }) && names_ours(path)
+    })
 }
 
 /// The unbounded collection in `ty` (looking through `Option`), and what its `max_len` counts. Not through
@@ -513,19 +496,13 @@ fn std_type<'a>(ty: &'a Type, module: &str, name: &str) -> Option<&'a syn::PathS
     standard.then(|| path.segments.last()).flatten()
 }
 
-/// Whether `ty`'s path is its last segment alone (an import), or names `session_core`'s item.
-fn names_ours(ty: &Type) -> bool {
-    match ty {
-        Type::Path(path) => {
-            let segments: Vec<&syn::PathSegment> = path.path.segments.iter().collect();
-            match segments.as_slice() {
-                [_] => true,
-                [.., module, _] => module.ident == "session_core",
-                [] => false,
-            }
-        }
-        Type::Group(group) => names_ours(&group.elem),
-        _ => false,
+/// Whether `path` is its last segment alone (an import), or names `session_core`'s item.
+fn names_ours(path: &syn::TypePath) -> bool {
+    let segments: Vec<&syn::PathSegment> = path.path.segments.iter().collect();
+    match segments.as_slice() {
+        [_] => true,
+        [.., module, _] => module.ident == "session_core",
+        [] => false,
     }
 }
 
@@ -543,35 +520,41 @@ fn first_type_argument(segment: &syn::PathSegment) -> Option<&Type> {
 /// in their generic arguments, tuples, arrays and references (`Option<(AuthToken, u8)>` gives `Option`,
 /// `AuthToken` and `u8`). Module segments are left out: `auth::Theme` is a theme.
 pub(crate) fn type_names(ty: &Type) -> Vec<&Ident> {
-    fn walk<'a>(ty: &'a Type, names: &mut Vec<&'a Ident>) {
+    path_types(ty).into_iter().filter_map(|path| path.path.segments.last().map(|segment| &segment.ident)).collect()
+}
+
+/// Every path in `ty`, outermost first: through generic arguments, tuples, arrays, slices and references.
+/// What [`type_names`] names and [`secret_type`] looks through.
+fn path_types(ty: &Type) -> Vec<&syn::TypePath> {
+    fn walk<'a>(ty: &'a Type, paths: &mut Vec<&'a syn::TypePath>) {
         match ty {
             Type::Path(path) => {
                 if let Some(qself) = &path.qself {
-                    walk(&qself.ty, names);
+                    walk(&qself.ty, paths);
                 }
-                names.extend(path.path.segments.last().map(|segment| &segment.ident));
+                paths.push(path);
                 for segment in &path.path.segments {
                     if let PathArguments::AngleBracketed(args) = &segment.arguments {
                         for arg in &args.args {
                             if let GenericArgument::Type(ty) = arg {
-                                walk(ty, names);
+                                walk(ty, paths);
                             }
                         }
                     }
                 }
             }
-            Type::Tuple(tuple) => tuple.elems.iter().for_each(|elem| walk(elem, names)),
-            Type::Array(array) => walk(&array.elem, names),
-            Type::Slice(slice) => walk(&slice.elem, names),
-            Type::Reference(reference) => walk(&reference.elem, names),
-            Type::Paren(paren) => walk(&paren.elem, names),
-            Type::Group(group) => walk(&group.elem, names),
+            Type::Tuple(tuple) => tuple.elems.iter().for_each(|elem| walk(elem, paths)),
+            Type::Array(array) => walk(&array.elem, paths),
+            Type::Slice(slice) => walk(&slice.elem, paths),
+            Type::Reference(reference) => walk(&reference.elem, paths),
+            Type::Paren(paren) => walk(&paren.elem, paths),
+            Type::Group(group) => walk(&group.elem, paths),
             _ => {}
         }
     }
-    let mut names = Vec::new();
-    walk(ty, &mut names);
-    names
+    let mut paths = Vec::new();
+    walk(ty, &mut paths);
+    paths
 }
 
 /// True if `ty` mentions the type parameter `param` anywhere.
