@@ -119,11 +119,8 @@ fn forms(word: &str) -> [&str; 2] {
 /// Words that say a value decides who the visitor is or what they may do: a user who can change it can
 /// make themselves someone else, or more.
 const AUTHORIZATION_WORDS: &[&str] = &[
-    "admin",
-    "admins",
     "administrator",
     "administrators",
-    "isadmin",
     "superuser",
     "superusers",
     "sudo",
@@ -147,12 +144,10 @@ const AUTHORIZATION_WORDS: &[&str] = &[
     "entitlement",
     "entitlements",
     "uid",
-    "userid",
-    "accountid",
-    "tenantid",
 ];
 
-/// Endings that mark a word run together from others (`superadmin`, `sysadmin`, `customerid`, `steamid`).
+/// Endings that mark a word, alone or run together from others: `admin`, `isadmin`, `superadmin`, `userid`,
+/// `customerid`, `steamid`.
 const AUTHORIZATION_ENDINGS: &[&str] =
     &["admin", "userid", "accountid", "tenantid", "orgid", "teamid", "memberid", "customerid", "ownerid", "groupid"];
 

@@ -376,12 +376,12 @@
 //!
 //! A `plain` cookie is sent back as the user wrote it. A plain cookie whose name says it decides who the
 //! visitor is or what they may do lets the user raise their own privileges, or become someone else. The
-//! name (the cookie's, then the field's) is refused in a `plain` cookie if one word is `admin(s)`,
-//! `administrator(s)`, `isadmin`, `superuser(s)`, `sudo`, `staff`, `moderator(s)`, `role(s)`,
-//! `permission(s)`, `perm(s)`, `privilege(s)`, `scope(s)`, `group(s)`, `acl(s)`, `entitlement(s)`, `uid`,
-//! `userid`, `accountid` or `tenantid`, or ends in `admin` or in `userid`, `accountid`, `tenantid`, `orgid`,
-//! `teamid`, `memberid`, `customerid`, `ownerid` or `groupid` (`superadmin`, `sysadmin`, `steamid`), or if
-//! two adjacent words make `user_id`, `account_id`,
+//! name (the cookie's, then the field's) is refused in a `plain` cookie if one word is
+//! `administrator(s)`, `superuser(s)`, `sudo`, `staff`, `moderator(s)`, `role(s)`, `permission(s)`,
+//! `perm(s)`, `privilege(s)`, `scope(s)`, `group(s)`, `acl(s)`, `entitlement(s)` or `uid`, or ends in
+//! `admin` or in `userid`, `accountid`, `tenantid`, `orgid`, `teamid`, `memberid`, `customerid`, `ownerid`
+//! or `groupid` (`admins`, `isadmin`, `superadmin`, `userid`, `steamid`), or if two adjacent words make
+//! `user_id`, `account_id`,
 //! `tenant_id`, `org_id`, `organization_id`, `team_id`, `member_id`, `customer_id`, `owner_id`,
 //! `super_user`, `user_type`, `user_level`, `account_type` or `access_level` (so `userId` and `user-id`
 //! match too). Whole words only: `telescope`, `console`, `fluid` and `grouped_view` pass, and so does
