@@ -229,7 +229,7 @@ impl RawSession {
         };
         let rejected_cookie = old.is_some() || self.has_id_cookie();
         state.pending = old.map_or(Pending::None, |old| Pending::Destroy { old, others });
-        state.loaded = Some(Loaded::Fresh { rejected_cookie, expired: None, unknown: None, ambiguous: false });
+        state.loaded = Some(Loaded::fresh(rejected_cookie));
         state.changes.clear();
         state.owner = OwnerChange::Keep;
         state.new_id = None;
@@ -266,12 +266,10 @@ impl RawSession {
 
     async fn load(&self) -> Result<Loaded, Error> {
         let (id, reissue) = match self.incoming_id() {
-            IncomingId::Absent => {
-                return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None, ambiguous: false })
-            }
+            IncomingId::Absent => return Ok(Loaded::fresh(false)),
             IncomingId::Rejected => {
                 tracing::debug!("session id cookie failed verification; starting a new session");
-                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None, ambiguous: false });
+                return Ok(Loaded::fresh(true));
             }
             IncomingId::Conflicting(_) => {
                 return Ok(Loaded::Fresh { rejected_cookie: false, expired: None, unknown: None, ambiguous: true });
@@ -289,7 +287,7 @@ impl RawSession {
                     error = %Causes(&error),
                     "stored session unreadable; treated as absent"
                 );
-                return Ok(Loaded::Fresh { rejected_cookie: true, expired: None, unknown: None, ambiguous: false });
+                return Ok(Loaded::fresh(true));
             }
             loaded => loaded?,
         };

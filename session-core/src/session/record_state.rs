@@ -67,6 +67,13 @@ pub(super) enum Loaded {
     },
 }
 
+impl Loaded {
+    /// No live record, and nothing else to know of the id cookie than whether it was `rejected`.
+    pub(super) fn fresh(rejected_cookie: bool) -> Self {
+        Loaded::Fresh { rejected_cookie, expired: None, unknown: None, ambiguous: false }
+    }
+}
+
 /// An id change that the commit carries out.
 #[derive(Debug, Default)]
 pub(super) enum Pending {
