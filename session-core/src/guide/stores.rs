@@ -13,7 +13,11 @@
 //! in sessions ([`MemoryStore::DEFAULT_MAX_SESSIONS`](crate::MemoryStore::DEFAULT_MAX_SESSIONS), a
 //! million) and in bytes ([`MemoryStore::DEFAULT_MAX_BYTES`](crate::MemoryStore::DEFAULT_MAX_BYTES)): when
 //! a new or growing session would pass a bound, the sessions closest to expiry make room, so visitors who
-//! each fill a large cart cannot grow the process without limit.
+//! each fill a large cart cannot grow the process without limit. A session counts for the heap it takes,
+//! its tables included (see [`with_max_bytes`](crate::MemoryStore::with_max_bytes)). Closest to expiry
+//! means the earliest stored deadline, which a read moves only once half the idle timeout has passed
+//! since the last write: under a flood of new sessions, a visitor who has only read for a while goes
+//! before one who wrote a minute ago. Size the bounds for your peak with room to spare.
 //!
 //! ```
 //! use session_core::{Key, MemoryStore, SessionLayer};

@@ -38,8 +38,13 @@ impl Record {
     pub fn apply(&mut self, patch: &Patch<'_>) {
         for (field, value) in patch.changes {
             match (value, self.fields.get_mut(*field)) {
-                // Into the value's own buffer: a save of a value no longer than the last allocates nothing.
-                (Some(bytes), Some(stored)) => stored.clone_from(bytes),
+                // Into the value's own buffer, which a value of the same length fills without allocating,
+                // and then no larger than the value: a store that keeps records in memory must not keep a
+                // large value's buffer under a short value it counts as short.
+                (Some(bytes), Some(stored)) => {
+                    stored.clone_from(bytes);
+                    stored.shrink_to_fit();
+                }
                 (Some(bytes), None) => {
                     self.fields.insert((*field).to_owned(), bytes.clone());
                 }
@@ -53,12 +58,6 @@ impl Record {
         self.expires_at =
             if patch.replaces_deadline { patch.expires_at } else { self.expires_at.max(patch.expires_at) };
         self.owner = patch.owner.applied_to(self.owner);
-    }
-
-    /// Bytes of field names and values: what [`MemoryStore::with_max_bytes`](super::MemoryStore::with_max_bytes)
-    /// counts, besides a fixed amount per record.
-    pub fn payload_len(&self) -> usize {
-        self.fields.iter().map(|(name, value)| name.len() + value.len()).sum()
     }
 }
 

@@ -24,9 +24,15 @@ const MAX_SHARDS: usize = 16;
 const MIN_SESSIONS_PER_SHARD: usize = 4096;
 const MIN_BYTES_PER_SHARD: usize = 1 << 20;
 
-/// Bytes a session is counted for besides its field names and values: its entry in the map, the record
-/// and the tables that hold its fields.
-const RECORD_OVERHEAD: usize = 256;
+/// Bytes a session is counted for besides its fields: the record and its handle, its entries in the shard's
+/// map and deadline index, and the smallest table of fields. Measured, with each table as large as it is
+/// right after it doubled, so that the heap the store holds stays within what it counts (a test holds it
+/// to that).
+const RECORD_OVERHEAD: usize = 512;
+
+/// Bytes each field is counted for besides its name and value: its slot in the record's table of fields,
+/// right after the table doubled.
+const FIELD_OVERHEAD: usize = 112;
 
 /// An in-memory session store: a cheap [`Clone`] handle to one shared, sharded map.
 ///
@@ -147,15 +153,21 @@ impl Entry {
     /// names (at most once each, as `Patch` promises), without looking at the others.
     fn bytes_after(&self, patch: &Patch<'_>) -> usize {
         patch.changes.iter().fold(self.bytes, |bytes, (field, value)| {
-            let before = self.record.fields.get(*field).map_or(0, |stored| field.len() + stored.len());
-            let after = value.as_ref().map_or(0, |new| field.len() + new.len());
+            let before = self.record.fields.get(*field).map_or(0, |stored| field_bytes(field, stored));
+            let after = value.as_ref().map_or(0, |new| field_bytes(field, new));
             (bytes + after).saturating_sub(before)
         })
     }
 }
 
+/// What `record` counts for against the byte bound.
 fn counted_bytes(record: &Record) -> usize {
-    RECORD_OVERHEAD + record.payload_len()
+    RECORD_OVERHEAD + record.fields.iter().map(|(name, value)| field_bytes(name, value)).sum::<usize>()
+}
+
+/// What one field counts for against the byte bound.
+fn field_bytes(name: &str, value: &[u8]) -> usize {
+    FIELD_OVERHEAD + name.len() + value.len()
 }
 
 impl Default for MemoryStore {
@@ -176,8 +188,8 @@ impl MemoryStore {
     /// The default bound on live sessions.
     pub const DEFAULT_MAX_SESSIONS: usize = 1_000_000;
 
-    /// The default bound on memory: 512 MiB of sessions, counted as their field names and values plus a
-    /// fixed 256 bytes each.
+    /// The default bound on memory: 512 MiB of sessions, counted as
+    /// [`with_max_bytes`](Self::with_max_bytes) says.
     pub const DEFAULT_MAX_BYTES: usize = 512 << 20;
 
     fn with_limits(max_sessions: usize, max_bytes: usize) -> Self {
@@ -200,9 +212,12 @@ impl MemoryStore {
         Self::with_limits(max_sessions, self.inner.max_bytes)
     }
 
-    /// A new, empty store keeping at most about `max_bytes` of sessions (field names and values, plus a
-    /// fixed 256 bytes per session), with this store's session bound. Configure a store before handing it
-    /// to a layer: the result shares no sessions with `self`.
+    /// A new, empty store keeping at most about `max_bytes` of sessions, with this store's session bound.
+    /// Configure a store before handing it to a layer: the result shares no sessions with `self`.
+    ///
+    /// A session counts for the heap it takes: its field names and values, plus 112 bytes per field and
+    /// 512 per session for the tables and the record that hold them. A small session (a user id) counts
+    /// for about 630 bytes.
     ///
     /// One session may take up to its shard's share of the bound (see [`MemoryStore`]): all of it in a
     /// store of under 2 MiB or 8,192 sessions, a sixteenth of it from 16 MiB and 65,536 sessions on. A
@@ -356,6 +371,7 @@ impl Shard {
             unindex(&mut self.owners, &owner, key);
         }
         self.compact_if_stale();
+        self.shrink_if_mostly_empty();
         Some(entry)
     }
 
@@ -393,6 +409,16 @@ impl Shard {
         filed.sort_unstable_by_key(|&(bucket, _)| bucket);
         for (bucket, key) in filed {
             self.deadlines.file(bucket, key);
+        }
+    }
+
+    /// Gives the map's room back once three quarters of it are unused: a map keeps the room it grew to,
+    /// which the byte bound does not count, so a flood of small sessions that large ones then evicted
+    /// would otherwise leave it held beyond the bound. Rare enough that its cost spreads to a constant per
+    /// removal.
+    fn shrink_if_mostly_empty(&mut self) {
+        if self.records.capacity() > 4 * self.records.len() + 64 {
+            self.records.shrink_to(2 * self.records.len());
         }
     }
 
@@ -615,7 +641,7 @@ mod tests {
     #[tokio::test]
     async fn the_byte_bound_holds_against_many_large_sessions() {
         // Room for about four sessions of 10 kB, in the one shard of a store this small.
-        let max_bytes = 4 * (10_000 + RECORD_OVERHEAD + 8);
+        let max_bytes = 4 * (10_000 + RECORD_OVERHEAD + FIELD_OVERHEAD + 8);
         let store = MemoryStore::default().with_max_bytes(max_bytes);
         let cart = vec![b'x'; 10_000];
         let mut keys = Vec::new();
@@ -669,7 +695,7 @@ mod tests {
         let fits = [("cart", Some(vec![b'x'; per_session / 2])), ("a", None)];
         assert!(store.save(&key, &patch(&fits, 60_000)).await.unwrap());
         assert!(store.cycle(&key, &new, &patch(&fits, 60_000)).await.unwrap());
-        assert_eq!(store.bytes(), RECORD_OVERHEAD + "cart".len() + per_session / 2);
+        assert_eq!(store.bytes(), RECORD_OVERHEAD + FIELD_OVERHEAD + "cart".len() + per_session / 2);
     }
 
     #[tokio::test]

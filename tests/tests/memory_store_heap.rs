@@ -1,0 +1,151 @@
+//! `MemoryStore`'s byte bound held against the heap the store really keeps. A global allocator counts the
+//! live bytes of the process, so a store that counts a value by its length while it keeps a larger buffer,
+//! or that counts a session for less than its entry in the map costs, fails here: its `with_max_bytes`
+//! would then let visitors grow the process past the bound an operator set.
+
+use std::{
+    alloc::{GlobalAlloc, Layout, System},
+    sync::atomic::{AtomicUsize, Ordering},
+};
+
+use axum::{body::Body, routing::post, Router};
+use http::{header, HeaderValue, Request, StatusCode};
+use session_core::{Key, MemoryStore, SessionLayer, SessionSchema};
+use tower::ServiceExt;
+
+/// Counts the bytes the process holds: the requested sizes of every live allocation.
+struct LiveBytes;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call forwards to `System` unchanged; the counter is only bookkeeping.
+unsafe impl GlobalAlloc for LiveBytes {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: LiveBytes = LiveBytes;
+
+#[derive(SessionSchema)]
+struct Visitor {
+    #[session]
+    user_id: u64,
+    #[session]
+    draft: String,
+    #[session]
+    name: String,
+    #[session]
+    email: String,
+    #[session]
+    locale: String,
+    #[session]
+    theme: String,
+    #[session]
+    visits: u32,
+    #[session]
+    cart: Vec<u64>,
+}
+
+fn app(store: MemoryStore) -> Router {
+    Router::new()
+        .route(
+            "/sign-in",
+            post(|s: VisitorSession| async move {
+                s.set_user_id(7).await?;
+                Ok::<_, session_core::Error>("ok")
+            }),
+        )
+        .route(
+            "/profile",
+            post(|s: VisitorSession| async move {
+                s.set_name("Ada".to_owned()).await?;
+                s.set_email("ada@example.com".to_owned()).await?;
+                s.set_locale("en-GB".to_owned()).await?;
+                s.set_theme("dark".to_owned()).await?;
+                s.set_visits(1).await?;
+                s.set_cart(vec![42]).await?;
+                Ok::<_, session_core::Error>("ok")
+            }),
+        )
+        .route(
+            "/draft",
+            post(|s: VisitorSession, draft: String| async move {
+                s.set_draft(draft).await?;
+                Ok::<_, session_core::Error>("ok")
+            }),
+        )
+        .layer(SessionLayer::new(store, Key::generate()).with_secure(false))
+}
+
+/// Posts `body` to `path` and returns the id cookie the response sets, if any.
+async fn post_to(app: &Router, path: &str, cookie: Option<&HeaderValue>, body: String) -> Option<HeaderValue> {
+    let mut request = Request::post(path);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response =
+        app.clone().oneshot(request.body(Body::from(body)).expect("a valid request")).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK, "POST {path}");
+    let line = response.headers().get(header::SET_COOKIE)?.to_str().expect("ASCII");
+    Some(HeaderValue::from_str(line.split(';').next().expect("a name and value")).expect("a valid header"))
+}
+
+/// What the process holds beyond `baseline`, less nothing the test itself keeps (it keeps no cookies).
+fn held_since(baseline: usize) -> usize {
+    LIVE.load(Ordering::Relaxed).saturating_sub(baseline)
+}
+
+#[tokio::test]
+async fn the_heap_a_memory_store_holds_stays_within_what_it_counts() {
+    const MAX_BYTES: usize = 8 << 20;
+    let store = MemoryStore::default().with_max_bytes(MAX_BYTES);
+    let app = app(store.clone());
+    // One request first, so that what the runtime, the router and logging set up once is in the baseline.
+    post_to(&app, "/sign-in", None, String::new()).await;
+    let (baseline, counted_before) = (LIVE.load(Ordering::Relaxed), store.bytes());
+
+    // Small sessions, of one field and of six: what a session costs besides its values (its record, its
+    // table of fields, its entries in the map and the deadline index) must be counted in full, at the
+    // sizes the tables grow through. (From a few hundred on: each shard's first session also sets up the
+    // shard's own tables, a cost of the store, not of the session.)
+    for (path, fields) in [("/sign-in", 1), ("/profile", 6)] {
+        for visitors in 1..=2_000 {
+            post_to(&app, path, None, String::new()).await.expect("a new session");
+            let (held, counted) = (held_since(baseline), store.bytes() - counted_before);
+            assert!(
+                visitors % 250 != 0 || held <= counted,
+                "with {visitors} sessions of {fields} fields, the store holds {held} bytes of heap, counted as {counted}"
+            );
+        }
+    }
+
+    // A visitor whose draft grows large and then short again: the store counts the short value, so it must
+    // not keep the large one's buffer. And a value's buffer must be no larger than the value.
+    let long_draft = "x".repeat(100_000);
+    for _ in 0..40 {
+        let cookie = post_to(&app, "/draft", None, long_draft.clone()).await.expect("a new session");
+        post_to(&app, "/draft", Some(&cookie), "short".to_owned()).await;
+    }
+    let (held, counted) = (held_since(baseline), store.bytes() - counted_before);
+    assert!(held <= counted, "after drafts that shrank, the store holds {held} bytes of heap, counted as {counted}");
+
+    // And so the bound an operator sets holds for the process: more long drafts than fit, each evicting
+    // the sessions closest to their deadline.
+    for _ in 0..200 {
+        post_to(&app, "/draft", None, long_draft.clone()).await.expect("a new session");
+    }
+    let held = held_since(baseline);
+    assert!(held <= MAX_BYTES, "a store bounded at {MAX_BYTES} bytes holds {held} bytes of heap");
+}
