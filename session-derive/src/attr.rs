@@ -4,8 +4,8 @@
 //! checks across keys and fields are in `valid.rs`; reading the key lists themselves is in `meta.rs`.
 //! Nothing here returns early: every problem is pushed into the [`Ctxt`] and parsing goes on.
 
-use proc_macro2::Span;
-use quote::format_ident;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
 use syn::{
     ext::IdentExt, meta::ParseNestedMeta, spanned::Spanned, Attribute, Data, DeriveInput, Fields, Ident, Path, Type,
     Visibility,
@@ -18,6 +18,7 @@ use crate::{
         rename_from, string, type_value, word, Located, Place, COOKIE_KEYS, MAX_AGE_HELP, SCHEMA_KEYS, SESSION_KEYS,
     },
     names,
+    tokens::self_named,
 };
 
 /// The most bytes of name and value a browser keeps for one cookie.
@@ -43,8 +44,9 @@ pub(crate) struct Schema<'a> {
     /// the crate's path are the ones the user meant.
     pub(crate) schema_keys_read: bool,
     pub(crate) fields: Vec<Field<'a>>,
-    /// The struct's `#[allow(...)]`s, forwarded to the handle, which takes its name and visibility from it.
-    pub(crate) allows: Vec<&'a Attribute>,
+    /// The lints the struct allows (see [`allowed_lints`]), forwarded to the handle, which takes its name
+    /// and visibility from it.
+    pub(crate) allows: Vec<Attribute>,
 }
 
 /// One field and where it goes.
@@ -52,13 +54,15 @@ pub(crate) struct Field<'a> {
     pub(crate) ident: &'a Ident,
     /// The field's name without `r#`: the default cookie name and store key.
     pub(crate) name: String,
-    pub(crate) ty: &'a Type,
+    /// Its type, `Self` written as the struct's name.
+    pub(crate) ty: Type,
     /// The field's own `///` docs, forwarded to its reader.
     pub(crate) docs: Vec<&'a Attribute>,
     /// The field's `#[deprecated]`, forwarded to its accessors, through which the app uses the field.
     pub(crate) deprecated: Vec<&'a Attribute>,
-    /// The field's `#[allow(...)]`s, forwarded to its accessors, which carry its docs.
-    pub(crate) allows: Vec<&'a Attribute>,
+    /// The lints the field allows (see [`allowed_lints`]), forwarded to its accessors, which carry its
+    /// docs.
+    pub(crate) allows: Vec<Attribute>,
     pub(crate) cookie: Option<CookieAttr>,
     pub(crate) session: Option<SessionAttr>,
 }
@@ -345,9 +349,11 @@ impl<'a> Schema<'a> {
                     }
                 }
                 let forwarded = |kind| attrs_named(&field.attrs, kind);
-                let (docs, deprecated, allows) = (forwarded("doc"), forwarded("deprecated"), forwarded("allow"));
+                let (docs, deprecated, allows) =
+                    (forwarded("doc"), forwarded("deprecated"), allowed_lints(&field.attrs));
                 let name = ident.unraw().to_string();
-                Field { ident, name, ty: &field.ty, docs, deprecated, allows, cookie, session }
+                let ty = self_named(&field.ty, &input.ident);
+                Field { ident, name, ty, docs, deprecated, allows, cookie, session }
             })
             .collect();
 
@@ -361,7 +367,7 @@ impl<'a> Schema<'a> {
             cookie_budget_span,
             schema_keys_read,
             fields,
-            allows: attrs_named(&input.attrs, "allow"),
+            allows: allowed_lints(&input.attrs),
         }
     }
 }
@@ -371,6 +377,54 @@ impl<'a> Schema<'a> {
 /// for those as well.
 fn attrs_named<'a>(attrs: &'a [Attribute], name: &str) -> Vec<&'a Attribute> {
     attrs.iter().filter(|attr| attr.path().is_ident(name)).collect()
+}
+
+/// The lints `attrs` allow, as `#[allow(...)]`s to forward: an `#[expect(...)]` becomes an `#[allow(...)]`
+/// of the same lints, for the items generated from an item are not where the expected lint fires, and an
+/// expectation they did not meet would be a warning of its own.
+pub(crate) fn allowed_lints(attrs: &[Attribute]) -> Vec<Attribute> {
+    let mut allowed = Vec::new();
+    for attr in attrs {
+        if attr.path().is_ident("allow") {
+            allowed.push(attr.clone());
+        } else if attr.path().is_ident("expect") {
+            let mut allow = attr.clone();
+            if let syn::Meta::List(list) = &mut allow.meta {
+                list.path = Ident::new("allow", list.path.span()).into();
+                allowed.push(allow);
+            }
+        }
+    }
+    allowed
+}
+
+/// Whether `attrs` mark their item `#[deprecated]`.
+pub(crate) fn is_deprecated(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident("deprecated"))
+}
+
+impl Schema<'_> {
+    /// Whether the struct or one of its fields is `#[deprecated]`: the code generated for it must not warn
+    /// of it, only the app's own uses of the handle and the accessors.
+    pub(crate) fn deprecates_anything(&self) -> bool {
+        is_deprecated(&self.input.attrs) || self.fields.iter().any(|field| !field.deprecated.is_empty())
+    }
+
+    /// The lints allowed on the `const _` block that holds the generated items: every lint the struct or a
+    /// field allows, which the items' spans (the fields' types among them) may raise, and `deprecated` if
+    /// anything is. Nothing else: a crate's `forbid` refuses any `allow` of the lint it forbids.
+    pub(crate) fn block_allows(&self) -> TokenStream {
+        let mut allows: Vec<&Attribute> = Vec::new();
+        // Each once: two fields that allow one lint would otherwise put it on the block twice, which
+        // clippy's `duplicated_attributes` reports.
+        for allow in self.allows.iter().chain(self.fields.iter().flat_map(|field| &field.allows)) {
+            if !allows.iter().any(|seen| seen.meta == allow.meta) {
+                allows.push(allow);
+            }
+        }
+        let deprecated = self.deprecates_anything().then(|| quote!(#[allow(deprecated)]));
+        quote!(#deprecated #(#allows)*)
+    }
 }
 
 impl CookieAttr {

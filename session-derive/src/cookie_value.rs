@@ -10,6 +10,7 @@ use syn::{ext::IdentExt, spanned::Spanned};
 use syn::{Data, DeriveInput, Fields};
 
 use crate::{
+    attr::{allowed_lints, is_deprecated},
     ctxt::Ctxt,
     meta::{key_name, parse_keys, reason, skip_value, string},
     names,
@@ -39,6 +40,15 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         Ok(()) => output,
         Err(errors) => crate::fallback::cookie_value(input, &krate, errors),
     }
+}
+
+/// The lints allowed on the `const _` block that holds the generated impl: those the type allows, and
+/// `deprecated` if the type is, whose impl must not warn of it. Nothing else: a crate's `forbid` refuses
+/// any `allow` of the lint it forbids.
+fn block_allows(input: &DeriveInput) -> TokenStream {
+    let own = allowed_lints(&input.attrs);
+    let deprecated = is_deprecated(&input.attrs).then(|| quote!(#[allow(deprecated)]));
+    quote!(#deprecated #(#own)*)
 }
 
 /// The runtime crate: `::session_core`, or the path of `#[cookie_value(crate = "...")]` on the type (the
@@ -285,8 +295,10 @@ fn unit_enum(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, data: &syn::Da
     let (not_for_cookies, not_for_plain) = (option(not_for_cookies), option(not_for_plain));
     // A unit enum may still have parameters (`const N: usize`) that its variants do not use.
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    let block_allows = block_allows(input);
     quote! {
         #[doc(hidden)]
+        #block_allows
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #private::CookieValue for #ident #type_generics #where_clause {
@@ -350,7 +362,9 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
     let mut where_clause = where_clause.cloned().unwrap_or_else(|| syn::parse_quote!(where));
     // A field of a concrete type goes through a marker (`CookiePart`), so a type that is not a
     // `CookieValue` is reported once, on the field. A field that mentions a parameter cannot (the marker
-    // cannot name the parameter); it gets a `where` bound instead, which callers must satisfy.
+    // cannot name the parameter), nor one that mentions `Self` (in the marker, `Self` is the marker); it
+    // gets a `where` bound instead, in the impl, where `Self` is the type, which callers must satisfy.
+    let self_type = syn::Ident::new("Self", proc_macro2::Span::call_site());
     let mut markers = Vec::new();
     let mut bounds = Vec::new();
     let mut encoders = Vec::new();
@@ -359,7 +373,7 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
     for (index, field) in fields.iter().enumerate() {
         let ty = &field.ty;
         let passes_on = !checks[index].allowed;
-        if generics.iter().any(|param| mentions(ty, param)) {
+        if generics.iter().chain([&&self_type]).any(|param| mentions(ty, param)) {
             where_clause.predicates.push(syn::parse_quote!(#ty: #private::CookieValue));
             if passes_on {
                 reasons.push(quote!(<#ty as #private::CookieValue>::NOT_FOR_PLAIN_COOKIES));
@@ -419,8 +433,10 @@ fn structure(cx: &Ctxt, input: &DeriveInput, krate: &TokenStream, fields: &Field
             #next_part.is_none().then_some(__value)
         }
     };
+    let block_allows = block_allows(input);
     quote! {
         #[doc(hidden)]
+        #block_allows
         const _: () = {
             #(#markers)*
 

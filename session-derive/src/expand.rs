@@ -7,7 +7,7 @@ use syn::{ext::IdentExt, spanned::Spanned, Ident};
 
 use crate::{
     attr::{CookieAttr, Field, Protection, SameSite, Schema, SessionAttr, HANDLE_METHODS},
-    history,
+    history, names,
     tokens::{option, type_name},
 };
 
@@ -25,6 +25,7 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
     let FieldItems { checks, infos, max_bytes } = field_items(schema, Bodies::Real, |_| Some(NameChecks::ALL));
 
     let budget_check = budget_check(schema, &max_bytes);
+    let block_allows = schema.block_allows();
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Real);
     let field_idents: Vec<&Ident> = schema.fields.iter().map(|field| field.ident).collect();
@@ -38,7 +39,7 @@ pub(crate) fn schema(schema: &Schema) -> TokenStream {
         // A `#[deprecated]` schema or field (one being phased out between deploys) warns where the app uses
         // it, through the accessors that carry its attribute, not in the code generated for it.
         #[doc(hidden)]
-        #[allow(deprecated)]
+        #block_allows
         const _: () = {
             #(#checks)*
 
@@ -105,8 +106,8 @@ pub(crate) fn field_items(
         schema.fields.iter().enumerate().filter_map(|(index, field)| Some((index, field, checks(field)?)))
     {
         let field_name = &field.name;
-        let ty = field.ty;
-        let ty_name = type_name(field.ty);
+        let ty = &field.ty;
+        let ty_name = type_name(&field.ty);
         let stored_form = history::field_info(schema, field, &marker_ident(index));
         if let Some(cookie) = &field.cookie {
             let marker = marker_ident(index);
@@ -196,7 +197,7 @@ pub(crate) fn handle_struct(schema: &Schema) -> TokenStream {
 /// The handle's accessors and trait impls, to be placed in the same `const _` block as the cookie specs
 /// they use. Shared by the real expansion and the fallback.
 pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
-    let Schema { handle, krate, allows, .. } = schema;
+    let Schema { handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
     // After errors, a field whose accessors would collide (with another field's or the handle's own) gets
     // none: the collision is already reported, and a duplicate definition would only add noise.
@@ -253,10 +254,7 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
     };
     let owner_methods = owner_methods(schema, bodies);
     quote! {
-            // `non_snake_case`: a field `_legacy` has the accessors `set__legacy` and `remove__legacy`.
             #[automatically_derived]
-            #[allow(non_snake_case, clippy::all)]
-            #(#allows)*
             impl #handle {
                 #(#accessors)*
 
@@ -338,11 +336,23 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
     let ident = field.ident;
-    let ty = field.ty;
+    let ty = &field.ty;
     let docs = &field.docs;
-    // What the app said of the field (phasing it out, lints it allows) holds for its accessors.
-    let forwarded: Vec<_> = field.deprecated.iter().chain(&field.allows).collect();
+    // What the app said of the field holds for its accessors: that it is being phased out, here; the
+    // lints it allows, on the block that holds them (`Schema::block_allows`).
+    let deprecated = &field.deprecated;
     let [reader, setter, remover] = field.accessor_idents();
+    let [reader_lints, setter_lints, remover_lints] = [&reader, &setter, &remover].map(|accessor| {
+        // A field `_legacy` has the accessors `set__legacy` and `remove__legacy`: allowed on those alone,
+        // for a crate that forbids `non_snake_case` refuses an `allow` of it anywhere.
+        let snake = names::is_snake_case(&accessor.unraw().to_string());
+        let allow = (!snake).then(|| quote!(#[allow(non_snake_case)]));
+        quote!(#(#deprecated)* #allow)
+    });
+    // Rustdoc links `Self::type` to nothing, and shows `Self::r#type` as it is: a raw name is named, not linked.
+    let field_name = &field.name;
+    let field_ref =
+        if ident.to_string().starts_with("r#") { format!("`{field_name}`") } else { format!("[`Self::{ident}`]") };
     let stub = quote!(::core::unreachable!());
     let real = bodies == Bodies::Real;
 
@@ -351,11 +361,11 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
         let name = field.cookie_name(cookie);
         let place = format!("Stored in the {} cookie `{name}`: read on demand, no I/O.", cookie.protection().as_str());
         let set_doc = format!(
-            "Sets [`Self::{ident}`]: queues a `Set-Cookie` for `{name}`. Fails with `Error::CookieTooLarge`, \
+            "Sets {field_ref}: queues a `Set-Cookie` for `{name}`. Fails with `Error::CookieTooLarge`, \
              setting nothing, when the value is over its `max_len` or the cookie over the 4096 bytes a browser \
              keeps."
         );
-        let remove_doc = format!("Removes [`Self::{ident}`]: the browser is told to delete the cookie `{name}`.");
+        let remove_doc = format!("Removes {field_ref}: the browser is told to delete the cookie `{name}`.");
         let (get, set, remove) = if real {
             (
                 quote!(self.__raw.cookie_get::<#marker>()),
@@ -369,19 +379,19 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             #(#docs)*
             #[doc = ""]
             #[doc = #place]
-            #(#forwarded)*
+            #reader_lints
             pub fn #reader(&self) -> ::core::option::Option<#ty> {
                 #get
             }
 
             #[doc = #set_doc]
-            #(#forwarded)*
+            #setter_lints
             pub fn #setter(&self, value: #ty) -> ::core::result::Result<(), #private::Error> {
                 #set
             }
 
             #[doc = #remove_doc]
-            #(#forwarded)*
+            #remover_lints
             pub fn #remover(&self) {
                 #remove
             }
@@ -400,8 +410,8 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
         } else {
             format!("Stored in the session under `{key}`: the first session access of a request loads the record.")
         };
-        let set_doc = format!("Sets `{ident}` in the session; stored once, when the response leaves.");
-        let remove_doc = format!("Removes `{ident}` from the session.");
+        let set_doc = format!("Sets `{field_name}` in the session; stored once, when the response leaves.");
+        let remove_doc = format!("Removes `{field_name}` from the session.");
         let (get, set, remove) = if real {
             let read = if flash { quote!(take) } else { quote!(get) };
             (
@@ -416,19 +426,19 @@ fn accessors(schema: &Schema, index: usize, field: &Field, bodies: Bodies) -> To
             #(#docs)*
             #[doc = ""]
             #[doc = #place]
-            #(#forwarded)*
+            #reader_lints
             pub async fn #reader(&self) -> ::core::result::Result<::core::option::Option<#ty>, #private::Error> {
                 #get
             }
 
             #[doc = #set_doc]
-            #(#forwarded)*
+            #setter_lints
             pub async fn #setter(&self, value: #ty) -> ::core::result::Result<(), #private::Error> {
                 #set
             }
 
             #[doc = #remove_doc]
-            #(#forwarded)*
+            #remover_lints
             pub async fn #remover(&self) -> ::core::result::Result<(), #private::Error> {
                 #remove
             }
@@ -470,7 +480,7 @@ fn owner_methods(schema: &Schema, bodies: Bodies) -> TokenStream {
     };
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
-    let ty = field.ty;
+    let ty = &field.ty;
     let marker = marker_ident(index);
     let owner = field.ident;
     let stub = quote!(::core::unreachable!());
@@ -536,7 +546,7 @@ fn cookie_checks(
 ) -> TokenStream {
     let krate = &schema.krate;
     let private = quote!(#krate::__private);
-    let ty = field.ty;
+    let ty = &field.ty;
     let name = field.cookie_name(cookie);
     let protection = match cookie.protection() {
         Protection::Plain => quote!(Plain),

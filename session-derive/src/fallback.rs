@@ -24,6 +24,7 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
     let name = ident.unraw().to_string();
     let handle_struct = handle_struct(schema);
     let handle_impls = handle_impls(schema, Bodies::Stub);
+    let block_allows = schema.block_allows();
     // A generic schema is an error of its own, and its fields' types may name its parameters. The budget
     // counts the cookies checked here, a part of them all, so it is exceeded only if the whole is; it waits
     // for the next build when a `#[schema]` key had an error: a misspelt `cookie_budget` would be checked
@@ -42,7 +43,7 @@ pub(crate) fn schema(input: &DeriveInput, schema: &Schema, errors: Vec<syn::Erro
 
         // As in the real expansion: a `#[deprecated]` field warns where the app uses it, not here.
         #[doc(hidden)]
-        #[allow(deprecated)]
+        #block_allows
         const _: () = {
             #checked
             #handle_impls
@@ -67,9 +68,9 @@ fn type_checks(field: &Field) -> Option<NameChecks> {
         (Some(cookie), None) => {
             let size_reported = match &cookie.max_len {
                 Some(max_len) => max_len.value == 0 || max_len.value > MAX_COOKIE_BYTES,
-                None => unbounded_type(field.ty).is_some(),
+                None => unbounded_type(&field.ty).is_some(),
             };
-            if cookie.incomplete || secret_type(field.ty).is_some() || size_reported {
+            if cookie.incomplete || secret_type(&field.ty).is_some() || size_reported {
                 return None;
             }
             let name_span = cookie.name.as_ref().map_or(field.ident.span(), |name| name.span);

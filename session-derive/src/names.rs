@@ -224,6 +224,13 @@ pub(crate) fn snake_case(ident: &str) -> String {
     split(ident, false).join("_")
 }
 
+/// Whether rustc's `non_snake_case` lint takes `ident` as snake case: no capital, and no `__` once leading
+/// and trailing underscores are set aside.
+pub(crate) fn is_snake_case(ident: &str) -> bool {
+    let inner = ident.trim_matches('_');
+    !inner.chars().any(char::is_uppercase) && !inner.contains("__")
+}
+
 /// Lowercase words of `name` split at `_`, `-`, `.` and camelCase boundaries, and at the end of an acronym
 /// if `acronyms`.
 fn split(name: &str, acronyms: bool) -> Vec<String> {
@@ -466,6 +473,16 @@ mod tests {
         assert_eq!(closest("maxlength", keys.into_iter()), Some("max_len"));
         assert_eq!(closest("same_site_policy", keys.into_iter()), Some("same_site"));
         assert_eq!(closest("max", keys.into_iter()), None);
+    }
+
+    #[test]
+    fn snake_case_as_rustc_lints_it() {
+        for snake in ["theme", "set_theme", "_legacy", "remove_a1", "__private__"] {
+            assert!(is_snake_case(snake), "{snake}");
+        }
+        for not_snake in ["set__legacy", "set_lastSeen", "None", "a__b"] {
+            assert!(!is_snake_case(not_snake), "{not_snake}");
+        }
     }
 
     #[test]

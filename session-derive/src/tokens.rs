@@ -1,7 +1,7 @@
-//! Token helpers every stage uses: a type as the user wrote it, for messages and the schema lock, and an
-//! `Option` spelled out for generated code.
+//! Token helpers every stage uses: a type as the user wrote it, for messages and the schema lock, a field's
+//! type with `Self` spelled out, and an `Option` spelled out for generated code.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 
 /// A type as written, without the spaces `quote` puts around punctuation.
@@ -21,4 +21,27 @@ pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
         Some(value) => quote!(::core::option::Option::Some(#value)),
         None => quote!(::core::option::Option::None),
     }
+}
+
+/// `ty`, a field's type in the struct `name`, with every `Self` in it written as `name` (on `Self`'s span):
+/// the code generated for a field places its type inside other items, where `Self` is another type.
+/// Only for a struct without parameters, for which `name` alone is the whole type.
+pub(crate) fn self_named(ty: &syn::Type, name: &syn::Ident) -> syn::Type {
+    fn replace(stream: TokenStream, name: &syn::Ident) -> TokenStream {
+        stream
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Ident(ident) if ident == "Self" => {
+                    TokenTree::Ident(syn::Ident::new(&name.to_string(), ident.span()))
+                }
+                TokenTree::Group(group) => {
+                    let mut replaced = Group::new(group.delimiter(), replace(group.stream(), name));
+                    replaced.set_span(group.span());
+                    TokenTree::Group(replaced)
+                }
+                other => other,
+            })
+            .collect()
+    }
+    syn::parse2(replace(ty.to_token_stream(), name)).unwrap_or_else(|_| ty.clone())
 }

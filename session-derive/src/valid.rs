@@ -44,10 +44,10 @@ pub(crate) fn check(cx: &Ctxt, schema: &Schema) {
             } else {
                 cookie_names.insert(name);
             }
-            if let Some(param) = generics.iter().find(|param| mentions(field.ty, param)) {
+            if let Some(param) = generics.iter().find(|param| mentions(&field.ty, param)) {
                 generic_cookie_field = true;
                 cx.error(
-                    field.ty,
+                    &field.ty,
                     format!(
                         "cookie field `{}` has a generic type: its size cannot be checked at compile time",
                         field.ident
@@ -236,7 +236,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
             "route it to the server with `#[session(sensitive)]`",
         );
     }
-    if let Some(secret) = secret_type(field.ty) {
+    if let Some(secret) = secret_type(&field.ty) {
         cx.error(
             secret,
             format!("field `{}` holds a `Secret`, which can never be stored in a cookie", field.ident),
@@ -359,7 +359,7 @@ fn check_cookie(cx: &Ctxt, field: &Field, name: &str, name_span: Span) {
     }
 
     if cookie.max_len.is_none() && !cookie.incomplete {
-        if let Some((ty, counts)) = unbounded_type(field.ty) {
+        if let Some((ty, counts)) = unbounded_type(&field.ty) {
             match growing_element(ty) {
                 // `max_len` counts the elements, and cannot bound each one as well.
                 Some(element) => cx.error(
@@ -402,12 +402,12 @@ pub(crate) struct NameFindings<'a> {
 /// the cookie name is what leaks; the field name says what the value is, and so does its type's
 /// (`remember: AuthToken`). All are reported, so that the reason an `allow_sensitive` gives answers all of
 /// them. A `Secret` is refused on its own, and a cookie whose keys did not all parse is judged once they do.
-pub(crate) fn name_findings<'a>(field: &Field<'a>, name: &str, name_span: Span) -> NameFindings<'a> {
+pub(crate) fn name_findings<'f>(field: &'f Field<'_>, name: &str, name_span: Span) -> NameFindings<'f> {
     let mut findings = NameFindings { sensitive: Vec::new(), authorization: Vec::new() };
     let Some(cookie) = field.cookie.as_ref().filter(|c| c.allow_sensitive.is_none() && !c.incomplete) else {
         return findings;
     };
-    let types = if secret_type(field.ty).is_some() { Vec::new() } else { type_names(field.ty) };
+    let types = if secret_type(&field.ty).is_some() { Vec::new() } else { type_names(&field.ty) };
     let found = |part_of: fn(&str) -> Option<String>| {
         let mut found = Vec::new();
         found.extend(part_of(name).map(|part| NameFinding { place: 0, part, span: name_span, ty: None }));

@@ -1,8 +1,10 @@
-//! An app that denies clippy's pedantic lints: the derives add no warning of their own, and a lint the app
-//! allows on a field holds as well for the accessors generated from it, which carry the field's docs.
-//! (CI's `cargo clippy --all-targets -- -D warnings` is what checks this file; the test checks the
-//! accessors work.)
+//! An app that denies clippy's pedantic lints and forbids one of its default ones: the derives add no
+//! warning of their own, allow no clippy lint (a `forbid` refuses an `allow` of its lint or of a group
+//! that holds it, even on generated items), and a lint the app allows on a field holds as well for the
+//! accessors generated from it, which carry the field's docs. (CI's `cargo clippy --all-targets -- -D
+//! warnings` is what checks this file; the test checks the accessors work.)
 #![deny(clippy::pedantic)]
+#![forbid(clippy::await_holding_lock)]
 
 use axum::{body::Body, routing::get};
 use http::{Request, StatusCode};

@@ -1,7 +1,8 @@
-//! Declarations the derives must take without a warning in a `deny(warnings)` crate: a schema and a field
-//! being phased out with `#[deprecated]`, a field whose name starts with `_`, fields named like values in
-//! scope, a `CookieValue` declared where the prelude is not, a type of the app's own named `String`, and
-//! lints allowed on a schema, which hold for the handle made from it.
+//! Declarations the derives must take without a warning in a `deny(warnings)` crate: a schema, a field and
+//! cookie values being phased out with `#[deprecated]`, a field whose name starts with `_`, fields named
+//! like values in scope, a `CookieValue` declared where the prelude is not, a type of the app's own named
+//! `String`, field types that name their struct `Self`, and lints allowed or expected on a schema, which
+//! hold for the handle made from it.
 #![deny(warnings, missing_docs, unreachable_pub)]
 
 use session_core::SessionSchema;
@@ -92,6 +93,76 @@ mod named_like_values {
     }
 }
 
+/// Cookie values on their way out.
+pub mod old_values {
+    #![allow(deprecated)] // the uses below are the app's own, and warn as they should without this
+
+    /// A unit enum.
+    #[deprecated = "use `prefs::Theme`"]
+    #[derive(Clone, Copy, Debug, PartialEq, session_core::CookieValue)]
+    pub enum OldTheme {
+        /// Light.
+        Light,
+    }
+
+    /// A struct.
+    #[deprecated = "use `prefs::Layout`"]
+    #[derive(Clone, Copy, Debug, PartialEq, session_core::CookieValue)]
+    pub struct OldLayout {
+        /// How many columns.
+        pub columns: u8,
+    }
+}
+
+/// Field types that name their struct `Self`: in a schema, and in a cookie value.
+pub mod self_types {
+    use session_core::{CookieValue, SessionSchema};
+
+    /// A code whose length the struct names.
+    #[derive(Clone, Copy, Debug, PartialEq, CookieValue)]
+    pub struct Code {
+        /// The digits.
+        pub digits: [u8; Self::DIGITS],
+    }
+
+    impl Code {
+        /// How many digits a code has.
+        pub const DIGITS: usize = 6;
+    }
+
+    /// A schema whose fields' lengths it names itself.
+    #[derive(SessionSchema)]
+    pub struct Checkout {
+        /// The last orders placed, at most as many as the schema keeps.
+        #[session]
+        pub orders: [u64; Self::KEPT],
+        /// The code sent.
+        #[cookie]
+        pub code: Code,
+        /// The step the visitor is on.
+        #[cookie]
+        pub step: [u8; Self::KEPT],
+    }
+
+    impl Checkout {
+        /// How many codes are kept.
+        pub const KEPT: usize = 2;
+    }
+}
+
+mod expected {
+    use session_core::SessionSchema;
+
+    /// Named in snake case, with the lint expected rather than allowed: its handle is `cart_stateSession`.
+    #[expect(non_camel_case_types, reason = "named as the other crate's schema was")]
+    #[derive(SessionSchema)]
+    pub(crate) struct cart_state {
+        /// The items.
+        #[session]
+        pub(crate) items: u32,
+    }
+}
+
 mod allowed {
     use session_core::SessionSchema;
 
@@ -119,6 +190,10 @@ async fn allowed_handler(s: allowed::visitor_stateSession, coded: CodedSession) 
     let _ = (s.visits().await, s.set_lastSeen(1).await, coded.code());
 }
 
+async fn expected_handler(s: expected::cart_stateSession, checkout: self_types::CheckoutSession) {
+    let _ = (s.items().await, checkout.orders().await, checkout.code(), checkout.step());
+}
+
 fn main() {
-    let _ = allowed_handler;
+    let _ = (allowed_handler, expected_handler);
 }
