@@ -85,6 +85,13 @@ pub enum Error {
          axum, `.layer(...)` wraps only the routes added before it)"
     )]
     MissingLayer,
+    /// Two schemas whose handles the layer hands out name one store key, but only one marks it `owner` or
+    /// `privilege`. Every schema under a layer reads and writes the same session, and a write through the
+    /// field without the mark would skip what it does (index the owner, give the session a new id). Found
+    /// the first time a request takes the second schema's handle; from then on, every handle of the layer
+    /// answers it, with a 500. The message names the key, both fields and the fix.
+    #[error("{0}")]
+    SchemaConflict(String),
     /// The layer's configuration is invalid.
     #[error("invalid session configuration: {0}")]
     Config(String),
@@ -122,7 +129,22 @@ impl Error {
     /// values or session contents, and for a store failure `Retry-After: 1`. A handler that answers with it
     /// (as `?` does in axum) failed halfway, so the layer saves and sends none of the request's session
     /// changes, as for any 5xx.
+    ///
+    /// It also logs the error with its causes (the store's own reason, the fix a misconfiguration needs),
+    /// which the body leaves out: at `error`, or at `warn` for a 4xx, which the request caused. In axum,
+    /// returning the error does the same.
     pub fn to_response<B: From<String>>(&self) -> http::Response<B> {
+        // A client's input is not the server's fault: it must not page anyone.
+        if self.status().is_client_error() {
+            tracing::warn!(error = %Causes(self), "session error caused by the request");
+        } else {
+            tracing::error!(error = %Causes(self), "session error");
+        }
+        self.response()
+    }
+
+    /// [`Error::to_response`] without its log line, for the layer, which logs the error in its own words.
+    pub(crate) fn response<B: From<String>>(&self) -> http::Response<B> {
         let body = match self {
             Error::CookieTooLarge { .. } => "a value is too large for its cookie".to_owned(),
             Error::SessionTooLarge(_) => "the session is too large to store; nothing was saved".to_owned(),
@@ -241,12 +263,6 @@ impl StoreError {
 #[cfg(feature = "axum")]
 impl axum::response::IntoResponse for Error {
     fn into_response(self) -> axum::response::Response {
-        // A client's input is not the server's fault: it must not page anyone.
-        if self.status().is_client_error() {
-            tracing::warn!(error = %Causes(&self), "session error caused by the request");
-        } else {
-            tracing::error!(error = %Causes(&self), "session error");
-        }
         self.to_response()
     }
 }
@@ -278,6 +294,7 @@ mod tests {
             Error::HandlerReturned,
             Error::Config("bad".into()),
             Error::KeyTooShort { len: 1, min: 64 },
+            Error::SchemaConflict("marked unlike".into()),
         ];
         for server_side in server_side {
             assert_eq!(server_side.status(), http::StatusCode::INTERNAL_SERVER_ERROR, "{server_side}");

@@ -2,6 +2,7 @@
 //! pins its derive crate to the exact same version.
 
 pub use crate::cookie::{CookieSpec, Protection, SameSite, MAX_COOKIE_BYTES};
+pub use crate::layer::SchemaMarks;
 pub use crate::schema::{FieldInfo, Migration, Place};
 pub use crate::session::{revoke_owner, sessions_of, RawSession};
 pub use crate::value::{escape_into, first_reason, unescape, Bound, CookieValue, SEPARATOR};

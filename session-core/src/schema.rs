@@ -66,5 +66,7 @@ pub enum Place {
         flash: bool,
         /// `owner`: the store indexes sessions by this field's stored value.
         owner: bool,
+        /// `privilege`: writing the field gives the session a new id.
+        privilege: bool,
     },
 }

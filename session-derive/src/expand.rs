@@ -140,13 +140,20 @@ pub(crate) fn field_items(
                     #earlier
                 }
             });
-            let (sensitive, flash, owner) = (session.sensitive, session.flash, session.owner.is_some());
+            let (sensitive, flash, owner, privilege) =
+                (session.sensitive, session.flash, session.owner.is_some(), session.privilege.is_some());
             items.infos.push(quote! {
                 #private::FieldInfo {
                     #stored_form
                     field: #field_name,
                     ty: #ty_name,
-                    place: #private::Place::Session { key: #key, sensitive: #sensitive, flash: #flash, owner: #owner },
+                    place: #private::Place::Session {
+                        key: #key,
+                        sensitive: #sensitive,
+                        flash: #flash,
+                        owner: #owner,
+                        privilege: #privilege,
+                    },
                 }
             });
         }
@@ -197,7 +204,7 @@ pub(crate) fn handle_struct(schema: &Schema) -> TokenStream {
 /// The handle's accessors and trait impls, to be placed in the same `const _` block as the cookie specs
 /// they use. Shared by the real expansion and the fallback.
 pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
-    let Schema { handle, krate, .. } = schema;
+    let Schema { ident, handle, krate, .. } = schema;
     let private = quote!(#krate::__private);
     // After errors, a field whose accessors would collide (with another field's or the handle's own) gets
     // none: the collision is already reported, and a duplicate definition would only add noise.
@@ -253,6 +260,19 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
         ),
     };
     let owner_methods = owner_methods(schema, bodies);
+    // After errors, a schema may be generic, which its handle is not: the stub names none of its items.
+    let schema_marks = match bodies {
+        Bodies::Real => quote! {
+            #private::SchemaMarks::new(
+                <#ident as #private::SessionSchema>::NAME,
+                <#ident as #private::SessionSchema>::FIELDS,
+            )
+        },
+        Bodies::Stub => {
+            let schema_name = ident.unraw().to_string();
+            quote!(#private::SchemaMarks::new(#schema_name, &[]))
+        }
+    };
     quote! {
             #[automatically_derived]
             impl #handle {
@@ -304,6 +324,11 @@ pub(crate) fn handle_impls(schema: &Schema, bodies: Bodies) -> TokenStream {
 
                 fn raw(&self) -> &#private::RawSession {
                     &self.__raw
+                }
+
+                fn schema_marks() -> &'static #private::SchemaMarks {
+                    static MARKS: #private::SchemaMarks = #schema_marks;
+                    &MARKS
                 }
             }
 

@@ -149,6 +149,51 @@ pub fn cookie_header(data: &[u8]) {
     }
 }
 
+/// The id cookie of the one session [`APP`] holds that no input started, as a `name=value` pair: made once
+/// by a first visit, so its value is authentic, and no input can know it.
+static GENUINE_ID: LazyLock<String> = LazyLock::new(|| {
+    let first_visit = Request::get("/").body(Body::empty()).unwrap();
+    let response = RUNTIME.block_on(APP.clone().oneshot(first_visit)).unwrap();
+    let line = response.headers().get(header::SET_COOKIE).expect("a first write sets the id cookie");
+    line.to_str().unwrap().split(';').next().unwrap().to_owned()
+});
+
+/// `data` as [`cookie_header`] reads it, with the visitor's own id cookie put among its lines, after the
+/// line its first byte picks: whatever the junk around it (forged ids and field values, odd bytes), the
+/// visitor is still signed in, and nothing clears or replaces the id cookie. Unless the id cookie has more
+/// than eight values, which no browser sends of one cookie set by this app: then none is read, and the
+/// write starts no session beside them (409), which clears nothing either.
+pub fn genuine_id_among_junk(data: &[u8]) {
+    let genuine = GENUINE_ID.as_bytes();
+    let mut lines: Vec<HeaderValue> =
+        data.split(|&b| b == b'\n').filter_map(|line| HeaderValue::from_bytes(line).ok()).collect();
+    let at = data.first().map_or(0, |&b| usize::from(b) % (lines.len() + 1));
+    let beside =
+        lines.get(at).and_then(|line| HeaderValue::from_bytes(&[line.as_bytes(), b"; ", genuine].concat()).ok());
+    match beside {
+        Some(line) => lines[at] = line,
+        None => lines.insert(at, HeaderValue::from_bytes(genuine).unwrap()),
+    }
+    let id_values = id_cookie_values(lines.iter().map(HeaderValue::as_bytes));
+
+    let mut request = Request::get("/").body(Body::empty()).unwrap();
+    for line in lines {
+        request.headers_mut().append(header::COOKIE, line);
+    }
+    let response = RUNTIME.block_on(APP.clone().oneshot(request)).unwrap();
+    let status = response.status();
+    for set_cookie in response.headers().get_all(header::SET_COOKIE) {
+        let text = set_cookie.to_str().expect("Set-Cookie is visible ASCII");
+        assert!(!text.starts_with("__Host-id="), "the visitor's id cookie was changed: {text}");
+    }
+    let body = RUNTIME.block_on(axum::body::to_bytes(response.into_body(), 1024)).unwrap();
+    if id_values <= 8 {
+        assert_eq!((status, &body[..]), (StatusCode::OK, &b"None None Some(1)"[..]), "the visitor was not signed in");
+    } else {
+        assert_eq!(status, StatusCode::CONFLICT, "{id_values} id cookies: {body:?}");
+    }
+}
+
 /// Every kind of cookie field a handler can write text into, read back in the next request.
 #[derive(SessionSchema)]
 struct Notes {

@@ -1,7 +1,7 @@
 //! The store conformance suite (`session_core::store::conformance`) against every store in the repo, and
 //! against broken stores, which it must reject.
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
 
 use session_core::{
     store::{
@@ -17,12 +17,12 @@ use tests::{
     temp_dir::TempDir,
 };
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_store_conforms() {
     conformance::run(|| async { MemoryStore::default() }).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_that_injects_faults_conforms_and_fails_cleanly_while_down() {
     Suite::new(|| async { FaultyStore::new(MemoryStore::default()) })
         .with_outages(|store, outage| store.set_down(outage == Outage::Begin))
@@ -30,13 +30,13 @@ async fn a_store_that_injects_faults_conforms_and_fails_cleanly_while_down() {
         .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrapping_store_conforms() {
     conformance::run(|| async { CountingStore::new(MemoryStore::default()) }).await;
 }
 
 /// Against a real Redis, taken down by `kill -9` and restarted on the same socket for the outage case.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_store_conforms() {
     let Some(mut server) = RedisServer::start_durable() else { return };
     let url = server.url();
@@ -151,20 +151,62 @@ broken_store!(OverwritesOnCreate {
     }
 });
 
+/// Read, modify, write back, with `between` in the middle: the classic lost update.
+async fn save_whole_record(
+    store: &MemoryStore,
+    key: &StoreKey,
+    patch: &Patch<'_>,
+    between: impl Future<Output = ()>,
+) -> Result<bool, StoreError> {
+    let Some(record) = store.load(key).await? else { return Ok(false) };
+    between.await;
+    let mut record = Record::clone(&record);
+    record.apply(patch);
+    store.delete(key).await?;
+    store.create(key, &Arc::new(record)).await
+}
+
 broken_store!(SavesWholeRecords {
     forward!(load);
     forward!(owners);
     forward!(create);
     forward!(delete);
     forward!(cycle);
-    /// Read, modify, write back: the classic lost update.
+    /// Lets other tasks in between its read and its write.
     async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
-        let Some(record) = self.0.load(key).await? else { return Ok(false) };
-        tokio::task::yield_now().await;
-        let mut record = Record::clone(&record);
-        record.apply(patch);
-        self.0.delete(key).await?;
-        self.0.create(key, &Arc::new(record)).await
+        save_whole_record(&self.0, key, patch, tokio::task::yield_now()).await
+    }
+});
+
+broken_store!(SavesWholeRecordsOverABlockingClient {
+    forward!(load);
+    forward!(owners);
+    forward!(create);
+    forward!(delete);
+    forward!(cycle);
+    /// No `.await` between its read and its write could let another task in on this thread: the round
+    /// trip of a blocking client, during which requests on other threads go on.
+    async fn save(&self, key: &StoreKey, patch: &Patch<'_>) -> Result<bool, StoreError> {
+        let blocking_round_trip = async { std::thread::sleep(std::time::Duration::from_millis(1)) };
+        save_whole_record(&self.0, key, patch, blocking_round_trip).await
+    }
+});
+
+broken_store!(ChangesBytesOnLoad {
+    forward!(owners);
+    forward!(create);
+    forward!(save);
+    forward!(delete);
+    forward!(cycle);
+    /// Drops the high bit of every byte of every value: lengths stay as they were.
+    async fn load(&self, key: &StoreKey) -> Result<Option<Arc<Record>>, StoreError> {
+        Ok(self.0.load(key).await?.map(|record| {
+            let mut record = Record::clone(&record);
+            for value in record.fields.values_mut() {
+                value.iter_mut().for_each(|byte| *byte &= 0x7f);
+            }
+            Arc::new(record)
+        }))
     }
 });
 
@@ -270,6 +312,35 @@ fn the_suite_rejects_a_store_whose_create_overwrites() {
 fn the_suite_rejects_a_store_that_loses_concurrent_updates() {
     let message = rejection(SavesWholeRecords::default);
     assert!(message.contains("`concurrent_saves_of_different_fields_all_survive`"), "{message}");
+}
+
+/// A store whose read and write back have no `.await` between them loses updates only when requests run
+/// on several threads at once, as in an app: the suite runs its concurrent cases so, and refuses a runtime
+/// of one thread, on which such a store would pass.
+#[test]
+fn the_suite_rejects_a_store_that_loses_updates_between_threads_and_needs_threads_to_see_it() {
+    let message = rejection(SavesWholeRecordsOverABlockingClient::default);
+    assert!(message.contains("`concurrent_saves_of_different_fields_all_survive`"), "{message}");
+
+    let outcome = std::thread::spawn(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(conformance::run(|| async { MemoryStore::default() }));
+    })
+    .join();
+    let panic = outcome.expect_err("the suite ran on one thread");
+    let message = panic.downcast_ref::<&str>().copied().unwrap_or_default();
+    assert!(message.contains("needs a multi-thread runtime"), "{message}");
+    assert!(message.contains("`#[tokio::test(flavor = \"multi_thread\")]`"), "{message}");
+}
+
+/// A record that loads with other bytes than were stored is reported field by field, with the bytes:
+/// `Record`'s own `Debug` shows only sizes, which are the same.
+#[test]
+fn the_suite_names_the_field_a_store_changed_and_its_bytes() {
+    let message = rejection(ChangesBytesOnLoad::default);
+    assert!(message.contains("`a_created_record_loads_as_stored`"), "{message}");
+    assert!(message.contains("field `bytes` differs from byte 128 on: b\"\\x00\\x01"), "{message}");
+    assert!(message.contains("where b\"\\x80\\x81"), "{message}");
 }
 
 #[test]

@@ -35,6 +35,11 @@ fn cookie_header() {
 }
 
 #[test]
+fn genuine_id_among_junk() {
+    replay("genuine_id_among_junk", tests::fuzzing::genuine_id_among_junk);
+}
+
+#[test]
 fn cookie_round_trip() {
     replay("cookie_round_trip", tests::fuzzing::cookie_round_trip);
 }

@@ -138,3 +138,40 @@ async fn a_value_too_large_for_its_cookie_is_logged_below_error() {
     assert!(!logs.contains("ERROR"), "{logs}");
     assert!(!logs.contains("ZEBRA"), "the refused value leaked:\n{logs}");
 }
+
+/// A tower service without axum answers a session error with `Error::to_response`, as the plain-tower
+/// example does: the log line, with the causes the response's body leaves out, is the operator's only
+/// clue, as it is in axum.
+#[tokio::test]
+async fn a_plain_tower_service_that_answers_with_to_response_logs_the_error_and_its_causes() {
+    use session_core::RequestSessionExt;
+    use tower::Layer;
+
+    let (captured, _guard) = CapturedLogs::everything_logged_here();
+    // `POST` signs in, `GET` reads who is signed in.
+    let handle = |request: http::Request<String>| async move {
+        let answer = async {
+            let session = request.session::<VisitorSession>()?;
+            if request.method() == http::Method::POST {
+                session.set_user("someone".into()).await?;
+            }
+            session.user().await
+        };
+        Ok::<_, std::convert::Infallible>(match answer.await {
+            Ok(user) => http::Response::new(format!("{user:?}")),
+            Err(error) => error.to_response(),
+        })
+    };
+    let store = tests::stores::FaultyStore::new(MemoryStore::default());
+    let service = SessionLayer::new(store.clone(), Key::generate()).layer(tower::service_fn(handle));
+    let mut browser = session_core::testing::Browser::new(service);
+    assert_eq!(browser.post("/").await.body, "Some(\"someone\")");
+
+    store.set_down(true);
+    let reply = browser.get("/").await;
+    assert_eq!(reply.status, http::StatusCode::SERVICE_UNAVAILABLE);
+    let logs = captured.text();
+    let line = logs.lines().find(|line| line.contains("session error")).unwrap_or_else(|| panic!("logged:\n{logs}"));
+    assert!(line.contains(" ERROR "), "{line}");
+    assert!(line.contains("connection refused (injected fault)"), "the store's own reason is not logged: {line}");
+}

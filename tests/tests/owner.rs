@@ -560,3 +560,69 @@ async fn changes_sent_with_an_id_that_a_privilege_change_has_just_moved_answer_4
         assert_eq!(reply.status, StatusCode::OK, "{path}: {reply:?}");
     }
 }
+
+/// A second schema that stores `user_id` and `roles` as `Account` does, but without their marks: through
+/// it, a write of `user_id` would sign the session in as another user without a new id, and leave the
+/// owner index behind for `revoke_owner`.
+#[derive(session_core::SessionSchema)]
+struct Backoffice {
+    #[session]
+    user_id: u64,
+    #[session(privilege)]
+    roles: Vec<String>,
+}
+
+/// A second schema that agrees with `Account` on the key they share.
+#[derive(session_core::SessionSchema)]
+struct Badge {
+    #[session(owner, privilege)]
+    user_id: u64,
+    #[session]
+    badge: String,
+}
+
+#[tokio::test]
+async fn schemas_under_one_layer_that_mark_a_shared_key_unlike_are_refused_naming_the_fix() {
+    let store = CountingStore::new(MemoryStore::default());
+    let layer = layer(store.clone(), Key::generate());
+    let others = Router::new()
+        .route(
+            "/badge",
+            post(|s: BadgeSession| async move {
+                s.set_badge("gold".into()).await?;
+                Ok::<_, session_core::Error>(format!("{:?}", s.user_id().await?))
+            }),
+        )
+        .route(
+            "/backoffice/impersonate/{id}",
+            post(|s: BackofficeSession, axum::extract::Path(id): axum::extract::Path<u64>| async move {
+                s.set_user_id(id).await?;
+                Ok::<_, session_core::Error>("ok")
+            }),
+        )
+        .layer(layer.clone());
+    let mut browser = Browser::new(owned_app(layer).merge(others));
+    let (logs, _guard) = tests::captured_logs::CapturedLogs::everything_logged_here();
+
+    assert_eq!(browser.post("/login/7").await.body, "ok");
+    assert_eq!(browser.post("/badge").await.body, "Some(7)", "a schema that agrees shares the session");
+
+    store.take_counts();
+    let reply = browser.post("/backoffice/impersonate/8").await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(store.counts(), CallCounts::default(), "the refused handle reached the store");
+    let logged = logs.text();
+    for part in [
+        "mark the store key `user_id` unlike: `Account::user_id` (`owner` and `privilege`) and \
+         `Backoffice::user_id` (no mark)",
+        "mark the field alike in both, or store one under a key of its own with `#[session(name = \"...\")]`",
+    ] {
+        assert!(logged.contains(part), "the log does not say {part:?}:\n{logged}");
+    }
+
+    // And every handle of the layer from then on: the mistake must not hide behind the schemas that work.
+    let reply = browser.get("/me").await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", reply.body);
+    assert_eq!(AccountSession::sessions_of(store.inner(), &7).await.unwrap().len(), 1, "the session was changed");
+    assert!(AccountSession::sessions_of(store.inner(), &8).await.unwrap().is_empty());
+}

@@ -142,4 +142,6 @@
 //!   halfway.
 //! - **`tower_cookies::Cookies`**: `SessionManagerLayer` installs `tower-cookies`' cookie manager for you.
 //!   `SessionLayer` does not need it for its own cookies; handlers that still take `Cookies` need
-//!   `tower_cookies::CookieManagerLayer` added beside it.
+//!   `tower_cookies::CookieManagerLayer` added beside it, outside it (`.layer(session_layer)` first, then
+//!   `.layer(CookieManagerLayer::new())`): a response the session layer answers itself (a 503 while the
+//!   store is down) replaces the handler's, with the `Set-Cookie` lines of the layers inside it.

@@ -157,12 +157,30 @@
 //! In a tower service without axum, take the handle from the request with
 //! [`RequestSessionExt::session`](crate::RequestSessionExt::session) instead of extracting it.
 //!
+//! Every request behind the layer has a handle, a visitor without a session included (its readers
+//! answer `None` and start nothing): take `VisitorSession` itself, not `Option<VisitorSession>`, which
+//! axum cannot extract. Only a request the layer did not pass fails to extract one, with a 500 whose log
+//! line names the fix.
+//!
 //! # Names
 //!
 //! The cookie of a `#[cookie]` field is named after the field, and a `#[session]` field is stored under
 //! its field name; `#[cookie(name = "...")]` and `#[session(name = "...")]` change that, so a field can
 //! be renamed in Rust without losing what browsers and the store already hold. A cookie name must be an
 //! RFC 6265 token; the `__Host-` and `__Secure-` prefixes are checked (see [`lints`](super::lints)).
+//!
+//! # Several schemas under one layer
+//!
+//! Handlers may take the handles of several schemas under one layer (and its clones): each request still
+//! has one session, and every schema reads and writes the same record, so a store key that two schemas
+//! name is one value. That is how an admin area's schema reads the `user_id` the visitor's schema wrote.
+//! The marks that change what a write does must then agree: a field marked `owner` or `privilege` in one
+//! schema must be marked so in every schema that stores its key, or a write through the unmarked one
+//! would skip the new id or the owner's index. The derive sees one schema at a time, so the layer checks:
+//! the first time a request takes a schema's handle, it compares that schema's keys with those of the
+//! schemas it handed out before, and on a disagreement answers [`Error::SchemaConflict`](crate::Error),
+//! with a 500 whose log line names the key, both fields and the fix, for that handle and every one after.
+//! The cookie budget, by contrast, is each schema's own (see [`lints`](super::lints)).
 //!
 //! # The routing table
 //!

@@ -282,7 +282,7 @@
 //! # }
 //! # impl MapStore { fn default() -> Self { MapStore } }
 //! # #[cfg(feature = "conformance")]
-//! #[tokio::test]
+//! #[tokio::test(flavor = "multi_thread")] // the concurrent cases need threads that run at once
 //! async fn map_store_conforms() {
 //!     session_core::store::conformance::run(|| async { MapStore::default() }).await;
 //! }

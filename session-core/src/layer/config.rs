@@ -4,6 +4,7 @@ use std::{borrow::Cow, sync::Arc, time::Duration};
 
 use http::HeaderValue;
 
+use super::schemas::Schemas;
 use crate::{
     cookie::{has_prefix, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES, MAX_LIFETIME_SECS},
     id::ID_COOKIE_NAME_MAX_LEN,
@@ -29,6 +30,8 @@ pub(crate) struct Shared {
     /// written by the `cookie` crate once for these settings rather than on every new session.
     id_cookie_lines: [LineTemplate; 2],
     pub(crate) loader: Arc<dyn LoadRecord>,
+    /// The schemas whose handles the layer has handed out, checked to agree on their store keys.
+    pub(crate) schemas: Arc<Schemas>,
 }
 
 /// When cookies carry the `Secure` attribute.
@@ -154,6 +157,7 @@ impl Shared {
             refresh_fraction: 0.5,
             id_cookie_lines: Default::default(),
             loader,
+            schemas: Arc::default(),
         };
         shared.write_id_cookie_lines();
         shared

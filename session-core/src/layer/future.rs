@@ -122,7 +122,7 @@ fn nested_layer_response<B: From<String>>() -> Response<B> {
             .to_owned(),
     );
     tracing::error!(%error, "request refused");
-    error.to_response()
+    error.response()
 }
 
 /// Adds `Cookie` to the response's `Vary`, unless it is there (or `*` is): a response made from what the
@@ -161,7 +161,7 @@ fn finish<B: From<String>>(response: &mut Response<B>, session: &RawSession, com
                 tracing::warn!(error = %Causes(&error), "session changes were not saved");
             }
             // None of the request's cookies go out either: the response says nothing was saved.
-            *response = error.to_response();
+            *response = error.response();
         }
     }
 }

@@ -2,11 +2,13 @@
 
 mod config;
 mod future;
+mod schemas;
 mod service;
 
 pub(crate) use config::Shared;
 use config::Transport;
 pub use future::ResponseFuture;
+pub use schemas::SchemaMarks;
 pub use service::SessionService;
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
@@ -19,7 +21,7 @@ use crate::{cookie::SameSite, store::SessionStore, Error, Key};
 /// `S` on first use, and every change written back once, before the response leaves.
 ///
 /// It reads the `Cookie` header and writes its own `Set-Cookie` headers. Handlers that also take
-/// `tower_cookies::Cookies` need `tower_cookies::CookieManagerLayer` beside it.
+/// `tower_cookies::Cookies` need `tower_cookies::CookieManagerLayer` beside it, outside it (see below).
 ///
 /// In any tower stack, the inner service's response body must be one the layer can build an error
 /// response of: `From<String>`, as axum's `Body`, `String` and `http_body_util::Full<Bytes>` are (map

@@ -19,14 +19,15 @@
 //! ```no_run
 //! use session_core::{store::conformance, MemoryStore};
 //!
-//! #[tokio::test]
+//! #[tokio::test(flavor = "multi_thread")]
 //! async fn my_store_conforms() {
 //!     conformance::run(|| async { MemoryStore::default() }).await;
 //! }
 //! ```
 //!
 //! A failing case panics with its name and the broken expectation. Cases wait for deadlines in real time:
-//! the whole suite takes a few seconds.
+//! the whole suite takes a few seconds. It needs a multi-thread runtime, as above: on tokio's default
+//! test runtime, one thread, its concurrent cases would not run in parallel, and it says so.
 
 use std::{
     collections::HashMap,
@@ -109,7 +110,17 @@ impl<'a, S: SessionStore, F: AsyncFnMut() -> S> Suite<'a, S, F> {
     }
 
     /// Runs every case, each on a fresh store. Panics with the name of the first case that fails.
+    ///
+    /// Needs a multi-thread runtime (`#[tokio::test(flavor = "multi_thread")]`): its concurrent cases must
+    /// run on several threads at once, as an app's requests do, or a store that reads and writes back
+    /// without an `.await` in between would pass them and still lose updates in the app.
     pub async fn run(mut self) {
+        assert!(
+            tokio::runtime::Handle::current().runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread,
+            "the store conformance suite needs a multi-thread runtime: its concurrent cases must run in \
+             parallel, as an app's requests do, to catch lost updates. Run it from \
+             `#[tokio::test(flavor = \"multi_thread\")]`"
+        );
         self.case("unknown_keys_load_as_none", unknown_keys_load_as_none).await;
         self.case("a_created_record_loads_as_stored", a_created_record_loads_as_stored).await;
         self.case("a_record_without_fields_loads_as_stored", a_record_without_fields_loads_as_stored).await;
@@ -254,6 +265,58 @@ async fn sleep_past(deadline: u64) {
     }
 }
 
+/// Panics with `what` and every way `found` differs from `expected`, if it does: field by field, with the
+/// bytes, and time by time. (`Record`'s `Debug` shows fields' sizes, not their values, so two records of
+/// the same sizes would print alike; the suite's values are no secret.)
+fn assert_same_record(found: Option<Arc<Record>>, expected: &Record, what: &str) {
+    let Some(found) = found else { panic!("{what}: no record loaded") };
+    let mut differences = Vec::new();
+    let mut names: Vec<&String> = expected.fields.keys().chain(found.fields.keys()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        match (expected.fields.get(name), found.fields.get(name)) {
+            (Some(_), None) => differences.push(format!("field `{name}` is missing")),
+            (None, Some(value)) => differences.push(format!("field `{name}` = {} was not expected", shown(value))),
+            (Some(stored), Some(value)) if stored != value => {
+                let from = stored.iter().zip(value).take_while(|(stored, found)| stored == found).count();
+                let lengths = if stored.len() == value.len() {
+                    String::new()
+                } else {
+                    format!(" ({} bytes where {} were expected)", value.len(), stored.len())
+                };
+                differences.push(format!(
+                    "field `{name}` differs from byte {from} on: {} where {} was expected{lengths}",
+                    shown(&value[from..]),
+                    shown(&stored[from..]),
+                ));
+            }
+            _ => {}
+        }
+    }
+    for (time, expected, found) in [
+        ("created_at", expected.created_at, found.created_at),
+        ("last_seen", expected.last_seen, found.last_seen),
+        ("expires_at", expected.expires_at, found.expires_at),
+    ] {
+        if expected != found {
+            let (by, way) = if found > expected { (found - expected, "later") } else { (expected - found, "earlier") };
+            differences.push(format!("`{time}` is {found}, {by} ms {way} than the expected {expected}"));
+        }
+    }
+    if expected.owner != found.owner {
+        differences.push(format!("the owner is {:?} where {:?} was expected", found.owner, expected.owner));
+    }
+    assert!(differences.is_empty(), "{what}: {}", differences.join("; "));
+}
+
+/// Bytes of a field for a message: as escaped text, cut short past 40 bytes.
+fn shown(bytes: &[u8]) -> String {
+    let text: String = bytes.iter().take(40).flat_map(|byte| byte.escape_ascii()).map(char::from).collect();
+    let more = if bytes.len() > 40 { format!("... ({} bytes)", bytes.len()) } else { String::new() };
+    format!("b\"{text}{more}\"")
+}
+
 /// Unwraps a store result, naming the operation that failed.
 fn ok<T>(operation: &str, result: Result<T, StoreError>) -> T {
     result.unwrap_or_else(|error| panic!("{operation} failed: {error}"))
@@ -282,14 +345,14 @@ async fn a_created_record_loads_as_stored<S: SessionStore>(store: S) {
     let stored = Arc::new(stored);
     let key = new_key();
     assert!(ok("create", store.create(&key, &stored).await), "create on a new key returned false");
-    assert_eq!(ok("load", store.load(&key).await), Some(stored), "the record did not load as stored");
+    assert_same_record(ok("load", store.load(&key).await), &stored, "the record did not load as stored");
 }
 
 /// The layer's marker of a moved id is such a record.
 async fn a_record_without_fields_loads_as_stored<S: SessionStore>(store: S) {
     let (key, empty) = (new_key(), record(&[], Duration::from_secs(60)));
     assert!(ok("create", store.create(&key, &empty).await), "create of a record without fields returned false");
-    assert_eq!(ok("load", store.load(&key).await), Some(empty), "a record without fields did not load as stored");
+    assert_same_record(ok("load", store.load(&key).await), &empty, "a record without fields did not load as stored");
 }
 
 async fn create_refuses_a_live_key<S: SessionStore>(store: S) {
@@ -302,7 +365,7 @@ async fn create_refuses_a_live_key<S: SessionStore>(store: S) {
         ..Record::clone(&record(&[("roles", b"[\"admin\"]")], LONG * 48))
     });
     assert!(!ok("create", store.create(&key, &second).await), "create over a live record returned true");
-    assert_eq!(ok("load", store.load(&key).await), Some(first), "create over a live record changed it");
+    assert_same_record(ok("load", store.load(&key).await), &first, "create over a live record changed it");
 }
 
 async fn create_takes_an_expired_key<S: SessionStore>(store: S) {
@@ -312,7 +375,7 @@ async fn create_takes_an_expired_key<S: SessionStore>(store: S) {
     sleep_past(old.expires_at).await;
     let new = record(&[("cart", b"[]")], LONG);
     assert!(ok("create", store.create(&key, &new).await), "an expired record blocked create");
-    assert_eq!(ok("load", store.load(&key).await), Some(new), "fields of the expired record survived");
+    assert_same_record(ok("load", store.load(&key).await), &new, "fields of the expired record survived");
 }
 
 async fn save_changes_only_the_fields_it_names<S: SessionStore>(store: S) {
@@ -330,7 +393,7 @@ async fn save_changes_only_the_fields_it_names<S: SessionStore>(store: S) {
     };
     assert!(ok("save", store.save(&key, &patch).await), "save on a live record returned false");
     let expected = patched(&created, &patch);
-    assert_eq!(ok("load", store.load(&key).await), Some(expected), "save did not apply exactly its patch");
+    assert_same_record(ok("load", store.load(&key).await), &expected, "save did not apply exactly its patch");
 }
 
 async fn save_without_changes_moves_the_deadline<S: SessionStore>(store: S) {
@@ -347,7 +410,7 @@ async fn save_without_changes_moves_the_deadline<S: SessionStore>(store: S) {
     };
     assert!(ok("save", store.save(&key, &patch).await));
     let expected = patched(&created, &patch);
-    assert_eq!(ok("load", store.load(&key).await), Some(expected), "an empty patch did not move the times");
+    assert_same_record(ok("load", store.load(&key).await), &expected, "an empty patch did not move the times");
 }
 
 async fn save_never_resurrects_a_record<S: SessionStore>(store: S) {
@@ -378,7 +441,7 @@ async fn delete_removes_only_its_record<S: SessionStore>(store: S) {
     assert!(ok("create", store.create(&kept, &kept_record).await));
     assert!(ok("delete", store.delete(&doomed).await), "delete of a live record returned false");
     assert_eq!(ok("load", store.load(&doomed).await), None, "a deleted record still loads");
-    assert_eq!(ok("load", store.load(&kept).await), Some(kept_record), "delete touched another record");
+    assert_same_record(ok("load", store.load(&kept).await), &kept_record, "delete touched another record");
     // False for nothing there: the layer then looks whether a cycle moved the session away.
     assert!(!ok("delete of a deleted key", store.delete(&doomed).await), "delete of a deleted key returned true");
     assert!(!ok("delete of an unknown key", store.delete(&new_key()).await), "delete of an unknown key returned true");
@@ -463,14 +526,14 @@ async fn a_record_without_deadline_stays<S: SessionStore>(store: S) {
         let key = new_key();
         let stored = Arc::new(Record { expires_at, ..Record::clone(&record(&[("a", b"1")], LONG)) });
         assert!(ok("create", store.create(&key, &stored).await), "create with deadline {expires_at} returned false");
-        assert_eq!(ok("load", store.load(&key).await), Some(stored.clone()), "deadline {expires_at}");
+        assert_same_record(ok("load", store.load(&key).await), &stored, &format!("deadline {expires_at}"));
         let changes = [("b", Some(b"2".to_vec()))];
         let patch = patch(&changes, expires_at);
         assert!(ok("save", store.save(&key, &patch).await));
-        assert_eq!(
+        assert_same_record(
             ok("load", store.load(&key).await),
-            Some(patched(&stored, &patch)),
-            "deadline {expires_at} after a save"
+            &patched(&stored, &patch),
+            &format!("deadline {expires_at} after a save"),
         );
     }
 }
@@ -491,7 +554,7 @@ async fn cycle_moves_the_record_and_keeps_its_data<S: SessionStore>(store: S) {
     };
     assert!(ok("cycle", store.cycle(&old, &new, &patch).await), "cycle of a live record to a free key returned false");
     let after = patched(&before, &patch);
-    assert_eq!(ok("load", store.load(&new).await), Some(after), "the record did not move with exactly its patch");
+    assert_same_record(ok("load", store.load(&new).await), &after, "the record did not move with exactly its patch");
     assert_eq!(ok("load", store.load(&old).await), None, "the old key still loads after cycle");
 }
 
@@ -531,8 +594,8 @@ async fn cycle_refuses_a_taken_key<S: SessionStore>(store: S) {
         !ok("cycle", store.cycle(&old, &taken, &patch(&changes, mine.expires_at)).await),
         "cycle onto a live key returned true"
     );
-    assert_eq!(ok("load", store.load(&taken).await), Some(theirs), "cycle overwrote a live record");
-    assert_eq!(ok("load", store.load(&old).await), Some(mine), "a refused cycle changed the session");
+    assert_same_record(ok("load", store.load(&taken).await), &theirs, "cycle overwrote a live record");
+    assert_same_record(ok("load", store.load(&old).await), &mine, "a refused cycle changed the session");
 }
 
 /// A logout (delete) or the end of the session between a request's load and its cycle: the cycle must not
@@ -574,7 +637,7 @@ async fn cycle_takes_a_key_whose_record_ended<S: SessionStore>(store: S) {
     let patch = patch(&changes, now_millis() + millis(LONG));
     assert!(ok("cycle", store.cycle(&old, &ended, &patch).await), "an ended record kept its key from a cycle");
     let expected = patched(&live, &patch);
-    assert_eq!(ok("load", store.load(&ended).await), Some(expected), "something of the ended record is left");
+    assert_same_record(ok("load", store.load(&ended).await), &expected, "something of the ended record is left");
     assert_eq!(ok("load", store.load(&old).await), None, "the old key still loads after cycle");
 }
 
@@ -700,23 +763,27 @@ async fn an_outage_fails_promptly_and_loses_nothing<S: SessionStore>(store: S, s
     );
     assert_eq!(ok("load", store.load(&created).await), None, "a create that failed was applied");
     assert_eq!(ok("load", store.load(&cycled).await), None, "a cycle that failed was applied");
-    assert_eq!(ok("load", store.load(&owned).await), Some(owned_record), "a revocation that failed was applied");
+    assert_same_record(ok("load", store.load(&owned).await), &owned_record, "a revocation that failed was applied");
     let listed = ok("owner_sessions", store.owner_sessions(&owner).await);
     assert_eq!(listed.iter().map(|session| session.key).collect::<Vec<_>>(), [owned], "the owner's index lost it");
 
     // And every operation works again, each read back.
     assert!(ok("save after the outage", store.save(&kept, &patch).await));
     let saved = patched(&kept_record, &patch);
-    assert_eq!(ok("load", store.load(&kept).await), Some(saved.clone()), "a save after the outage was not applied");
+    assert_same_record(ok("load", store.load(&kept).await), &saved, "a save after the outage was not applied");
     assert!(ok("create after the outage", store.create(&created, &new_record).await));
-    assert_eq!(ok("load", store.load(&created).await), Some(new_record), "a create after the outage was not applied");
+    assert_same_record(
+        ok("load", store.load(&created).await),
+        &new_record,
+        "a create after the outage was not applied",
+    );
     let cycle_patch = Patch { changes: &[], ..patch };
     assert!(ok("cycle after the outage", store.cycle(&kept, &cycled, &cycle_patch).await));
     assert_eq!(ok("load", store.load(&kept).await), None, "a cycle after the outage left the old id");
-    assert_eq!(
+    assert_same_record(
         ok("load", store.load(&cycled).await),
-        Some(patched(&saved, &cycle_patch)),
-        "a cycle after the outage lost the record"
+        &patched(&saved, &cycle_patch),
+        "a cycle after the outage lost the record",
     );
 }
 

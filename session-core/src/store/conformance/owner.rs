@@ -5,7 +5,7 @@ use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use tokio::task::JoinSet;
 
-use super::{new_key, ok, patch, record, sleep_past, LONG};
+use super::{assert_same_record, new_key, ok, patch, record, sleep_past, LONG};
 use crate::{
     id::StoreKey,
     store::{now_millis, OwnerChange, OwnerKey, Patch, Record, SessionStore},
@@ -37,7 +37,7 @@ pub(super) async fn an_owners_live_sessions_are_listed_with_their_times<S: Sessi
     assert!(ok("create", store.create(&second, &owned(alice, LONG)).await));
     assert!(ok("create", store.create(&bobs, &owned(bob, LONG)).await));
     assert!(ok("create", store.create(&nobodys, &record(&[("cart", b"[]")], LONG)).await));
-    assert_eq!(ok("load", store.load(&first).await), Some(stored.clone()), "an owned record did not load as stored");
+    assert_same_record(ok("load", store.load(&first).await), &stored, "an owned record did not load as stored");
 
     let sessions = ok("owner_sessions", store.owner_sessions(&alice).await);
     assert_eq!(sessions.len(), 2, "alice's sessions: {sessions:?}");
