@@ -341,3 +341,30 @@ async fn a_cookie_scoped_to_a_path_is_read_only_there() {
     assert_eq!(browser.get("/account").await.body, "Some(\"teal\")");
     assert_eq!(browser.get("/").await.body, "None", "a browser does not send it outside its path");
 }
+
+/// A browser on a plain-HTTP site speaks HTTP/1.1: its request line holds the path alone, and `Host` the
+/// site. So a layer that judges the scheme by the URI sees none and keeps `Secure`, as in production, and
+/// the browser, on plain HTTP away from this machine, refuses the cookie: the test fails where the
+/// browser would, not passes because it handed the app the absolute URL it was given.
+#[tokio::test]
+async fn a_browser_on_a_plain_http_site_sends_the_path_and_host_as_http1_does() {
+    async fn seen(request: Request<String>) -> Result<Response<String>, Infallible> {
+        let host = request.headers().get(http::header::HOST).map(|host| host.to_str().unwrap().to_owned());
+        let visits = async {
+            let session = request.session::<CounterSession>()?;
+            let visits = session.visits().await?.unwrap_or(0) + 1;
+            session.set_visits(visits).await?;
+            Ok::<_, session_core::Error>(visits)
+        };
+        let visits = visits.await.map_or_else(|error| error.to_string(), |visits| visits.to_string());
+        Ok(Response::new(format!("{} {host:?} {visits}", request.uri())))
+    }
+    let layer = SessionLayer::new(MemoryStore::default(), Key::generate()).with_secure_detected(false);
+    let mut browser = Browser::new(layer.layer(service_fn(seen))).with_origin("http://staging.example.com");
+
+    let reply = browser.get("http://staging.example.com/count").await;
+    assert_eq!(reply.body, "/count Some(\"staging.example.com\") 1");
+    assert!(reply.set_cookies[0].starts_with("__Host-id=") && reply.set_cookies[0].contains("Secure"), "{reply:?}");
+    assert!(browser.cookies.is_empty(), "a browser keeps no Secure cookie from plain HTTP away from localhost");
+    assert_eq!(browser.get("/count").await.body, "/count Some(\"staging.example.com\") 1", "no session");
+}

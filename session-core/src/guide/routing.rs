@@ -171,16 +171,20 @@
 //!
 //! # Several schemas under one layer
 //!
-//! Handlers may take the handles of several schemas under one layer (and its clones): each request still
-//! has one session, and every schema reads and writes the same record, so a store key that two schemas
-//! name is one value. That is how an admin area's schema reads the `user_id` the visitor's schema wrote.
-//! The marks that change what a write does must then agree: a field marked `owner` or `privilege` in one
-//! schema must be marked so in every schema that stores its key, or a write through the unmarked one
-//! would skip the new id or the owner's index. The derive sees one schema at a time, so the layer checks:
-//! the first time a request takes a schema's handle, it compares that schema's keys with those of the
-//! schemas it handed out before, and on a disagreement answers [`Error::SchemaConflict`](crate::Error),
-//! with a 500 whose log line names the key, both fields and the fix, for that handle and every one after.
-//! The cookie budget, by contrast, is each schema's own (see [`lints`](super::lints)).
+//! Handlers may take the handles of several schemas under one layer: each request still has one session,
+//! and every schema reads and writes the same record, so a store key that two schemas name is one value.
+//! That is how an admin area's schema reads the `user_id` the visitor's schema wrote. The same holds across
+//! a layer's clones, configured anew or not, as long as they read its id cookie. The marks that change what
+//! a write does must then agree: a field marked `owner` or `privilege` in one schema
+//! must be marked so in every schema that stores its key (or reads it through `rename_from`), or a write
+//! through the unmarked one would skip the new id or the owner's index; and only one key may be marked
+//! `owner`, as a session has one owner. The derive sees one schema at a time, so the layer checks: the
+//! first time a request takes a schema's handle, it compares that schema's keys with those of the schemas
+//! handed out before, and on a disagreement answers [`Error::SchemaConflict`](crate::Error), with a 500
+//! whose log line names the key, both fields and the fix, for that handle and every one after. (Layers
+//! built apart are checked apart, even on one store and key: in one process, they are as likely two
+//! releases of one app, in a test of a deploy, whose marks may differ while sessions move across.) The
+//! cookie budget, by contrast, is each schema's own (see [`lints`](super::lints)).
 //!
 //! # The routing table
 //!

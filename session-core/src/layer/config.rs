@@ -2,6 +2,7 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
+use hmac::Mac;
 use http::HeaderValue;
 
 use super::schemas::Schemas;
@@ -30,7 +31,8 @@ pub(crate) struct Shared {
     /// written by the `cookie` crate once for these settings rather than on every new session.
     id_cookie_lines: [LineTemplate; 2],
     pub(crate) loader: Arc<dyn LoadRecord>,
-    /// The schemas whose handles the layer has handed out, checked to agree on their store keys.
+    /// The check that the schemas whose handles this layer and its clones hand out agree on their store
+    /// keys.
     pub(crate) schemas: Arc<Schemas>,
 }
 
@@ -141,6 +143,17 @@ impl IdCookie {
     }
 }
 
+/// The id cookie a layer reads, which layers that share sessions have in common: its names, and the key
+/// that verifies it. A digest, so the key itself is kept nowhere else.
+fn sessions_digest(key: &Key, id_cookie: &IdCookie) -> [u8; 32] {
+    let mut mac = key.id_signer();
+    for secure in [true, false] {
+        mac.update(id_cookie.name(secure).as_bytes());
+        mac.update(&[0]);
+    }
+    mac.finalize().into_bytes().into()
+}
+
 /// Default idle timeout: a day without a request ends the session.
 pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 /// Default absolute timeout: no session lives longer than a week, however active.
@@ -148,19 +161,30 @@ pub(crate) const DEFAULT_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(7 * 24
 
 impl Shared {
     pub(crate) fn new(loader: Arc<dyn LoadRecord>, key: Key) -> Self {
+        let id_cookie = IdCookie::default();
+        let schemas = Arc::new(Schemas::new(sessions_digest(&key, &id_cookie)));
         let mut shared = Shared {
             keys: vec![key],
-            id_cookie: IdCookie::default(),
+            id_cookie,
             transport: Transport::Https,
             idle_ms: millis(DEFAULT_IDLE_TIMEOUT),
             absolute_ms: millis(DEFAULT_ABSOLUTE_TIMEOUT),
             refresh_fraction: 0.5,
             id_cookie_lines: Default::default(),
             loader,
-            schemas: Arc::default(),
+            schemas,
         };
         shared.write_id_cookie_lines();
         shared
+    }
+
+    /// After a setting changed: a check of its own if the layer now reads another id cookie, and so shares
+    /// no session with the layer it was configured from.
+    pub(crate) fn recheck_schemas(&mut self) {
+        let sessions = sessions_digest(&self.keys[0], &self.id_cookie);
+        if !self.schemas.reads(sessions) {
+            self.schemas = Arc::new(Schemas::new(sessions));
+        }
     }
 
     /// Writes the id cookie's lines for the current settings: called whenever a setting changes.

@@ -49,8 +49,10 @@ impl Reply {
 ///
 /// The browser is on `https://localhost` unless [`with_origin`](Browser::with_origin) says otherwise, and
 /// follows browsers' rules for `Path`, `Domain`, `Secure`, expiry and the cookie prefixes (see [`Jar`]):
-/// a cookie set for `/account` is not sent to `/`, so a test passes only where a browser would. The jar
-/// is public for tests that plant, forge or drop a cookie.
+/// a cookie set for `/account` is not sent to `/`, so a test passes only where a browser would. Its
+/// requests go out as a browser sends them: with a `Host`, and on a plain-HTTP site, whose browser speaks
+/// HTTP/1.1, with the path alone where the test gave an absolute URL. ([`send`](Browser::send) hands the
+/// app the request as built.) The jar is public for tests that plant, forge or drop a cookie.
 ///
 /// ```
 /// use axum::{routing::{get, post}, Router};
@@ -128,6 +130,7 @@ impl<S> Browser<S> {
 
     /// Sends `request` with the cookies that go with it, keeps what the response sets, and reads the whole
     /// response. The `Cookie` headers the request already has come first, followed by the jar's cookies.
+    /// Its URI goes as built (an absolute one as HTTP/2 carries it), with a `Host` if it has none.
     ///
     /// # Panics
     ///
@@ -139,7 +142,7 @@ impl<S> Browser<S> {
         ResBody: http_body::Body,
         ResBody::Error: Debug,
     {
-        exchange(&mut self.cookies, self.service.clone(), request).await
+        exchange(&mut self.cookies, self.service.clone(), request, Framing::AsGiven).await
     }
 
     /// GETs `path`.
@@ -150,7 +153,8 @@ impl<S> Browser<S> {
         ResBody: http_body::Body,
         ResBody::Error: Debug,
     {
-        self.send(request(http::Method::GET, path, None)).await
+        exchange(&mut self.cookies, self.service.clone(), request(http::Method::GET, path, None), Framing::Browser)
+            .await
     }
 
     /// POSTs an empty body to `path`.
@@ -161,7 +165,8 @@ impl<S> Browser<S> {
         ResBody: http_body::Body,
         ResBody::Error: Debug,
     {
-        self.send(request(http::Method::POST, path, None)).await
+        exchange(&mut self.cookies, self.service.clone(), request(http::Method::POST, path, None), Framing::Browser)
+            .await
     }
 
     /// POSTs `form`, already `application/x-www-form-urlencoded` (`user=alice&remember=on`), to `path`.
@@ -172,7 +177,13 @@ impl<S> Browser<S> {
         ResBody: http_body::Body,
         ResBody::Error: Debug,
     {
-        self.send(request(http::Method::POST, path, Some(form))).await
+        exchange(
+            &mut self.cookies,
+            self.service.clone(),
+            request(http::Method::POST, path, Some(form)),
+            Framing::Browser,
+        )
+        .await
     }
 
     /// Runs `read` on this browser's session as the server holds it, through `layer` (the one the app
@@ -197,7 +208,8 @@ impl<S> Browser<S> {
         let probe = Probe { read: Some(read), slot: slot.clone(), handle: PhantomData };
         // The layer's cookie path, so that the request carries the id cookie.
         let path = layer.id_cookie_path().to_owned();
-        let reply = exchange(&mut self.cookies, layer.layer(probe), request(http::Method::GET, &path, None)).await;
+        let request = request(http::Method::GET, &path, None);
+        let reply = exchange(&mut self.cookies, layer.layer(probe), request, Framing::Browser).await;
         let value = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         // `read` ran before the commit: the layer's answer in place of the probe's 200 says that failed.
         match value {
@@ -218,7 +230,18 @@ fn request(method: http::Method, path: &str, form: Option<&str>) -> Request<Stri
 
 /// Sends `request` through `service` with the cookies of `jar` that go with it, and updates `jar` from the
 /// response.
-async fn exchange<S, B, ResBody>(jar: &mut Jar, mut service: S, mut request: Request<B>) -> Reply
+/// How a request reaches the service.
+#[derive(Clone, Copy, PartialEq)]
+enum Framing {
+    /// As the test built it ([`Browser::send`]): an absolute URI stays, as HTTP/2 carries one.
+    AsGiven,
+    /// As a browser sends it: on a plain-HTTP origin it speaks HTTP/1.1, whose request line holds the path
+    /// and query alone, so a layer that judges the scheme by the URI (`with_secure_detected`) sees none,
+    /// as in production. (Browsers speak HTTP/2 over TLS only.)
+    Browser,
+}
+
+async fn exchange<S, B, ResBody>(jar: &mut Jar, mut service: S, mut request: Request<B>, framing: Framing) -> Reply
 where
     S: Service<Request<B>, Response = Response<ResBody>>,
     S::Error: Debug,
@@ -227,6 +250,16 @@ where
 {
     let origin = jar.origin().of(request.uri());
     let path = request.uri().path().to_owned();
+    let host = request.uri().authority().map_or_else(|| origin.host().to_owned(), |authority| authority.to_string());
+    if framing == Framing::Browser && !origin.is_https() && request.uri().scheme().is_some() {
+        let path_and_query = request.uri().path_and_query().map_or("/", |path| path.as_str());
+        *request.uri_mut() = path_and_query.parse().expect("a path and query is a URI");
+    }
+    // A request line of the path alone names its host in `Host`, as every HTTP/1.1 request does.
+    if request.uri().authority().is_none() && !request.headers().contains_key(header::HOST) {
+        let host = HeaderValue::from_str(&host).unwrap_or_else(|error| panic!("host {host:?}: {error}"));
+        request.headers_mut().insert(header::HOST, host);
+    }
     if let Some(cookies) = jar.header_for(&origin, &path) {
         // The request's own `Cookie` headers come first, all of them (an HTTP/2 client may send one per
         // cookie), joined into one with the jar's.
@@ -279,7 +312,15 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let read = self.read.take().zip(request.session::<H>().ok()).map(|(read, handle)| read(handle));
+        let read = match request.session::<H>() {
+            Ok(handle) => self.read.take().map(|read| read(handle)),
+            // In the reply, which `Browser::session` panics with: the reason is what the test needs.
+            Err(error) => {
+                let mut reply = Response::new(error.to_string());
+                *reply.status_mut() = error.status();
+                return Box::pin(std::future::ready(Ok(reply)));
+            }
+        };
         let slot = self.slot.clone();
         Box::pin(async move {
             if let Some(reading) = read {

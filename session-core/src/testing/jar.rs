@@ -48,6 +48,16 @@ impl Origin {
         }
     }
 
+    /// The origin's host, without a port.
+    pub(crate) fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Whether the origin's scheme is `https`.
+    pub(crate) fn is_https(&self) -> bool {
+        self.https
+    }
+
     /// Whether browsers treat the origin as secure: HTTPS, or this machine over plain HTTP (`localhost`, a
     /// name under it, a loopback address), where they keep and send `Secure` cookies so that development
     /// works without certificates.
