@@ -36,6 +36,7 @@ impl Record {
 
     /// Applies the changes of `patch` and its times.
     pub fn apply(&mut self, patch: &Patch<'_>) {
+        let mut removed = false;
         for (field, value) in patch.changes {
             match (value, self.fields.get_mut(*field)) {
                 // Into the value's own buffer, which a value of the same length fills without allocating,
@@ -48,10 +49,12 @@ impl Record {
                 (Some(bytes), None) => {
                     self.fields.insert((*field).to_owned(), bytes.clone());
                 }
-                (None, _) => {
-                    self.fields.remove(*field);
-                }
+                (None, _) => removed |= self.fields.remove(*field).is_some(),
             }
+        }
+        if removed {
+            // As with values: a table that held many fields must not stay that large under the few left.
+            self.fields.shrink_to_fit();
         }
         self.created_at = patch.created_at.unwrap_or(self.created_at);
         self.last_seen = patch.last_seen;

@@ -34,6 +34,10 @@ const RECORD_OVERHEAD: usize = 512;
 /// right after the table doubled.
 const FIELD_OVERHEAD: usize = 112;
 
+/// Bytes a session with an owner is counted for besides: its entry in the shard's owner index, whose first
+/// entry for an owner also makes the owner's slot and set.
+const OWNER_OVERHEAD: usize = 336;
+
 /// An in-memory session store: a cheap [`Clone`] handle to one shared, sharded map.
 ///
 /// Expired records are reclaimed as the store is used (an operation first reclaims what has expired in
@@ -150,9 +154,12 @@ impl Entry {
     }
 
     /// What the record will count for once `patch` is applied: this count, changed by the fields the patch
-    /// names (at most once each, as `Patch` promises), without looking at the others.
+    /// names (at most once each, as `Patch` promises) and by its owner, without looking at the others.
     fn bytes_after(&self, patch: &Patch<'_>) -> usize {
-        patch.changes.iter().fold(self.bytes, |bytes, (field, value)| {
+        let owner = |owner: Option<OwnerKey>| owner.map_or(0, |_| OWNER_OVERHEAD);
+        let before = owner(self.record.owner);
+        let after = owner(patch.owner.applied_to(self.record.owner));
+        patch.changes.iter().fold((self.bytes + after).saturating_sub(before), |bytes, (field, value)| {
             let before = self.record.fields.get(*field).map_or(0, |stored| field_bytes(field, stored));
             let after = value.as_ref().map_or(0, |new| field_bytes(field, new));
             (bytes + after).saturating_sub(before)
@@ -162,7 +169,8 @@ impl Entry {
 
 /// What `record` counts for against the byte bound.
 fn counted_bytes(record: &Record) -> usize {
-    RECORD_OVERHEAD + record.fields.iter().map(|(name, value)| field_bytes(name, value)).sum::<usize>()
+    let owner = record.owner.map_or(0, |_| OWNER_OVERHEAD);
+    RECORD_OVERHEAD + owner + record.fields.iter().map(|(name, value)| field_bytes(name, value)).sum::<usize>()
 }
 
 /// What one field counts for against the byte bound.
@@ -216,8 +224,9 @@ impl MemoryStore {
     /// Configure a store before handing it to a layer: the result shares no sessions with `self`.
     ///
     /// A session counts for the heap it takes: its field names and values, plus 112 bytes per field and
-    /// 512 per session for the tables and the record that hold them. A small session (a user id) counts
-    /// for about 630 bytes.
+    /// 512 per session for the tables and the record that hold them, and 336 for its entry in the owner
+    /// index if it has an owner. A small session (a user id) counts for about 630 bytes, signed in as its
+    /// owner about 970.
     ///
     /// One session may take up to its shard's share of the bound (see [`MemoryStore`]): all of it in a
     /// store of under 2 MiB or 8,192 sessions, a sixteenth of it from 16 MiB and 65,536 sessions on. A
@@ -287,10 +296,17 @@ impl MemoryStore {
 /// Removes `key` from `owner`'s keys, and the owner once it has none.
 fn unindex(owners: &mut HashMap<OwnerKey, OwnedKeys>, owner: &OwnerKey, key: &StoreKey) {
     if let hash_map::Entry::Occupied(mut keys) = owners.entry(*owner) {
-        keys.get_mut().remove(key);
-        if keys.get().is_empty() {
+        let set = keys.get_mut();
+        set.remove(key);
+        if set.is_empty() {
             keys.remove();
+        } else if set.capacity() > 4 * set.len() + 64 {
+            // An owner whose many sessions were revoked but one: see `Shard::shrink_if_mostly_empty`.
+            set.shrink_to(2 * set.len());
         }
+    }
+    if owners.capacity() > 4 * owners.len() + 64 {
+        owners.shrink_to(2 * owners.len());
     }
 }
 
@@ -415,7 +431,7 @@ impl Shard {
     /// Gives the map's room back once three quarters of it are unused: a map keeps the room it grew to,
     /// which the byte bound does not count, so a flood of small sessions that large ones then evicted
     /// would otherwise leave it held beyond the bound. Rare enough that its cost spreads to a constant per
-    /// removal.
+    /// removal. (`unindex` does the same for the owner index.)
     fn shrink_if_mostly_empty(&mut self) {
         if self.records.capacity() > 4 * self.records.len() + 64 {
             self.records.shrink_to(2 * self.records.len());
