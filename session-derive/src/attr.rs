@@ -352,7 +352,12 @@ impl<'a> Schema<'a> {
                 let (docs, deprecated, allows) =
                     (forwarded("doc"), forwarded("deprecated"), allowed_lints(&field.attrs));
                 let name = ident.unraw().to_string();
-                let ty = self_named(&field.ty, &input.ident);
+                // A generic schema is refused, and its name alone is not its type.
+                let ty = if input.generics.params.is_empty() {
+                    self_named(&field.ty, &input.ident)
+                } else {
+                    field.ty.clone()
+                };
                 Field { ident, name, ty, docs, deprecated, allows, cookie, session }
             })
             .collect();

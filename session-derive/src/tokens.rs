@@ -1,7 +1,7 @@
 //! Token helpers every stage uses: a type as the user wrote it, for messages and the schema lock, a field's
 //! type with `Self` spelled out, and an `Option` spelled out for generated code.
 
-use proc_macro2::{Group, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 
 /// A type as written, without the spaces `quote` puts around punctuation.
@@ -25,7 +25,8 @@ pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
 
 /// `ty`, a field's type in the struct `name`, with every `Self` in it written as `name` (on `Self`'s span):
 /// the code generated for a field places its type inside other items, where `Self` is another type.
-/// Only for a struct without parameters, for which `name` alone is the whole type.
+/// Only for a struct without parameters, for which `name` alone is the whole type. A block (`{ ... }`, in
+/// an array's length) is left as it is: an item declared in it may have a `Self` of its own.
 pub(crate) fn self_named(ty: &syn::Type, name: &syn::Ident) -> syn::Type {
     fn replace(stream: TokenStream, name: &syn::Ident) -> TokenStream {
         stream
@@ -34,6 +35,7 @@ pub(crate) fn self_named(ty: &syn::Type, name: &syn::Ident) -> syn::Type {
                 TokenTree::Ident(ident) if ident == "Self" => {
                     TokenTree::Ident(syn::Ident::new(&name.to_string(), ident.span()))
                 }
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => TokenTree::Group(group),
                 TokenTree::Group(group) => {
                     let mut replaced = Group::new(group.delimiter(), replace(group.stream(), name));
                     replaced.set_span(group.span());

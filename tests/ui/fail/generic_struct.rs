@@ -3,6 +3,8 @@ use session_core::SessionSchema;
 struct Visitor<T> {
     #[session]
     user: T,
+    #[session]
+    previous: Option<Box<Self>>,
 }
 
 fn main() {}

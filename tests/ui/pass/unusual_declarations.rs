@@ -142,11 +142,23 @@ pub mod self_types {
         /// The step the visitor is on.
         #[cookie]
         pub step: [u8; Self::KEPT],
+        /// A length computed in a block, whose own item's `Self` is that item: four, not `Checkout`'s.
+        #[cookie]
+        pub marks: [u8; {
+            struct Four;
+            impl Four {
+                const N: usize = 4;
+                const LEN: usize = Self::N;
+            }
+            Four::LEN
+        }],
     }
 
     impl Checkout {
         /// How many codes are kept.
         pub const KEPT: usize = 2;
+        /// Not the length of `marks`.
+        pub const N: usize = 2;
     }
 }
 
@@ -192,6 +204,7 @@ async fn allowed_handler(s: allowed::visitor_stateSession, coded: CodedSession) 
 
 async fn expected_handler(s: expected::cart_stateSession, checkout: self_types::CheckoutSession) {
     let _ = (s.items().await, checkout.orders().await, checkout.code(), checkout.step());
+    let _ = checkout.set_marks([0; 4]);
 }
 
 fn main() {
