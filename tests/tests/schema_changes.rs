@@ -668,6 +668,20 @@ fn a_field_that_became_the_owner_is_a_compatible_change_that_says_what_revoke_ow
     );
 }
 
+/// The other way: listed, so that the lock is rewritten and a later release that brings the owner back is
+/// judged against sessions indexed by no one.
+#[test]
+fn a_field_that_is_no_longer_the_owner_is_a_compatible_change_that_says_what_a_return_misses() {
+    let comparison = compare_schema_locks(&schema_lock::<NumberedOwner>(), &schema_lock::<NoOwner>()).unwrap();
+    assert_eq!(comparison.breaking, Vec::<String>::new());
+    assert_eq!(
+        comparison.compatible,
+        ["field `user_id` (store key `user_id`): no longer the owner; sessions stored from now on are in no \
+          owner's index, so a later release that makes it the owner again finds them only once a request reads \
+          the field"]
+    );
+}
+
 /// The release before `RenamedPrivilege`: the signed-in user's id under `uid`.
 #[derive(SessionSchema)]
 struct PrivilegeUnderOldName {

@@ -221,7 +221,8 @@
 //! Run the tests with `SESSION_SCHEMA_LOCK=overwrite` to write the file: to create it, to record compatible
 //! changes (the check lists them when it passes), to record a type change whose stored JSON still decodes as
 //! the new type (a variant added to an enum, a new `Option` field: the shape changed, but nothing stored
-//! needs converting), and to accept a loss on purpose. The file then shows the change in review. A file the
+//! needs converting), and to accept a loss on purpose. The file then shows the change in review. Where `CI`
+//! is set, `overwrite` is refused: the lock is recorded where you develop, and CI only checks it. A file the
 //! check cannot read as a lock (a key misspelled or missing, no entry at all, as an edit by hand or a bad
 //! merge may leave it) fails naming each line or entry; a whole entry deleted reads as a field the locked
 //! release did not have, listed as new. Write it again with

@@ -137,6 +137,18 @@ pub(crate) fn compare(locked: &str, current: &str) -> Result<LockComparison, Str
             None => comparison.compatible.push(format!("{}: new", new.describe())),
         }
     }
+    // Sessions no longer get an owner: listed (where the field stays; a removed one is reported as such), so
+    // that the lock is rewritten and a release that brings the owner back is judged against that.
+    let still_owned = current.iter().any(Entry::is_owner);
+    let kept_unowned =
+        locked_owner.and_then(|earlier| matched.iter().zip(&current).find(|(old, _)| *old == &Some(earlier)));
+    if let (false, Some((_, new))) = (still_owned, kept_unowned) {
+        comparison.compatible.push(format!(
+            "{}: no longer the owner; sessions stored from now on are in no owner's index, so a later release \
+             that makes it the owner again finds them only once a request reads the field",
+            new.describe()
+        ));
+    }
     Ok(comparison)
 }
 
@@ -177,9 +189,11 @@ fn lost(old: &Entry, current: &[Entry]) -> String {
         ),
         None => format!(
             "{}: removed, so the values stored under `{under}` are lost\n  help: if another field replaces it, \
-             add `rename_from = \"{under}\"` to that field's `#[{attribute}(...)]` (and `migrate_from` if its type \
-             changed); if the values may go, rewrite the lock with SESSION_SCHEMA_LOCK=overwrite",
-            old.describe()
+             add `rename_from = \"{under}\"` to that field's `#[{attribute}(...)]`{migrate}; if the values may go, \
+             rewrite the lock with SESSION_SCHEMA_LOCK=overwrite",
+            old.describe(),
+            // A cookie keeps its type's encoding: a changed type is a new cookie, not a migration.
+            migrate = if attribute == "session" { " (and `migrate_from` if its type changed)" } else { "" },
         ),
     }
 }
@@ -579,6 +593,13 @@ fn compare_cookie(old: &Entry, new: &Entry, comparison: &mut LockComparison) {
             comparison.breaking.push(format!(
                 "{}: `max_len` lowered from {old_limit} to {new_limit}, so longer `{name}` cookies read as \
                  absent\n  help: keep `max_len = {old_limit}`",
+                new.describe()
+            ));
+        } else if new_limit > old_limit {
+            // Recorded, so that lowering it again later is judged against the values written meanwhile.
+            comparison.compatible.push(format!(
+                "{}: `max_len` raised from {old_limit} to {new_limit}; the longer values browsers then hold are \
+                 read as absent by a release with the lower limit",
                 new.describe()
             ));
         }

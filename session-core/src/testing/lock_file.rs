@@ -18,13 +18,16 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 /// cookie's `path`, `domain` or `partitioned` changed, a derived cookie struct's fields reordered. It
 /// passes when nothing changed, or when every change is compatible (a new field that is not the owner in
 /// place of another, a rename with `rename_from`, a type change with `migrate_from`, a variant added to a
-/// cookie's enum), and then prints the compatible changes, which are recorded by rewriting the file. A
+/// cookie's enum, a `max_len` raised, a field that becomes or stops being the owner), and then prints the
+/// compatible changes, which are recorded by rewriting the file: until then, later changes are judged
+/// against the release the file describes. A
 /// type whose serde format cannot be traced (one that reads any JSON, such as `serde_json::Value` or an
 /// untagged enum) is compared by its name alone: change its definition under a new name, so that this
 /// check sees the change (see the guide's [schema changes](crate::guide::schema_changes)).
 ///
 /// With `SESSION_SCHEMA_LOCK=overwrite` in the environment it writes the current lock to `path` instead
-/// (also the way to create it). A missing file fails, so CI never passes without a lock.
+/// (also the way to create it). A missing file fails, so CI never passes without a lock; and where `CI` is
+/// set, `overwrite` is refused, so a variable left in a CI job's settings cannot turn the check off.
 ///
 /// ```no_run
 /// # use session_core::SessionSchema;
@@ -44,10 +47,25 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 /// [`compare_schema_locks`]), or it cannot be written under `SESSION_SCHEMA_LOCK=overwrite`.
 #[track_caller]
 pub fn assert_schema_lock<S: SessionSchema>(path: impl AsRef<Path>) {
-    let overwrite = std::env::var(LOCK_ENV).is_ok_and(|value| value == "overwrite");
-    if let Err(message) = check_lock_file(path.as_ref(), &crate::schema_lock::<S>(), overwrite) {
+    let asked = std::env::var(LOCK_ENV).ok();
+    let checked = overwrite_asked(asked.as_deref(), std::env::var_os("CI").is_some())
+        .and_then(|overwrite| check_lock_file(path.as_ref(), &crate::schema_lock::<S>(), overwrite));
+    if let Err(message) = checked {
         panic!("{message}");
     }
+}
+
+/// Whether `SESSION_SCHEMA_LOCK` (`asked`) asks to write the lock rather than check it: refused in CI
+/// (`in_ci`), where the check is the point.
+fn overwrite_asked(asked: Option<&str>, in_ci: bool) -> Result<bool, String> {
+    let overwrite = asked == Some("overwrite");
+    if overwrite && in_ci {
+        return Err(format!(
+            "{LOCK_ENV}=overwrite is refused where CI is set: CI checks the committed schema lock, and writing it \
+             there would pass any change. Record the lock where you develop, and commit it"
+        ));
+    }
+    Ok(overwrite)
 }
 
 /// The check of [`assert_schema_lock`], with the environment read by the caller: `Ok` with the compatible
@@ -115,7 +133,7 @@ pub fn compare_schema_locks(locked: &str, current: &str) -> Result<LockCompariso
 
 #[cfg(test)]
 mod tests {
-    use super::check_lock_file;
+    use super::{check_lock_file, overwrite_asked};
 
     const LOCK: &str = "[field cart]\nplace = session\nkey = cart\ntype = Vec<String>\nshape = [str]\n";
 
@@ -133,6 +151,15 @@ mod tests {
         assert_eq!(check_lock_file(&path, LOCK, true), Ok(Vec::new()));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), LOCK);
         assert_eq!(check_lock_file(&path, LOCK, false), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn overwrite_is_refused_in_ci() {
+        assert_eq!(overwrite_asked(Some("overwrite"), false), Ok(true));
+        assert_eq!(overwrite_asked(None, true), Ok(false));
+        assert_eq!(overwrite_asked(Some("check"), false), Ok(false));
+        let refused = overwrite_asked(Some("overwrite"), true).unwrap_err();
+        assert!(refused.contains("refused where CI is set") && refused.contains("commit it"), "{refused}");
     }
 
     #[test]
