@@ -497,8 +497,15 @@ impl RawSession {
             return Ok(false);
         }
         let remembered = remembered_in(&changes).flatten();
+        // Each value in a buffer of its size: `serde_json` grows its buffer by doubling, and a store that
+        // keeps the record it is given (`MemoryStore`) would hold up to twice what it counts against its
+        // bound. (A save's values are copied into the stored record instead, at their size.)
+        let exact = |mut value: Vec<u8>| {
+            value.shrink_to_fit();
+            value
+        };
         let fields: HashMap<String, Vec<u8>> =
-            changes.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value?))).collect();
+            changes.into_iter().filter_map(|(name, value)| Some((name.to_owned(), exact(value?)))).collect();
         let shared = &self.0.shared;
         let expires_at = shared.deadline(now, now, shared.idle_ms(remembered));
         let owner = owner.applied_to(None);

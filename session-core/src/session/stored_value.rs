@@ -19,13 +19,9 @@ pub(crate) fn decode_stored<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serd
     serde_json::from_slice(bytes)
 }
 
-/// Encodes a field value for the store, in a buffer of the value's size: `serde_json` grows its buffer by
-/// doubling, and a store that keeps the bytes in memory (`MemoryStore`) would keep up to twice what it
-/// counts against its bound.
+/// Encodes a field value for the store.
 pub(super) fn encode_stored<F: SessionField>(value: &F::Value) -> Result<Vec<u8>, Error> {
-    let mut bytes = serde_json::to_vec(value).map_err(|source| Error::Serialize { field: F::KEY, source })?;
-    bytes.shrink_to_fit();
-    Ok(bytes)
+    serde_json::to_vec(value).map_err(|source| Error::Serialize { field: F::KEY, source })
 }
 
 /// The value of `F` as the handler sees it: under the field's key, or else under its `rename_from` key;
