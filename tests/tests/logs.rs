@@ -175,3 +175,22 @@ async fn a_plain_tower_service_that_answers_with_to_response_logs_the_error_and_
     assert!(line.contains(" ERROR "), "{line}");
     assert!(line.contains("connection refused (injected fault)"), "the store's own reason is not logged: {line}");
 }
+
+/// A logout is logged at `info` when it ends a session; one whose session had already ended (an old tab,
+/// a replayed cookie) changes nothing, and says so at `debug`.
+#[tokio::test]
+async fn a_logout_is_logged_as_a_destroyed_session_only_when_one_was() {
+    let (captured, _guard) = CapturedLogs::everything_logged_here();
+    let layer = SessionLayer::new(MemoryStore::default(), Key::generate());
+    let mut browser = Browser::new(routes().layer(layer));
+
+    browser.post("/login").await;
+    let mut old_tab = browser.clone();
+    browser.post("/logout").await;
+    old_tab.post("/logout").await;
+
+    let logs = captured.text();
+    assert_eq!(logs.matches("session destroyed").count(), 1, "{logs}");
+    let already = logs.lines().find(|line| line.contains("had already ended")).unwrap_or_else(|| panic!("{logs}"));
+    assert!(already.contains("DEBUG"), "{already}");
+}

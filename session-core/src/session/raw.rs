@@ -375,9 +375,11 @@ impl RawSession {
                 // which this request cannot end and the browser may hold by now: a logout that said it
                 // succeeded would leave it signed in. Such a move left its marker (see `moved`). Every id
                 // sent is treated alike: which of several is the visitor's own cannot be told.
-                let mut moved_meanwhile = false;
+                let (mut moved_meanwhile, mut deleted) = (false, false);
                 for key in std::iter::once(&old).chain(&others) {
-                    if !store.delete(key).await? && moved::was_moved(store, key).await? {
+                    let found = store.delete(key).await?;
+                    deleted |= found;
+                    if !found && moved::was_moved(store, key).await? {
                         let session = &key.to_hex()[..8];
                         tracing::debug!(session, "id moved to a new one moments ago; not destroyed");
                         moved_meanwhile = true;
@@ -386,7 +388,12 @@ impl RawSession {
                 if moved_meanwhile {
                     return Err(Error::EndedDuringRequest);
                 }
-                tracing::info!(session = %old.to_hex()[..8], "session destroyed");
+                if deleted {
+                    tracing::info!(session = %old.to_hex()[..8], "session destroyed");
+                } else {
+                    // A logout of a session that had ended: nothing happened that an operator needs to see.
+                    tracing::debug!(session = %old.to_hex()[..8], "session to destroy had already ended");
+                }
                 if !self.create(store, changes, owner, now).await? {
                     self.clear_id_cookie();
                 }
