@@ -129,6 +129,37 @@ async fn clones_of_a_layer_share_its_check_unless_they_read_another_id_cookie() 
     assert!(refused.contains("mark the store key `user_id` unlike"), "{refused}");
 }
 
+/// Clones whose id cookies a browser never sends together (`/admin` and `/shop`, two sibling subdomains)
+/// share no session, and are checked apart; clones whose id cookies can come in one request (`/` and
+/// `/admin` under one name, a domain and its subdomain) share sessions, and their check.
+#[tokio::test]
+async fn clones_scoped_to_paths_or_domains_apart_are_checked_apart() {
+    let layer = SessionLayer::new(MemoryStore::default(), Key::generate());
+    let admin = layer.clone().with_cookie_path("/admin");
+    let shop = admin.clone().with_cookie_path("/shop");
+    assert_eq!(take_handle::<AccountSession>(&admin).await, Ok(()));
+    assert_eq!(take_handle::<BackofficeSession>(&shop).await, Ok(()), "`/shop` never gets `/admin`'s cookie");
+    let administration = admin.clone().with_cookie_path("/administration");
+    assert_eq!(take_handle::<BackofficeSession>(&administration).await, Ok(()), "a path's prefix is not a parent");
+    let admin_reports = admin.clone().with_cookie_path("/admin/reports");
+    let refused = take_handle::<BackofficeSession>(&admin_reports).await.unwrap_err();
+    assert!(refused.contains("mark the store key `user_id` unlike"), "{refused}");
+
+    let named = layer.clone().with_cookie_name("sid");
+    let named_admin = named.clone().with_cookie_path("/admin");
+    assert_eq!(take_handle::<AccountSession>(&named).await, Ok(()));
+    let refused = take_handle::<BackofficeSession>(&named_admin).await.unwrap_err();
+    assert!(refused.contains("mark the store key `user_id` unlike"), "`/admin` gets `/`'s cookie: {refused}");
+
+    let eu = layer.clone().with_cookie_domain("eu.example.com");
+    let us = eu.clone().with_cookie_domain("us.example.com");
+    assert_eq!(take_handle::<AccountSession>(&eu).await, Ok(()));
+    assert_eq!(take_handle::<BackofficeSession>(&us).await, Ok(()), "sibling subdomains share no cookie");
+    let shop_eu = eu.clone().with_cookie_domain("shop.EU.example.com");
+    let refused = take_handle::<BackofficeSession>(&shop_eu).await.unwrap_err();
+    assert!(refused.contains("mark the store key `user_id` unlike"), "a subdomain gets its parent's: {refused}");
+}
+
 #[tokio::test]
 async fn two_schemas_that_mark_different_keys_owner_are_refused() {
     let layer = SessionLayer::new(MemoryStore::default(), Key::generate());

@@ -3,6 +3,7 @@
 mod codec;
 mod header;
 mod prefix;
+mod scope;
 mod set_cookie;
 mod spec;
 
@@ -10,6 +11,7 @@ pub use codec::{protect, unprotect};
 pub(crate) use codec::{protect_in, sign_id, unprotect_bytes, verify_id};
 pub(crate) use header::CookieHeader;
 pub(crate) use prefix::{has_prefix, needs_http_only, needs_secure};
+pub(crate) use scope::{domain_match, path_match};
 pub(crate) use set_cookie::{LineTemplate, SetCookie};
 pub use spec::{CookieSpec, Protection, SameSite};
 

@@ -174,7 +174,9 @@
 //! Handlers may take the handles of several schemas under one layer: each request still has one session,
 //! and every schema reads and writes the same record, so a store key that two schemas name is one value.
 //! That is how an admin area's schema reads the `user_id` the visitor's schema wrote. The same holds across
-//! a layer's clones, configured anew or not, as long as they read its id cookie. The marks that change what
+//! a layer's clones, configured anew or not, as long as they read its id cookie (a clone given another
+//! name, key, or a path or domain that a browser never sends with the first, such as `/shop` beside
+//! `/admin`, shares no session, and is checked on its own). The marks that change what
 //! a write does must then agree: a field marked `owner` or `privilege` in one schema
 //! must be marked so in every schema that stores its key (or reads it through `rename_from`), or a write
 //! through the unmarked one would skip the new id or the owner's index; and only one key may be marked

@@ -7,7 +7,9 @@ use http::HeaderValue;
 
 use super::schemas::Schemas;
 use crate::{
-    cookie::{has_prefix, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES, MAX_LIFETIME_SECS},
+    cookie::{
+        domain_match, has_prefix, path_match, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES, MAX_LIFETIME_SECS,
+    },
     id::ID_COOKIE_NAME_MAX_LEN,
     store::{LoadRecord, Record},
     Error, Key,
@@ -123,6 +125,21 @@ impl IdCookie {
         }
     }
 
+    /// Whether a browser could send this cookie and `other` with one request: whether their paths and
+    /// domains overlap (RFC 6265's path-match and domain-match), whatever their names. A domain left unset
+    /// is this host's, which may lie under any domain set.
+    pub(crate) fn scope_overlaps(&self, other: &IdCookie) -> bool {
+        let paths = path_match(&self.path, &other.path) || path_match(&other.path, &self.path);
+        let domains = match (&self.domain, &other.domain) {
+            (Some(one), Some(other)) => {
+                let [one, other] = [one, other].map(|name| name.strip_prefix('.').unwrap_or(name).to_ascii_lowercase());
+                domain_match(&one, &other) || domain_match(&other, &one)
+            }
+            _ => true,
+        };
+        paths && domains
+    }
+
     pub(crate) fn rename(&mut self, name: Cow<'static, str>) {
         self.custom_name = Some(name);
     }
@@ -162,7 +179,7 @@ pub(crate) const DEFAULT_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(7 * 24
 impl Shared {
     pub(crate) fn new(loader: Arc<dyn LoadRecord>, key: Key) -> Self {
         let id_cookie = IdCookie::default();
-        let schemas = Arc::new(Schemas::new(sessions_digest(&key, &id_cookie)));
+        let schemas = Arc::new(Schemas::new(sessions_digest(&key, &id_cookie), id_cookie.clone()));
         let mut shared = Shared {
             keys: vec![key],
             id_cookie,
@@ -178,12 +195,12 @@ impl Shared {
         shared
     }
 
-    /// After a setting changed: a check of its own if the layer now reads another id cookie, and so shares
-    /// no session with the layer it was configured from.
+    /// After a setting changed: a check of its own if the layer now reads another id cookie, or one sent
+    /// to other paths or domains, and so shares no session with the layer it was configured from.
     pub(crate) fn recheck_schemas(&mut self) {
         let sessions = sessions_digest(&self.keys[0], &self.id_cookie);
-        if !self.schemas.reads(sessions) {
-            self.schemas = Arc::new(Schemas::new(sessions));
+        if !self.schemas.reads(sessions, &self.id_cookie) {
+            self.schemas = Arc::new(Schemas::new(sessions, self.id_cookie.clone()));
         }
     }
 

@@ -11,11 +11,14 @@
 //! handle and every handle of the layer after it, so the mistake cannot go unseen in the app's tests or its
 //! log.
 //!
-//! A layer's clones share its check, and so does a clone configured anew but for the id cookie it reads
-//! (its name and key); one that reads another id cookie shares no session with it, and gets a check of its
-//! own. Layers built apart are checked apart, though they share sessions if they read one id cookie from
-//! one store: each stands for an app, and two of them in one process are as likely to be two releases of
-//! one app (a test of a deploy), whose marks may differ while sessions move from one to the other.
+//! A layer's clones share its check, and so does a clone configured anew but for the id cookie it reads (its
+//! name and key, and where a browser sends it); one that reads another id cookie, or the same one on paths or
+//! domains that do not overlap (`/admin` and `/shop`), shares no session with it, and gets a check of its
+//! own. Where a browser sends the cookie is compared with the layer the check was made for: so clones at
+//! `/admin` and `/shop` of one at `/` that reads the same name share its check, as its cookie reaches both.
+//! Layers built apart are checked apart, though they share sessions if they read one id cookie from one
+//! store: each stands for an app, and two of them in one process are as likely to be two releases of one app
+//! (a test of a deploy), whose marks may differ while sessions move from one to the other.
 
 use std::{
     collections::{hash_map::Entry, HashMap},
@@ -25,6 +28,7 @@ use std::{
     },
 };
 
+use super::config::IdCookie;
 use crate::{schema::Place, Error, FieldInfo};
 
 /// One schema as layers check it: its name and fields, and the last layer that checked it, so that the
@@ -51,6 +55,8 @@ pub(crate) struct Schemas {
     number: u64,
     /// The id cookie of the layers it checks, as [`Schemas::new`] takes it.
     sessions: [u8; 32],
+    /// Where a browser sends that id cookie, as the layer this check was made for set it.
+    scope: IdCookie,
     registry: Mutex<Registry>,
     /// The first disagreement found, as [`Error::SchemaConflict`] says it.
     conflict: OnceLock<String>,
@@ -103,21 +109,22 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Schemas {
     /// A check of its own, for the layers that read the id cookie `sessions` stands for (a digest of its
-    /// names and key): see [`Schemas::reads`].
-    pub(crate) fn new(sessions: [u8; 32]) -> Self {
+    /// names and key), sent where `scope` is: see [`Schemas::reads`].
+    pub(crate) fn new(sessions: [u8; 32], scope: IdCookie) -> Self {
         static NEXT_NUMBER: AtomicU64 = AtomicU64::new(1);
         Schemas {
             number: NEXT_NUMBER.fetch_add(1, Ordering::Relaxed),
             sessions,
+            scope,
             registry: Mutex::default(),
             conflict: OnceLock::new(),
         }
     }
 
-    /// Whether this check is of layers that read the id cookie `sessions` stands for: a layer configured
-    /// anew keeps its check only then.
-    pub(crate) fn reads(&self, sessions: [u8; 32]) -> bool {
-        self.sessions == sessions
+    /// Whether this check is of layers that read the id cookie `sessions` stands for, in a request that
+    /// could carry the cookie `scope` describes: a layer configured anew keeps its check only then.
+    pub(crate) fn reads(&self, sessions: [u8; 32], scope: &IdCookie) -> bool {
+        self.sessions == sessions && self.scope.scope_overlaps(scope)
     }
 
     /// Whether `schema` agrees with every schema handed out before it, and they with each other.
