@@ -367,4 +367,9 @@ async fn a_browser_on_a_plain_http_site_sends_the_path_and_host_as_http1_does() 
     assert!(reply.set_cookies[0].starts_with("__Host-id=") && reply.set_cookies[0].contains("Secure"), "{reply:?}");
     assert!(browser.cookies.is_empty(), "a browser keeps no Secure cookie from plain HTTP away from localhost");
     assert_eq!(browser.get("/count").await.body, "/count Some(\"staging.example.com\") 1", "no session");
+
+    // On this machine, where browsers keep `Secure` cookies over plain HTTP, with the port in `Host`.
+    let mut local = Browser::new(layer.layer(service_fn(seen))).with_origin("http://localhost:3000");
+    assert_eq!(local.get("/count").await.body, "/count Some(\"localhost:3000\") 1");
+    assert_eq!(local.get("http://localhost:3000/count").await.body, "/count Some(\"localhost:3000\") 2");
 }

@@ -250,7 +250,7 @@ where
 {
     let origin = jar.origin().of(request.uri());
     let path = request.uri().path().to_owned();
-    let host = request.uri().authority().map_or_else(|| origin.host().to_owned(), |authority| authority.to_string());
+    let host = origin.authority().to_owned();
     if framing == Framing::Browser && !origin.is_https() && request.uri().scheme().is_some() {
         let path_and_query = request.uri().path_and_query().map_or("/", |path| path.as_str());
         *request.uri_mut() = path_and_query.parse().expect("a path and query is a URI");

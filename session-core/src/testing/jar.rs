@@ -14,17 +14,20 @@ use crate::cookie::{
     MAX_LIFETIME_SECS,
 };
 
-/// The site a [`Browser`](super::Browser) visits: whether it is reached over HTTPS, and its host.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The site a [`Browser`](super::Browser) visits: whether it is reached over HTTPS, its host and its port.
+#[derive(Clone, Debug)]
 pub(crate) struct Origin {
     https: bool,
+    /// The host cookies are kept for: a name or address, without a port.
     host: String,
+    /// The host and port as a request's `Host` names them (`localhost:3000`).
+    authority: String,
 }
 
 impl Origin {
     /// `https://localhost`, the origin a browser starts on.
     pub(crate) fn localhost() -> Self {
-        Origin { https: true, host: "localhost".to_owned() }
+        Origin { https: true, host: "localhost".to_owned(), authority: "localhost".to_owned() }
     }
 
     /// The origin of `url` (`https://shop.example`, `http://localhost:3000`), or `None` if it has no
@@ -36,22 +39,22 @@ impl Origin {
             "http" => false,
             _ => return None,
         };
-        Some(Origin { https, host: uri.host()?.to_ascii_lowercase() })
+        Some(Origin { https, host: uri.host()?.to_ascii_lowercase(), authority: authority(&uri)? })
     }
 
     /// The origin a request for `uri` goes to: its own scheme and host if it is absolute, else this one.
     pub(crate) fn of(&self, uri: &Uri) -> Self {
-        match (uri.scheme_str(), uri.host()) {
-            (Some(scheme), Some(host)) => {
-                Origin { https: scheme.eq_ignore_ascii_case("https"), host: host.to_ascii_lowercase() }
+        match (uri.scheme_str(), uri.host(), authority(uri)) {
+            (Some(scheme), Some(host), Some(authority)) => {
+                Origin { https: scheme.eq_ignore_ascii_case("https"), host: host.to_ascii_lowercase(), authority }
             }
             _ => self.clone(),
         }
     }
 
-    /// The origin's host, without a port.
-    pub(crate) fn host(&self) -> &str {
-        &self.host
+    /// The origin's host and port, as a request's `Host` names them.
+    pub(crate) fn authority(&self) -> &str {
+        &self.authority
     }
 
     /// Whether the origin's scheme is `https`.
@@ -70,6 +73,12 @@ impl Origin {
         };
         self.https || host == "localhost" || host.ends_with(".localhost") || loopback
     }
+}
+
+/// The host and port of an absolute `uri`, lowercased, without the user information a `Host` never carries.
+fn authority(uri: &Uri) -> Option<String> {
+    let host = uri.host()?.to_ascii_lowercase();
+    Some(uri.port().map_or_else(|| host.clone(), |port| format!("{host}:{port}")))
 }
 
 /// One cookie as the jar keeps it.
