@@ -26,8 +26,32 @@ pub(crate) fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
 /// `ty`, a field's type in the struct `name`, with every `Self` in it written as `name` (on `Self`'s span):
 /// the code generated for a field places its type inside other items, where `Self` is another type.
 /// Only for a struct without parameters, for which `name` alone is the whole type. A block (`{ ... }`, in
-/// an array's length) is left as it is: an item declared in it may have a `Self` of its own.
+/// an array's length) that declares an item is left as it is: the item may have a `Self` of its own.
 pub(crate) fn self_named(ty: &syn::Type, name: &syn::Ident) -> syn::Type {
+    /// Whether a block declares an item, by a keyword that starts one at its top level (an inline
+    /// `const { ... }`, an expression, is taken for one too, and its block left as written).
+    fn declares_items(block: &TokenStream) -> bool {
+        block.clone().into_iter().any(|tree| {
+            let TokenTree::Ident(ident) = tree else { return false };
+            matches!(
+                ident.to_string().as_str(),
+                "const"
+                    | "enum"
+                    | "extern"
+                    | "fn"
+                    | "impl"
+                    | "macro_rules"
+                    | "mod"
+                    | "static"
+                    | "struct"
+                    | "trait"
+                    | "type"
+                    | "union"
+                    | "use"
+            )
+        })
+    }
+
     fn replace(stream: TokenStream, name: &syn::Ident) -> TokenStream {
         stream
             .into_iter()
@@ -35,7 +59,9 @@ pub(crate) fn self_named(ty: &syn::Type, name: &syn::Ident) -> syn::Type {
                 TokenTree::Ident(ident) if ident == "Self" => {
                     TokenTree::Ident(syn::Ident::new(&name.to_string(), ident.span()))
                 }
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => TokenTree::Group(group),
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace && declares_items(&group.stream()) => {
+                    TokenTree::Group(group)
+                }
                 TokenTree::Group(group) => {
                     let mut replaced = Group::new(group.delimiter(), replace(group.stream(), name));
                     replaced.set_span(group.span());

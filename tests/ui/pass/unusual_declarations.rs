@@ -142,6 +142,12 @@ pub mod self_types {
         /// The step the visitor is on.
         #[cookie]
         pub step: [u8; Self::KEPT],
+        /// A length computed in a block that declares nothing, whose `Self` is `Checkout`.
+        #[cookie]
+        pub pair: [u8; {
+            let kept = Self::KEPT;
+            kept
+        }],
         /// A length computed in a block, whose own item's `Self` is that item: four, not `Checkout`'s.
         #[cookie]
         pub marks: [u8; {
@@ -204,7 +210,7 @@ async fn allowed_handler(s: allowed::visitor_stateSession, coded: CodedSession) 
 
 async fn expected_handler(s: expected::cart_stateSession, checkout: self_types::CheckoutSession) {
     let _ = (s.items().await, checkout.orders().await, checkout.code(), checkout.step());
-    let _ = checkout.set_marks([0; 4]);
+    let _ = (checkout.set_marks([0; 4]), checkout.set_pair([0; 2]));
 }
 
 fn main() {
