@@ -85,11 +85,12 @@ pub enum Error {
          axum, `.layer(...)` wraps only the routes added before it)"
     )]
     MissingLayer,
-    /// Two schemas whose handles the layer (or one of its clones) hands out name one store key, but only one marks it `owner` or `privilege`; or they mark two different keys `owner`.
+    /// Two schemas whose handles the layer (or clones of it that share its sessions) hands out name one
+    /// store key, but only one marks it `owner` or `privilege`; or they mark two different keys `owner`.
     /// Every schema under a layer reads and writes the same session, and a write through the field without
     /// the mark would skip what it does (index the owner, give the session a new id). Found the first time a
-    /// request takes the second schema's handle; from then on, every handle of the layer answers it, with a
-    /// 500. The message names the key, both fields and the fix.
+    /// request takes the second schema's handle; from then on, every handle of the layer and its clones
+    /// answers it, with a 500. The message names the key, both fields and the fix.
     #[error("{0}")]
     SchemaConflict(String),
     /// The layer's configuration is invalid.

@@ -115,8 +115,8 @@ async fn schemas_under_one_layer_that_mark_a_shared_key_unlike_are_refused_namin
 }
 
 /// A layer's clones share its sessions and its check, a clone configured anew too (a shorter idle timeout
-/// for an admin area); one configured to read another id cookie shares no session, and is checked on its
-/// own.
+/// for an admin area); one configured to read another id cookie shares no session, and its schemas are
+/// compared apart.
 #[tokio::test]
 async fn clones_of_a_layer_share_its_check_unless_they_read_another_id_cookie() {
     let shop = SessionLayer::new(MemoryStore::default(), Key::generate());
@@ -129,35 +129,63 @@ async fn clones_of_a_layer_share_its_check_unless_they_read_another_id_cookie() 
     assert!(refused.contains("mark the store key `user_id` unlike"), "{refused}");
 }
 
-/// Clones whose id cookies a browser never sends together (`/admin` and `/shop`, two sibling subdomains)
-/// share no session, and are checked apart; clones whose id cookies can come in one request (`/` and
-/// `/admin` under one name, a domain and its subdomain) share sessions, and their check.
+/// Whether `Account` under `first` and then `Backoffice` under `second` (layers of one check, as a
+/// disagreement anywhere in it is reported by all its handles from then on) are compared: whether the
+/// second is refused.
+async fn compared(first: &SessionLayer<MemoryStore>, second: &SessionLayer<MemoryStore>) -> bool {
+    assert_eq!(take_handle::<AccountSession>(first).await, Ok(()));
+    match take_handle::<BackofficeSession>(second).await {
+        Ok(()) => false,
+        Err(refused) => {
+            assert!(refused.contains("mark the store key `user_id` unlike"), "{refused}");
+            true
+        }
+    }
+}
+
+fn layer() -> SessionLayer<MemoryStore> {
+    SessionLayer::new(MemoryStore::default(), Key::generate())
+}
+
+/// Clones whose id cookies a browser never sends together (`/admin` and `/shop`, two sibling subdomains,
+/// `__Host-id` on HTTPS and `id` on plain HTTP) share no session, and their schemas are compared apart;
+/// clones whose id cookies can come in one request (`/` and `/admin` under one name, a domain and its
+/// subdomain) share sessions, and are compared together, in whatever order they were configured.
 #[tokio::test]
-async fn clones_scoped_to_paths_or_domains_apart_are_checked_apart() {
-    let layer = SessionLayer::new(MemoryStore::default(), Key::generate());
-    let admin = layer.clone().with_cookie_path("/admin");
-    let shop = admin.clone().with_cookie_path("/shop");
-    assert_eq!(take_handle::<AccountSession>(&admin).await, Ok(()));
-    assert_eq!(take_handle::<BackofficeSession>(&shop).await, Ok(()), "`/shop` never gets `/admin`'s cookie");
-    let administration = admin.clone().with_cookie_path("/administration");
-    assert_eq!(take_handle::<BackofficeSession>(&administration).await, Ok(()), "a path's prefix is not a parent");
-    let admin_reports = admin.clone().with_cookie_path("/admin/reports");
-    let refused = take_handle::<BackofficeSession>(&admin_reports).await.unwrap_err();
-    assert!(refused.contains("mark the store key `user_id` unlike"), "{refused}");
+async fn clones_whose_id_cookies_never_meet_are_compared_apart() {
+    let admin = layer().with_cookie_path("/admin");
+    assert!(!compared(&admin, &admin.clone().with_cookie_path("/shop")).await, "`/shop` never gets `/admin`'s cookie");
+    let admin = layer().with_cookie_path("/admin");
+    assert!(!compared(&admin, &admin.clone().with_cookie_path("/administration")).await, "a prefix is no parent");
+    let admin = layer().with_cookie_path("/admin");
+    assert!(compared(&admin, &admin.clone().with_cookie_path("/admin/reports")).await);
 
-    let named = layer.clone().with_cookie_name("sid");
-    let named_admin = named.clone().with_cookie_path("/admin");
-    assert_eq!(take_handle::<AccountSession>(&named).await, Ok(()));
-    let refused = take_handle::<BackofficeSession>(&named_admin).await.unwrap_err();
-    assert!(refused.contains("mark the store key `user_id` unlike"), "`/admin` gets `/`'s cookie: {refused}");
+    let named = layer().with_cookie_name("sid");
+    assert!(compared(&named, &named.clone().with_cookie_path("/admin")).await, "`/admin` gets `/`'s cookie");
+    // The `/` a layer passed through while it was built is no layer of the app.
+    let admin = layer().with_cookie_name("sid").with_cookie_path("/admin");
+    assert!(!compared(&admin, &admin.clone().with_cookie_path("/shop")).await, "named first, then moved");
+    // Each clone is compared with every other it meets, not only with the layer it was configured from.
+    let admin = layer().with_cookie_path("/admin").with_cookie_name("sid");
+    let (shop, root) = (admin.clone().with_cookie_path("/shop"), admin.clone().with_cookie_path("/"));
+    assert!(compared(&shop, &root).await, "`/`'s cookie reaches `/shop`");
 
-    let eu = layer.clone().with_cookie_domain("eu.example.com");
-    let us = eu.clone().with_cookie_domain("us.example.com");
-    assert_eq!(take_handle::<AccountSession>(&eu).await, Ok(()));
-    assert_eq!(take_handle::<BackofficeSession>(&us).await, Ok(()), "sibling subdomains share no cookie");
-    let shop_eu = eu.clone().with_cookie_domain("shop.EU.example.com");
-    let refused = take_handle::<BackofficeSession>(&shop_eu).await.unwrap_err();
-    assert!(refused.contains("mark the store key `user_id` unlike"), "a subdomain gets its parent's: {refused}");
+    let eu = layer().with_cookie_domain("eu.example.com");
+    assert!(!compared(&eu, &eu.clone().with_cookie_domain("us.example.com")).await, "siblings share no cookie");
+    let eu = layer().with_cookie_domain("eu.example.com");
+    assert!(
+        compared(&eu, &eu.clone().with_cookie_domain("shop.EU.example.com")).await,
+        "a subdomain gets its parent's"
+    );
+
+    let https = layer();
+    assert!(!compared(&https, &https.clone().with_secure(false)).await, "`__Host-id` and `id` are two cookies");
+    let plain = layer().with_secure(false);
+    assert!(compared(&plain, &plain.clone().with_cookie_path("/admin")).await, "both read `id` on plain HTTP");
+    let detected = layer().with_secure_detected(false);
+    assert!(compared(&detected, &detected.clone().with_cookie_path("/admin")).await, "both read `id` over HTTP");
+    let plain = layer().with_secure(false);
+    assert!(compared(&plain, &plain.clone().with_secure_detected(false)).await, "detected reads `id` too");
 }
 
 #[tokio::test]
@@ -184,6 +212,14 @@ async fn a_key_read_through_rename_from_must_be_marked_alike_where_it_is_still_w
     let refused = take_handle::<LegacySession>(&layer).await.unwrap_err();
     assert!(
         refused.contains("`Renamed::uid`, which reads it through `rename_from`, (`privilege`) and `Legacy::user_id`"),
+        "{refused}"
+    );
+    // A key of its own for `uid` would change nothing: it would still read `user_id`.
+    assert!(
+        refused.ends_with(
+            "mark the field alike in both, or give `Legacy::user_id` a key of its own with \
+             `#[session(name = \"...\")]`, or drop `rename_from` once no session holds the old key"
+        ),
         "{refused}"
     );
 }

@@ -2,10 +2,9 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
-use hmac::Mac;
 use http::HeaderValue;
 
-use super::schemas::Schemas;
+use super::schemas::{Reach, Schemas};
 use crate::{
     cookie::{
         domain_match, has_prefix, path_match, LineTemplate, SameSite, SetCookie, MAX_ATTRIBUTE_BYTES, MAX_LIFETIME_SECS,
@@ -36,6 +35,8 @@ pub(crate) struct Shared {
     /// The check that the schemas whose handles this layer and its clones hand out agree on their store
     /// keys.
     pub(crate) schemas: Arc<Schemas>,
+    /// Where this layer reads its id cookie, and so which other layers' schemas it shares sessions with.
+    pub(crate) reach: Reach,
 }
 
 /// When cookies carry the `Secure` attribute.
@@ -160,17 +161,6 @@ impl IdCookie {
     }
 }
 
-/// The id cookie a layer reads, which layers that share sessions have in common: its names, and the key
-/// that verifies it. A digest, so the key itself is kept nowhere else.
-fn sessions_digest(key: &Key, id_cookie: &IdCookie) -> [u8; 32] {
-    let mut mac = key.id_signer();
-    for secure in [true, false] {
-        mac.update(id_cookie.name(secure).as_bytes());
-        mac.update(&[0]);
-    }
-    mac.finalize().into_bytes().into()
-}
-
 /// Default idle timeout: a day without a request ends the session.
 pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 /// Default absolute timeout: no session lives longer than a week, however active.
@@ -179,7 +169,7 @@ pub(crate) const DEFAULT_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(7 * 24
 impl Shared {
     pub(crate) fn new(loader: Arc<dyn LoadRecord>, key: Key) -> Self {
         let id_cookie = IdCookie::default();
-        let schemas = Arc::new(Schemas::new(sessions_digest(&key, &id_cookie), id_cookie.clone()));
+        let reach = Reach::new(&id_cookie, Transport::Https);
         let mut shared = Shared {
             keys: vec![key],
             id_cookie,
@@ -189,19 +179,17 @@ impl Shared {
             refresh_fraction: 0.5,
             id_cookie_lines: Default::default(),
             loader,
-            schemas,
+            schemas: Arc::default(),
+            reach,
         };
         shared.write_id_cookie_lines();
         shared
     }
 
-    /// After a setting changed: a check of its own if the layer now reads another id cookie, or one sent
-    /// to other paths or domains, and so shares no session with the layer it was configured from.
-    pub(crate) fn recheck_schemas(&mut self) {
-        let sessions = sessions_digest(&self.keys[0], &self.id_cookie);
-        if !self.schemas.reads(sessions, &self.id_cookie) {
-            self.schemas = Arc::new(Schemas::new(sessions, self.id_cookie.clone()));
-        }
+    /// After a setting changed: where the layer now reads its id cookie, which decides the schemas its
+    /// handles are compared with.
+    pub(crate) fn update_reach(&mut self) {
+        self.reach = Reach::new(&self.id_cookie, self.transport);
     }
 
     /// Writes the id cookie's lines for the current settings: called whenever a setting changes.

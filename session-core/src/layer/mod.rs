@@ -75,7 +75,7 @@ impl<S: SessionStore> SessionLayer<S> {
         let shared = Arc::make_mut(&mut self.shared);
         change(shared);
         shared.write_id_cookie_lines();
-        shared.recheck_schemas();
+        shared.update_reach();
         self
     }
 

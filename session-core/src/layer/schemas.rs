@@ -11,33 +11,35 @@
 //! handle and every handle of the layer after it, so the mistake cannot go unseen in the app's tests or its
 //! log.
 //!
-//! A layer's clones share its check, and so does a clone configured anew but for the id cookie it reads (its
-//! name and key, and where a browser sends it); one that reads another id cookie, or the same one on paths or
-//! domains that do not overlap (`/admin` and `/shop`), shares no session with it, and gets a check of its
-//! own. Where a browser sends the cookie is compared with the layer the check was made for: so clones at
-//! `/admin` and `/shop` of one at `/` that reads the same name share its check, as its cookie reaches both.
-//! Layers built apart are checked apart, though they share sessions if they read one id cookie from one
-//! store: each stands for an app, and two of them in one process are as likely to be two releases of one app
-//! (a test of a deploy), whose marks may differ while sessions move from one to the other.
+//! A layer's clones share its check, configured anew or not, but a schema is compared only with those handed
+//! out by layers that can be sent the same id cookie in one request, and so share sessions: the [`Reach`]
+//! of each layer, the names it reads the id cookie under and the paths and domains a browser sends it to,
+//! is kept with each schema it handed out. So clones at `/admin` and `/shop`, or on plain HTTP and on
+//! HTTPS under the default names (`id` and `__Host-id`), are compared apart, while clones at `/` and
+//! `/admin` under one name are compared together, as the first's cookie reaches the second. A disagreement
+//! found anywhere is reported by every handle of the layer and its clones. Layers built apart are checked
+//! apart, though they share sessions if they read one id cookie from one store: each stands for an app,
+//! and two of them in one process are as likely to be two releases of one app (a test of a deploy), whose
+//! marks may differ while sessions move from one to the other.
 
 use std::{
-    collections::{hash_map::Entry, HashMap},
+    borrow::Cow,
     sync::{
         atomic::{AtomicU64, Ordering},
         Mutex, MutexGuard, OnceLock, PoisonError,
     },
 };
 
-use super::config::IdCookie;
+use super::config::{IdCookie, Transport};
 use crate::{schema::Place, Error, FieldInfo};
 
-/// One schema as layers check it: its name and fields, and the last layer that checked it, so that the
-/// layer checks it once and then only reads that number. The derive makes one `static` of it per schema.
+/// One schema as layers check it: its name and fields, and the last layer that checked it, so that a layer
+/// checks it once and then only reads that number. The derive makes one `static` of it per schema.
 #[doc(hidden)]
 pub struct SchemaMarks {
     name: &'static str,
     fields: &'static [FieldInfo],
-    /// The [`Schemas::number`] of the last layer that checked this schema; 0, no layer's, before any did.
+    /// The [`Reach::number`] of the last layer that checked this schema; 0, no layer's, before any did.
     checked_by: AtomicU64,
 }
 
@@ -46,28 +48,62 @@ impl SchemaMarks {
     pub const fn new(name: &'static str, fields: &'static [FieldInfo]) -> Self {
         SchemaMarks { name, fields, checked_by: AtomicU64::new(0) }
     }
+
+    /// What each of its session fields says of a store key: of the one it stores under, and of the one it
+    /// reads through `rename_from`; with the field's place among the schema's.
+    fn keys(&self) -> impl Iterator<Item = (usize, &'static str, Marks)> + '_ {
+        self.fields.iter().enumerate().flat_map(|(at, field)| {
+            let Place::Session { key, owner, privilege, .. } = field.place else { return Vec::new() };
+            let marks = Marks { schema: self.name, field: field.field, renamed_from: false, owner, privilege };
+            let renamed = field.rename_from.map(|old| (at, old, Marks { renamed_from: true, ..marks }));
+            [(at, key, marks)].into_iter().chain(renamed).collect()
+        })
+    }
 }
 
-/// The store keys of the schemas a layer (and its clones) handed out, with the marks that change what a
-/// write does.
-pub(crate) struct Schemas {
-    /// This check's number, unique in the process and never 0.
+/// Where a layer reads its id cookie: under which names, and on which paths and domains a browser sends
+/// it. Layers whose reaches meet can be sent one id cookie in one request, and so share sessions.
+#[derive(Clone)]
+pub(crate) struct Reach {
+    /// Unique in the process and never 0; a layer's clones share it, a layer configured anew gets another.
     number: u64,
-    /// The id cookie of the layers it checks, as [`Schemas::new`] takes it.
-    sessions: [u8; 32],
-    /// Where a browser sends that id cookie, as the layer this check was made for set it.
-    scope: IdCookie,
-    registry: Mutex<Registry>,
+    /// The id cookie's name on HTTPS requests, on plain-HTTP ones, or both, as the layer's transport has it.
+    names: Vec<Cow<'static, str>>,
+    /// The path and domain the id cookie is set for.
+    id_cookie: IdCookie,
+}
+
+impl Reach {
+    /// The reach of a layer that reads `id_cookie` on requests that are, as `transport` has it, HTTPS or not.
+    pub(crate) fn new(id_cookie: &IdCookie, transport: Transport) -> Self {
+        static NEXT_NUMBER: AtomicU64 = AtomicU64::new(1);
+        let names = match transport {
+            Transport::Https => vec![id_cookie.name(true)],
+            Transport::PlainHttp => vec![id_cookie.name(false)],
+            Transport::Detect { .. } => vec![id_cookie.name(true), id_cookie.name(false)],
+        };
+        Reach { number: NEXT_NUMBER.fetch_add(1, Ordering::Relaxed), names, id_cookie: id_cookie.clone() }
+    }
+
+    /// Whether both layers read the same id cookie names on the same path and domain.
+    fn is(&self, other: &Reach) -> bool {
+        self.names == other.names
+            && self.id_cookie.path == other.id_cookie.path
+            && self.id_cookie.domain == other.id_cookie.domain
+    }
+
+    /// Whether a request could carry an id cookie that both layers read.
+    fn meets(&self, other: &Reach) -> bool {
+        self.names.iter().any(|name| other.names.contains(name)) && self.id_cookie.scope_overlaps(&other.id_cookie)
+    }
+}
+
+/// The schemas a layer and its clones handed out, each with the reach of the layer that handed it out.
+#[derive(Default)]
+pub(crate) struct Schemas {
+    handed_out: Mutex<Vec<(Reach, &'static SchemaMarks)>>,
     /// The first disagreement found, as [`Error::SchemaConflict`] says it.
     conflict: OnceLock<String>,
-}
-
-#[derive(Default)]
-struct Registry {
-    /// What each store key is marked, by the first field seen to store it or read it through `rename_from`.
-    keys: HashMap<&'static str, Marks>,
-    /// The store key sessions are owned by, and the first field seen to mark it `owner`.
-    owner: Option<(&'static str, Marks)>,
 }
 
 /// What one schema's field says of a store key.
@@ -108,30 +144,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Schemas {
-    /// A check of its own, for the layers that read the id cookie `sessions` stands for (a digest of its
-    /// names and key), sent where `scope` is: see [`Schemas::reads`].
-    pub(crate) fn new(sessions: [u8; 32], scope: IdCookie) -> Self {
-        static NEXT_NUMBER: AtomicU64 = AtomicU64::new(1);
-        Schemas {
-            number: NEXT_NUMBER.fetch_add(1, Ordering::Relaxed),
-            sessions,
-            scope,
-            registry: Mutex::default(),
-            conflict: OnceLock::new(),
-        }
-    }
-
-    /// Whether this check is of layers that read the id cookie `sessions` stands for, in a request that
-    /// could carry the cookie `scope` describes: a layer configured anew keeps its check only then.
-    pub(crate) fn reads(&self, sessions: [u8; 32], scope: &IdCookie) -> bool {
-        self.sessions == sessions && self.scope.scope_overlaps(scope)
-    }
-
-    /// Whether `schema` agrees with every schema handed out before it, and they with each other.
-    pub(crate) fn check(&self, schema: &'static SchemaMarks) -> Result<(), Error> {
-        if schema.checked_by.load(Ordering::Acquire) != self.number {
-            self.register(schema);
-            schema.checked_by.store(self.number, Ordering::Release);
+    /// Whether `schema`, handed out by a layer of `reach`, agrees with itself and with every schema handed
+    /// out before it by a layer whose reach meets that one, and they with each other.
+    pub(crate) fn check(&self, schema: &'static SchemaMarks, reach: &Reach) -> Result<(), Error> {
+        if schema.checked_by.load(Ordering::Acquire) != reach.number {
+            self.register(schema, reach);
+            schema.checked_by.store(reach.number, Ordering::Release);
         }
         match self.conflict.get() {
             None => Ok(()),
@@ -139,54 +157,60 @@ impl Schemas {
         }
     }
 
-    fn register(&self, schema: &SchemaMarks) {
-        let mut registry = lock(&self.registry);
-        for field in schema.fields {
-            let Place::Session { key, owner, privilege, .. } = field.place else { continue };
-            let marks = Marks { schema: schema.name, field: field.field, renamed_from: false, owner, privilege };
-            let renamed = field.rename_from.map(|old| (old, Marks { renamed_from: true, ..marks }));
-            for (key, marks) in [(key, marks)].into_iter().chain(renamed) {
-                if let Some(conflict) = registry.file(key, marks) {
-                    let _ = self.conflict.set(conflict);
-                }
-            }
-            if owner {
-                match registry.owner {
-                    None => registry.owner = Some((key, marks)),
-                    Some((owned_by, first)) if owned_by != key => {
-                        let _ = self.conflict.set(two_owners((owned_by, first), (key, marks)));
-                    }
-                    Some(_) => {}
-                }
-            }
+    fn register(&self, schema: &'static SchemaMarks, reach: &Reach) {
+        let mut handed_out = lock(&self.handed_out);
+        // Found here: a schema whose handles two layers hand out in turn, and one a layer configured anew
+        // hands out where another of the same reach did (so the list stays as short as the app's routing).
+        if handed_out.iter().any(|(by, seen)| by.is(reach) && std::ptr::eq(*seen, schema)) {
+            return;
         }
+        let sharing_sessions = handed_out.iter().filter(|(by, _)| by.meets(reach)).map(|(_, seen)| *seen);
+        if let Some(conflict) =
+            std::iter::once(schema).chain(sharing_sessions).find_map(|seen| disagreement(seen, schema))
+        {
+            let _ = self.conflict.set(conflict);
+        }
+        handed_out.push((reach.clone(), schema));
     }
 }
 
-impl Registry {
-    /// Files what `marks` says of `key`; what [`Error::SchemaConflict`] says if another field says otherwise.
-    fn file(&mut self, key: &'static str, marks: Marks) -> Option<String> {
-        match self.keys.entry(key) {
-            Entry::Vacant(vacant) => {
-                vacant.insert(marks);
+/// What [`Error::SchemaConflict`] says of `second`, handed out after `first` (or of one schema's own fields,
+/// when both are that schema): a store key they mark unlike, or two keys they mark `owner`.
+fn disagreement(first: &SchemaMarks, second: &SchemaMarks) -> Option<String> {
+    let same_schema = std::ptr::eq(first, second);
+    first.keys().find_map(|(first_at, first_key, first_marks)| {
+        second.keys().find_map(|(second_at, second_key, second_marks)| {
+            if same_schema && first_at == second_at {
+                None
+            } else if first_key == second_key {
+                let differences = second_marks.differences(first_marks);
+                (!differences.is_empty()).then(|| unlike(first_key, first_marks, second_marks, &differences))
+            } else if first_marks.owner && second_marks.owner && !first_marks.renamed_from && !second_marks.renamed_from
+            {
+                Some(two_owners((first_key, first_marks), (second_key, second_marks)))
+            } else {
                 None
             }
-            Entry::Occupied(seen) => {
-                let seen = *seen.get();
-                let differences = marks.differences(seen);
-                (!differences.is_empty()).then(|| unlike(key, seen, marks, &differences))
-            }
-        }
-    }
+        })
+    })
 }
 
 /// What [`Error::SchemaConflict`] says of the store key `key`, marked unlike by two schemas' fields.
 fn unlike(key: &str, first: Marks, second: Marks, differences: &[&str]) -> String {
+    // A field that reads the key through `rename_from` keeps reading it whatever its own key is called.
+    let apart = match [first, second].into_iter().find(|marks| !marks.renamed_from) {
+        Some(stores) if first.renamed_from || second.renamed_from => format!(
+            "give `{}::{}` a key of its own with `#[session(name = \"...\")]`, or drop `rename_from` once no \
+             session holds the old key",
+            stores.schema, stores.field
+        ),
+        Some(_) => "store one under a key of its own with `#[session(name = \"...\")]`".to_owned(),
+        None => "drop one `rename_from` once no session holds the old key".to_owned(),
+    };
     format!(
         "the schemas under one layer mark the store key `{key}` unlike: {} and {}. Every schema under a layer \
          reads and writes the same session, and a write through the field without `{}` would skip what the \
-         mark does: mark the field alike in both, or store one under a key of its own with \
-         `#[session(name = \"...\")]`",
+         mark does: mark the field alike in both, or {apart}",
         first.describe(),
         second.describe(),
         differences.join("` or `"),

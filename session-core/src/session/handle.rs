@@ -61,6 +61,6 @@ impl RequestSessionExt for http::request::Parts {
 
 pub(crate) fn handle_from_extensions<H: SessionHandle>(extensions: &http::Extensions) -> Result<H, Error> {
     let raw = extensions.get::<RawSession>().ok_or(Error::MissingLayer)?;
-    raw.0.shared.schemas.check(H::schema_marks())?;
+    raw.0.shared.schemas.check(H::schema_marks(), &raw.0.shared.reach)?;
     Ok(H::from_raw(raw.clone()))
 }
