@@ -6,19 +6,38 @@
 //! insertion. Entries are never removed one by one: a record that is deleted, or filed again under
 //! another deadline, leaves a stale entry that its owner skips, and the index is rebuilt once stale
 //! entries outnumber live ones, so it stays within twice the record count.
+//!
+//! The index counts the heap it holds, which the store's byte bound includes: on a site whose visitors
+//! arrive more than a bucket apart, each session (and each stale entry) has a bucket of its own, which
+//! costs several times the key it holds.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::{btree_map, BTreeMap},
+    mem::size_of,
+};
 
 use crate::id::StoreKey;
 
 /// Width of a bucket. Expired records are reclaimed at most this late (reads check the exact deadline).
 pub(super) const GRAIN_MS: u64 = 64;
 
+/// Bytes a bucket takes besides its vector's keys: its deadline and vector in a node of the tree, at
+/// the half-full nodes that filing in order leaves, and its share of the nodes above. Measured (a test
+/// holds the store's heap to what it counts with a bucket per session).
+const BUCKET_OVERHEAD: usize = 96;
+
 #[derive(Debug, Default)]
 pub(super) struct Deadlines {
     buckets: BTreeMap<u64, Vec<StoreKey>>,
     /// Entries over all buckets, stale ones included.
     len: usize,
+    /// The heap the buckets hold, as [`BUCKET_OVERHEAD`] and their vectors' capacities count it.
+    heap: usize,
+}
+
+/// The heap a bucket of `keys` holds.
+fn bucket_heap(keys: &Vec<StoreKey>) -> usize {
+    BUCKET_OVERHEAD + keys.capacity() * size_of::<StoreKey>()
 }
 
 /// The bucket a deadline (milliseconds since the Unix epoch) is filed in.
@@ -30,13 +49,17 @@ impl Deadlines {
     /// Files `key` in `bucket`.
     pub(super) fn file(&mut self, bucket: u64, key: StoreKey) {
         self.len += 1;
-        if let Some(mut newest) = self.buckets.last_entry() {
-            if *newest.key() == bucket {
-                newest.get_mut().push(key);
-                return;
-            }
-        }
-        self.buckets.entry(bucket).or_default().push(key);
+        let keys = match self.buckets.last_entry() {
+            Some(newest) if *newest.key() == bucket => newest.into_mut(),
+            _ => match self.buckets.entry(bucket) {
+                btree_map::Entry::Occupied(filed) => filed.into_mut(),
+                btree_map::Entry::Vacant(new) => new.insert(Vec::new()),
+            },
+        };
+        let (capacity, new_bucket) = (keys.capacity(), keys.is_empty());
+        keys.push(key);
+        self.heap +=
+            (keys.capacity() - capacity) * size_of::<StoreKey>() + if new_bucket { BUCKET_OVERHEAD } else { 0 };
     }
 
     /// Takes out the earliest bucket if its time has come at `now`, with its keys.
@@ -47,6 +70,7 @@ impl Deadlines {
         }
         let (bucket, keys) = first.remove_entry();
         self.len -= keys.len();
+        self.heap -= bucket_heap(&keys);
         Some((bucket, keys))
     }
 
@@ -56,7 +80,7 @@ impl Deadlines {
         let bucket = *first.key();
         let key = first.get_mut().pop();
         if first.get().is_empty() {
-            first.remove();
+            self.heap -= bucket_heap(&first.remove());
         }
         let key = key?;
         self.len -= 1;
@@ -68,10 +92,16 @@ impl Deadlines {
         self.len
     }
 
+    /// The heap the index holds, which the store counts against its byte bound.
+    pub(super) fn heap(&self) -> usize {
+        self.heap
+    }
+
     /// Drops every entry, to refile the live ones.
     pub(super) fn clear(&mut self) {
         self.buckets.clear();
         self.len = 0;
+        self.heap = 0;
     }
 }
 

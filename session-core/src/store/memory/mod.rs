@@ -24,10 +24,10 @@ const MAX_SHARDS: usize = 16;
 const MIN_SESSIONS_PER_SHARD: usize = 4096;
 const MIN_BYTES_PER_SHARD: usize = 1 << 20;
 
-/// Bytes a session is counted for besides its fields: the record and its handle, its entries in the shard's
-/// map and deadline index, and the smallest table of fields. Measured, with each table as large as it is
-/// right after it doubled, so that the heap the store holds stays within what it counts (a test holds it
-/// to that).
+/// Bytes a session is counted for besides its fields: the record and its handle, its entry in the shard's
+/// map, and the smallest table of fields (the deadline index counts its own heap: see `deadlines`).
+/// Measured, with each table as large as it is right after it doubled, so that the heap the store holds
+/// stays within what it counts (a test holds it to that).
 const RECORD_OVERHEAD: usize = 512;
 
 /// Bytes each field is counted for besides its name and value: its slot in the record's table of fields,
@@ -226,7 +226,8 @@ impl MemoryStore {
     /// A session counts for the heap it takes: its field names and values, plus 112 bytes per field and
     /// 512 per session for the tables and the record that hold them, and 336 for its entry in the owner
     /// index if it has an owner. A small session (a user id) counts for about 630 bytes, signed in as its
-    /// owner about 970.
+    /// owner about 970. The index of deadlines counts its heap too: from 32 bytes a session where many
+    /// share a deadline (a busy site) to about 450 where visitors arrive apart and some log out.
     ///
     /// One session may take up to its shard's share of the bound (see [`MemoryStore`]): all of it in a
     /// store of under 2 MiB or 8,192 sessions, a sixteenth of it from 16 MiB and 65,536 sessions on. A
@@ -245,23 +246,24 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    /// The bytes the held records count for against [`with_max_bytes`](Self::with_max_bytes).
+    /// The bytes the held records, and the index of their deadlines, count for against
+    /// [`with_max_bytes`](Self::with_max_bytes).
     pub fn bytes(&self) -> usize {
-        self.inner.shards.iter().map(|shard| lock(shard).bytes).sum()
+        self.inner.shards.iter().map(|shard| lock(shard).total_bytes()).sum()
     }
 
     /// Reclaims every expired record now.
     pub fn purge_expired(&self) {
         let now = now_millis();
         for shard in &self.inner.shards {
-            lock(shard).sweep(now);
+            lock(shard).sweep(now, self.inner.limits);
         }
     }
 
     /// Locks the shard with index `index`, having reclaimed what has expired in it.
     fn shard(&self, index: usize, now: u64) -> MutexGuard<'_, Shard> {
         let mut shard = lock(&self.inner.shards[index]);
-        shard.sweep(now);
+        shard.sweep(now, self.inner.limits);
         shard
     }
 
@@ -282,14 +284,19 @@ impl MemoryStore {
         let entry = Entry::new(record);
         let limits = self.inner.limits;
         limits.check_session(entry.bytes)?;
-        if to.records.len() >= limits.sessions || to.bytes + entry.bytes > limits.bytes {
+        if to.records.len() >= limits.sessions || to.total_bytes() + entry.bytes > limits.bytes {
             // Full: look first, so that a refused create evicts nobody.
             if to.live(&key, now).is_some() {
                 return Ok(false);
             }
             to.make_room(limits.sessions - 1, limits.bytes - entry.bytes, None);
         }
-        Ok(to.file_unless_live(key, entry, now))
+        let filed = to.file_unless_live(key, entry, now);
+        // Its entry in the deadline index may need a bucket of its own.
+        if filed && to.total_bytes() > limits.bytes {
+            to.make_room(limits.sessions, limits.bytes, Some(&key));
+        }
+        Ok(filed)
     }
 }
 
@@ -317,11 +324,22 @@ fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
 }
 
 impl Shard {
-    fn sweep(&mut self, now: u64) {
+    /// What the shard counts against its share of the byte bound: its records and its deadline index.
+    fn total_bytes(&self) -> usize {
+        self.bytes + self.deadlines.heap()
+    }
+
+    /// Reclaims what has expired at `now`. Records whose deadline moved later are filed again under it,
+    /// which can grow the deadline index by a bucket each: past the bound, the records closest to expiry
+    /// make room.
+    fn sweep(&mut self, now: u64, limits: Limits) {
         while let Some((bucket, keys)) = self.deadlines.pop_due(now) {
             for key in keys {
                 self.expire_or_refile(key, bucket, now);
             }
+        }
+        if self.total_bytes() > limits.bytes {
+            self.make_room(limits.sessions, limits.bytes, None);
         }
     }
 
@@ -395,7 +413,7 @@ impl Shard {
     /// never the record under `keep` (the one a save is growing).
     fn make_room(&mut self, sessions: usize, bytes: usize, keep: Option<&StoreKey>) {
         let mut kept = false;
-        while self.records.len() > sessions || self.bytes > bytes {
+        while self.records.len() > sessions || self.total_bytes() > bytes {
             let Some((bucket, soonest)) = self.deadlines.pop_earliest() else {
                 break;
             };
@@ -415,8 +433,14 @@ impl Shard {
     }
 
     /// Rebuilds the index once stale entries outnumber the live ones, so it stays within twice the size
-    /// of the map. Rare enough that its cost spreads to a constant per removal.
+    /// of the map, and empties it with the map. Rare enough that its cost spreads to a constant per
+    /// removal.
     fn compact_if_stale(&mut self) {
+        if self.records.is_empty() {
+            // Every entry left is stale: an empty shard holds nothing, and counts nothing.
+            self.deadlines.clear();
+            return;
+        }
         if self.deadlines.len() <= 2 * self.records.len() + 64 {
             return;
         }
@@ -472,8 +496,8 @@ impl Shard {
             self.deadlines.file(bucket, *key);
             self.compact_if_stale();
         }
-        let grown = after > before;
-        if grown {
+        // Grown, or filed under a bucket of its own.
+        if self.total_bytes() > limits.bytes {
             self.make_room(limits.sessions, limits.bytes, Some(key));
         }
         Ok(true)
@@ -711,7 +735,8 @@ mod tests {
         let fits = [("cart", Some(vec![b'x'; per_session / 2])), ("a", None)];
         assert!(store.save(&key, &patch(&fits, 60_000)).await.unwrap());
         assert!(store.cycle(&key, &new, &patch(&fits, 60_000)).await.unwrap());
-        assert_eq!(store.bytes(), RECORD_OVERHEAD + FIELD_OVERHEAD + "cart".len() + per_session / 2);
+        let index = lock(&store.inner.shards[0]).deadlines.heap();
+        assert_eq!(store.bytes(), RECORD_OVERHEAD + FIELD_OVERHEAD + "cart".len() + per_session / 2 + index);
     }
 
     #[tokio::test]
