@@ -373,3 +373,23 @@ async fn a_browser_on_a_plain_http_site_sends_the_path_and_host_as_http1_does() 
     assert_eq!(local.get("/count").await.body, "/count Some(\"localhost:3000\") 1");
     assert_eq!(local.get("http://localhost:3000/count").await.body, "/count Some(\"localhost:3000\") 2");
 }
+
+/// Over HTTPS a browser speaks HTTP/2 where it can, whose request carries the host in its URI; a path
+/// goes as HTTP/1.1 sends it, with a `Host` that leaves out the scheme's default port.
+#[tokio::test]
+async fn a_browser_names_its_host_as_browsers_do() {
+    async fn seen(request: Request<String>) -> Result<Response<String>, Infallible> {
+        let host = request.headers().get(http::header::HOST).map(|host| host.to_str().unwrap().to_owned());
+        Ok(Response::new(format!("{:?} {} {host:?}", request.version(), request.uri())))
+    }
+    let mut browser = Browser::new(service_fn(seen)).with_origin("https://shop.example.com:443");
+    assert_eq!(browser.get("/cart").await.body, "HTTP/1.1 /cart Some(\"shop.example.com\")");
+    assert_eq!(
+        browser.get("https://shop.example.com/cart").await.body,
+        "HTTP/2.0 https://shop.example.com/cart None",
+        "HTTP/2 carries the host in the URI"
+    );
+    let mut browser = Browser::new(service_fn(seen)).with_origin("http://localhost:80");
+    assert_eq!(browser.get("http://localhost:8080/").await.body, "HTTP/1.1 / Some(\"localhost:8080\")");
+    assert_eq!(browser.get("/").await.body, "HTTP/1.1 / Some(\"localhost\")");
+}

@@ -10,7 +10,7 @@ use std::{
     task::{Context, Poll},
 };
 
-use http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode, Version};
 use http_body_util::BodyExt;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -50,8 +50,8 @@ impl Reply {
 /// The browser is on `https://localhost` unless [`with_origin`](Browser::with_origin) says otherwise, and
 /// follows browsers' rules for `Path`, `Domain`, `Secure`, expiry and the cookie prefixes (see [`Jar`]):
 /// a cookie set for `/account` is not sent to `/`, so a test passes only where a browser would. Its
-/// requests go out as a browser sends them: with a `Host`, and on a plain-HTTP site, whose browser speaks
-/// HTTP/1.1, with the path alone where the test gave an absolute URL. ([`send`](Browser::send) hands the
+/// requests go out as a browser sends them: a path with a `Host`, and an absolute URL as HTTP/2 over
+/// HTTPS, or on a plain-HTTP site, whose browser speaks HTTP/1.1, as its path with a `Host`. ([`send`](Browser::send) hands the
 /// app the request as built.) The jar is public for tests that plant, forge or drop a cookie.
 ///
 /// ```
@@ -228,8 +228,6 @@ fn request(method: http::Method, path: &str, form: Option<&str>) -> Request<Stri
     builder.body(form.unwrap_or_default().to_owned()).unwrap_or_else(|error| panic!("request to {path:?}: {error}"))
 }
 
-/// Sends `request` through `service` with the cookies of `jar` that go with it, and updates `jar` from the
-/// response.
 /// How a request reaches the service.
 #[derive(Clone, Copy, PartialEq)]
 enum Framing {
@@ -237,10 +235,13 @@ enum Framing {
     AsGiven,
     /// As a browser sends it: on a plain-HTTP origin it speaks HTTP/1.1, whose request line holds the path
     /// and query alone, so a layer that judges the scheme by the URI (`with_secure_detected`) sees none,
-    /// as in production. (Browsers speak HTTP/2 over TLS only.)
+    /// as in production; over HTTPS, an absolute URL goes as HTTP/2 carries it, host and all, and a path
+    /// as HTTP/1.1 sends it, with a `Host`. (Browsers speak HTTP/2 only over TLS.)
     Browser,
 }
 
+/// Sends `request` through `service` with the cookies of `jar` that go with it, and updates `jar` from the
+/// response.
 async fn exchange<S, B, ResBody>(jar: &mut Jar, mut service: S, mut request: Request<B>, framing: Framing) -> Reply
 where
     S: Service<Request<B>, Response = Response<ResBody>>,
@@ -251,9 +252,13 @@ where
     let origin = jar.origin().of(request.uri());
     let path = request.uri().path().to_owned();
     let host = origin.authority().to_owned();
-    if framing == Framing::Browser && !origin.is_https() && request.uri().scheme().is_some() {
-        let path_and_query = request.uri().path_and_query().map_or("/", |path| path.as_str());
-        *request.uri_mut() = path_and_query.parse().expect("a path and query is a URI");
+    if framing == Framing::Browser && request.uri().scheme().is_some() {
+        if origin.is_https() {
+            *request.version_mut() = Version::HTTP_2;
+        } else {
+            let path_and_query = request.uri().path_and_query().map_or("/", |path| path.as_str());
+            *request.uri_mut() = path_and_query.parse().expect("a path and query is a URI");
+        }
     }
     // A request line of the path alone names its host in `Host`, as every HTTP/1.1 request does.
     if request.uri().authority().is_none() && !request.headers().contains_key(header::HOST) {

@@ -75,10 +75,15 @@ impl Origin {
     }
 }
 
-/// The host and port of an absolute `uri`, lowercased, without the user information a `Host` never carries.
+/// The host and port of an absolute `uri`, lowercased, as a browser names them in `Host`: without user
+/// information, and without the scheme's default port.
 fn authority(uri: &Uri) -> Option<String> {
     let host = uri.host()?.to_ascii_lowercase();
-    Some(uri.port().map_or_else(|| host.clone(), |port| format!("{host}:{port}")))
+    let default_port = if uri.scheme_str()?.eq_ignore_ascii_case("https") { 443 } else { 80 };
+    Some(match uri.port_u16() {
+        Some(port) if port != default_port => format!("{host}:{port}"),
+        _ => host,
+    })
 }
 
 /// One cookie as the jar keeps it.
