@@ -5,10 +5,10 @@
 //! Nothing here returns early: every problem is pushed into the [`Ctxt`] and parsing goes on.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use syn::{
-    ext::IdentExt, meta::ParseNestedMeta, spanned::Spanned, Attribute, Data, DeriveInput, Fields, Ident, Path, Type,
-    Visibility,
+    ext::IdentExt, meta::ParseNestedMeta, punctuated::Punctuated, spanned::Spanned, Attribute, Data, DeriveInput,
+    Fields, Ident, Path, Token, Type, Visibility,
 };
 
 use crate::{
@@ -353,11 +353,17 @@ impl<'a> Schema<'a> {
                     (forwarded("doc"), forwarded("deprecated"), allowed_lints(&field.attrs));
                 let name = ident.unraw().to_string();
                 // A generic schema is refused, and its name alone is not its type.
-                let ty = if input.generics.params.is_empty() {
-                    self_named(&field.ty, &input.ident)
-                } else {
-                    field.ty.clone()
+                let spelled_out = |ty: &Type| {
+                    if input.generics.params.is_empty() {
+                        self_named(ty, &input.ident)
+                    } else {
+                        ty.clone()
+                    }
                 };
+                let ty = spelled_out(&field.ty);
+                if let Some(migrate_from) = session.as_mut().and_then(|session| session.migrate_from.as_mut()) {
+                    *migrate_from = spelled_out(migrate_from);
+                }
                 Field { ident, name, ty, docs, deprecated, allows, cookie, session }
             })
             .collect();
@@ -403,6 +409,18 @@ pub(crate) fn allowed_lints(attrs: &[Attribute]) -> Vec<Attribute> {
     allowed
 }
 
+/// The lints an `#[allow(...)]` names, without its `reason`.
+fn allowed_lint_paths(allow: &Attribute) -> Vec<Path> {
+    let metas = allow.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated).unwrap_or_default();
+    metas
+        .into_iter()
+        .filter_map(|meta| match meta {
+            syn::Meta::Path(lint) => Some(lint),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether `attrs` mark their item `#[deprecated]`.
 pub(crate) fn is_deprecated(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| attr.path().is_ident("deprecated"))
@@ -419,16 +437,21 @@ impl Schema<'_> {
     /// field allows, which the items' spans (the fields' types among them) may raise, and `deprecated` if
     /// anything is. Nothing else: a crate's `forbid` refuses any `allow` of the lint it forbids.
     pub(crate) fn block_allows(&self) -> TokenStream {
-        let mut allows: Vec<&Attribute> = Vec::new();
-        // Each once: two fields that allow one lint would otherwise put it on the block twice, which
-        // clippy's `duplicated_attributes` reports.
-        for allow in self.allows.iter().chain(self.fields.iter().flat_map(|field| &field.allows)) {
-            if !allows.iter().any(|seen| seen.meta == allow.meta) {
-                allows.push(allow);
+        let deprecated = self.deprecates_anything().then(|| Path::from(Ident::new("deprecated", Span::call_site())));
+        let allowed = self.allows.iter().chain(self.fields.iter().flat_map(|field| &field.allows));
+        // Each lint once, in one attribute, whatever reasons the fields gave: two fields that allow one lint
+        // would otherwise put it on the block twice, which clippy's `duplicated_attributes` reports.
+        let mut lints: Vec<Path> = Vec::new();
+        for lint in deprecated.into_iter().chain(allowed.flat_map(allowed_lint_paths)) {
+            if !lints.iter().any(|seen| seen.to_token_stream().to_string() == lint.to_token_stream().to_string()) {
+                lints.push(lint);
             }
         }
-        let deprecated = self.deprecates_anything().then(|| quote!(#[allow(deprecated)]));
-        quote!(#deprecated #(#allows)*)
+        if lints.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[allow(#(#lints),*)])
+        }
     }
 }
 

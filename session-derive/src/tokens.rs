@@ -57,7 +57,10 @@ pub(crate) fn self_named(ty: &syn::Type, name: &syn::Ident) -> syn::Type {
             .into_iter()
             .map(|tree| match tree {
                 TokenTree::Ident(ident) if ident == "Self" => {
-                    TokenTree::Ident(syn::Ident::new(&name.to_string(), ident.span()))
+                    // A clone, not a new ident of its text: a raw name (`r#Checkout`) is no ident's text.
+                    let mut name = name.clone();
+                    name.set_span(ident.span());
+                    TokenTree::Ident(name)
                 }
                 TokenTree::Group(group) if group.delimiter() == Delimiter::Brace && declares_items(&group.stream()) => {
                     TokenTree::Group(group)

@@ -29,6 +29,23 @@ struct Shopper {
     items: u32,
 }
 
+/// A cart type the next release retires.
+#[deprecated = "use `Vec<u64>`"]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OldCart(Vec<u64>);
+
+/// Two fields that allow one lint for reasons of their own: the generated items get it once, or clippy's
+/// `duplicated_attributes` would report the app's own attributes.
+#[derive(SessionSchema)]
+struct Checkout {
+    #[expect(deprecated, reason = "read until the sessions that hold it end")]
+    #[session]
+    cart: OldCart,
+    #[expect(deprecated, reason = "the wish list moves with the cart")]
+    #[session]
+    wishes: OldCart,
+}
+
 async fn add_item(s: ShopperSession) -> Result<String, session_core::Error> {
     let items = s.items().await?.unwrap_or(0) + 1;
     s.set_items(items).await?;

@@ -166,6 +166,22 @@ pub mod self_types {
         /// Not the length of `marks`.
         pub const N: usize = 2;
     }
+
+    /// A schema with a raw name, whose field's length it names itself, as its earlier type's did.
+    #[derive(SessionSchema)]
+    pub struct r#Basket {
+        /// The lines, kept as an array of as many before.
+        #[session(migrate_from = [u64; Self::LINES])]
+        pub lines: Vec<u64>,
+        /// The sizes picked.
+        #[session]
+        pub sizes: [u8; Self::LINES],
+    }
+
+    impl r#Basket {
+        /// How many lines a basket kept.
+        pub const LINES: usize = 3;
+    }
 }
 
 mod expected {
