@@ -27,7 +27,8 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 ///
 /// With `SESSION_SCHEMA_LOCK=overwrite` in the environment it writes the current lock to `path` instead
 /// (also the way to create it). A missing file fails, so CI never passes without a lock; and where `CI` is
-/// set, `overwrite` is refused, so a variable left in a CI job's settings cannot turn the check off.
+/// set (as CI services set it; not to `false`, `0` or nothing), `overwrite` is refused, so a variable left
+/// in a CI job's settings cannot turn the check off.
 ///
 /// ```no_run
 /// # use session_core::SessionSchema;
@@ -48,11 +49,18 @@ pub const LOCK_ENV: &str = "SESSION_SCHEMA_LOCK";
 #[track_caller]
 pub fn assert_schema_lock<S: SessionSchema>(path: impl AsRef<Path>) {
     let asked = std::env::var(LOCK_ENV).ok();
-    let checked = overwrite_asked(asked.as_deref(), std::env::var_os("CI").is_some())
+    let ci = std::env::var_os("CI").map(|ci| ci.to_string_lossy().into_owned());
+    let checked = overwrite_asked(asked.as_deref(), in_ci(ci.as_deref()))
         .and_then(|overwrite| check_lock_file(path.as_ref(), &crate::schema_lock::<S>(), overwrite));
     if let Err(message) = checked {
         panic!("{message}");
     }
+}
+
+/// Whether the environment variable `CI` says this runs in CI: set, as CI services set it (`true`, or a
+/// name), and not to what a developer sets to say it does not (`false`, `0`, or nothing).
+fn in_ci(ci: Option<&str>) -> bool {
+    ci.is_some_and(|ci| !(ci.is_empty() || ci == "0" || ci.eq_ignore_ascii_case("false")))
 }
 
 /// Whether `SESSION_SCHEMA_LOCK` (`asked`) asks to write the lock rather than check it: refused in CI
@@ -62,7 +70,8 @@ fn overwrite_asked(asked: Option<&str>, in_ci: bool) -> Result<bool, String> {
     if overwrite && in_ci {
         return Err(format!(
             "{LOCK_ENV}=overwrite is refused where CI is set: CI checks the committed schema lock, and writing it \
-             there would pass any change. Record the lock where you develop, and commit it"
+             there would pass any change. Record the lock where you develop (without `CI`, or with `CI=false`), \
+             and commit it"
         ));
     }
     Ok(overwrite)
@@ -133,7 +142,7 @@ pub fn compare_schema_locks(locked: &str, current: &str) -> Result<LockCompariso
 
 #[cfg(test)]
 mod tests {
-    use super::{check_lock_file, overwrite_asked};
+    use super::{check_lock_file, in_ci, overwrite_asked};
 
     const LOCK: &str = "[field cart]\nplace = session\nkey = cart\ntype = Vec<String>\nshape = [str]\n";
 
@@ -160,6 +169,19 @@ mod tests {
         assert_eq!(overwrite_asked(Some("check"), false), Ok(false));
         let refused = overwrite_asked(Some("overwrite"), true).unwrap_err();
         assert!(refused.contains("refused where CI is set") && refused.contains("commit it"), "{refused}");
+        assert!(refused.contains("without `CI`, or with `CI=false`"), "{refused}");
+    }
+
+    /// CI services set `CI` to `true` (or to their name); a developer who sets it to say otherwise may
+    /// record the lock.
+    #[test]
+    fn ci_is_what_ci_services_set() {
+        for ci in ["true", "1", "TRUE", "woodpecker"] {
+            assert!(in_ci(Some(ci)), "{ci}");
+        }
+        for ci in [None, Some(""), Some("0"), Some("false"), Some("False")] {
+            assert!(!in_ci(ci), "{ci:?}");
+        }
     }
 
     #[test]
