@@ -41,6 +41,13 @@ struct Team {
     team_member: u64,
 }
 
+/// A schema that names no key the others do.
+#[derive(SessionSchema)]
+struct Visits {
+    #[session]
+    visits: u32,
+}
+
 /// A schema that renamed `user_id`, and one that still writes the old key, unmarked.
 #[derive(SessionSchema)]
 struct Renamed {
@@ -150,7 +157,8 @@ fn layer() -> SessionLayer<MemoryStore> {
 /// Clones whose id cookies a browser never sends together (`/admin` and `/shop`, two sibling subdomains,
 /// `__Host-id` on HTTPS and `id` on plain HTTP) share no session, and their schemas are compared apart;
 /// clones whose id cookies can come in one request (`/` and `/admin` under one name, a domain and its
-/// subdomain) share sessions, and are compared together, in whatever order they were configured.
+/// subdomain), or that one clone's cookie reaches, share sessions, and are compared together, in whatever
+/// order they were configured.
 #[tokio::test]
 async fn clones_whose_id_cookies_never_meet_are_compared_apart() {
     let admin = layer().with_cookie_path("/admin");
@@ -169,6 +177,18 @@ async fn clones_whose_id_cookies_never_meet_are_compared_apart() {
     let admin = layer().with_cookie_path("/admin").with_cookie_name("sid");
     let (shop, root) = (admin.clone().with_cookie_path("/shop"), admin.clone().with_cookie_path("/"));
     assert!(compared(&shop, &root).await, "`/`'s cookie reaches `/shop`");
+
+    // Clones a third one's cookie reaches share its sessions, and so each other's, once it hands one out.
+    let root = layer().with_cookie_name("sid");
+    let (admin, shop) = (root.clone().with_cookie_path("/admin"), root.clone().with_cookie_path("/shop"));
+    assert!(!compared(&admin, &shop).await, "a base that hands out nothing issues no cookie");
+    let refused = take_handle::<VisitsSession>(&root).await.unwrap_err();
+    assert!(refused.contains("mark the store key `user_id` unlike"), "`/`'s cookie reaches both: {refused}");
+    let parent = layer().with_cookie_domain("example.com");
+    let (eu, us) =
+        (parent.clone().with_cookie_domain("eu.example.com"), parent.clone().with_cookie_domain("us.example.com"));
+    assert!(!compared(&eu, &us).await);
+    assert!(take_handle::<VisitsSession>(&parent).await.is_err(), "`example.com`'s cookie reaches both");
 
     let eu = layer().with_cookie_domain("eu.example.com");
     assert!(!compared(&eu, &eu.clone().with_cookie_domain("us.example.com")).await, "siblings share no cookie");

@@ -171,22 +171,22 @@
 //!
 //! # Several schemas under one layer
 //!
-//! Handlers may take the handles of several schemas under one layer: each request still has one session,
-//! and every schema reads and writes the same record, so a store key that two schemas name is one value.
-//! That is how an admin area's schema reads the `user_id` the visitor's schema wrote. The same holds across
-//! a layer's clones, configured anew or not, wherever a request can carry an id cookie two of them read: a
-//! clone given another cookie name, or a path or domain that a browser never sends with the other's, such
-//! as `/shop` beside `/admin`, shares no session with it. The marks that change what a write does must
+//! Handlers may take the handles of several schemas under one layer: each request still has one session, and
+//! every schema reads and writes the same record, so a store key that two schemas name is one value. That is
+//! how an admin area's schema reads the `user_id` the visitor's schema wrote. The same holds across a layer's
+//! clones, configured anew or not, wherever a request can carry an id cookie two of them read, or one that a
+//! third issues and both read: clones at `/admin` and `/shop` under one cookie name share no session, unless
+//! a clone at `/` hands out sessions whose cookie reaches both. The marks that change what a write does must
 //! then agree: a field marked `owner` or `privilege` in one schema must be marked so in every schema that
-//! stores its key (or reads it through `rename_from`), or a write through the unmarked one would skip the
-//! new id or the owner's index; and only one key may be marked `owner`, as a session has one owner. The
-//! derive sees one schema at a time, so the layer checks: the first time a request takes a schema's handle
-//! through a layer, it compares that schema's keys with those of the schemas handed out before by the
-//! layer and those of its clones it shares sessions with, and on a disagreement answers
-//! [`Error::SchemaConflict`](crate::Error), with a 500 whose log line names the key, both fields and the
-//! fix, for that handle and every one of the layer and its clones after. (Layers built apart are checked
-//! apart, even on one store and key: in one process, they are as likely two releases of one app, in a test
-//! of a deploy, whose marks may differ while sessions move across.) The cookie budget, by contrast, is each
+//! stores its key (or reads it through `rename_from`), or a write through the unmarked one would skip the new
+//! id or the owner's index; and only one key may be marked `owner`, as a session has one owner. The derive
+//! sees one schema at a time, so the layer checks: the first time a request takes a schema's handle through a
+//! layer, it compares that schema's keys with those of the schemas handed out before by the layer and by
+//! those of its clones it shares sessions with, and on a disagreement answers
+//! [`Error::SchemaConflict`](crate::Error), with a 500 whose log line names the key, both fields and the fix,
+//! for that handle and every one of the layer and its clones after. (Layers built apart are checked apart,
+//! even on one store and key: in one process, they are as likely two releases of one app, in a test of a
+//! deploy, whose marks may differ while sessions move across.) The cookie budget, by contrast, is each
 //! schema's own (see [`lints`](super::lints)).
 //!
 //! # The routing table

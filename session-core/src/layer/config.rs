@@ -169,7 +169,8 @@ pub(crate) const DEFAULT_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(7 * 24
 impl Shared {
     pub(crate) fn new(loader: Arc<dyn LoadRecord>, key: Key) -> Self {
         let id_cookie = IdCookie::default();
-        let reach = Reach::new(&id_cookie, Transport::Https);
+        let schemas = Arc::new(Schemas::default());
+        let reach = schemas.reach(&id_cookie, Transport::Https);
         let mut shared = Shared {
             keys: vec![key],
             id_cookie,
@@ -179,7 +180,7 @@ impl Shared {
             refresh_fraction: 0.5,
             id_cookie_lines: Default::default(),
             loader,
-            schemas: Arc::default(),
+            schemas,
             reach,
         };
         shared.write_id_cookie_lines();
@@ -189,7 +190,7 @@ impl Shared {
     /// After a setting changed: where the layer now reads its id cookie, which decides the schemas its
     /// handles are compared with.
     pub(crate) fn update_reach(&mut self) {
-        self.reach = Reach::new(&self.id_cookie, self.transport);
+        self.reach = self.schemas.reach(&self.id_cookie, self.transport);
     }
 
     /// Writes the id cookie's lines for the current settings: called whenever a setting changes.

@@ -11,16 +11,19 @@
 //! handle and every handle of the layer after it, so the mistake cannot go unseen in the app's tests or its
 //! log.
 //!
-//! A layer's clones share its check, configured anew or not, but a schema is compared only with those handed
-//! out by layers that can be sent the same id cookie in one request, and so share sessions: the [`Reach`]
-//! of each layer, the names it reads the id cookie under and the paths and domains a browser sends it to,
-//! is kept with each schema it handed out. So clones at `/admin` and `/shop`, or on plain HTTP and on
-//! HTTPS under the default names (`id` and `__Host-id`), are compared apart, while clones at `/` and
-//! `/admin` under one name are compared together, as the first's cookie reaches the second. A disagreement
-//! found anywhere is reported by every handle of the layer and its clones. Layers built apart are checked
-//! apart, though they share sessions if they read one id cookie from one store: each stands for an app,
-//! and two of them in one process are as likely to be two releases of one app (a test of a deploy), whose
-//! marks may differ while sessions move from one to the other.
+//! A layer's clones share its check, configured anew or not, but a schema is compared only with those that
+//! can meet it in one session. Each schema a layer hands out is kept with the layer's [`Reach`]: the names
+//! it reads the id cookie under and the paths and domains a browser sends it to. Two layers share
+//! sessions when a request can carry one id cookie both read, or through a third that issues it: a clone
+//! at `/` whose cookie reaches clones at `/admin` and `/shop` puts one session in front of all three. So
+//! the schemas compared are those handed out under reaches connected, name by name, by overlapping paths
+//! and domains; clones at `/admin` and `/shop` alone, or on plain HTTP and on HTTPS under the default
+//! names (`id` and `__Host-id`), are compared apart. A layer that hands out nothing (a base configured
+//! only to be cloned) connects nothing. A disagreement found anywhere is reported by every handle of the
+//! layer and its clones. Layers built apart are checked apart, though they share sessions if they read one
+//! id cookie from one store: each stands for an app, and two of them in one process are as likely to be
+//! two releases of one app (a test of a deploy), whose marks may differ while sessions move from one to
+//! the other.
 
 use std::{
     borrow::Cow,
@@ -33,20 +36,28 @@ use std::{
 use super::config::{IdCookie, Transport};
 use crate::{schema::Place, Error, FieldInfo};
 
-/// One schema as layers check it: its name and fields, and the last layer that checked it, so that a layer
-/// checks it once and then only reads that number. The derive makes one `static` of it per schema.
+/// One schema as layers check it: its name and fields, and the last reaches it was checked under, so that
+/// a layer checks it once and then only reads those numbers. The derive makes one `static` of it per
+/// schema.
 #[doc(hidden)]
 pub struct SchemaMarks {
     name: &'static str,
     fields: &'static [FieldInfo],
-    /// The [`Reach::number`] of the last layer that checked this schema; 0, no layer's, before any did.
-    checked_by: AtomicU64,
+    /// The [`Reach::number`]s this schema was last checked under, each in the slot its number picks; 0,
+    /// none, before any was. Several, so that requests taking its handle through a few layers in turn
+    /// (`/admin` and `/shop`) each find theirs.
+    checked_under: [AtomicU64; 4],
 }
 
 impl SchemaMarks {
     /// The schema `name`, of `fields`, not checked by any layer yet.
     pub const fn new(name: &'static str, fields: &'static [FieldInfo]) -> Self {
-        SchemaMarks { name, fields, checked_by: AtomicU64::new(0) }
+        SchemaMarks { name, fields, checked_under: [const { AtomicU64::new(0) }; 4] }
+    }
+
+    /// The slot that remembers whether the schema was checked under the reach numbered `number`.
+    fn slot(&self, number: u64) -> &AtomicU64 {
+        &self.checked_under[(number % 4) as usize]
     }
 
     /// What each of its session fields says of a store key: of the one it stores under, and of the one it
@@ -65,7 +76,8 @@ impl SchemaMarks {
 /// it. Layers whose reaches meet can be sent one id cookie in one request, and so share sessions.
 #[derive(Clone)]
 pub(crate) struct Reach {
-    /// Unique in the process and never 0; a layer's clones share it, a layer configured anew gets another.
+    /// Unique in the process and never 0; the same for the layers of one check that reach alike (a clone
+    /// given only another timeout keeps its base's), as [`Schemas::reach`] hands it out.
     number: u64,
     /// The id cookie's name on HTTPS requests, on plain-HTTP ones, or both, as the layer's transport has it.
     names: Vec<Cow<'static, str>>,
@@ -74,17 +86,6 @@ pub(crate) struct Reach {
 }
 
 impl Reach {
-    /// The reach of a layer that reads `id_cookie` on requests that are, as `transport` has it, HTTPS or not.
-    pub(crate) fn new(id_cookie: &IdCookie, transport: Transport) -> Self {
-        static NEXT_NUMBER: AtomicU64 = AtomicU64::new(1);
-        let names = match transport {
-            Transport::Https => vec![id_cookie.name(true)],
-            Transport::PlainHttp => vec![id_cookie.name(false)],
-            Transport::Detect { .. } => vec![id_cookie.name(true), id_cookie.name(false)],
-        };
-        Reach { number: NEXT_NUMBER.fetch_add(1, Ordering::Relaxed), names, id_cookie: id_cookie.clone() }
-    }
-
     /// Whether both layers read the same id cookie names on the same path and domain.
     fn is(&self, other: &Reach) -> bool {
         self.names == other.names
@@ -92,18 +93,30 @@ impl Reach {
             && self.id_cookie.domain == other.id_cookie.domain
     }
 
-    /// Whether a request could carry an id cookie that both layers read.
-    fn meets(&self, other: &Reach) -> bool {
-        self.names.iter().any(|name| other.names.contains(name)) && self.id_cookie.scope_overlaps(&other.id_cookie)
+    /// Whether a request could carry an id cookie of the name `name` that both layers read.
+    fn meets(&self, other: &Reach, name: &str) -> bool {
+        self.reads(name) && other.reads(name) && self.id_cookie.scope_overlaps(&other.id_cookie)
+    }
+
+    fn reads(&self, name: &str) -> bool {
+        self.names.iter().any(|read| read == name)
     }
 }
 
 /// The schemas a layer and its clones handed out, each with the reach of the layer that handed it out.
 #[derive(Default)]
 pub(crate) struct Schemas {
-    handed_out: Mutex<Vec<(Reach, &'static SchemaMarks)>>,
+    state: Mutex<State>,
     /// The first disagreement found, as [`Error::SchemaConflict`] says it.
     conflict: OnceLock<String>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Every reach a layer of this check was configured to, each once.
+    reaches: Vec<Reach>,
+    /// Each schema handed out, once per reach it was handed out under.
+    handed_out: Vec<(Reach, &'static SchemaMarks)>,
 }
 
 /// What one schema's field says of a store key.
@@ -144,12 +157,32 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Schemas {
+    /// The reach of a layer of this check that reads `id_cookie` on requests that are, as `transport` has
+    /// it, HTTPS or not: the one a layer reaching alike already has, number and all.
+    pub(crate) fn reach(&self, id_cookie: &IdCookie, transport: Transport) -> Reach {
+        static NEXT_NUMBER: AtomicU64 = AtomicU64::new(1);
+        let names = match transport {
+            Transport::Https => vec![id_cookie.name(true)],
+            Transport::PlainHttp => vec![id_cookie.name(false)],
+            Transport::Detect { .. } => vec![id_cookie.name(true), id_cookie.name(false)],
+        };
+        let reach = Reach { number: 0, names, id_cookie: id_cookie.clone() };
+        let mut state = lock(&self.state);
+        if let Some(known) = state.reaches.iter().find(|known| known.is(&reach)) {
+            return known.clone();
+        }
+        let reach = Reach { number: NEXT_NUMBER.fetch_add(1, Ordering::Relaxed), ..reach };
+        state.reaches.push(reach.clone());
+        reach
+    }
+
     /// Whether `schema`, handed out by a layer of `reach`, agrees with itself and with every schema handed
-    /// out before it by a layer whose reach meets that one, and they with each other.
+    /// out under a reach connected to that one, and they with each other.
     pub(crate) fn check(&self, schema: &'static SchemaMarks, reach: &Reach) -> Result<(), Error> {
-        if schema.checked_by.load(Ordering::Acquire) != reach.number {
+        let slot = schema.slot(reach.number);
+        if slot.load(Ordering::Acquire) != reach.number {
             self.register(schema, reach);
-            schema.checked_by.store(reach.number, Ordering::Release);
+            slot.store(reach.number, Ordering::Release);
         }
         match self.conflict.get() {
             None => Ok(()),
@@ -158,20 +191,51 @@ impl Schemas {
     }
 
     fn register(&self, schema: &'static SchemaMarks, reach: &Reach) {
-        let mut handed_out = lock(&self.handed_out);
-        // Found here: a schema whose handles two layers hand out in turn, and one a layer configured anew
-        // hands out where another of the same reach did (so the list stays as short as the app's routing).
-        if handed_out.iter().any(|(by, seen)| by.is(reach) && std::ptr::eq(*seen, schema)) {
+        let mut state = lock(&self.state);
+        let handed_out = &mut state.handed_out;
+        if handed_out.iter().any(|(by, seen)| by.number == reach.number && std::ptr::eq(*seen, schema)) {
             return;
         }
-        let sharing_sessions = handed_out.iter().filter(|(by, _)| by.meets(reach)).map(|(_, seen)| *seen);
-        if let Some(conflict) =
-            std::iter::once(schema).chain(sharing_sessions).find_map(|seen| disagreement(seen, schema))
-        {
-            let _ = self.conflict.set(conflict);
-        }
         handed_out.push((reach.clone(), schema));
+        // The new reach may join others into one group of layers that share sessions: every pair of
+        // schemas in that group is compared (rare: once per schema and reach).
+        for name in &reach.names {
+            let group = connected(handed_out, reach, name);
+            let mut pairs =
+                group.iter().enumerate().flat_map(|(at, first)| group[at..].iter().map(move |second| (first, second)));
+            if let Some(conflict) = pairs.find_map(|(first, second)| disagreement(first, second)) {
+                let _ = self.conflict.set(conflict);
+                return;
+            }
+        }
     }
+}
+
+/// The schemas handed out under reaches that read the id cookie `name` and are connected to `reach` by
+/// overlapping paths and domains, each once, in the order they were handed out.
+fn connected(handed_out: &[(Reach, &'static SchemaMarks)], reach: &Reach, name: &str) -> Vec<&'static SchemaMarks> {
+    let mut group: Vec<&Reach> = vec![reach];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (by, _) in handed_out {
+            if !group.iter().any(|member| member.number == by.number)
+                && group.iter().any(|member| member.meets(by, name))
+            {
+                group.push(by);
+                grew = true;
+            }
+        }
+    }
+    let mut schemas: Vec<&'static SchemaMarks> = Vec::new();
+    for (by, schema) in handed_out {
+        if group.iter().any(|member| member.number == by.number)
+            && !schemas.iter().any(|seen| std::ptr::eq(*seen, *schema))
+        {
+            schemas.push(schema);
+        }
+    }
+    schemas
 }
 
 /// What [`Error::SchemaConflict`] says of `second`, handed out after `first` (or of one schema's own fields,
@@ -226,4 +290,23 @@ fn two_owners((first_key, first): (&str, Marks), (second_key, second): (&str, Ma
         first.describe(),
         second.describe(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Layers that reach alike (a clone given only another timeout) get one number, which a schema's
+    /// check remembers, so requests taking a handle through either in turn check nothing again.
+    #[test]
+    fn layers_that_reach_alike_share_a_number() {
+        let schemas = Schemas::default();
+        let mut admin = IdCookie::default();
+        admin.path = "/admin".into();
+        let root = schemas.reach(&IdCookie::default(), Transport::Https);
+        assert_eq!(schemas.reach(&IdCookie::default(), Transport::Https).number, root.number);
+        assert_ne!(schemas.reach(&IdCookie::default(), Transport::PlainHttp).number, root.number);
+        assert_ne!(schemas.reach(&admin, Transport::Https).number, root.number);
+        assert_eq!(lock(&schemas.state).reaches.len(), 3);
+    }
 }
