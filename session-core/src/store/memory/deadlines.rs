@@ -26,6 +26,10 @@ pub(super) const GRAIN_MS: u64 = 64;
 /// holds the store's heap to what it counts with a bucket per session).
 const BUCKET_OVERHEAD: usize = 96;
 
+/// The most a session's first entry adds to the index: a bucket of its own, with the vector's first
+/// room (four keys, as `Vec` first allocates for keys of this size).
+pub(super) const NEW_BUCKET_BYTES: usize = BUCKET_OVERHEAD + 4 * size_of::<StoreKey>();
+
 #[derive(Debug, Default)]
 pub(super) struct Deadlines {
     buckets: BTreeMap<u64, Vec<StoreKey>>,

@@ -88,13 +88,14 @@ struct Limits {
 }
 
 impl Limits {
-    /// Refuses a session of `bytes`, as [`counted_bytes`] counts them, over the bound of one session.
+    /// Refuses a session of `bytes`, as [`counted_bytes`] counts them, over the bound of one session: the
+    /// shard's share, less what its entry in the deadline index may take, so that one that is taken fits.
     fn check_session(self, bytes: usize) -> Result<(), StoreError> {
-        if bytes > self.bytes {
+        let most = self.bytes.saturating_sub(deadlines::NEW_BUCKET_BYTES);
+        if bytes > most {
             return Err(StoreError::too_large(format!(
-                "a session of {bytes} bytes is over the {} bytes one session may take in this memory store (a \
-                 shard's share of `MemoryStore::with_max_bytes`): keep less in the session, or raise that bound",
-                self.bytes
+                "a session of {bytes} bytes is over the {most} bytes one session may take in this memory store \
+                 (a shard's share of `MemoryStore::with_max_bytes`): keep less in the session, or raise that bound"
             )));
         }
         Ok(())
@@ -737,6 +738,27 @@ mod tests {
         assert!(store.cycle(&key, &new, &patch(&fits, 60_000)).await.unwrap());
         let index = lock(&store.inner.shards[0]).deadlines.heap();
         assert_eq!(store.bytes(), RECORD_OVERHEAD + FIELD_OVERHEAD + "cart".len() + per_session / 2 + index);
+    }
+
+    /// A session that would fit its shard only without its entry in the deadline index is refused, as too
+    /// large, changing nothing: taken, it would evict every other session, and then itself.
+    #[tokio::test]
+    async fn a_session_that_fits_only_without_its_index_entry_is_refused() {
+        let max_bytes = MIN_BYTES_PER_SHARD;
+        let store = MemoryStore::default().with_max_bytes(max_bytes);
+        let keys = keys_in_one_shard(2);
+        store.create(&keys[0], &record(60_000)).await.unwrap();
+        let value = max_bytes - RECORD_OVERHEAD - FIELD_OVERHEAD - "a".len() - deadlines::NEW_BUCKET_BYTES / 2;
+        let large = |now: u64| {
+            let fields = HashMap::from([("a".to_owned(), vec![b'x'; value])]);
+            Arc::new(Record { fields, created_at: now, last_seen: now, expires_at: now + 60_000, owner: None })
+        };
+        let error = store.create(&keys[1], &large(now_millis())).await.unwrap_err();
+        assert!(error.is_too_large(), "{error}");
+        assert_eq!(store.len(), 1, "the refused session evicted another");
+        let error = store.save(&keys[0], &patch(&[("a", Some(vec![b'x'; value]))], 60_000)).await.unwrap_err();
+        assert!(error.is_too_large(), "{error}");
+        assert!(store.load(&keys[0]).await.unwrap().is_some(), "the refused save lost the session");
     }
 
     #[tokio::test]
