@@ -384,11 +384,12 @@ async fn a_browser_names_its_host_as_browsers_do() {
     }
     let mut browser = Browser::new(service_fn(seen)).with_origin("https://shop.example.com:443");
     assert_eq!(browser.get("/cart").await.body, "HTTP/1.1 /cart Some(\"shop.example.com\")");
-    assert_eq!(
-        browser.get("https://shop.example.com/cart").await.body,
-        "HTTP/2.0 https://shop.example.com/cart None",
-        "HTTP/2 carries the host in the URI"
-    );
+    for url in
+        ["https://shop.example.com/cart", "https://Shop.Example.COM:443/cart", "https://ada@shop.example.com/cart"]
+    {
+        let seen = browser.get(url).await.body;
+        assert_eq!(seen, "HTTP/2.0 https://shop.example.com/cart None", "HTTP/2 carries the host in the URI: {url}");
+    }
     let mut browser = Browser::new(service_fn(seen)).with_origin("http://localhost:80");
     assert_eq!(browser.get("http://localhost:8080/").await.body, "HTTP/1.1 / Some(\"localhost:8080\")");
     assert_eq!(browser.get("/").await.body, "HTTP/1.1 / Some(\"localhost\")");

@@ -253,10 +253,13 @@ where
     let path = request.uri().path().to_owned();
     let host = origin.authority().to_owned();
     if framing == Framing::Browser && request.uri().scheme().is_some() {
+        let path_and_query = request.uri().path_and_query().map_or("/", |path| path.as_str()).to_owned();
         if origin.is_https() {
+            // As a browser writes `:authority`: the host lowercased, no user information, no default port.
+            let uri = format!("https://{}{path_and_query}", origin.authority());
+            *request.uri_mut() = uri.parse().unwrap_or_else(|error| panic!("{uri:?}: {error}"));
             *request.version_mut() = Version::HTTP_2;
         } else {
-            let path_and_query = request.uri().path_and_query().map_or("/", |path| path.as_str());
             *request.uri_mut() = path_and_query.parse().expect("a path and query is a URI");
         }
     }
