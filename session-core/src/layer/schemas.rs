@@ -6,8 +6,8 @@
 //! the value without it: sign a session in as another user without a new id, or move it to an owner whose
 //! `revoke_owner` cannot find it; and a session has one owner, so two schemas must not name two. The derive
 //! sees one schema at a time, so the layer checks: the first time a request takes a schema's handle, that
-//! schema's session fields (and the keys they read through `rename_from`) are compared with those of every
-//! schema the layer handed out before. One that disagrees is reported as [`Error::SchemaConflict`], by that
+//! schema's session fields (and the keys they read through `rename_from`) are compared with those of the
+//! schemas handed out before that can meet it in one session (below). One that disagrees is reported as [`Error::SchemaConflict`], by that
 //! handle and every handle of the layer after it, so the mistake cannot go unseen in the app's tests or its
 //! log.
 //!
