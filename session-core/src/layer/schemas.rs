@@ -1,15 +1,15 @@
 //! The schemas whose handles layers hand out, and the check that they agree on what each store key means.
 //!
-//! Every schema under a layer reads and writes the same record per session, so a store key two schemas
-//! name is one value. What writing it does depends on the field's marks: an `owner` field files the session
-//! under its owner, a `privilege` field gives the session a new id. A schema that left a mark off would write
-//! the value without it: sign a session in as another user without a new id, or move it to an owner whose
+//! Every schema under a layer reads and writes the same record per session, so a store key two schemas name
+//! is one value. What writing it does depends on the field's marks: an `owner` field files the session under
+//! its owner, a `privilege` field gives the session a new id. A schema that left a mark off would write the
+//! value without it: sign a session in as another user without a new id, or move it to an owner whose
 //! `revoke_owner` cannot find it; and a session has one owner, so two schemas must not name two. The derive
 //! sees one schema at a time, so the layer checks: the first time a request takes a schema's handle, that
 //! schema's session fields (and the keys they read through `rename_from`) are compared with those of the
-//! schemas handed out before that can meet it in one session (below). One that disagrees is reported as [`Error::SchemaConflict`], by that
-//! handle and every handle of the layer after it, so the mistake cannot go unseen in the app's tests or its
-//! log.
+//! schemas handed out before that can meet it in one session (below). One that disagrees is reported as
+//! [`Error::SchemaConflict`], by that handle and every handle of the layer after it, so the mistake cannot go
+//! unseen in the app's tests or its log.
 //!
 //! A layer's clones share its check, configured anew or not, but a schema is compared only with those that
 //! can meet it in one session. Each schema a layer hands out is kept with the layer's [`Reach`]: the names

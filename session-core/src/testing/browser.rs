@@ -48,11 +48,11 @@ impl Reply {
 /// deletes or lets expire leaves the jar.
 ///
 /// The browser is on `https://localhost` unless [`with_origin`](Browser::with_origin) says otherwise, and
-/// follows browsers' rules for `Path`, `Domain`, `Secure`, expiry and the cookie prefixes (see [`Jar`]):
-/// a cookie set for `/account` is not sent to `/`, so a test passes only where a browser would. Its
-/// requests go out as a browser sends them: a path with a `Host`, and an absolute URL as HTTP/2 over
-/// HTTPS, or on a plain-HTTP site, whose browser speaks HTTP/1.1, as its path with a `Host`. ([`send`](Browser::send) hands the
-/// app the request as built.) The jar is public for tests that plant, forge or drop a cookie.
+/// follows browsers' rules for `Path`, `Domain`, `Secure`, expiry and the cookie prefixes (see [`Jar`]): a
+/// cookie set for `/account` is not sent to `/`, so a test passes only where a browser would. Its requests go
+/// out as a browser sends them: a path with a `Host`, and an absolute URL as HTTP/2 over HTTPS, or on a
+/// plain-HTTP site, whose browser speaks HTTP/1.1, as its path with a `Host`. ([`send`](Browser::send) hands
+/// the app the request as built.) The jar is public for tests that plant, forge or drop a cookie.
 ///
 /// ```
 /// use axum::{routing::{get, post}, Router};
