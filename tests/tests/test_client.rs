@@ -393,4 +393,5 @@ async fn a_browser_names_its_host_as_browsers_do() {
     let mut browser = Browser::new(service_fn(seen)).with_origin("http://localhost:80");
     assert_eq!(browser.get("http://localhost:8080/").await.body, "HTTP/1.1 / Some(\"localhost:8080\")");
     assert_eq!(browser.get("/").await.body, "HTTP/1.1 / Some(\"localhost\")");
+    assert_eq!(browser.get("http://localhost?page=2").await.body, "HTTP/1.1 /?page=2 Some(\"localhost\")");
 }

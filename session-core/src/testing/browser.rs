@@ -253,7 +253,10 @@ where
     let path = request.uri().path().to_owned();
     let host = origin.authority().to_owned();
     if framing == Framing::Browser && request.uri().scheme().is_some() {
-        let path_and_query = request.uri().path_and_query().map_or("/", |path| path.as_str()).to_owned();
+        // The path (`/` where the URL has none, as in `http://localhost:3000?page=2`) and the query.
+        let uri = request.uri();
+        let path = if uri.path().is_empty() { "/" } else { uri.path() };
+        let path_and_query = uri.query().map_or_else(|| path.to_owned(), |query| format!("{path}?{query}"));
         if origin.is_https() {
             // As a browser writes `:authority`: the host lowercased, no user information, no default port.
             let uri = format!("https://{}{path_and_query}", origin.authority());
