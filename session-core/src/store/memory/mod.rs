@@ -20,7 +20,7 @@ const MAX_SHARDS: usize = 16;
 /// What each shard keeps at least, of sessions and of bytes: a smaller store has fewer shards, down to one.
 /// Each shard holds its share of the bounds, and sessions fall into shards at random, so the fullest shard
 /// makes room before the store as a whole is full; with this many sessions to a shard, that is within a few
-/// percent of the bound. And one session may grow to its shard's share of bytes.
+/// percent of the bound. And one session may grow to its shard's share of bytes (less its index entry).
 const MIN_SESSIONS_PER_SHARD: usize = 4096;
 const MIN_BYTES_PER_SHARD: usize = 1 << 20;
 
@@ -48,7 +48,8 @@ const OWNER_OVERHEAD: usize = 336;
 /// The map is split into up to 16 shards, each with its own lock and its share of both bounds: as many as
 /// leave each at least 4,096 sessions and 1 MiB (16 for the defaults, one for a store of under 8,192
 /// sessions or 2 MiB), so the bounds hold for the store as a whole within a few percent. A create, save or
-/// cycle that would make one session larger than its shard's share of the byte bound is refused with
+/// cycle that would make one session larger than its shard's share of the byte bound (less its entry in
+/// the index of deadlines) is refused with
 /// [`StoreError::too_large`], changing nothing: the request gets a 400
 /// ([`Error::SessionTooLarge`](crate::Error::SessionTooLarge)), not a 503 inviting a retry. The
 /// minute-long marker the layer stores before a new id is a record too, and counts against the bounds.
@@ -95,7 +96,8 @@ impl Limits {
         if bytes > most {
             return Err(StoreError::too_large(format!(
                 "a session of {bytes} bytes is over the {most} bytes one session may take in this memory store \
-                 (a shard's share of `MemoryStore::with_max_bytes`): keep less in the session, or raise that bound"
+                 (a shard's share of `MemoryStore::with_max_bytes`, less its entry in the store's index): keep \
+                 less in the session, or raise that bound"
             )));
         }
         Ok(())
@@ -230,9 +232,10 @@ impl MemoryStore {
     /// owner about 970. The index of deadlines counts its heap too: from 32 bytes a session where many
     /// share a deadline (a busy site) to about 450 where visitors arrive apart and some log out.
     ///
-    /// One session may take up to its shard's share of the bound (see [`MemoryStore`]): all of it in a
-    /// store of under 2 MiB or 8,192 sessions, a sixteenth of it from 16 MiB and 65,536 sessions on. A
-    /// session that would grow larger is refused with a 400.
+    /// One session may take up to its shard's share of the bound (see [`MemoryStore`]), less 224 bytes for
+    /// its entry in the index of deadlines: all of it in a store of under 2 MiB or 8,192 sessions, a
+    /// sixteenth of it from 16 MiB and 65,536 sessions on. A session that would grow larger is refused with
+    /// a 400.
     pub fn with_max_bytes(self, max_bytes: usize) -> Self {
         Self::with_limits(self.inner.max_sessions, max_bytes)
     }
