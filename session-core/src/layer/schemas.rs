@@ -115,8 +115,8 @@ pub(crate) struct Schemas {
 struct State {
     /// Every reach a layer of this check was configured to, each once.
     reaches: Vec<Reach>,
-    /// Each schema handed out, once per reach it was handed out under.
-    handed_out: Vec<(Reach, &'static SchemaMarks)>,
+    /// Each schema handed out, once per reach (by its number) it was handed out under.
+    handed_out: Vec<(u64, &'static SchemaMarks)>,
 }
 
 /// What one schema's field says of a store key.
@@ -192,15 +192,14 @@ impl Schemas {
 
     fn register(&self, schema: &'static SchemaMarks, reach: &Reach) {
         let mut state = lock(&self.state);
-        let handed_out = &mut state.handed_out;
-        if handed_out.iter().any(|(by, seen)| by.number == reach.number && std::ptr::eq(*seen, schema)) {
+        if state.handed_out.iter().any(|&(by, seen)| by == reach.number && std::ptr::eq(seen, schema)) {
             return;
         }
-        handed_out.push((reach.clone(), schema));
+        state.handed_out.push((reach.number, schema));
         // The new reach may join others into one group of layers that share sessions: every pair of
         // schemas in that group is compared (rare: once per schema and reach).
         for name in &reach.names {
-            let group = connected(handed_out, reach, name);
+            let group = connected(&state, reach, name);
             let mut pairs =
                 group.iter().enumerate().flat_map(|(at, first)| group[at..].iter().map(move |second| (first, second)));
             if let Some(conflict) = pairs.find_map(|(first, second)| disagreement(first, second)) {
@@ -213,25 +212,26 @@ impl Schemas {
 
 /// The schemas handed out under reaches that read the id cookie `name` and are connected to `reach` by
 /// overlapping paths and domains, each once, in the order they were handed out.
-fn connected(handed_out: &[(Reach, &'static SchemaMarks)], reach: &Reach, name: &str) -> Vec<&'static SchemaMarks> {
+fn connected(state: &State, reach: &Reach, name: &str) -> Vec<&'static SchemaMarks> {
+    // Only reaches that handed out a schema: a layer that hands out nothing issues no id cookie.
+    let handing_out = |number| state.handed_out.iter().any(|&(by, _)| by == number);
     let mut group: Vec<&Reach> = vec![reach];
     let mut grew = true;
     while grew {
         grew = false;
-        for (by, _) in handed_out {
-            if !group.iter().any(|member| member.number == by.number)
-                && group.iter().any(|member| member.meets(by, name))
+        for other in &state.reaches {
+            if handing_out(other.number)
+                && !group.iter().any(|member| member.number == other.number)
+                && group.iter().any(|member| member.meets(other, name))
             {
-                group.push(by);
+                group.push(other);
                 grew = true;
             }
         }
     }
     let mut schemas: Vec<&'static SchemaMarks> = Vec::new();
-    for (by, schema) in handed_out {
-        if group.iter().any(|member| member.number == by.number)
-            && !schemas.iter().any(|seen| std::ptr::eq(*seen, *schema))
-        {
+    for &(by, schema) in &state.handed_out {
+        if group.iter().any(|member| member.number == by) && !schemas.iter().any(|seen| std::ptr::eq(*seen, schema)) {
             schemas.push(schema);
         }
     }
