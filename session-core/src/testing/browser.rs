@@ -251,7 +251,7 @@ where
 {
     let origin = jar.origin().of(request.uri());
     let path = request.uri().path().to_owned();
-    let host = origin.authority().to_owned();
+    let host = origin.authority();
     if framing == Framing::Browser && request.uri().scheme().is_some() {
         // The path (`/` where the URL has none, as in `http://localhost:3000?page=2`) and the query.
         let uri = request.uri();
@@ -259,7 +259,7 @@ where
         let path_and_query = uri.query().map_or_else(|| path.to_owned(), |query| format!("{path}?{query}"));
         if origin.is_https() {
             // As a browser writes `:authority`: the host lowercased, no user information, no default port.
-            let uri = format!("https://{}{path_and_query}", origin.authority());
+            let uri = format!("https://{host}{path_and_query}");
             *request.uri_mut() = uri.parse().unwrap_or_else(|error| panic!("{uri:?}: {error}"));
             *request.version_mut() = Version::HTTP_2;
         } else {

@@ -18,43 +18,45 @@ use crate::cookie::{
 #[derive(Clone, Debug)]
 pub(crate) struct Origin {
     https: bool,
-    /// The host cookies are kept for: a name or address, without a port.
+    /// The host cookies are kept for: a name or address, lowercased, without a port.
     host: String,
-    /// The host and port as a request's `Host` names them (`localhost:3000`).
-    authority: String,
+    /// The port, where it is not the scheme's default, which a browser leaves out of `Host`.
+    port: Option<u16>,
 }
 
 impl Origin {
     /// `https://localhost`, the origin a browser starts on.
     pub(crate) fn localhost() -> Self {
-        Origin { https: true, host: "localhost".to_owned(), authority: "localhost".to_owned() }
+        Origin { https: true, host: "localhost".to_owned(), port: None }
     }
 
     /// The origin of `url` (`https://shop.example`, `http://localhost:3000`), or `None` if it has no
     /// `http` or `https` scheme and a host.
     pub(crate) fn parse(url: &str) -> Option<Self> {
         let uri: Uri = url.parse().ok()?;
-        let https = match uri.scheme_str()? {
-            "https" => true,
-            "http" => false,
-            _ => return None,
-        };
-        Some(Origin { https, host: uri.host()?.to_ascii_lowercase(), authority: authority(&uri)? })
+        matches!(uri.scheme_str()?, "https" | "http").then(|| Self::of_absolute(&uri)).flatten()
     }
 
     /// The origin a request for `uri` goes to: its own scheme and host if it is absolute, else this one.
     pub(crate) fn of(&self, uri: &Uri) -> Self {
-        match (uri.scheme_str(), uri.host(), authority(uri)) {
-            (Some(scheme), Some(host), Some(authority)) => {
-                Origin { https: scheme.eq_ignore_ascii_case("https"), host: host.to_ascii_lowercase(), authority }
-            }
-            _ => self.clone(),
-        }
+        Self::of_absolute(uri).unwrap_or_else(|| self.clone())
     }
 
-    /// The origin's host and port, as a request's `Host` names them.
-    pub(crate) fn authority(&self) -> &str {
-        &self.authority
+    /// The origin of `uri` if it has a scheme and a host.
+    fn of_absolute(uri: &Uri) -> Option<Self> {
+        let https = uri.scheme_str()?.eq_ignore_ascii_case("https");
+        let default_port = if https { 443 } else { 80 };
+        let port = uri.port_u16().filter(|&port| port != default_port);
+        Some(Origin { https, host: uri.host()?.to_ascii_lowercase(), port })
+    }
+
+    /// The origin's host and port, as a browser names them in `Host`: without user information, and
+    /// without the scheme's default port.
+    pub(crate) fn authority(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
     }
 
     /// Whether the origin's scheme is `https`.
@@ -73,17 +75,6 @@ impl Origin {
         };
         self.https || host == "localhost" || host.ends_with(".localhost") || loopback
     }
-}
-
-/// The host and port of an absolute `uri`, lowercased, as a browser names them in `Host`: without user
-/// information, and without the scheme's default port.
-fn authority(uri: &Uri) -> Option<String> {
-    let host = uri.host()?.to_ascii_lowercase();
-    let default_port = if uri.scheme_str()?.eq_ignore_ascii_case("https") { 443 } else { 80 };
-    Some(match uri.port_u16() {
-        Some(port) if port != default_port => format!("{host}:{port}"),
-        _ => host,
-    })
 }
 
 /// One cookie as the jar keeps it.
