@@ -61,6 +61,10 @@ struct Legacy {
     user_id: u64,
 }
 
+fn layer() -> SessionLayer<MemoryStore> {
+    SessionLayer::new(MemoryStore::default(), Key::generate())
+}
+
 /// What a request through `layer` that takes `H`'s handle is told: nothing, or the error's message.
 async fn take_handle<H: SessionHandle>(layer: &SessionLayer<MemoryStore>) -> Result<(), String> {
     let service = layer.layer(tower::service_fn(|request: http::Request<String>| async move {
@@ -126,7 +130,7 @@ async fn schemas_under_one_layer_that_mark_a_shared_key_unlike_are_refused_namin
 /// compared apart.
 #[tokio::test]
 async fn clones_of_a_layer_share_its_check_unless_they_read_another_id_cookie() {
-    let shop = SessionLayer::new(MemoryStore::default(), Key::generate());
+    let shop = layer();
     let staff = shop.clone().with_cookie_name("staff_id");
     let support = shop.clone().with_idle_timeout(std::time::Duration::from_secs(600));
 
@@ -148,10 +152,6 @@ async fn compared(first: &SessionLayer<MemoryStore>, second: &SessionLayer<Memor
             true
         }
     }
-}
-
-fn layer() -> SessionLayer<MemoryStore> {
-    SessionLayer::new(MemoryStore::default(), Key::generate())
 }
 
 /// Clones whose id cookies a browser never sends together (`/admin` and `/shop`, two sibling subdomains,
@@ -210,7 +210,7 @@ async fn clones_whose_id_cookies_never_meet_are_compared_apart() {
 
 #[tokio::test]
 async fn two_schemas_that_mark_different_keys_owner_are_refused() {
-    let layer = SessionLayer::new(MemoryStore::default(), Key::generate());
+    let layer = layer();
     assert_eq!(take_handle::<AccountSession>(&layer).await, Ok(()));
     let refused = take_handle::<TeamSession>(&layer).await.unwrap_err();
     assert!(
@@ -227,7 +227,7 @@ async fn two_schemas_that_mark_different_keys_owner_are_refused() {
 /// must mark it as the renamed field is marked.
 #[tokio::test]
 async fn a_key_read_through_rename_from_must_be_marked_alike_where_it_is_still_written() {
-    let layer = SessionLayer::new(MemoryStore::default(), Key::generate());
+    let layer = layer();
     assert_eq!(take_handle::<RenamedSession>(&layer).await, Ok(()));
     let refused = take_handle::<LegacySession>(&layer).await.unwrap_err();
     assert!(
@@ -248,7 +248,7 @@ async fn a_key_read_through_rename_from_must_be_marked_alike_where_it_is_still_w
 #[tokio::test]
 #[should_panic(expected = "the session could not be read: 500 Internal Server Error the schemas under one layer")]
 async fn the_test_browser_says_why_a_handle_was_refused() {
-    let layer = SessionLayer::new(MemoryStore::default(), Key::generate());
+    let layer = layer();
     assert_eq!(take_handle::<AccountSession>(&layer).await, Ok(()));
     let mut browser = Browser::new(Router::<()>::new().layer(layer.clone()));
     browser.session(&layer, |_: BackofficeSession| async {}).await;
